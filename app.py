@@ -1,0 +1,25 @@
+"""Linli Desk (邻里服务台): the window, or a headless command when one is named.
+
+    python app.py [--db PATH]                 open the desk window
+    python app.py [--db PATH] COMMAND ... [--json]   run one command (see --help)
+
+Thin wiring only: the domain is in booking/, the windows in ui/.
+"""
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from booking import cli
+    import ui.commands  # noqa: F401  registers the drawing commands; loads no Qt by itself
+
+    if cli.wants_window(argv):
+        from ui.main import run_window  # Qt is loaded only for the window and drawing commands
+        return run_window(argv)
+    return cli.run(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Who changed what, when: an append-only log (the store's triggers forbid edits)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from booking import clock
+from booking.store import Store
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or scheduled job) on whose behalf a change is made."""
+
+    name: str
+    role: str = "clerk"  # 'clerk' or 'admin'
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+SYSTEM = Actor("系统", "admin")
+
+
+def record(
+    store: Store,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: Any,
+    before: Any = None,
+    after: Any = None,
+    reason: str | None = None,
+) -> None:
+    """Append one entry; call inside the write transaction of the change itself."""
+    store.conn.execute(
+        "INSERT INTO audit(at, actor, action, entity, entity_id, before, after, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            clock.stamp(), actor.name, action, entity,
+            None if entity_id is None else str(entity_id),
+            None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+            None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+            reason,
+        ),
+    )
+
+
+def entries(store: Store, entity: str | None = None, entity_id: Any = None,
+            limit: int = 200) -> list[dict[str, Any]]:
+    """The newest entries first, optionally for one entity."""
+    where, params = [], []
+    if entity:
+        where.append("entity = ?")
+        params.append(entity)
+    if entity_id is not None:
+        where.append("entity_id = ?")
+        params.append(str(entity_id))
+    sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "")
+    sql += " ORDER BY id DESC LIMIT ?"
+    rows = store.db.query(sql, [*params, limit])
+    out = []
+    for row in rows:
+        for key in ("before", "after"):
+            if row[key]:
+                row[key] = json.loads(row[key])
+        out.append(row)
+    return out

@@ -1,0 +1,192 @@
+"""The store's schema, only as ordered migrations recorded in the file.
+
+A shipped migration is never edited: a change is a new function appended at the
+end. `store.open_store` applies the pending ones inside one write transaction
+and refuses a store that has migrations this program does not know (it was
+written by a newer version).
+"""
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("linli")
+
+ACTIVE = ("booked", "checked_in")
+STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
+
+
+@MIGRATIONS(name="0001_core")
+def core(db: Database) -> None:
+    db["setting"].create({"key": str, "value": str}, pk="key", not_null={"value"}, strict=True)
+    db["resource"].create(
+        {
+            "id": int, "code": str, "kind": str, "name_zh": str, "name_en": str,
+            "zone": str, "ev": int, "accessible": int, "visitor": int,
+            "capacity": int, "area_m2": float, "enabled": int,
+            "longest_minutes": int, "sort": int, "created_at": str,
+        },
+        pk="id",
+        not_null={"code", "kind", "name_zh", "name_en", "enabled", "longest_minutes"},
+        defaults={"ev": 0, "accessible": 0, "visitor": 0, "enabled": 1, "longest_minutes": 0, "sort": 0},
+        strict=True,
+    )
+    db["resource"].create_index(["code"], unique=True)
+    db["household"].create(
+        {"id": int, "door": str, "building": int, "unit": int, "room": int, "created_at": str},
+        pk="id", not_null={"door", "building", "unit", "room"}, strict=True,
+    )
+    db["household"].create_index(["door"], unique=True)
+    db["resident"].create(
+        {"id": int, "household_id": int, "name": str, "phone": str, "phone_tail": str,
+         "active": int, "created_at": str},
+        pk="id", not_null={"household_id", "name", "phone", "phone_tail", "active"},
+        defaults={"active": 1},
+        foreign_keys=[("household_id", "household", "id")], strict=True,
+    )
+    db["resident"].create_index(["phone"])
+    db["resident"].create_index(["phone_tail"])
+    db["resident"].create_index(["household_id"])
+    db["vehicle"].create(
+        {"id": int, "plate": str, "household_id": int, "resident_id": int, "created_at": str},
+        pk="id", not_null={"plate", "household_id"},
+        foreign_keys=[("household_id", "household", "id"), ("resident_id", "resident", "id")],
+        strict=True,
+    )
+    db["vehicle"].create_index(["plate"], unique=True)
+    db["vehicle"].create_index(["household_id"])
+    db["series"].create(
+        {"id": int, "resource_id": int, "household_id": int, "resident_id": int, "plate": str,
+         "rrule": str, "first_start": str, "minutes": int, "created_at": str, "created_by": str},
+        pk="id", not_null={"resource_id", "household_id", "resident_id", "rrule", "first_start", "minutes"},
+        foreign_keys=[("resource_id", "resource", "id"), ("household_id", "household", "id"),
+                      ("resident_id", "resident", "id")],
+        strict=True,
+    )
+    db["booking"].create(
+        {
+            "id": int, "resource_id": int, "household_id": int, "resident_id": int,
+            "plate": str, "start_at": str, "end_at": str, "status": str,
+            "series_id": int, "visitor": int, "purpose": str, "pass_rev": int,
+            "checked_in_at": str, "checked_out_at": str, "overstay_minutes": int,
+            "override_reason": str, "created_at": str, "created_by": str,
+            "cancelled_at": str, "cancelled_by": str,
+        },
+        pk="id",
+        not_null={"resource_id", "household_id", "resident_id", "start_at", "end_at", "status",
+                  "visitor", "pass_rev"},
+        defaults={"status": "booked", "visitor": 0, "pass_rev": 1},
+        foreign_keys=[("resource_id", "resource", "id"), ("household_id", "household", "id"),
+                      ("resident_id", "resident", "id"), ("series_id", "series", "id")],
+        strict=True,
+    )
+    db["booking"].create_index(["resource_id", "start_at"])
+    db["booking"].create_index(["start_at"])
+    db["booking"].create_index(["household_id", "start_at"])
+    db["booking"].create_index(["series_id"])
+    db["rule"].create(
+        {"id": int, "scope": str, "name": str, "value": str, "updated_at": str},
+        pk="id", not_null={"scope", "name", "value"}, strict=True,
+    )
+    db["rule"].create_index(["scope", "name"], unique=True)
+    db["closure"].create(
+        {"id": int, "scope": str, "start_at": str, "end_at": str, "rrule": str, "until": str,
+         "reason": str, "created_at": str},
+        pk="id", not_null={"scope", "start_at", "end_at", "reason"}, strict=True,
+    )
+    db["audit"].create(
+        {"id": int, "at": str, "actor": str, "action": str, "entity": str, "entity_id": str,
+         "before": str, "after": str, "reason": str},
+        pk="id", not_null={"at", "actor", "action", "entity"}, strict=True,
+    )
+    db["audit"].create_index(["entity", "entity_id"])
+
+    # The store itself refuses what must never happen, whatever code path writes.
+    db.executescript(
+        """
+        CREATE TRIGGER booking_valid BEFORE INSERT ON booking
+        WHEN NEW.end_at <= NEW.start_at
+          OR NEW.status NOT IN ('booked','checked_in','completed','cancelled','no_show')
+        BEGIN SELECT RAISE(ABORT, 'booking_invalid'); END;
+
+        CREATE TRIGGER booking_valid_update BEFORE UPDATE OF start_at, end_at, status ON booking
+        WHEN NEW.end_at <= NEW.start_at
+          OR NEW.status NOT IN ('booked','checked_in','completed','cancelled','no_show')
+        BEGIN SELECT RAISE(ABORT, 'booking_invalid'); END;
+
+        -- No two active bookings of one resource overlap (back-to-back is fine).
+        -- Only bookings starting within the resource's longest booking before
+        -- NEW.start_at can reach it, which keeps the check off old history.
+        CREATE TRIGGER booking_no_overlap BEFORE INSERT ON booking
+        WHEN NEW.status IN ('booked','checked_in') AND EXISTS (
+          SELECT 1 FROM booking b
+          WHERE b.resource_id = NEW.resource_id
+            AND b.start_at >= strftime('%Y-%m-%d %H:%M', NEW.start_at,
+                  '-' || (SELECT longest_minutes FROM resource WHERE id = NEW.resource_id) || ' minutes')
+            AND b.start_at < NEW.end_at AND b.end_at > NEW.start_at
+            AND b.status IN ('booked','checked_in'))
+        BEGIN SELECT RAISE(ABORT, 'booking_clash'); END;
+
+        CREATE TRIGGER booking_no_overlap_update
+        BEFORE UPDATE OF start_at, end_at, status, resource_id ON booking
+        WHEN NEW.status IN ('booked','checked_in') AND EXISTS (
+          SELECT 1 FROM booking b
+          WHERE b.resource_id = NEW.resource_id AND b.id <> NEW.id
+            AND b.start_at >= strftime('%Y-%m-%d %H:%M', NEW.start_at,
+                  '-' || (SELECT longest_minutes FROM resource WHERE id = NEW.resource_id) || ' minutes')
+            AND b.start_at < NEW.end_at AND b.end_at > NEW.start_at
+            AND b.status IN ('booked','checked_in'))
+        BEGIN SELECT RAISE(ABORT, 'booking_clash'); END;
+
+        CREATE TRIGGER booking_longest AFTER INSERT ON booking BEGIN
+          UPDATE resource SET longest_minutes = max(longest_minutes,
+            CAST(round((julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440) AS INTEGER))
+          WHERE id = NEW.resource_id;
+        END;
+
+        CREATE TRIGGER booking_longest_update AFTER UPDATE OF start_at, end_at, resource_id ON booking BEGIN
+          UPDATE resource SET longest_minutes = max(longest_minutes,
+            CAST(round((julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440) AS INTEGER))
+          WHERE id = NEW.resource_id;
+        END;
+
+        -- The audit log is append-only.
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit_append_only'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'audit_append_only'); END;
+
+        -- Bookings are records: they change status, they are never deleted.
+        CREATE TRIGGER booking_no_delete BEFORE DELETE ON booking
+        BEGIN SELECT RAISE(ABORT, 'booking_keep'); END;
+        """
+    )
+
+
+@MIGRATIONS(name="0002_passes_scans")
+def passes_and_scans(db: Database) -> None:
+    # Pass keys live in their own table, never joined to or exported with bookings.
+    db["pass_key"].create(
+        {"kid": int, "secret": bytes, "created_at": str, "retired_at": str},
+        pk="kid", not_null={"secret", "created_at"}, strict=True,
+    )
+    db["station"].create(
+        {"name": str, "kinds": str, "resources": str, "created_at": str},
+        pk="name", strict=True,
+    )
+    db["scan"].create(
+        {"id": int, "at": str, "station": str, "text": str, "ok": int, "action": str,
+         "reason": str, "reason_key": str, "booking_id": int, "actor": str},
+        pk="id", not_null={"at", "station", "text", "ok", "reason_key"},
+        foreign_keys=[("booking_id", "booking", "id")], strict=True,
+    )
+    db["scan"].create_index(["booking_id"])
+    db["scan"].create_index(["at"])
+    db.executescript(
+        """
+        CREATE TRIGGER scan_no_update BEFORE UPDATE ON scan
+        BEGIN SELECT RAISE(ABORT, 'scan_append_only'); END;
+        CREATE TRIGGER scan_no_delete BEFORE DELETE ON scan
+        BEGIN SELECT RAISE(ABORT, 'scan_append_only'); END;
+        """
+    )
