@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from booking import inventory, rules
+from booking import inventory, passes, rules
 from booking.store import Store, open_store
 
 
@@ -11,6 +11,7 @@ def prepare(store: Store) -> Store:
     """Seed what a new store needs (idempotent: seeds only what is missing)."""
     inventory.seed(store)
     rules.seed(store)
+    passes.ensure_key(store)
     return store
 
 

@@ -1,0 +1,104 @@
+"""Issuing passes: the installation's signing keys and each booking's current pass.
+
+The secret is made at first start, kept in its own table (`pass_key`), never
+exported with bookings, and copied with backups so printed passes stay valid
+after a restore. Rotating makes a new current key; old keys still verify the
+passes they signed until retired. Reissuing a booking raises its revision, which
+revokes every older pass of that booking.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from booking import audit, bookings, clock, passcode
+from booking.audit import Actor
+from booking.errors import DeskError
+from booking.i18n import define
+from booking.store import Store
+
+define(
+    pass_no_pass_for_status=("预约 {id} 状态为“{status}”，不能发放通行证。",
+                             "Booking {id} is {status}; no pass can be issued."),
+    pass_keys_admin_only=("只有管理员可以更换通行证密钥。", "Only an admin can rotate the pass key."),
+)
+
+
+def ensure_key(store: Store) -> int:
+    """The key id that signs new passes, making the installation's first key if there is none."""
+    current = store.setting("pass_kid")
+    if current is not None:
+        return int(current)
+    with store.write():
+        current = store.setting("pass_kid")  # another process may have just made it
+        if current is not None:
+            return int(current)
+        _new_key(store, 1)
+        audit.record(store, audit.SYSTEM, "create", "pass_key", 1)
+    return 1
+
+
+def _new_key(store: Store, kid: int) -> None:
+    store.conn.execute("DELETE FROM pass_key WHERE kid = ?", (kid,))  # a retired slot reused
+    store.conn.execute("INSERT INTO pass_key(kid, secret, created_at) VALUES (?, ?, ?)",
+                       (kid, passcode.new_secret(), clock.stamp()))
+    store.set_setting("pass_kid", str(kid))
+
+
+def secret_for(store: Store, kid: int) -> bytes | None:
+    """The secret of key `kid` if it exists and is not retired."""
+    row = store.conn.execute("SELECT secret FROM pass_key WHERE kid = ? AND retired_at IS NULL",
+                             (kid,)).fetchone()
+    return bytes(row[0]) if row else None
+
+
+def rotate_key(store: Store, actor: Actor, retire_old: bool = False) -> int:
+    """Make a new signing key (admin). Passes signed by older keys keep working unless retired."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "pass_keys_admin_only")
+    current = ensure_key(store)
+    with store.write():
+        if retire_old:
+            store.conn.execute("UPDATE pass_key SET retired_at = ? WHERE retired_at IS NULL", (clock.stamp(),))
+        live = {r[0] for r in store.conn.execute("SELECT kid FROM pass_key WHERE retired_at IS NULL")}
+        candidates = [(current + step - 1) % passcode.MAX_KEY_ID + 1 for step in range(1, passcode.MAX_KEY_ID + 1)]
+        kid = next((k for k in candidates if k not in live), None)
+        if kid is None:  # 99 live keys: retire the oldest slot after the current one
+            kid = candidates[0]
+        _new_key(store, kid)
+        audit.record(store, actor, "rotate", "pass_key", kid, before={"kid": current},
+                     after={"kid": kid, "retired_old": retire_old})
+    return kid
+
+
+def pass_text(store: Store, booking_id: int) -> str:
+    """The booking's current pass (same text every time until it is reissued)."""
+    booking = bookings.get(store, booking_id)
+    if booking.status in ("cancelled", "no_show", "completed"):
+        raise DeskError("state", "pass_no_pass_for_status", id=booking_id,
+                        status=booking.to_json()["status_text"])
+    kid = ensure_key(store)
+    secret = secret_for(store, kid)
+    assert secret is not None
+    return passcode.make_pass(kid, secret, booking.id, booking.pass_rev)
+
+
+def reissue(store: Store, actor: Actor, booking_id: int, reason: str | None = None) -> str:
+    """Raise the booking's revision (older passes stop working) and return the new pass."""
+    booking = bookings.get(store, booking_id)
+    if booking.status in ("cancelled", "no_show", "completed"):
+        raise DeskError("state", "pass_no_pass_for_status", id=booking_id,
+                        status=booking.to_json()["status_text"])
+    with store.write():
+        store.conn.execute("UPDATE booking SET pass_rev = pass_rev + 1 WHERE id = ?", (booking_id,))
+        audit.record(store, actor, "reissue", "booking", booking_id,
+                     before={"pass_rev": booking.pass_rev}, after={"pass_rev": booking.pass_rev + 1},
+                     reason=reason)
+    return pass_text(store, booking_id)
+
+
+def describe(store: Store, booking_id: int) -> dict[str, Any]:
+    """The pass with the booking's details, as the `pass` command answers."""
+    text = pass_text(store, booking_id)
+    booking = bookings.get(store, booking_id)
+    return {"payload": text, "grouped": passcode.grouped(text), "revision": booking.pass_rev,
+            "booking": booking.to_json()}

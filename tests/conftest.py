@@ -1,0 +1,89 @@
+"""Shared fixtures: a fresh real store in a temporary folder, a fixed clock, actors."""
+from __future__ import annotations
+
+import io
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["LINLI_LANG"] = "zh"
+
+from booking import cli, i18n, residents, setup  # noqa: E402
+from booking.audit import Actor  # noqa: E402
+from booking.store import Store  # noqa: E402
+
+NOW = datetime(2026, 11, 24, 10, 0)
+ADMIN = Actor("管理员甲", "admin")
+CLERK = Actor("值班员乙", "clerk")
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test ever touches the real application-data folder; Chinese by default."""
+    monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path_factory.mktemp("appdata")))
+    i18n.set_language("zh")
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.sqlite3"
+
+
+@pytest.fixture
+def store(store_path: Path) -> Store:
+    """A new, migrated, seeded store in a temporary file."""
+    opened = setup.open_ready(store_path)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return ADMIN
+
+
+@pytest.fixture
+def clerk() -> Actor:
+    return CLERK
+
+
+@pytest.fixture
+def resident(store: Store) -> residents.Resident:
+    """张三丰 of 3栋2单元501 with one car."""
+    return residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+
+
+@pytest.fixture
+def neighbour(store: Store) -> residents.Resident:
+    return residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345")
+
+
+class CliResult:
+    def __init__(self, code: int, text: str) -> None:
+        self.code = code
+        self.text = text
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+@pytest.fixture
+def run_cli(store_path: Path):
+    """Run a headless command in-process against the test store; --json is added."""
+    def run(*args: str, now: str | None = "2026-11-24 10:00") -> CliResult:
+        argv = ["--db", str(store_path)] + (["--now", now] if now else []) + list(args) + ["--json"]
+        out = io.StringIO()
+        code = cli.run(argv, out)
+        return CliResult(code, out.getvalue())
+    return run
