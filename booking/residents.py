@@ -125,8 +125,9 @@ def find(store: Store, text: str, limit: int = 50) -> list[Resident]:
     params: list[Any] = []
     digits = re.sub(r"[\s\-]", "", query)
     try:
+        phone = normalize_phone(query)
         clauses.append("r.phone = ?")
-        params.append(normalize_phone(query))
+        params.append(phone)
     except DeskError:
         pass
     if re.fullmatch(r"\d{4}", digits):

@@ -1,0 +1,25 @@
+"""booking/ is the domain: it never loads Qt, so it runs headless and fast."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_importing_every_booking_module_loads_no_qt():
+    modules = sorted(p.stem for p in (ROOT / "booking").glob("*.py") if p.stem != "__init__")
+    code = ("import importlib, sys\n"
+            f"for name in {modules!r}: importlib.import_module('booking.' + name)\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_headless_command_that_draws_nothing_loads_no_qt(tmp_path):
+    code = ("import sys, app\n"
+            f"rc = app.main(['--db', {str(tmp_path / 'd.sqlite3')!r}, 'resources', '--json'])\n"
+            "print(rc, any(m.startswith('PySide6') for m in sys.modules), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "0 False"
