@@ -1,8 +1,9 @@
 """A store full of believable history, for trying the program and for benchmarks.
 
 Households of the merged courtyard (36 building units), residents with phones
-and plates, and for every day of the period: an overnight and often a daytime
-booking on most parking spaces, room bookings by the volunteer teams (some as
+and plates, and for every day of the period: an overnight and often a morning and an
+afternoon booking on most parking spaces (about 2.3 a space a day, ~950,000
+bookings in ten years), room bookings by the volunteer teams (some as
 weekly series), with completed, cancelled and no-show outcomes in the past and
 open bookings in the coming days. Bookings are made non-overlapping by
 construction and written in bulk; the store's triggers still check every one.
@@ -137,14 +138,18 @@ def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
             day = first_day + timedelta(days=offset)
             midnight = datetime(day.year, day.month, day.day)
             for space_id, visitor in spaces:
-                # overnight: 18:30–20:30 start, ends next morning 06:30–08:00 (before the daytime one)
-                if rng.random() < 0.78:
+                # overnight: starts 18:30–20:30, ends next morning 06:30–08:00
+                if rng.random() < 0.9:
                     s = midnight + timedelta(minutes=rng.randrange(18 * 60 + 30, 20 * 60 + 31, 30))
                     e = midnight + timedelta(days=1, minutes=rng.randrange(6 * 60 + 30, 8 * 60 + 1, 30))
                     rows.append(_row(rng, space_id, drivers, s, e, now, visitor, None, None, stamp))
-                if rng.random() < 0.5:  # daytime, 08:00–18:00 inside the day
-                    s = midnight + timedelta(minutes=rng.randrange(8 * 60, 14 * 60, 30))
-                    e = s + timedelta(minutes=rng.randrange(60, 4 * 60 + 1, 30))
+                if rng.random() < 0.7:  # morning, 08:00–12:00
+                    s = midnight + timedelta(minutes=rng.randrange(8 * 60, 10 * 60 + 1, 30))
+                    e = s + timedelta(minutes=rng.randrange(60, 120 + 1, 30))
+                    rows.append(_row(rng, space_id, drivers, s, e, now, visitor, None, None, stamp))
+                if rng.random() < 0.7:  # afternoon, 12:30–18:30
+                    s = midnight + timedelta(minutes=rng.randrange(12 * 60 + 30, 15 * 60 + 1, 30))
+                    e = s + timedelta(minutes=rng.randrange(60, 180 + 1, 30))
                     rows.append(_row(rng, space_id, drivers, s, e, now, visitor, None, None, stamp))
             for index, room in enumerate(rooms):
                 if day.weekday() == index % 7:  # the team's weekly meeting, part of its series
