@@ -22,7 +22,8 @@ def to_text(moment: datetime) -> str:
 
 
 def from_text(text: str) -> datetime:
-    return datetime.strptime(text, FMT)
+    # fromisoformat reads 'YYYY-MM-DD HH:MM' about ten times faster than strptime.
+    return datetime.fromisoformat(text)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
