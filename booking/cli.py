@@ -474,3 +474,6 @@ def _progress(done: int, total: int) -> None:
     sys.stderr.write(f"\r{done * 100 // max(total, 1):3d}%")
     if done >= total:
         sys.stderr.write("\n")
+
+
+from booking import scan_commands  # noqa: E402,F401  (registers scan, reissue, sweep, station, key)

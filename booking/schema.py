@@ -190,3 +190,20 @@ def passes_and_scans(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'scan_append_only'); END;
         """
     )
+
+
+@MIGRATIONS(name="0003_scans")
+def scans(db: Database) -> None:
+    # A station checks in, checks out, or both (the desk does both): an entry
+    # gate that sees an already checked-in pass must say "already in".
+    db["station"].add_column("mode", str, not_null_default="both")
+    # Partial indexes hold only the few bookings still waiting for a check-in or
+    # a check-out, so the no-show sweep never walks ten years of history, and a
+    # booking missed by every earlier sweep is still found by the next one.
+    db.executescript(
+        """
+        CREATE INDEX booking_waiting ON booking(start_at) WHERE status = 'booked';
+        CREATE INDEX booking_inside ON booking(end_at) WHERE status = 'checked_in';
+        CREATE INDEX scan_station_at ON scan(station, at);
+        """
+    )
