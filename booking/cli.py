@@ -477,3 +477,4 @@ def _progress(done: int, total: int) -> None:
 
 
 from booking import scan_commands  # noqa: E402,F401  (registers scan, reissue, sweep, station, key)
+from booking import clerk_commands  # noqa: E402,F401  (registers clerk add, list, passwd, disable, enable)

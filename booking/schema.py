@@ -207,3 +207,26 @@ def scans(db: Database) -> None:
         CREATE INDEX scan_station_at ON scan(station, at);
         """
     )
+
+
+@MIGRATIONS(name="0004_clerks")
+def clerks(db: Database) -> None:
+    # Accounts that sign in at the desk. Only a salted key-derivation hash is
+    # kept, with the function and its parameters beside it so the cost can be
+    # raised later without locking anyone out (see booking/clerks.py).
+    db.execute(
+        """
+        CREATE TABLE clerk (
+          name TEXT PRIMARY KEY,
+          display_name TEXT NOT NULL,
+          role TEXT NOT NULL CHECK (role IN ('clerk', 'admin')),
+          kdf TEXT NOT NULL,
+          kdf_params TEXT NOT NULL,
+          salt TEXT NOT NULL,
+          password_hash TEXT NOT NULL,
+          active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+          created_at TEXT NOT NULL,
+          updated_at TEXT
+        ) STRICT
+        """
+    )

@@ -1,0 +1,89 @@
+"""Headless commands for clerk accounts: `clerk add|list|passwd|disable|enable`.
+
+A password is never an argument the shell keeps in its history unless the
+caller insists (--password): it is read from LINLI_NEW_PASSWORD, or asked for
+twice without echo when a person is at the terminal.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from typing import Any
+
+from booking import cli, clerks
+from booking.errors import DeskError
+from booking.i18n import define, tr
+
+PASSWORD_ENV = "LINLI_NEW_PASSWORD"
+
+define(
+    clerk_cli_password_needed=("请用 --password 或环境变量 LINLI_NEW_PASSWORD 提供新密码。",
+                               "Give the new password with --password or the LINLI_NEW_PASSWORD variable."),
+    clerk_cli_prompt=("新密码：", "New password: "),
+    clerk_cli_again=("再输一次：", "Again: "),
+    clerk_cli_mismatch=("两次输入的密码不一致。", "The two passwords differ."),
+)
+
+
+@cli.parser_section
+def _parsers(sub: Any) -> None:
+    p = cli.add(sub, "clerk", "clerk accounts (admin)")
+    inner = cli.nested(p, "action")
+    a = cli.add(inner, "add", "add an account; password from --password or LINLI_NEW_PASSWORD")
+    a.add_argument("name")
+    a.add_argument("--role", choices=list(clerks.ROLES), default="clerk")
+    a.add_argument("--display", metavar="NAME", help="name shown in the window (default: NAME)")
+    a.add_argument("--password")
+    cli.add(inner, "list", "every account")
+    w = cli.add(inner, "passwd", "set an account's password")
+    w.add_argument("name")
+    w.add_argument("--password")
+    for verb in ("disable", "enable"):
+        cli.add(inner, verb, f"{verb} an account").add_argument("name")
+
+
+def _new_password(ctx: cli.Context) -> str:
+    if ctx.args.password:
+        return ctx.args.password
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if sys.stdin.isatty() and not ctx.args.json:
+        first = getpass.getpass(tr("clerk_cli_prompt"))
+        if getpass.getpass(tr("clerk_cli_again")) != first:
+            raise DeskError("invalid", "clerk_cli_mismatch", field="password")
+        return first
+    raise DeskError("usage", "clerk_cli_password_needed", field="password")
+
+
+def _fmt_clerks(result: dict[str, Any]) -> str:
+    return "\n".join(f"{c['name']}  {c['role_text']}{'' if c['active'] else '  [停用]'}"
+                     for c in result["clerks"]) or tr("cli_nothing")
+
+
+@cli.command("clerk add")
+def _add(ctx: cli.Context) -> dict[str, Any]:
+    a = ctx.args
+    clerk = clerks.add(ctx.store, ctx.actor, a.name, a.role, _new_password(ctx), a.display)
+    return {"clerk": clerk.to_json()}
+
+
+@cli.command("clerk list", _fmt_clerks)
+def _list(ctx: cli.Context) -> dict[str, Any]:
+    return {"clerks": [c.to_json() for c in clerks.all_clerks(ctx.store)]}
+
+
+@cli.command("clerk passwd")
+def _passwd(ctx: cli.Context) -> dict[str, Any]:
+    clerk = clerks.set_password(ctx.store, ctx.actor, ctx.args.name, _new_password(ctx))
+    return {"clerk": clerk.to_json()}
+
+
+@cli.command("clerk disable")
+def _disable(ctx: cli.Context) -> dict[str, Any]:
+    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, False).to_json()}
+
+
+@cli.command("clerk enable")
+def _enable(ctx: cli.Context) -> dict[str, Any]:
+    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, True).to_json()}
