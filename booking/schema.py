@@ -230,3 +230,193 @@ def clerks(db: Database) -> None:
         ) STRICT
         """
     )
+
+
+@MIGRATIONS(name="0005_fees_ledger")
+def fees_ledger(db: Database) -> None:
+    # Money is integer fen everywhere. Tariffs, refund steps and no-show
+    # consequences are data the admin edits; their defaults come from
+    # resources/tariffs.json, read here once so later edits of that file never
+    # change a running desk's fees behind the admin's back.
+    db.executescript(
+        """
+        CREATE TABLE tariff (
+          id INTEGER PRIMARY KEY,
+          scope TEXT NOT NULL,
+          payer TEXT NOT NULL CHECK (payer IN ('resident', 'visitor')),
+          free_minutes INTEGER NOT NULL DEFAULT 0 CHECK (free_minutes >= 0),
+          unit_minutes INTEGER NOT NULL DEFAULT 60 CHECK (unit_minutes > 0),
+          daily_cap_fen INTEGER CHECK (daily_cap_fen IS NULL OR daily_cap_fen >= 0),
+          exempt TEXT NOT NULL DEFAULT '',
+          updated_at TEXT NOT NULL,
+          UNIQUE (scope, payer)
+        ) STRICT;
+        CREATE TABLE tariff_band (
+          id INTEGER PRIMARY KEY,
+          tariff_id INTEGER NOT NULL REFERENCES tariff(id) ON DELETE CASCADE,
+          band_from TEXT NOT NULL,
+          band_to TEXT NOT NULL,
+          rate_fen INTEGER NOT NULL CHECK (rate_fen >= 0)
+        ) STRICT;
+        CREATE INDEX tariff_band_tariff ON tariff_band(tariff_id);
+
+        -- A booking for a volunteer team or a public-welfare activity.
+        CREATE TABLE fee_exemption (
+          booking_id INTEGER PRIMARY KEY REFERENCES booking(id),
+          purpose TEXT NOT NULL CHECK (purpose IN ('volunteer', 'welfare')),
+          note TEXT,
+          set_by TEXT NOT NULL,
+          set_at TEXT NOT NULL
+        ) STRICT;
+
+        -- What a booking cost when it was checked out, frozen against later tariff changes.
+        CREATE TABLE settled_charge (
+          booking_id INTEGER PRIMARY KEY REFERENCES booking(id),
+          settled_at TEXT NOT NULL,
+          total_fen INTEGER NOT NULL CHECK (total_fen >= 0),
+          detail TEXT NOT NULL
+        ) STRICT;
+
+        -- The ledger: every payment, refund and correction, append-only.
+        CREATE TABLE payment (
+          id INTEGER PRIMARY KEY,
+          receipt_no TEXT NOT NULL UNIQUE,
+          booking_id INTEGER REFERENCES booking(id),
+          at TEXT NOT NULL,
+          clerk TEXT NOT NULL,
+          entry TEXT NOT NULL CHECK (entry IN ('payment', 'refund', 'correction')),
+          method TEXT NOT NULL CHECK (method IN ('cash', 'wechat', 'alipay', 'waived', 'timebank')),
+          amount_fen INTEGER NOT NULL,
+          resource_kind TEXT,
+          reason TEXT,
+          corrects INTEGER REFERENCES payment(id),
+          credit_minutes INTEGER,
+          recorded_at TEXT NOT NULL,
+          CHECK ((entry = 'payment' AND amount_fen > 0) OR (entry = 'refund' AND amount_fen < 0)
+                 OR (entry = 'correction' AND amount_fen <> 0)),
+          CHECK (method <> 'waived' OR length(trim(coalesce(reason, ''))) > 0),
+          CHECK (entry = 'payment' OR length(trim(coalesce(reason, ''))) > 0)
+        ) STRICT;
+        CREATE INDEX payment_at ON payment(at);
+        CREATE INDEX payment_booking ON payment(booking_id);
+        CREATE INDEX payment_clerk_at ON payment(clerk, at);
+
+        CREATE TABLE ledger_month (
+          month TEXT PRIMARY KEY,
+          closed_at TEXT NOT NULL,
+          closed_by TEXT NOT NULL
+        ) STRICT;
+
+        -- A closed month is unchangeable, whatever code path writes: entries
+        -- are never edited or deleted, and none is added to a closed month.
+        CREATE TRIGGER payment_no_update BEFORE UPDATE ON payment
+        BEGIN SELECT RAISE(ABORT, 'ledger_append_only'); END;
+        CREATE TRIGGER payment_no_delete BEFORE DELETE ON payment
+        BEGIN SELECT RAISE(ABORT, 'ledger_append_only'); END;
+        CREATE TRIGGER payment_closed_month BEFORE INSERT ON payment
+        WHEN EXISTS (SELECT 1 FROM ledger_month WHERE month = substr(NEW.at, 1, 7))
+        BEGIN SELECT RAISE(ABORT, 'ledger_month_closed'); END;
+        CREATE TRIGGER ledger_month_no_update BEFORE UPDATE ON ledger_month
+        BEGIN SELECT RAISE(ABORT, 'ledger_month_closed'); END;
+        CREATE TRIGGER ledger_month_no_delete BEFORE DELETE ON ledger_month
+        BEGIN SELECT RAISE(ABORT, 'ledger_month_closed'); END;
+
+        -- Time-bank (香城时间交易所) hours in whole minutes: earned (+) and redeemed (-).
+        CREATE TABLE timebank (
+          id INTEGER PRIMARY KEY,
+          resident_id INTEGER NOT NULL REFERENCES resident(id),
+          at TEXT NOT NULL,
+          entry TEXT NOT NULL CHECK (entry IN ('earn', 'redeem', 'refund')),
+          minutes INTEGER NOT NULL CHECK (minutes <> 0),
+          team TEXT,
+          activity TEXT,
+          approved_by TEXT,
+          payment_id INTEGER REFERENCES payment(id),
+          actor TEXT NOT NULL,
+          recorded_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX timebank_resident ON timebank(resident_id, id);
+        CREATE TABLE timebank_balance (
+          resident_id INTEGER PRIMARY KEY REFERENCES resident(id),
+          minutes INTEGER NOT NULL CHECK (minutes >= 0)
+        ) STRICT;
+        CREATE TRIGGER timebank_not_negative BEFORE INSERT ON timebank
+        WHEN coalesce((SELECT minutes FROM timebank_balance WHERE resident_id = NEW.resident_id), 0)
+             + NEW.minutes < 0
+        BEGIN SELECT RAISE(ABORT, 'timebank_negative'); END;
+        CREATE TRIGGER timebank_balance_add AFTER INSERT ON timebank BEGIN
+          INSERT OR IGNORE INTO timebank_balance(resident_id, minutes) VALUES (NEW.resident_id, 0);
+          UPDATE timebank_balance SET minutes = minutes + NEW.minutes WHERE resident_id = NEW.resident_id;
+        END;
+        CREATE TRIGGER timebank_no_update BEFORE UPDATE ON timebank
+        BEGIN SELECT RAISE(ABORT, 'timebank_append_only'); END;
+        CREATE TRIGGER timebank_no_delete BEFORE DELETE ON timebank
+        BEGIN SELECT RAISE(ABORT, 'timebank_append_only'); END;
+
+        -- Households waiting for a kind or one resource in a window, in order of joining.
+        CREATE TABLE waitlist (
+          id INTEGER PRIMARY KEY,
+          household_id INTEGER NOT NULL REFERENCES household(id),
+          resident_id INTEGER NOT NULL REFERENCES resident(id),
+          kind TEXT,
+          resource_id INTEGER REFERENCES resource(id),
+          start_at TEXT NOT NULL,
+          end_at TEXT NOT NULL,
+          plate TEXT,
+          visitor INTEGER NOT NULL DEFAULT 0,
+          purpose TEXT,
+          status TEXT NOT NULL DEFAULT 'waiting'
+            CHECK (status IN ('waiting', 'offered', 'booked', 'expired', 'lapsed', 'withdrawn')),
+          offer_resource_id INTEGER REFERENCES resource(id),
+          offered_at TEXT,
+          offer_expires_at TEXT,
+          booking_id INTEGER REFERENCES booking(id),
+          joined_at TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          CHECK (end_at > start_at),
+          CHECK (kind IS NOT NULL OR resource_id IS NOT NULL)
+        ) STRICT;
+        CREATE INDEX waitlist_open ON waitlist(joined_at, id) WHERE status IN ('waiting', 'offered');
+
+        -- No-show consequences of the convention, and an admin's lifting of one.
+        CREATE TABLE no_show_rule (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('*', 'parking', 'room')),
+          no_shows INTEGER NOT NULL CHECK (no_shows > 0),
+          within_days INTEGER NOT NULL CHECK (within_days > 0),
+          ban_days INTEGER NOT NULL CHECK (ban_days > 0)
+        ) STRICT;
+        CREATE TABLE restriction_lift (
+          id INTEGER PRIMARY KEY,
+          household_id INTEGER NOT NULL REFERENCES household(id),
+          at TEXT NOT NULL,
+          reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+          lifted_by TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX restriction_lift_household ON restriction_lift(household_id, at);
+        CREATE INDEX booking_no_show ON booking(household_id, start_at) WHERE status = 'no_show';
+        """
+    )
+    import json
+    from datetime import datetime
+
+    from booking.paths import resource_path
+
+    defaults = json.loads(resource_path("tariffs.json").read_text(encoding="utf-8"))
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    for tariff in defaults["tariffs"]:
+        tariff_id = db.execute(
+            "INSERT INTO tariff(scope, payer, free_minutes, unit_minutes, daily_cap_fen, exempt, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (tariff["scope"], tariff["payer"], tariff["free_minutes"], tariff["unit_minutes"],
+             tariff["daily_cap_fen"], ",".join(tariff["exempt"]), stamp)).lastrowid
+        for band in tariff["bands"]:
+            db.execute("INSERT INTO tariff_band(tariff_id, band_from, band_to, rate_fen) VALUES (?, ?, ?, ?)",
+                       (tariff_id, band["from"], band["to"], band["rate_fen"]))
+    for rule in defaults["no_show"]["rules"]:
+        db.execute("INSERT INTO no_show_rule(kind, no_shows, within_days, ban_days) VALUES (?, ?, ?, ?)",
+                   (rule["kind"], rule["no_shows"], rule["within_days"], rule["ban_days"]))
+    settings = dict(defaults["settings"])
+    settings["fee.refund_steps"] = json.dumps(defaults["refunds"]["steps"])
+    for key, value in settings.items():
+        db.execute("INSERT OR IGNORE INTO setting(key, value) VALUES (?, ?)", (key, value))
