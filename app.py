@@ -12,7 +12,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from booking import cli
+    from booking import cli, logs
+    logs.setup()  # logs/linli-desk.log in the app-data folder, for the window and the commands
     import ui.commands  # noqa: F401  registers the drawing commands; loads no Qt by itself
 
     if cli.wants_window(argv):
