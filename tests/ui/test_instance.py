@@ -1,0 +1,71 @@
+"""One desk per store: a second start on the same store is refused and brings the first forward."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMainWindow
+
+from ui import instance
+from ui.instance import SingleInstance
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def first(qtbot, tmp_path):
+    claimed = SingleInstance(tmp_path / "linli-desk.sqlite3")
+    assert claimed.claim()
+    yield claimed
+    claimed.release()
+
+
+def test_a_second_start_on_the_same_store_is_refused_and_asks_the_first_to_come_forward(qtbot, first, tmp_path):
+    second = SingleInstance(tmp_path / "linli-desk.sqlite3")
+    with qtbot.waitSignal(first.raise_requested, timeout=3000):
+        assert second.claim() is False
+
+
+def test_a_second_program_on_the_same_store_is_refused(qtbot, first, tmp_path):
+    code = ("import sys; from PySide6.QtCore import QCoreApplication; app = QCoreApplication([]);"
+            "from ui.instance import SingleInstance;"
+            f"sys.exit(0 if SingleInstance({str(tmp_path / 'linli-desk.sqlite3')!r}).claim() else 3)")
+    with qtbot.waitSignal(first.raise_requested, timeout=15000):
+        process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
+    assert process.wait(timeout=15) == 3
+
+
+def test_the_same_store_by_another_spelling_is_the_same_store(qtbot, first, tmp_path):
+    other_spelling = tmp_path / "sub" / ".." / "linli-desk.sqlite3"
+    (tmp_path / "sub").mkdir()
+    assert SingleInstance(other_spelling).claim() is False
+
+
+def test_another_store_gets_its_own_window(qtbot, first, tmp_path):
+    other = SingleInstance(tmp_path / "test-copy.sqlite3")
+    assert other.claim() is True
+    other.release()
+
+
+def test_after_the_first_desk_closes_the_store_can_be_claimed_again(qtbot, first, tmp_path):
+    first.release()
+    again = SingleInstance(tmp_path / "linli-desk.sqlite3")
+    assert again.claim() is True
+    again.release()
+
+
+def test_the_first_window_is_brought_forward(qtbot, first, tmp_path):
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    first.watch(window)
+    window.showMinimized()
+    with qtbot.waitSignal(first.raise_requested, timeout=3000):
+        SingleInstance(tmp_path / "linli-desk.sqlite3").claim()
+    qtbot.waitUntil(lambda: window.isVisible() and not window.isMinimized())
+
+
+def test_the_refusal_names_the_store(tmp_path):
+    text = instance.already_running_text(tmp_path / "linli-desk.sqlite3")
+    assert "已经在另一个邻里服务台窗口中打开" in text and "linli-desk.sqlite3" in text
