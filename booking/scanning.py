@@ -160,18 +160,26 @@ def _stamp_time(text: str | None) -> datetime | None:
         return None
 
 
-def checkin_window(store: Store, booking: Booking) -> tuple[datetime, datetime]:
+def checkin_window(store: Store, booking: Booking,
+                   values: dict[str, Any] | None = None) -> tuple[datetime, datetime]:
     """[opens, closes): when the booking can be checked in.
 
     Opens `checkin_early_minutes` before the start; closes when the grace time
     after the start is over (then it is a no-show), or at the end if that
     comes first or no grace time is set. The sweep uses the same deadline.
+    `values` are the resource's rules (`rules.effective`) if already at hand.
     """
-    values = rules.effective(store, get_resource(store, booking.resource))
+    if values is None:
+        values = rules.effective(store, get_resource(store, booking.resource))
+    return window_for(booking.start, booking.end, values)
+
+
+def window_for(start: datetime, end: datetime, values: dict[str, Any]) -> tuple[datetime, datetime]:
+    """`checkin_window` for a booking from `start` to `end` under the rules `values`."""
     early = values.get("checkin_early_minutes") or 0
     grace = values.get("grace_minutes")
-    closes = booking.end if grace is None else min(booking.end, booking.start + timedelta(minutes=grace))
-    return booking.start - timedelta(minutes=early), closes
+    closes = end if grace is None else min(end, start + timedelta(minutes=grace))
+    return start - timedelta(minutes=early), closes
 
 
 def verify(text: str, store: Store, now: datetime, station: str | Station = stations.DESK) -> Verdict:

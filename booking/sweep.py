@@ -18,9 +18,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from booking import audit, bookings, clock, scanning
+from booking import audit, clock, rules, scanning
 from booking.audit import SYSTEM, Actor
 from booking.i18n import define, tr
+from booking.inventory import get_by_id
 from booking.store import Store
 
 define(
@@ -33,12 +34,14 @@ def due_no_shows(store: Store, now: datetime) -> list[tuple[int, datetime]]:
     """(booking id, check-in deadline) of every booking whose check-in has closed by `now`."""
     # `status = 'booked'` must stay a literal for SQLite to use the partial index.
     rows = store.conn.execute(
-        "SELECT id FROM booking WHERE status = 'booked' AND start_at <= ? ORDER BY start_at",
-        (clock.to_text(now),)).fetchall()
+        "SELECT id, resource_id, start_at, end_at FROM booking WHERE status = 'booked' AND start_at <= ? "
+        "ORDER BY start_at", (clock.to_text(now),)).fetchall()
+    values: dict[int, dict[str, Any]] = {}  # the rules of each resource met, read once per sweep
     due = []
-    for (booking_id,) in rows:
-        booking = bookings.get(store, booking_id)
-        _, closes = scanning.checkin_window(store, booking)
+    for booking_id, resource_id, start, end in rows:
+        if resource_id not in values:
+            values[resource_id] = rules.effective(store, get_by_id(store, resource_id))
+        _, closes = scanning.window_for(clock.from_text(start), clock.from_text(end), values[resource_id])
         if closes <= now:
             due.append((booking_id, closes))
     return due
@@ -47,16 +50,15 @@ def due_no_shows(store: Store, now: datetime) -> list[tuple[int, datetime]]:
 def overstays(store: Store, now: datetime) -> list[dict[str, Any]]:
     """Checked-in bookings past their end at `now`, longest over first."""
     rows = store.conn.execute(
-        "SELECT id FROM booking WHERE status = 'checked_in' AND end_at < ? ORDER BY end_at",
-        (clock.to_text(now),)).fetchall()
+        "SELECT b.id, r.code, h.door, b.plate, b.end_at, b.checked_in_at FROM booking b "
+        "JOIN resource r ON r.id = b.resource_id JOIN household h ON h.id = b.household_id "
+        "WHERE b.status = 'checked_in' AND b.end_at < ? ORDER BY b.end_at", (clock.to_text(now),))
     out = []
-    for (booking_id,) in rows:
-        booking = bookings.get(store, booking_id)
-        over = scanning.overstay_minutes(booking, now)
-        if over:
-            out.append({"id": booking.id, "resource": booking.resource, "household": booking.door,
-                        "plate": booking.plate, "end": clock.to_text(booking.end),
-                        "checked_in_at": booking.checked_in_at, "minutes_over": over})
+    for booking_id, code, door, plate, end, checked_in_at in rows:
+        over = clock.minutes(clock.from_text(end), now)
+        if over > 0:
+            out.append({"id": booking_id, "resource": code, "household": door, "plate": plate, "end": end,
+                        "checked_in_at": checked_in_at, "minutes_over": over})
     return out
 
 
