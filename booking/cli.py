@@ -62,6 +62,12 @@ class Context:
             self._store = setup.open_ready(self.store_path)
         return self._store
 
+    def swept_store(self) -> Store:
+        """The store after marking due no-shows, for commands that read or take free time."""
+        from booking.sweep import sweep  # here, not at the top: sweep is built on this module's peers
+        sweep(self.store, self.now)
+        return self.store
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -387,6 +393,7 @@ def _request(ctx: Context) -> bookings.Request:
 
 @command("book", _fmt_bookings)
 def _book(ctx: Context) -> dict[str, Any]:
+    ctx.swept_store()
     req = _request(ctx)
     if ctx.args.repeat:
         result = bookings.book_series(ctx.store, ctx.actor, req, ctx.args.repeat, ctx.now,
@@ -398,7 +405,7 @@ def _book(ctx: Context) -> dict[str, Any]:
 
 @command("check")
 def _check(ctx: Context) -> dict[str, Any]:
-    return bookings.check(ctx.store, _request(ctx), ctx.now).to_json()
+    return bookings.check(ctx.swept_store(), _request(ctx), ctx.now).to_json()
 
 
 @command("cancel", _fmt_bookings)
@@ -409,7 +416,7 @@ def _cancel(ctx: Context) -> dict[str, Any]:
 
 @command("show")
 def _show(ctx: Context) -> dict[str, Any]:
-    booking = bookings.get(ctx.store, ctx.args.id)
+    booking = bookings.get(ctx.swept_store(), ctx.args.id)
     return {"booking": booking.to_json(),
             "history": audit.entries(ctx.store, "booking", booking.id)}
 
@@ -417,14 +424,14 @@ def _show(ctx: Context) -> dict[str, Any]:
 @command("list", _fmt_bookings)
 def _list(ctx: Context) -> dict[str, Any]:
     day = parse_date(ctx.args.date, "date")
-    found = bookings.on_date(ctx.store, day, include_cancelled=not ctx.args.active)
+    found = bookings.on_date(ctx.swept_store(), day, include_cancelled=not ctx.args.active)
     return {"date": day.isoformat(), "bookings": [b.to_json() for b in found]}
 
 
 @command("free", _fmt_resources)
 def _free(ctx: Context) -> dict[str, Any]:
     a = ctx.args
-    found = bookings.free(ctx.store, parse_minute(a.start, "start"), parse_minute(a.end, "end"), a.kind)
+    found = bookings.free(ctx.swept_store(), parse_minute(a.start, "start"), parse_minute(a.end, "end"), a.kind)
     return {"resources": [r.to_json() for r in found]}
 
 
