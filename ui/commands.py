@@ -16,3 +16,6 @@ def offscreen_app() -> Any:
     from PySide6.QtWidgets import QApplication
 
     return QApplication.instance() or QApplication(["linli-desk"])
+
+
+import ui.pass_command  # noqa: E402,F401  (registers pass)
