@@ -10,6 +10,7 @@ only shows it, plays the sound and announces the change.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from ui.fonts import mono_font, ui_font
 from ui.sounds import Chime
 
 RECENT = 20
+PLAIN_YES = ("scan_check_in", "scan_check_out")
 
 define(
     uis_scan_label=("扫码", "Scan"),
@@ -106,7 +108,9 @@ def window_text(start: datetime, end: datetime, now: datetime) -> str:
 def booking_lines(booking: Booking, now: datetime) -> tuple[str, str]:
     """(who, what and when) for the banner; the name masked, the phone left out."""
     who = "  ·  ".join(part for part in (mask_name(booking.resident_name), booking.door, booking.plate) if part)
-    what = f"{booking.resource} {booking.resource_name}  ·  {window_text(booking.start, booking.end, now)}"
+    name = booking.resource_name
+    place = name if booking.resource in name else f"{booking.resource} {name}"  # not "P012 共享车位 P012"
+    what = f"{place}  ·  {window_text(booking.start, booking.end, now)}"
     return who, what
 
 
@@ -160,12 +164,14 @@ class VerdictBanner(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(int(18 * scale), int(12 * scale), int(18 * scale), int(14 * scale))
         layout.setSpacing(int(4 * scale))
+        layout.addStretch(1)  # the lines stay together in the middle however tall the banner is
         for label, points, bold in sizes:
             label.setFont(ui_font(points * scale, bold))
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
             layout.addWidget(label)
+        layout.addStretch(1)
         self.setProperty("verdict", "idle")
 
     @property
@@ -190,7 +196,10 @@ class VerdictBanner(QFrame):
 
     def show_verdict(self, verdict: Verdict, now: datetime) -> None:
         who, what = booking_lines(verdict.booking, now) if verdict.booking else ("", "")
-        self._set(verdict_kind(verdict), headline(verdict), verdict.message(), who, what)
+        # A plain yes needs no sentence: the headline and the booking's lines say it all.
+        # Refusals, repeats and a late check-out (minutes over) keep the domain's words.
+        reason = "" if verdict.reason_key in PLAIN_YES else verdict.message()
+        self._set(verdict_kind(verdict), headline(verdict), reason, who, what)
 
     def show_problem(self, message: str) -> None:
         self._set("problem", tr("uis_scan_problem"), message)
@@ -215,9 +224,10 @@ class RecentScansModel(QAbstractTableModel):
     COLUMNS = ("time", "result", "resource", "door", "plate", "reason")
 
     def __init__(self, store: Any, station: str | None = None, limit: int = RECENT,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, now: Callable[[], datetime] = clock.now) -> None:
         super().__init__(parent)
         self._store = store
+        self._now = now  # the desk's clock: a time of today shows without its date
         self._station = station
         self._limit = limit
         self._rows: list[dict[str, Any]] = []
@@ -267,7 +277,7 @@ class RecentScansModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column == "time":
                 at = row["at"]
-                return at[11:19] if at[:10] == clock.now().strftime("%Y-%m-%d") else at[5:16]
+                return at[11:19] if at[:10] == self._now().strftime("%Y-%m-%d") else at[5:16]
             if column == "result":
                 return self._result(row)
             if column == "resource":
@@ -323,7 +333,7 @@ class ScanPanel(QWidget):
         self.banner = VerdictBanner(parent=self)
         self.recent_title = QLabel(self)
         self.recent_title.setFont(ui_font(10, True))
-        self.model = RecentScansModel(desk.store, None, RECENT, self)
+        self.model = RecentScansModel(desk.store, None, RECENT, self, now=desk.now)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setFont(ui_font(10))
