@@ -1,0 +1,625 @@
+"""One booking: its status, times and history (scans included), and what the desk can do with it:
+cancel (after a confirmation), reissue its pass, check it in or out by hand, move its times.
+
+Changes go through the domain (bookings.cancel, passes.reissue, reschedule)
+and are announced on the desk; the confirmation is a plain callable the window
+owns (a message box in the program, a decision in a test).
+"""
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from booking import audit, bookings, clock, passcode, passes, reschedule
+from booking.bookings import Booking
+from booking.errors import DeskError
+from booking.i18n import define, tr
+from booking.rules import duration_text
+from booking.validation import mask_name, mask_phone
+from ui.board import COLOURS, status_text
+from ui.booking_dialog import QT_FORMAT, from_qt, to_qt
+from ui.desk import Desk
+from ui.fonts import mono_font, ui_font
+
+define(
+    ui_detail_title=("预约 {id}", "Booking {id}"),
+    ui_detail_heading=("{code} {name} — {status}", "{code} {name} — {status}"),
+    ui_detail_id=("预约号：", "Booking:"),
+    ui_detail_resident=("居民：", "Resident:"),
+    ui_detail_door=("门牌：", "Door:"),
+    ui_detail_phone=("手机：", "Mobile:"),
+    ui_detail_plate=("车牌：", "Plate:"),
+    ui_detail_purpose=("用途：", "Purpose:"),
+    ui_detail_time=("时间：", "Time:"),
+    ui_detail_in=("签到：", "Checked in:"),
+    ui_detail_out=("签退：", "Checked out:"),
+    ui_detail_over=("超时：", "Overstay:"),
+    ui_detail_series=("重复系列：", "Series:"),
+    ui_detail_series_text=("系列 {id}", "series {id}"),
+    ui_detail_visitor=("（访客）", " (visitor)"),
+    ui_detail_none=("—", "—"),
+    ui_detail_history=("记录（含扫码）", "History (scans included)"),
+    ui_detail_col_at=("时间", "When"),
+    ui_detail_col_who=("操作人 / 扫码点", "Who / where"),
+    ui_detail_col_what=("事件", "What"),
+    ui_detail_col_note=("说明", "Details"),
+    ui_detail_scan_ok=("扫码通过", "scan accepted"),
+    ui_detail_scan_refused=("扫码拒绝", "scan refused"),
+    ui_detail_cancel=("取消预约(&C)…", "&Cancel booking…"),
+    ui_detail_reissue=("补发通行证(&R)…", "&Reissue pass…"),
+    ui_detail_show_pass=("通行证(&P)", "&Pass"),
+    ui_detail_manual=("手动签到/签退(&I)…", "Check &in/out by hand…"),
+    ui_detail_manual_missing=("本版本尚不能手动签到/签退：请扫描通行证。",
+                              "This version cannot check in or out by hand yet: scan the pass."),
+    ui_detail_manual_reason=("手动{action}的理由（将记入日志）：", "Reason to {action} by hand (kept in the log):"),
+    ui_detail_edit=("修改时间", "Change the times"),
+    ui_detail_edit_save=("保存新时间(&S)", "&Save new times"),
+    ui_detail_edit_started=("已签到：只能修改结束时间。", "Checked in: only the end can change."),
+    ui_detail_edit_ok=("✓ 可以改为 {start} – {end}", "✓ Can move to {start} – {end}"),
+    ui_detail_confirm_cancel_title=("取消预约", "Cancel the booking"),
+    ui_detail_confirm_cancel=("确定取消预约 {id}（{code}，{start} – {end}，{door}）吗？\n取消后记录保留，车位/场地释放。",
+                              "Cancel booking {id} ({code}, {start} – {end}, {door})?\n"
+                              "The record is kept and the space or room is freed."),
+    ui_detail_confirm_series=("同时取消该系列此后的全部预约？\n选“否”只取消这一次。",
+                              "Also cancel the later bookings of this series?\n“No” cancels only this one."),
+    ui_detail_confirm_reissue_title=("补发通行证", "Reissue the pass"),
+    ui_detail_confirm_reissue=("补发后，预约 {id} 的旧通行证全部失效。继续吗？",
+                               "After reissuing, every older pass of booking {id} stops working. Go on?"),
+    ui_detail_done_cancel=("已取消预约 {id}。", "Booking {id} cancelled."),
+    ui_detail_done_move=("预约 {id} 已改为 {start} – {end}。", "Booking {id} moved to {start} – {end}."),
+    ui_action_book=("预约", "booked"),
+    ui_action_cancel=("取消", "cancelled"),
+    ui_action_reschedule=("改时间", "times changed"),
+    ui_action_reissue=("补发通行证", "pass reissued"),
+    ui_action_check_in=("签到", "checked in"),
+    ui_action_check_out=("签退", "checked out"),
+    ui_action_no_show=("未到场", "no-show"),
+    ui_passview_title=("通行证 — 预约 {id}", "Pass — booking {id}"),
+    ui_passview_which=("预约：", "Booking:"),
+    ui_passview_print=("打印小票(&P)…", "&Print slip…"),
+    ui_passview_save=("保存图片(&S)…", "&Save image…"),
+    ui_passview_copy=("复制(&C)", "&Copy"),
+    ui_passview_copied=("已复制通行证图片和号码。", "Pass image and number copied."),
+    ui_passview_saved=("已保存：{path}", "Saved: {path}"),
+    ui_passview_no_image=("（二维码图像模块尚未安装，请使用号码）", "(the QR image module is not installed; use the number)"),
+    ui_passview_no_slip=("小票打印模块尚未安装。", "The slip printing module is not installed."),
+    ui_passview_hint=("居民出示此二维码或号码即可签到、签退。", "The resident shows this QR code or number to check in and out."),
+    ui_passview_file_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
+)
+
+#: the manual check-in/out of booking.scanning, when it has one (looked up, not required)
+MANUAL_NAMES = ("manual", "check_by_hand", "manual_check")
+
+
+def manual_function() -> Callable[..., Any] | None:
+    from booking import scanning
+    for name in MANUAL_NAMES:
+        found = getattr(scanning, name, None)
+        if callable(found):
+            return found
+    return None
+
+
+def action_text(action: str) -> str:
+    key = "ui_action_" + action.replace("-", "_")
+    text = tr(key)
+    return action if text == key else text
+
+
+class HistoryModel(QAbstractTableModel):
+    """The booking's audit entries and scans, newest first."""
+
+    COLUMNS = ("ui_detail_col_at", "ui_detail_col_who", "ui_detail_col_what", "ui_detail_col_note")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, str, str, str, bool]] = []
+
+    def load(self, store: Any, booking_id: int) -> None:
+        rows: list[tuple[str, str, str, str, bool]] = []
+        for e in audit.entries(store, "booking", booking_id):
+            note = e.get("reason") or ""
+            after = e.get("after") if isinstance(e.get("after"), dict) else {}
+            if e["action"] == "reschedule" and isinstance(e.get("before"), dict):
+                note = (f"{e['before'].get('start')} – {e['before'].get('end')} → "
+                        f"{after.get('start')} – {after.get('end')}" + (f"；{note}" if note else ""))
+            rows.append((e["at"], e["actor"], action_text(e["action"]), note, True))
+        for at, station, ok, action, reason, actor in store.conn.execute(
+                "SELECT at, station, ok, action, reason, actor FROM scan WHERE booking_id = ? ORDER BY id",
+                (booking_id,)):
+            what = tr("ui_detail_scan_ok" if ok else "ui_detail_scan_refused")
+            if action:
+                what += f"（{action_text(action)}）"
+            rows.append((at, f"{station} · {actor or ''}".strip(" ·"), what, reason or "", bool(ok)))
+        rows.sort(key=lambda r: r[0], reverse=True)
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return tr(self.COLUMNS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return row[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and not row[4]:
+            from PySide6.QtGui import QColor
+            return QColor("#b3261e")
+        return None
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class DetailsDialog(QDialog):
+    """What is known about one booking and what can be done with it."""
+
+    show_pass = Signal(int)
+
+    def __init__(self, desk: Desk, booking_id: int, confirm: Callable[[str, str], bool],
+                 ask_reason: Callable[[str, str], str | None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.booking_id = booking_id
+        self.confirm = confirm
+        self.ask_reason = ask_reason or self._ask_reason
+        self.booking: Booking = bookings.get(desk.store, booking_id)
+        self.setSizeGripEnabled(True)
+
+        self.heading = QLabel()
+        self.heading.setFont(ui_font(self.font().pointSizeF() * 1.35, bold=True))
+        self.heading.setWordWrap(True)
+        self.info = QFormLayout()
+        self.info_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        for key in ("id", "resident", "door", "phone", "plate", "purpose", "time", "in", "out", "over", "series"):
+            name, value = QLabel(), QLabel()
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            self.info_labels[key] = (name, value)
+            self.info.addRow(name, value)
+
+        self.history = HistoryModel(self)
+        self.history_view = QTableView()
+        self.history_view.setModel(self.history)
+        self.history_view.verticalHeader().hide()
+        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history_view.setWordWrap(True)
+        header = self.history_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.history_box = QGroupBox()
+        QVBoxLayout(self.history_box).addWidget(self.history_view)
+
+        self.edit_box = QGroupBox()
+        self.start_edit = QDateTimeEdit()
+        self.end_edit = QDateTimeEdit()
+        for edit in (self.start_edit, self.end_edit):
+            edit.setDisplayFormat(QT_FORMAT)
+            edit.setCalendarPopup(True)
+        self.edit_check = QLabel()
+        self.edit_check.setWordWrap(True)
+        self.edit_save = QPushButton()
+        self.edit_save.setAutoDefault(False)
+        self.edit_save.clicked.connect(self.save_times)
+        times = QHBoxLayout()
+        times.addWidget(self.start_edit)
+        times.addWidget(QLabel("–"))
+        times.addWidget(self.end_edit)
+        times.addWidget(self.edit_save)
+        times.addStretch(1)
+        edit_layout = QVBoxLayout(self.edit_box)
+        edit_layout.addLayout(times)
+        edit_layout.addWidget(self.edit_check)
+        self._edit_timer = QTimer(self)
+        self._edit_timer.setSingleShot(True)
+        self._edit_timer.setInterval(150)
+        self._edit_timer.timeout.connect(self.check_times)
+        self.start_edit.dateTimeChanged.connect(lambda *_: self._edit_timer.start())
+        self.end_edit.dateTimeChanged.connect(lambda *_: self._edit_timer.start())
+
+        self.cancel_button = QPushButton()
+        self.reissue_button = QPushButton()
+        self.pass_button = QPushButton()
+        self.manual_button = QPushButton()
+        for button in (self.cancel_button, self.reissue_button, self.pass_button, self.manual_button):
+            button.setAutoDefault(False)
+        self.cancel_button.clicked.connect(self.cancel_booking)
+        self.reissue_button.clicked.connect(self.reissue_pass)
+        self.pass_button.clicked.connect(lambda: self.show_pass.emit(self.booking_id))
+        self.manual_button.clicked.connect(self.manual_check)
+        self.close_buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_buttons.rejected.connect(self.reject)
+        actions = QHBoxLayout()
+        for button in (self.pass_button, self.reissue_button, self.manual_button, self.cancel_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.close_buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(self.info)
+        layout.addWidget(self.edit_box)
+        layout.addWidget(self.history_box, 1)
+        layout.addLayout(actions)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+
+        self.retranslate()
+        self.load()
+        desk.changed.connect(self._changed)
+        desk.language_changed.connect(self.retranslate)
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def _changed(self, what: set[str]) -> None:
+        if what & {"booking", "scan"}:
+            self.load()
+
+    def load(self) -> None:
+        """Read the booking and its history again."""
+        b = self.booking = bookings.get(self.desk.store, self.booking_id)
+        look = "overstay" if b.status == "checked_in" and b.end < self.desk.now() else b.status
+        fill, _ = COLOURS.get(look, COLOURS["booked"])
+        colour = "#555555" if look in ("cancelled", "no_show", "completed") else fill
+        self.heading.setText(f"<span style='color:{colour}'>"
+                             + _escape(tr("ui_detail_heading", code=b.resource, name=b.resource_name,
+                                          status=status_text(look))) + "</span>")
+        none = tr("ui_detail_none")
+        values = {
+            "id": str(b.id),
+            "resident": mask_name(b.resident_name),
+            "door": b.door,
+            "phone": mask_phone(b.phone),
+            "plate": (b.plate or none) + (tr("ui_detail_visitor") if b.visitor else ""),
+            "purpose": b.purpose or none,
+            "time": f"{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}（{duration_text(clock.minutes(b.start, b.end))}）",
+            "in": b.checked_in_at or none,
+            "out": b.checked_out_at or none,
+            "over": duration_text(b.overstay_minutes) if b.overstay_minutes else none,
+            "series": tr("ui_detail_series_text", id=b.series_id) if b.series_id else none,
+        }
+        for key, (_, value) in self.info_labels.items():
+            value.setText(values[key])
+        self.info_labels["plate"][0].setVisible(b.kind == "parking")
+        self.info_labels["plate"][1].setVisible(b.kind == "parking")
+        self.info_labels["purpose"][0].setVisible(b.kind == "room")
+        self.info_labels["purpose"][1].setVisible(b.kind == "room")
+        self.history.load(self.desk.store, b.id)
+        self.history_view.resizeRowsToContents()
+
+        open_ = b.status in ("booked", "checked_in")
+        self.cancel_button.setEnabled(b.status == "booked")
+        self.reissue_button.setEnabled(open_)
+        self.pass_button.setEnabled(open_)
+        manual = manual_function()
+        self.manual_button.setEnabled(open_ and manual is not None)
+        self.manual_button.setToolTip("" if manual else tr("ui_detail_manual_missing"))
+        self.edit_box.setEnabled(open_)
+        self.start_edit.blockSignals(True)
+        self.end_edit.blockSignals(True)
+        self.start_edit.setDateTime(to_qt(b.start))
+        self.end_edit.setDateTime(to_qt(b.end))
+        self.start_edit.blockSignals(False)
+        self.end_edit.blockSignals(False)
+        self.start_edit.setEnabled(b.status == "booked")
+        self.edit_save.setEnabled(False)
+        self.edit_check.setText(tr("ui_detail_edit_started") if b.status == "checked_in" else "")
+
+    # --- cancelling ----------------------------------------------------------------------------
+
+    def cancel_booking(self) -> bool:
+        """Cancel after the clerk confirms (and for a series, ask whether the later ones go too)."""
+        b = self.booking
+        question = tr("ui_detail_confirm_cancel", id=b.id, code=b.resource, start=f"{b.start:%m-%d %H:%M}",
+                      end=f"{b.end:%m-%d %H:%M}", door=b.door)
+        if not self.confirm(tr("ui_detail_confirm_cancel_title"), question):
+            return False
+        following = bool(b.series_id) and self.confirm(tr("ui_detail_confirm_cancel_title"),
+                                                       tr("ui_detail_confirm_series"))
+        try:
+            bookings.cancel(self.desk.store, self.desk.actor, b.id, following=following)
+        except DeskError as exc:
+            self._say(exc.message(), error=True)
+            return False
+        self.desk.announce("booking")
+        self.load()
+        self._say(tr("ui_detail_done_cancel", id=b.id))
+        return True
+
+    # --- the pass --------------------------------------------------------------------------------
+
+    def reissue_pass(self) -> bool:
+        if not self.confirm(tr("ui_detail_confirm_reissue_title"), tr("ui_detail_confirm_reissue", id=self.booking_id)):
+            return False
+        try:
+            passes.reissue(self.desk.store, self.desk.actor, self.booking_id)
+        except DeskError as exc:
+            self._say(exc.message(), error=True)
+            return False
+        self.desk.announce("booking", "pass")
+        self.load()
+        self.show_pass.emit(self.booking_id)
+        return True
+
+    # --- by hand ---------------------------------------------------------------------------------
+
+    def _ask_reason(self, title: str, prompt: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, prompt)
+        return text.strip() if ok and text.strip() else None
+
+    def manual_check(self) -> None:
+        manual = manual_function()
+        if manual is None:
+            return
+        action = "check_in" if self.booking.status == "booked" else "check_out"
+        reason = self.ask_reason(self.manual_button.text().replace("&", "").rstrip("…"),
+                                 tr("ui_detail_manual_reason", action=action_text(action)))
+        if not reason:
+            return
+        try:
+            manual(self.desk.store, self.desk.actor, self.booking_id, reason=reason, now=self.desk.now())
+        except DeskError as exc:
+            self._say(exc.message(), error=True)
+            return
+        self.desk.announce("booking", "scan")
+        self.load()
+
+    # --- new times -------------------------------------------------------------------------------
+
+    def _times(self) -> tuple[datetime, datetime]:
+        return from_qt(self.start_edit.dateTime()), from_qt(self.end_edit.dateTime())
+
+    def check_times(self) -> bool:
+        """Live check of the new times (same rules as a new booking, the booking itself excluded)."""
+        self._edit_timer.stop()
+        start, end = self._times()
+        if (start, end) == (self.booking.start, self.booking.end):
+            self.edit_save.setEnabled(False)
+            self.edit_check.setText("")
+            return False
+        try:
+            found = reschedule.check(self.desk.store, self.booking_id, start, end, self.desk.now())
+        except DeskError as exc:
+            self._edit_result(False, [exc.message()])
+            return False
+        if found.ok:
+            self._edit_result(True, [tr("ui_detail_edit_ok", start=f"{start:%m-%d %H:%M}", end=f"{end:%m-%d %H:%M}")])
+            return True
+        lines = [tr("booking_clash_item", start=clock.to_text(c.start), end=clock.to_text(c.end), door=c.door, id=c.id)
+                 for c in found.clashes]
+        if lines:
+            lines = [tr("booking_clash", code=self.booking.resource, clashes="；".join(lines))]
+        self._edit_result(False, lines + [b.message() for b in found.breaches])
+        return False
+
+    def _edit_result(self, ok: bool, lines: list[str]) -> None:
+        colour = "#1b7f3b" if ok else "#b3261e"
+        self.edit_check.setText(f"<span style='color:{colour}'>" +
+                                "<br>".join(("" if ok else "✗ ") + _escape(s) for s in lines) + "</span>")
+        self.edit_save.setEnabled(ok)
+
+    def save_times(self) -> bool:
+        if not self.check_times():
+            return False
+        start, end = self._times()
+        try:
+            reschedule.reschedule(self.desk.store, self.desk.actor, self.booking_id, start, end, self.desk.now())
+        except DeskError as exc:
+            self._edit_result(False, [exc.message()])
+            return False
+        self.desk.announce("booking")
+        self.load()
+        self._say(tr("ui_detail_done_move", id=self.booking_id, start=f"{start:%m-%d %H:%M}", end=f"{end:%m-%d %H:%M}"))
+        return True
+
+    def hideEvent(self, event: Any) -> None:
+        self._edit_timer.stop()
+        super().hideEvent(event)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        colour = "#b3261e" if error else "#1b7f3b"
+        self.message.setText(f"<span style='color:{colour}'>{_escape(text)}</span>")
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("ui_detail_title", id=self.booking_id))
+        for key, (name, _) in self.info_labels.items():
+            name.setText(tr(f"ui_detail_{key}"))
+        self.history_box.setTitle(tr("ui_detail_history"))
+        self.edit_box.setTitle(tr("ui_detail_edit"))
+        self.edit_save.setText(tr("ui_detail_edit_save"))
+        self.cancel_button.setText(tr("ui_detail_cancel"))
+        self.reissue_button.setText(tr("ui_detail_reissue"))
+        self.pass_button.setText(tr("ui_detail_show_pass"))
+        self.manual_button.setText(tr("ui_detail_manual"))
+        self.history.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HistoryModel.COLUMNS) - 1)
+        if hasattr(self, "booking") and self.booking is not None and self.history.rowCount() >= 0:
+            try:
+                self.load()
+            except DeskError:
+                pass
+
+
+# --- the pass view ------------------------------------------------------------------------------
+
+def _passimage() -> Any:
+    try:
+        return importlib.import_module("ui.passimage")
+    except ImportError:
+        return None
+
+
+def _slip() -> Any:
+    try:
+        return importlib.import_module("ui.slip")
+    except ImportError:
+        return None
+
+
+def qr_image(text: str, size: int) -> QImage | None:
+    """The QR code of a pass from ui.passimage, or None while that module is missing."""
+    module = _passimage()
+    if module is None:
+        return None
+    for name in ("qr_image", "pass_qr", "qr"):
+        make = getattr(module, name, None)
+        if callable(make):
+            try:
+                image = make(text, size)
+            except TypeError:
+                image = make(text)
+            if isinstance(image, QPixmap):
+                image = image.toImage()
+            return image if isinstance(image, QImage) else None
+    return None
+
+
+class PassDialog(QDialog):
+    """The pass of a booking just made (or reissued): QR code on screen, its number, and
+    Print slip / Save image / Copy. For a series each booking has its own pass: choose it."""
+
+    def __init__(self, desk: Desk, booking_ids: list[int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.booking_ids = list(booking_ids)
+        self.which = QComboBox()
+        self.which_label = QLabel()
+        self.which_label.setBuddy(self.which)
+        for bid in self.booking_ids:
+            b = bookings.get(desk.store, bid)
+            self.which.addItem(f"{b.id}  {b.resource}  {b.start:%m-%d %H:%M} – {b.end:%m-%d %H:%M}", bid)
+        self.summary = QLabel()
+        self.summary.setFont(ui_font(self.font().pointSizeF() * 1.2, bold=True))
+        self.summary.setWordWrap(True)
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number = QLabel()
+        self.number.setFont(mono_font(self.font().pointSizeF() * 1.3))
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.status = QLabel()
+        self.print_button = QPushButton()
+        self.save_button = QPushButton()
+        self.copy_button = QPushButton()
+        self.print_button.clicked.connect(self.print_slip)
+        self.save_button.clicked.connect(self.save_image)
+        self.copy_button.clicked.connect(self.copy)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.reject)
+        row = QHBoxLayout()
+        for button in (self.print_button, self.save_button, self.copy_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(close)
+        which = QHBoxLayout()
+        which.addWidget(self.which_label)
+        which.addWidget(self.which, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(which)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.qr, 1)
+        layout.addWidget(self.number)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.status)
+        layout.addLayout(row)
+        self.which_label.setVisible(len(self.booking_ids) > 1)
+        self.which.setVisible(len(self.booking_ids) > 1)
+        self.which.currentIndexChanged.connect(self.load)
+        self.text = ""
+        self.image: QImage | None = None
+        self.retranslate()
+        desk.language_changed.connect(self.retranslate)
+
+    def booking_id(self) -> int:
+        return int(self.which.currentData())
+
+    def load(self) -> None:
+        bid = self.booking_id()
+        b = bookings.get(self.desk.store, bid)
+        self.text = passes.pass_text(self.desk.store, bid)
+        self.summary.setText(f"{b.resource} {b.resource_name}\n{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}\n"
+                             f"{mask_name(b.resident_name)}  {b.door}  {b.plate or ''}".rstrip())
+        self.number.setText(passcode.grouped(self.text))
+        side = self.fontMetrics().height() * 14
+        self.image = qr_image(self.text, side)
+        if self.image is not None:
+            self.qr.setPixmap(QPixmap.fromImage(self.image))
+            self.qr.setToolTip("")
+        else:
+            self.qr.setText(tr("ui_passview_no_image"))
+        self.save_button.setEnabled(self.image is not None)
+        self.print_button.setEnabled(_slip() is not None)
+        self.print_button.setToolTip("" if _slip() is not None else tr("ui_passview_no_slip"))
+        self.setWindowTitle(tr("ui_passview_title", id=bid))
+
+    def copy(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        from PySide6.QtCore import QMimeData
+        data = QMimeData()
+        data.setText(self.text)
+        if self.image is not None:
+            data.setImageData(self.image)
+        clipboard.setMimeData(data)
+        self.status.setText(tr("ui_passview_copied"))
+
+    def save_image(self) -> None:
+        if self.image is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.save_button.text().replace("&", ""),
+                                              f"pass-{self.booking_id()}.png", tr("ui_passview_file_filter"))
+        if path:
+            self.image.save(path)
+            self.status.setText(tr("ui_passview_saved", path=path))
+
+    def print_slip(self) -> None:
+        module = _slip()
+        if module is None:
+            return
+        for name in ("print_slip", "print_dialog"):
+            run = getattr(module, name, None)
+            if callable(run):
+                try:
+                    run(self.desk, self.booking_id(), self)
+                except DeskError as exc:
+                    self.status.setText(exc.message())
+                return
+
+    def retranslate(self) -> None:
+        self.which_label.setText(tr("ui_passview_which"))
+        self.print_button.setText(tr("ui_passview_print"))
+        self.save_button.setText(tr("ui_passview_save"))
+        self.copy_button.setText(tr("ui_passview_copy"))
+        self.hint.setText(tr("ui_passview_hint"))
+        self.load()
+
+
+def ask_yes_no(parent: QWidget | None) -> Callable[[str, str], bool]:
+    """The program's confirmation: a message box whose safe answer (No) is the default."""
+    def confirm(title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+    return confirm
