@@ -1,0 +1,650 @@
+"""The office views: residents and households, resources and rules, clerk accounts,
+and the audit log.
+
+Residents are the clerks' daily work; everything else is for the admin. A
+clerk who opens an admin view sees why it is closed instead of its content,
+and the menu entries are disabled with the same words in their tooltip; the
+domain refuses the change anyway if it is reached another way. Dialogs show
+the domain's message next to the field it names and decide nothing themselves.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QTableView, QVBoxLayout, QWidget)
+
+from booking import clerks, inventory, residents, rules
+from booking.errors import DeskError
+from booking.i18n import define, tr
+from ui.admin_models import (AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel,
+                             value_input)
+from ui.fonts import ui_font
+
+ERROR_CSS = "color: #b3261e;"
+SEARCH_DELAY_MS = 250
+
+define(
+    uis_admin_only=("只有管理员可以使用“{view}”。请用管理员账号登录后再打开。",
+                    "Only an admin can use “{view}”. Sign in as an admin to open it."),
+    uis_view_residents=("居民与住户", "Residents and households"),
+    uis_view_resources=("车位、场地与规则", "Spaces, rooms and rules"),
+    uis_view_clerks=("值班员账号", "Clerk accounts"),
+    uis_view_audit=("操作记录", "Audit log"),
+    uis_menu_residents=("居民与住户(&R)…", "&Residents and households…"),
+    uis_menu_resources=("车位、场地与规则(&P)…", "S&paces, rooms and rules…"),
+    uis_menu_clerks=("值班员账号(&C)…", "&Clerk accounts…"),
+    uis_menu_audit=("操作记录(&A)…", "&Audit log…"),
+    uis_search=("搜索", "Search"),
+    uis_search_residents=("手机号、尾号4位、门牌、车牌或姓名", "Phone, its last 4 digits, door, plate or name"),
+    uis_search_audit=("操作人、操作、对象、编号或理由", "Who, action, record, id or reason"),
+    uis_count=("共 {n} 条", "{n} rows"),
+    uis_add_resident=("登记居民(&N)", "&New resident"),
+    uis_add_plate=("添加车牌(&L)", "Add a p&late"),
+    uis_resident_title_new=("登记居民", "New resident"),
+    uis_resident_title_plate=("为 {name}（{door}）添加车牌", "Add a plate for {name} ({door})"),
+    uis_field_name=("姓名", "Name"),
+    uis_field_door=("门牌", "Door"),
+    uis_field_phone=("手机号", "Mobile"),
+    uis_field_plate=("车牌（可不填）", "Plate (optional)"),
+    uis_field_new_plate=("新车牌", "New plate"),
+    uis_save=("保存", "Save"),
+    uis_cancel=("取消", "Cancel"),
+    uis_disable=("停用(&D)", "&Disable"),
+    uis_enable=("启用(&E)", "&Enable"),
+    uis_edit_rule=("修改规则(&U)…", "Change a r&ule…"),
+    uis_rule_title=("修改规则", "Change a rule"),
+    uis_field_scope=("范围", "Scope"),
+    uis_field_rule=("规则", "Rule"),
+    uis_field_value=("值", "Value"),
+    uis_rule_value_hint=("分钟、天数或次数填整数；时段写 19:00-07:30；写 off 取消本范围的规则。",
+                         "Minutes, days or counts as whole numbers; hours as 19:00-07:30; 'off' removes "
+                         "the rule at this scope."),
+    uis_add_clerk=("添加账号(&N)…", "&New account…"),
+    uis_reset_password=("设置密码(&P)…", "Set &password…"),
+    uis_clerk_title=("添加值班员账号", "New clerk account"),
+    uis_password_title=("设置“{name}”的密码", "Set the password of “{name}”"),
+    uis_field_account=("账号（登录用的姓名）", "Account (the name to sign in with)"),
+    uis_field_role=("角色", "Role"),
+    uis_field_password=("密码", "Password"),
+    uis_field_again=("再输一次", "Password again"),
+    uis_password_mismatch=("两次输入的密码不一致。", "The two passwords differ."),
+)
+
+
+def admin_refusal(desk: Any, view_key: str) -> str | None:
+    """Why this actor may not open an admin view, or None for an admin."""
+    if desk.actor.is_admin:
+        return None
+    return tr("uis_admin_only", view=tr(view_key))
+
+
+def _table(model: Any, parent: QWidget) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Columns as wide as their content (judged on the first rows only: lists can be long)."""
+    view.horizontalHeader().setResizeContentsPrecision(100)
+    view.resizeColumnsToContents()
+
+
+def _selected_row(view: QTableView) -> int | None:
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    return rows[0].row() if rows else None
+
+
+class FieldForm(QDialog):
+    """A dialog of labelled fields, each with a message line under it for the domain's refusal."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setFont(ui_font(11))
+        self.setMinimumWidth(440)
+        self.form = QFormLayout()
+        self.fields: dict[str, QWidget] = {}
+        self.messages: dict[str, QLabel] = {}
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self.general = QLabel(self)  # a refusal that names no field (e.g. forbidden)
+        self.general.setStyleSheet(ERROR_CSS)
+        self.general.setWordWrap(True)
+        self.general.hide()
+        self.buttons = QDialogButtonBox(self)
+        self.save = self.buttons.addButton(tr("uis_save"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(tr("uis_cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.save.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.note)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+
+    def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
+        message = QLabel(self)
+        message.setStyleSheet(ERROR_CSS)
+        message.setWordWrap(True)
+        message.hide()
+        self.form.addRow(label, widget)
+        self.form.addRow("", message)
+        self.fields[name] = widget
+        self.messages[name] = message
+        return widget
+
+    def show_error(self, exc: DeskError, aliases: dict[str, str] | None = None) -> None:
+        """The refusal next to the field it names (or under the form if it names none)."""
+        field = (aliases or {}).get(exc.field or "", exc.field)
+        self.show_message(field if field in self.messages else None, exc.message())
+
+    def show_message(self, field: str | None, text: str) -> None:
+        for name, label in self.messages.items():
+            label.setVisible(name == field)
+            label.setText(text if name == field else "")
+        self.general.setVisible(field is None)
+        self.general.setText(text if field is None else "")
+        if field is not None:
+            self.fields[field].setFocus()
+
+    def submit(self) -> None:
+        try:
+            self.save_changes()
+        except DeskError as exc:
+            self.show_error(exc)
+            return
+        self.accept()
+
+    def save_changes(self) -> None:
+        raise NotImplementedError
+
+
+class ResidentDialog(FieldForm):
+    """Register a resident (name, door, phone, optional plate), or add a plate to one."""
+
+    def __init__(self, desk: Any, resident: residents.Resident | None = None, parent: QWidget | None = None) -> None:
+        title = (tr("uis_resident_title_new") if resident is None
+                 else tr("uis_resident_title_plate", name=resident.name, door=resident.door))
+        super().__init__(title, parent)
+        self.desk = desk
+        self.resident = resident
+        self.saved: residents.Resident | None = None
+        if resident is None:
+            self.add_field("name", tr("uis_field_name"), QLineEdit(self))
+            self.add_field("door", tr("uis_field_door"), QLineEdit(self)).setPlaceholderText("3栋2单元501")
+            self.add_field("phone", tr("uis_field_phone"), QLineEdit(self)).setPlaceholderText("13812345678")
+        self.add_field("plate", tr("uis_field_plate" if resident is None else "uis_field_new_plate"),
+                       QLineEdit(self)).setPlaceholderText("川A12345")
+
+    def text(self, name: str) -> str:
+        widget = self.fields[name]
+        assert isinstance(widget, QLineEdit)
+        return widget.text()
+
+    def save_changes(self) -> None:
+        if self.resident is None:
+            self.saved = residents.add(self.desk.store, self.desk.actor, self.text("name"), self.text("door"),
+                                       self.text("phone"), self.text("plate") or None)
+        else:
+            self.saved = residents.add_vehicle(self.desk.store, self.desk.actor, self.resident.id,
+                                               self.text("plate"))
+        self.desk.announce("resident")
+
+
+class _View(QWidget):
+    """A view with a title; an admin-only one shows only its refusal to a clerk."""
+
+    VIEW_KEY = ""
+    ADMIN_ONLY = True
+
+    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.setFont(ui_font(11))
+        self.layout_ = QVBoxLayout(self)
+        self.refusal = QLabel(self)
+        self.refusal.setWordWrap(True)
+        self.refusal.setFont(ui_font(14, True))
+        self.refusal.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.refusal.setStyleSheet(ERROR_CSS)
+        self.refusal.hide()
+        self.refused = self.ADMIN_ONLY and admin_refusal(desk, self.VIEW_KEY) is not None
+        if self.refused:
+            self.refusal.setText(admin_refusal(desk, self.VIEW_KEY) or "")
+            self.refusal.show()
+            self.layout_.addWidget(self.refusal)
+            return
+        self.build()
+        desk.changed.connect(self.on_changed)
+        desk.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def on_changed(self, what: set[str]) -> None:
+        pass
+
+    def retranslate(self, _language: str = "") -> None:
+        self.setWindowTitle(tr(self.VIEW_KEY))
+
+    def _search_box(self, placeholder_key: str, apply: Any) -> QLineEdit:
+        box = QLineEdit(self)
+        box.setClearButtonEnabled(True)
+        box.setPlaceholderText(tr(placeholder_key))
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(SEARCH_DELAY_MS)  # search when typing pauses, not on every key
+        timer.timeout.connect(lambda: apply(box.text()))
+        box.textChanged.connect(lambda _text: timer.start())
+        box.returnPressed.connect(lambda: (timer.stop(), apply(box.text())))
+        return box
+
+    def _message(self) -> QLabel:
+        label = QLabel(self)
+        label.setStyleSheet(ERROR_CSS)
+        label.setWordWrap(True)
+        label.hide()
+        return label
+
+    def show_refusal(self, label: QLabel, exc: DeskError) -> None:
+        label.setText(exc.message())
+        label.show()
+
+
+class ResidentsView(_View):
+    """Residents by door; search by phone, last 4 digits, door, plate or name; register; add plates."""
+
+    VIEW_KEY = "uis_view_residents"
+    ADMIN_ONLY = False
+
+    def build(self) -> None:
+        self.model = ResidentsModel(self.desk.store, self)
+        self.search = self._search_box("uis_search_residents", self.apply_search)
+        self.table = _table(self.model, self)
+        self.table.doubleClicked.connect(lambda _index: self.add_plate())
+        self.count = QLabel(self)
+        self.error = self._message()
+        self.add_button = QPushButton(self)
+        self.add_button.setShortcut(QKeySequence.StandardKey.New)
+        self.add_button.clicked.connect(self.add_resident)
+        self.plate_button = QPushButton(self)
+        self.plate_button.clicked.connect(self.add_plate)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.plate_button)
+        self.layout_.addLayout(row)
+        self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.table, 1)
+        self.layout_.addWidget(self.count)
+        fit_columns(self.table)
+
+    def apply_search(self, text: str) -> None:
+        self.error.hide()
+        try:
+            self.model.search(text)
+        except DeskError as exc:
+            self.show_refusal(self.error, exc)
+        self.count.setText(tr("uis_count", n=self.model.rowCount()))
+
+    def add_resident(self) -> residents.Resident | None:
+        dialog = ResidentDialog(self.desk, None, self)
+        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def add_plate(self) -> residents.Resident | None:
+        row = _selected_row(self.table)
+        if row is None:
+            return None
+        dialog = ResidentDialog(self.desk, self.model.resident(row), self)
+        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def on_changed(self, what: set[str]) -> None:
+        if "resident" in what:
+            self.apply_search(self.search.text())
+
+    def retranslate(self, _language: str = "") -> None:
+        super().retranslate()
+        self.search.setPlaceholderText(tr("uis_search_residents"))
+        self.add_button.setText(tr("uis_add_resident"))
+        self.plate_button.setText(tr("uis_add_plate"))
+        self.count.setText(tr("uis_count", n=self.model.rowCount()))
+        self.model.retranslate()
+
+
+class RuleDialog(FieldForm):
+    """Set one rule at one scope; the domain checks the scope and the value."""
+
+    def __init__(self, desk: Any, rule: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(tr("uis_rule_title"), parent)
+        self.desk = desk
+        self.saved: dict[str, Any] | None = None
+        scope = QComboBox(self)
+        scope.setEditable(True)  # res:CODE for one resource
+        for value, key in (("*", "uis_scope_all"), ("kind:parking", "uis_scope_parking"),
+                           ("kind:room", "uis_scope_room")):
+            scope.addItem(f"{value}  ({tr(key)})", value)
+        name = QComboBox(self)
+        for rule_name in rules.RULES:
+            name.addItem(tr(f"rule_{rule_name}"), rule_name)
+        self.add_field("scope", tr("uis_field_scope"), scope)
+        self.add_field("name", tr("uis_field_rule"), name)
+        self.add_field("value", tr("uis_field_value"), QLineEdit(self))
+        self.note.setText(tr("uis_rule_value_hint"))
+        self.note.show()
+        if rule is not None:
+            index = scope.findData(rule["scope"])
+            if index >= 0:
+                scope.setCurrentIndex(index)
+            else:
+                scope.setEditText(rule["scope"])
+            name.setCurrentIndex(max(name.findData(rule["name"]), 0))
+            self.value_field.setText(value_input(rule["name"], rule["value"]))
+
+    @property
+    def scope_field(self) -> QComboBox:
+        return self.fields["scope"]  # type: ignore[return-value]
+
+    @property
+    def name_field(self) -> QComboBox:
+        return self.fields["name"]  # type: ignore[return-value]
+
+    @property
+    def value_field(self) -> QLineEdit:
+        return self.fields["value"]  # type: ignore[return-value]
+
+    def scope(self) -> str:
+        text = self.scope_field.currentText()
+        data = self.scope_field.currentData()
+        index = self.scope_field.currentIndex()
+        return data if index >= 0 and text == self.scope_field.itemText(index) else text.strip()
+
+    def save_changes(self) -> None:
+        self.saved = rules.set_rule(self.desk.store, self.desk.actor, self.scope(), self.name_field.currentData(),
+                                    self.value_field.text())
+        self.desk.announce("rule")
+
+
+class ResourcesRulesView(_View):
+    """Spaces and rooms (disable or enable) and the rules of the convention (change)."""
+
+    VIEW_KEY = "uis_view_resources"
+
+    def build(self) -> None:
+        self.resources = ResourcesModel(self.desk.store, self)
+        self.rules = RulesModel(self.desk.store, self)
+        self.resource_table = _table(self.resources, self)
+        self.rule_table = _table(self.rules, self)
+        self.rule_table.doubleClicked.connect(lambda _index: self.edit_rule())
+        self.error = self._message()
+        self.toggle_button = QPushButton(self)
+        self.toggle_button.clicked.connect(self.toggle_resource)
+        self.resource_table.selectionModel().selectionChanged.connect(lambda *_: self._update_toggle())
+        self.rule_button = QPushButton(self)
+        self.rule_button.clicked.connect(lambda: self.edit_rule())
+        left, right = QWidget(self), QWidget(self)
+        left_layout, right_layout = QVBoxLayout(left), QVBoxLayout(right)
+        left_layout.addWidget(self.resource_table, 1)
+        left_layout.addWidget(self.toggle_button, 0, Qt.AlignmentFlag.AlignLeft)
+        right_layout.addWidget(self.rule_table, 1)
+        right_layout.addWidget(self.rule_button, 0, Qt.AlignmentFlag.AlignLeft)
+        splitter = QSplitter(self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        self.layout_.addWidget(self.error)
+        self.layout_.addWidget(splitter, 1)
+        fit_columns(self.resource_table)
+        fit_columns(self.rule_table)
+
+    def _update_toggle(self) -> None:
+        row = _selected_row(self.resource_table)
+        enabled = row is None or self.resources.resource(row).enabled
+        self.toggle_button.setText(tr("uis_disable" if enabled else "uis_enable"))
+        self.toggle_button.setEnabled(row is not None)
+
+    def toggle_resource(self) -> inventory.Resource | None:
+        """Disable the selected resource (no new bookings, history kept) or enable it again."""
+        row = _selected_row(self.resource_table)
+        if row is None:
+            return None
+        res = self.resources.resource(row)
+        self.error.hide()
+        try:
+            changed = inventory.set_enabled(self.desk.store, self.desk.actor, res.code, not res.enabled)
+        except DeskError as exc:
+            self.show_refusal(self.error, exc)
+            return None
+        self.desk.announce("resource")
+        self.resource_table.selectRow(row)
+        return changed
+
+    def edit_rule(self) -> dict[str, Any] | None:
+        row = _selected_row(self.rule_table)
+        dialog = RuleDialog(self.desk, self.rules.rule(row) if row is not None else None, self)
+        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def on_changed(self, what: set[str]) -> None:
+        if "resource" in what:
+            self.resources.refresh()
+            self._update_toggle()
+        if what & {"rule", "resource"}:
+            self.rules.refresh()
+
+    def retranslate(self, _language: str = "") -> None:
+        super().retranslate()
+        self.rule_button.setText(tr("uis_edit_rule"))
+        self._update_toggle()
+        self.resources.retranslate()
+        self.rules.retranslate()
+
+
+class ClerkDialog(FieldForm):
+    """A new account (name, role, password twice), or a new password for one."""
+
+    def __init__(self, desk: Any, name: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(tr("uis_clerk_title") if name is None else tr("uis_password_title", name=name), parent)
+        self.desk = desk
+        self.name = name
+        self.saved: clerks.Clerk | None = None
+        if name is None:
+            self.add_field("name", tr("uis_field_account"), QLineEdit(self))
+            role = QComboBox(self)
+            for value in clerks.ROLES:
+                role.addItem(tr(f"clerk_role_{value}"), value)
+            self.add_field("role", tr("uis_field_role"), role)
+        for field, key in (("password", "uis_field_password"), ("again", "uis_field_again")):
+            edit = QLineEdit(self)
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            self.add_field(field, tr(key), edit)
+
+    def value(self, field: str) -> str:
+        widget = self.fields[field]
+        return widget.currentData() if isinstance(widget, QComboBox) else widget.text()  # type: ignore[attr-defined]
+
+    def save_changes(self) -> None:
+        if self.value("password") != self.value("again"):
+            raise DeskError("invalid", "uis_password_mismatch", field="again")
+        if self.name is None:
+            self.saved = clerks.add(self.desk.store, self.desk.actor, self.value("name"), self.value("role"),
+                                    self.value("password"))
+        else:
+            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"))
+        self.desk.announce("clerk")
+
+
+class ClerksView(_View):
+    """The accounts: add one, set a password, disable or enable."""
+
+    VIEW_KEY = "uis_view_clerks"
+
+    def build(self) -> None:
+        self.model = ClerksModel(self.desk.store, self)
+        self.table = _table(self.model, self)
+        self.error = self._message()
+        self.add_button = QPushButton(self)
+        self.add_button.clicked.connect(self.add_clerk)
+        self.password_button = QPushButton(self)
+        self.password_button.clicked.connect(self.set_password)
+        self.toggle_button = QPushButton(self)
+        self.toggle_button.clicked.connect(self.toggle_clerk)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_toggle())
+        row = QHBoxLayout()
+        for button in (self.add_button, self.password_button, self.toggle_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+        self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.table, 1)
+        fit_columns(self.table)
+
+    def _update_toggle(self) -> None:
+        row = _selected_row(self.table)
+        active = row is None or self.model.clerk(row).active
+        self.toggle_button.setText(tr("uis_disable" if active else "uis_enable"))
+        self.toggle_button.setEnabled(row is not None)
+        self.password_button.setEnabled(row is not None)
+
+    def add_clerk(self) -> clerks.Clerk | None:
+        dialog = ClerkDialog(self.desk, None, self)
+        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def set_password(self) -> clerks.Clerk | None:
+        row = _selected_row(self.table)
+        if row is None:
+            return None
+        dialog = ClerkDialog(self.desk, self.model.clerk(row).name, self)
+        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def toggle_clerk(self) -> clerks.Clerk | None:
+        row = _selected_row(self.table)
+        if row is None:
+            return None
+        clerk = self.model.clerk(row)
+        self.error.hide()
+        try:
+            changed = clerks.set_active(self.desk.store, self.desk.actor, clerk.name, not clerk.active)
+        except DeskError as exc:
+            self.show_refusal(self.error, exc)
+            return None
+        self.desk.announce("clerk")
+        self.table.selectRow(row)
+        return changed
+
+    def on_changed(self, what: set[str]) -> None:
+        if "clerk" in what:
+            self.model.refresh()
+            self._update_toggle()
+
+    def retranslate(self, _language: str = "") -> None:
+        super().retranslate()
+        self.add_button.setText(tr("uis_add_clerk"))
+        self.password_button.setText(tr("uis_reset_password"))
+        self._update_toggle()
+        self.model.retranslate()
+
+
+class AuditView(_View):
+    """The audit log, read only, newest first, searchable."""
+
+    VIEW_KEY = "uis_view_audit"
+
+    def build(self) -> None:
+        self.model = AuditModel(self.desk.store, self)
+        self.search = self._search_box("uis_search_audit", self.model.search)
+        self.table = _table(self.model, self)
+        self.layout_.addWidget(self.search)
+        self.layout_.addWidget(self.table, 1)
+        fit_columns(self.table)
+
+    def on_changed(self, what: set[str]) -> None:
+        if what:  # every change is logged
+            self.model.refresh()
+
+    def retranslate(self, _language: str = "") -> None:
+        super().retranslate()
+        self.search.setPlaceholderText(tr("uis_search_audit"))
+        self.model.retranslate()
+
+
+VIEWS: dict[str, tuple[type[_View], str]] = {
+    "residents": (ResidentsView, "uis_menu_residents"),
+    "resources": (ResourcesRulesView, "uis_menu_resources"),
+    "clerks": (ClerksView, "uis_menu_clerks"),
+    "audit": (AuditView, "uis_menu_audit"),
+}
+
+
+class ViewWindow(QDialog):
+    """A non-modal window holding one view (the desk stays usable beside it)."""
+
+    def __init__(self, view: _View, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.setWindowTitle(view.windowTitle())
+        self.setModal(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(view)
+        self.resize(1000, 640)
+        view.desk.language_changed.connect(lambda _code: self.setWindowTitle(tr(view.VIEW_KEY)))
+
+
+class AdminMenu(QObject):
+    """The menu entries that open the office views; admin-only ones are disabled for a clerk.
+
+    `actions` maps 'residents', 'resources', 'clerks', 'audit' to QActions. Call
+    `update_permissions()` after a different clerk signs in.
+    """
+
+    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.parent_widget = parent
+        self.windows: dict[str, ViewWindow] = {}
+        self.actions: dict[str, QAction] = {}
+        for name in VIEWS:
+            action = QAction(self)
+            action.triggered.connect(lambda _checked=False, which=name: self.open(which))
+            self.actions[name] = action
+        desk.language_changed.connect(self.retranslate)
+        self.retranslate()
+
+    def open(self, which: str) -> ViewWindow:
+        """Show the view (reusing its window if it is open already)."""
+        window = self.windows.get(which)
+        if window is None or window.view.desk.actor is not self.desk.actor:
+            view_class, _key = VIEWS[which]
+            window = ViewWindow(view_class(self.desk), self.parent_widget)
+            self.windows[which] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def update_permissions(self) -> None:
+        for name, action in self.actions.items():
+            view_class, _key = VIEWS[name]
+            refusal = admin_refusal(self.desk, view_class.VIEW_KEY) if view_class.ADMIN_ONLY else None
+            action.setEnabled(refusal is None)
+            action.setToolTip(refusal or tr(view_class.VIEW_KEY))
+            action.setStatusTip(refusal or tr(view_class.VIEW_KEY))
+
+    def retranslate(self, _language: str = "") -> None:
+        for name, action in self.actions.items():
+            action.setText(tr(VIEWS[name][1]))
+        self.update_permissions()
