@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPushButton, QSplitter,
                                QTableView, QVBoxLayout, QWidget)
 
 from booking import clerks, inventory, residents, rules
@@ -23,6 +23,7 @@ from booking.i18n import define, tr
 from ui.admin_models import (AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel,
                              value_input)
 from ui.fonts import ui_font
+from ui.station import station_action
 
 ERROR_CSS = "color: #b3261e;"
 SEARCH_DELAY_MS = 250
@@ -38,6 +39,7 @@ define(
     uis_menu_resources=("车位、场地与规则(&P)…", "S&paces, rooms and rules…"),
     uis_menu_clerks=("值班员账号(&C)…", "&Clerk accounts…"),
     uis_menu_audit=("操作记录(&A)…", "&Audit log…"),
+    uis_menu_office=("管理(&M)", "&Manage"),
     uis_search=("搜索", "Search"),
     uis_search_residents=("手机号、尾号4位、门牌、车牌或姓名", "Phone, its last 4 digits, door, plate or name"),
     uis_search_audit=("操作人、操作、对象、编号或理由", "Who, action, record, id or reason"),
@@ -607,8 +609,9 @@ class ViewWindow(QDialog):
 class AdminMenu(QObject):
     """The menu entries that open the office views; admin-only ones are disabled for a clerk.
 
-    `actions` maps 'residents', 'resources', 'clerks', 'audit' to QActions. Call
-    `update_permissions()` after a different clerk signs in.
+    `actions` maps 'residents', 'resources', 'clerks', 'audit' to QActions;
+    `menu` is a ready "管理" menu with them and the scan station's entry, for a
+    menu bar. Call `update_permissions()` after a different clerk signs in.
     """
 
     def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
@@ -617,10 +620,17 @@ class AdminMenu(QObject):
         self.parent_widget = parent
         self.windows: dict[str, ViewWindow] = {}
         self.actions: dict[str, QAction] = {}
+        self.menu = QMenu(parent)
         for name in VIEWS:
             action = QAction(self)
             action.triggered.connect(lambda _checked=False, which=name: self.open(which))
             self.actions[name] = action
+            self.menu.addAction(action)
+            if name == "residents":
+                self.menu.addSeparator()
+        self.station_action = station_action(desk, parent if parent is not None else self.menu)
+        self.menu.addSeparator()
+        self.menu.addAction(self.station_action)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -645,6 +655,7 @@ class AdminMenu(QObject):
             action.setStatusTip(refusal or tr(view_class.VIEW_KEY))
 
     def retranslate(self, _language: str = "") -> None:
+        self.menu.setTitle(tr("uis_menu_office"))
         for name, action in self.actions.items():
             action.setText(tr(VIEWS[name][1]))
         self.update_permissions()

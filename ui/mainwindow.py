@@ -216,6 +216,10 @@ class MainWindow(QMainWindow):
         if self.act_language is not None:
             self.menu_view.addSeparator()
             self.menu_view.addAction(self.act_language)
+        admin = _optional("ui.admin")  # residents, spaces and rules, clerks, audit log, scan station
+        self.admin_menu = admin.AdminMenu(self.desk, self) if admin else None
+        if self.admin_menu is not None:
+            bar.addMenu(self.admin_menu.menu)
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_help)
         self.menu_help.addAction(self.act_about)
