@@ -11,7 +11,7 @@ import importlib
 from datetime import datetime
 from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
@@ -90,6 +90,7 @@ define(
     ui_passview_saved=("已保存：{path}", "Saved: {path}"),
     ui_passview_no_image=("（二维码图像模块尚未安装，请使用号码）", "(the QR image module is not installed; use the number)"),
     ui_passview_no_slip=("小票打印模块尚未安装。", "The slip printing module is not installed."),
+    ui_passview_print_failed=("打印机无法开始打印，请检查打印机。", "The printer could not start; please check it."),
     ui_passview_hint=("居民出示此二维码或号码即可签到、签退。", "The resident shows this QR code or number to check in and out."),
     ui_passview_file_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
 )
@@ -462,36 +463,19 @@ class DetailsDialog(QDialog):
 
 # --- the pass view ------------------------------------------------------------------------------
 
-def _passimage() -> Any:
+def _optional(name: str) -> Any:
     try:
-        return importlib.import_module("ui.passimage")
+        return importlib.import_module(name)
     except ImportError:
         return None
 
 
-def _slip() -> Any:
-    try:
-        return importlib.import_module("ui.slip")
-    except ImportError:
-        return None
-
-
-def qr_image(text: str, size: int) -> QImage | None:
-    """The QR code of a pass from ui.passimage, or None while that module is missing."""
-    module = _passimage()
+def qr_image(text: str, side: int) -> QImage | None:
+    """The pass's QR code about `side` pixels across (whole pixels a module), or None without ui.passimage."""
+    module = _optional("ui.passimage")
     if module is None:
         return None
-    for name in ("qr_image", "pass_qr", "qr"):
-        make = getattr(module, name, None)
-        if callable(make):
-            try:
-                image = make(text, size)
-            except TypeError:
-                image = make(text)
-            if isinstance(image, QPixmap):
-                image = image.toImage()
-            return image if isinstance(image, QImage) else None
-    return None
+    return module.qr_image(text, max(4, side // module.module_count(text)))
 
 
 class PassDialog(QDialog):
@@ -520,9 +504,12 @@ class PassDialog(QDialog):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         self.print_button = QPushButton()
         self.save_button = QPushButton()
         self.copy_button = QPushButton()
+        for button in (self.print_button, self.save_button, self.copy_button):
+            button.setAutoDefault(False)
         self.print_button.clicked.connect(self.print_slip)
         self.save_button.clicked.connect(self.save_image)
         self.copy_button.clicked.connect(self.copy)
@@ -548,6 +535,7 @@ class PassDialog(QDialog):
         self.which.setVisible(len(self.booking_ids) > 1)
         self.which.currentIndexChanged.connect(self.load)
         self.text = ""
+        self.info: Any = None
         self.image: QImage | None = None
         self.retranslate()
         desk.language_changed.connect(self.retranslate)
@@ -555,56 +543,79 @@ class PassDialog(QDialog):
     def booking_id(self) -> int:
         return int(self.which.currentData())
 
+    def _pass_info(self) -> Any:
+        passinfo = _optional("booking.passinfo")
+        return passinfo.pass_info(self.desk.store, self.booking_id(), self.desk.now()) if passinfo else None
+
     def load(self) -> None:
         bid = self.booking_id()
         b = bookings.get(self.desk.store, bid)
         self.text = passes.pass_text(self.desk.store, bid)
+        self.info = self._pass_info()
         self.summary.setText(f"{b.resource} {b.resource_name}\n{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}\n"
                              f"{mask_name(b.resident_name)}  {b.door}  {b.plate or ''}".rstrip())
         self.number.setText(passcode.grouped(self.text))
-        side = self.fontMetrics().height() * 14
-        self.image = qr_image(self.text, side)
+        self.image = qr_image(self.text, self.fontMetrics().height() * 14)
         if self.image is not None:
             self.qr.setPixmap(QPixmap.fromImage(self.image))
-            self.qr.setToolTip("")
         else:
             self.qr.setText(tr("ui_passview_no_image"))
-        self.save_button.setEnabled(self.image is not None)
-        self.print_button.setEnabled(_slip() is not None)
-        self.print_button.setToolTip("" if _slip() is not None else tr("ui_passview_no_slip"))
+        can_draw = self.info is not None and _optional("ui.passimage") is not None
+        self.save_button.setEnabled(can_draw)
+        slip = _optional("ui.slip")
+        self.print_button.setEnabled(slip is not None and self.info is not None)
+        self.print_button.setToolTip("" if slip is not None else tr("ui_passview_no_slip"))
         self.setWindowTitle(tr("ui_passview_title", id=bid))
 
     def copy(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        from PySide6.QtCore import QMimeData
+        """The pass's words and number as text, and the phone image, on the clipboard."""
         data = QMimeData()
-        data.setText(self.text)
-        if self.image is not None:
-            data.setImageData(self.image)
-        clipboard.setMimeData(data)
+        data.setText("\n".join(self.info.lines()) if self.info is not None else self.text)
+        passimage = _optional("ui.passimage")
+        if self.info is not None and passimage is not None:
+            data.setImageData(passimage.phone_image(self.info))
+        QGuiApplication.clipboard().setMimeData(data)
         self.status.setText(tr("ui_passview_copied"))
 
-    def save_image(self) -> None:
-        if self.image is None:
-            return
-        path, _ = QFileDialog.getSaveFileName(self, self.save_button.text().replace("&", ""),
-                                              f"pass-{self.booking_id()}.png", tr("ui_passview_file_filter"))
-        if path:
-            self.image.save(path)
-            self.status.setText(tr("ui_passview_saved", path=path))
+    def save_image(self, path: str | None = None) -> str | None:
+        """Save the phone image of the pass as PNG (asks where, unless told)."""
+        passimage = _optional("ui.passimage")
+        if self.info is None or passimage is None:
+            return None
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, self.save_button.text().replace("&", ""),
+                                                  f"pass-{self.booking_id()}.png", tr("ui_passview_file_filter"))
+        if not path:
+            return None
+        try:
+            saved = passimage.save_png(passimage.phone_image(self.info), path)
+        except DeskError as exc:
+            self.status.setText(exc.message())
+            return None
+        self.status.setText(tr("ui_passview_saved", path=str(saved)))
+        return str(saved)
 
     def print_slip(self) -> None:
-        module = _slip()
-        if module is None:
+        """Qt's print dialog, then the A6 slip on the chosen printer."""
+        slip = _optional("ui.slip")
+        if slip is None or self.info is None:
             return
-        for name in ("print_slip", "print_dialog"):
-            run = getattr(module, name, None)
-            if callable(run):
-                try:
-                    run(self.desk, self.booking_id(), self)
-                except DeskError as exc:
-                    self.status.setText(exc.message())
-                return
+        from PySide6.QtCore import QRectF
+        from PySide6.QtGui import QPageSize, QPainter
+        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A6))
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        painter = QPainter()
+        if not painter.begin(printer):
+            self.status.setText(tr("ui_passview_print_failed"))
+            return
+        try:
+            slip.paint_slip(painter, QRectF(printer.pageRect(QPrinter.Unit.DevicePixel)), self.info)
+        finally:
+            painter.end()
 
     def retranslate(self) -> None:
         self.which_label.setText(tr("ui_passview_which"))

@@ -261,11 +261,35 @@ def test_checking_in_by_hand_waits_for_the_domain(qtbot, window, tonight_p001):
         assert details.manual_button.isEnabled()
 
 
-def test_the_pass_view_copies_the_pass(qtbot, desk, store, tonight_p001):
+def decode(image) -> str:
+    """What a real QR decoder reads in `image`."""
+    import zxingcpp
+    found = zxingcpp.read_barcodes(image)
+    return found[0].text if found else ""
+
+
+def test_the_pass_view_shows_a_qr_code_that_reads_as_the_pass(qtbot, desk, store, tonight_p001):
+    view = PassDialog(desk, [tonight_p001.id])
+    qtbot.addWidget(view)
+    assert decode(view.qr.pixmap().toImage()) == passes.pass_text(store, tonight_p001.id)
+
+
+def test_the_pass_view_copies_the_words_and_the_image(qtbot, desk, store, tonight_p001):
+    from booking import passcode
     view = PassDialog(desk, [tonight_p001.id])
     qtbot.addWidget(view)
     view.copy()
-    assert QApplication.clipboard().text() == passes.pass_text(store, tonight_p001.id)
+    text = QApplication.clipboard().text()
+    assert passcode.grouped(passes.pass_text(store, tonight_p001.id)) in text and "P001" in text
+    assert decode(QApplication.clipboard().image()) == passes.pass_text(store, tonight_p001.id)
+
+
+def test_the_pass_view_saves_the_phone_image(qtbot, desk, store, tonight_p001, tmp_path):
+    from PySide6.QtGui import QImage
+    view = PassDialog(desk, [tonight_p001.id])
+    qtbot.addWidget(view)
+    saved = view.save_image(str(tmp_path / "pass.png"))
+    assert saved and decode(QImage(saved)) == passes.pass_text(store, tonight_p001.id)
 
 
 # --- the day, shortcuts, settings -------------------------------------------------------------------
