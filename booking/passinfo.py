@@ -81,6 +81,9 @@ define(
 )
 
 
+PURPOSE_CHARS = 60  # a purpose is free text; the slip keeps room for the code and the rules
+
+
 @dataclass(frozen=True)
 class PassInfo:
     """A pass with everything printed beside its QR code, already in the current language."""
@@ -132,7 +135,7 @@ def pass_info(store: Store, booking_id: int, now: datetime) -> PassInfo:
     if booking.plate:
         details.append((tr("passinfo_plate"), booking.plate))
     if booking.purpose:
-        details.append((tr("passinfo_purpose"), booking.purpose))
+        details.append((tr("passinfo_purpose"), shortened(booking.purpose, PURPOSE_CHARS)))
     return PassInfo(
         payload=text, grouped=passcode.grouped(text), booking_id=booking.id, revision=booking.pass_rev,
         kind=kind, desk=tr("passinfo_desk"), title=tr(f"passinfo_title_{kind}"), details=tuple(details),
@@ -145,6 +148,12 @@ def resource_text(code: str, name: str) -> str:
     """'P012 共享车位' from code P012 and name '共享车位 P012'; 'R01 党群驿站' from R01 and '党群驿站'."""
     bare = " ".join(name.replace(code, " ").split())
     return f"{code} {bare}" if bare else code
+
+
+def shortened(text: str, limit: int) -> str:
+    """`text` on one line, cut to `limit` characters with '…' when longer."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
 
 
 def rule_lines(booking: bookings.Booking, values: dict[str, Any], kind: str) -> list[str]:

@@ -10,12 +10,12 @@ PDF embeds a real CJK font.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QRawFont
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QRawFont
 
 from booking.passinfo import PassInfo, output_target, write_whole
 from ui.fonts import mono_font, ui_font
@@ -25,8 +25,11 @@ SLIP_SIZE = QPageSize.PageSizeId.A6
 SLIP_WIDTH_MM = 105.0
 SLIP_HEIGHT_MM = 148.0
 MARGIN_MM = 7.0
-QR_MM = 50.0          # quiet zone included: 1.5 mm a module, the code itself 37.5 mm across
-QR_MIN_MM = 40.0      # the least the code shrinks to when a long purpose needs the room
+QR_MM = 56.0          # quiet zone included: 1.7 mm a module, the code itself 42 mm across
+QR_MIN_MM = 40.0      # the least the code shrinks to when long words need the room
+ROW_GAP_MM = 1.2
+RULE_GAP_MM = 0.8
+RULES_PAD_MM = 2.0
 
 
 class _Layout:
@@ -49,11 +52,15 @@ class _Layout:
         return rect.height()
 
 
-def _fonts() -> dict[str, QFont]:
-    mono = mono_font(10.5)
+FONT_SCALES = (1.0, 0.93, 0.86, 0.8, 0.74)  # tried in turn until the words fit beside a readable code
+
+
+def _fonts(scale: float = 1.0) -> dict[str, QFont]:
+    mono = mono_font(10.5 * scale)
     mono.setBold(True)
-    fonts = {"title": ui_font(12, bold=True), "desk": ui_font(8), "number": mono, "label": ui_font(8.5),
-             "value": ui_font(9.5, bold=True), "rule": ui_font(7.8), "footer": ui_font(6.5)}
+    fonts = {"title": ui_font(12 * scale, bold=True), "desk": ui_font(8 * scale), "number": mono,
+             "label": ui_font(8.5 * scale), "value": ui_font(9.5 * scale, bold=True), "rule": ui_font(7.8 * scale),
+             "footer": ui_font(6.5 * scale)}
     for font in fonts.values():
         # Noto CJK's 'locl' swaps the digits after a Latin letter (P012, 川A12345) for glyphs that
         # no character maps to, so Qt's PDF gives them no text: copy and search would lose them.
@@ -61,80 +68,105 @@ def _fonts() -> dict[str, QFont]:
     return fonts
 
 
-def paint_slip(painter: QPainter, area: QRectF, info: PassInfo) -> None:
-    """Draw the slip of `info` inside `area` (device units; A6 proportions look best)."""
-    lay = _Layout(painter)
-    fonts = _fonts()
-    margin = lay.mm(MARGIN_MM)
-    inner = area.width() - 2 * margin
-    wrap = int(Qt.TextFlag.TextWordWrap)
-    left = int(Qt.AlignmentFlag.AlignLeft)
-    centre = int(Qt.AlignmentFlag.AlignHCenter)
+@dataclass
+class _Plan:
+    """Every measured size of one slip at one font scale (device units)."""
 
+    fonts: dict[str, QFont]
+    label_width: float
+    values: list[str]
+    rows: list[float]
+    rules: list[str]
+    rule_heights: list[float]
+    numbers: list[str]
+    qr_side: float
+    fits: bool
+
+
+def _plan(lay: _Layout, area: QRectF, info: PassInfo, scale: float) -> _Plan:
+    fonts = _fonts(scale)
+    inner = area.width() - 2 * lay.mm(MARGIN_MM)
     label_width = max(lay.metrics(fonts["label"]).horizontalAdvance(label) for label, _ in info.details) + lay.mm(3)
     value_width = inner - label_width
     values = [fit_text(fonts["value"], value_width, value, lay.device) for _, value in info.details]
     rows = [max(lay.height(fonts["value"], value_width, value), lay.metrics(fonts["label"]).height())
             for value in values]
-    row_gap = lay.mm(1.2)
     rules = [f"• {line}" for line in info.rules]
-    pad = lay.mm(2)
-    rules_heights = [lay.height(fonts["rule"], inner - 2 * pad, line) for line in rules]
-    title_h = lay.metrics(fonts["title"]).height()
-    desk_h = lay.metrics(fonts["desk"]).height()
+    rule_heights = [lay.height(fonts["rule"], inner - 2 * lay.mm(RULES_PAD_MM), line) for line in rules]
     numbers = number_lines(info.grouped)
-    number_h = lay.metrics(fonts["number"]).lineSpacing() * len(numbers)
-    footer_h = lay.metrics(fonts["footer"]).height()
-    fixed = (margin + title_h + desk_h + lay.mm(1) + number_h + lay.mm(2) + sum(rows) + row_gap * len(rows)
-             + lay.mm(1.5) + sum(rules_heights) + lay.mm(0.8) * len(rules) + 2 * pad + lay.mm(1.5)
-             + footer_h + margin * 0.6)
-    qr_side = max(lay.mm(QR_MIN_MM), min(lay.mm(QR_MM), area.height() - fixed))
+    words = (lay.metrics(fonts["title"]).height() + lay.metrics(fonts["desk"]).height()
+             + lay.metrics(fonts["number"]).lineSpacing() * len(numbers) + lay.mm(3)
+             + sum(rows) + lay.mm(ROW_GAP_MM) * len(rows) + lay.mm(1.5)
+             + sum(rule_heights) + lay.mm(RULE_GAP_MM) * (len(rules) - 1) + 2 * lay.mm(RULES_PAD_MM)
+             + lay.mm(1.5) + lay.metrics(fonts["footer"]).height())
+    room = area.height() - lay.mm(MARGIN_MM) * 1.6 - words
+    return _Plan(fonts, label_width, values, rows, rules, rule_heights, numbers,
+                 qr_side=max(lay.mm(QR_MIN_MM), min(lay.mm(QR_MM), room)), fits=room >= lay.mm(QR_MIN_MM))
+
+
+def paint_slip(painter: QPainter, area: QRectF, info: PassInfo) -> None:
+    """Draw the slip of `info` inside `area` (device units; A6 proportions look best).
+
+    The code gets up to QR_MM; long words (English, a long purpose) first take
+    from the code down to QR_MIN_MM, then the fonts shrink a step at a time.
+    """
+    lay = _Layout(painter)
+    plan = next((p for p in (_plan(lay, area, info, s) for s in FONT_SCALES) if p.fits), None)
+    plan = plan or _plan(lay, area, info, FONT_SCALES[-1])
+    fonts = plan.fonts
+    margin = lay.mm(MARGIN_MM)
+    inner = area.width() - 2 * margin
+    wrap = int(Qt.TextFlag.TextWordWrap)
+    left = int(Qt.AlignmentFlag.AlignLeft)
+    centre = int(Qt.AlignmentFlag.AlignHCenter)
+    pad = lay.mm(RULES_PAD_MM)
 
     painter.save()
     try:
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.setPen(QPen(QColor(170, 170, 170), lay.mm(0.2), Qt.PenStyle.DashLine))
+        cut = lay.mm(2.5)  # where to cut when the slip is printed on larger paper
+        painter.drawRect(area.adjusted(cut, cut, -cut, -cut))
         x = area.x() + margin
         y = area.y() + margin
-        painter.setPen(ACCENT)
-        painter.setFont(fonts["title"])
-        painter.drawText(QRectF(x, y, inner, title_h), centre, info.title)
-        y += title_h
-        painter.setPen(MUTED)
-        painter.setFont(fonts["desk"])
-        painter.drawText(QRectF(x, y, inner, desk_h), centre, info.desk)
-        y += desk_h
-        paint_qr(painter, QRectF(area.x() + (area.width() - qr_side) / 2, y, qr_side, qr_side), info.payload)
-        y += qr_side
-        painter.setPen(INK)
-        painter.setFont(fonts["number"])
-        painter.drawText(QRectF(x, y, inner, number_h), centre, "\n".join(numbers))
-        y += number_h + lay.mm(1)
+        y = _line(painter, QRectF(x, y, inner, lay.metrics(fonts["title"]).height()), fonts["title"], ACCENT,
+                  centre, info.title)
+        y = _line(painter, QRectF(x, y, inner, lay.metrics(fonts["desk"]).height()), fonts["desk"], MUTED,
+                  centre, info.desk)
+        side = plan.qr_side
+        paint_qr(painter, QRectF(area.x() + (area.width() - side) / 2, y, side, side), info.payload)
+        y += side
+        number_h = lay.metrics(fonts["number"]).lineSpacing() * len(plan.numbers)
+        y = _line(painter, QRectF(x, y, inner, number_h), fonts["number"], INK, centre, "\n".join(plan.numbers))
+        y += lay.mm(1)
         painter.setPen(QColor(190, 190, 190))
         painter.drawLine(QRectF(x, y, inner, 0).topLeft(), QRectF(x, y, inner, 0).topRight())
         y += lay.mm(2)
-        for (label, _), value, row in zip(info.details, values, rows):
-            painter.setPen(MUTED)
-            painter.setFont(fonts["label"])
-            painter.drawText(QRectF(x, y, label_width, row), left | wrap, label)
-            painter.setPen(INK)
-            painter.setFont(fonts["value"])
-            painter.drawText(QRectF(x + label_width, y, value_width, row), left | wrap, value)
-            y += row + row_gap
+        for (label, _), value, row in zip(info.details, plan.values, plan.rows):
+            _line(painter, QRectF(x, y, plan.label_width, row), fonts["label"], MUTED, left | wrap, label)
+            _line(painter, QRectF(x + plan.label_width, y, inner - plan.label_width, row), fonts["value"], INK,
+                  left | wrap, value)
+            y += row + lay.mm(ROW_GAP_MM)
         y += lay.mm(1.5)
-        box_h = sum(rules_heights) + lay.mm(0.8) * (len(rules) - 1) + 2 * pad
+        box_h = sum(plan.rule_heights) + lay.mm(RULE_GAP_MM) * (len(plan.rules) - 1) + 2 * pad
         painter.fillRect(QRectF(x, y, inner, box_h), QColor(240, 244, 240))
-        painter.setPen(INK)
-        painter.setFont(fonts["rule"])
         ry = y + pad
-        for line, height in zip(rules, rules_heights):
-            painter.drawText(QRectF(x + pad, ry, inner - 2 * pad, height), left | wrap, line)
-            ry += height + lay.mm(0.8)
+        for line, height in zip(plan.rules, plan.rule_heights):
+            ry = _line(painter, QRectF(x + pad, ry, inner - 2 * pad, height), fonts["rule"], INK, left | wrap, line)
+            ry += lay.mm(RULE_GAP_MM)
         y += box_h + lay.mm(1.5)
-        painter.setPen(MUTED)
-        painter.setFont(fonts["footer"])
-        painter.drawText(QRectF(x, y, inner, footer_h), centre, info.footer)
+        _line(painter, QRectF(x, y, inner, lay.metrics(fonts["footer"]).height()), fonts["footer"], MUTED, centre,
+              info.footer)
     finally:
         painter.restore()
+
+
+def _line(painter: QPainter, rect: QRectF, font: QFont, colour: QColor, flags: int, text: str) -> float:
+    """Draw `text` in `rect`; returns the y just below it."""
+    painter.setFont(font)
+    painter.setPen(colour)
+    painter.drawText(rect, flags, text)
+    return rect.bottom()
 
 
 def slip_pdf(info: PassInfo) -> bytes:
@@ -156,7 +188,8 @@ def slip_pdf(info: PassInfo) -> bytes:
     finally:
         painter.end()
     buffer.close()
-    return repair_to_unicode(bytes(data.data()), _fonts().values())
+    drawn = "".join(info.lines()) + "•→ \n"
+    return repair_to_unicode(bytes(data.data()), _fonts().values(), drawn)  # glyphs do not depend on size
 
 
 def write_slip_pdf(info: PassInfo, path: str | Path) -> Path:
@@ -168,46 +201,42 @@ def write_slip_pdf(info: PassInfo, path: str | Path) -> Path:
     return write_whole(output_target(path), lambda partial: partial.write_bytes(data))
 
 
-# CJK fonts draw a radical and the everyday character that looks the same with one glyph
-# (⻋ U+2ECB and 车 U+8F66). Qt's PDF says which character each glyph stands for by
-# taking the lowest code point that maps to it: the radical. The slip looks right, but
-# copying or searching it gives "⻋牌" for "车牌". The slip's text never contains radicals,
-# so each radical in a character map is put back to the character that shares its glyph
-# in the fonts used. Both are four hex digits: the file keeps its length and offsets.
-_RADICALS = range(0x2E80, 0x2FE0)
+# A font may draw several characters with one glyph: 车 (U+8F66) and the radical ⻋ (U+2ECB),
+# the en dash and the figure dash, the space and the tab. Qt's PDF says which character
+# each glyph stands for by taking the lowest code point that maps to it: the radical, the
+# figure dash, the tab. The slip looks right, but copying or searching it gives "⻋牌" for
+# "车牌". Knowing what was drawn, each such code point is put back to the drawn character
+# that shares its glyph. Both are four hex digits, so the file keeps its length and offsets.
 _TO_UNICODE = re.compile(rb"begin(bfrange|bfchar)\n(.*?)end(?:bfrange|bfchar)", re.S)
 _CODE = re.compile(rb"<([0-9A-Fa-f]{4})>")
 
 
-@lru_cache(maxsize=16)
-def _radical_twins(family: str, bold: bool) -> dict[int, int]:
-    font = QFont(family)
-    font.setBold(bold)
+def _twins(font: QFont, drawn: str, codes: set[int]) -> dict[int, int]:
+    """Code points in `codes` that were not drawn, mapped to the drawn character with the same glyph."""
     raw = QRawFont.fromFont(font)
-    radicals = "".join(map(chr, _RADICALS))
-    everyday = "".join(map(chr, range(0x3400, 0xA000)))
-    owner: dict[int, int] = {}
-    for char, glyph in zip(everyday, raw.glyphIndexesForString(everyday)):
-        if glyph:
-            owner.setdefault(glyph, ord(char))
-    return {ord(char): owner[glyph] for char, glyph in zip(radicals, raw.glyphIndexesForString(radicals))
-            if glyph and glyph in owner and owner[glyph] <= 0xFFFF}
+    if not raw.isValid():
+        return {}
+    chars = sorted(set(drawn))
+    by_glyph = {glyph: ord(ch) for ch, glyph in zip(chars, raw.glyphIndexesForString("".join(chars))) if glyph}
+    strangers = sorted(code for code in codes if chr(code) not in drawn and not 0xD800 <= code <= 0xDFFF)
+    glyphs = raw.glyphIndexesForString("".join(map(chr, strangers)))
+    return {code: by_glyph[glyph] for code, glyph in zip(strangers, glyphs)
+            if glyph in by_glyph and by_glyph[glyph] <= 0xFFFF}
 
 
-def repair_to_unicode(pdf: bytes, fonts: Iterable[QFont]) -> bytes:
-    """`pdf` with radicals in its character maps replaced by the characters drawn (see above)."""
+def repair_to_unicode(pdf: bytes, fonts: Iterable[QFont], drawn: str) -> bytes:
+    """`pdf` with its character maps naming the characters of `drawn` (see above)."""
+    maps = list(_TO_UNICODE.finditer(pdf))
+    codes = {int(code, 16) for match in maps for code in _CODE.findall(match.group(2))}
     twins: dict[int, int] = {}
     for font in fonts:
-        for family in font.families() or [font.family()]:
-            if QRawFont.fromFont(QFont(family)).isValid():
-                twins.update(_radical_twins(family, font.bold()))
-                break
+        twins.update(_twins(font, drawn, codes))
     if not twins:
         return pdf
 
     def fix_line(line: bytes, sources: int) -> bytes:
         codes = list(_CODE.finditer(line))
-        if sources == 2 and b"[" not in line and codes and codes[0].group(1) != codes[1].group(1):
+        if sources == 2 and b"[" not in line and len(codes) == 3 and codes[0].group(1) != codes[1].group(1):
             return line  # '<lo> <hi> <first>' counts up from <first>: one code cannot be swapped
         out = bytearray(line)
         for match in codes[sources:]:  # the targets; the glyph ids before them stay
