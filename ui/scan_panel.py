@@ -231,12 +231,18 @@ class RecentScansModel(QAbstractTableModel):
         self._station = station
         self._limit = limit
         self._rows: list[dict[str, Any]] = []
+        self._cells: list[tuple[str, ...]] = []
+        self._colours: list[QColor] = []
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the newest scans again; each row's texts are made here once, so painting is cheap."""
         self.beginResetModel()
         self._rows = scanning.recent(self._store, self._station, self._limit)
         cache: dict[int, Booking | None] = {}
+        today = self._now().strftime("%Y-%m-%d")
+        self._cells = []
+        self._colours = []
         for row in self._rows:
             booking_id = row["booking_id"]
             if booking_id is not None and booking_id not in cache:
@@ -244,7 +250,17 @@ class RecentScansModel(QAbstractTableModel):
                     cache[booking_id] = bookings.get(self._store, booking_id)
                 except DeskError:  # never expected: scans keep their booking; show the row anyway
                     cache[booking_id] = None
-            row["booking"] = cache.get(booking_id) if booking_id is not None else None
+            booking = row["booking"] = cache.get(booking_id) if booking_id is not None else None
+            at = row["at"]
+            self._cells.append((
+                at[11:19] if at[:10] == today else at[5:16],
+                self._result(row),
+                booking.resource if booking else "",
+                booking.door if booking else "",
+                (booking.plate or "") if booking else "",
+                row["reason"],
+            ))
+            self._colours.append(QColor(AMBER if row["reason_key"] == "scan_repeat" else GREEN if row["ok"] else RED))
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
@@ -269,31 +285,15 @@ class RecentScansModel(QAbstractTableModel):
         return self._rows[number]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        number = index.row()
+        if not index.isValid() or not 0 <= number < len(self._rows):
             return None
-        row = self._rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        booking: Booking | None = row["booking"]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == "time":
-                at = row["at"]
-                return at[11:19] if at[:10] == self._now().strftime("%Y-%m-%d") else at[5:16]
-            if column == "result":
-                return self._result(row)
-            if column == "resource":
-                return booking.resource if booking else ""
-            if column == "door":
-                return booking.door if booking else ""
-            if column == "plate":
-                return (booking.plate or "") if booking else ""
-            if column == "reason":
-                return row["reason"]
-        if role == Qt.ItemDataRole.ForegroundRole and column == "result":
-            if row["reason_key"] == "scan_repeat":
-                return QColor(AMBER)
-            return QColor(GREEN if row["ok"] else RED)
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
+            return self._cells[number][index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
+            return self._colours[number]
         if role == Qt.ItemDataRole.UserRole:
-            return row["id"]
+            return self._rows[number]["id"]
         return None
 
     @staticmethod
