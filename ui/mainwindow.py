@@ -17,7 +17,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (QCalendarWidget, QDialog, QDialogButtonBox, QDockWidget, QLabel, QMainWindow,
-                               QMessageBox, QStyle, QToolBar, QToolButton, QVBoxLayout, QWidget)
+                               QMessageBox, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from booking import bookings
 from booking.errors import DeskError
@@ -49,6 +49,7 @@ define(
     ui_win_print=("打印日表(&P)…", "&Print daily sheet…"),
     ui_win_print_missing=("日表打印模块尚未安装。", "The daily sheet printing module is not installed."),
     ui_win_quit=("退出(&Q)", "&Quit"),
+    ui_win_switch_clerk=("换班登录(&L)…", "Hand &over to the next clerk…"),
     ui_win_help=("快捷键(&K)", "&Keyboard shortcuts"),
     ui_win_about=("关于(&A)", "&About"),
     ui_win_about_text=("邻里服务台：社区共享车位和活动场地预约、通行证与扫码签到。\n数据文件：{path}",
@@ -220,6 +221,11 @@ class MainWindow(QMainWindow):
         self.admin_menu = admin.AdminMenu(self.desk, self) if admin else None
         if self.admin_menu is not None:
             bar.addMenu(self.admin_menu.menu)
+        self.act_switch_clerk = None
+        if _optional("ui.signin") is not None:  # the shift hand-over: the next clerk signs in
+            self.act_switch_clerk = self._action("switchClerk", "Ctrl+L", self.switch_clerk)
+            self.menu_file.insertAction(self.act_quit, self.act_switch_clerk)
+            self.menu_file.insertSeparator(self.act_quit)
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_help)
         self.menu_help.addAction(self.act_about)
@@ -236,6 +242,11 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.act_find)
         self.toolbar.addAction(self.act_print)
+        if self.act_language is not None:  # English one click away, at the far right
+            spacer = QWidget()
+            spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            self.toolbar.addWidget(spacer)
+            self.toolbar.addAction(self.act_language)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
         # The day's arrows also sit beside the date on the board, where the eye is.
         for action in (self.act_previous, self.act_today, self.act_next):
@@ -367,6 +378,20 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def switch_clerk(self) -> None:
+        """Hand the desk to the next clerk: they sign in, and every later change carries their name."""
+        signin = _optional("ui.signin")
+        if signin is None:
+            return
+        actor = signin.sign_in(self.desk.store, self.desk, self)
+        if actor is None:
+            return
+        self.desk.actor = actor
+        if self.admin_menu is not None:
+            self.admin_menu.update_permissions()
+        self._update_title()
+        self.desk.announce("clerk")
+
     # --- printing, help ----------------------------------------------------------------------------
 
     def print_sheet(self) -> None:
@@ -467,6 +492,7 @@ class MainWindow(QMainWindow):
                  self.act_next: "ui_win_next", self.act_calendar: "ui_win_calendar", self.act_find: "ui_win_find",
                  self.act_print: "ui_win_print", self.act_refresh: "ui_win_refresh", self.act_quit: "ui_win_quit",
                  self.act_help: "ui_win_help", self.act_about: "ui_win_about",
+                 **({self.act_switch_clerk: "ui_win_switch_clerk"} if self.act_switch_clerk else {}),
                  self.act_cancelled: "ui_win_show_cancelled"}
         for action, key in texts.items():
             action.setText(tr(key))
