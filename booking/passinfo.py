@@ -68,7 +68,8 @@ define(
     passinfo_leave_room=("请于 {end} 前离开场地，超时将被记录。",
                          "Please leave the room by {end}; staying late is recorded."),
     passinfo_reissue=("凭此码进出。遗失请到服务台补发，补发后旧码作废。",
-                      "Show this code to enter and leave. If lost, ask the desk for a new one; the old one then stops working."),
+                      "Show this code to enter and leave. If lost, ask the desk for a new one; "
+                      "the old one then stops working."),
     passinfo_footer=("预约号 {id} · 第 {revision} 版 · {issued} 出证",
                      "Booking {id} · revision {revision} · issued {issued}"),
     passinfo_path_folder=("“{path}”是一个文件夹，请给出文件名。",
@@ -145,7 +146,7 @@ def pass_info(store: Store, booking_id: int, now: datetime) -> PassInfo:
 
 
 def resource_text(code: str, name: str) -> str:
-    """'P012 共享车位' from code P012 and name '共享车位 P012'; 'R01 党群驿站' from R01 and '党群驿站'."""
+    """The code, then the name without the code: 'P012 共享车位' (from '共享车位 P012'), 'R01 党群驿站'."""
     bare = " ".join(name.replace(code, " ").split())
     return f"{code} {bare}" if bare else code
 
@@ -184,7 +185,7 @@ def date_text(day: datetime, with_year: bool) -> str:
 
 
 def when_text(start: datetime, end: datetime) -> str:
-    """'2026年11月24日（周二）19:00 → 11月25日（周三）07:30（过夜）', or '… 14:00–16:00' within a day.
+    """'2026年11月24日（周二）19:00 → 11月25日（周三）07:30（过夜）', or '…（周二）14:00–16:00'.
 
     The start carries the year; the end carries a date whenever it is on
     another day (with the year too if it is in another year), so an overnight

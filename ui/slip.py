@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen, QRawFont
+from PySide6.QtGui import (QColor, QFont, QFontMetricsF, QPageLayout, QPageSize, QPaintDevice, QPainter, QPdfWriter,
+                           QPen, QRawFont)
 
 from booking.passinfo import PassInfo, output_target, write_whole
 from ui.fonts import mono_font, ui_font
@@ -30,6 +31,12 @@ QR_MIN_MM = 40.0      # the least the code shrinks to when long words need the r
 ROW_GAP_MM = 1.2
 RULE_GAP_MM = 0.8
 RULES_PAD_MM = 2.0
+
+
+def slip_rect(device: QPaintDevice) -> QRectF:
+    """An A6 rectangle at the top left of `device`, in its units: where to paint a slip on any paper."""
+    per_mm = device.logicalDpiX() / 25.4, device.logicalDpiY() / 25.4
+    return QRectF(0, 0, SLIP_WIDTH_MM * per_mm[0], SLIP_HEIGHT_MM * per_mm[1])
 
 
 class _Layout:

@@ -19,7 +19,8 @@ def book(store, admin, resident, now, resource="P012", start=datetime(2026, 11, 
 
 
 def test_a_booking_within_a_day_shows_one_date():
-    assert when_text(datetime(2026, 11, 26, 14, 0), datetime(2026, 11, 26, 16, 0)) == "2026年11月26日（周四）14:00–16:00"
+    assert (when_text(datetime(2026, 11, 26, 14, 0), datetime(2026, 11, 26, 16, 0))
+            == "2026年11月26日（周四）14:00–16:00")
 
 
 def test_an_overnight_booking_shows_both_dates_and_says_overnight():
@@ -46,7 +47,8 @@ def test_times_in_english():
 def test_the_details_name_the_space_time_masked_household_and_plate(store, admin, resident, now):
     info = passinfo.pass_info(store, book(store, admin, resident, now).id, now)
     assert info.title == "停车通行证" and info.overnight
-    assert dict(info.details) == {"车位": "P012 共享车位", "时间": "2026年11月24日（周二）19:00 → 11月25日（周三）07:30（过夜）",
+    assert dict(info.details) == {"车位": "P012 共享车位",
+                                  "时间": "2026年11月24日（周二）19:00 → 11月25日（周三）07:30（过夜）",
                                   "住户": "3栋2单元501 张*丰", "车牌": "川A12345"}
     assert "张三丰" not in "".join(info.lines()) and "13812345678" not in "".join(info.lines())
 
@@ -78,7 +80,8 @@ def test_a_room_pass_names_the_room_and_its_purpose(store, admin, resident, now)
                 purpose="书法兴趣小组")
     info = passinfo.pass_info(store, room.id, now)
     assert info.title == "场地通行证" and not info.overnight
-    assert info.detail("场地") == "R01 党群驿站" and info.detail("用途") == "书法兴趣小组" and info.detail("车牌") is None
+    assert info.detail("场地") == "R01 党群驿站" and info.detail("用途") == "书法兴趣小组"
+    assert info.detail("车牌") is None
     assert "超过开始时间 15 分钟未签到，预约将作废，场地释放。" in info.rules
 
 

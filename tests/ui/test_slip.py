@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 
 from booking import bookings, i18n, passinfo, rules
 from booking.inventory import get as get_resource
@@ -109,7 +109,7 @@ def test_a_room_slip_says_the_room_is_released_and_shows_the_purpose(qapp, store
 def test_a_long_purpose_still_leaves_the_code_readable_and_the_footer_on_the_page(qapp, store, admin, resident,
                                                                                   now, out):
     room = book(store, admin, resident, now, "R03", datetime(2026, 11, 26, 9, 0), datetime(2026, 11, 26, 11, 0),
-                purpose="社区志愿者服务队月度例会暨时间银行积分登记、新志愿者培训与院落公约宣讲" * 2)
+                purpose="社区志愿者服务队月度例会暨时间银行积分登记、新志愿者培训与院落公约宣讲；" * 3)
     info, pdf = write(store, room.id, now, out)
     assert "出证" in text_of(pdf)
     subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(out / "page")], check=True)
@@ -128,3 +128,15 @@ def test_writing_a_slip_over_a_folder_is_refused(qapp, store, overnight, now, ou
     with pytest.raises(passinfo.DeskError):
         write(store, overnight.id, now, out.parent, name="out")
     assert list(out.iterdir()) == []
+
+
+def test_the_slip_painted_on_an_image_decodes_as_print_preview_shows_it(qapp, store, overnight, now):
+    info = passinfo.pass_info(store, overnight.id, now)
+    image = QImage(round(105 / 25.4 * 150), round(148 / 25.4 * 150), QImage.Format.Format_RGB32)
+    image.setDotsPerMeterX(round(150 / 0.0254))
+    image.setDotsPerMeterY(round(150 / 0.0254))
+    image.fill(0xFFFFFF)
+    painter = QPainter(image)
+    slip.paint_slip(painter, slip.slip_rect(image), info)
+    painter.end()
+    assert [f.text for f in zxingcpp.read_barcodes(image)] == [info.payload]
