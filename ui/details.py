@@ -600,22 +600,27 @@ class PassDialog(QDialog):
         slip = _optional("ui.slip")
         if slip is None or self.info is None:
             return
-        from PySide6.QtCore import QRectF
-        from PySide6.QtGui import QPageSize, QPainter
+        from PySide6.QtGui import QPainter
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        printer.setPageSize(QPageSize(QPageSize.PageSizeId.A6))
         dialog = QPrintDialog(printer, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
+        self.paint_slip_on(printer)
+
+    def paint_slip_on(self, device: Any) -> bool:
+        """The A6 slip at the top left of a printer page (or any paint device): a quarter of the desk's A4."""
+        from PySide6.QtGui import QPainter
+        slip = _optional("ui.slip")
         painter = QPainter()
-        if not painter.begin(printer):
+        if slip is None or self.info is None or not painter.begin(device):
             self.status.setText(tr("ui_passview_print_failed"))
-            return
+            return False
         try:
-            slip.paint_slip(painter, QRectF(printer.pageRect(QPrinter.Unit.DevicePixel)), self.info)
+            slip.paint_slip(painter, slip.slip_rect(device), self.info)
         finally:
             painter.end()
+        return True
 
     def retranslate(self) -> None:
         self.which_label.setText(tr("ui_passview_which"))

@@ -372,3 +372,15 @@ def test_the_window_follows_the_language(qtbot, window):
         i18n.set_language("zh")
         window.desk.language_changed.emit("zh")
     assert window.menu_view.title() == "查看(&V)"
+
+
+def test_the_slip_painted_for_the_printer_reads_as_the_pass(qtbot, desk, store, tonight_p001):
+    from PySide6.QtGui import QImage
+    view = PassDialog(desk, [tonight_p001.id])
+    qtbot.addWidget(view)
+    page = QImage(1240, 1754, QImage.Format.Format_RGB32)  # A4 at 150 dpi, as a printer page
+    page.setDotsPerMeterX(5906)
+    page.setDotsPerMeterY(5906)
+    page.fill(0xFFFFFF)
+    assert view.paint_slip_on(page)
+    assert decode(page) == passes.pass_text(store, tonight_p001.id)
