@@ -133,13 +133,17 @@ def test_a_clerk_cannot_override_the_rules_when_booking(store, signed_in_clerk, 
     assert refused.value.code == "forbidden"
 
 
-def test_clerk_commands_add_list_and_change_a_password(run_cli, store_path, monkeypatch):
+def test_clerk_commands_add_list_and_change_a_password(run_cli, monkeypatch):
+    monkeypatch.setenv("LINLI_NEW_PASSWORD", "admin-pass-1")
+    first = run_cli("clerk", "add", "王主任", "--role", "admin")  # a new store trusts its command line
+    assert first.code == 0 and first.json["clerk"]["role"] == "admin"
+    monkeypatch.setenv("LINLI_PASSWORD", "admin-pass-1")  # from now on the admin signs in
     monkeypatch.setenv("LINLI_NEW_PASSWORD", PASSWORD)
-    added = run_cli("clerk", "add", "小李", "--role", "clerk")
+    added = run_cli("--user", "王主任", "clerk", "add", "小李", "--role", "clerk")
     assert added.code == 0 and added.json["clerk"]["role"] == "clerk"
-    listed = run_cli("clerk", "list").json["clerks"]
-    assert [(c["name"], c["role"], c["active"]) for c in listed] == [("小李", "clerk", True)]
-    changed = run_cli("clerk", "passwd", "小李", "--password", "other-pass")
+    listed = run_cli("--user", "王主任", "clerk", "list").json["clerks"]
+    assert [(c["name"], c["role"], c["active"]) for c in listed] == [("王主任", "admin", True), ("小李", "clerk", True)]
+    changed = run_cli("--user", "王主任", "clerk", "passwd", "小李", "--password", "other-pass")
     assert changed.code == 0
     assert "password" not in changed.text and PASSWORD not in changed.text
 
