@@ -94,6 +94,17 @@ def apply(language: str, desk: QObject | None = None, remember: bool = True) -> 
     return code
 
 
+def restore_defaults() -> None:
+    """Back to how a fresh process starts: Chinese messages, no Qt catalog, the system locale.
+
+    For tests: a translator or default locale left installed would change what
+    the next test's widgets say (Qt translates key names: "Alt+左方向").
+    """
+    i18n.set_language("zh")
+    _install_qt_catalogs("en")
+    QLocale.setDefault(QLocale.system())
+
+
 def other(language: str | None = None) -> str:
     return "en" if (language or i18n.language()) == "zh" else "zh"
 

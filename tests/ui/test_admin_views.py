@@ -16,7 +16,7 @@ from ui.desk import Desk
 def _settings(tmp_path):
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     yield
-    language.apply("zh", remember=False)
+    language.restore_defaults()
 
 
 @pytest.fixture

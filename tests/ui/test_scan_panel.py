@@ -18,7 +18,7 @@ from ui.scan_panel import GREEN, RED, RecentScansModel, ScanPanel
 def _settings(tmp_path):
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     yield
-    language.apply("zh", remember=False)
+    language.restore_defaults()
 
 
 @pytest.fixture

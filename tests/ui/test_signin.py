@@ -14,7 +14,7 @@ from ui.signin import SignInDialog
 def _settings(tmp_path):
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     yield
-    language.apply("zh", remember=False)
+    language.restore_defaults()
 
 
 @pytest.fixture

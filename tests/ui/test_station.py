@@ -20,7 +20,7 @@ from ui.station import ScanStation, StationChooser, pick_screen
 def _settings(tmp_path):
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     yield
-    language.apply("zh", remember=False)
+    language.restore_defaults()
 
 
 @pytest.fixture
