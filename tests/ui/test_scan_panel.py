@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from booking import bookings, passes
 from ui import language
@@ -121,6 +121,23 @@ def test_focus_returns_to_the_scan_field_after_a_scan(qtbot, panel, pass_text):
     qtbot.waitUntil(lambda: panel.window().other.hasFocus())
     panel.scan(pass_text)
     qtbot.waitUntil(panel.field.hasFocus)
+
+
+def test_focus_returns_to_the_scan_field_when_the_window_is_activated(qtbot, panel):
+    panel.window().other.setFocus()
+    qtbot.waitUntil(lambda: panel.window().other.hasFocus())
+    QApplication.sendEvent(panel.window(), QEvent(QEvent.Type.WindowActivate))
+    qtbot.waitUntil(panel.field.hasFocus)
+
+
+def test_activation_does_not_take_the_keyboard_from_a_field_being_typed_in(qtbot, panel):
+    search = QLineEdit(panel.window())
+    panel.window().layout().addWidget(search)
+    search.show()
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus)
+    QApplication.sendEvent(panel.window(), QEvent(QEvent.Type.WindowActivate))
+    assert search.hasFocus()
 
 
 def test_the_scan_field_has_the_input_method_off(qtbot, panel):
