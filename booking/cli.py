@@ -486,4 +486,4 @@ def _progress(done: int, total: int) -> None:
 from booking import scan_commands  # noqa: E402,F401  (registers scan, reissue, sweep, station, key)
 from booking import clerk_commands  # noqa: E402,F401  (registers clerk add, list, passwd, disable, enable)
 from booking import backup_commands  # noqa: E402,F401  (registers backup, restore, store-check)
-from booking import fee_commands  # noqa: E402,F401  (charge, pay, refund, ledger, shift-report, credits, waitlist, tariff, restriction)
+from booking import fee_commands  # noqa: E402,F401  (charge, pay, refund, ledger, shift-report, credits, waitlist, ...)
