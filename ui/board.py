@@ -7,13 +7,14 @@ taken at an hour, and by a find text (plate, phone or its last 4, door, code).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from PySide6.QtCore import (QAbstractTableModel, QDate, QEvent, QLocale, QModelIndex, QPersistentModelIndex,
                             QPoint, QPointF, QRect, QRectF, QSortFilterProxyModel, Qt, Signal)
-from PySide6.QtGui import QBrush, QColor, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap,
+                           QPolygonF)
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QSizePolicy, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
                                QWidget)
@@ -88,10 +89,18 @@ class Block:
     from_before: bool  # began on an earlier day (drawn with an arrow at 00:00)
     goes_on: bool      # ends on a later day (drawn with an arrow at 24:00)
     label: str
-    tip: str
     plate: str
     door: str
     phone: str
+    booking: Booking = field(compare=False, repr=False)
+
+    @property
+    def tip(self) -> str:
+        """The tooltip, made when asked for (a day change need not format 300 of them)."""
+        b = self.booking
+        what = (b.plate or "") if b.kind == "parking" else (b.purpose or "")
+        return tr("ui_board_block_tip", code=b.resource, time=f"{b.start:%m-%d %H:%M} – {b.end:%m-%d %H:%M}",
+                  status=status_text(self.look), who=mask_name(b.resident_name), door=b.door, what=what, id=b.id)
 
     @property
     def active(self) -> bool:
@@ -130,18 +139,9 @@ def make_block(b: Booking, day: date, now: datetime) -> Block:
     midnight = datetime(day.year, day.month, day.day)
     start = max(0, clock.minutes(midnight, b.start))
     end = min(DAY_MINUTES, clock.minutes(midnight, b.end))
-    look = _look(b, now)
-    if b.kind == "parking":
-        label = b.plate or b.door
-        what = b.plate or ""
-    else:
-        label = b.purpose or b.door
-        what = b.purpose or ""
-    span = f"{b.start:%m-%d %H:%M} – {b.end:%m-%d %H:%M}"
-    tip = tr("ui_board_block_tip", code=b.resource, time=span, status=status_text(look),
-             who=mask_name(b.resident_name), door=b.door, what=what, id=b.id)
-    return Block(b.id, start, end, look, b.start < midnight, b.end > midnight + timedelta(days=1),
-                 label, tip, (b.plate or "").upper(), b.door, b.phone)
+    label = (b.plate or b.door) if b.kind == "parking" else (b.purpose or b.door)
+    return Block(b.id, start, end, _look(b, now), b.start < midnight, b.end > midnight + timedelta(days=1),
+                 label, (b.plate or "").upper(), b.door, b.phone, b)
 
 
 @dataclass(frozen=True)
@@ -405,59 +405,122 @@ def _minute_at(rect: QRect, column: int, x: float) -> float:
 
 class BoardDelegate(QStyledItemDelegate):
     """Paints a row's bookings as blocks running across the hour cells, the now line,
-    the day's edges (arrows where a booking goes on past midnight) and the find matches."""
+    the day's edges (arrows where a booking goes on past midnight) and the find matches.
+
+    A row's 24 hours are painted once into a pixmap, and each hour cell copies its
+    slice: a day change repaints twenty-odd rows, not five hundred cells' worth of
+    blocks. The cache is dropped whenever the model says anything changed."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.now_minute: int | None = None
-        self.find_text = ""
+        self._find_text = ""
+        self._rows: dict[int, QPixmap] = {}     # source row -> its hours, painted
+        self._labels: dict[int, QPixmap] = {}   # source row -> its resource cell, painted
+
+    @property
+    def find_text(self) -> str:
+        return self._find_text
+
+    @find_text.setter
+    def find_text(self, text: str) -> None:
+        if text != self._find_text:
+            self._find_text = text
+            self._rows.clear()
+
+    def forget(self, *_: Any) -> None:
+        """Drop everything painted (the resources or the language changed)."""
+        self._rows.clear()
+        self._labels.clear()
+
+    def forget_rows(self, *_: Any) -> None:
+        """Drop the painted hours (another day, or its bookings changed); the resource cells stay."""
+        self._rows.clear()
+
+    def watch(self, model: QAbstractTableModel) -> None:
+        model.dataChanged.connect(self.forget_rows)
+        for signal in (model.modelReset, model.layoutChanged, model.headerDataChanged):
+            signal.connect(self.forget)
+
+    @staticmethod
+    def _source(index: QModelIndex) -> tuple[BoardModel, int]:
+        model = index.model()
+        if isinstance(model, QSortFilterProxyModel):
+            return model.sourceModel(), model.mapToSource(index).row()  # type: ignore[return-value]
+        return model, index.row()  # type: ignore[return-value]
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        board, number = self._source(index)
+        row = board.row(number)
         painter.save()
         try:
-            if index.data(BoardModel.RowKindRole) == "group":
-                self._paint_group(painter, option, index)
+            if row.is_group:
+                self._paint_group(painter, option, index, row, board)
             elif index.column() == 0:
-                self._paint_resource(painter, option, index)
+                self._paint_resource(painter, option, number, row)
             else:
-                self._paint_hour(painter, option, index)
+                self._paint_hour(painter, option, index, board, number)
         finally:
             painter.restore()
 
-    def _paint_group(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    # --- headings ---------------------------------------------------------------------------
+
+    def _paint_group(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex,
+                     row: Row, board: BoardModel) -> None:
         rect = option.rect
         painter.fillRect(rect, QColor("#e3e8ef"))
         painter.setPen(QPen(QColor("#8a96a8"), 1))
         painter.drawLine(rect.bottomLeft(), rect.bottomRight())
         if index.column() == 0:
-            font = option.font
+            font = QFont(option.font)
             font.setBold(True)
             painter.setFont(font)
             painter.setPen(QColor("#1f2a3a"))
             text_rect = rect.adjusted(8, 0, 200, 0)  # the heading may run into the hour cells
             painter.setClipping(False)
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             index.data(Qt.ItemDataRole.DisplayRole))
+                             tr(f"ui_board_group_{row.kind}", n=row.count))
 
-    def _paint_resource(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    # --- the resource column ----------------------------------------------------------------
+
+    def _paint_resource(self, painter: QPainter, option: QStyleOptionViewItem, number: int, row: Row) -> None:
         rect = option.rect
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.translate(rect.topLeft())
+            self._draw_resource(painter, QRect(0, 0, rect.width(), rect.height()), option, row, True)
+            return
+        dpr = painter.device().devicePixelRatioF()
+        cached = self._labels.get(number)
+        if cached is None or cached.size() != rect.size() * dpr:
+            cached = QPixmap(rect.size() * dpr)
+            cached.setDevicePixelRatio(dpr)
+            cached.fill(Qt.GlobalColor.transparent)
+            inner = QPainter(cached)
+            self._draw_resource(inner, QRect(0, 0, rect.width(), rect.height()), option, row, False)
+            inner.end()
+            self._labels[number] = cached
+        painter.drawPixmap(rect.topLeft(), cached)
+
+    def _draw_resource(self, painter: QPainter, rect: QRect, option: QStyleOptionViewItem, row: Row,
+                       selected: bool) -> None:
+        res = row.resource
+        assert res is not None
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         painter.fillRect(rect, option.palette.highlight() if selected else QColor("#f6f7f9"))
         painter.setPen(QPen(QColor("#d5d9e0"), 1))
         painter.drawLine(rect.bottomLeft(), rect.bottomRight())
         painter.setPen(QPen(QColor("#8a96a8"), 1))
         painter.drawLine(rect.topRight(), rect.bottomRight())
-        res: Resource = index.data(BoardModel.ResourceRole)
         text_colour = option.palette.highlightedText().color() if selected else QColor("#1f2a3a")
-        font = option.font
-        bold = font.__class__(font)
+        font = QFont(option.font)
+        bold = QFont(font)
         bold.setBold(True)
         x = rect.x() + 8
         painter.setFont(bold)
         painter.setPen(text_colour if res.enabled else QColor("#999999"))
         metrics = QFontMetrics(bold)
-        painter.drawText(QRect(x, rect.y(), rect.width(), rect.height()),
-                         Qt.AlignmentFlag.AlignVCenter, res.code)
+        painter.drawText(QRect(x, rect.y(), rect.width(), rect.height()), Qt.AlignmentFlag.AlignVCenter, res.code)
         x += metrics.horizontalAdvance(res.code) + metrics.horizontalAdvance("  ")
         painter.setFont(font)
         plain = QFontMetrics(font)
@@ -466,15 +529,15 @@ class BoardDelegate(QStyledItemDelegate):
         badges = [(tr("ui_board_ev"), "#1b7f3b"), (tr("ui_board_accessible"), "#2456a6"),
                   (tr("ui_board_visitor"), "#8a5a00"), (tr("ui_board_disabled"), "#888888")]
         shown = [b for b, on in zip(badges, (res.ev, res.accessible, res.visitor, not res.enabled)) if on]
-        badge_font = font.__class__(font)
+        badge_font = QFont(font)
         badge_font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         badge_metrics = QFontMetrics(badge_font)
         badge_width = sum(badge_metrics.horizontalAdvance(t) + 10 for t, _ in shown)
-        room_for_rest = right - x - badge_width - 4
+        room_for_rest = max(0, right - x - badge_width - 4)
         painter.setPen(text_colour if selected else QColor("#4a5568"))
-        painter.drawText(QRect(x, rect.y(), max(0, room_for_rest), rect.height()), Qt.AlignmentFlag.AlignVCenter,
-                         plain.elidedText(rest, Qt.TextElideMode.ElideRight, max(0, room_for_rest)))
-        x = max(x + min(plain.horizontalAdvance(rest), max(0, room_for_rest)) + 6, right - badge_width)
+        painter.drawText(QRect(x, rect.y(), room_for_rest, rect.height()), Qt.AlignmentFlag.AlignVCenter,
+                         plain.elidedText(rest, Qt.TextElideMode.ElideRight, room_for_rest))
+        x = max(x + min(plain.horizontalAdvance(rest), room_for_rest) + 6, right - badge_width)
         painter.setFont(badge_font)
         for text, colour in shown:
             w = badge_metrics.horizontalAdvance(text) + 8
@@ -487,76 +550,92 @@ class BoardDelegate(QStyledItemDelegate):
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
             x += w + 2
 
-    def _paint_hour(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    # --- the hours --------------------------------------------------------------------------
+
+    def _paint_hour(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex,
+                    board: BoardModel, number: int) -> None:
         rect = option.rect
         hour = index.column() - 1
-        night = hour < 7 or hour >= 19
-        painter.fillRect(rect, QColor("#eef1f7") if night else QColor("#ffffff"))
-        painter.setPen(QPen(QColor("#e1e4ea"), 1))
-        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
-        edge = QColor("#9aa5b5") if hour % 6 == 5 else QColor("#dde1e8")
-        painter.setPen(QPen(edge, 1))
-        painter.drawLine(rect.topRight(), rect.bottomRight())
-
-        start = hour * 60
-        ppm = rect.width() / 60.0
-        painter.setClipRect(rect)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        font = option.font
-        for block in index.data(BoardModel.BlocksRole) or ():
-            if not block.overlaps(start, start + 60):
-                continue
-            full = QRectF(rect.x() + (block.start - start) * ppm, rect.y() + 3,
-                          (block.end - block.start) * ppm - 1, rect.height() - 6)
-            fill, ink = COLOURS.get(block.look, COLOURS["booked"])
-            if block.look == "cancelled":
-                painter.setPen(QPen(QColor("#9a9a9a"), 1, Qt.PenStyle.DashLine))
-                painter.setBrush(QColor(fill))
-            else:
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(QColor(fill))
-            painter.drawRoundedRect(full, 4, 4)
-            if block.look == "no_show":
-                painter.setBrush(QBrush(QColor("#8c8c8c"), Qt.BrushStyle.BDiagPattern))
-                painter.drawRoundedRect(full, 4, 4)
-            if self.find_text and block.matches(self.find_text):
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.setPen(QPen(QColor("#ffd400"), 3))
-                painter.drawRoundedRect(full.adjusted(1, 1, -1, -1), 4, 4)
-            arrow = min(full.height() / 2.5, 7.0)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(ink))
-            mid = full.center().y()
-            text_left = full.left() + 5
-            text_right = full.right() - 4
-            if block.from_before:
-                x0 = full.left() + 3
-                painter.drawPolygon(QPolygonF([QPointF(x0, mid), QPointF(x0 + arrow, mid - arrow),
-                                               QPointF(x0 + arrow, mid + arrow)]))
-                text_left += arrow + 2
-            if block.goes_on:
-                x1 = full.right() - 3
-                painter.drawPolygon(QPolygonF([QPointF(x1, mid), QPointF(x1 - arrow, mid - arrow),
-                                               QPointF(x1 - arrow, mid + arrow)]))
-                text_right -= arrow + 2
-            text_box = QRectF(text_left, full.top(), max(0.0, text_right - text_left), full.height())
-            painter.setFont(font)
-            painter.setPen(QColor(ink))
-            if block.look == "cancelled":
-                struck = font.__class__(font)
-                struck.setStrikeOut(True)
-                painter.setFont(struck)
-            text = _fit_label(QFontMetrics(painter.font()), block, int(text_box.width()))
-            painter.drawText(text_box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        dpr = painter.device().devicePixelRatioF()
+        width, height = rect.width(), rect.height()
+        strip = self._rows.get(number)
+        if strip is None or strip.width() != round(width * HOURS * dpr) or strip.height() != round(height * dpr):
+            strip = self._paint_row(board.blocks(number), width, height, option.font, dpr)
+            self._rows[number] = strip
+        painter.drawPixmap(QRectF(rect), strip, QRectF(hour * width * dpr, 0, width * dpr, height * dpr))
         if option.state & QStyle.StateFlag.State_Selected:
             colour = QColor(option.palette.highlight().color())
             colour.setAlpha(70)
             painter.fillRect(rect, colour)
+        start = hour * 60
         if self.now_minute is not None and start <= self.now_minute < start + 60:
-            x = rect.x() + (self.now_minute - start) * ppm
+            x = rect.x() + (self.now_minute - start) * width / 60.0
             painter.setPen(QPen(QColor("#d11a2a"), 2))
             painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom() + 1))
+
+    def _paint_row(self, blocks: tuple[Block, ...], width: int, height: int, font: QFont, dpr: float) -> QPixmap:
+        """One row's 24 hours: night shading, hour lines, and the bookings as blocks."""
+        strip = QPixmap(round(width * HOURS * dpr), round(height * dpr))
+        strip.setDevicePixelRatio(dpr)
+        strip.fill(QColor("#ffffff"))
+        painter = QPainter(strip)
+        try:
+            night = QColor("#eef1f7")
+            painter.fillRect(QRect(0, 0, 7 * width, height), night)
+            painter.fillRect(QRect(19 * width, 0, 5 * width, height), night)
+            painter.setPen(QPen(QColor("#e1e4ea"), 1))
+            painter.drawLine(0, height - 1, HOURS * width, height - 1)
+            for hour in range(HOURS):
+                x = (hour + 1) * width - 1
+                painter.setPen(QPen(QColor("#9aa5b5") if hour % 6 == 5 else QColor("#dde1e8"), 1))
+                painter.drawLine(x, 0, x, height - 1)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            ppm = width / 60.0
+            for block in blocks:
+                full = QRectF(block.start * ppm, 3, (block.end - block.start) * ppm - 1, height - 6)
+                self._paint_block(painter, full, block, font)
+        finally:
+            painter.end()
+        return strip
+
+    def _paint_block(self, painter: QPainter, full: QRectF, block: Block, font: QFont) -> None:
+        fill, ink = COLOURS.get(block.look, COLOURS["booked"])
+        if block.look == "cancelled":
+            painter.setPen(QPen(QColor("#9a9a9a"), 1, Qt.PenStyle.DashLine))
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(fill))
+        painter.drawRoundedRect(full, 4, 4)
+        if block.look == "no_show":
+            painter.setBrush(QBrush(QColor("#8c8c8c"), Qt.BrushStyle.BDiagPattern))
+            painter.drawRoundedRect(full, 4, 4)
+        if self._find_text and block.matches(self._find_text):
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor("#ffd400"), 3))
+            painter.drawRoundedRect(full.adjusted(1, 1, -1, -1), 4, 4)
+        arrow = min(full.height() / 2.5, 7.0)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(ink))
+        mid = full.center().y()
+        text_left, text_right = full.left() + 5, full.right() - 4
+        if block.from_before:
+            x0 = full.left() + 3
+            painter.drawPolygon(QPolygonF([QPointF(x0, mid), QPointF(x0 + arrow, mid - arrow),
+                                           QPointF(x0 + arrow, mid + arrow)]))
+            text_left += arrow + 2
+        if block.goes_on:
+            x1 = full.right() - 3
+            painter.drawPolygon(QPolygonF([QPointF(x1, mid), QPointF(x1 - arrow, mid - arrow),
+                                           QPointF(x1 - arrow, mid + arrow)]))
+            text_right -= arrow + 2
+        text_box = QRectF(text_left, full.top(), max(0.0, text_right - text_left), full.height())
+        drawn = QFont(font)
+        drawn.setStrikeOut(block.look == "cancelled")
+        painter.setFont(drawn)
+        painter.setPen(QColor(ink))
+        text = _fit_label(QFontMetrics(drawn), block, int(text_box.width()))
+        painter.drawText(text_box, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
 
 
 def _fit_label(metrics: QFontMetrics, block: Block, width: int) -> str:
@@ -750,6 +829,7 @@ class DayBoard(QWidget):
         self.proxy = BoardFilter(self)
         self.proxy.setSourceModel(self.model)
         self.delegate = BoardDelegate(self)
+        self.delegate.watch(self.model)
         self.view = BoardView(self)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(self.delegate)
