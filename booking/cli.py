@@ -12,6 +12,7 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -53,8 +54,8 @@ class Context:
     args: argparse.Namespace
     store_path: Path
     now: datetime
-    actor: Actor
     _store: Store | None = None
+    _actor: Actor | None = None
 
     @property
     def store(self) -> Store:
@@ -67,6 +68,23 @@ class Context:
         from booking.sweep import sweep  # here, not at the top: sweep is built on this module's peers
         sweep(self.store, self.now)
         return self.store
+
+    @property
+    def actor(self) -> Actor:
+        """Who acts. A store without clerk accounts (a new installation) trusts its command line
+        as admin. Once accounts exist, a command acts as a plain clerk unless `--user NAME` signs
+        in with the password in the LINLI_PASSWORD environment variable, so a clerk cannot reach
+        admin actions from the commands either."""
+        if self._actor is None:
+            from booking import clerks  # the accounts module sits on top of this one's peers
+            name = self.args.user or _os_user()
+            if not clerks.count(self.store):
+                self._actor = Actor(name, "admin")
+            elif self.args.user and os.environ.get("LINLI_PASSWORD"):
+                self._actor = clerks.authenticate(self.store, self.args.user, os.environ["LINLI_PASSWORD"])
+            else:
+                self._actor = Actor(name, "clerk")
+        return self._actor
 
     def close(self) -> None:
         if self._store is not None:
@@ -157,8 +175,7 @@ def run(argv: list[str], out: Any = None) -> int:
         now = parse_minute(args.now, "now") if args.now else clock.now()
     except DeskError as exc:
         return _fail(exc, args.json, out, 2)
-    ctx = Context(args=args, store_path=Path(args.db) if args.db else default_store(), now=now,
-                  actor=Actor(args.user or _os_user(), "admin"))
+    ctx = Context(args=args, store_path=Path(args.db) if args.db else default_store(), now=now)
     name = _command_name(args)
     if name not in _handlers:
         return _fail(DeskError("usage", "cli_usage", detail=name or "?"), args.json, out, 2)

@@ -171,3 +171,16 @@ def test_a_no_show_frees_its_space_for_the_next_booking(run_cli, booked):
                    "--resident", "2", now="2026-11-24 19:35")
     assert late.code == 0
     assert run_cli("show", "1").json["booking"]["status"] == "no_show"
+
+
+def test_once_accounts_exist_a_command_without_sign_in_acts_as_a_clerk(run_cli, store_path, monkeypatch):
+    from booking import clerks, setup
+    store = setup.open_ready(store_path)
+    clerks.create_first_admin(store, "admin", "secret-123")
+    store.close()
+    refused = run_cli("rule", "set", "kind:parking", "grace_minutes", "45")
+    assert refused.code == 1 and refused.json["code"] == "forbidden"
+    monkeypatch.setenv("LINLI_PASSWORD", "wrong-one")
+    assert run_cli("rule", "set", "kind:parking", "grace_minutes", "45", "--user", "admin").json["code"] == "forbidden"
+    monkeypatch.setenv("LINLI_PASSWORD", "secret-123")
+    assert run_cli("rule", "set", "kind:parking", "grace_minutes", "45", "--user", "admin").code == 0
