@@ -131,6 +131,7 @@ class MainWindow(QMainWindow):
         self.pass_dialog: PassDialog | None = None
         self.calendar_dialog: CalendarDialog | None = None
         self.help_dialog: QDialog | None = None
+        self.print_preview: QDialog | None = None
         self._today = desk.now().date()
         self._size_docks = False
 
@@ -395,16 +396,15 @@ class MainWindow(QMainWindow):
     # --- printing, help ----------------------------------------------------------------------------
 
     def print_sheet(self) -> None:
+        """The print preview of the board's day (ui.printing), with Qt's Print button."""
         printing = _optional("ui.printing")
         if printing is None:
             self.statusBar().showMessage(tr("ui_win_print_missing"), 10_000)
             return
-        for name in ("preview_sheet", "print_preview", "preview"):
-            run = getattr(printing, name, None)
-            if callable(run):
-                run(self.desk, self.board.day(), self)
-                return
-        self.statusBar().showMessage(tr("ui_win_print_missing"), 10_000)
+        try:
+            self.print_preview = printing.preview_sheet(self.desk, self.board.day(), self)
+        except DeskError as exc:
+            QMessageBox.warning(self, plain_text(tr("ui_win_print")), exc.message())
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """Every action with a shortcut, as the help page lists them."""

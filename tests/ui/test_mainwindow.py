@@ -384,3 +384,12 @@ def test_the_slip_painted_for_the_printer_reads_as_the_pass(qtbot, desk, store, 
     page.fill(0xFFFFFF)
     assert view.paint_slip_on(page)
     assert decode(page) == passes.pass_text(store, tonight_p001.id)
+
+
+def test_ctrl_p_previews_the_sheet_of_the_day_on_the_board(qtbot, window, tonight_p001):
+    window.board.go_next()
+    qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    preview = window.print_preview
+    assert preview is not None and preview.isVisible()
+    assert "2026-11-25" in preview.windowTitle()
+    preview.close()
