@@ -268,6 +268,8 @@ class DetailsDialog(QDialog):
 
         self.retranslate()
         self.load()
+        metrics = self.fontMetrics()  # room for the history's four columns, in the font's own units
+        self.resize(metrics.horizontalAdvance("M") * 72, metrics.height() * 40)
         desk.changed.connect(self._changed)
         desk.language_changed.connect(self.retranslate)
 
