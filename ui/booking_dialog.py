@@ -89,7 +89,8 @@ define(
 )
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-define(ui_book_days=("一 二 三 四 五 六 日", "Mo Tu We Th Fr Sa Su"))
+define(ui_book_days=("一 二 三 四 五 六 日", "Mo Tu We Th Fr Sa Su"),
+       ui_book_weekdays=("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"))
 QT_FORMAT = "yyyy-MM-dd HH:mm"
 
 
@@ -222,7 +223,7 @@ class OccurrenceModel(QAbstractListModel):
                       end=f"{b.end:%m-%d %H:%M}") for b in item["clashes"]]
             why += [b.message() for b in item["breaches"]]
             start = item["start"]
-            weekday = tr("ui_book_days").split()[start.weekday()]
+            weekday = tr("ui_book_weekdays").split()[start.weekday()]
             return tr("ui_book_occurrence", start=f"{start:%m-%d} {weekday} {start:%H:%M}",
                       end=f"{item['end']:%m-%d %H:%M}", why="；".join(why))
         if role == Qt.ItemDataRole.ForegroundRole:
