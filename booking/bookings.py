@@ -331,12 +331,16 @@ def book_series(store: Store, actor: Actor, req: Request, rule: str, now: dateti
 
 def cancel(store: Store, actor: Actor, booking_id: int, following: bool = False,
            reason: str | None = None) -> list[Booking]:
-    """Cancel a booking (or it and the later bookings of its series). The record stays."""
-    first = get(store, booking_id)
-    if first.status != "booked":
-        raise DeskError("state", "booking_cannot_cancel", id=booking_id,
-                        status=tr(f"status_{first.status}"))
+    """Cancel a booking (or it and the later bookings of its series). The record stays.
+
+    The status is checked under the write lock: a scan that checks the booking in
+    at the same moment either happens first (and the cancel is refused) or after.
+    """
     with store.write():
+        first = get(store, booking_id)
+        if first.status != "booked":
+            raise DeskError("state", "booking_cannot_cancel", id=booking_id,
+                            status=tr(f"status_{first.status}"))
         if following and first.series_id:
             ids = [r[0] for r in store.conn.execute(
                 "SELECT id FROM booking WHERE series_id = ? AND start_at >= ? AND status = 'booked' "
@@ -345,12 +349,11 @@ def cancel(store: Store, actor: Actor, booking_id: int, following: bool = False,
             ids = [booking_id]
         stamp = clock.stamp()
         for bid in ids:
-            changed = store.conn.execute(
+            store.conn.execute(
                 "UPDATE booking SET status = 'cancelled', cancelled_at = ?, cancelled_by = ? "
-                "WHERE id = ? AND status = 'booked'", (stamp, actor.name, bid)).rowcount
-            if changed:
-                audit.record(store, actor, "cancel", "booking", bid, before={"status": "booked"},
-                             after={"status": "cancelled"}, reason=reason)
+                "WHERE id = ? AND status = 'booked'", (stamp, actor.name, bid))
+            audit.record(store, actor, "cancel", "booking", bid, before={"status": "booked"},
+                         after={"status": "cancelled"}, reason=reason)
     return [get(store, i) for i in ids]
 
 

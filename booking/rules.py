@@ -247,6 +247,10 @@ def breaches(store: Store, resource: Resource, household_id: int, door: str, sta
     if hours and visitor and not resource.visitor and _window_hits_daily_hours(start, end, hours):
         out.append(Breach("residents_only_hours", "breach_residents_only",
                           {"from_": hours["from"], "to": hours["to"]}))
+    from booking.restrictions import restriction_for  # built on this module's Breach
+    restricted = restriction_for(store, household_id, now, kind=resource.kind)
+    if restricted is not None:
+        out.append(restricted)
     for closed in closures.overlapping(store, resource, start, end):
         out.append(Breach("closure", "breach_closure",
                           {"reason": closed.reason, "start": clock.to_text(closed.start),

@@ -342,6 +342,9 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdic
     assert changed == 1, "booking changed under a write lock"
     audit.record(store, actor, verdict.action, "booking", booking.id, before={"status": booking.status},
                  after=after, reason=verdict.reason)
+    if verdict.action == CHECK_OUT:
+        from booking import fees  # fees prices bookings; imported here to keep scanning light
+        fees.settle(store, booking.id)  # the charge, overstay included, frozen in the same transaction
     return Verdict(verdict.ok, verdict.action, verdict.reason_key, verdict.reason,
                    bookings.get(store, booking.id), verdict.params)
 
