@@ -15,6 +15,7 @@ desk's -wal file can never be replayed over the restored data.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -28,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from booking import audit, i18n, schema
+from booking import audit, clock, i18n, schema
 from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -231,7 +232,7 @@ def auto_backup(store: Store | str | Path, folder: str | Path | None = None,
     (linli-desk-2026-11.sqlite3). Only files named like ours are ever deleted.
     """
     where = Path(folder) if folder is not None else backup_dir()
-    day = today or date.today()
+    day = today or clock.now().date()  # the desk's own day, as on its board
     daily = where / f"{PREFIX}-{day:%Y-%m-%d}.sqlite3"
     monthly = where / f"{PREFIX}-{day:%Y-%m}.sqlite3"
     result: dict[str, Any] = {"folder": str(where), "daily": None, "monthly": None, "removed": []}
@@ -264,6 +265,11 @@ def _copy_file(source: Path, target: Path) -> None:
 
 def _prune(folder: Path) -> list[Path]:
     removed: list[Path] = []
+    day_ago = time.time() - 86400
+    for partial in folder.glob(f".{PREFIX}-*.partial"):  # left by a desk switched off mid-backup
+        with contextlib.suppress(OSError):
+            if partial.stat().st_mtime < day_ago:
+                partial.unlink()
     for pattern, keep in ((_DAILY, KEEP_DAILY), (_MONTHLY, KEEP_MONTHLY)):
         found = sorted((p for p in folder.iterdir() if pattern.match(p.name)), key=lambda p: p.name, reverse=True)
         for old in found[keep:]:
@@ -282,6 +288,16 @@ def backups(folder: str | Path | None = None) -> list[Path]:
         return []
     found = [p for p in where.iterdir() if _DAILY.match(p.name) or _MONTHLY.match(p.name)]
     return sorted(found, key=lambda p: (p.stat().st_mtime, _DAILY.match(p.name) is not None), reverse=True)
+
+
+def describe_backup(path: str | Path) -> dict[str, Any]:
+    """What a backup file holds, for "restore this one?"; DeskError if it could not be restored."""
+    file = Path(path)
+    if not file.is_file():
+        raise DeskError("not_found", "restore_no_file", path=str(file))
+    contents = _check_file(file, quick=True)
+    return {"path": str(file), "taken": _taken(file), "bytes": file.stat().st_size,
+            "bookings": contents.bookings, "migrations": contents.migrations}
 
 
 def newest_good_backup(folder: str | Path | None = None) -> Path | None:
