@@ -31,6 +31,10 @@ def _parsers(sub: Any) -> None:
     p.add_argument("text", help="the pass text as scanned (quote it; put -- before it if it starts with -)")
     p.add_argument("--station", default=stations.DESK, help="where it is scanned (default: desk)")
 
+    p = cli.add(sub, "manual", "check a booking in or out by hand (lost or unreadable pass), with a reason")
+    p.add_argument("id", type=int)
+    p.add_argument("--reason", required=True)
+
     p = cli.add(sub, "reissue", "issue a new pass for a booking; its older passes stop working")
     p.add_argument("id", type=int)
     p.add_argument("--reason")
@@ -84,6 +88,13 @@ def _scan(ctx: cli.Context) -> dict[str, Any]:
     sweep(ctx.store, at.replace(second=0))
     verdict = scanning.scan(ctx.store, ctx.actor, ctx.args.text, station.name, at)
     return {**verdict.to_json(), "station": station.name, "at": at.strftime(scanning.SECONDS_FMT)}
+
+
+@cli.command("manual")
+def _manual(ctx: cli.Context) -> dict[str, Any]:
+    sweep(ctx.store, ctx.now)
+    verdict = scanning.manual(ctx.store, ctx.actor, ctx.args.id, ctx.args.reason, ctx.now)
+    return verdict.to_json()
 
 
 @cli.command("reissue")

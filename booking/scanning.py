@@ -32,7 +32,7 @@ from typing import Any
 from booking import audit, bookings, clock, passcode, passes, rules, stations
 from booking.audit import Actor
 from booking.bookings import Booking
-from booking.errors import DeskError
+from booking.errors import DeskError, invalid
 from booking.i18n import define, tr
 from booking.inventory import get as get_resource
 from booking.stations import Station
@@ -347,6 +347,45 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdic
         fees.settle(store, booking.id)  # the charge, overstay included, frozen in the same transaction
     return Verdict(verdict.ok, verdict.action, verdict.reason_key, verdict.reason,
                    bookings.get(store, booking.id), verdict.params)
+
+
+MANUAL_STATION = "手工"
+
+define(
+    scan_manual_reason_required=("手动签到/签退必须写明理由。", "Checking in or out by hand needs a reason."),
+    scan_manual_not_possible=("预约 {id} 状态为“{status}”，不能手动签到或签退。",
+                              "Booking {id} is {status}; it cannot be checked in or out by hand."),
+    scan_manual_in=("手动签到：{reason}", "Checked in by hand: {reason}"),
+    scan_manual_out=("手动签退：{reason}", "Checked out by hand: {reason}"),
+)
+
+
+def manual(store: Store, actor: Actor, booking_id: int, reason: str, now: datetime | None = None) -> Verdict:
+    """Check a booking in (if booked) or out (if checked in) by hand, for a lost or unreadable pass.
+
+    The clerk's reason is required and kept with the scan record and the audit
+    entry, in the same transaction as the change. Time windows do not apply: the
+    clerk sees the resident; but a cancelled, no-show or completed booking stays so.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise invalid("scan_manual_reason_required", field="reason")
+    at = (now if now is not None else datetime.now(clock.TZ).replace(tzinfo=None)).replace(microsecond=0)
+    with store.write():
+        booking = bookings.get(store, booking_id)
+        if booking.status == "booked":
+            action, key = CHECK_IN, "scan_manual_in"
+        elif booking.status == "checked_in":
+            action, key = CHECK_OUT, "scan_manual_out"
+        else:
+            raise DeskError("state", "scan_manual_not_possible", id=booking_id,
+                            status=tr(f"status_{booking.status}"))
+        verdict = _apply(store, actor, _accept(action, key, booking, reason=reason), at)
+        store.conn.execute(
+            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, booking_id, actor) "
+            "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            (at.strftime(SECONDS_FMT), MANUAL_STATION, "", action, verdict.reason, key, booking_id, actor.name))
+    return verdict
 
 
 def recent(store: Store, station: str | None = None, limit: int = 50) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDia
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from booking import audit, bookings, clock, passcode, passes, reschedule
+from booking import audit, bookings, clock, passcode, passes, reschedule, scanning
 from booking.bookings import Booking
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -56,8 +56,6 @@ define(
     ui_detail_reissue=("补发通行证(&R)…", "&Reissue pass…"),
     ui_detail_show_pass=("通行证(&P)", "&Pass"),
     ui_detail_manual=("手动签到/签退(&I)…", "Check &in/out by hand…"),
-    ui_detail_manual_missing=("本版本尚不能手动签到/签退：请扫描通行证。",
-                              "This version cannot check in or out by hand yet: scan the pass."),
     ui_detail_manual_reason=("手动{action}的理由（将记入日志）：", "Reason to {action} by hand (kept in the log):"),
     ui_detail_edit=("修改时间", "Change the times"),
     ui_detail_edit_save=("保存新时间(&S)", "&Save new times"),
@@ -94,19 +92,6 @@ define(
     ui_passview_hint=("居民出示此二维码或号码即可签到、签退。", "The resident shows this QR code or number to check in and out."),
     ui_passview_file_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
 )
-
-#: the manual check-in/out of booking.scanning, when it has one (looked up, not required)
-MANUAL_NAMES = ("manual", "check_by_hand", "manual_check")
-
-
-def manual_function() -> Callable[..., Any] | None:
-    from booking import scanning
-    for name in MANUAL_NAMES:
-        found = getattr(scanning, name, None)
-        if callable(found):
-            return found
-    return None
-
 
 def action_text(action: str) -> str:
     key = "ui_action_" + action.replace("-", "_")
@@ -315,9 +300,7 @@ class DetailsDialog(QDialog):
         self.cancel_button.setEnabled(b.status == "booked")
         self.reissue_button.setEnabled(open_)
         self.pass_button.setEnabled(open_)
-        manual = manual_function()
-        self.manual_button.setEnabled(open_ and manual is not None)
-        self.manual_button.setToolTip("" if manual else tr("ui_detail_manual_missing"))
+        self.manual_button.setEnabled(open_)
         self.edit_box.setEnabled(open_)
         self.start_edit.blockSignals(True)
         self.end_edit.blockSignals(True)
@@ -372,16 +355,13 @@ class DetailsDialog(QDialog):
         return text.strip() if ok and text.strip() else None
 
     def manual_check(self) -> None:
-        manual = manual_function()
-        if manual is None:
-            return
         action = "check_in" if self.booking.status == "booked" else "check_out"
         reason = self.ask_reason(self.manual_button.text().replace("&", "").rstrip("…"),
                                  tr("ui_detail_manual_reason", action=action_text(action)))
         if not reason:
             return
         try:
-            manual(self.desk.store, self.desk.actor, self.booking_id, reason=reason, now=self.desk.now())
+            scanning.manual(self.desk.store, self.desk.actor, self.booking_id, reason=reason, now=self.desk.now())
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return

@@ -131,3 +131,11 @@ def test_plain_output_says_ok_or_refused(store_path, text, capsys):
     out = io.StringIO()
     assert cli.run(["--db", str(store_path), "--now", "2026-11-24 18:00", "scan", text], out) == 0
     assert out.getvalue().startswith("✗ 拒绝  太早了")
+
+
+def test_manual_command_checks_in_by_hand_and_needs_a_reason(run_cli):
+    run_cli("resident", "add", "--name", "张三丰", "--door", "3-2-501", "--phone", "13812345678", "--plate", "川A12345")
+    run_cli("book", "--resource", "P001", "--start", "2026-11-24 19:00", "--end", "2026-11-25 07:30", "--resident", "1")
+    done = run_cli("manual", "1", "--reason", "扫码枪坏了", now="2026-11-24 19:10")
+    assert done.code == 0 and done.json["action"] == "check-in" and done.json["ok"] is True
+    assert run_cli("manual", "1").code == 2

@@ -424,3 +424,34 @@ def test_scan_never_raises_and_never_accepts_what_it_did_not_sign(store, admin, 
     verdict = scan(store, admin, raw, "desk", CHECK_IN_TIME + timedelta(seconds=1))
     assert not verdict.ok
     assert bookings.get(store, tonight.id).status == "booked"
+
+
+def test_a_booking_can_be_checked_in_and_out_by_hand_with_a_reason(store, resident, admin):
+    from booking import audit, bookings, scanning
+    from datetime import datetime
+    now = datetime(2026, 11, 24, 10, 0)
+    b = bookings.book(store, admin, bookings.Request("P030", datetime(2026, 11, 24, 19, 0),
+                                                     datetime(2026, 11, 25, 7, 0), resident.id), now)
+    first = scanning.manual(store, admin, b.id, "通行证丢失，核对身份证", datetime(2026, 11, 24, 19, 5))
+    second = scanning.manual(store, admin, b.id, "手机没电", datetime(2026, 11, 25, 7, 40))
+    assert (first.action, second.action) == ("check-in", "check-out")
+    assert bookings.get(store, b.id).overstay_minutes == 40
+    rows = store.conn.execute("SELECT station, reason FROM scan WHERE booking_id = ? ORDER BY id", (b.id,)).fetchall()
+    assert rows == [("手工", "手动签到：通行证丢失，核对身份证"), ("手工", "手动签退：手机没电")]
+    assert audit.entries(store, "booking", b.id)[0]["reason"] == "手动签退：手机没电"
+
+
+def test_checking_in_by_hand_needs_a_reason_and_an_open_booking(store, resident, admin):
+    from booking import bookings, scanning
+    from booking.errors import DeskError
+    from datetime import datetime
+    now = datetime(2026, 11, 24, 10, 0)
+    b = bookings.book(store, admin, bookings.Request("P031", datetime(2026, 11, 24, 19, 0),
+                                                     datetime(2026, 11, 25, 7, 0), resident.id), now)
+    with pytest.raises(DeskError) as err:
+        scanning.manual(store, admin, b.id, "  ", now)
+    assert err.value.field == "reason"
+    bookings.cancel(store, admin, b.id)
+    with pytest.raises(DeskError) as err:
+        scanning.manual(store, admin, b.id, "来了", now)
+    assert err.value.code == "state"

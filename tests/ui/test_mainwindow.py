@@ -252,13 +252,22 @@ def test_reissue_asks_first_then_shows_the_new_pass(qtbot, desk, settings, store
     assert window.pass_dialog.text != old and window.pass_dialog.text == passes.pass_text(store, tonight_p001.id)
 
 
-def test_checking_in_by_hand_waits_for_the_domain(qtbot, window, tonight_p001):
-    from ui.details import manual_function
+def test_checking_in_by_hand_asks_a_reason_and_records_it(qtbot, desk, settings, store, tonight_p001):
+    window = make_window(qtbot, desk, settings, Answers(True))
     details = window.open_details(tonight_p001.id)
-    if manual_function() is None:
-        assert not details.manual_button.isEnabled() and details.manual_button.toolTip()
-    else:
-        assert details.manual_button.isEnabled()
+    details.ask_reason = lambda title, prompt: "通行证忘带，核对了身份证"
+    details.manual_button.click()
+    assert bookings.get(store, tonight_p001.id).status == "checked_in"
+    assert "通行证忘带" in store.conn.execute("SELECT reason FROM scan WHERE booking_id = ?",
+                                             (tonight_p001.id,)).fetchone()[0]
+
+
+def test_checking_in_by_hand_without_a_reason_changes_nothing(qtbot, desk, settings, store, tonight_p001):
+    window = make_window(qtbot, desk, settings, Answers(True))
+    details = window.open_details(tonight_p001.id)
+    details.ask_reason = lambda title, prompt: None
+    details.manual_button.click()
+    assert bookings.get(store, tonight_p001.id).status == "booked"
 
 
 def decode(image) -> str:
