@@ -1,0 +1,68 @@
+"""The Windows program: its self-test passes from source, build.spec ships every resource,
+and (with LINLI_BUILD_TEST=1) the PyInstaller build runs its self-test too."""
+from __future__ import annotations
+
+import ast
+import fnmatch
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from booking import selftest
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = (ROOT / "build.spec").read_text(encoding="utf-8")
+STEPS = ["resources", "qt", "store", "book", "pass", "scan", "backup", "sheet"]
+
+
+def spec_list(name: str) -> list[str]:
+    """A list literal assigned to `name` in build.spec (read, not run: the spec needs PyInstaller)."""
+    for node in ast.parse(SPEC).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == name for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise AssertionError(f"build.spec has no {name} = [...]")
+
+
+def test_the_self_test_command_exits_0_from_source(tmp_path):
+    done = subprocess.run([sys.executable, "app.py", "self-test", "--json"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "LINLI_DATA_DIR": str(tmp_path),
+                                                       "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    assert report["ok"] and [s["step"] for s in report["steps"]] == STEPS
+    assert not (tmp_path / "linli-desk.sqlite3").exists()  # the user's store is never touched
+
+
+def test_a_failing_step_is_named_and_stops_the_self_test():
+    def broken_printer(*_: object) -> Path:
+        raise OSError("打印机脱机")
+
+    report = selftest.run(sheet_pdf=broken_printer)
+    assert report["ok"] is False
+    failed = selftest.first_failure(report)
+    assert failed["step"] == "sheet" and "打印机脱机" in failed["detail"]
+
+
+def test_every_resource_file_is_in_build_spec():
+    patterns = spec_list("RESOURCES")
+    files = [p.relative_to(ROOT / "resources").as_posix() for p in (ROOT / "resources").rglob("*")
+             if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts]
+    missing = [f for f in files if not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)]
+    assert missing == [], "add these to RESOURCES in build.spec, or they will not reach the duty PC"
+
+
+def test_build_spec_names_no_platform_paths():
+    for fragment in ("C:\\\\", "C:/", "/usr/", "/root/", "site-packages", "/home/"):
+        assert fragment not in SPEC
+
+
+@pytest.mark.skipif(os.environ.get("LINLI_BUILD_TEST") != "1",
+                    reason="the PyInstaller build takes a while: set LINLI_BUILD_TEST=1 (CI runs .ci/build-smoke)")
+def test_the_built_program_passes_its_self_test():
+    done = subprocess.run(["bash", ".ci/build-smoke"], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "self-test exit 0" in done.stdout
