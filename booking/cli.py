@@ -504,3 +504,4 @@ from booking import scan_commands  # noqa: E402,F401  (registers scan, reissue, 
 from booking import clerk_commands  # noqa: E402,F401  (registers clerk add, list, passwd, disable, enable)
 from booking import backup_commands  # noqa: E402,F401  (registers backup, restore, store-check)
 from booking import fee_commands  # noqa: E402,F401  (charge, pay, refund, ledger, shift-report, credits, waitlist, ...)
+from booking import report_commands  # noqa: E402,F401  (registers report, export)
