@@ -65,6 +65,11 @@ class Store:
             raise translate_sqlite_error(exc, self.path) from exc
         try:
             yield self.db
+        except sqlite3.OperationalError as exc:
+            # The disk filled up or the file turned read-only mid-write: the user's words, not
+            # SQLite's; the rollback means nothing of this change was kept, as the message says.
+            self.db.rollback()
+            raise translate_sqlite_error(exc, self.path) from exc
         except BaseException:
             self.db.rollback()
             raise
