@@ -372,7 +372,7 @@ def _private_checked_copy(source: Path, copy: Path) -> _Contents:
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if problems != ["ok"]:
                 raise DeskError("store", "restore_damaged", path=str(source), detail="; ".join(problems[:3]))
-            contents = _linli_contents(conn, source, for_restore=True)
+            contents = _linli_contents(conn, source)
             conn.execute("PRAGMA journal_mode = DELETE")  # folds a copied -wal into the file
         finally:
             conn.close()
@@ -459,7 +459,7 @@ def _migrate(store: Path, actor: Actor | None, what: dict[str, Any]) -> _Content
         if actor is not None:
             with opened.write():
                 audit.record(opened, actor, "restore", "store", None, after=what)
-        return _linli_contents(opened.conn, store, for_restore=False)
+        return _linli_contents(opened.conn, store)
     finally:
         opened.close()
 
@@ -601,7 +601,7 @@ def _check_file(path: Path, quick: bool = False) -> _Contents:
             problems = [row[0] for row in conn.execute(f"PRAGMA {check}")]
             if problems != ["ok"]:
                 raise DeskError("store", "restore_damaged", path=str(path), detail="; ".join(problems[:3]))
-            return _linli_contents(conn, path, for_restore=True)
+            return _linli_contents(conn, path)
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -616,7 +616,7 @@ def _applied_migrations(conn: sqlite3.Connection) -> list[str]:
         f"SELECT name FROM [{table}] WHERE migration_set = ? ORDER BY rowid", (schema.MIGRATIONS.name,))]
 
 
-def _linli_contents(conn: sqlite3.Connection, path: Path, for_restore: bool) -> _Contents:
+def _linli_contents(conn: sqlite3.Connection, path: Path) -> _Contents:
     applied = _applied_migrations(conn)
     if not applied:
         raise DeskError("store", "restore_not_linli", path=str(path))
@@ -631,7 +631,7 @@ def _linli_contents(conn: sqlite3.Connection, path: Path, for_restore: bool) -> 
 def _contents_of(path: Path) -> _Contents:
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        return _linli_contents(conn, path, for_restore=False)
+        return _linli_contents(conn, path)
     finally:
         conn.close()
 
