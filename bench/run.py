@@ -998,7 +998,8 @@ def write_report(path: Path, stores: dict[str, BuiltStore], started: datetime, e
         if built.years >= 10 and info.get("fill_s", 0) > FILL_TARGET_S:
             fill_target += " **missed**"
         span = info.get("span") or ("?", "?")
-        lines.append(f"| {name} ({built.years:g} years) | {info['bookings']:,} | {span[0]} – {span[1]} | "
+        history = "1 month" if built.years < 1 else f"{built.years:g} years"
+        lines.append(f"| {name} ({history}) | {info['bookings']:,} | {span[0]} – {span[1]} | "
                      f"{info['size_mib']} MiB | {info.get('fill_s', '?')} s | {fill_target} | "
                      f"{'reused from ' + str(info.get('built_at')) if info.get('reused') else 'this run'} |")
     lines += ["", "`demo.fill` is timed when the store is built (`booking.demo.fill`, this machine); a reused "
