@@ -37,6 +37,9 @@ define(
     store_busy=("数据文件正被其他程序占用，请稍后再试。", "The store is busy in another program; try again in a moment."),
     store_readonly=("数据文件是只读的，无法保存更改：{path}。", "The store is read-only; changes cannot be saved: {path}."),
     store_full=("磁盘已满，更改未保存。请清理磁盘后重试。", "The disk is full; the change was not saved. Free some space and retry."),
+    store_io=("无法写入数据文件（磁盘已满或出错），更改未保存。请检查磁盘空间后重试。",
+              "The store could not be written (the disk is full or failing); the change was not saved. "
+              "Check the disk's free space and retry."),
     store_error=("数据文件出错：{detail}。未保存任何更改。", "Store error: {detail}. Nothing was saved."),
 )
 
@@ -102,6 +105,8 @@ def translate_sqlite_error(exc: sqlite3.Error, path: str) -> DeskError:
         return DeskError("store", "store_readonly", path=path)
     if "full" in text:
         return DeskError("store", "store_full")
+    if "disk i/o error" in text:  # what a write the system refuses (no room, a failing disk) gives on Linux
+        return DeskError("store", "store_io")
     if "not a database" in text or "malformed" in text or "disk image" in text:
         return DeskError("store", "store_not_database", path=path)
     return DeskError("store", "store_error", detail=str(exc))

@@ -147,3 +147,173 @@ def test_once_space_is_freed_the_refused_booking_succeeds(store, day):
     again = bookings.book(store, CLERK, request(day, "P100", "2026-11-30 09:00"), NOW)
     assert bookings.get(store, again.id).status == "booked"
     assert sound(day["path"])
+
+
+def limited_to(size: int):
+    """For a child process: no file it writes may grow past `size` bytes (a disk with no room)."""
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with an error instead of a kill
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    return limit
+
+
+#: Enough for SQLite's 32 KB shared-memory index, so the store can still be read,
+#: but not for one page of the write-ahead log: any change is refused by the system.
+NO_ROOM = 32768 + 1024
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the file-size limit of a child process is a Linux tool")
+def test_the_book_command_on_a_full_disk_exits_1_says_so_and_changes_nothing(store, day, tmp_path):
+    store.close()
+    before = dump(day["path"])
+    argv = [sys.executable, "app.py", "--db", str(day["path"]), "--now", "2026-11-24 10:00", "book",
+            "--resource", "P010", "--start", "2026-11-26 09:00", "--end", "2026-11-26 10:00",
+            "--resident", str(day["zhang"].id), "--json"]
+    env = dict(os.environ, LINLI_DATA_DIR=str(tmp_path / "appdata"))
+    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, preexec_fn=limited_to(NO_ROOM),
+                          timeout=60)
+    assert done.returncode == 1, done.stderr
+    answer = __import__("json").loads(done.stdout)
+    assert answer == {"error": "无法写入数据文件（磁盘已满或出错），更改未保存。请检查磁盘空间后重试。", "code": "store"}
+    assert dump(day["path"]) == before and sound(day["path"])
+    again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+# --- the store is read-only -----------------------------------------------------------------------
+
+def _immutable(path: Path, on: bool) -> bool:
+    """`chattr +i` / `-i`: a file even root cannot write. False where that is not allowed."""
+    try:
+        return subprocess.run(["chattr", "+i" if on else "-i", str(path)], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def read_only(store: Store, day: dict) -> Iterator[tuple[Store, str]]:
+    """The day's store, closed and opened again with its file read-only; and how that was done."""
+    path = day["path"]
+    store.close()
+    if _immutable(path, True):
+        try:
+            opened = open_store(path)  # the program's own way in: SQLite finds it cannot write
+            yield opened, "chattr"
+            opened.close()
+        finally:
+            _immutable(path, False)
+    else:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        opened = Store(Database(conn), str(path))
+        yield opened, "uri"
+        opened.close()
+
+
+def test_a_booking_on_a_read_only_store_is_refused_in_chinese_naming_the_file(read_only, day):
+    desk, _how = read_only
+    error = refused(bookings.book, desk, CLERK, request(day), NOW)
+    assert (error.code, error.key) == ("store", "store_readonly")
+    assert error.message() == f"数据文件是只读的，无法保存更改：{day['path']}。"
+
+
+def test_a_read_only_store_still_shows_the_day_and_the_passes(read_only, day):
+    desk, _how = read_only
+    assert [b.resource for b in bookings.on_date(desk, at("2026-11-24 00:00").date())] == ["P001", "P002", "P003"]
+    assert passes.pass_text(desk, day["waiting"].id).startswith("1")
+
+
+def test_nothing_changes_in_a_read_only_store_however_it_is_used(read_only, day):
+    desk, _how = read_only
+    before = dump(day["path"])
+    for call, args in ((bookings.book, (desk, CLERK, request(day), NOW)),
+                       (bookings.cancel, (desk, CLERK, day["waiting"].id)),
+                       (residents.add, (desk, CLERK, "王五", "3栋2单元502", "13700001111")),
+                       (scanning.scan, (desk, CLERK, passes.pass_text(desk, day["inside"].id), stations.DESK,
+                                        at("2026-11-24 11:00")))):
+        assert refused(call, *args).key == "store_readonly", call
+    assert dump(day["path"]) == before
+
+
+def test_the_book_command_on_a_read_only_store_exits_1_with_the_message(read_only, day, run_cli):
+    _desk, how = read_only
+    if how != "chattr":
+        pytest.skip("a separate opening of the file can be made read-only only with chattr, not allowed here")
+    result = run_cli("book", "--resource", "P010", "--start", "2026-11-26 09:00", "--end", "2026-11-26 10:00",
+                     "--resident", str(day["zhang"].id))
+    assert result.code == 1
+    assert result.json == {"error": f"数据文件是只读的，无法保存更改：{day['path']}。", "code": "store"}
+
+
+# --- another program holds the store -------------------------------------------------------------
+
+@pytest.fixture
+def short_wait(monkeypatch: pytest.MonkeyPatch) -> float:
+    """The busy timeout, read when a store is opened, cut from 15 s so the tests do not wait long."""
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.4)
+    return 0.4
+
+
+@contextlib.contextmanager
+def held(path: Path) -> Iterator[sqlite3.Connection]:
+    """Another program's connection with the store's write lock: `BEGIN EXCLUSIVE`, then waiting."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        yield other
+    finally:
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_booking_while_another_program_holds_the_store_waits_its_turn_then_says_busy(store, day, short_wait):
+    desk = open_store(day["path"])
+    with held(day["path"]):
+        started = time.monotonic()
+        error = refused(bookings.book, desk, CLERK, request(day), NOW)
+        waited = time.monotonic() - started
+    desk.close()
+    assert (error.code, error.key) == ("store", "store_busy")
+    assert error.message() == "数据文件正被其他程序占用，请稍后再试。"
+    assert waited >= short_wait * 0.9  # it waited for the other program before giving up
+
+
+def test_a_lock_loses_nothing_and_the_same_booking_succeeds_once_it_is_released(store, day, short_wait):
+    desk = open_store(day["path"])
+    before = dump(day["path"])
+    with held(day["path"]) as other:
+        refused(bookings.book, desk, CLERK, request(day), NOW)
+        refused(scanning.scan, desk, CLERK, passes.pass_text(desk, day["waiting"].id), stations.DESK,
+                at("2026-11-24 19:05"))
+        # what the other program writes under its lock is kept too
+        other.execute("INSERT INTO setting(key, value) VALUES ('other_program', 'was here')")
+        other.execute("COMMIT")
+    after = dump(day["path"])
+    assert [line for line in after if line not in before] == [
+        "INSERT INTO \"setting\" VALUES('other_program','was here');"]
+    assert bookings.book(desk, CLERK, request(day), NOW).status == "booked"
+    desk.close()
+
+
+def test_the_book_command_on_a_locked_store_exits_1_with_a_clear_message(store, day, short_wait, run_cli):
+    with held(day["path"]):
+        result = run_cli("book", "--resource", "P010", "--start", "2026-11-26 09:00", "--end", "2026-11-26 10:00",
+                         "--resident", str(day["zhang"].id))
+    assert result.code == 1
+    assert result.json == {"error": "数据文件正被其他程序占用，请稍后再试。", "code": "store"}
+
+
+def test_without_json_the_locked_message_goes_to_the_error_stream(store, day, short_wait, capsys):
+    out = io.StringIO()
+    with held(day["path"]):
+        code = cli.run(["--db", str(day["path"]), "--now", "2026-11-24 10:00", "cancel", str(day["waiting"].id)], out)
+    assert code == 1 and out.getvalue() == ""
+    assert capsys.readouterr().err == "数据文件正被其他程序占用，请稍后再试。\n"
+
+
+def test_the_day_can_still_be_read_while_another_program_writes(store, day, short_wait, run_cli):
+    with held(day["path"]):
+        result = run_cli("list", "--date", "2026-11-24")
+    assert result.code == 0
+    assert [b["resource"] for b in result.json["bookings"]] == ["P001", "P002", "P003"]
+
