@@ -31,6 +31,8 @@ from booking import passes, residents, rules
 from booking.audit import Actor
 from booking.store import Store
 
+pytestmark = pytest.mark.slow  # real processes racing and dying: seconds, not milliseconds
+
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 10, 0)
 ADMIN = Actor("管理员甲", "admin")
@@ -235,7 +237,6 @@ def test_a_scan_and_a_cancellation_at_the_same_moment_leave_one_consistent_outco
 
     conn = sqlite3.connect(racing_store)
     outcomes = {"checked_in": 0, "cancelled": 0}
-    silent = []
     for r, b in enumerate(made):
         scan, cancel = outputs[0][r], outputs[1][r]
         assert "crash" not in scan and "crash" not in cancel, (scan, cancel)
@@ -248,13 +249,11 @@ def test_a_scan_and_a_cancellation_at_the_same_moment_leave_one_consistent_outco
         outcomes[status] += 1
         assert len(recorded) == 1, (r, recorded)
         if status == "checked_in":
-            # The scan won: it checked in; nothing was cancelled.
+            # The scan won: it checked in, and the cancellation was refused (never a silent no-op).
             assert (scan["ok"], scan["action"]) == (True, "check-in")
             assert recorded == [(1, "check-in")]
             assert actions == ["check-in"]
-            assert cancel.get("code") == "state" or cancel.get("statuses") == ["checked_in"], cancel
-            if cancel.get("code") != "state":
-                silent.append((r, cancel))
+            assert (cancel.get("code"), cancel.get("key")) == ("state", "booking_cannot_cancel"), cancel
         else:
             # The cancellation won: the pass was refused as cancelled, nothing was checked in.
             assert cancel.get("statuses") == ["cancelled"], cancel
@@ -263,10 +262,7 @@ def test_a_scan_and_a_cancellation_at_the_same_moment_leave_one_consistent_outco
             assert actions == ["cancel"]
     conn.close()
     assert sum(outcomes.values()) == rounds
-    if silent:
-        # The store is consistent, but a cancellation that lost the race by a hair
-        # returned without an error (its status check ran before its write lock).
-        pytest.xfail(f"bookings.cancel lost the race silently in {len(silent)} of {rounds} rounds: {silent[:2]}")
+    print(f"scan first {outcomes['checked_in']} times, cancellation first {outcomes['cancelled']} times")
 
 
 #: One headless `book` command as a clerk would type it.

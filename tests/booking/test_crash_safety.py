@@ -34,6 +34,8 @@ from booking import residents, rules
 from booking.audit import Actor
 from booking.store import Store
 
+pytestmark = pytest.mark.slow  # real processes racing and dying: seconds, not milliseconds
+
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = Actor("管理员甲", "admin")
 KILLS = 300
