@@ -13,7 +13,8 @@ reason in plain words:
 4. status     -- cancelled, no-show and completed passes are spent.
 5. time       -- check-in opens `checkin_early_minutes` before the start and
                  closes when the grace time (or the booking) is over;
-                 check-out is always allowed after a check-in.
+                 check-out is always allowed after a check-in, but not at a
+                 time before it (a PC clock set back).
 6. place      -- does this station take passes for this resource?
 7. direction  -- an entry-only gate refuses a second "in", an exit-only gate
                  an "out" without an "in".
@@ -92,6 +93,9 @@ define(
     scan_not_in=("尚未签到，本扫码点只能离场。请先在入口签到。",
                  "Not checked in yet; this station is exit only. Please check in at the entrance first."),
     scan_date=("{month}月{day}日 {hm}", "{month}/{day} {hm}"),
+    scan_clock_behind=("本机时间（{now}）早于该预约的签到时间（{since}），请先校正电脑时间再扫码。",
+                       "This PC's clock ({now}) is earlier than the booking's check-in ({since}); "
+                       "set the clock right before scanning."),
 )
 
 
@@ -234,6 +238,8 @@ def verify(text: str, store: Store, now: datetime, station: str | Station = stat
         if now >= closes:
             return _refuse("scan_too_late", booking, start=_when(booking.start, now),
                            deadline=_when(closes, now))
+    elif behind := _behind(booking, now):  # a clock set back would stamp the leaving before the arriving
+        return _refuse("scan_clock_behind", booking, **behind)
     # 6. place
     place = station if isinstance(station, Station) else stations.find(store, station)
     if place is None:
@@ -253,6 +259,25 @@ def verify(text: str, store: Store, now: datetime, station: str | Station = stat
         return _accept(action, "scan_check_out_late", booking, resource=_what(booking),
                        over=rules.duration_text(over), end=_when(booking.end, now))
     return _accept(action, "scan_check_out", booking, resource=_what(booking), window=_window(booking, now))
+
+
+def _behind(booking: Booking, now: datetime) -> dict[str, str]:
+    """The words for `now` and the check-in if `now` is earlier than the check-in, else {}."""
+    text = booking.checked_in_at
+    if not text:
+        return {}
+    try:
+        since = datetime.strptime(text[:19], SECONDS_FMT)
+    except ValueError:
+        return {}
+    if now >= since:
+        return {}
+    return {"now": _on_day(now), "since": _on_day(since)}
+
+
+def _on_day(moment: datetime) -> str:
+    """'11月24日 09:05' whatever day it is (when the clock is in doubt, "today" is too)."""
+    return tr("scan_date", month=moment.month, day=moment.day, hm=moment.strftime("%H:%M"))
 
 
 def overstay_minutes(booking: Booking, now: datetime) -> int | None:
@@ -377,6 +402,8 @@ def manual(store: Store, actor: Actor, booking_id: int, reason: str, now: dateti
             action, key = CHECK_IN, "scan_manual_in"
         elif booking.status == "checked_in":
             action, key = CHECK_OUT, "scan_manual_out"
+            if behind := _behind(booking, at):
+                raise DeskError("state", "scan_clock_behind", **behind)
         else:
             raise DeskError("state", "scan_manual_not_possible", id=booking_id,
                             status=tr(f"status_{booking.status}"))

@@ -317,3 +317,53 @@ def test_the_day_can_still_be_read_while_another_program_writes(store, day, shor
     assert result.code == 0
     assert [b["resource"] for b in result.json["bookings"]] == ["P001", "P002", "P003"]
 
+
+# --- the clock is set back ----------------------------------------------------------------------
+
+def test_a_check_out_scanned_before_the_check_in_time_is_refused_and_the_booking_stays_inside(store, day):
+    # Checked in at 09:05; the PC's clock now says 08:30.
+    text = passes.pass_text(store, day["inside"].id)
+    verdict = scanning.scan(store, CLERK, text, stations.DESK, at("2026-11-24 08:30"))
+    assert not verdict.ok and verdict.reason_key == "scan_clock_behind"
+    assert verdict.reason == "本机时间（11月24日 08:30）早于该预约的签到时间（11月24日 09:05），请先校正电脑时间再扫码。"
+    booking = bookings.get(store, day["inside"].id)
+    assert (booking.status, booking.checked_out_at) == ("checked_in", None)
+
+
+def test_a_check_out_by_hand_before_the_check_in_time_is_refused(store, day):
+    error = refused(scanning.manual, store, CLERK, day["inside"].id, "通行证丢失", at("2026-11-24 08:30"))
+    assert (error.code, error.key) == ("state", "scan_clock_behind")
+    assert bookings.get(store, day["inside"].id).status == "checked_in"
+
+
+def test_no_completed_booking_ever_leaves_before_it_arrived_whatever_the_clock_says(store, day):
+    text = passes.pass_text(store, day["inside"].id)
+    for moment in ("2026-11-23 23:59", "2026-11-24 09:04", "2026-11-20 12:00", "2026-11-24 11:00"):
+        scanning.scan(store, CLERK, text, stations.DESK, at(moment))
+    backwards = store.conn.execute(
+        "SELECT id FROM booking WHERE status = 'completed' AND checked_out_at < checked_in_at").fetchall()
+    assert backwards == []
+    assert bookings.get(store, day["inside"].id).checked_out_at == "2026-11-24 11:00:00"
+
+
+def test_the_sweep_with_the_clock_set_back_changes_nothing(store, day):
+    before = dump(day["path"])
+    assert sweep.sweep(store, at("2026-11-20 08:00")) == {"no_shows": [], "overstays": []}
+    assert dump(day["path"]) == before
+
+
+def test_a_booking_made_with_the_clock_set_back_follows_the_rules_at_that_time(store, day):
+    earlier = at("2026-11-20 10:00")  # four days before what the store already holds
+    made = bookings.book(store, CLERK, request(day, "P020", "2026-11-21 19:00"), earlier)
+    assert made.status == "booked"
+    error = refused(bookings.book, store, CLERK, request(day, "P021", "2026-11-19 19:00"), earlier)
+    assert error.code == "rule" and "开始时间已过去" in error.message()
+    clash = refused(bookings.book, store, CLERK, request(day, "P001", "2026-11-24 10:00"), earlier)
+    assert clash.code == "clash"
+    assert sound(day["path"])
+
+
+def test_the_scan_command_with_the_clock_set_back_answers_a_refusal(store, day, run_cli):
+    result = run_cli("scan", passes.pass_text(store, day["inside"].id), now="2026-11-24 08:30")
+    assert result.code == 0
+    assert (result.json["ok"], result.json["reason_key"]) == (False, "scan_clock_behind")
