@@ -23,7 +23,7 @@ printer.
 from __future__ import annotations
 
 import html
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -44,28 +44,28 @@ define(
     sheet_nobody=("＿＿＿＿＿＿", "________"),
     sheet_parking=("车位（{n} 个）", "Parking spaces ({n})"),
     sheet_rooms=("场地", "Rooms and squares"),
-    sheet_col_space=("车位", "Space"),
+    sheet_col_space=("车位", "No."),
     sheet_col_room=("场地", "Room"),
     sheet_col_time=("时间", "Time"),
     sheet_col_plate=("车牌", "Plate"),
-    sheet_col_who=("住户", "Resident"),
+    sheet_col_who=("住户", "Who"),
     sheet_col_organiser=("组织者（住户 · 姓名 · 电话）", "Organiser (household · name · phone)"),
     sheet_col_purpose=("用途", "Purpose"),
-    sheet_col_status=("状态", "Status"),
+    sheet_col_status=("状态", "St."),
     sheet_col_in=("签到", "In"),
     sheet_col_out=("签退", "Out"),
     sheet_free=("空闲", "free"),
     sheet_disabled=("停用", "disabled"),
-    sheet_prev_day=("前日", "prev "),
-    sheet_next_day=("次日", "next "),
+    sheet_prev_day=("前日", "‹"),
+    sheet_next_day=("次日", "›"),
     sheet_visitor=("访", "V"),
     # A symbol and one word: readable in black and white and in one narrow column.
-    sheet_short_booked=("○待", "○ due"),
-    sheet_short_checked_in=("●在", "● in"),
-    sheet_short_overstay=("▲超", "▲ over"),
-    sheet_short_completed=("√离", "√ left"),
-    sheet_short_late=("△超", "△ late"),
-    sheet_short_no_show=("×缺", "× absent"),
+    sheet_short_booked=("○待", "○due"),
+    sheet_short_checked_in=("●在", "●in"),
+    sheet_short_overstay=("▲超", "▲over"),
+    sheet_short_completed=("√离", "√out"),
+    sheet_short_late=("△超", "△late"),
+    sheet_short_no_show=("×缺", "×miss"),
     sheet_long_booked=("○ 待到", "○ due"),
     sheet_long_checked_in=("● 在场", "● in use"),
     sheet_long_overstay=("▲ 超时未离", "▲ over time"),
@@ -74,8 +74,8 @@ define(
     sheet_long_no_show=("× 未到场", "× no-show"),
     sheet_legend=("图例：○待 = 未签到　●在 = 在场　√离 = 已离场　×缺 = 未到场（车位已释放）　"
                   "▲超 = 超时未离　△超 = 超时离场　“前日/次日” = 跨夜预约",
-                  "Legend: ○ due = not yet in   ● in = inside   √ left = gone   × absent = no-show (released)   "
-                  "▲ over = still in after the end   △ late = left late   prev/next = overnight"),
+                  "Legend: ○due = not yet in   ●in = inside   √out = left   ×miss = no-show (space released)   "
+                  "▲over = still in after the end   △late = left late   ‹ = the day before, › = the day after"),
     sheet_totals=("预约 {bookings}（车位 {parking} · 场地 {rooms}）　车位占用率 {occupancy}%　"
                   "签到 {check_ins}　签退 {check_outs}　未到场 {no_shows}　超时 {overstays}　"
                   "现空车位 {free_now}　全天空闲 {free_all_day}　已取消 {cancelled}",
@@ -319,16 +319,18 @@ class PageFit:
     groups: int = 4
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Slot:
-    place: int
+    """One printed parking line: a booking of a place, or the place free all day."""
+
+    index: int             # the place's position (odd ones are shaded)
+    place: Place
     line: Line | None      # None: the place is free all day
     first: bool            # the first line of its place
-    place_ref: Place = field(repr=False, default=None)  # type: ignore[assignment]
 
 
 STYLE = """
-body {{ font-family: {families}; font-size: 7pt; color: #000; }}
+body {{ font-family: {families}; font-size: {pt}pt; color: #000; }}
 table {{ border-collapse: collapse; }}
 td, th {{ padding-top: 0; padding-bottom: 0; padding-left: 2pt; padding-right: 2pt; white-space: nowrap; line-height: 86%; }}
 th {{ font-weight: bold; text-align: left; border-bottom: 0.8pt solid #000; }}
@@ -341,9 +343,9 @@ td.sh {{ background-color: #e6e6e6; }}
 .title {{ font-size: 13pt; font-weight: bold; }}
 .head {{ font-size: 9pt; }}
 .totals {{ font-size: 8.5pt; font-weight: bold; }}
-.legend {{ font-size: 7pt; }}
+.legend {{ font-size: {pt}pt; }}
 h2 {{ font-size: 9.5pt; font-weight: bold; margin-top: 4pt; margin-bottom: 2pt; }}
-table.rooms td, table.rooms th {{ font-size: 7.5pt; padding: 1pt 3pt; line-height: 100%; }}
+table.rooms td, table.rooms th {{ font-size: {room_pt}pt; padding-left: 3pt; padding-right: 3pt; line-height: 100%; }}
 table.sign td {{ font-size: 10pt; padding: 10pt 6pt 2pt 0; }}
 """
 
@@ -351,16 +353,18 @@ _PARKING_COLUMNS = ("sheet_col_space", "sheet_col_time", "sheet_col_plate", "she
                     "sheet_col_status", "sheet_col_in", "sheet_col_out")
 
 
-def to_html(sheet: Sheet, families: str = "sans-serif", fit: PageFit | None = None) -> str:
+def to_html(sheet: Sheet, families: str = "sans-serif", fit: PageFit | None = None, font_pt: float = 7.0) -> str:
     """The sheet as HTML for QTextDocument: header and totals, parking pages, rooms, signature lines.
 
     `families` is a CSS font-family list (ui/fonts.family_css); `fit` how many
-    parking lines a column group holds on each page. Each parking page is one
+    parking lines a column group holds on each page; `font_pt` the size of the
+    parking lines (7 pt: small but clear in print; the printer goes smaller only
+    if a font is too wide for the columns). Each parking page is one
     table that must end on its page: printing.py checks it and retries with a
     smaller fit if a font was taller than measured.
     """
     fit = fit or PageFit()
-    out = [f"<html><head><meta charset='utf-8'><style>{STYLE.format(families=families)}</style></head><body>"]
+    out = [f"<html><head><meta charset='utf-8'><style>{STYLE.format(families=families, pt=font_pt, room_pt=font_pt + 0.5)}</style></head><body>"]
     out.append(_header(sheet))
     for index, page in enumerate(_parking_pages(sheet, fit)):
         out.append(_parking_table(page, fit.groups, index > 0))
@@ -399,9 +403,9 @@ def _slots(sheet: Sheet) -> list[_Slot]:
     for index, place in enumerate(sheet.spaces):
         shown = place.lines
         if not shown:
-            slots.append(_Slot(index, None, True, place))
+            slots.append(_Slot(index, place, None, True))
         for number, line in enumerate(shown):
-            slots.append(_Slot(index, line, number == 0, place))
+            slots.append(_Slot(index, place, line, number == 0))
     return slots
 
 
@@ -446,12 +450,12 @@ def _slot_cells(slot: _Slot | None, sep: bool, top: bool) -> str:
         return "".join(f"<td{' class=sep' if sep and i == 0 else ''}></td>" for i in range(n))
     # Classes, not inline styles: an inline style makes Qt drop the sheet's line height for that cell.
     # Places are told apart by shading alone: a border on any cell would make Qt's whole row taller.
-    row = "sh " if slot.place % 2 else ""
+    row = "sh " if slot.index % 2 else ""
 
     def cls(*names: str) -> str:
         return f" class='{row}{' '.join(n for n in names if n)}'" if row or any(names) else ""
 
-    place = slot.place_ref
+    place = slot.place
     first = "sep" if sep else ""
     if slot.first:
         code = _e(place.code) + ("" if place.enabled else f" {tr('sheet_disabled')}")

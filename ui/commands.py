@@ -20,3 +20,4 @@ def offscreen_app() -> Any:
 
 import ui.selftest  # noqa: E402,F401  (registers self-test)
 import ui.pass_command  # noqa: E402,F401  (registers pass)
+import ui.sheet_commands  # noqa: E402,F401  (registers sheet, heatmap)
