@@ -140,5 +140,5 @@ def test_parking_is_split_into_pages_of_the_given_fit(store, now):
 def test_the_sheet_speaks_english_when_asked(store, now, overnight):
     set_language("en")
     found = sheet.build(store, TOMORROW, now)
-    assert line_of(found, overnight.id).time == "prev 19:00→07:30"
+    assert line_of(found, overnight.id).time == "‹19:00→07:30"
     assert "Daily occupancy sheet" in sheet.to_html(found)
