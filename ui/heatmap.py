@@ -6,7 +6,7 @@ printout; a legend bar gives the scale. Spaces × days shows every space and
 room (a rule between zones); hour × weekday writes the percentage in each cell.
 
     heatmap_png(store, "2026-11" | "2026-11-16", "spaces" | "hours", path)
-    HeatmapDialog(desk, parent).open()
+    open_dialog(desk, parent)   the dialog, for a menu entry
 """
 from __future__ import annotations
 
@@ -231,3 +231,11 @@ class HeatmapDialog(QDialog):
             return None
         self.status.setText(tr("heat_saved", path=str(written)))
         return written
+
+
+def open_dialog(desk, parent: QWidget | None = None) -> HeatmapDialog:
+    """Open the heat-map dialog (not modal: the desk keeps working beside it)."""
+    dialog = HeatmapDialog(desk, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.show()
+    return dialog

@@ -16,6 +16,7 @@ Entry points:
   sheet_pdf(store, day, path, clerk=None)        PDF file, written whole or not at all
   print_sheet(store, day, printer_name=None)     to an installed printer (the 07:00 task)
   preview_sheet(desk, day, parent=None)          print preview with a Print button (Ctrl+P)
+  save_pdf_dialog(desk, day, parent=None)        ask for a file name, save the PDF there
 """
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ define(
                            "There is no printer named “{name}”. Installed: {names}."),
     print_failed=("打印机“{name}”没有接受打印任务。", "The printer “{name}” did not accept the job."),
     print_preview_title=("打印预览 · {title} {date}", "Print preview · {title} {date}"),
+    print_save_title=("日表另存为 PDF", "Save the daily sheet as PDF"),
+    print_pdf_filter=("PDF 文件 (*.pdf)", "PDF file (*.pdf)"),
 )
 
 MARGIN_MM = 8.0
@@ -271,3 +274,18 @@ def preview(parent: QWidget | None, desk, day: date) -> QPrintPreviewDialog:
 def preview_sheet(desk, day: date, parent: QWidget | None = None) -> QPrintPreviewDialog:
     """What the desk window's Ctrl+P calls: `preview` with the window as parent."""
     return preview(parent, desk, day)
+
+
+def save_pdf_dialog(desk, day: date, parent: QWidget | None = None) -> Path | None:
+    """Ask where to save the sheet of `day` as PDF and save it there; a refusal is shown, not raised."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    name = f"{tr('sheet_title')}-{day.isoformat()}.pdf"
+    path, _ = QFileDialog.getSaveFileName(parent, tr("print_save_title"), name, tr("print_pdf_filter"))
+    if not path:
+        return None
+    try:
+        return sheet_pdf(desk.store, day, path, desk.actor.name, desk.now())
+    except DeskError as exc:
+        QMessageBox.warning(parent, tr("print_save_title"), exc.message())
+        return None

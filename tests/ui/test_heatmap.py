@@ -110,3 +110,9 @@ def test_the_dialog_follows_new_bookings(qtbot, store, admin, resident, now):
                                         resident.id), now)
     desk.announce("booking")
     assert dialog.image != before
+
+
+def test_the_dialog_opens_beside_the_desk(qtbot, store, now):
+    dialog = heatmap.open_dialog(Desk(store, Actor("管理员甲", "admin"), fixed_now=now))
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and not dialog.isModal()

@@ -185,3 +185,12 @@ def test_the_sheet_as_data_loads_no_qt(store_path, overnight):
             "print(rc, any(m.startswith('PySide6') for m in sys.modules), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stderr.strip().splitlines()[-1] == "0 False"
+
+
+def test_save_as_pdf_writes_the_file_the_clerk_chose(qtbot, store, now, overnight, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+    chosen = tmp_path / "日表.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(chosen), ""))
+    desk = Desk(store, Actor("值班员乙", "clerk"), fixed_now=now)
+    assert printing.save_pdf_dialog(desk, date(2026, 11, 24)) == chosen.resolve()
+    assert "值班员乙" in pdftotext(chosen)
