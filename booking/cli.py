@@ -168,6 +168,7 @@ def run(argv: list[str], out: Any = None) -> int:
     as_json = "--json" in argv
     try:
         args = build_parser().parse_args(argv)
+        _check_numbers(args)
     except UsageError as exc:
         return _fail(DeskError("usage", "cli_usage", detail=str(exc)), as_json, out, 2)
     i18n.set_language(args.lang or i18n.default_language())
@@ -195,6 +196,13 @@ def run(argv: list[str], out: Any = None) -> int:
         formatter = _formatters.get(name)
         out.write((formatter(result) if formatter else _plain(result)) + "\n")
     return 0
+
+
+def _check_numbers(args: argparse.Namespace) -> None:
+    """A whole number the store cannot hold (beyond 64 bits) is wrong usage, not a crash deeper down."""
+    for name, value in vars(args).items():
+        if type(value) is int and not -2**63 <= value < 2**63:
+            raise UsageError(f"{name}: {value} is too large")
 
 
 def _peek(argv: list[str], flag: str) -> str | None:
