@@ -17,6 +17,8 @@ from typing import Any
 
 from booking import audit, clock
 from booking.audit import Actor
+from booking.errors import invalid
+from booking.i18n import define
 from booking.store import Store
 from booking.validation import normalize_plate
 
@@ -27,6 +29,10 @@ PURPOSES = ["志愿者例会", "老年人健康讲座", "亲子阅读", "邻里�
 LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 CITY = "ABCDEFGHJKLMNQRSTUVWXYZ"
 ACTOR = Actor("演示数据", "admin")
+MAX_YEARS = 50
+
+define(demo_years=("演示数据的年数应在 0 到 {limit} 之间，如 1 或 0.5。",
+                   "The demo's years must be from 0 to {limit}, e.g. 1 or 0.5."))
 
 
 def _plate(rng: random.Random) -> str:
@@ -78,6 +84,11 @@ def _people(store: Store, rng: random.Random) -> list[tuple[int, int, str | None
                                 "INSERT INTO vehicle(plate, household_id, resident_id, created_at) VALUES (?,?,?,?)",
                                 (plate, hid, rid, now))
                             drivers.append((hid, rid, plate))
+    if not everyone:  # every door is there from an earlier run: book for the people who live there
+        drivers = [tuple(row) for row in store.conn.execute(
+            "SELECT household_id, resident_id, plate FROM vehicle WHERE resident_id IS NOT NULL ORDER BY plate")]
+        everyone = [(row[0], row[1], None) for row in store.conn.execute(
+            "SELECT household_id, id FROM resident WHERE active = 1 ORDER BY id")]
     return drivers or everyone
 
 
@@ -103,6 +114,8 @@ def _outcome(rng: random.Random, start: datetime, end: datetime, now: datetime) 
 def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
          progress: Callable[[int, int], None] | None = None, days_ahead: int = 14) -> dict[str, Any]:
     """Fill `store` with `years` of history up to `now` (plus days_ahead of future bookings)."""
+    if not 0 <= years <= MAX_YEARS:  # also refuses NaN; infinity or 1e300 years cannot be dated
+        raise invalid("demo_years", field="years", limit=MAX_YEARS)
     rng = random.Random(seed)
     spaces = store.conn.execute(
         "SELECT id, visitor FROM resource WHERE kind = 'parking' AND enabled = 1 ORDER BY sort").fetchall()

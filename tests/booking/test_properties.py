@@ -226,6 +226,20 @@ def test_the_storm_covers_every_command_but_the_slow_ones() -> None:
     assert len(set(COMMANDS) - set(SLOW)) >= 55
 
 
+@pytest.mark.parametrize("years", ["inf", "nan", "-1", "1e300", "1e5", "-0.5", "abc", "100"])
+def test_demo_refuses_a_number_of_years_it_cannot_make(fresh, years) -> None:
+    _folder, path = fresh()
+    code, text = run(["--db", str(path), "--now", "2026-11-24 10:00", "demo", f"--years={years}", "--json"])
+    assert code in (1, 2) and assert_answered(code, text, [years])["code"] in ("invalid", "usage")
+
+
+def test_demo_run_twice_on_one_store_answers_both_times(tmp_path) -> None:
+    argv = ["--db", str(tmp_path / "new.sqlite3"), "--now", "2026-11-24 10:00", "demo", "--years", "0.01", "--json"]
+    first = assert_answered(*run(argv), argv)
+    second = assert_answered(*run(argv), argv)  # it failed with IndexError: every door already existed
+    assert first["bookings"] > 0 and second["bookings"] >= 0
+
+
 # --- the scan field ------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
