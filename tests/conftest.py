@@ -87,3 +87,16 @@ def run_cli(store_path: Path):
         code = cli.run(argv, out)
         return CliResult(code, out.getvalue())
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_clipboard_at_exit():
+    """Qt's offscreen clipboard crashes the interpreter at exit (SIGSEGV, PySide6 6.11.3) if it
+    still holds data a test copied; empty it before Python shuts down. A real desktop's
+    clipboard belongs to the system and keeps what the clerk copied."""
+    yield
+    import sys
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+        if QApplication.instance() is not None:
+            QApplication.clipboard().clear()
