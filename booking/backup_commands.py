@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from booking import backup, cli
+from booking.audit import Actor
+from booking.errors import DeskError
 from booking.i18n import define, tr
 
 define(
@@ -48,7 +50,19 @@ def _backup(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("restore", lambda r: tr("cli_restore_done", path=r["restored_from"], aside=r["kept_aside"] or "-"))
 def _restore(ctx: cli.Context) -> dict[str, Any]:
-    return backup.restore(Path(ctx.args.source), ctx.store_path, actor=ctx.actor)
+    return backup.restore(Path(ctx.args.source), ctx.store_path, actor=_restorer(ctx))
+
+
+def _restorer(ctx: cli.Context) -> Actor | None:
+    """Who restores. A store that opens may be rolled back only by an admin, as in the window;
+    one that cannot be opened at all (damaged, not a store, too new) by whoever is at the desk:
+    that is when a restore is needed most, and the damaged file is kept aside."""
+    try:
+        return ctx.require_admin()
+    except DeskError as exc:
+        if exc.code == "store" and exc.key != "store_busy":
+            return None
+        raise
 
 
 @cli.command("store-check", lambda r: tr("cli_store_ok", path=r["store"]))

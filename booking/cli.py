@@ -35,6 +35,9 @@ define(
               "Linli Desk: book parking spaces and rooms, issue passes, scan them. Without a command it opens the window."),
     cli_done=("完成。", "Done."),
     cli_nothing=("（无）", "(none)"),
+    cli_admin_only=("只有管理员可以使用“{command}”命令。请用 --user 姓名 以管理员身份登录（密码放在环境变量 LINLI_PASSWORD 中）。",
+                    "Only an admin can use the “{command}” command. Sign in as an admin with --user NAME "
+                    "(the password in the LINLI_PASSWORD environment variable)."),
 )
 
 
@@ -85,6 +88,12 @@ class Context:
             else:
                 self._actor = Actor(name, "clerk")
         return self._actor
+
+    def require_admin(self) -> Actor:
+        """The acting admin, or DeskError 'forbidden' naming the command (as the window greys it out)."""
+        if not self.actor.is_admin:
+            raise DeskError("forbidden", "cli_admin_only", command=_command_name(self.args))
+        return self.actor
 
     def close(self) -> None:
         if self._store is not None:
