@@ -507,6 +507,7 @@ def _audit(ctx: Context) -> dict[str, Any]:
 @command("demo")
 def _demo(ctx: Context) -> dict[str, Any]:
     from booking import demo
+    ctx.require_admin()  # it adds 400 made-up households and their history to the store it is given
     return demo.fill(ctx.store, years=ctx.args.years, now=ctx.now, seed=ctx.args.seed,
                      progress=None if ctx.args.json else _progress)
 

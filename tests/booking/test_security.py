@@ -295,6 +295,7 @@ def admin_commands(folder: Path, backup_file: Path) -> dict[str, list[str]]:
         "book --override": ["book", "--resource", "P005", "--start", "2026-11-25 08:00", "--end", "2026-11-29 08:00",
                             "--resident", "1", "--override", "社区活动用车"],
         "restore": ["restore", "--from", str(backup_file)],
+        "demo": ["demo", "--years", "0.01"],
     }
 
 
