@@ -70,6 +70,7 @@ def _add(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("clerk list", _fmt_clerks)
 def _list(ctx: cli.Context) -> dict[str, Any]:
+    ctx.require_admin()  # as the window's account view: names and roles help nobody but an admin
     return {"clerks": [c.to_json() for c in clerks.all_clerks(ctx.store)]}
 
 

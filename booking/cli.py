@@ -500,6 +500,7 @@ def _closure_remove(ctx: Context) -> dict[str, Any]:
 
 @command("audit")
 def _audit(ctx: Context) -> dict[str, Any]:
+    ctx.require_admin()  # the window's audit log is an admin view; a clerk sees a booking's history with 'show'
     a = ctx.args
     return {"entries": audit.entries(ctx.store, a.entity, a.id, a.limit)}
 

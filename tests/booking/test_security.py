@@ -279,6 +279,7 @@ def admin_commands(folder: Path, backup_file: Path) -> dict[str, list[str]]:
                         "--end", "2026-12-02 12:00", "--reason", "划线施工"],
         "closure remove": ["closure", "remove", "1"],
         "clerk add": ["clerk", "add", "小王", "--password", "xinmima-2026"],
+        "clerk list": ["clerk", "list"],
         "clerk passwd (another's)": ["clerk", "passwd", "小张", "--password", "xinmima-2026"],
         "clerk disable": ["clerk", "disable", "小张"],
         "clerk enable": ["clerk", "enable", "小张"],
@@ -295,6 +296,7 @@ def admin_commands(folder: Path, backup_file: Path) -> dict[str, list[str]]:
         "book --override": ["book", "--resource", "P005", "--start", "2026-11-25 08:00", "--end", "2026-11-29 08:00",
                             "--resident", "1", "--override", "社区活动用车"],
         "restore": ["restore", "--from", str(backup_file)],
+        "audit": ["audit"],
         "demo": ["demo", "--years", "0.01"],
     }
 
