@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from booking import clerks, inventory, residents, rules
 from ui import language
@@ -10,13 +10,6 @@ from ui.admin import (AdminMenu, AuditView, ClerkDialog, ClerksView, ResidentDia
                       ResourcesRulesView, RuleDialog)
 from ui.admin_models import AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel
 from ui.desk import Desk
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
-    language.restore_defaults()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from booking import bookings, residents
 from booking.bookings import Request
@@ -16,11 +16,6 @@ from ui.desk import Desk
 
 def at(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M")
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
 @pytest.fixture

@@ -2,18 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QDate, QLocale, QSettings
+from PySide6.QtCore import QCoreApplication, QDate, QLocale
 
 from booking import i18n
 from ui import language
 from ui.desk import Desk
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
-    language.restore_defaults()
 
 
 @pytest.fixture

@@ -21,11 +21,6 @@ def at(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M")
 
 
-@pytest.fixture(autouse=True)
-def _settings(tmp_path):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-
-
 @pytest.fixture
 def desk(store, admin, now):
     return Desk(store, admin, fixed_now=now)

@@ -2,19 +2,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from booking import clerks
 from booking.audit import Actor
-from ui import language
 from ui.signin import SignInDialog
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
-    language.restore_defaults()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 import qrcode
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLineEdit
 
@@ -14,13 +14,6 @@ from ui import language
 from ui.camera import CameraReader, Debounce, decode
 from ui.desk import Desk
 from ui.station import ScanStation, StationChooser, pick_screen
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-    yield
-    language.restore_defaults()
 
 
 @pytest.fixture
