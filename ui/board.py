@@ -12,11 +12,11 @@ from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from PySide6.QtCore import (QAbstractTableModel, QDate, QEvent, QLocale, QModelIndex, QPersistentModelIndex,
-                            QPoint, QPointF, QRect, QRectF, QSortFilterProxyModel, Qt, Signal)
+                            QPointF, QRect, QRectF, QSortFilterProxyModel, Qt, Signal)
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetrics, QKeyEvent, QMouseEvent, QPainter, QPen, QPixmap,
                            QPolygonF)
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-                               QSizePolicy, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
+                               QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
                                QWidget)
 
 from booking import bookings, clock, inventory
@@ -25,7 +25,7 @@ from booking.errors import DeskError
 from booking.i18n import define, language, tr
 from booking.inventory import Resource
 from booking.store import Store
-from booking.validation import mask_name, mask_phone, normalize_door
+from booking.validation import mask_name, normalize_door
 from ui.fonts import ui_font
 
 HOURS = 24
