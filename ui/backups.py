@@ -132,6 +132,8 @@ def add_menu_actions(window: QMainWindow, desk: Desk) -> tuple[QAction, QAction]
 
     retranslate()
     desk.language_changed.connect(retranslate)
+    # A hand-over (MainWindow.switch_clerk) announces "clerk": Restore follows who is signed in now.
+    desk.changed.connect(lambda what: retranslate() if "clerk" in what else None)
     window.backup_action, window.restore_action = backup_action, restore_action
     return backup_action, restore_action
 
