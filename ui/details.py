@@ -178,6 +178,7 @@ class DetailsDialog(QDialog):
         self.info_labels: dict[str, tuple[QLabel, QLabel]] = {}
         for key in ("id", "resident", "door", "phone", "plate", "purpose", "time", "in", "out", "over", "series"):
             name, value = QLabel(), QLabel()
+            value.setTextFormat(Qt.TextFormat.PlainText)  # a purpose typed as "<b>..." is shown as typed
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
             self.info_labels[key] = (name, value)
