@@ -38,6 +38,16 @@ define(
 )
 
 XLSX_ROWS = 1_048_576  # Excel's limit, the header included
+#: How a spreadsheet cell's text starts a formula (OWASP "CSV injection"): '=HYPERLINK(...)' typed
+#: as a purpose, or '=cmd|...' as a name, must reach Excel as text, never as something it runs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """`value` for a CSV cell: text that would start a formula gets a leading ' (Excel shows it as text)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
@@ -47,7 +57,7 @@ def write_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
         writer = csv.writer(stream)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([csv_cell(value) for value in row])
             count += 1
     return count
 
@@ -75,9 +85,18 @@ def write_xlsx(path: Path, header: list[str], rows: Iterable[list[Any]], title: 
         count += 1
         if count >= XLSX_ROWS:
             raise DeskError("invalid", "export_too_many", field="xlsx", limit=XLSX_ROWS - 1)
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value, WriteOnlyCell) for value in row])
     book.save(path)
     return count
+
+
+def _text_cell(sheet: Any, value: Any, cell_type: Any) -> Any:
+    """`value` for an Excel cell; text starting with '=' is kept as text (openpyxl would make it a formula)."""
+    if isinstance(value, str) and value.startswith("="):
+        cell = cell_type(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _column_letter(index: int) -> str:

@@ -377,3 +377,49 @@ def test_a_store_that_cannot_be_opened_can_still_be_restored_by_whoever_is_at_th
     code, answer = run_as(path, [], None, ["restore", "--from", str(office["backup"])], monkeypatch)
     assert code == 0, answer
     assert Path(answer["kept_aside"]).stat().st_size == 40_000
+
+
+# --- exports a spreadsheet opens ---------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://x.cn","点")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1+1)"]
+
+
+@pytest.fixture
+def hostile_texts(office, tmp_path) -> Path:
+    """A store whose residents' names and bookings' purposes were typed to look like formulas."""
+    path = copy_of(office, tmp_path / "store")
+    store = setup.open_ready(path)
+    boss = clerks.authenticate(store, BOSS, BOSS_PASSWORD)
+    for n, text in enumerate(FORMULAS):
+        person = residents.add(store, boss, text, f"7栋1单元{101 + n}", f"1370000{n:04d}")
+        bookings.book(store, boss, Request("R02", at("2026-11-26 08:00") + timedelta(hours=2 * n),
+                                           at("2026-11-26 09:00") + timedelta(hours=2 * n), person.id, purpose=text),
+                      NOW)
+    store.close()
+    return path
+
+
+def test_an_excel_export_keeps_formula_like_text_as_text(hostile_texts, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+    out = tmp_path / "export.xlsx"
+    code, answer = run_as(hostile_texts, ["--user", BOSS], BOSS_PASSWORD,
+                          ["export", "--from", "2026-11-26", "--to", "2026-11-26", "--xlsx", str(out), "--unmasked",
+                           "--reason", "核对"], monkeypatch)
+    assert code == 0, answer
+    cells = [cell for row in load_workbook(out).active.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    texts = {c.value for c in cells}
+    assert set(FORMULAS) <= texts  # verbatim: names (unmasked) and purposes
+
+
+def test_a_csv_export_keeps_formula_like_text_from_being_run(hostile_texts, tmp_path, monkeypatch):
+    import csv
+    out = tmp_path / "export.csv"
+    code, answer = run_as(hostile_texts, ["--user", BOSS], BOSS_PASSWORD,
+                          ["export", "--from", "2026-11-26", "--to", "2026-11-26", "--csv", str(out), "--unmasked",
+                           "--reason", "核对"], monkeypatch)
+    assert code == 0, answer
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert [c for c in cells if c[:1] in ("=", "+", "-", "@")] == []
+    assert {"'" + f for f in FORMULAS} <= set(cells)  # shown by Excel exactly as typed
