@@ -456,6 +456,7 @@ CSV_COLUMNS = ("receipt", "at", "clerk", "entry", "method", "booking", "kind", "
 
 def export_csv(store: Store, month: str, path: str | Path) -> dict[str, Any]:
     """The month's entries as CSV that Excel opens in Chinese (UTF-8 with a BOM)."""
+    from booking.exports import csv_cell  # exports sits above the reports this module is beside
     rows = entries(store, month)
     target = Path(path)
     try:
@@ -463,10 +464,11 @@ def export_csv(store: Store, month: str, path: str | Path) -> dict[str, Any]:
             writer = csv.writer(handle)
             writer.writerow([tr(f"ledger_csv_{c}") for c in CSV_COLUMNS])
             for p in rows:
-                writer.writerow([p.receipt_no, p.at, p.clerk, tr(f"ledger_entry_{p.entry}"),
+                # The clerk's name and the reason are typed text: csv_cell keeps '=...' from running in Excel.
+                writer.writerow([p.receipt_no, p.at, csv_cell(p.clerk), tr(f"ledger_entry_{p.entry}"),
                                  tr(f"ledger_method_{p.method}"), p.booking_id or "",
                                  tr(f"kind_{p.resource_kind}") if p.resource_kind else "",
-                                 yuan_text(p.amount_fen), p.reason or "", p.corrects or ""])
+                                 yuan_text(p.amount_fen), csv_cell(p.reason or ""), p.corrects or ""])
     except OSError as exc:
         raise DeskError("store", "ledger_csv_cannot_write", path=str(target), detail=exc.strerror or str(exc)) from exc
     return {"path": str(target), "rows": len(rows), "total_fen": sum(p.amount_fen for p in rows)}

@@ -423,3 +423,16 @@ def test_a_csv_export_keeps_formula_like_text_from_being_run(hostile_texts, tmp_
     cells = [cell for row in rows[1:] for cell in row]
     assert [c for c in cells if c[:1] in ("=", "+", "-", "@")] == []
     assert {"'" + f for f in FORMULAS} <= set(cells)  # shown by Excel exactly as typed
+
+
+def test_the_ledger_csv_keeps_a_formula_like_reason_from_being_run(tmp_path):
+    import csv
+    from booking import ledger
+    store = setup.open_ready(tmp_path / "desk.sqlite3")
+    person = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678")
+    booking = bookings.book(store, ADMIN, Request("R04", at("2026-11-27 14:00"), at("2026-11-27 16:00"), person.id), NOW)
+    ledger.pay(store, Actor("=1+1", "clerk"), booking.id, 500, "waived", NOW, reason="=HYPERLINK(\"http://x.cn\")")
+    ledger.export_csv(store, "2026-11", tmp_path / "ledger.csv")
+    rows = list(csv.reader((tmp_path / "ledger.csv").open(encoding="utf-8-sig")))
+    assert "'=HYPERLINK(\"http://x.cn\")" in rows[1] and "'=1+1" in rows[1]
+    store.close()
