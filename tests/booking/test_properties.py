@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import shutil
 import string
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings, strategies as st
+from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
 from booking import bookings, cli, passcode, passes, residents, rules, scanning, setup
 from booking.audit import Actor
@@ -108,13 +109,19 @@ def _paths(folder: Path, store_path: Path) -> st.SearchStrategy[str]:
                                       str(folder / "out.csv"), str(folder / "out.xlsx"), ""]))
 
 
+def mostly(plausible: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """A plausible value four times in five, else a hostile one: enough arguments get past the
+    parser for the storm to reach the domain's own checks, and every argument still meets junk."""
+    return st.integers(0, 4).flatmap(lambda k: HOSTILE if k == 0 else plausible)
+
+
 def _value(action: argparse.Action, paths: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     if action.choices:
-        return st.one_of(st.sampled_from([str(c) for c in action.choices]), HOSTILE)
+        return mostly(st.sampled_from([str(c) for c in action.choices]))
     if action.metavar in ("FILE", "FOLDER", "FILE.pdf"):
         return paths
     plausible = PLAUSIBLE.get(action.dest)
-    return st.one_of(plausible, HOSTILE) if plausible is not None else HOSTILE
+    return mostly(plausible) if plausible is not None else HOSTILE
 
 
 @st.composite
@@ -143,8 +150,8 @@ def command_lines(draw: st.DrawFn, folder: Path, store_path: Path) -> list[str]:
                 argv.append(f"{flag}={draw(_value(action, paths))}")
     if draw(st.integers(0, 9)) == 0:  # a stray word, as a slip of the hand adds one
         argv.insert(draw(st.integers(0, len(argv))), draw(HOSTILE.filter(lambda w: not w.startswith("-"))))
-    now = draw(st.one_of(st.just("2026-11-24 10:00"), TIMES, HOSTILE))
-    lang = draw(st.sampled_from([[], ["--lang", "en"], ["--lang", "zh"], ["--lang=fr"]]))
+    now = draw(mostly(st.one_of(st.just("2026-11-24 10:00"), TIMES)))
+    lang = draw(st.sampled_from([[], [], ["--lang", "en"], ["--lang", "zh"]]))
     user = draw(st.sampled_from([[], ["--user", "小李"], [f"--user={draw(HOSTILE)}"]]))
     return ["--db", str(store_path), f"--now={now}", *lang, *user, *argv, "--json"]
 
@@ -205,7 +212,9 @@ def assert_answered(code: int, text: str, argv: list[str]) -> Any:
     return answer
 
 
-STORM = settings(max_examples=300, deadline=None, derandomize=True,
+#: 300 in every test run (about 10 s); set LINLI_STORM_EXAMPLES=5000 for a deeper run (docs/reliability.md).
+STORM_EXAMPLES = int(os.environ.get("LINLI_STORM_EXAMPLES", "300"))
+STORM = settings(max_examples=STORM_EXAMPLES, deadline=None, derandomize=STORM_EXAMPLES == 300,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                         HealthCheck.data_too_large])
 
@@ -218,6 +227,7 @@ def test_every_command_answers_any_arguments_with_json_and_exit_0_1_or_2(fresh, 
     argv = data.draw(command_lines(folder, path))
     code, text = run(argv)
     assert_answered(code, text, argv)
+    event(f"exit {code}")  # shown with --hypothesis-show-statistics: how deep the storm went
 
 
 def test_the_storm_covers_every_command_but_the_slow_ones() -> None:
