@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import resource
 import signal
@@ -173,8 +174,9 @@ def test_the_book_command_on_a_full_disk_exits_1_says_so_and_changes_nothing(sto
     done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, preexec_fn=limited_to(NO_ROOM),
                           timeout=60)
     assert done.returncode == 1, done.stderr
-    answer = __import__("json").loads(done.stdout)
-    assert answer == {"error": "无法写入数据文件（磁盘已满或出错），更改未保存。请检查磁盘空间后重试。", "code": "store"}
+    answer = json.loads(done.stdout)
+    assert answer == {"code": "store",
+                      "error": "无法写入数据文件（磁盘已满或出错），更改未保存。请检查磁盘空间后重试。"}
     assert dump(day["path"]) == before and sound(day["path"])
     again = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, env=env, timeout=60)
     assert again.returncode == 0, again.stdout + again.stderr
@@ -325,7 +327,8 @@ def test_a_check_out_scanned_before_the_check_in_time_is_refused_and_the_booking
     text = passes.pass_text(store, day["inside"].id)
     verdict = scanning.scan(store, CLERK, text, stations.DESK, at("2026-11-24 08:30"))
     assert not verdict.ok and verdict.reason_key == "scan_clock_behind"
-    assert verdict.reason == "本机时间（11月24日 08:30）早于该预约的签到时间（11月24日 09:05），请先校正电脑时间再扫码。"
+    assert verdict.reason == ("本机时间（11月24日 08:30）早于该预约的签到时间（11月24日 09:05），"
+                              "请先校正电脑时间再扫码。")
     booking = bookings.get(store, day["inside"].id)
     assert (booking.status, booking.checked_out_at) == ("checked_in", None)
 

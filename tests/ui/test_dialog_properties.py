@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # mightBeRichText lives in QtGui's Qt namespace
 
 from booking import bookings, residents, rules
@@ -28,11 +28,6 @@ TEXT = st.one_of(st.sampled_from(NASTY),
 DOORS = st.one_of(st.sampled_from(["3栋2单元501", "3-2-502", "9栋1单元1203", "0-0-0"]), TEXT)
 PHONES = st.one_of(st.sampled_from(["13812345678", "+86 139 8765 4321", "5678"]), TEXT)
 PLATES = st.one_of(st.sampled_from(["川A12345", "川AD12345", "川Ａ１２３４５", "川AI2345"]), TEXT)
-
-
-@pytest.fixture(autouse=True)
-def _settings(tmp_path):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
 
 
 @pytest.fixture

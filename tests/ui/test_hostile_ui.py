@@ -51,11 +51,6 @@ def dump(path: Path | str) -> list[str]:
         conn.close()
 
 
-@pytest.fixture(autouse=True)
-def _settings(tmp_path):
-    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
-
-
 @pytest.fixture
 def day(store: Store, store_path: Path) -> dict:
     """Two households; 张三丰 checked in on P001 since 09:05, 李四 booked on P002 tonight."""
