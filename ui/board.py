@@ -7,6 +7,8 @@ taken at an hour, and by a find text (plate, phone or its last 4, door, code).
 """
 from __future__ import annotations
 
+import html
+
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Callable
@@ -76,6 +78,11 @@ ACTIVE_LOOK = ("booked", "checked_in", "overstay")
 
 def status_text(look: str) -> str:
     return tr("ui_board_overstay") if look == "overstay" else tr(f"status_{look}")
+
+
+def plain_tip(text: str) -> str:
+    """A tooltip that shows typed text as typed: Qt would draw a purpose like '<b>x' as markup."""
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
 
 
 @dataclass(frozen=True)
@@ -308,7 +315,7 @@ class BoardModel(QAbstractTableModel):
             return " ".join(b.label for b in inside)
         if role == Qt.ItemDataRole.ToolTipRole:
             if inside:
-                return "\n\n".join(b.tip for b in inside)
+                return plain_tip("\n\n".join(b.tip for b in inside))
             return tr("ui_board_free_tip", code=res.code, hour=f"{column - 1:02d}:00")
         return None
 

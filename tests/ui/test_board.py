@@ -222,3 +222,11 @@ def test_the_board_shows_every_resource_in_english_too(board):
         assert board.cancelled_box.text() == "Show cancelled"
     finally:
         i18n.set_language("zh")
+
+
+def test_a_purpose_that_looks_like_markup_shows_as_typed_in_the_tooltip():
+    from PySide6.QtGui import QTextDocument
+    from ui.board import plain_tip
+    doc = QTextDocument()
+    doc.setHtml(plain_tip("R01 居民议事\n<b>不加粗</b> & <script>"))
+    assert doc.toPlainText() == "R01 居民议事\n<b>不加粗</b> & <script>"
