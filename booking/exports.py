@@ -14,12 +14,12 @@ at all (a temporary file beside the target, then a rename).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from booking import audit, reports
+from booking import audit, clock, reports
 from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -35,7 +35,12 @@ define(
     export_nothing=("请用 --csv 或 --xlsx 给出要保存的文件。", "Give the file to save with --csv or --xlsx."),
     export_same_file=("CSV 和 Excel 不能写到同一个文件“{path}”。", "CSV and Excel cannot both go to “{path}”."),
     export_sheet_title=("预约 {first} 至 {last}", "Bookings {first} to {last}"),
+    export_cancelled=("导出已取消，未保存文件。", "The export was cancelled; no file was saved."),
 )
+
+#: progress(done, total) -> False to cancel; called every PROGRESS_EVERY rows and at the end of each file
+Progress = Callable[[int, int], bool]
+PROGRESS_EVERY = 500
 
 XLSX_ROWS = 1_048_576  # Excel's limit, the header included
 #: How a spreadsheet cell's text starts a formula (OWASP "CSV injection"): '=HYPERLINK(...)' typed
@@ -81,11 +86,15 @@ def write_xlsx(path: Path, header: list[str], rows: Iterable[list[Any]], title: 
         bold.append(cell)
     sheet.append(bold)
     count = 0
-    for row in rows:
-        count += 1
-        if count >= XLSX_ROWS:
-            raise DeskError("invalid", "export_too_many", field="xlsx", limit=XLSX_ROWS - 1)
-        sheet.append([_text_cell(sheet, value, WriteOnlyCell) for value in row])
+    try:
+        for row in rows:
+            count += 1
+            if count >= XLSX_ROWS:
+                raise DeskError("invalid", "export_too_many", field="xlsx", limit=XLSX_ROWS - 1)
+            sheet.append([_text_cell(sheet, value, WriteOnlyCell) for value in row])
+    except BaseException:
+        sheet.close()  # a stopped export (cancelled, too long) closes openpyxl's half-written sheet too
+        raise
     book.save(path)
     return count
 
@@ -104,13 +113,30 @@ def _column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
+def booking_count(store: Store, first: date, last: date) -> int:
+    """How many rows `reports.booking_rows` gives for the same days (the total for a progress bar)."""
+    lo, hi = clock.day_bounds(first)[0], clock.day_bounds(last)[1]
+    return store.conn.execute("SELECT count(*) FROM booking WHERE start_at >= ? AND start_at < ?",
+                              (clock.to_text(lo), clock.to_text(hi))).fetchone()[0]
+
+
+def _reported(rows: Iterable[list[Any]], progress: Progress, done: int, total: int) -> Iterator[list[Any]]:
+    """`rows`, telling `progress` every PROGRESS_EVERY rows; a False answer stops the file being written."""
+    for count, row in enumerate(rows, 1):
+        yield row
+        if count % PROGRESS_EVERY == 0 and not progress(done + count, total):
+            raise DeskError("state", "export_cancelled")
+
+
 def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_path: str | None = None,
                     xlsx_path: str | None = None, masked: bool = True,
-                    reason: str | None = None) -> dict[str, Any]:
+                    reason: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
     """Export the bookings starting from `first` to `last` (inclusive) to CSV and/or XLSX.
 
     Returns {"from", "to", "rows", "masked", "csv", "xlsx"} with absolute paths.
     Unmasked exports need an admin and are audited before the file is written.
+    `progress(done, total)` (rows over all files) may return False to cancel: the file being
+    written is then removed, any finished one kept, and DeskError('state', 'export_cancelled') raised.
     """
     if not csv_path and not xlsx_path:
         raise DeskError("usage", "export_nothing", field="csv")
@@ -130,13 +156,22 @@ def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_pat
                          reason=reason)
     header = reports.export_header()
     counts: dict[str, int] = {}
-    if targets["csv"] is not None:
-        write_whole(targets["csv"], lambda partial: counts.__setitem__(
-            "csv", write_csv(partial, header, reports.booking_rows(store, first, last, masked))))
-    if targets["xlsx"] is not None:
-        title = tr("export_sheet_title", first=first.isoformat(), last=last.isoformat())
-        write_whole(targets["xlsx"], lambda partial: counts.__setitem__(
-            "xlsx", write_xlsx(partial, header, reports.booking_rows(store, first, last, masked), title)))
+    title = tr("export_sheet_title", first=first.isoformat(), last=last.isoformat())
+    files = [kind for kind in ("csv", "xlsx") if targets[kind] is not None]
+    total = booking_count(store, first, last) * len(files) if progress else 0
+
+    def writer(kind: str, index: int) -> Callable[[Path], None]:
+        found: Iterable[list[Any]] = reports.booking_rows(store, first, last, masked)
+        if progress:
+            found = _reported(found, progress, index * total // len(files), total)
+        if kind == "csv":
+            return lambda partial: counts.__setitem__(kind, write_csv(partial, header, found))
+        return lambda partial: counts.__setitem__(kind, write_xlsx(partial, header, found, title))
+
+    for index, kind in enumerate(files):
+        write_whole(targets[kind], writer(kind, index))
+        if progress and not progress((index + 1) * total // len(files), total) and index + 1 < len(files):
+            raise DeskError("state", "export_cancelled")
     return {"from": first.isoformat(), "to": last.isoformat(), "rows": max(counts.values()), "masked": masked,
             "csv": str(targets["csv"]) if targets["csv"] else None,
             "xlsx": str(targets["xlsx"]) if targets["xlsx"] else None}
