@@ -524,3 +524,4 @@ from booking import clerk_commands  # noqa: E402,F401  (registers clerk add, lis
 from booking import backup_commands  # noqa: E402,F401  (registers backup, restore, store-check)
 from booking import fee_commands  # noqa: E402,F401  (charge, pay, refund, ledger, shift-report, credits, waitlist, ...)
 from booking import report_commands  # noqa: E402,F401  (registers report, export)
+from booking import import_commands  # noqa: E402,F401  (registers import residents)

@@ -54,6 +54,22 @@ def household_for(store: Store, door: str, create: bool = True) -> int | None:
     return cur.lastrowid
 
 
+def find_existing(store: Store, door: str, phone: str) -> int | None:
+    """The id of the resident with this canonical `phone` at this canonical `door`, if registered."""
+    row = store.conn.execute(
+        "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id "
+        "WHERE r.phone = ? AND h.door = ? ORDER BY r.id LIMIT 1", (phone, door)).fetchone()
+    return row[0] if row else None
+
+
+def insert_resident(store: Store, household_id: int, name: str, phone: str) -> int:
+    """Insert one resident from already normalized values (inside the caller's write, which audits)."""
+    cur = store.conn.execute(
+        "INSERT INTO resident(household_id, name, phone, phone_tail, active, created_at) "
+        "VALUES (?, ?, ?, ?, 1, ?)", (household_id, name, phone, phone[-4:], clock.stamp()))
+    return cur.lastrowid
+
+
 def _register_plate(store: Store, plate: str, household_id: int, resident_id: int | None) -> None:
     row = store.conn.execute(
         "SELECT v.household_id, h.door FROM vehicle v JOIN household h ON h.id = v.household_id "
@@ -75,10 +91,7 @@ def add(store: Store, actor: Actor, name: str, door: str, phone: str,
     plate_text = normalize_plate(plate) if plate else None
     with store.write():
         household_id = household_for(store, door_text)
-        cur = store.conn.execute(
-            "INSERT INTO resident(household_id, name, phone, phone_tail, active, created_at) "
-            "VALUES (?, ?, ?, ?, 1, ?)", (household_id, name, phone, phone[-4:], clock.stamp()))
-        resident_id = cur.lastrowid
+        resident_id = insert_resident(store, household_id, name, phone)
         if plate_text:
             _register_plate(store, plate_text, household_id, resident_id)
         audit.record(store, actor, "add", "resident", resident_id,
