@@ -112,8 +112,12 @@ def _outcome(rng: random.Random, start: datetime, end: datetime, now: datetime) 
 
 
 def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
-         progress: Callable[[int, int], None] | None = None, days_ahead: int = 14) -> dict[str, Any]:
-    """Fill `store` with `years` of history up to `now` (plus days_ahead of future bookings)."""
+         progress: Callable[[int, int], bool | None] | None = None, days_ahead: int = 14) -> dict[str, Any]:
+    """Fill `store` with `years` of history up to `now` (plus days_ahead of future bookings).
+
+    `progress(done, total)` (in days) is told after each chunk of days, each its own write;
+    answering False stops before the next chunk, keeping what was written ("cancelled": True).
+    """
     if not 0 <= years <= MAX_YEARS:  # also refuses NaN; infinity or 1e300 years cannot be dated
         raise invalid("demo_years", field="years", limit=MAX_YEARS)
     rng = random.Random(seed)
@@ -145,6 +149,7 @@ def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
            "visitor, purpose, pass_rev, checked_in_at, checked_out_at, overstay_minutes, created_at, created_by, "
            "cancelled_at, cancelled_by) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?)")
     chunk = 60
+    cancelled = False
     for chunk_start in range(0, days, chunk):
         rows = []
         for offset in range(chunk_start, min(days, chunk_start + chunk)):
@@ -177,13 +182,15 @@ def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
         with store.write():
             store.conn.executemany(sql, rows)
         total_written += len(rows)
-        if progress:
-            progress(min(days, chunk_start + chunk), days)
+        if progress and progress(min(days, chunk_start + chunk), days) is False:
+            cancelled = True
+            break
     with store.write():
         audit.record(store, ACTOR, "demo", "booking", None,
-                     after={"years": years, "bookings": total_written, "households": len({d[0] for d in drivers})})
+                     after={"years": years, "bookings": total_written, "households": len({d[0] for d in drivers}),
+                            "cancelled": cancelled})
     return {"bookings": total_written, "days": days, "from": first_day.isoformat(),
-            "drivers": len(drivers)}
+            "drivers": len(drivers), "cancelled": cancelled}
 
 
 def _row(rng: random.Random, resource_id: int, drivers: list, start: datetime, end: datetime, now: datetime,
