@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDia
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from booking import audit, bookings, clock, passcode, passes, reschedule, scanning
+from booking import audit, bookings, clock, fees, ledger, passcode, passes, reschedule, scanning
 from booking.bookings import Booking
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -25,8 +25,10 @@ from booking.rules import duration_text
 from booking.validation import mask_name, mask_phone
 from ui.board import COLOURS, status_text
 from ui.booking_dialog import QT_FORMAT, from_qt, to_qt
+from ui.cashdesk import PaymentDialog
 from ui.desk import Desk
 from ui.fonts import mono_font, ui_font
+from ui.receipt import ReceiptDialog
 
 define(
     ui_detail_title=("预约 {id}", "Booking {id}"),
@@ -91,6 +93,25 @@ define(
     ui_passview_print_failed=("打印机无法开始打印，请检查打印机。", "The printer could not start; please check it."),
     ui_passview_hint=("居民出示此二维码或号码即可签到、签退。", "The resident shows this QR code or number to check in and out."),
     ui_passview_file_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
+)
+
+define(
+    uig_fee_box=("费用", "Charge"),
+    uig_fee_line=("{state}：应收 {total}　已付 {paid}　待付 {due}", "{state}: charge {total}   paid {paid}   due {due}"),
+    uig_fee_over=("　多付 {over}", "   overpaid {over}"),
+    uig_fee_pay=("收费(&T)…", "&Take payment…"),
+    uig_fee_refund=("退款(&U)…", "Ref&und…"),
+    uig_fee_receipt=("收据(&E)…", "Rec&eipt…"),
+    uig_fee_nothing_due=("没有待付金额。", "Nothing is due."),
+    uig_fee_no_receipt=("还没有收款记录。", "Nothing has been paid yet."),
+    uig_fee_refund_open=("预约取消后，按规定退款。", "A refund under the rules follows a cancellation."),
+    uig_fee_refund_none=("没有可退的款项。", "Nothing paid can be refunded."),
+    uig_fee_refund_title=("退款", "Refund"),
+    uig_fee_refund_confirm=("按规定退还 {amount}（开始前 {hours} 小时取消，退 {percent}%）？\n按原付款方式退回。",
+                            "Refund {amount} under the rules (cancelled {hours} hours before the start, "
+                            "{percent}% back)?\nIt goes back the way it was paid."),
+    uig_fee_refunded=("已退款 {amount}，收据号 {number}。", "Refunded {amount}, receipt {number}."),
+    uig_fee_paid=("已收 {amount}，收据号 {number}。", "Took {amount}, receipt {number}."),
 )
 
 def action_text(action: str) -> str:
@@ -184,6 +205,8 @@ class DetailsDialog(QDialog):
             self.info_labels[key] = (name, value)
             self.info.addRow(name, value)
 
+        self._build_charge_box()
+
         self.history = HistoryModel(self)
         self.history_view = QTableView()
         self.history_view.setModel(self.history)
@@ -245,6 +268,7 @@ class DetailsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(self.info)
+        layout.addWidget(self.charge_box)
         layout.addWidget(self.edit_box)
         layout.addWidget(self.history_box, 1)
         layout.addLayout(actions)
@@ -262,7 +286,7 @@ class DetailsDialog(QDialog):
     # --- showing -------------------------------------------------------------------------------
 
     def _changed(self, what: set[str]) -> None:
-        if what & {"booking", "scan"}:
+        if what & {"booking", "scan", "payment"}:
             self.load()
 
     def load(self) -> None:
@@ -296,6 +320,7 @@ class DetailsDialog(QDialog):
         self.info_labels["purpose"][1].setVisible(b.kind == "room")
         self.history.load(self.desk.store, b.id)
         self.history_view.resizeRowsToContents()
+        self.load_charge()
 
         open_ = b.status in ("booked", "checked_in")
         self.cancel_button.setEnabled(b.status == "booked")
@@ -312,6 +337,112 @@ class DetailsDialog(QDialog):
         self.start_edit.setEnabled(b.status == "booked")
         self.edit_save.setEnabled(False)
         self.edit_check.setText(tr("ui_detail_edit_started") if b.status == "checked_in" else "")
+
+    # --- the charge ------------------------------------------------------------------------------
+
+    def _build_charge_box(self) -> None:
+        self.charge_box = QGroupBox()
+        self.charge_line = QLabel()
+        self.charge_line.setFont(ui_font(self.font().pointSizeF() * 1.1, bold=True))
+        self.charge_line.setWordWrap(True)
+        self.pay_button = QPushButton()
+        self.refund_button = QPushButton()
+        self.receipt_button = QPushButton()
+        for button in (self.pay_button, self.refund_button, self.receipt_button):
+            button.setAutoDefault(False)
+        self.pay_button.clicked.connect(self.take_payment)
+        self.refund_button.clicked.connect(self.refund)
+        self.receipt_button.clicked.connect(lambda: self.open_receipt())
+        row = QHBoxLayout(self.charge_box)
+        row.addWidget(self.charge_line, 1)
+        for button in (self.pay_button, self.refund_button, self.receipt_button):
+            row.addWidget(button)
+        self.account: ledger.Account | None = None
+        self.payment_dialog: QDialog | None = None
+        self.receipt_dialog: QDialog | None = None
+
+    def load_charge(self) -> None:
+        """The booking's charge (estimated, or settled at check-out) against what was paid, and which
+        of pay / refund / receipt the ledger allows now; a disabled button's tooltip says why."""
+        b = self.booking
+        account = self.account = ledger.account(self.desk.store, b.id, self.desk.now())
+        line = tr("uig_fee_line", state=tr(f"fee_state_{account.charge.state}"),
+                  total=fees.money(account.charge.total_fen), paid=fees.money(account.paid_fen),
+                  due=fees.money(account.due_fen))
+        if account.over_fen:
+            line += tr("uig_fee_over", over=fees.money(account.over_fen))
+        self.charge_line.setText(line)
+        self.pay_button.setEnabled(account.due_fen > 0)
+        self.pay_button.setToolTip("" if account.due_fen > 0 else tr("uig_fee_nothing_due"))
+        refund_fen, why = self._refund_allowed()
+        self.refund_button.setEnabled(refund_fen > 0)
+        self.refund_button.setToolTip(why)
+        paid_any = bool(ledger.for_booking(self.desk.store, b.id))
+        self.receipt_button.setEnabled(paid_any)
+        self.receipt_button.setToolTip("" if paid_any else tr("uig_fee_no_receipt"))
+
+    def _refund_allowed(self) -> tuple[int, str]:
+        """(fen the rules give back now, why not or how much) for the refund button."""
+        if self.booking.status != "cancelled":
+            return 0, tr("uig_fee_refund_open")
+        try:
+            fen, percent, hours = ledger.policy_refund_fen(self.desk.store, self.booking_id, self.desk.now())
+        except DeskError as exc:
+            return 0, exc.message()
+        if fen > 0:
+            return fen, tr("ledger_refund_policy_ok", percent=percent, hours=hours)
+        if ledger.net_paid(self.desk.store, self.booking_id) > 0 and percent < 100:
+            return 0, tr("ledger_refund_policy", hours=hours, percent=percent)
+        return 0, tr("uig_fee_refund_none")
+
+    def take_payment(self) -> QDialog:
+        """The cash desk's payment dialog for this booking; after a payment its receipt opens."""
+        dialog = PaymentDialog(self.desk, self.booking_id, self)
+        dialog.accepted.connect(lambda: self._paid(dialog))
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.payment_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _paid(self, dialog: Any) -> None:
+        paid = dialog.paid
+        self.load()
+        if paid is not None:
+            self._say(tr("uig_fee_paid", amount=fees.money(paid.amount_fen), number=paid.receipt_no))
+            self.open_receipt(paid.id)
+
+    def refund(self) -> bool:
+        """Give back what the rules allow for a cancelled booking, after the clerk confirms."""
+        fen, _ = self._refund_allowed()
+        if fen <= 0:
+            return False
+        _, percent, hours = ledger.policy_refund_fen(self.desk.store, self.booking_id, self.desk.now())
+        if not self.confirm(tr("uig_fee_refund_title"), tr("uig_fee_refund_confirm", amount=fees.money(fen),
+                                                          hours=hours, percent=percent)):
+            return False
+        try:
+            entries = ledger.refund(self.desk.store, self.desk.actor, self.booking_id, self.desk.now())
+        except DeskError as exc:
+            self._say(exc.message(), error=True)
+            return False
+        self.desk.announce("payment")
+        self.load()
+        self._say(tr("uig_fee_refunded", amount=fees.money(-sum(e.amount_fen for e in entries)),
+                     number="、".join(e.receipt_no for e in entries)))
+        return True
+
+    def open_receipt(self, payment_id: int | None = None) -> QDialog | None:
+        """The receipt of `payment_id`, or of the booking's latest ledger entry."""
+        if payment_id is None:
+            found = ledger.for_booking(self.desk.store, self.booking_id)
+            if not found:
+                return None
+            payment_id = found[-1].id
+        dialog = ReceiptDialog(self.desk, payment_id, self)
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.receipt_dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- cancelling ----------------------------------------------------------------------------
 
@@ -430,6 +561,10 @@ class DetailsDialog(QDialog):
         for key, (name, _) in self.info_labels.items():
             name.setText(tr(f"ui_detail_{key}"))
         self.history_box.setTitle(tr("ui_detail_history"))
+        self.charge_box.setTitle(tr("uig_fee_box"))
+        self.pay_button.setText(tr("uig_fee_pay"))
+        self.refund_button.setText(tr("uig_fee_refund"))
+        self.receipt_button.setText(tr("uig_fee_receipt"))
         self.edit_box.setTitle(tr("ui_detail_edit"))
         self.edit_save.setText(tr("ui_detail_edit_save"))
         self.cancel_button.setText(tr("ui_detail_cancel"))
