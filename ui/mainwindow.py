@@ -19,7 +19,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (QCalendarWidget, QDialog, QDialogButtonBox, QDockWidget, QLabel, QMainWindow,
                                QMessageBox, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
-from booking import bookings
+from booking import bookings, waitlist
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.paths import APPLICATION, ORGANIZATION
@@ -27,6 +27,11 @@ from ui.board import DayBoard
 from ui.booking_dialog import BookingDialog, BookingPlan, next_hours, tonight
 from ui.desk import Desk
 from ui.details import DetailsDialog, PassDialog, ask_yes_no
+from ui.cashdesk import ShiftReportView
+from ui.heatmap import open_dialog as open_heatmap_dialog
+from ui.money import CreditsView, StatementView, admin_only
+from ui.report_views import ExportDialog, SummaryDialog
+from ui.waitlist import JoinWaitlist, WaitlistView, call_text, joined_text
 
 log = logging.getLogger("linli.window")
 
@@ -74,6 +79,19 @@ define(
     ui_win_overstays=("超时未签退：{n}", "Overstaying: {n}"),
     ui_win_store=("数据：{path}", "Store: {path}"),
     ui_win_calendar_title=("选择日期", "Go to date"),
+)
+
+define(
+    uig_win_menu_money=("收费(&Y)", "Mone&y"),
+    uig_win_menu_reports=("报表(&R)", "&Reports"),
+    uig_win_shift=("交班收款报表(&H)…", "Shift cash report for &hand-over…"),
+    uig_win_statement=("月度账目与公益基金(&S)…", "Monthly &statement and welfare fund…"),
+    uig_win_statement_what=("查看月度账目", "open the monthly statement"),
+    uig_win_credits=("时间银行(&T)…", "&Time bank…"),
+    uig_win_waitlist=("候补名单(&W)…", "&Waitlist…"),
+    uig_win_heatmap=("使用热力图(&M)…", "Usage heat-&map…"),
+    uig_win_summary=("月度使用报告(&U)…", "Monthly &use report…"),
+    uig_win_export=("导出预约(&E)…", "&Export bookings…"),
 )
 
 SWEEP_MS = 60_000
@@ -151,6 +169,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.overstay_label)
         self.statusBar().addPermanentWidget(self.store_label)
 
+        self.waitlist_button = QToolButton(self)  # "候补：2 户待联系" while an offer waits for a call
+        self.waitlist_button.setAutoRaise(True)
+        self.waitlist_button.setStyleSheet("color: #b45309; font-weight: bold;")
+        self.waitlist_button.clicked.connect(self.open_waitlist)
+        self.waitlist_button.hide()
+        self.statusBar().addPermanentWidget(self.waitlist_button)
+        self.tool_windows: dict[str, QDialog] = {}
+
         self.sweep_timer = QTimer(self)
         self.sweep_timer.setInterval(SWEEP_MS)
         self.sweep_timer.timeout.connect(self.minute)
@@ -227,9 +253,36 @@ class MainWindow(QMainWindow):
             self.act_switch_clerk = self._action("switchClerk", "Ctrl+L", self.switch_clerk)
             self.menu_file.insertAction(self.act_quit, self.act_switch_clerk)
             self.menu_file.insertSeparator(self.act_quit)
+        self._make_office_menus(bar)
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_help)
         self.menu_help.addAction(self.act_about)
+
+    def _make_office_menus(self, bar: Any) -> None:
+        """The waitlist under Booking; the cash desk and the office's money; the usage reports."""
+        self.act_waitlist = self._action("waitlist", "F7", self.open_waitlist)
+        self.menu_booking.addSeparator()
+        self.menu_booking.addAction(self.act_waitlist)
+        self.act_shift = self._action("shiftReport", None, self.open_shift_report)
+        self.act_statement = self._action("statement", None, self.open_statement)
+        self.act_credits = self._action("credits", None, self.open_credits)
+        self.menu_money = bar.addMenu("")
+        for action in (self.act_shift, self.act_credits, self.act_statement):
+            self.menu_money.addAction(action)
+        self.act_heatmap = self._action("heatmap", None, self.open_heatmap)
+        self.act_summary = self._action("summary", None, self.open_summary)
+        self.act_export = self._action("export", None, self.open_export)
+        self.menu_reports = bar.addMenu("")
+        for action in (self.act_heatmap, self.act_summary, self.act_export):
+            self.menu_reports.addAction(action)
+
+    def _update_permissions(self) -> None:
+        """The monthly statement is the office's: disabled for a clerk, with the reason as its tooltip."""
+        refusal = admin_only(self.desk, "uig_win_statement_what")
+        self.act_statement.setEnabled(refusal is None)
+        tip = refusal or plain_text(tr("uig_win_statement"))
+        self.act_statement.setToolTip(tip)
+        self.act_statement.setStatusTip(refusal or "")
 
     def _make_toolbar(self) -> None:
         self.toolbar = QToolBar(self)
@@ -282,6 +335,10 @@ class MainWindow(QMainWindow):
     # --- the day, the minute and what changed -------------------------------------------------------
 
     def _changed(self, what: set[str]) -> None:
+        if "clerk" in what:
+            self._update_permissions()
+        if "waitlist" in what:
+            self.show_calls(waitlist.to_call(self.desk.store, self.desk.now()))
         if "resource" in what:
             self.board.reload_resources()
         elif what & {"booking", "scan", "pass", "resident"}:
@@ -311,7 +368,30 @@ class MainWindow(QMainWindow):
                     self.desk.announce("booking")
                 over = len(result.get("overstays") or [])
                 self.overstay_label.setText(tr("ui_win_overstays", n=over) if over else "")
+        self.process_waitlist(now)
         self.board.tick()
+
+    def process_waitlist(self, now: datetime) -> dict[str, Any] | None:
+        """After the sweep: expire old offers and offer what is free to the first household waiting
+        (booking.waitlist.process); say whom to call, in the status bar and its indicator."""
+        try:
+            result = waitlist.process(self.desk.store, now)
+        except DeskError as exc:  # the store is busy in another desk: next minute
+            log.warning("waitlist skipped: %s", exc.message("en"))
+            return None
+        if result["offered"] or result["expired"] or result["lapsed"]:
+            self.desk.announce("waitlist")
+        if result["calls"]:
+            self.statusBar().showMessage(tr("uig_wait_offered_now", n=len(result["calls"]),
+                                            calls="；".join(call_text(c) for c in result["calls"])), 120_000)
+        self.show_calls(result["open"])
+        return result
+
+    def show_calls(self, calls: list[dict[str, Any]]) -> None:
+        """The status bar's waitlist indicator: how many households to phone (hidden when none)."""
+        self.waitlist_button.setText(tr("uig_wait_indicator", n=len(calls)))
+        self.waitlist_button.setToolTip(tr("uig_wait_indicator_tip", calls="；".join(call_text(c) for c in calls)))
+        self.waitlist_button.setVisible(bool(calls))
 
     def open_calendar(self) -> None:
         dialog = CalendarDialog(self.board.day(), self)
@@ -330,6 +410,8 @@ class MainWindow(QMainWindow):
             start, end = tonight(day, now) if day > now.date() else next_hours(now)
         dialog = BookingDialog(self.desk, resource, start, end, parent=self)
         dialog.submitted.connect(lambda plan: self.save_booking(dialog, plan))
+        self.join_waitlist = JoinWaitlist(dialog, self.desk)  # offered when nothing fitting is free
+        self.join_waitlist.joined.connect(lambda entry: self.statusBar().showMessage(joined_text(entry), 15_000))
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.booking_dialog = dialog
         dialog.open()
@@ -392,6 +474,61 @@ class MainWindow(QMainWindow):
             self.admin_menu.update_permissions()
         self._update_title()
         self.desk.announce("clerk")
+
+    # --- the waitlist, money and reports -------------------------------------------------------------
+
+    def _tool(self, name: str, make: Callable[[], QWidget]) -> QDialog:
+        """A non-modal window around a view (reused while open, so a second click raises it)."""
+        window = self.tool_windows.get(name)
+        if window is None:
+            view = make()
+            window = QDialog(self)
+            window.setObjectName(f"{name}Window")
+            window.setWindowTitle(view.windowTitle())
+            view.windowTitleChanged.connect(window.setWindowTitle)
+            QVBoxLayout(window).addWidget(view)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            window.destroyed.connect(lambda _obj=None, key=name: self.tool_windows.pop(key, None))
+            window.resize(1000, 640)
+            window.view = view  # type: ignore[attr-defined]
+            self.tool_windows[name] = window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    def open_waitlist(self) -> QDialog:
+        def make() -> QWidget:
+            view = WaitlistView(self.desk, self.confirm)
+            view.booked.connect(self.show_pass)
+            return view
+        return self._tool("waitlist", make)
+
+    def open_shift_report(self) -> QDialog:
+        return self._tool("shift", lambda: ShiftReportView(self.desk))
+
+    def open_statement(self) -> QDialog | None:
+        if not self.desk.actor.is_admin:
+            return None
+        return self._tool("statement", lambda: StatementView(self.desk, self.confirm))
+
+    def open_credits(self) -> QDialog:
+        return self._tool("credits", lambda: CreditsView(self.desk))
+
+    def open_heatmap(self) -> QDialog:
+        return open_heatmap_dialog(self.desk, self)
+
+    def open_summary(self) -> QDialog:
+        dialog = SummaryDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.show()
+        return dialog
+
+    def open_export(self) -> QDialog:
+        dialog = ExportDialog(self.desk, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        dialog.open()
+        return dialog
 
     # --- printing, help ----------------------------------------------------------------------------
 
@@ -487,13 +624,19 @@ class MainWindow(QMainWindow):
         self.menu_booking.setTitle(tr("ui_win_menu_booking"))
         self.menu_view.setTitle(tr("ui_win_menu_view"))
         self.menu_help.setTitle(tr("ui_win_menu_help"))
+        self.menu_money.setTitle(tr("uig_win_menu_money"))
+        self.menu_reports.setTitle(tr("uig_win_menu_reports"))
         self.toolbar.setWindowTitle(tr("ui_win_toolbar"))
         texts = {self.act_new: "ui_win_new", self.act_today: "ui_win_today", self.act_previous: "ui_win_previous",
                  self.act_next: "ui_win_next", self.act_calendar: "ui_win_calendar", self.act_find: "ui_win_find",
                  self.act_print: "ui_win_print", self.act_refresh: "ui_win_refresh", self.act_quit: "ui_win_quit",
                  self.act_help: "ui_win_help", self.act_about: "ui_win_about",
                  **({self.act_switch_clerk: "ui_win_switch_clerk"} if self.act_switch_clerk else {}),
-                 self.act_cancelled: "ui_win_show_cancelled"}
+                 self.act_cancelled: "ui_win_show_cancelled",
+                 self.act_waitlist: "uig_win_waitlist", self.act_shift: "uig_win_shift",
+                 self.act_statement: "uig_win_statement", self.act_credits: "uig_win_credits",
+                 self.act_heatmap: "uig_win_heatmap", self.act_summary: "uig_win_summary",
+                 self.act_export: "uig_win_export"}
         for action, key in texts.items():
             action.setText(tr(key))
             keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
@@ -504,4 +647,7 @@ class MainWindow(QMainWindow):
         if self.scan_dock is not None:
             self.scan_dock.setWindowTitle(tr("ui_win_scan_panel"))
         self.store_label.setText(tr("ui_win_store", path=self.desk.store.path))
+        self._update_permissions()
+        if not self.waitlist_button.isHidden():
+            self.show_calls(waitlist.to_call(self.desk.store, self.desk.now()))
         self.board.retranslate()
