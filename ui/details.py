@@ -372,12 +372,17 @@ class DetailsDialog(QDialog):
         if account.over_fen:
             line += tr("uig_fee_over", over=fees.money(account.over_fen))
         self.charge_line.setText(line)
+        # The lines of the charge and the ledger's entries, for the resident who asks "what for?"
+        entries = [f"{p.receipt_no}  {p.at}  {tr(f'ledger_entry_{p.entry}')} {tr(f'ledger_method_{p.method}')} "
+                   f"{fees.money(p.amount_fen)}" for p in ledger.for_booking(self.desk.store, b.id)]
+        self.charge_line.setToolTip("\n".join([f"{item.text()}  {fees.money(item.fen)}"
+                                               for item in account.charge.items] + entries))
         self.pay_button.setEnabled(account.due_fen > 0)
         self.pay_button.setToolTip("" if account.due_fen > 0 else tr("uig_fee_nothing_due"))
         refund_fen, why = self._refund_allowed()
         self.refund_button.setEnabled(refund_fen > 0)
         self.refund_button.setToolTip(why)
-        paid_any = bool(ledger.for_booking(self.desk.store, b.id))
+        paid_any = bool(entries)
         self.receipt_button.setEnabled(paid_any)
         self.receipt_button.setToolTip("" if paid_any else tr("uig_fee_no_receipt"))
 

@@ -204,8 +204,9 @@ class StatementView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(bar)
-        statement_view = table(self.model, self, 0)
+        statement_view = table(self.model, self)
         statement_view.setMinimumHeight(statement_view.fontMetrics().height() * 7)
+        statement_view.setMaximumHeight(statement_view.fontMetrics().height() * 11)  # a few kinds and the total
         layout.addWidget(statement_view)
         layout.addWidget(self.fund)
         layout.addWidget(self.state)

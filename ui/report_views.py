@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QThread, Qt, Signal
+from PySide6.QtCore import QDate, QStandardPaths, QThread, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QGridLayout, QHBoxLayout,
                                QLabel, QLineEdit, QProgressDialog, QPushButton, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -57,6 +57,7 @@ define(
     uig_sum_col_name=("姓名", "Name"),
     uig_sum_col_purpose=("用途", "Purpose"),
     uig_sum_none=("（本月没有）", "(none this month)"),
+    uig_sum_col_hour=("时段", "Hour"),
     uig_exp_title=("导出预约", "Export bookings"),
     uig_exp_from=("从：", "From:"),
     uig_exp_to=("到：", "To:"),
@@ -97,7 +98,7 @@ def summary_html(s: dict[str, Any]) -> str:
                     tr("uig_sum_col_bookings"), tr("uig_sum_col_pct")],
                    [[kinds.get(z["kind"], z["kind"]), z["zone"] or "—", z["resources"], z["bookings"],
                      f"{z['occupancy_pct']}%"] for z in s["occupancy"]["zones"]], {2, 3, 4})
-    busiest = _table([tr("report_col_start"), tr("uig_sum_col_pct")],
+    busiest = _table([tr("uig_sum_col_hour"), tr("uig_sum_col_pct")],
                      [[f"{h['hour']:02d}:00–{(h['hour'] + 1) % 24:02d}:00", f"{h['occupancy_pct']}%"]
                       for h in s["busiest_hours"]], {1})
     repeated = ("<ul>" + "".join(f"<li>{_e(tr('uig_sum_repeated_line', household=r['household'], n=r['no_shows']))}</li>"
@@ -113,7 +114,8 @@ def summary_html(s: dict[str, Any]) -> str:
     by_purpose = _table([tr("uig_sum_col_purpose"), tr("uig_sum_col_bookings"), tr("uig_sum_col_hours")],
                         [[r["purpose"], r["bookings"], r["hours"]] for r in rooms["by_purpose"]], {1, 2})
     n = s["no_shows"]
-    return f"""<html><head><style>body {{ font-family: {family_css()}; }} h2 {{ margin-top: 14px; }}</style></head>
+    return f"""<html><head><style>body {{ font-family: {family_css()}; }} h1 {{ font-size: 16pt; }}
+    h2 {{ font-size: 13pt; margin-top: 14px; }} h3 {{ font-size: 11pt; }}</style></head>
     <body><h1>{_e(tr('uig_sum_heading', month=s['month'], first=s['from'], last=s['to'], days=s['days']))}</h1>
     <p>{_e(tr('uig_sum_bookings', **s['bookings']))}</p>
     <h2>{_e(tr('uig_sum_occupancy'))}</h2>
@@ -235,8 +237,13 @@ class ExportDialog(QDialog):
             edit.setDate(QDate(day.year, day.month, day.day))
         self.csv_box, self.xlsx_box = QCheckBox(self), QCheckBox(self)
         self.csv_box.setChecked(True)
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        self.folder = Path(documents) if documents and Path(documents).is_dir() else Path.home()
         self.csv_path, self.xlsx_path = QLineEdit(self), QLineEdit(self)
         self.csv_choose, self.xlsx_choose = QPushButton(self), QPushButton(self)
+        self._suggest_names()
+        for edit in (self.from_edit, self.to_edit):
+            edit.dateChanged.connect(lambda _d: self._suggest_names())
         self.csv_choose.clicked.connect(lambda: self._choose("csv"))
         self.xlsx_choose.clicked.connect(lambda: self._choose("xlsx"))
         self.masked_box = QCheckBox(self)
@@ -263,8 +270,10 @@ class ExportDialog(QDialog):
         grid.addWidget(self.xlsx_path, 2, 1, 1, 3)
         grid.addWidget(self.xlsx_choose, 2, 4)
         grid.addWidget(self.masked_box, 3, 0, 1, 5)
-        grid.addWidget(self.reason_label, 4, 0, 1, 2)
-        grid.addWidget(self.reason_edit, 4, 2, 1, 3)
+        reason = QHBoxLayout()
+        reason.addWidget(self.reason_label)
+        reason.addWidget(self.reason_edit, 1)
+        grid.addLayout(reason, 4, 0, 1, 5)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
@@ -287,10 +296,20 @@ class ExportDialog(QDialog):
         self.masked_box.setEnabled(admin)
         self.masked_box.setToolTip("" if admin else tr("uig_exp_masked_admin"))
 
+    def _name(self, kind: str) -> str:
+        first, last = self.from_edit.date().toPython(), self.to_edit.date().toPython()
+        return f"bookings-{first:%Y%m%d}-{last:%Y%m%d}.{kind}"
+
+    def _suggest_names(self) -> None:
+        """File names in the documents folder that follow the dates, until the clerk chooses others."""
+        for kind, edit in (("csv", self.csv_path), ("xlsx", self.xlsx_path)):
+            if not edit.text() or edit.property("suggested") == edit.text():
+                edit.setText(str(self.folder / self._name(kind)))
+                edit.setProperty("suggested", edit.text())
+
     def _choose(self, kind: str) -> None:
-        d = self.from_edit.date().toPython(), self.to_edit.date().toPython()
-        name = f"bookings-{d[0]:%Y%m%d}-{d[1]:%Y%m%d}.{kind}"
-        path, _ = QFileDialog.getSaveFileName(self, tr(f"uig_exp_{kind}"), name, tr(f"uig_exp_{kind}_filter"))
+        current = (self.csv_path if kind == "csv" else self.xlsx_path).text() or self._name(kind)
+        path, _ = QFileDialog.getSaveFileName(self, tr(f"uig_exp_{kind}"), current, tr(f"uig_exp_{kind}_filter"))
         if path:
             (self.csv_path if kind == "csv" else self.xlsx_path).setText(path)
             (self.csv_box if kind == "csv" else self.xlsx_box).setChecked(True)

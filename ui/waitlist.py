@@ -151,7 +151,7 @@ class WaitlistView(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.accept_button = QPushButton(self)
         self.withdraw_button = QPushButton(self)
@@ -180,12 +180,18 @@ class WaitlistView(QWidget):
     def refresh(self) -> None:
         chosen = self.selected()
         self.model.load(self.desk.store)
+        self.view.resizeColumnsToContents()
+        pad = self.fontMetrics().horizontalAdvance("MM")  # room between columns: a number to read aloud
+        for column in range(self.model.columnCount() - 1):
+            self.view.setColumnWidth(column, self.view.columnWidth(column) + pad)
         calls = waitlist.to_call(self.desk.store, self.desk.now())
         self.calls.setText(tr("uig_wait_calls", calls="；".join(call_text(c) for c in calls)) if calls
                            else tr("uig_wait_no_calls"))
         self.calls.setStyleSheet("color: #b45309;" if calls else "color: #555555;")
         if chosen is not None:
             self.select(chosen.id)
+        elif calls:  # the first household to phone, ready for "accepted"
+            self.select(calls[0]["entry"])
         self._update_buttons()
 
     def select(self, entry_id: int) -> bool:
