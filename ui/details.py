@@ -365,7 +365,13 @@ class DetailsDialog(QDialog):
         """The booking's charge (estimated, or settled at check-out) against what was paid, and which
         of pay / refund / receipt the ledger allows now; a disabled button's tooltip says why."""
         b = self.booking
-        account = self.account = ledger.account(self.desk.store, b.id, self.desk.now())
+        try:
+            account = self.account = ledger.account(self.desk.store, b.id, self.desk.now())
+        except DeskError as exc:  # settling at check-out writes; the store may be busy in another desk
+            self.charge_line.setText(exc.message())
+            for button in (self.pay_button, self.refund_button, self.receipt_button):
+                button.setEnabled(False)
+            return
         line = tr("uig_fee_line", state=tr(f"fee_state_{account.charge.state}"),
                   total=fees.money(account.charge.total_fen), paid=fees.money(account.paid_fen),
                   due=fees.money(account.due_fen))

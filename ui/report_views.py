@@ -281,6 +281,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         desk.language_changed.connect(self.retranslate)
+        desk.changed.connect(lambda what: self.update_permissions() if "clerk" in what else None)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 50)
         self.retranslate()
         self._masking_changed(True)

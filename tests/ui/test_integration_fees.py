@@ -162,3 +162,15 @@ def test_the_credit_history_model_is_a_proper_model(qtmodeltester, store, admin,
     model.set_history(credits.history(store, resident.id))
     qtmodeltester.check(model)
     assert model.index(0, 2).data() == "1.5"
+
+
+def test_the_new_menus_and_the_charge_follow_a_switch_to_english(qtbot, store, admin, now, settings, room):
+    from booking import i18n
+    desk = Desk(store, admin, fixed_now=now)
+    window = make_window(qtbot, desk, settings)
+    details = window.open_details(room.id)
+    i18n.set_language("en")
+    desk.language_changed.emit("en")
+    assert window.menu_money.title() == "Mone&y" and window.menu_reports.title() == "&Reports"
+    assert window.act_waitlist.text() == "&Waitlist…"
+    assert details.pay_button.text() == "&Take payment…" and "charge ¥40.00" in details.charge_line.text()
