@@ -22,7 +22,9 @@ from booking.errors import DeskError
 from booking.i18n import define, tr
 from ui.admin_models import (AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel,
                              value_input)
+from ui.demo_dialog import DemoDialog, demo_refusal
 from ui.fonts import ui_font
+from ui.import_dialog import ImportDialog, choose_file
 from ui.station import station_action
 
 ERROR_CSS = "color: #b3261e;"
@@ -287,10 +289,13 @@ class ResidentsView(_View):
         self.add_button.clicked.connect(self.add_resident)
         self.plate_button = QPushButton(self)
         self.plate_button.clicked.connect(self.add_plate)
+        self.import_button = QPushButton(self)
+        self.import_button.clicked.connect(lambda: self.import_residents())
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
         row.addWidget(self.add_button)
         row.addWidget(self.plate_button)
+        row.addWidget(self.import_button)
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.table, 1)
@@ -316,6 +321,17 @@ class ResidentsView(_View):
         dialog = ResidentDialog(self.desk, self.model.resident(row), self)
         return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
 
+    def import_residents(self, path: str | None = None) -> ImportDialog | None:
+        """Pick a CSV (or take `path`), show its dry run, import on request (ui/import_dialog.py)."""
+        path = path or choose_file(self)
+        if not path:
+            return None
+        dialog = ImportDialog(self.desk, path, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        dialog.start_check()
+        return dialog
+
     def on_changed(self, what: set[str]) -> None:
         if "resident" in what:
             self.apply_search(self.search.text())
@@ -325,6 +341,7 @@ class ResidentsView(_View):
         self.search.setPlaceholderText(tr("uis_search_residents"))
         self.add_button.setText(tr("uis_add_resident"))
         self.plate_button.setText(tr("uis_add_plate"))
+        self.import_button.setText(tr("uimp_button"))
         self.count.setText(tr("uis_count", n=self.model.rowCount()))
         self.model.retranslate()
 
@@ -631,6 +648,9 @@ class AdminMenu(QObject):
         self.station_action = station_action(desk, parent if parent is not None else self.menu)
         self.menu.addSeparator()
         self.menu.addAction(self.station_action)
+        self.demo_action = QAction(self)  # admin only: it writes made-up residents into this store
+        self.demo_action.triggered.connect(lambda _checked=False: self.open_demo())
+        self.menu.addAction(self.demo_action)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -646,7 +666,20 @@ class AdminMenu(QObject):
         window.activateWindow()
         return window
 
+    def open_demo(self) -> DemoDialog | None:
+        """The demo-data dialog (ui/demo_dialog.py); None for a clerk."""
+        if demo_refusal(self.desk):
+            return None
+        dialog = DemoDialog(self.desk, self.parent_widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def update_permissions(self) -> None:
+        refusal = demo_refusal(self.desk)
+        self.demo_action.setEnabled(refusal is None)
+        self.demo_action.setToolTip(refusal or tr("udemo_view"))
+        self.demo_action.setStatusTip(refusal or tr("udemo_view"))
         for name, action in self.actions.items():
             view_class, _key = VIEWS[name]
             refusal = admin_refusal(self.desk, view_class.VIEW_KEY) if view_class.ADMIN_ONLY else None
@@ -658,4 +691,5 @@ class AdminMenu(QObject):
         self.menu.setTitle(tr("uis_menu_office"))
         for name, action in self.actions.items():
             action.setText(tr(VIEWS[name][1]))
+        self.demo_action.setText(tr("udemo_action"))
         self.update_permissions()
