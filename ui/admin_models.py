@@ -66,7 +66,7 @@ AUDIT_WORDS = {
     "passwd": ("设置密码", "password set"), "reissue": ("重发通行证", "pass reissued"),
     "remove": ("删除", "removed"), "rename": ("改名", "renamed"), "reschedule": ("改时间", "rescheduled"),
     "restore": ("恢复备份", "restored"), "rotate": ("更换密钥", "key rotated"), "seed": ("初始化", "seeded"),
-    "set": ("设置", "set"), "demo": ("演示数据", "demo data"),
+    "set": ("设置", "set"), "demo": ("演示数据", "demo data"), "import": ("导入", "imported"),
     "booking": ("预约", "booking"), "resident": ("居民", "resident"), "resource": ("车位/场地", "space/room"),
     "rule": ("规则", "rule"), "clerk": ("账号", "account"), "closure": ("关闭时段", "closure"),
     "station": ("扫码点", "scan station"), "pass_key": ("通行证密钥", "pass key"), "vehicle": ("车辆", "vehicle"),

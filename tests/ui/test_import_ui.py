@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
+from booking import audit
 from ui.admin import AdminMenu, ResidentsView
+from ui.admin_models import audit_word
 from ui.demo_dialog import DemoDialog
 from ui.desk import Desk
 from ui.import_dialog import CheckModel
@@ -103,6 +105,8 @@ def test_the_import_runs_on_a_worker_with_progress_and_announces_residents(qtbot
     assert dialog.result.added == 2 and {"resident"} in heard
     assert residents_in(store) == 2 and "2" in view.count.text()  # the view refreshed itself
     assert "已导入" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    entry = audit.entries(store, "resident")[0]
+    assert entry["actor"] == admin_desk.actor.name and audit_word(entry["action"]) == "导入"
 
 
 def test_cancel_during_the_import_leaves_the_store_as_it_was(qtbot, tmp_path, admin_desk, store):
