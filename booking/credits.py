@@ -31,6 +31,7 @@ MAX_MINUTES_PER_ENTRY = 24 * 60
 RATE_KEY = "fee.timebank_fen_per_hour"
 
 define(
+    credit_earn_admin_only=("只有管理员可以登记志愿时长。", "Only an admin can record volunteer hours."),
     credit_hours_required=("请填写小时数，如 2 或 1.5", "Enter the hours, e.g. 2 or 1.5"),
     credit_hours_format=("小时数应为正数，最多两位小数，如 2 或 1.5",
                          "Hours are a positive number with at most two decimals, e.g. 2 or 1.5"),
@@ -130,7 +131,9 @@ def _entry(store: Store, actor: Actor, resident_id: int, entry: str, minutes: in
 
 def earn(store: Store, actor: Actor, resident_id: int, minutes: int, team: str, activity: str,
          approved_by: str, now: datetime) -> dict[str, Any]:
-    """Record volunteer hours a team leader approved."""
+    """Record volunteer hours a team leader approved (admin: hours are worth money at the desk)."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "credit_earn_admin_only")
     resident = residents.get(store, resident_id)
     if minutes <= 0:
         raise invalid("credit_hours_format", field="hours")

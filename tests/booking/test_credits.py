@@ -8,7 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from booking import bookings, credits, ledger
+from booking.audit import Actor
 from booking.errors import DeskError
+
+ADMIN = Actor("管理员甲", "admin")
 
 NOW = datetime(2026, 11, 24, 10, 0)
 
@@ -19,8 +22,9 @@ def room(store, admin, resident, code="R04"):
                                                         datetime(2026, 11, 27, 16, 0), resident.id), NOW)
 
 
-def earn(store, clerk, resident, minutes):
-    return credits.earn(store, clerk, resident.id, minutes, "志愿服务一队", "清扫院落", "王队长", NOW)
+def earn(store, _desk_person, resident, minutes):
+    """Hours are recorded by an admin, whoever then redeems them at the desk."""
+    return credits.earn(store, ADMIN, resident.id, minutes, "志愿服务一队", "清扫院落", "王队长", NOW)
 
 
 def test_volunteer_hours_are_kept_with_team_activity_and_approver(store, clerk, resident):
@@ -31,10 +35,17 @@ def test_volunteer_hours_are_kept_with_team_activity_and_approver(store, clerk, 
     assert credits.balance(store, resident.id) == 90
 
 
-def test_hours_need_an_approver(store, clerk, resident):
+def test_hours_need_an_approver(store, admin, resident):
     with pytest.raises(DeskError) as err:
-        credits.earn(store, clerk, resident.id, 60, "志愿服务一队", "清扫院落", " ", NOW)
+        credits.earn(store, admin, resident.id, 60, "志愿服务一队", "清扫院落", " ", NOW)
     assert err.value.field == "approved_by"
+
+
+def test_a_clerk_cannot_record_hours(store, clerk, resident):
+    with pytest.raises(DeskError) as err:
+        credits.earn(store, clerk, resident.id, 60, "志愿服务一队", "清扫院落", "王队长", NOW)
+    assert err.value.code == "forbidden"
+    assert credits.balance(store, resident.id) == 0
 
 
 @pytest.mark.parametrize("text,minutes", [("2", 120), ("1.5", 90), ("0.25", 15), ("３小时", 180)])
