@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from booking.errors import DeskError
@@ -29,6 +29,7 @@ SHOW_AFTER_MS = 300  # a quick job finishes before a dialog flashes up
 define(
     ulong_cancel=("取消", "Cancel"),
     ulong_cancelling=("正在取消…", "Cancelling…"),
+    ulong_no_file=("内存中的数据库不能在后台处理（没有数据文件）。", "A store held in memory has no file a worker could open."),
 )
 
 Work = Callable[[Store, Callable[[int, int], bool]], Any]
@@ -54,6 +55,8 @@ class _Runner(QThread):
     def run(self) -> None:
         store: Store | None = None
         try:
+            if self.store_path == ":memory:":  # a second connection would open another, empty store
+                raise DeskError("store", "ulong_no_file")
             store = open_store(self.store_path)
             self.result = self.work(store, self._progress)
         except DeskError as exc:
@@ -92,6 +95,9 @@ class LongWork(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self.cancel)
+        app = QCoreApplication.instance()
+        if app is not None:  # quitting mid-work: stop the worker first (a running QThread must not be destroyed)
+            app.aboutToQuit.connect(self._stop_for_quit)
 
     @property
     def running(self) -> bool:
@@ -111,6 +117,10 @@ class LongWork(QObject):
     def wait(self, timeout_ms: int = 30_000) -> bool:
         """Block until the worker has ended (for closing a window while it runs)."""
         return self.runner.wait(timeout_ms)
+
+    def _stop_for_quit(self) -> None:
+        self.cancel()
+        self.wait()
 
     def _show_progress(self, done: int, total: int) -> None:
         if self.dialog.maximum() != total:

@@ -177,3 +177,11 @@ def test_cancelled_demo_data_keeps_whole_chunks_only(qtbot, admin_desk, store):
     assert result["bookings"] < 110 * 365  # far less than three years' worth
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert "已停止" in dialog.message.text()
+
+
+def test_a_store_in_memory_is_refused_rather_than_worked_on_in_a_second_empty_one(qtbot):
+    from ui.longwork import LongWork
+    work = LongWork(":memory:", lambda store, progress: 1, "…")
+    with qtbot.waitSignal(work.failed, timeout=WAIT_MS) as failed:
+        work.start()
+    assert failed.args[0].code == "store"
