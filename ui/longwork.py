@@ -91,6 +91,7 @@ class LongWork(QObject):
         self.dialog = QProgressDialog(label, tr("ulong_cancel"), 0, 0, parent)
         self.dialog.setWindowTitle(label)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumWidth(420)  # room for a file name beside the words
         self.dialog.setMinimumDuration(SHOW_AFTER_MS)
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
