@@ -14,8 +14,7 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
-                               QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from booking import audit, bookings, clock, fees, ledger, passcode, passes, reschedule, scanning
 from booking.bookings import Booking
@@ -729,7 +728,6 @@ class PassDialog(QDialog):
         slip = _optional("ui.slip")
         if slip is None or self.info is None:
             return
-        from PySide6.QtGui import QPainter
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)

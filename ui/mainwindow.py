@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import logging
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Callable
 
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, QTimer

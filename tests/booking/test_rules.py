@@ -5,7 +5,7 @@ from datetime import datetime
 
 import pytest
 
-from booking import audit, bookings, closures, residents, rules
+from booking import audit, bookings, closures, rules
 from booking.bookings import Request
 from booking.errors import DeskError
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from booking import bookings, residents
+from booking import bookings
 from booking.bookings import Request
 from ui.board import BoardModel, DayBoard
 
