@@ -82,6 +82,19 @@ class Store:
             self.db.rollback()
             raise translate_sqlite_error(exc, self.path) from exc
 
+    @contextlib.contextmanager
+    def patience(self, seconds: float) -> Iterator[None]:
+        """Wait at most `seconds` for another program's lock inside this block.
+
+        Background work that can simply try again next minute (the no-show sweep
+        in the window) must not freeze the window for the full busy timeout.
+        """
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default

@@ -110,6 +110,10 @@ def plain_text(label: str) -> str:
     return re.sub(r"\(&.\)", "", label).replace("&", "").rstrip("…").strip()
 
 
+#: the minute's sweep and waitlist wait at most this long for another program's lock, then try
+#: again next minute, so a long lock never freezes the window
+BACKGROUND_WAIT_S = 0.2
+
 class CalendarDialog(QDialog):
     """Pick a day: arrows move, Enter goes there."""
 
@@ -358,7 +362,8 @@ class MainWindow(QMainWindow):
         sweep = _optional("booking.sweep")
         if sweep is not None and hasattr(sweep, "sweep"):
             try:
-                result = sweep.sweep(self.desk.store, now)
+                with self.desk.store.patience(BACKGROUND_WAIT_S):
+                    result = sweep.sweep(self.desk.store, now)
             except DeskError as exc:  # the store is busy in another desk: try again next minute
                 log.warning("sweep skipped: %s", exc.message("en"))
                 result = None
@@ -375,7 +380,8 @@ class MainWindow(QMainWindow):
         """After the sweep: expire old offers and offer what is free to the first household waiting
         (booking.waitlist.process); say whom to call, in the status bar and its indicator."""
         try:
-            result = waitlist.process(self.desk.store, now)
+            with self.desk.store.patience(BACKGROUND_WAIT_S):
+                result = waitlist.process(self.desk.store, now)
         except DeskError as exc:  # the store is busy in another desk: next minute
             log.warning("waitlist skipped: %s", exc.message("en"))
             return None

@@ -305,3 +305,22 @@ def test_the_drawing_commands_answer_any_arguments_with_json_and_exit_0_1_or_2(q
     if code:
         assert answer["code"] in CODES and answer["code"] != "internal" and answer["error"].strip(), answer
     assert QApplication.instance() is not None
+
+
+def test_the_minutes_sweep_gives_a_lock_only_a_moment_and_keeps_the_desks_patience(qtbot, day, tmp_path):
+    """With the normal 15 s busy timeout, the minute's background work must not freeze the window
+    for 15 s while another program holds the store: it waits briefly, skips, and restores the wait."""
+    opened = open_store(day["path"])
+    try:
+        desk = Desk(opened, CLERK, fixed_now=at("2026-11-24 18:00"))
+        window = make_window(qtbot, desk, tmp_path)
+        desk.set_now(at("2026-11-24 23:00"))  # 李四's grace time is over: the sweep has work to do
+        with held(day["path"]):
+            window.minute()
+            assert opened.conn.execute("PRAGMA busy_timeout").fetchone()[0] == int(store_module.BUSY_TIMEOUT_S * 1000)
+        assert window.isVisible()
+        assert bookings.get(opened, day["waiting"].id).status == "booked"  # skipped, tried again next minute
+        window.minute()
+        assert bookings.get(opened, day["waiting"].id).status == "no_show"
+    finally:
+        opened.close()
