@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QDateTime
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -19,9 +19,9 @@ from booking import fees, ledger
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from ui.fonts import ui_font
+from ui.tables import TextTable
 
 ERROR_CSS = "color: #b00020;"
-Index = QModelIndex | QPersistentModelIndex
 
 define(
     uif_pay_title=("收款：预约 {id}", "Payment: booking {id}"),
@@ -55,142 +55,79 @@ define(
 )
 
 
-class ChargeModel(QAbstractTableModel):
-    """The lines of a booking's charge."""
+class ChargeModel(TextTable):
+    """The lines of a charge: what, minutes, amount."""
 
     COLUMNS = ("uif_col_item", "uif_col_minutes", "uif_col_amount")
+    RIGHT = frozenset({1, 2})
 
     def __init__(self, charge: fees.Charge | None = None) -> None:
         super().__init__()
-        self._items: list[fees.ChargeItem] = list(charge.items) if charge else []
+        self._items: list[fees.ChargeItem] = []
+        if charge:
+            self.set_charge(charge)
 
     def set_charge(self, charge: fees.Charge) -> None:
-        self.beginResetModel()
         self._items = list(charge.items)
-        self.endResetModel()
+        self._set(self._texts())
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._items)
+    def _texts(self) -> list[tuple[str, ...]]:
+        return [(item.text(), str(item.minutes) if item.minutes else "", fees.money(item.fen)) for item in self._items]
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
-            return None
-        item = self._items[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (item.text(), str(item.minutes) if item.minutes else "", fees.money(item.fen))[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
-        if self._items:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, len(self.COLUMNS) - 1))
+    def refresh_texts(self) -> None:
+        self._rows = self._texts()
 
 
-class PaymentsModel(QAbstractTableModel):
+class PaymentsModel(TextTable):
     """Ledger entries (a booking's, or a shift's)."""
 
     COLUMNS = ("uif_col_receipt", "uif_col_at", "uif_col_clerk", "uif_col_entry", "uif_col_method",
                "uif_col_amount", "uif_col_reason")
+    RIGHT = frozenset({5})
 
     def __init__(self, payments: list[ledger.Payment] | None = None) -> None:
         super().__init__()
-        self._rows: list[ledger.Payment] = list(payments or [])
+        self._payments: list[ledger.Payment] = []
+        self.set_payments(list(payments or []))
 
     def set_payments(self, payments: list[ledger.Payment]) -> None:
-        self.beginResetModel()
-        self._rows = list(payments)
-        self.endResetModel()
+        self._payments = list(payments)
+        self._set(self._texts())
 
     def payment(self, row: int) -> ledger.Payment:
-        return self._rows[row]
+        return self._payments[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def _texts(self) -> list[tuple[str, ...]]:
+        return [(p.receipt_no, p.at, p.clerk, tr(f"ledger_entry_{p.entry}"), tr(f"ledger_method_{p.method}"),
+                 fees.money(p.amount_fen), p.reason or "") for p in self._payments]
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        p = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (p.receipt_no, p.at, p.clerk, tr(f"ledger_entry_{p.entry}"), tr(f"ledger_method_{p.method}"),
-                    fees.money(p.amount_fen), p.reason or "")[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 5:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
+    def refresh_texts(self) -> None:
+        self._rows = self._texts()
 
 
-class ShiftModel(QAbstractTableModel):
+class ShiftModel(TextTable):
     """One row per clerk and method used in the shift: count, in, out, net."""
 
     COLUMNS = ("uif_col_clerk", "uif_col_method", "uif_col_count", "uif_col_in", "uif_col_out", "uif_col_net")
+    RIGHT = frozenset({2, 3, 4, 5})
 
     def __init__(self, report: dict[str, Any] | None = None) -> None:
         super().__init__()
-        self._rows: list[tuple[str, str, dict[str, int]]] = []
+        self._lines: list[tuple[str, str, dict[str, int]]] = []
         if report:
-            self._load(report)
-
-    def _load(self, report: dict[str, Any]) -> None:
-        self._rows = [(c["clerk"], method, line) for c in report["clerks"]
-                      for method, line in c["methods"].items() if line["count"]]
+            self.set_report(report)
 
     def set_report(self, report: dict[str, Any]) -> None:
-        self.beginResetModel()
-        self._load(report)
-        self.endResetModel()
+        self._lines = [(c["clerk"], method, line) for c in report["clerks"]
+                       for method, line in c["methods"].items() if line["count"]]
+        self._set(self._texts())
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def _texts(self) -> list[tuple[str, ...]]:
+        return [(clerk, tr(f"ledger_method_{method}"), str(line["count"]), fees.money(line["in_fen"]),
+                 fees.money(line["out_fen"]), fees.money(line["net_fen"])) for clerk, method, line in self._lines]
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        clerk, method, line = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (clerk, tr(f"ledger_method_{method}"), str(line["count"]), fees.money(line["in_fen"]),
-                    fees.money(line["out_fen"]), fees.money(line["net_fen"]))[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() >= 2:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.COLUMNS) - 1))
+    def refresh_texts(self) -> None:
+        self._rows = self._texts()
 
 
 def _table(parent: QWidget, model: QAbstractTableModel, stretch: int) -> QTableView:

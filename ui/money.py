@@ -23,6 +23,7 @@ from booking.ledger import METHODS
 from booking.residents import Resident
 from ui.booking_dialog import ResidentModel
 from ui.cashdesk import PaymentsModel
+from ui.tables import TextTable
 from ui.fonts import ui_font
 
 Index = QModelIndex | QPersistentModelIndex
@@ -107,44 +108,7 @@ def table(model: QAbstractTableModel, parent: QWidget | None = None, stretch: in
     return view
 
 
-class _Table(QAbstractTableModel):
-    """Rows of display texts under translated column titles; subclasses fill `_rows`."""
-
-    COLUMNS: tuple[str, ...] = ()
-    RIGHT: frozenset[int] = frozenset()
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[tuple[str, ...]] = []
-
-    def _set(self, rows: list[tuple[str, ...]]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
-
-
-class StatementModel(_Table):
+class StatementModel(TextTable):
     """The month by resource kind (and a total row): entries, payments, refunds, by method, income."""
 
     COLUMNS = ("uig_col_kind", "uig_col_entries", "uig_col_payments", "uig_col_refunds", "uig_col_corrections",
@@ -294,7 +258,7 @@ class StatementView(QWidget):
 
 # --- time-bank credits ----------------------------------------------------------------------------
 
-class CreditHistoryModel(_Table):
+class CreditHistoryModel(TextTable):
     """A resident's time-bank entries, newest first, each with the balance after it."""
 
     COLUMNS = ("uig_credit_col_at", "uig_credit_col_entry", "uig_credit_col_hours", "uig_credit_col_balance",
