@@ -175,6 +175,8 @@ def run(argv: list[str], out: Any = None) -> int:
     out = out or sys.stdout
     i18n.set_language(_peek(argv, "--lang") or i18n.default_language())
     as_json = "--json" in argv
+    if as_json and any(a in ("-h", "--help") for a in argv):
+        return _help_json([a for a in argv if a not in ("-h", "--help", "--json")], out)
     try:
         args = build_parser().parse_args(argv)
         _check_numbers(args)
@@ -212,6 +214,20 @@ def _check_numbers(args: argparse.Namespace) -> None:
     for name, value in vars(args).items():
         if type(value) is int and not -2**63 <= value < 2**63:
             raise UsageError(f"{name}: {value} is too large")
+
+
+def _help_json(argv: list[str], out: Any) -> int:
+    """--help with --json: the usage text of the command named (or of the program) as one JSON object."""
+    parser = build_parser()
+    target: argparse.ArgumentParser = parser
+    words = [a for a in argv if not a.startswith("-")]
+    for word in words:
+        actions = [a for a in target._actions if isinstance(a, argparse._SubParsersAction)]
+        if not actions or word not in actions[0].choices:
+            break
+        target = actions[0].choices[word]
+    out.write(json.dumps({"help": target.format_help()}, ensure_ascii=False) + "\n")
+    return 0
 
 
 def _peek(argv: list[str], flag: str) -> str | None:

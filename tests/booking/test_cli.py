@@ -184,3 +184,8 @@ def test_once_accounts_exist_a_command_without_sign_in_acts_as_a_clerk(run_cli, 
     assert run_cli("rule", "set", "kind:parking", "grace_minutes", "45", "--user", "admin").json["code"] == "forbidden"
     monkeypatch.setenv("LINLI_PASSWORD", "secret-123")
     assert run_cli("rule", "set", "kind:parking", "grace_minutes", "45", "--user", "admin").code == 0
+
+
+def test_help_with_json_answers_json(run_cli):
+    result = run_cli("book", "--help")
+    assert result.code == 0 and "--resource" in result.json["help"]
