@@ -221,11 +221,10 @@ def _help_json(argv: list[str], out: Any) -> int:
     parser = build_parser()
     target: argparse.ArgumentParser = parser
     words = [a for a in argv if not a.startswith("-")]
-    for word in words:
+    for word in words:  # option values (a path, a time) are passed over; command names lead down
         actions = [a for a in target._actions if isinstance(a, argparse._SubParsersAction)]
-        if not actions or word not in actions[0].choices:
-            break
-        target = actions[0].choices[word]
+        if actions and word in actions[0].choices:
+            target = actions[0].choices[word]
     out.write(json.dumps({"help": target.format_help()}, ensure_ascii=False) + "\n")
     return 0
 
