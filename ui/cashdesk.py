@@ -9,9 +9,9 @@ the desk's one signal, so every view that shows money refreshes itself.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime
+from PySide6.QtCore import QAbstractTableModel, QDateTime, Qt
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -250,6 +250,102 @@ class PaymentDialog(QDialog):
         self.done_line.setText(tr("uif_paid_receipt", amount=fees.money(self.paid.amount_fen),
                                   number=self.paid.receipt_no))
         self.accept()
+
+
+define(
+    uil_amount_reason=("原因（必填，记入账目）", "Reason (needed; kept in the ledger)"),
+)
+
+
+class AmountDialog(QDialog):
+    """An amount in yuan and a reason for one ledger action (a refund of a chosen amount, a correction).
+
+    The dialog decides nothing: it reads the amount exactly (booking.fees.parse_yuan) and hands
+    amount and reason to `act`, which asks the domain (and may ask for a confirmation first, answering
+    None when declined). A DeskError is shown beside the field it names, or under the form; on
+    success `outcome` holds what `act` returned and the dialog closes.
+    """
+
+    def __init__(self, desk: Any, texts: Callable[[], dict[str, str]], act: Callable[[int, str], Any],
+                 allow_negative: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.texts = texts  # title, summary, amount (its label), button: remade on a language switch
+        self.act = act
+        self.allow_negative = allow_negative
+        self.outcome: Any = None
+        self.setFont(ui_font(11))
+        self.setMinimumWidth(520)
+        self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # a reason typed as "<b>..." shows as typed
+        self.summary.setWordWrap(True)
+        self.amount = QLineEdit(self)
+        self.reason = QLineEdit(self)
+        self.labels: dict[str, QLabel] = {}
+        self.messages: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for name, widget in (("amount", self.amount), ("reason", self.reason)):
+            label, message = QLabel(self), QLabel(self)
+            label.setBuddy(widget)
+            message.setStyleSheet(ERROR_CSS)
+            message.setWordWrap(True)
+            message.hide()
+            form.addRow(label, widget)
+            form.addRow("", message)
+            self.labels[name], self.messages[name] = label, message
+        self.general = QLabel(self)
+        self.general.setStyleSheet(ERROR_CSS)
+        self.general.setWordWrap(True)
+        self.general.hide()
+        self.buttons = QDialogButtonBox(self)
+        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+        desk.language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.amount.setFocus()
+
+    def retranslate(self, *_: Any) -> None:
+        texts = self.texts()
+        self.setWindowTitle(texts["title"])
+        self.summary.setText(texts["summary"])
+        self.labels["amount"].setText(texts["amount"])
+        self.labels["reason"].setText(tr("uil_amount_reason"))
+        self.ok_button.setText(texts["button"])
+        self.close_button.setText(tr("uif_close"))
+
+    def show_error(self, exc: DeskError | None) -> None:
+        """The refusal next to the field it names, or under the form (None clears them)."""
+        field = exc.field if exc is not None and exc.field in self.messages else None
+        for name, label in self.messages.items():
+            label.setVisible(name == field)
+            label.setText(exc.message() if exc is not None and name == field else "")
+        self.general.setVisible(exc is not None and field is None)
+        self.general.setText(exc.message() if exc is not None and field is None else "")
+        if field is not None:
+            {"amount": self.amount, "reason": self.reason}[field].setFocus()
+
+    def submit(self) -> Any:
+        """Read the amount and hand it on; stay open with the refusal, or when the confirmation says no."""
+        try:
+            amount = fees.parse_yuan(self.amount.text(), allow_negative=self.allow_negative)
+            done = self.act(amount, self.reason.text().strip())
+        except DeskError as exc:
+            self.show_error(exc)
+            return None
+        self.show_error(None)
+        if done is None:
+            return None
+        self.outcome = done
+        self.accept()
+        return done
 
 
 class ShiftReportView(QWidget):

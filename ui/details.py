@@ -24,9 +24,10 @@ from booking.rules import duration_text
 from booking.validation import mask_name, mask_phone
 from ui.board import COLOURS, status_text
 from ui.booking_dialog import QT_FORMAT, from_qt, to_qt
-from ui.cashdesk import PaymentDialog
+from ui.cashdesk import AmountDialog, PaymentDialog
 from ui.desk import Desk
 from ui.fonts import mono_font, ui_font
+from ui.money import admin_only
 from ui.receipt import ReceiptDialog
 
 define(
@@ -112,6 +113,19 @@ define(
     uig_fee_refunded=("已退款 {amount}，收据号 {number}。", "Refunded {amount}, receipt {number}."),
     uig_fee_paid=("已收 {amount}，收据号 {number}。", "Took {amount}, receipt {number}."),
 )
+
+define(
+    uil_refund_amount=("退指定金额(&M)…", "Refund an a&mount…"),
+    uil_refund_amount_what=("按金额退款", "refund a chosen amount"),
+    uil_refund_amount_tip=("退还已付款项的一部分或全部，需填写原因（管理员）。",
+                           "Pay back part or all of what was paid, with a reason (admin)."),
+    uil_refund_title=("退款：预约 {id}", "Refund: booking {id}"),
+    uil_refund_summary=("应收 {total}，已付 {paid}。\n退款按原付款方式退回，最近的付款先退。",
+                        "Charge {total}, paid {paid}.\nA refund goes back the way it was paid, the latest payment first."),
+    uil_refund_label=("退款金额（元）", "Amount to refund (yuan)"),
+    uil_refund_button=("退款", "Refund"),
+)
+
 
 def action_text(action: str) -> str:
     key = "ui_action_" + action.replace("-", "_")
@@ -346,18 +360,22 @@ class DetailsDialog(QDialog):
         self.charge_line.setWordWrap(True)
         self.pay_button = QPushButton()
         self.refund_button = QPushButton()
+        self.refund_amount_button = QPushButton()
         self.receipt_button = QPushButton()
-        for button in (self.pay_button, self.refund_button, self.receipt_button):
+        buttons = (self.pay_button, self.refund_button, self.refund_amount_button, self.receipt_button)
+        for button in buttons:
             button.setAutoDefault(False)
         self.pay_button.clicked.connect(self.take_payment)
         self.refund_button.clicked.connect(self.refund)
+        self.refund_amount_button.clicked.connect(lambda: self.refund_amount())
         self.receipt_button.clicked.connect(lambda: self.open_receipt())
         row = QHBoxLayout(self.charge_box)
         row.addWidget(self.charge_line, 1)
-        for button in (self.pay_button, self.refund_button, self.receipt_button):
+        for button in buttons:
             row.addWidget(button)
         self.account: ledger.Account | None = None
         self.payment_dialog: QDialog | None = None
+        self.refund_dialog: AmountDialog | None = None
         self.receipt_dialog: QDialog | None = None
 
     def load_charge(self) -> None:
@@ -368,7 +386,7 @@ class DetailsDialog(QDialog):
             account = self.account = ledger.account(self.desk.store, b.id, self.desk.now())
         except DeskError as exc:  # settling at check-out writes; the store may be busy in another desk
             self.charge_line.setText(exc.message())
-            for button in (self.pay_button, self.refund_button, self.receipt_button):
+            for button in (self.pay_button, self.refund_button, self.refund_amount_button, self.receipt_button):
                 button.setEnabled(False)
             return
         line = tr("uig_fee_line", state=tr(f"fee_state_{account.charge.state}"),
@@ -387,6 +405,12 @@ class DetailsDialog(QDialog):
         refund_fen, why = self._refund_allowed()
         self.refund_button.setEnabled(refund_fen > 0)
         self.refund_button.setToolTip(why)
+        # Any amount up to what is left of the payments, at any time, but only by an admin; the
+        # ledger says how much is left (a waiver is not money to give back).
+        refusal = admin_only(self.desk, "uil_refund_amount_what")
+        self.refund_amount_button.setEnabled(refusal is None and account.paid_fen > 0)
+        self.refund_amount_button.setToolTip(refusal or (tr("uil_refund_amount_tip") if account.paid_fen > 0
+                                                         else tr("uig_fee_refund_none")))
         paid_any = bool(entries)
         self.receipt_button.setEnabled(paid_any)
         self.receipt_button.setToolTip("" if paid_any else tr("uig_fee_no_receipt"))
@@ -440,6 +464,38 @@ class DetailsDialog(QDialog):
         self._say(tr("uig_fee_refunded", amount=fees.money(-sum(e.amount_fen for e in entries)),
                      number="、".join(e.receipt_no for e in entries)))
         return True
+
+    def refund_amount(self) -> AmountDialog | None:
+        """The admin's refund of a chosen amount with a reason: the ledger refuses more than is left."""
+        if admin_only(self.desk, "uil_refund_amount_what"):
+            return None
+
+        def texts() -> dict[str, str]:
+            account = self.account  # as the fee box last read it (reading again may settle, i.e. write)
+            return {"title": tr("uil_refund_title", id=self.booking_id),
+                    "summary": tr("uil_refund_summary", total=fees.money(account.charge.total_fen),
+                                  paid=fees.money(account.paid_fen)) if account else "",
+                    "amount": tr("uil_refund_label"), "button": tr("uil_refund_button")}
+
+        def act(amount_fen: int, reason: str) -> list[ledger.Payment]:
+            if admin_only(self.desk, "uil_refund_amount_what"):  # the desk may have been handed to a clerk while the dialog was open
+                raise DeskError("forbidden", "uig_admin_only", what=tr("uil_refund_amount_what"))
+            done = ledger.refund(self.desk.store, self.desk.actor, self.booking_id, self.desk.now(), amount_fen, reason)
+            self.desk.announce("payment")
+            return done
+
+        dialog = AmountDialog(self.desk, texts, act, parent=self)
+        dialog.accepted.connect(lambda: self._refunded(dialog.outcome))
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.refund_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _refunded(self, entries: list[ledger.Payment] | None) -> None:
+        self.load()
+        if entries:
+            self._say(tr("uig_fee_refunded", amount=fees.money(-sum(e.amount_fen for e in entries)),
+                         number="、".join(e.receipt_no for e in entries)))
 
     def open_receipt(self, payment_id: int | None = None) -> QDialog | None:
         """The receipt of `payment_id`, or of the booking's latest ledger entry."""
@@ -574,6 +630,7 @@ class DetailsDialog(QDialog):
         self.charge_box.setTitle(tr("uig_fee_box"))
         self.pay_button.setText(tr("uig_fee_pay"))
         self.refund_button.setText(tr("uig_fee_refund"))
+        self.refund_amount_button.setText(tr("uil_refund_amount"))
         self.receipt_button.setText(tr("uig_fee_receipt"))
         self.edit_box.setTitle(tr("ui_detail_edit"))
         self.edit_save.setText(tr("ui_detail_edit_save"))
