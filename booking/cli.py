@@ -289,7 +289,7 @@ def _core_parsers(sub: Any) -> None:
     for verb in ("disable", "enable"):
         add(inner, verb, f"{verb} a resource").add_argument("code")
 
-    p = add(sub, "resident", "register or find residents")
+    p = add(sub, "resident", "register, find or correct residents")
     inner = nested(p, "action")
     a = add(inner, "add", "register a resident")
     a.add_argument("--name", required=True)
@@ -301,6 +301,14 @@ def _core_parsers(sub: Any) -> None:
     v = add(inner, "plate", "register a plate to a resident's household")
     v.add_argument("id", type=int)
     v.add_argument("plate")
+    e = add(inner, "edit", "correct a resident's name or mobile, or move them to another door")
+    e.add_argument("id", type=int)
+    e.add_argument("--name")
+    e.add_argument("--phone")
+    e.add_argument("--door", help="building-unit-door; the resident's own plates move along")
+    add(inner, "unplate", "take a plate off its household (car sold)").add_argument("plate")
+    add(inner, "leave", "mark a resident as moved away (history kept)").add_argument("id", type=int)
+    add(inner, "return", "mark a resident who moved away as living here again").add_argument("id", type=int)
 
     for name, help_text in (("book", "book a space or room"), ("check", "check a booking without saving")):
         b = add(sub, name, help_text)
@@ -540,3 +548,4 @@ from booking import backup_commands  # noqa: E402,F401  (registers backup, resto
 from booking import fee_commands  # noqa: E402,F401  (charge, pay, refund, ledger, shift-report, credits, waitlist, ...)
 from booking import report_commands  # noqa: E402,F401  (registers report, export)
 from booking import import_commands  # noqa: E402,F401  (registers import residents)
+from booking import resident_edit_commands  # noqa: E402,F401  (resident edit, unplate, leave, return)

@@ -8,7 +8,8 @@ from typing import Any
 from booking import audit, clock
 from booking.audit import Actor
 from booking.errors import DeskError, invalid, not_found
-from booking.i18n import define
+from booking.i18n import define, tr
+from booking.schema import ACTIVE
 from booking.store import Store
 from booking.validation import (mask_name, mask_phone, normalize_door, normalize_name,
                                 normalize_phone, normalize_plate, split_door)
@@ -18,6 +19,19 @@ define(
     plate_other_household=("车牌 {plate} 已登记在 {door} 名下。", "The plate {plate} is registered to {door}."),
     find_empty=("请输入手机号、尾号4位、门牌、车牌或姓名。",
                 "Type a phone number, its last 4 digits, a door, a plate or a name."),
+    resedit_nothing=("请至少给出要修改的姓名、手机号或门牌。",
+                     "Give at least one of the name, mobile number or door to change."),
+    resedit_phone_taken=("{door} 已登记了这个手机号的居民（编号 {id}）。",
+                         "{door} already has a resident with this mobile number (id {id})."),
+    resedit_plate_not_found=("没有登记车牌 {plate}。", "The plate {plate} is not registered."),
+    resedit_plate_busy=("车牌 {plate} 还有未结束的预约：{bookings}。请先取消预约或签退后再移除。",
+                        "The plate {plate} still has bookings in progress: {bookings}. "
+                        "Cancel them or check the car out first."),
+    resedit_resident_busy=("居民 {id}（{door}）还有未结束的预约：{bookings}。请先取消预约或签退后再登记迁出。",
+                           "Resident {id} ({door}) still has bookings in progress: {bookings}. "
+                           "Cancel them or check out first."),
+    resedit_booking_item=("预约号 {id}（{code}，{start}–{end}）", "booking {id} ({code}, {start}–{end})"),
+    resedit_more=("等共 {n} 个", "{n} in all"),
 )
 
 
@@ -29,6 +43,7 @@ class Resident:
     household_id: int
     door: str
     plates: tuple[str, ...]
+    active: bool = True  # False once the resident has moved away (history kept)
 
     def to_json(self, masked: bool = False) -> dict[str, Any]:
         out = asdict(self)
@@ -112,14 +127,14 @@ def add_vehicle(store: Store, actor: Actor, resident_id: int, plate: str) -> Res
 
 _SELECT = (
     "SELECT r.id, r.name, r.phone, r.household_id, h.door, "
-    "(SELECT group_concat(plate, ',') FROM vehicle v WHERE v.household_id = r.household_id) "
+    "(SELECT group_concat(plate, ',') FROM vehicle v WHERE v.household_id = r.household_id), r.active "
     "FROM resident r JOIN household h ON h.id = r.household_id"
 )
 
 
 def _to_resident(row: tuple) -> Resident:
     plates = tuple(sorted(row[5].split(","))) if row[5] else ()
-    return Resident(row[0], row[1], row[2], row[3], row[4], plates)
+    return Resident(row[0], row[1], row[2], row[3], row[4], plates, bool(row[6]))
 
 
 def get(store: Store, resident_id: int) -> Resident:
@@ -129,8 +144,9 @@ def get(store: Store, resident_id: int) -> Resident:
     return _to_resident(row)
 
 
-def find(store: Store, text: str, limit: int = 50) -> list[Resident]:
-    """Residents matching a phone (full or last 4), a plate, a door or part of a name."""
+def find(store: Store, text: str, limit: int = 50, include_moved: bool = False) -> list[Resident]:
+    """Residents matching a phone (full or last 4), a plate, a door or part of a name
+    (only those still living here unless `include_moved`)."""
     query = " ".join((text or "").split())
     if not query:
         raise invalid("find_empty", field="find")
@@ -166,5 +182,115 @@ def find(store: Store, text: str, limit: int = 50) -> list[Resident]:
         params.append(f"%{like.upper()}%")
     if not clauses:
         return []
-    sql = _SELECT + " WHERE r.active = 1 AND (" + " OR ".join(clauses) + ") ORDER BY h.door, r.name LIMIT ?"
+    living = "" if include_moved else "r.active = 1 AND "
+    sql = _SELECT + " WHERE " + living + "(" + " OR ".join(clauses) + ") ORDER BY h.door, r.name LIMIT ?"
     return [_to_resident(r) for r in store.conn.execute(sql, [*params, limit])]
+
+
+# --- corrections, moves, sold cars, moving away -------------------------------------------------
+# Bookings keep the household and resident they were made for: history reads as it happened.
+
+def update(store: Store, actor: Actor, resident_id: int, name: str | None = None, phone: str | None = None,
+           door: str | None = None) -> Resident:
+    """Correct a resident's name or mobile number, or move them to another door.
+
+    Only the values given are changed; each is checked as when registering. A new door
+    makes (or joins) its household, and the plates this resident registered move along
+    with them (a typo in the door, or the family's car going with its owner). Nothing
+    changed writes nothing.
+    """
+    if name is None and phone is None and door is None:
+        raise invalid("resedit_nothing")
+    new_name = normalize_name(name) if name is not None else None
+    new_phone = normalize_phone(phone) if phone is not None else None
+    new_door = normalize_door(door) if door is not None else None
+    with store.write():
+        old = get(store, resident_id)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        if new_name is not None and new_name != old.name:
+            before["name"], after["name"] = old.name, new_name
+        if new_phone is not None and new_phone != old.phone:
+            before["phone"], after["phone"] = mask_phone(old.phone), mask_phone(new_phone)
+        if new_door is not None and new_door != old.door:
+            before["door"], after["door"] = old.door, new_door
+        if not after:
+            return old
+        household_id = household_for(store, new_door) if "door" in after else old.household_id
+        phone_now = new_phone if "phone" in after else old.phone
+        if "phone" in after or "door" in after:
+            twin = store.conn.execute(
+                "SELECT id FROM resident WHERE household_id = ? AND phone = ? AND id != ? AND active = 1 "
+                "ORDER BY id LIMIT 1", (household_id, phone_now, old.id)).fetchone()
+            if twin:
+                raise invalid("resedit_phone_taken", field="phone", door=new_door or old.door, id=twin[0])
+        store.conn.execute(
+            "UPDATE resident SET name = ?, phone = ?, phone_tail = ?, household_id = ? WHERE id = ?",
+            (after.get("name", old.name), phone_now, phone_now[-4:], household_id, old.id))
+        if "door" in after:
+            moved = [row[0] for row in store.conn.execute(
+                "SELECT plate FROM vehicle WHERE resident_id = ? AND household_id = ? ORDER BY plate",
+                (old.id, old.household_id))]
+            store.conn.execute("UPDATE vehicle SET household_id = ? WHERE resident_id = ? AND household_id = ?",
+                               (household_id, old.id, old.household_id))
+            if moved:
+                after["plates"] = moved
+        audit.record(store, actor, "set", "resident", old.id, before=before, after=after)
+    return get(store, resident_id)
+
+
+def _busy_text(rows: list[tuple]) -> str:
+    """Bookings in progress named for a refusal: the first three, and how many in all."""
+    items = "；".join(tr("resedit_booking_item", id=r[0], code=r[1], start=r[2], end=r[3]) for r in rows[:3])
+    return items + ("，" + tr("resedit_more", n=len(rows)) if len(rows) > 3 else "")
+
+
+def _busy(store: Store, column: str, value: Any) -> list[tuple]:
+    """Booked or checked-in bookings whose `column` is `value` (each status through its partial index)."""
+    parts = " UNION ALL ".join(
+        f"SELECT b.id, r.code, b.start_at, b.end_at FROM booking b JOIN resource r ON r.id = b.resource_id "
+        f"WHERE b.status = '{status}' AND b.{column} = ?" for status in ACTIVE)
+    # Sorted here: an ORDER BY over the union makes SQLite walk the whole start_at index instead.
+    return sorted(store.conn.execute(parts, (value,) * len(ACTIVE)), key=lambda r: (r[2], r[0]))
+
+
+def remove_plate(store: Store, actor: Actor, plate: str) -> dict[str, Any]:
+    """Take a plate off its household (the car was sold); refused while it has a booking in progress.
+
+    Past bookings keep the plate they were made with.
+    """
+    plate_text = normalize_plate(plate)
+    with store.write():
+        row = store.conn.execute(
+            "SELECT v.household_id, v.resident_id, h.door FROM vehicle v JOIN household h ON h.id = v.household_id "
+            "WHERE v.plate = ?", (plate_text,)).fetchone()
+        if row is None:
+            raise DeskError("not_found", "resedit_plate_not_found", field="plate", plate=plate_text)
+        busy = _busy(store, "plate", plate_text)
+        if busy:
+            raise DeskError("state", "resedit_plate_busy", field="plate", plate=plate_text,
+                            bookings=_busy_text(busy), details=[r[0] for r in busy])
+        store.conn.execute("DELETE FROM vehicle WHERE plate = ?", (plate_text,))
+        audit.record(store, actor, "remove", "vehicle", plate_text,
+                     before={"door": row[2], "resident": row[1]})
+    return {"plate": plate_text, "door": row[2], "household_id": row[0]}
+
+
+def set_active(store: Store, actor: Actor, resident_id: int, active: bool) -> Resident:
+    """Mark a resident as moved away (not found for new bookings; history kept) or back again.
+
+    Refused while the resident has a booking in progress (booked or checked in).
+    """
+    with store.write():
+        resident = get(store, resident_id)
+        if resident.active == active:
+            return resident
+        if not active:
+            busy = _busy(store, "resident_id", resident.id)
+            if busy:
+                raise DeskError("state", "resedit_resident_busy", id=resident.id, door=resident.door,
+                                bookings=_busy_text(busy), details=[r[0] for r in busy])
+        store.conn.execute("UPDATE resident SET active = ? WHERE id = ?", (int(active), resident.id))
+        audit.record(store, actor, "enable" if active else "disable", "resident", resident.id,
+                     before={"active": resident.active}, after={"active": active})
+    return get(store, resident_id)
