@@ -267,12 +267,13 @@ class AmountDialog(QDialog):
     """
 
     def __init__(self, desk: Any, texts: Callable[[], dict[str, str]], act: Callable[[int, str], Any],
-                 allow_negative: bool = False, parent: QWidget | None = None) -> None:
+                 allow_negative: bool = False, allow_zero: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.texts = texts  # title, summary, amount (its label), button: remade on a language switch
         self.act = act
         self.allow_negative = allow_negative
+        self.allow_zero = allow_zero  # let `act` say why 0 is wrong in its own words (a correction of 0)
         self.outcome: Any = None
         self.setFont(ui_font(11))
         self.setMinimumWidth(520)
@@ -335,7 +336,8 @@ class AmountDialog(QDialog):
     def submit(self) -> Any:
         """Read the amount and hand it on; stay open with the refusal, or when the confirmation says no."""
         try:
-            amount = fees.parse_yuan(self.amount.text(), allow_negative=self.allow_negative)
+            amount = fees.parse_yuan(self.amount.text(), allow_negative=self.allow_negative,
+                                     allow_zero=self.allow_zero)
             done = self.act(amount, self.reason.text().strip())
         except DeskError as exc:
             self.show_error(exc)

@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QFormL
                                QVBoxLayout, QWidget)
 
 from booking import credits, fees, ledger, residents
-from booking.errors import DeskError
+from booking.errors import DeskError, invalid
 from booking.i18n import define, tr
 from booking.ledger import METHODS
 from booking.residents import Resident
 from ui.booking_dialog import ResidentModel
-from ui.cashdesk import PaymentsModel
+from ui.cashdesk import AmountDialog, PaymentsModel
 from ui.tables import TextTable
 from ui.fonts import ui_font
 
@@ -84,6 +84,35 @@ define(
     uig_credit_col_detail=("服务队 / 内容 / 审核人", "Team / activity / approver"),
     uig_credit_col_balance=("余额", "Balance"),
 )
+
+
+define(
+    uil_correct=("更正(&O)…", "C&orrect…"),
+    uil_correct_what=("更正账目", "correct the ledger"),
+    uil_correct_pick=("请先在本月各笔中选中要更正的一笔。", "Choose the entry to correct in the month's entries first."),
+    uil_correct_tip=("对选中的一笔记一条更正：新记录，原记录不变。",
+                     "Record a correction of the chosen entry: a new entry; the original stays as it is."),
+    uil_correct_title=("更正：收据号 {number}", "Correction: receipt {number}"),
+    uil_correct_summary=("{at}　{entry}　{method}　{amount}　{reason}\n更正是一笔新记录，记入当前月份 {month}，原记录不变。",
+                         "{at}   {entry}   {method}   {amount}   {reason}\n"
+                         "A correction is a new entry in the current month, {month}; the original stays as it is."),
+    uil_correct_closed=("{closed} 已结账，不能再改；更正记入 {month}。",
+                        "{closed} is closed and cannot change; the correction goes into {month}."),
+    uil_correct_label=("更正金额（元，减少写负数，如 -2.00）", "Correction (yuan; negative to take off, e.g. -2.00)"),
+    uil_correct_button=("记一笔更正", "Record the correction"),
+    uil_correct_confirm_title=("更正账目", "Correct the ledger"),
+    uil_correct_confirm=("对收据号 {number}（{amount}）记一笔更正 {change}，记入 {month}？\n原因：{reason}\n"
+                         "记入后不能删除，只能再更正。",
+                         "Record a correction of {change} to receipt {number} ({amount}) in {month}?\n"
+                         "Reason: {reason}\nIt can never be deleted afterwards, only corrected again."),
+    uil_correct_done=("已记更正 {change}，收据号 {number}，记入 {month}。",
+                      "Correction of {change} recorded as receipt {number} in {month}."),
+)
+
+
+def signed_money(fen: int) -> str:
+    """'+¥2.00' or '-¥2.00': a correction's direction is the point of it."""
+    return ("+" if fen > 0 else "") + fees.money(fen)
 
 
 def admin_only(desk: Any, what_key: str) -> str | None:
@@ -158,7 +187,18 @@ class StatementView(QWidget):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.entries_box = QGroupBox(self)
-        QVBoxLayout(self.entries_box).addWidget(table(self.entries_model, self, 6))
+        self.entries_view = table(self.entries_model, self, 6)
+        self.entries_view.selectionModel().selectionChanged.connect(lambda *_: self.update_permissions())
+        self.entries_view.doubleClicked.connect(lambda _i: self.correct_entry())
+        self.correct_button = QPushButton(self)
+        self.correct_button.clicked.connect(lambda: self.correct_entry())
+        self.correct_dialog: AmountDialog | None = None
+        entries_bar = QHBoxLayout()
+        entries_bar.addStretch(1)
+        entries_bar.addWidget(self.correct_button)
+        entries_layout = QVBoxLayout(self.entries_box)
+        entries_layout.addWidget(self.entries_view)
+        entries_layout.addLayout(entries_bar)
         bar = QHBoxLayout()
         for widget in (self.month_label, self.month_edit, self.refresh_button):
             bar.addWidget(widget)
@@ -201,6 +241,67 @@ class StatementView(QWidget):
         refusal = admin_only(self.desk, "uig_stmt_csv_what")
         self.csv_button.setEnabled(refusal is None)
         self.csv_button.setToolTip(refusal or "")
+        refusal = admin_only(self.desk, "uil_correct_what")
+        chosen = self.chosen_entry()
+        self.correct_button.setEnabled(refusal is None and chosen is not None)
+        self.correct_button.setToolTip(refusal or (tr("uil_correct_tip") if chosen else tr("uil_correct_pick")))
+
+    def chosen_entry(self) -> ledger.Payment | None:
+        rows = self.entries_view.selectionModel().selectedRows()
+        return self.entries_model.payment(rows[0].row()) if rows else None
+
+    def correct_entry(self) -> AmountDialog | None:
+        """Ask for the correction of the chosen entry (amount, may be negative, and reason), confirm it,
+        and record it through the ledger: a new entry dated now, so in the current month even when
+        the entry corrected is in a closed one."""
+        original = self.chosen_entry()
+        if original is None or admin_only(self.desk, "uil_correct_what"):
+            return None
+        into = f"{self.desk.now():%Y-%m}"  # the ledger dates every entry now (ledger._insert)
+
+        def texts() -> dict[str, str]:
+            summary = tr("uil_correct_summary", at=original.at, entry=tr(f"ledger_entry_{original.entry}"),
+                         method=tr(f"ledger_method_{original.method}"), amount=fees.money(original.amount_fen),
+                         reason=original.reason or "", month=into)
+            if ledger.is_closed(self.desk.store, original.at[:7]):
+                summary += "\n" + tr("uil_correct_closed", closed=original.at[:7], month=into)
+            return {"title": tr("uil_correct_title", number=original.receipt_no), "summary": summary,
+                    "amount": tr("uil_correct_label"), "button": tr("uil_correct_button")}
+
+        def act(amount_fen: int, reason: str) -> ledger.Payment | None:
+            if admin_only(self.desk, "uil_correct_what"):  # the desk may have passed to a clerk meanwhile
+                raise DeskError("forbidden", "uig_admin_only", what=tr("uil_correct_what"))
+            # The ledger refuses these too; asking first keeps the confirmation for what it will record.
+            if not reason:
+                raise invalid("ledger_reason_required", field="reason")
+            if amount_fen == 0:
+                raise invalid("ledger_correct_zero", field="amount")
+            question = tr("uil_correct_confirm", number=original.receipt_no, amount=fees.money(original.amount_fen),
+                          change=signed_money(amount_fen), month=into, reason=reason)
+            if not self.confirm(tr("uil_correct_confirm_title"), question):
+                return None
+            fix = ledger.correct(self.desk.store, self.desk.actor, original.id, amount_fen, reason, self.desk.now())
+            self.desk.announce("payment")
+            return fix
+
+        dialog = AmountDialog(self.desk, texts, act, allow_negative=True, allow_zero=True, parent=self)
+        dialog.accepted.connect(lambda: self._corrected(dialog.outcome))
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        self.correct_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _corrected(self, fix: ledger.Payment | None) -> None:
+        """Show the month the correction went into, with the new entry chosen."""
+        if fix is None:
+            return
+        if fix.at[:7] != self.month():
+            self.month_edit.setDate(QDate(int(fix.at[:4]), int(fix.at[5:7]), 1))  # refreshes
+        for row in range(self.entries_model.rowCount()):
+            if self.entries_model.payment(row).id == fix.id:
+                self.entries_view.selectRow(row)
+                self.entries_view.scrollTo(self.entries_model.index(row, 0))
+        self._say(tr("uil_correct_done", change=signed_money(fix.amount_fen), number=fix.receipt_no, month=fix.at[:7]))
 
     def close_month(self) -> bool:
         """Close the month shown after the admin confirms; the ledger refuses a clerk or an open month."""
@@ -251,6 +352,7 @@ class StatementView(QWidget):
         self.close_button.setText(tr("uig_stmt_close"))
         self.csv_button.setText(tr("uig_stmt_csv"))
         self.entries_box.setTitle(tr("uig_stmt_entries"))
+        self.correct_button.setText(tr("uil_correct"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(StatementModel.COLUMNS) - 1)
         self.entries_model.retranslate()
         self.refresh()
