@@ -9,18 +9,18 @@ the domain's message next to the field it names and decide nothing themselves.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QPushButton, QSplitter,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox,
+                               QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from booking import clerks, inventory, residents, rules
 from booking.errors import DeskError
 from booking.i18n import define, tr
-from ui.admin_models import (AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel,
+from ui.admin_models import (MAX_FOUND, AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel,
                              value_input)
 from ui.demo_dialog import DemoDialog, demo_refusal
 from ui.fonts import ui_font
@@ -76,6 +76,27 @@ define(
     uis_field_password=("密码", "Password"),
     uis_field_again=("再输一次", "Password again"),
     uis_password_mismatch=("两次输入的密码不一致。", "The two passwords differ."),
+    uis_edit_resident=("编辑(&E)…", "&Edit…"),
+    uis_remove_plate=("移除车牌(&R)…", "&Remove a plate…"),
+    uis_move_out=("迁出(&O)…", "Moved &out…"),
+    uis_move_back=("恢复(&B)…", "Moved &back…"),
+    uis_show_moved=("显示已迁出", "Show those who moved away"),
+    uis_moved_away=("（已迁出）", " (moved away)"),
+    uis_resident_title_edit=("修改 {name}（{door}）", "Edit {name} ({door})"),
+    uis_resident_edit_note=("换门牌时，本人登记的车辆随本人迁到新门牌；以往的预约记录不变。",
+                            "On a new door the plates this resident registered move along; past bookings "
+                            "keep their door."),
+    uis_unplate_title=("移除车牌", "Remove a plate"),
+    uis_unplate_choose=("{door} 登记了多辆车，移除哪一个车牌？", "{door} has several cars: which plate goes?"),
+    uis_unplate_none=("{door} 没有登记车牌。", "{door} has no plate registered."),
+    uis_unplate_confirm=("确定从 {door} 移除车牌 {plate} 吗？\n（如车已卖出）以往的预约记录保留。",
+                         "Remove the plate {plate} from {door}?\n(For a car sold.) Past bookings keep it."),
+    uis_leave_title=("登记迁出", "Moved away"),
+    uis_leave_confirm=("确定登记 {name}（{door}）已迁出吗？\n之后查找不到此人；以往记录保留，可以恢复。",
+                       "Mark {name} ({door}) as moved away?\nThey are no longer found; history is kept "
+                       "and this can be undone."),
+    uis_return_title=("恢复居民", "Moved back"),
+    uis_return_confirm=("确定恢复 {name}（{door}）为在住居民吗？", "Mark {name} ({door}) as living here again?"),
 )
 
 
@@ -210,6 +231,89 @@ class ResidentDialog(FieldForm):
         self.desk.announce("resident")
 
 
+class ResidentEditDialog(FieldForm):
+    """Correct a resident's name or mobile number, or move them to another door."""
+
+    def __init__(self, desk: Any, resident: residents.Resident, parent: QWidget | None = None) -> None:
+        super().__init__(tr("uis_resident_title_edit", name=resident.name, door=resident.door), parent)
+        self.desk = desk
+        self.resident = resident
+        self.saved: residents.Resident | None = None
+        # The full number is shown here only: correcting it is the task.
+        for name, key, value in (("name", "uis_field_name", resident.name),
+                                 ("phone", "uis_field_phone", resident.phone),
+                                 ("door", "uis_field_door", resident.door)):
+            self.add_field(name, tr(key), QLineEdit(value, self))
+        self.note.setText(tr("uis_resident_edit_note"))
+        self.note.show()
+
+    def text(self, name: str) -> str:
+        widget = self.fields[name]
+        assert isinstance(widget, QLineEdit)
+        return widget.text()
+
+    def save_changes(self) -> None:
+        self.saved = residents.update(self.desk.store, self.desk.actor, self.resident.id, name=self.text("name"),
+                                      phone=self.text("phone"), door=self.text("door"))
+        self.desk.announce("resident")
+
+
+def ask_yes_no(parent: QWidget) -> Callable[[str, str], bool]:
+    """A confirmation whose safe answer (No) is the default."""
+    def confirm(title: str, text: str) -> bool:
+        answer = QMessageBox.question(parent, title, text,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+    return confirm
+
+
+def ask_plate(parent: QWidget) -> Callable[[residents.Resident], str | None]:
+    """Which of a household's plates is meant (None if the clerk cancels)."""
+    def choose(resident: residents.Resident) -> str | None:
+        plate, ok = QInputDialog.getItem(parent, tr("uis_unplate_title"),
+                                         tr("uis_unplate_choose", door=resident.door), list(resident.plates), 0, False)
+        return plate if ok else None
+    return choose
+
+
+class ResidentsListModel(ResidentsModel):
+    """The residents model that can also list those who moved away, greyed and marked."""
+
+    include_moved = False
+
+    def refresh(self) -> None:
+        if not self.include_moved:
+            super().refresh()
+            return
+        self.beginResetModel()
+        self._cache.clear()
+        if self.query:
+            found = residents.find(self.store, self.query, limit=MAX_FOUND, include_moved=True)
+            self._ids = [r.id for r in found]
+            self._cache.update({r.id: r for r in found})
+        else:
+            self._ids = [row[0] for row in self.store.conn.execute(
+                "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id "
+                "ORDER BY h.building, h.unit, h.room, r.name")]
+        self.endResetModel()
+
+    def row_of(self, resident_id: int) -> int | None:
+        try:
+            return self._ids.index(resident_id)
+        except ValueError:
+            return None
+
+    def cell(self, number: int, column: str) -> Any:
+        value = super().cell(number, column)
+        if column == "uis_col_name" and not self.resident(number).active:
+            return value + tr("uis_moved_away")
+        return value
+
+    def colour(self, number: int) -> QColor | None:
+        return None if self.resident(number).active else QColor("#777777")
+
+
 class _View(QWidget):
     """A view with a title; an admin-only one shows only its refusal to a clerk."""
 
@@ -272,16 +376,31 @@ class _View(QWidget):
 
 
 class ResidentsView(_View):
-    """Residents by door; search by phone, last 4 digits, door, plate or name; register; add plates."""
+    """Residents by door; search by phone, last 4 digits, door, plate or name; register; add and
+    remove plates; correct or move a resident; mark one as moved away (or back).
+
+    `confirm(title, text)` and `choose_plate(resident)` ask the clerk; tests replace them.
+    """
 
     VIEW_KEY = "uis_view_residents"
     ADMIN_ONLY = False
 
     def build(self) -> None:
-        self.model = ResidentsModel(self.desk.store, self)
+        self.confirm = ask_yes_no(self)
+        self.choose_plate = ask_plate(self)
+        self.model = ResidentsListModel(self.desk.store, self)
         self.search = self._search_box("uis_search_residents", self.apply_search)
         self.table = _table(self.model, self)
-        self.table.doubleClicked.connect(lambda _index: self.add_plate())
+        self.table.doubleClicked.connect(lambda _index: self.edit_resident())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.edit_button = QPushButton(self)
+        self.edit_button.clicked.connect(lambda: self.edit_resident())
+        self.unplate_button = QPushButton(self)
+        self.unplate_button.clicked.connect(lambda: self.remove_plate())
+        self.leave_button = QPushButton(self)
+        self.leave_button.clicked.connect(lambda: self.toggle_active())
+        self.moved_box = QCheckBox(self)
+        self.moved_box.toggled.connect(self.show_moved)
         self.count = QLabel(self)
         self.error = self._message()
         self.add_button = QPushButton(self)
@@ -296,7 +415,13 @@ class ResidentsView(_View):
         row.addWidget(self.add_button)
         row.addWidget(self.plate_button)
         row.addWidget(self.import_button)
+        actions = QHBoxLayout()
+        for widget in (self.edit_button, self.unplate_button, self.leave_button):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        actions.addWidget(self.moved_box)
         self.layout_.addLayout(row)
+        self.layout_.addLayout(actions)
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.table, 1)
         self.layout_.addWidget(self.count)
@@ -309,6 +434,7 @@ class ResidentsView(_View):
         except DeskError as exc:
             self.show_refusal(self.error, exc)
         self.count.setText(tr("uis_count", n=self.model.rowCount()))
+        self._update_buttons()  # a new list has nothing selected
 
     def add_resident(self) -> residents.Resident | None:
         dialog = ResidentDialog(self.desk, None, self)
@@ -320,6 +446,81 @@ class ResidentsView(_View):
             return None
         dialog = ResidentDialog(self.desk, self.model.resident(row), self)
         return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def _selected(self) -> residents.Resident | None:
+        row = _selected_row(self.table)
+        return None if row is None else self.model.resident(row)
+
+    def _update_buttons(self) -> None:
+        person = self._selected()
+        self.edit_button.setEnabled(person is not None)
+        self.unplate_button.setEnabled(person is not None and bool(person.plates))
+        self.leave_button.setEnabled(person is not None)
+        self.leave_button.setText(tr("uis_move_back" if person is not None and not person.active else "uis_move_out"))
+
+    def _reselect(self, resident_id: int) -> None:
+        row = self.model.row_of(resident_id)
+        if row is not None:
+            self.table.selectRow(row)
+        self._update_buttons()
+
+    def edit_resident(self) -> residents.Resident | None:
+        """Correct the selected resident in a dialog that shows refusals next to the field."""
+        person = self._selected()
+        if person is None:
+            return None
+        dialog = ResidentEditDialog(self.desk, person, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        self._reselect(person.id)
+        return dialog.saved
+
+    def remove_plate(self) -> str | None:
+        """Take a plate of the selected household off (after asking which, if several, and confirming)."""
+        person = self._selected()
+        if person is None:
+            return None
+        self.error.hide()
+        if not person.plates:
+            self.error.setText(tr("uis_unplate_none", door=person.door))
+            self.error.show()
+            return None
+        plate = person.plates[0] if len(person.plates) == 1 else self.choose_plate(person)
+        if not plate or not self.confirm(tr("uis_unplate_title"),
+                                         tr("uis_unplate_confirm", door=person.door, plate=plate)):
+            return None
+        try:
+            residents.remove_plate(self.desk.store, self.desk.actor, plate)
+        except DeskError as exc:
+            self.show_refusal(self.error, exc)
+            return None
+        self.desk.announce("resident")
+        self._reselect(person.id)
+        return plate
+
+    def toggle_active(self) -> residents.Resident | None:
+        """Mark the selected resident as moved away, or back, after confirming."""
+        person = self._selected()
+        if person is None:
+            return None
+        self.error.hide()
+        key = "uis_leave" if person.active else "uis_return"
+        if not self.confirm(tr(f"{key}_title"), tr(f"{key}_confirm", name=person.name, door=person.door)):
+            return None
+        try:
+            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active)
+        except DeskError as exc:
+            self.show_refusal(self.error, exc)
+            return None
+        self.desk.announce("resident")
+        self._reselect(person.id)
+        return changed
+
+    def show_moved(self, on: bool) -> None:
+        """List those who moved away too (to bring one back), or only those living here."""
+        self.model.include_moved = on
+        self.apply_search(self.search.text())
+        fit_columns(self.table)  # names now carry "（已迁出）"
 
     def import_residents(self, path: str | None = None) -> ImportDialog | None:
         """Pick a CSV (or take `path`), show its dry run, import on request (ui/import_dialog.py)."""
@@ -342,6 +543,10 @@ class ResidentsView(_View):
         self.add_button.setText(tr("uis_add_resident"))
         self.plate_button.setText(tr("uis_add_plate"))
         self.import_button.setText(tr("uimp_button"))
+        self.edit_button.setText(tr("uis_edit_resident"))
+        self.unplate_button.setText(tr("uis_remove_plate"))
+        self.moved_box.setText(tr("uis_show_moved"))
+        self._update_buttons()
         self.count.setText(tr("uis_count", n=self.model.rowCount()))
         self.model.retranslate()
 
