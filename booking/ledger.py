@@ -37,6 +37,9 @@ PAYABLE_METHODS = ("cash", "wechat", "alipay", "waived")  # what the clerk recor
 ENTRIES = ("payment", "refund", "correction")
 
 define(
+    ledger_amount_admin=("只有管理员可以按金额退款；按规则退款请直接退款。",
+                         "Only an admin can refund a chosen amount; a refund by the rules needs no amount."),
+    ledger_correct_admin=("只有管理员可以更正账目。", "Only an admin can correct the ledger."),
     ledger_method_bad=("付款方式应为 现金(cash)、微信(wechat)、支付宝(alipay) 或 减免(waived)。",
                        "The method is cash, wechat, alipay or waived."),
     ledger_reason_required=("请填写原因。", "Give a reason."),
@@ -289,8 +292,11 @@ def refund(store: Store, actor: Actor, booking_id: int, now: datetime, amount_fe
     """Pay money back: by the rules for a cancelled booking, or a given amount with a reason.
 
     Each part goes back the way it was paid, newest payment first; time-bank
-    hours go back to the resident's balance.
+    hours go back to the resident's balance. The rules' refund is any clerk's; a chosen
+    amount is an admin's decision.
     """
+    if amount_fen is not None and not actor.is_admin:
+        raise DeskError("forbidden", "ledger_amount_admin")
     with store.write():
         parts = _refundable(store, booking_id)
         left_total = sum(left for _, left in parts)
@@ -335,7 +341,9 @@ define(ledger_refund_policy_ok=("按规定退款：开始前 {hours} 小时取�
 
 
 def correct(store: Store, actor: Actor, payment_id: int, amount_fen: int, reason: str, now: datetime) -> Payment:
-    """A new entry this month that adds `amount_fen` (negative to take off) to an earlier entry."""
+    """A new entry this month that adds `amount_fen` (negative to take off) to an earlier entry (admin)."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "ledger_correct_admin")
     if not (reason or "").strip():
         raise invalid("ledger_reason_required", field="reason")
     if amount_fen == 0:

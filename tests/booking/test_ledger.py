@@ -108,11 +108,11 @@ def test_a_refund_of_a_given_amount_needs_a_reason_and_no_more_than_was_paid(sto
     booking = room(store, admin, resident)
     ledger.pay(store, clerk, booking.id, 4000, "cash", NOW)
     with pytest.raises(DeskError):
-        ledger.refund(store, clerk, booking.id, NOW, amount_fen=1000)
+        ledger.refund(store, admin, booking.id, NOW, amount_fen=1000)
     with pytest.raises(DeskError) as err:
-        ledger.refund(store, clerk, booking.id, NOW, amount_fen=4001, reason="空调坏了")
+        ledger.refund(store, admin, booking.id, NOW, amount_fen=4001, reason="空调坏了")
     assert "40.00" in err.value.message()
-    ledger.refund(store, clerk, booking.id, NOW, amount_fen=1000, reason="空调坏了")
+    ledger.refund(store, admin, booking.id, NOW, amount_fen=1000, reason="空调坏了")
     assert ledger.net_paid(store, booking.id) == 3000
 
 
@@ -142,7 +142,7 @@ def test_corrections_are_new_entries_in_the_open_month(store, admin, clerk, resi
     first = ledger.pay(store, clerk, booking.id, 1000, "cash", datetime(2026, 10, 30, 9, 0))
     ledger.close_month(store, admin, "2026-10", NOW)
     before = ledger.statement(store, "2026-10")
-    fix = ledger.correct(store, clerk, first.id, -200, "多收了2元", NOW)
+    fix = ledger.correct(store, admin, first.id, -200, "多收了2元", NOW)
     assert (fix.entry, fix.at[:7], fix.corrects) == ("correction", "2026-11", first.id)
     assert ledger.statement(store, "2026-10") == before
     assert ledger.statement(store, "2026-11")["total"]["income_fen"] == -200
@@ -261,3 +261,15 @@ def test_ledger_totals_equal_the_sum_of_the_entries(ops):
         assert shift["income_fen"] == report["total"]["income_fen"]
     finally:
         store.close()
+
+
+def test_a_chosen_refund_and_a_correction_are_an_admins(store, admin, clerk, resident):
+    booking = room(store, admin, resident)
+    paid = ledger.pay(store, clerk, booking.id, 4000, "cash", NOW)
+    with pytest.raises(DeskError) as err:
+        ledger.refund(store, clerk, booking.id, NOW, amount_fen=1000, reason="空调坏了")
+    assert err.value.code == "forbidden"
+    with pytest.raises(DeskError) as err:
+        ledger.correct(store, clerk, paid.id, -200, "多收了2元", NOW)
+    assert err.value.code == "forbidden"
+    assert len(ledger.for_booking(store, booking.id)) == 1
