@@ -27,6 +27,8 @@ MAX_OCCURRENCES = 400
 
 define(
     booking_not_found=("没有编号为 {id} 的预约。", "There is no booking with id {id}."),
+    booking_resident_moved=("{name}（{door}）已登记迁出，不能再预约；如已回来，请先在居民管理中恢复。",
+                            "{name} ({door}) has moved away and cannot book; restore them in Residents if they are back."),
     booking_order=("结束时间必须晚于开始时间。", "The end must be after the start."),
     booking_plate_required=("车位预约需要车牌号。", "A parking booking needs a plate."),
     booking_disabled=("“{code}”已停用，不接受新的预约。", "“{code}” is disabled and takes no new bookings."),
@@ -183,6 +185,8 @@ def _prepare(store: Store, req: Request) -> _Prepared:
     if not resource.enabled:
         raise invalid("booking_disabled", field="resource", code=resource.code)
     resident = residents.get(store, req.resident_id)
+    if not resident.active:
+        raise invalid("booking_resident_moved", field="resident", name=mask_name(resident.name), door=resident.door)
     plate = normalize_plate(req.plate) if req.plate else None
     if resource.kind == "parking" and plate is None:
         if len(resident.plates) == 1 and not req.visitor:

@@ -143,3 +143,11 @@ def test_a_checked_in_booking_cannot_be_cancelled(store, resident, admin, now):
     with pytest.raises(DeskError) as err:
         bookings.cancel(store, admin, b.id)
     assert err.value.code == "state"
+
+
+def test_a_resident_who_moved_away_cannot_book(store, resident, admin, now):
+    from booking import residents
+    residents.set_active(store, admin, resident.id, False)
+    with pytest.raises(DeskError) as err:
+        bookings.book(store, admin, tonight(resident), now)
+    assert (err.value.code, err.value.field) == ("invalid", "resident") and "迁出" in err.value.message()
