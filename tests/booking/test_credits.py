@@ -123,7 +123,7 @@ def test_a_refund_gives_the_hours_back(store, admin, clerk, resident):
     booking = room(store, admin, resident)
     earn(store, clerk, resident, 240)
     credits.redeem(store, clerk, resident.id, booking.id, NOW)
-    ledger.refund(store, clerk, booking.id, NOW, amount_fen=4000, reason="活动取消")
+    ledger.refund(store, admin, booking.id, NOW, amount_fen=4000, reason="活动取消")
     assert credits.balance(store, resident.id) == 240
     assert [e["entry"] for e in credits.history(store, resident.id)] == ["earn", "redeem", "refund"]
 
