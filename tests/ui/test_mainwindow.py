@@ -2,7 +2,7 @@
 new times and history, the pass after saving, day changes, shortcuts, remembered settings."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -12,13 +12,9 @@ from booking import audit, bookings, passes, scanning
 from booking.bookings import Request
 from ui.desk import Desk
 from ui.details import DetailsDialog, HistoryModel, PassDialog
-from ui.mainwindow import MainWindow
+from integration_window import Answers, at, make_window
 
 TODAY = date(2026, 11, 24)
-
-
-def at(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M")
 
 
 @pytest.fixture
@@ -26,31 +22,9 @@ def desk(store, admin, now):
     return Desk(store, admin, fixed_now=now)
 
 
-class Answers:
-    """The clerk's answers to the window's confirmations, and the questions asked."""
-
-    def __init__(self, *answers: bool) -> None:
-        self.answers = list(answers)
-        self.asked: list[str] = []
-
-    def __call__(self, title: str, text: str) -> bool:
-        self.asked.append(text)
-        return self.answers.pop(0) if self.answers else False
-
-
 @pytest.fixture
 def settings(tmp_path):
     return QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-
-
-def make_window(qtbot, desk, settings, confirm=None) -> MainWindow:
-    window = MainWindow(desk, settings, confirm=confirm or Answers())
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    return window
 
 
 @pytest.fixture
