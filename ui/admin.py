@@ -23,11 +23,11 @@ from booking.i18n import define, tr
 from ui.admin_models import (MAX_FOUND, AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel,
                              value_input)
 from ui.demo_dialog import DemoDialog, demo_refusal
+from ui.fieldmessages import ERROR_CSS, FieldMessages
 from ui.fonts import ui_font
 from ui.import_dialog import ImportDialog, choose_file
 from ui.station import station_action
 
-ERROR_CSS = "color: #b3261e;"
 SEARCH_DELAY_MS = 250
 
 define(
@@ -141,15 +141,13 @@ class FieldForm(QDialog):
         self.setFont(ui_font(11))
         self.setMinimumWidth(440)
         self.form = QFormLayout()
-        self.fields: dict[str, QWidget] = {}
-        self.messages: dict[str, QLabel] = {}
+        self.field_messages = FieldMessages(self, self.form)
+        self.fields = self.field_messages.fields
+        self.messages = self.field_messages.messages
         self.note = QLabel(self)
         self.note.setWordWrap(True)
         self.note.hide()
-        self.general = QLabel(self)  # a refusal that names no field (e.g. forbidden)
-        self.general.setStyleSheet(ERROR_CSS)
-        self.general.setWordWrap(True)
-        self.general.hide()
+        self.general = self.field_messages.general
         self.buttons = QDialogButtonBox(self)
         self.save = self.buttons.addButton(tr("uis_save"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(tr("uis_cancel"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -163,29 +161,14 @@ class FieldForm(QDialog):
         layout.addWidget(self.buttons)
 
     def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
-        message = QLabel(self)
-        message.setStyleSheet(ERROR_CSS)
-        message.setWordWrap(True)
-        message.hide()
-        self.form.addRow(label, widget)
-        self.form.addRow("", message)
-        self.fields[name] = widget
-        self.messages[name] = message
-        return widget
+        return self.field_messages.add(name, widget, label)
 
     def show_error(self, exc: DeskError, aliases: dict[str, str] | None = None) -> None:
         """The refusal next to the field it names (or under the form if it names none)."""
-        field = (aliases or {}).get(exc.field or "", exc.field)
-        self.show_message(field if field in self.messages else None, exc.message())
+        self.field_messages.show_error(exc, aliases)
 
     def show_message(self, field: str | None, text: str) -> None:
-        for name, label in self.messages.items():
-            label.setVisible(name == field)
-            label.setText(text if name == field else "")
-        self.general.setVisible(field is None)
-        self.general.setText(text if field is None else "")
-        if field is not None:
-            self.fields[field].setFocus()
+        self.field_messages.show(field, text)
 
     def submit(self) -> None:
         try:

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonB
 from booking import fees, ledger
 from booking.errors import DeskError
 from booking.i18n import define, tr
+from ui.fieldmessages import ERROR_CSS, FieldMessages
 from ui.fonts import ui_font
 from ui.tables import TextTable
 
-ERROR_CSS = "color: #b00020;"
 
 define(
     uif_pay_title=("收款：预约 {id}", "Payment: booking {id}"),
@@ -166,21 +166,12 @@ class PaymentDialog(QDialog):
         for method in ledger.PAYABLE_METHODS:
             self.method.addItem("", method)
         self.reason = QLineEdit(self)
-        self.labels: dict[str, QLabel] = {}
-        self.messages: dict[str, QLabel] = {}
         form = QFormLayout()
+        self.field_messages = FieldMessages(self, form)
         for name, widget in (("amount", self.amount), ("method", self.method), ("reason", self.reason)):
-            label, message = QLabel(self), QLabel(self)
-            message.setStyleSheet(ERROR_CSS)
-            message.setWordWrap(True)
-            message.hide()
-            form.addRow(label, widget)
-            form.addRow("", message)
-            self.labels[name], self.messages[name] = label, message
-        self.general = QLabel(self)
-        self.general.setStyleSheet(ERROR_CSS)
-        self.general.setWordWrap(True)
-        self.general.hide()
+            self.field_messages.add(name, widget)
+        self.labels, self.messages = self.field_messages.labels, self.field_messages.messages
+        self.general = self.field_messages.general
         self.done_line = QLabel(self)
         self.buttons = QDialogButtonBox(self)
         self.pay_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -228,14 +219,7 @@ class PaymentDialog(QDialog):
 
     def show_error(self, exc: DeskError) -> None:
         """The refusal next to the field it names, or under the form."""
-        field = exc.field if exc.field in self.messages else None
-        for name, label in self.messages.items():
-            label.setVisible(name == field)
-            label.setText(exc.message() if name == field else "")
-        self.general.setVisible(field is None)
-        self.general.setText(exc.message() if field is None else "")
-        if field is not None:
-            {"amount": self.amount, "method": self.method, "reason": self.reason}[field].setFocus()
+        self.field_messages.show_error(exc)
 
     def submit(self) -> None:
         """Record the payment through the ledger; stay open with the reason if it is refused."""
@@ -282,22 +266,12 @@ class AmountDialog(QDialog):
         self.summary.setWordWrap(True)
         self.amount = QLineEdit(self)
         self.reason = QLineEdit(self)
-        self.labels: dict[str, QLabel] = {}
-        self.messages: dict[str, QLabel] = {}
         form = QFormLayout()
+        self.field_messages = FieldMessages(self, form)
         for name, widget in (("amount", self.amount), ("reason", self.reason)):
-            label, message = QLabel(self), QLabel(self)
-            label.setBuddy(widget)
-            message.setStyleSheet(ERROR_CSS)
-            message.setWordWrap(True)
-            message.hide()
-            form.addRow(label, widget)
-            form.addRow("", message)
-            self.labels[name], self.messages[name] = label, message
-        self.general = QLabel(self)
-        self.general.setStyleSheet(ERROR_CSS)
-        self.general.setWordWrap(True)
-        self.general.hide()
+            self.field_messages.add(name, widget)
+        self.labels, self.messages = self.field_messages.labels, self.field_messages.messages
+        self.general = self.field_messages.general
         self.buttons = QDialogButtonBox(self)
         self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
         self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
@@ -324,14 +298,7 @@ class AmountDialog(QDialog):
 
     def show_error(self, exc: DeskError | None) -> None:
         """The refusal next to the field it names, or under the form (None clears them)."""
-        field = exc.field if exc is not None and exc.field in self.messages else None
-        for name, label in self.messages.items():
-            label.setVisible(name == field)
-            label.setText(exc.message() if exc is not None and name == field else "")
-        self.general.setVisible(exc is not None and field is None)
-        self.general.setText(exc.message() if exc is not None and field is None else "")
-        if field is not None:
-            {"amount": self.amount, "reason": self.reason}[field].setFocus()
+        self.field_messages.show_error(exc)
 
     def submit(self) -> Any:
         """Read the amount and hand it on; stay open with the refusal, or when the confirmation says no."""

@@ -18,9 +18,9 @@ from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from ui import language
+from ui.fieldmessages import ERROR_CSS
 from ui.fonts import ui_font
 
-ERROR_CSS = "color: #b3261e;"
 
 define(
     uis_signin_title=("邻里服务台 — 登录", "Linli Desk — sign in"),
