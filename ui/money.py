@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QDateEdit, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QListView, QPushButton, QSpinBox, QTableView,
                                QVBoxLayout, QWidget)
 
@@ -24,6 +24,7 @@ from booking.residents import Resident
 from ui.booking_dialog import ResidentModel
 from ui.cashdesk import AmountDialog, PaymentsModel
 from ui.tables import TextTable
+from ui.dates import month_picker
 from ui.fonts import ui_font
 
 Index = QModelIndex | QPersistentModelIndex
@@ -165,11 +166,7 @@ class StatementView(QWidget):
         self.title = QLabel(self)
         self.title.setFont(ui_font(14, True))
         self.month_label = QLabel(self)
-        self.month_edit = QDateEdit(self)
-        self.month_edit.setDisplayFormat("yyyy-MM")
-        self.month_edit.setCalendarPopup(True)
-        today = desk.now().date()
-        self.month_edit.setDate(QDate(today.year, today.month, 1))
+        self.month_edit = month_picker(self, desk.now().date())
         self.month_label.setBuddy(self.month_edit)
         self.refresh_button = QPushButton(self)
         self.close_button = QPushButton(self)

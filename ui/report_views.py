@@ -24,6 +24,7 @@ from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.store import open_store
+from ui.dates import month_picker
 from ui.fonts import family_css
 
 define(
@@ -141,11 +142,7 @@ class SummaryDialog(QDialog):
         self.desk = desk
         self.summary: dict[str, Any] = {}
         self.month_label = QLabel(self)
-        self.month_edit = QDateEdit(self)
-        self.month_edit.setDisplayFormat("yyyy-MM")
-        self.month_edit.setCalendarPopup(True)
-        today = desk.now().date()
-        self.month_edit.setDate(QDate(today.year, today.month, 1))
+        self.month_edit = month_picker(self, desk.now().date())
         self.month_label.setBuddy(self.month_edit)
         self.page = QTextBrowser(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
