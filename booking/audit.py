@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from booking import clock
@@ -33,13 +34,18 @@ def record(
     before: Any = None,
     after: Any = None,
     reason: str | None = None,
+    *,
+    at: datetime | None = None,
 ) -> None:
-    """Append one entry; call inside the write transaction of the change itself."""
+    """Append one entry; call inside the write transaction of the change itself.
+
+    `at` is the `now` the operation was given (one clock for everything the program stores).
+    """
     store.conn.execute(
         "INSERT INTO audit(at, actor, action, entity, entity_id, before, after, reason) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            clock.stamp(), actor.name, action, entity,
+            clock.stamp() if at is None else at.strftime("%Y-%m-%d %H:%M:%S"), actor.name, action, entity,
             None if entity_id is None else str(entity_id),
             None if before is None else json.dumps(before, ensure_ascii=False, default=str),
             None if after is None else json.dumps(after, ensure_ascii=False, default=str),
