@@ -31,7 +31,7 @@ from PySide6.QtGui import (QFont, QFontMetricsF, QPageLayout, QPageSize, QPagedP
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
-from booking import clock, sheet as sheets
+from booking import clock, printers, sheet as sheets
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.passinfo import output_target, write_whole
@@ -220,20 +220,24 @@ def sheet_pdf(store: Store, day: date, path: str | Path, clerk: str | None = Non
     return write_whole(target, lambda partial: partial.write_bytes(data))
 
 
+def installed_printers() -> tuple[list[str], str | None]:
+    """The names of the installed printers, and the default one's (None if there is none)."""
+    default = QPrinterInfo.defaultPrinter()
+    return ([p.printerName() for p in QPrinterInfo.availablePrinters()],
+            None if default.isNull() else default.printerName())
+
+
 def printer_for(name: str | None = None) -> QPrinter:
-    """A high-resolution QPrinter for the named installed printer, or the default one."""
-    installed = QPrinterInfo.availablePrinters()
-    if not installed:
+    """A high-resolution QPrinter for the named installed printer, or, for the unattended
+    print, the default one if it is a real printer (booking.printers decides)."""
+    names, default = installed_printers()
+    if not names:
         raise DeskError("invalid", "print_no_printer", field="printer")
-    if name:
-        info = QPrinterInfo.printerInfo(name)
-        if info.isNull():
-            raise DeskError("invalid", "print_unknown_printer", field="printer", name=name,
-                            names="、".join(p.printerName() for p in installed))
-    else:
-        info = QPrinterInfo.defaultPrinter()
-        if info.isNull():
-            info = installed[0]
+    if not name:
+        name = printers.unattended_printer(names, default)  # never Print to PDF, XPS, OneNote ...
+    info = QPrinterInfo.printerInfo(name)
+    if info.isNull():
+        raise DeskError("invalid", "print_unknown_printer", field="printer", name=name, names="、".join(names))
     printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(page_layout())
     return printer
