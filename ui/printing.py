@@ -38,6 +38,7 @@ from booking.passinfo import output_target, write_whole
 from booking.sheet import PageFit, Sheet
 from booking.store import Store
 from ui.fonts import family_css, ui_font
+from ui.documents import in_documents
 from ui.slip import repair_to_unicode
 
 define(
@@ -285,7 +286,8 @@ def save_pdf_dialog(desk, day: date, parent: QWidget | None = None) -> Path | No
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     name = f"{tr('sheet_title')}-{day.isoformat()}.pdf"
-    path, _ = QFileDialog.getSaveFileName(parent, tr("print_save_title"), name, tr("print_pdf_filter"))
+    path, _ = QFileDialog.getSaveFileName(parent, tr("print_save_title"), in_documents(name),
+                                          tr("print_pdf_filter"))
     if not path:
         return None
     try:
