@@ -99,3 +99,148 @@ def test_a_platform_someone_chose_is_kept():
     environ = {"QT_QPA_PLATFORM": "xcb"}
     commands.choose_platform(environ, platform="linux")
     assert environ == {"QT_QPA_PLATFORM": "xcb"}
+
+
+# --- the windowed program running a command (the scheduled task): no console at all ---------------
+
+def test_the_windowed_program_runs_a_command_and_writes_its_result_to_the_tasks_log(store_path, store, tmp_path):
+    """A windowed PyInstaller program on Windows has sys.stdin, sys.stdout and sys.stderr None."""
+    code = ("import sys; sys.stdin = sys.stdout = sys.stderr = None\n"
+            "import app\n"
+            f"code = app.main(['--db', {str(store_path)!r}, 'resources', '--kind', 'room'])\n"
+            f"open({str(tmp_path / 'rc')!r}, 'w').write(str(code))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=120,
+                          env={**os.environ, "LINLI_DATA_DIR": str(tmp_path / "appdata")})
+    assert done.returncode == 0 and (tmp_path / "rc").read_text() == "0", done.stderr.decode("utf-8", "replace")
+    log = (tmp_path / "appdata" / "logs" / "linli-desk-tasks.log").read_text(encoding="utf-8")
+    assert "command resources exit 0: " in log and "党群驿站" in log
+
+
+# --- the 07:00 task's PowerShell line (README = docs/windows.md) and docs/register-sheet-task.ps1 ----
+
+PROGRAM = r"C:\Program Files\Linli Desk\LinliDesk.exe"
+PRINTER = "HP LaserJet Pro M404dn"
+
+
+def task_line(markdown: Path) -> str:
+    lines = [line.strip() for line in markdown.read_text(encoding="utf-8").splitlines()
+             if line.strip().startswith("Register-ScheduledTask ")]
+    assert len(lines) == 1, f"{markdown.name}: {len(lines)} Register-ScheduledTask lines"
+    return lines[0]
+
+
+def powershell_tokens(text: str) -> list[str]:
+    """PowerShell's words, enough for these lines: '...' literal, "..." (no $ inside), ( ) alone."""
+    tokens: list[str] = []
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if c.isspace() or c == "`":
+            i += 1
+        elif c in "()":
+            tokens.append(c)
+            i += 1
+        elif c in "'\"":
+            end = text.index(c, i + 1)  # no doubled quotes in these lines
+            tokens.append(text[i + 1:end])
+            i = end + 1
+        else:
+            end = i
+            while end < len(text) and not text[end].isspace() and text[end] not in "()":
+                end += 1
+            tokens.append(text[i:end])
+            i = end
+    return tokens
+
+
+def windows_argv(command_line: str) -> list[str]:
+    """How a Windows program splits its command line (the rules of CommandLineToArgvW)."""
+    args: list[str] = []
+    current: list[str] = []
+    quoted = started = False
+    i = 0
+    while i < len(command_line):
+        c = command_line[i]
+        if c == "\\":
+            j = i
+            while j < len(command_line) and command_line[j] == "\\":
+                j += 1
+            if j < len(command_line) and command_line[j] == '"':
+                current.append("\\" * ((j - i) // 2))
+                if (j - i) % 2:
+                    current.append('"')
+                    j += 1
+                i = j
+            else:
+                current.append("\\" * (j - i))
+                i = j
+            started = True
+        elif c == '"':
+            quoted, started = not quoted, True
+            i += 1
+        elif c in " \t" and not quoted:
+            if started:
+                args.append("".join(current))
+            current, started = [], False
+            i += 1
+        else:
+            current.append(c)
+            started = True
+            i += 1
+    if started:
+        args.append("".join(current))
+    return args
+
+
+def value_after(tokens: list[str], option: str) -> str:
+    return tokens[tokens.index(option) + 1]
+
+
+def test_the_readme_task_line_is_the_one_docs_windows_md_proves():
+    assert task_line(ROOT / "README.md") == task_line(ROOT / "docs" / "windows.md")
+
+
+def test_the_task_runs_the_windowed_program_by_its_quoted_program_files_path():
+    tokens = powershell_tokens(task_line(ROOT / "docs" / "windows.md"))
+    execute = value_after(tokens, "-Execute")
+    assert execute == f'"{PROGRAM}"'  # Task Scheduler gets the path in double quotes
+    assert windows_argv(execute) == [PROGRAM]
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    assert f'NAME = "{Path(PROGRAM.replace(chr(92), "/")).stem}"' in spec  # the windowed program's name
+
+
+def test_the_task_arguments_reach_the_program_as_the_sheet_print_on_a_named_printer():
+    import argparse
+
+    from booking import cli
+    tokens = powershell_tokens(task_line(ROOT / "docs" / "windows.md"))
+    argv = windows_argv(value_after(tokens, "-Argument"))
+    args: argparse.Namespace = cli.build_parser().parse_args(argv)
+    assert (args.command, args.to_printer, args.printer) == ("sheet", True, PRINTER)
+    assert args.db == r"C:\ProgramData\Linli\LinliDesk\linli-desk.sqlite3"
+
+
+def test_the_task_runs_logged_on_or_not_when_missed_and_on_battery():
+    tokens = powershell_tokens(task_line(ROOT / "docs" / "windows.md"))
+    assert tokens.count("(") == tokens.count(")")
+    assert {"-StartWhenAvailable", "-AllowStartIfOnBatteries", "-DontStopIfGoingOnBatteries"} <= set(tokens)
+    assert value_after(tokens, "-UserId") == r"NT AUTHORITY\SYSTEM"  # needs nobody logged on, stores no password
+    assert value_after(tokens, "-LogonType") == "ServiceAccount"
+    assert (value_after(tokens, "-Daily"), value_after(tokens, "-At")) == ("-At", "07:00")
+
+
+def test_the_script_registers_the_same_task():
+    script = (ROOT / "docs" / "register-sheet-task.ps1").read_text(encoding="utf-8")
+    tokens = powershell_tokens("\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#")))
+    line = powershell_tokens(task_line(ROOT / "docs" / "windows.md"))
+    switches = {t for t in line if t.startswith("-") and not t.startswith("--")}
+    assert switches <= set(tokens)
+    assert value_after(tokens, "$Program") == "=" and PROGRAM in tokens
+    # its -Execute and -Argument are .NET format strings over the parameters: fill them in as PowerShell would
+    execute = value_after(tokens, "-Execute")
+    assert tokens[tokens.index("-Execute") + 2:tokens.index("-Execute") + 4] == ['"{0}"', "-f"]
+    argument_format = tokens[tokens.index("-Argument") + 2]
+    store = r"C:\ProgramData\Linli\LinliDesk\linli-desk.sqlite3"
+    assert execute == "(" and windows_argv('"{0}"'.format(PROGRAM)) == [PROGRAM]
+    assert windows_argv(argument_format.format(store, PRINTER)) == windows_argv(
+        value_after(line, "-Argument"))
