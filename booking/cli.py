@@ -219,20 +219,34 @@ def _run(argv: list[str], out: Any, outcome: dict[str, Any]) -> int:
     return 0
 
 
-# Never written to the log: a pass's text is as good as the pass, a password is a password.
+# Never written to the log: a pass's text is as good as the pass, a password is a password, and a
+# resident's name, phone, door and plate are shown only where the task needs them.
 _SECRET_KEYS = frozenset({"payload", "text", "grouped", "pass_text", "password", "secret", "key", "token"})
+_PERSONAL_KEYS = frozenset({"name", "display", "resident", "resident_name", "phone", "mobile", "door", "plate",
+                            "plates"})
 _LOG_RESULT_CHARS = 300
 
 
 def _log_result(name: str, code: int, answer: Any) -> None:
-    """One line per command: its name, exit code and a short result (secrets left out)."""
-    if isinstance(answer, dict):
-        answer = {k: v for k, v in answer.items() if k not in _SECRET_KEYS}
-    short = json.dumps(answer, ensure_ascii=False, default=str)
+    """One line per command: its name, exit code and a short result (no secrets, no personal data)."""
+    short = json.dumps(_short(answer), ensure_ascii=False, default=str)
     if len(short) > _LOG_RESULT_CHARS:
         short = short[:_LOG_RESULT_CHARS - 1] + "…"
     logging.getLogger("linli.command").log(logging.INFO if code in (0, 1) else logging.WARNING,
                                            "command %s exit %d: %s", name, code, short)
+
+
+def _short(value: Any, depth: int = 0) -> Any:
+    """The answer with lists of records counted and nested records cut short, for the log."""
+    if isinstance(value, dict):
+        if depth >= 2:
+            return "{…}"
+        return {k: _short(v, depth + 1) for k, v in value.items() if k not in _SECRET_KEYS | _PERSONAL_KEYS}
+    if isinstance(value, (list, tuple)):
+        if depth >= 2 or any(isinstance(item, (dict, list, tuple)) for item in value):
+            return f"[{len(value)}]"
+        return list(value)
+    return value
 
 
 def _check_numbers(args: argparse.Namespace) -> None:

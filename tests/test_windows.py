@@ -113,7 +113,7 @@ def test_the_windowed_program_runs_a_command_and_writes_its_result_to_the_tasks_
                           env={**os.environ, "LINLI_DATA_DIR": str(tmp_path / "appdata")})
     assert done.returncode == 0 and (tmp_path / "rc").read_text() == "0", done.stderr.decode("utf-8", "replace")
     log = (tmp_path / "appdata" / "logs" / "linli-desk-tasks.log").read_text(encoding="utf-8")
-    assert "command resources exit 0: " in log and "党群驿站" in log
+    assert 'command resources exit 0: {"resources": "[7]"}' in log
 
 
 # --- the 07:00 task's PowerShell line (README = docs/windows.md) and docs/register-sheet-task.ps1 ----

@@ -104,7 +104,7 @@ def test_every_command_writes_its_result_to_the_log(root_logger, tmp_path, run_c
     run_cli("resources", "--kind", "room")
     written = log.read_text(encoding="utf-8")
     assert "command init exit 0: " in written
-    assert "command resources exit 0: " in written and "党群驿站" in written
+    assert 'command resources exit 0: {"resources": "[7]"}' in written
 
 
 def test_a_refused_command_writes_its_exit_code_and_message_to_the_log(root_logger, tmp_path, run_cli):
@@ -121,6 +121,15 @@ def test_a_pass_text_never_reaches_the_log(root_logger, tmp_path, run_cli, store
     written = log.read_text(encoding="utf-8")
     assert "command reissue exit 0: " in written
     assert answer["payload"] not in written and answer["grouped"] not in written
+
+
+def test_no_resident_data_reaches_the_log(root_logger, tmp_path, run_cli, store):
+    log = logs.setup(tmp_path, kind="commands")
+    added = run_cli("resident", "add", "--name", "王秀英", "--door", "3栋2单元501", "--phone", "13812345678",
+                    "--plate", "川A12345")
+    assert added.code == 0
+    line = [x for x in log.read_text(encoding="utf-8").splitlines() if "command resident add" in x][0]
+    assert "exit 0" in line and not any(secret in line for secret in ("王秀英", "13812345678", "川A12345", "501"))
 
 
 @pytest.fixture
