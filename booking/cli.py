@@ -171,42 +171,82 @@ def _command_name(args: argparse.Namespace) -> str:
 
 
 def run(argv: list[str], out: Any = None) -> int:
-    """Run one headless command; returns the exit code."""
-    out = out or sys.stdout
+    """Run one headless command; returns the exit code. Its result goes to the log too, so a
+    command nobody watches (the 07:00 task, run by the windowed program that has no console)
+    leaves a trace of what it did."""
+    outcome: dict[str, Any] = {"name": "?", "answer": None}
+    code = _run(argv, out or sys.stdout, outcome)
+    _log_result(outcome["name"], code, outcome["answer"])
+    return code
+
+
+def _run(argv: list[str], out: Any, outcome: dict[str, Any]) -> int:
     i18n.set_language(_peek(argv, "--lang") or i18n.default_language())
     as_json = "--json" in argv
     if as_json and any(a in ("-h", "--help") for a in argv):
+        outcome["name"] = "help"
         return _help_json([a for a in argv if a not in ("-h", "--help", "--json")], out)
     try:
         args = build_parser().parse_args(argv)
         _check_numbers(args)
     except UsageError as exc:
-        return _fail(DeskError("usage", "cli_usage", detail=str(exc)), as_json, out, 2)
+        return _fail(DeskError("usage", "cli_usage", detail=str(exc)), as_json, out, 2, outcome)
     i18n.set_language(args.lang or i18n.default_language())
     try:
         now = parse_minute(args.now, "now") if args.now else clock.now()
     except DeskError as exc:
-        return _fail(exc, args.json, out, 2)
+        return _fail(exc, args.json, out, 2, outcome)
     ctx = Context(args=args, store_path=Path(args.db) if args.db else default_store(), now=now)
-    name = _command_name(args)
+    name = outcome["name"] = _command_name(args)
     if name not in _handlers:
-        return _fail(DeskError("usage", "cli_usage", detail=name or "?"), args.json, out, 2)
+        return _fail(DeskError("usage", "cli_usage", detail=name or "?"), args.json, out, 2, outcome)
     try:
         result = _handlers[name](ctx)
     except DeskError as exc:
-        return _fail(exc, args.json, out, 1)
+        return _fail(exc, args.json, out, 1, outcome)
     except Exception as exc:  # a bug: say so plainly, keep the details for the log
         logging.getLogger("linli").exception("command %s failed", name)
         return _fail(DeskError("store" if isinstance(exc, sqlite3.Error) else "internal", "err_internal",
-                               detail=f"{type(exc).__name__}: {exc}"), args.json, out, 3)
+                               detail=f"{type(exc).__name__}: {exc}"), args.json, out, 3, outcome)
     finally:
         ctx.close()
+    outcome["answer"] = result
     if args.json:
         out.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
     else:
         formatter = _formatters.get(name)
         out.write((formatter(result) if formatter else _plain(result)) + "\n")
     return 0
+
+
+# Never written to the log: a pass's text is as good as the pass, a password is a password, and a
+# resident's name, phone, door and plate are shown only where the task needs them.
+_SECRET_KEYS = frozenset({"payload", "text", "grouped", "pass_text", "password", "secret", "key", "token"})
+_PERSONAL_KEYS = frozenset({"name", "display", "resident", "resident_name", "phone", "mobile", "door", "plate",
+                            "plates"})
+_LOG_RESULT_CHARS = 300
+
+
+def _log_result(name: str, code: int, answer: Any) -> None:
+    """One line per command: its name, exit code and a short result (no secrets, no personal data)."""
+    short = json.dumps(_short(answer), ensure_ascii=False, default=str)
+    if len(short) > _LOG_RESULT_CHARS:
+        short = short[:_LOG_RESULT_CHARS - 1] + "…"
+    logging.getLogger("linli.command").log(logging.INFO if code in (0, 1) else logging.WARNING,
+                                           "command %s exit %d: %s", name, code, short)
+
+
+def _short(value: Any, depth: int = 0) -> Any:
+    """The answer with lists of records counted and nested records cut short, for the log."""
+    if isinstance(value, dict):
+        if depth >= 2:
+            return "{…}"
+        return {k: _short(v, depth + 1) for k, v in value.items() if k not in _SECRET_KEYS | _PERSONAL_KEYS}
+    if isinstance(value, (list, tuple)):
+        if depth >= 2 or any(isinstance(item, (dict, list, tuple)) for item in value):
+            return f"[{len(value)}]"
+        return list(value)
+    return value
 
 
 def _check_numbers(args: argparse.Namespace) -> None:
@@ -245,7 +285,9 @@ def _os_user() -> str:
         return "cli"
 
 
-def _fail(exc: DeskError, as_json: bool, out: Any, code: int) -> int:
+def _fail(exc: DeskError, as_json: bool, out: Any, code: int, outcome: dict[str, Any] | None = None) -> int:
+    if outcome is not None:
+        outcome["answer"] = exc.to_json()
     if as_json:
         out.write(json.dumps(exc.to_json(), ensure_ascii=False, default=str) + "\n")
     else:

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from booking import audit, bookings, clock, fees
+from booking import audit, bookings, clock, fees, files
 from booking.audit import Actor
 from booking.errors import DeskError, invalid, not_found
 from booking.fees import money, yuan_text, yuan_words
@@ -478,6 +478,8 @@ def export_csv(store: Store, month: str, path: str | Path) -> dict[str, Any]:
                                  tr(f"kind_{p.resource_kind}") if p.resource_kind else "",
                                  yuan_text(p.amount_fen), csv_cell(p.reason or ""), p.corrects or ""])
     except OSError as exc:
+        if target.exists() and files.held_open(exc):  # open in Excel (Windows)
+            raise files.in_use_error(target) from exc
         raise DeskError("store", "ledger_csv_cannot_write", path=str(target), detail=exc.strerror or str(exc)) from exc
     return {"path": str(target), "rows": len(rows), "total_fen": sum(p.amount_fen for p in rows)}
 

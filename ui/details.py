@@ -26,6 +26,7 @@ from ui.board import COLOURS, status_text
 from ui.booking_dialog import QT_FORMAT, from_qt, to_qt
 from ui.cashdesk import AmountDialog, PaymentDialog
 from ui.desk import Desk
+from ui.documents import in_documents
 from ui.fonts import mono_font, ui_font
 from ui.money import admin_only
 from ui.receipt import ReceiptDialog
@@ -769,7 +770,8 @@ class PassDialog(QDialog):
             return None
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, self.save_button.text().replace("&", ""),
-                                                  f"pass-{self.booking_id()}.png", tr("ui_passview_file_filter"))
+                                                  in_documents(f"pass-{self.booking_id()}.png"),
+                                                  tr("ui_passview_file_filter"))
         if not path:
             return None
         try:

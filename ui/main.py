@@ -100,6 +100,7 @@ def run_window(argv: Sequence[str]) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from ui import theme
     from ui.fonts import ui_font
 
     QApplication.setOrganizationName(ORGANIZATION)
@@ -111,6 +112,7 @@ def run_window(argv: Sequence[str]) -> int:
     else:
         _install_qt_translations(app, i18n.language())
     app.setFont(ui_font(BASE_POINT_SIZE))
+    theme.apply(app)  # light, whatever Windows' dark mode: the board's colours are light (ui/theme.py)
     errors = _optional("ui.errors")
     if errors is not None:
         errors.install()

@@ -25,6 +25,7 @@ from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.store import open_store
 from ui.dates import month_picker
+from ui.documents import in_documents
 from ui.fonts import family_css
 
 define(
@@ -306,8 +307,9 @@ class ExportDialog(QDialog):
                 edit.setProperty("suggested", edit.text())
 
     def _choose(self, kind: str) -> None:
-        current = (self.csv_path if kind == "csv" else self.xlsx_path).text() or self._name(kind)
-        path, _ = QFileDialog.getSaveFileName(self, tr(f"uig_exp_{kind}"), current, tr(f"uig_exp_{kind}_filter"))
+        current = (self.csv_path if kind == "csv" else self.xlsx_path).text()
+        path, _ = QFileDialog.getSaveFileName(self, tr(f"uig_exp_{kind}"), current or in_documents(self._name(kind)),
+                                              tr(f"uig_exp_{kind}_filter"))
         if path:
             (self.csv_path if kind == "csv" else self.xlsx_path).setText(path)
             (self.csv_box if kind == "csv" else self.xlsx_box).setChecked(True)

@@ -1,6 +1,7 @@
 """Clerk accounts: hashed passwords, sign-in that tells nothing away, admin-only actions."""
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -152,3 +153,12 @@ def test_clerk_add_without_a_password_is_refused(run_cli, monkeypatch):
     monkeypatch.delenv("LINLI_NEW_PASSWORD", raising=False)
     result = run_cli("clerk", "add", "小李")
     assert result.code == 1 and result.json["code"] == "usage" and "LINLI_NEW_PASSWORD" in result.json["error"]
+
+
+def test_with_no_console_the_password_prompt_refuses_clearly(run_cli, store, monkeypatch):
+    """The windowed LinliDesk.exe has sys.stdin None: asking for a password there crashed (exit 3)."""
+    monkeypatch.setattr(sys, "stdin", None)
+    monkeypatch.delenv("LINLI_NEW_PASSWORD", raising=False)
+    result = run_cli("clerk", "add", "小王")
+    assert result.code == 1 and result.json["field"] == "password"
+    assert "没有控制台" in result.json["error"] and "--password" in result.json["error"]
