@@ -170,12 +170,12 @@ class GateService:
                 opens = gates.pending_opens(store, station.name, now)
                 return gate_protocols.heartbeat_reply(bool(opens), self._whitelist_operate(store, station, now))
             decision = gates.handle(store, station, parsed, now)
-            operate = None if decision.duplicate else self._whitelist_operate(store, station, now)
             self._announce(station, decision, parsed)
             log.info("gate %s: %s %s -> %s (%s)%s", station.name, parsed.key, parsed.text,
                      "open" if decision.opened else "shut", decision.reason_key,
                      " [repeat]" if decision.duplicate else "")
-            return gate_protocols.vzenith_reply(parsed.key, decision, operate)
+            # The whitelist travels with the heartbeats (every few seconds), not here: the car waits.
+            return gate_protocols.vzenith_reply(parsed.key, decision)
         return self.call(job)
 
     def hikvision(self, body: bytes, content_type: str, client: str) -> None:

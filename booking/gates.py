@@ -175,21 +175,27 @@ def near(read: str, plate: str) -> bool:
 
 # --- finding bookings -----------------------------------------------------------
 
-def _candidates(store: Store, station: Station, now: datetime, plate: str | None = None) -> list[Booking]:
-    """Active parking bookings this gate takes, waiting (starting before the lookahead) or inside.
+def _candidates(store: Store, station: Station, now: datetime, plate: str | None = None,
+                horizon: datetime | None = None) -> list[Booking]:
+    """Active parking bookings this gate takes, waiting (starting before `horizon`) or inside.
 
-    Only the few bookings still waiting or inside are read, through the partial
-    indexes of migration 0003, so a car at the barrier costs the same on a
-    ten-year store as on a new one.
+    Only the few bookings still waiting or inside are read, through partial
+    indexes (migrations 0003 and 0006), so a car at the barrier costs the same
+    on a ten-year store as on a new one. The status literals must stay literals
+    for SQLite to use those indexes.
     """
-    horizon = clock.to_text(now + timedelta(days=LOOKAHEAD_DAYS))
-    where = " AND b.plate = ?" if plate else ""
-    params: tuple = (plate,) if plate else ()
-    rows = store.conn.execute(
-        bookings._SELECT + " WHERE b.status = 'booked' AND b.start_at <= ?" + where + " ORDER BY b.start_at",
-        (horizon, *params)).fetchall()
-    rows += store.conn.execute(
-        bookings._SELECT + " WHERE b.status = 'checked_in'" + where + " ORDER BY b.start_at", params).fetchall()
+    until = clock.to_text(horizon or now + timedelta(days=LOOKAHEAD_DAYS))
+    if plate:
+        # Sorted here, not by SQL: ORDER BY start_at would draw SQLite to the start_at index.
+        rows = sorted(store.conn.execute(bookings._SELECT + " WHERE b.status = 'booked' AND b.plate = ? "
+                                         "AND b.start_at <= ?", (plate, until)).fetchall(), key=lambda r: r[11])
+        rows += sorted(store.conn.execute(bookings._SELECT + " WHERE b.status = 'checked_in' AND b.plate = ?",
+                                          (plate,)).fetchall(), key=lambda r: r[11])
+    else:
+        rows = store.conn.execute(bookings._SELECT + " WHERE b.status = 'booked' AND b.start_at <= ? "
+                                  "ORDER BY b.start_at", (until,)).fetchall()
+        rows += store.conn.execute(bookings._SELECT + " WHERE b.status = 'checked_in' "
+                                   "ORDER BY b.start_at").fetchall()
     found = [bookings._to_booking(r) for r in rows]
     return [b for b in found if b.plate and station.accepts(b.kind, b.resource)]
 
@@ -423,7 +429,8 @@ def whitelist_plan(store: Store, station: Station, now: datetime,
     values: dict[str, dict[str, Any]] = {}
     windows: dict[str, tuple[datetime, datetime]] = {}
     restricted: dict[int, bool] = {}
-    for booking in _candidates(store, station, now):
+    # A check-in window opens at most a day before its start (checkin_early_minutes).
+    for booking in _candidates(store, station, now, horizon=horizon + timedelta(days=1)):
         opens, closes = _window(store, booking, values)
         if opens > horizon:
             continue

@@ -434,6 +434,10 @@ def gates(db: Database) -> None:
         ALTER TABLE station ADD COLUMN camera TEXT;
         ALTER TABLE station ADD COLUMN camera_user TEXT;
         CREATE UNIQUE INDEX station_camera ON station(camera) WHERE camera IS NOT NULL;
+        -- A car at the barrier is looked up by its plate among the few bookings
+        -- still waiting or inside, never among ten years of history.
+        CREATE INDEX booking_plate_waiting ON booking(plate) WHERE status = 'booked';
+        CREATE INDEX booking_plate_inside ON booking(plate) WHERE status = 'checked_in';
 
         -- Every plate a camera reported, once: the camera and its own event key
         -- (Vzenith's plateid, Hikvision's time and plate) identify a resent event,
