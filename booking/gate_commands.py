@@ -12,13 +12,12 @@ from typing import Any
 
 from booking import cli, clock, gate_camera, gates, stations
 from booking.errors import DeskError
-from booking.gate_server import GateServer
+from booking.gate_server import GateServer, parse_listen
 from booking.i18n import define, tr
 
 DEFAULT_LISTEN = "0.0.0.0:8089"
 
 define(
-    gate_listen_bad=("监听地址应为 主机:端口，如 0.0.0.0:8089。", "Listen on HOST:PORT, e.g. 0.0.0.0:8089."),
     gate_listen_failed=("无法在 {listen} 监听：{detail}", "Cannot listen on {listen}: {detail}"),
     cli_gate_served=("道闸服务已停止（{listen}）。", "The gate server stopped ({listen})."),
     cli_gate_event=("{id}  {at}  {station}  {plate}  {verdict}  {reason}", "{id}  {at}  {station}  {plate}  {verdict}  {reason}"),
@@ -47,13 +46,6 @@ def _parsers(sub: Any) -> None:
     wl = cli.add(inner, "whitelist", "the plates a gate's camera opens for by itself now, with their windows")
     wl.add_argument("name")
     cli.add(inner, "sync", "write every Hikvision camera's allow-list now")
-
-
-def parse_listen(text: str) -> tuple[str, int]:
-    host, _, port = (text or "").strip().rpartition(":")
-    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise DeskError("usage", "gate_listen_bad")
-    return host.strip("[]"), int(port)
 
 
 def _clock(ctx: cli.Context):

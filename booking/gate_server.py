@@ -28,14 +28,18 @@ from pathlib import Path
 from typing import Any
 
 from booking import gate_camera, gate_protocols, gates, stations
+from booking.errors import DeskError
 from booking.gate_protocols import BadEvent, Heartbeat
 from booking.gates import Decision, PlateRead
+from booking.i18n import define
 from booking.setup import open_ready
 from booking.stations import Station
 from booking.store import Store
 from booking.sweep import sweep
 
 log = logging.getLogger("linli.gates")
+
+define(gate_listen_bad=("监听地址应为 主机:端口，如 0.0.0.0:8089。", "Listen on HOST:PORT, e.g. 0.0.0.0:8089."))
 MAX_BODY = 4 * 1024 * 1024     # a plate event with its photos stays well below this
 JOB_TIMEOUT_S = 10.0
 TICK_S = 1.0
@@ -197,6 +201,14 @@ class GateService:
         done = self.call(job)
         if done is not None and done[1].opened and not done[1].duplicate:
             self._open_hikvision(done[0])  # on this HTTP thread: the worker goes on with the next car
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """'HOST:PORT' as (host, port); DeskError 'usage' when it is not one."""
+    host, _, port = (text or "").strip().rpartition(":")
+    if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise DeskError("usage", "gate_listen_bad")
+    return host.strip("[]"), int(port)
 
 
 def _host(address: str) -> str:
