@@ -25,10 +25,12 @@ from booking import bookings, clock, gates, stations
 from booking.errors import DeskError
 from booking.gate_server import GateServer, parse_listen
 from booking.i18n import define, tr
+from ui.fonts import ui_font
 from ui.scan_panel import scan_time
 from ui.tables import TextTable
 
 LIMIT = 50
+PHOTO_HEIGHT = 220
 SETTING_SERVE = "gates/serve"       # QSettings of this PC: does this window serve the cameras?
 SETTING_LISTEN = "gates/listen"
 DEFAULT_LISTEN = "0.0.0.0:8089"
@@ -116,9 +118,11 @@ class GatePanel(QWidget):
         header.setStretchLastSection(True)
         self.photo = QLabel(self)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.photo.setMinimumHeight(160)
+        self.photo.setMinimumHeight(PHOTO_HEIGHT)
         self.detail = QLabel(self)
         self.detail.setWordWrap(True)
+        self.detail.setFont(ui_font(11, True))
+        self.title.setFont(ui_font(11, True))
         self.let_in_button = QPushButton(self)
         self.visitor_button = QPushButton(self)
         buttons = QHBoxLayout()
@@ -177,8 +181,7 @@ class GatePanel(QWidget):
         data = gates.photo(self.desk.store, event["id"]) if event["has_photo"] else None
         picture = QPixmap()
         if data and picture.loadFromData(data):
-            self.photo.setPixmap(picture.scaled(self.photo.width() or 320, 160, Qt.AspectRatioMode.KeepAspectRatio,
-                                                Qt.TransformationMode.SmoothTransformation))
+            self.photo.setPixmap(picture.scaledToHeight(PHOTO_HEIGHT, Qt.TransformationMode.SmoothTransformation))
         else:
             self.photo.setText(tr("uig_gates_no_photo"))
         lines = [event["reason"]]

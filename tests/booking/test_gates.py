@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import threading
 from datetime import datetime, timedelta
 
 import keyring
@@ -194,6 +195,23 @@ def test_a_photo_sent_with_the_plate_is_kept_with_the_event(store, entry, tonigh
     assert event["has_photo"] and gates.photo(store, event["id"]) == JPEG
 
 
+def test_an_offline_exit_replay_checks_out_at_its_time(store, entry, exit_, clock_, tonight):
+    entry.plate("川A12345", IN_TIME)
+    clock_.moment = datetime(2026, 11, 25, 9, 0)
+    body = reply(exit_.plate("川A12345", datetime(2026, 11, 25, 7, 5), offline=True))
+    assert body["info"] == "no"
+    after = bookings.get(store, tonight.id)
+    assert (after.status, after.checked_out_at) == ("completed", "2026-11-25 07:05:00")
+    assert fees.settled(store, tonight.id) is not None
+
+
+def test_a_hikvision_event_arriving_late_is_a_replay_and_opens_nothing(store, base, clock_, hikvision, tonight):
+    clock_.moment = datetime(2026, 11, 24, 21, 0)
+    assert hikvision.post_plate(base, "川A12345", datetime(2026, 11, 24, 18, 50)).status == 200
+    assert hikvision.opened() == 0
+    assert bookings.get(store, tonight.id).checked_in_at == "2026-11-24 18:50:00"
+
+
 # --- the clerk's choice ---------------------------------------------------------------
 
 def test_letting_in_by_hand_checks_in_and_opens_at_the_next_heartbeat(store, clerk, entry, clock_, tonight):
@@ -207,6 +225,27 @@ def test_letting_in_by_hand_checks_in_and_opens_at_the_next_heartbeat(store, cle
     assert entry.heartbeat().json["Response_Heartbeat"]["info"] == "no"
     audit = store.conn.execute("SELECT actor, reason FROM audit WHERE action = 'let_in'").fetchone()
     assert tuple(audit) == (clerk.name, "住户提前回家，已核实")
+
+
+def test_letting_in_by_hand_at_a_hikvision_gate_opens_its_barrier(store, clerk, base, clock_, hikvision, tonight):
+    clock_.moment = datetime(2026, 11, 24, 17, 0)
+    hikvision.post_plate(base, "川A12345", clock_.moment)
+    assert hikvision.opened() == 0
+    gates.let_in(store, clerk, gates.events(store, 1)[0]["id"], "住户提前回家，已核实", clock_.moment)
+    for _ in range(100):  # the server's next tick (about a second) sends it; bounded
+        if hikvision.opened():
+            break
+        threading.Event().wait(0.05)
+    assert hikvision.opened() == 1
+
+
+def test_let_in_and_events_are_commands_too(store, run_cli, entry, tonight):
+    entry.plate("川B99999", IN_TIME)
+    listed = run_cli("gate", "events")
+    assert listed.code == 0 and listed.json["events"][0]["plate_read"] == "川B99999"
+    done = run_cli("gate", "let-in", str(listed.json["events"][0]["id"]), "--reason", "访客，已电话核实", now="2026-11-24 18:46")
+    assert done.code == 0 and done.json["station"] == "东门入口"
+    assert run_cli("gate", "let-in", str(listed.json["events"][0]["id"]), "--reason", " ").code == 1
 
 
 def test_letting_in_by_hand_needs_a_reason(store, clerk, entry, tonight):
