@@ -109,7 +109,9 @@ def parse_vzenith(body: bytes, content_type: str, now: datetime) -> PlateRead | 
     at = _local(seconds) or now
     confidence = plate.get("confidence")
     color = plate.get("colorType")
-    return PlateRead(camera=camera, key=key, text=license_[:40], at=at,
+    # A lone surrogate (JSON can carry one) is written out, so that logs and the store can take it.
+    text = license_[:40].encode("utf-8", "backslashreplace").decode("utf-8")
+    return PlateRead(camera=camera, key=key, text=text, at=at,
                      confidence=confidence if isinstance(confidence, int) and not isinstance(confidence, bool)
                      else None,
                      color=color if isinstance(color, int) and not isinstance(color, bool) else None,

@@ -100,10 +100,12 @@ class Station:
         return "、".join(parts) if parts else tr("station_takes_all")
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "kinds": list(self.kinds), "resources": list(self.resources),
-                "mode": self.mode, "mode_text": tr(f"station_mode_{self.mode}"), "takes": self.takes_text(),
-                "gate": self.gate, "gate_text": tr(f"station_gate_{self.gate}") if self.gate else None,
-                "camera": self.camera, "camera_user": self.camera_user}
+        out = {"name": self.name, "kinds": list(self.kinds), "resources": list(self.resources),
+               "mode": self.mode, "mode_text": tr(f"station_mode_{self.mode}"), "takes": self.takes_text()}
+        if self.gate is not None:  # a barrier gate says which camera it is
+            out.update(gate=self.gate, gate_text=tr(f"station_gate_{self.gate}"), camera=self.camera,
+                       camera_user=self.camera_user)
+        return out
 
 
 DESK_STATION = Station(DESK)

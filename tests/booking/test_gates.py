@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 
 import keyring
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from booking import bookings, fees, gate_camera, gates, stations, sweep
 from booking.bookings import Request
 from booking.errors import DeskError
+from booking.gate_protocols import BadEvent, parse_hikvision, parse_vzenith
 from booking.gate_server import MAX_BODY, GateServer
 from tests.booking.gate_sim import FakeHikvision, MemoryKeyring, Vzenith, post, post_declaring
 
@@ -369,6 +371,12 @@ def test_malformed_hostile_or_incomplete_hikvision_xml_gets_400(store, base, hik
     assert counts(store) == (0, 0) and hikvision.opened() == 0
 
 
+def test_a_plate_with_a_lone_surrogate_is_answered_and_recorded_readably(store, entry, tonight):
+    body = entry.plate_body("川A12345", IN_TIME).replace("川A12345".encode(), b"\\ud800A12345")
+    assert reply(post(entry.url, body, "application/json"))["info"] == "no"
+    assert gates.events(store, 1)[0]["plate_read"].startswith("\\ud800")
+
+
 def test_an_oversized_body_is_refused_unread(store, base, tonight):
     assert post_declaring(base + "/gate/vzenith", MAX_BODY + 1) == 413
     assert counts(store) == (0, 0)
@@ -393,3 +401,54 @@ def test_station_add_sets_up_a_gate_from_the_command_line(store, run_cli):
 def test_gate_serve_listens_and_stops(store, run_cli):
     done = run_cli("gate", "serve", "--listen", "127.0.0.1:0", "--for-seconds", "0.2")
     assert done.code == 0 and done.json["listen"].startswith("127.0.0.1:")
+
+
+def test_a_hikvision_event_sent_twice_is_recorded_once(store, base, hikvision, tonight):
+    body, content_type = hikvision.multipart(hikvision.event_xml("川A12345", IN_TIME))
+    assert post(base + "/gate/hikvision", body, content_type).status == 200
+    assert post(base + "/gate/hikvision", body, content_type).status == 200
+    assert counts(store) == (1, 1) and hikvision.opened() == 1
+
+
+# --- the parsers never fail but with BadEvent ---------------------------------------------------
+
+_json = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+                         st.sampled_from(["license", "plateid", "serialno", "result", "PlateResult", "timeStamp",
+                                          "Timeval", "sec", "confidence", "isoffline", "imageFile", "x"]),
+                         inner, max_size=5), max_leaves=20)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["AlarmInfoPlate", "heartbeat", "x"]), _json, max_size=2))
+def test_any_json_a_vzenith_camera_might_send_is_read_or_refused_as_bad(data):
+    body = json.dumps(data).encode()
+    try:
+        read = parse_vzenith(body, "application/json", IN_TIME)
+    except BadEvent:
+        return
+    assert read.camera
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.sampled_from(["application/xml", "multipart/form-data; boundary=b",
+                                                 "multipart/mixed", "text/plain"]))
+def test_any_bytes_a_hikvision_camera_might_send_are_read_or_refused_as_bad(body, content_type):
+    try:
+        parse_hikvision(body, content_type, IN_TIME)
+    except BadEvent:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20), st.text(max_size=30), st.text(max_size=20))
+def test_any_fields_in_a_hikvision_event_are_read_or_refused_as_bad(plate, when, ip):
+    xml = (f"<EventNotificationAlert><ipAddress>{ip}</ipAddress><dateTime>{when}</dateTime>"
+           f"<eventType>ANPR</eventType><ANPR><licensePlate>{plate}</licensePlate></ANPR>"
+           f"</EventNotificationAlert>").encode("utf-8", "surrogatepass")
+    body, content_type = FakeHikvision.multipart(xml)
+    try:
+        read = parse_hikvision(body, content_type, IN_TIME)
+    except BadEvent:
+        return
+    assert read is not None and read.text
