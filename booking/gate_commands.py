@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -48,11 +49,11 @@ def _parsers(sub: Any) -> None:
     cli.add(inner, "sync", "write every Hikvision camera's allow-list now")
 
 
-def _clock(ctx: cli.Context):
+def _clock(ctx: cli.Context) -> Callable[[], datetime]:
     """The server's clock: the fixed --now if given, else the real time with seconds (it is an edge)."""
     if ctx.args.now:
         return lambda: ctx.now
-    return lambda: datetime.now(clock.TZ).replace(tzinfo=None, microsecond=0)
+    return clock.now_seconds
 
 
 @cli.command("gate serve", lambda r: tr("cli_gate_served", listen=r["listen"]))

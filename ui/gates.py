@@ -278,7 +278,7 @@ def has_gates(desk: Any) -> bool:
 def gate_clock(desk: Any) -> Callable[[], datetime]:
     """The server's clock in the window: the desk's fixed clock if it has one, else real time to the second."""
     def now() -> datetime:
-        return scan_time(desk) or datetime.fromisoformat(clock.stamp())
+        return scan_time(desk) or clock.now_seconds()
     return now
 
 
