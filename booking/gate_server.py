@@ -71,6 +71,7 @@ class GateService:
         self._error: BaseException | None = None
         self._last_sync: float | None = None
         self.sync_every_s = SYNC_EVERY_S
+        self._plans: dict[str, tuple[tuple, list[gates.WhitelistEntry]]] = {}
 
     # -- the worker thread ------------------------------------------------------------
     def start(self) -> None:
@@ -154,8 +155,23 @@ class GateService:
         if self.on_event is not None and not decision.duplicate:
             self.on_event({"station": station.name, "plate_read": read.text, **decision.to_json()})
 
+    def _plan(self, store: Store, station: Station, now: datetime) -> list[gates.WhitelistEntry]:
+        """The station's whitelist plan, computed again only when the minute or the store changed.
+
+        Heartbeats come every few seconds from each camera; nothing they would be
+        told changes unless a booking did (any connection's commit moves
+        data_version, this one's total_changes) or the minute turned.
+        """
+        version = store.conn.execute("PRAGMA data_version").fetchone()[0]
+        key = (now.replace(second=0, microsecond=0), version, store.conn.total_changes)
+        cached = self._plans.get(station.name)
+        if cached is None or cached[0] != key:
+            cached = (key, gates.whitelist_plan(store, station, now))
+            self._plans[station.name] = cached
+        return cached[1]
+
     def _whitelist_operate(self, store: Store, station: Station, now: datetime) -> dict[str, Any] | None:
-        adds, deletes = gates.whitelist_changes(store, station, now)
+        adds, deletes = gates.whitelist_changes(store, station, now, self._plan(store, station, now))
         deletes, adds = deletes[:gates.WHITELIST_BATCH], ([] if deletes else adds[:gates.WHITELIST_BATCH])
         operate = gate_protocols.whitelist_operate(adds, deletes)
         if operate:

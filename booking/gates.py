@@ -429,8 +429,9 @@ def whitelist_plan(store: Store, station: Station, now: datetime,
     values: dict[str, dict[str, Any]] = {}
     windows: dict[str, tuple[datetime, datetime]] = {}
     restricted: dict[int, bool] = {}
-    # A check-in window opens at most a day before its start (checkin_early_minutes).
-    for booking in _candidates(store, station, now, horizon=horizon + timedelta(days=1)):
+    # A check-in window opens checkin_early_minutes before the start: no booking starting
+    # later than the horizon plus the largest of them can be on the list.
+    for booking in _candidates(store, station, now, horizon=horizon + timedelta(minutes=_most_early(store))):
         opens, closes = _window(store, booking, values)
         if opens > horizon:
             continue
@@ -454,15 +455,27 @@ def whitelist_plan(store: Store, station: Station, now: datetime,
             for p, (a, b) in sorted(windows.items())]
 
 
+def _most_early(store: Store) -> int:
+    """The largest checkin_early_minutes any rule sets (minutes)."""
+    row = store.conn.execute("SELECT max(CAST(value AS INTEGER)) FROM rule WHERE name = 'checkin_early_minutes'"
+                             ).fetchone()
+    return max(0, int(row[0] or 0))
+
+
 def whitelist_held(store: Store, station: str) -> dict[str, tuple[str, str]]:
     """What the desk last told the camera: plate -> (enable_at, overdue_at)."""
     return {p: (a, b) for p, a, b in store.conn.execute(
         "SELECT plate, enable_at, overdue_at FROM gate_whitelist WHERE station = ?", (station,))}
 
 
-def whitelist_changes(store: Store, station: Station, now: datetime) -> tuple[list[WhitelistEntry], list[str]]:
-    """(entries to add or update, plates to delete) to bring the camera's whitelist in step."""
-    plan = whitelist_plan(store, station, now)
+def whitelist_changes(store: Store, station: Station, now: datetime,
+                      plan: list[WhitelistEntry] | None = None) -> tuple[list[WhitelistEntry], list[str]]:
+    """(entries to add or update, plates to delete) to bring the camera's whitelist in step.
+
+    `plan` is `whitelist_plan`'s answer if the caller already has it.
+    """
+    if plan is None:
+        plan = whitelist_plan(store, station, now)
     held = whitelist_held(store, station.name)
     adds = [e for e in plan if held.get(e.plate) != (e.enable_at.strftime(SECONDS_FMT),
                                                      e.overdue_at.strftime(SECONDS_FMT))]
