@@ -101,6 +101,8 @@ def declare_figures() -> None:
     figure("window", "Window shown, from process start", "s", 2.0, "floor_window")
     figure("day_change", "Day change on the day board (real widgets, offscreen)", "ms", 100.0, "floor_day")
     figure("scan_banner", "Scan to banner (real widgets, offscreen)", "ms", 50.0, "floor_insert")
+    figure("gate", "Plate event to the camera's reply (Vzenith JSON over loopback HTTP, entry and exit)", "ms",
+           20.0, "floor_insert")
     figure("memory", "Peak memory of the program (window open, offscreen)", "MiB", None, "floor_memory")
     # floors
     figure("floor_range", "Floor: indexed range query, one resource (clash-check shape)", "ms", None)
@@ -645,6 +647,51 @@ def measure_day_change(built: BuiltStore, days: list[date], reps: int) -> None:
     FIGURES["day_change"].note = "ui.board.DayBoard 1600×1000: set_day, repaint, events"
 
 
+def measure_gate(built: BuiltStore, reps: int, offset: int = 0) -> None:
+    """A Vzenith camera posts each fresh booking's plate at the entry, then at the exit; post to reply.
+
+    The desk's own gate server (booking/gate_server.py) on 127.0.0.1 decides it:
+    the check-in, and at the exit the check-out with its settled charge.
+    """
+    import urllib.request
+
+    from booking import setup, stations
+    from booking.audit import Actor
+    from booking.gate_server import GateServer
+
+    store = setup.open_ready(built.work)
+    admin = Actor("基准测试", "admin")
+    for name, serial, mode in (("基准入口", "BENCH-IN", "in"), ("基准出口", "BENCH-OUT", "out")):
+        if stations.find(store, name) is None:
+            stations.add(store, admin, name, gate="vzenith", camera=serial, mode=mode, now=NOW)
+    booked = fresh_bookings(store, built, reps, offset=300_000 + offset)
+    moment = {"now": NOW}
+    server = GateServer(built.work, "127.0.0.1", 0, lambda: moment["now"], auto_sync=False).start()
+    url = "http://%s:%d/gate/vzenith" % server.address
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    samples = []
+    try:
+        for n, booking in enumerate(booked):
+            for serial, minutes in (("BENCH-IN", 1), ("BENCH-OUT", 2)):
+                at = booking.start + timedelta(minutes=minutes)
+                moment["now"] = at
+                body = json.dumps({"AlarmInfoPlate": {"serialno": serial, "channel": 0, "result": {"PlateResult": {
+                    "license": booking.plate, "colorType": 1, "confidence": 96, "plateid": offset * 10 + n * 2 + minutes,
+                    "isoffline": 0, "timeStamp": {"Timeval": {"sec": 0}}}}}}, ensure_ascii=False).encode()
+                request = urllib.request.Request(url, data=body, method="POST",
+                                                 headers={"Content-Type": "application/json"})
+                t0 = time.perf_counter()
+                with opener.open(request, timeout=30) as answer:
+                    data = json.loads(answer.read())
+                samples.append((time.perf_counter() - t0) * 1000)
+                if data["Response_AlarmInfoPlate"]["info"] != "ok":
+                    raise RuntimeError(f"bench gate refused {booking.plate} at {serial}")
+    finally:
+        server.stop()
+        store.close()
+    record("gate", built.name, samples)
+
+
 def measure_scan_banner(built: BuiltStore, reps: int, offset: int = 0) -> None:
     """Enter in the desk's scan field, as a USB scanner ends a pass; time to the painted banner."""
     try:
@@ -1060,6 +1107,7 @@ def main(argv: list[str] | None = None) -> int:
             guarded("heat-map", "heatmap", lambda: measure_heatmap(built, slow_reps))
             guarded("day change", "day_change", lambda: measure_day_change(built, found["days"], min(reps, 40)))
             guarded("scan to banner", "scan_banner", lambda: measure_scan_banner(built, min(reps, 40), offset))
+            guarded("plate event to reply", "gate", lambda: measure_gate(built, min(reps, 40), offset))
             guarded("window start and memory", "window", lambda: measure_window(built, slow_reps))
         guarded("empty window floor", "floor_window", lambda: measure_window_floor(slow_reps))
     out = (ROOT / args.out) if not Path(args.out).is_absolute() else Path(args.out)

@@ -591,3 +591,4 @@ from booking import fee_commands  # noqa: E402,F401  (charge, pay, refund, ledge
 from booking import report_commands  # noqa: E402,F401  (registers report, export)
 from booking import import_commands  # noqa: E402,F401  (registers import residents)
 from booking import resident_edit_commands  # noqa: E402,F401  (resident edit, unplate, leave, return)
+from booking import gate_commands  # noqa: E402,F401  (gate serve, password, events, let-in, whitelist, sync)

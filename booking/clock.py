@@ -39,3 +39,9 @@ def minutes(a: datetime, b: datetime) -> int:
 def stamp() -> str:
     """Wall-clock time with seconds, for audit and scan records."""
     return datetime.now(TZ).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def now_seconds() -> datetime:
+    """The current local time to the second, for the edges that record events as they happen
+    (the gate server answering a camera, a scan)."""
+    return datetime.now(TZ).replace(tzinfo=None, microsecond=0)

@@ -49,6 +49,9 @@ def _parsers(sub: Any) -> None:
     a.add_argument("--resource", action="append", default=[], metavar="CODE")
     a.add_argument("--mode", choices=stations.MODES, default="both",
                    help="both (default), in (entry only) or out (exit only)")
+    a.add_argument("--gate", choices=stations.GATES, help="a barrier gate with a plate camera of this protocol")
+    a.add_argument("--camera", help="the gate's camera: a Vzenith serial, or a Hikvision HOST[:PORT]")
+    a.add_argument("--camera-user", help="the account on a Hikvision camera (default admin)")
     cli.add(inner, "list", "every station")
     r = cli.add(inner, "remove", "take a station away (its scans stay recorded)")
     r.add_argument("name")
@@ -114,7 +117,8 @@ def _sweep(ctx: cli.Context) -> dict[str, Any]:
 @cli.command("station add")
 def _station_add(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
-    station = stations.add(ctx.store, ctx.actor, a.name, a.kind, a.resource, a.mode)
+    station = stations.add(ctx.store, ctx.actor, a.name, a.kind, a.resource, a.mode, gate=a.gate,
+                           camera=a.camera, camera_user=a.camera_user, now=ctx.now)
     return {"station": station.to_json()}
 
 

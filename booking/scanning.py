@@ -374,6 +374,27 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdic
                    bookings.get(store, booking.id), verdict.params)
 
 
+def record_decided(store: Store, actor: Actor, verdict: Verdict, station: str, text: str,
+                   at: datetime) -> tuple[Verdict, int]:
+    """Record a scan decided elsewhere (a gate camera's plate, booking/gates.py) with its effect.
+
+    The same path as `scan` after `verify`: the check-in or check-out (and, on
+    check-out, the settled charge) and the scan record in one transaction.
+    Returns the verdict with the booking as it is now, and the scan's id.
+    """
+    at = at.replace(microsecond=0)
+    with store.write():
+        if verdict.action is not None and verdict.booking is not None:
+            verdict = _apply(store, actor, verdict, at)
+        cursor = store.conn.execute(
+            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, booking_id, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (at.strftime(SECONDS_FMT), _printable(station)[:40], recorded_text(text), int(verdict.ok),
+             verdict.action, verdict.reason, verdict.reason_key,
+             verdict.booking.id if verdict.booking else None, actor.name))
+    return verdict, int(cursor.lastrowid)
+
+
 MANUAL_STATION = "手工"
 
 define(

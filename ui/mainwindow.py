@@ -167,6 +167,8 @@ class MainWindow(QMainWindow):
         self._make_menus()
         self._make_toolbar()
         self.scan_panel = self._make_scan_dock()
+        gates_ui = _optional("ui.gates")  # the plate cameras' cars, live, when gates are set up
+        self.gates = gates_ui.install(self) if gates_ui else None
         self.store_label = QLabel()
         self.overstay_label = QLabel()
         self.overstay_label.setStyleSheet("color: #c2410c; font-weight: bold;")
@@ -616,6 +618,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         self.sweep_timer.stop()
+        if self.gates is not None:
+            self.gates.stop()
         super().closeEvent(event)
 
     # --- language ---------------------------------------------------------------------------------
