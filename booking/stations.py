@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from booking import audit, clock
@@ -116,7 +117,7 @@ def all_stations(store: Store) -> list[Station]:
 
 
 def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...] = (),
-        resources: list[str] | tuple[str, ...] = (), mode: str = "both") -> Station:
+        resources: list[str] | tuple[str, ...] = (), mode: str = "both", *, now: datetime) -> Station:
     """Set up a station (admin). It takes passes of the given kinds or resources, or all if none."""
     if not actor.is_admin:
         raise DeskError("forbidden", "station_admin_only")
@@ -134,14 +135,14 @@ def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...
         if store.conn.execute("SELECT 1 FROM station WHERE name = ?", (name,)).fetchone():
             raise invalid("station_name_taken", field="name", name=name)
         row = {"name": name, "kinds": json.dumps(list(kinds)), "resources": json.dumps(list(codes)),
-               "mode": mode, "created_at": clock.stamp()}
+               "mode": mode, "created_at": clock.to_stamp(now)}
         store.db["station"].insert(row)
         audit.record(store, actor, "add", "station", name,
-                     after={"kinds": list(kinds), "resources": list(codes), "mode": mode})
+                     after={"kinds": list(kinds), "resources": list(codes), "mode": mode}, at=now)
     return get(store, name)
 
 
-def remove(store: Store, actor: Actor, name: str) -> Station:
+def remove(store: Store, actor: Actor, name: str, *, now: datetime) -> Station:
     """Take a station away (admin). Its scans stay in the record under its name."""
     if not actor.is_admin:
         raise DeskError("forbidden", "station_admin_only")
@@ -150,7 +151,7 @@ def remove(store: Store, actor: Actor, name: str) -> Station:
         raise invalid("station_desk_reserved", field="name")
     with store.write():
         store.conn.execute("DELETE FROM station WHERE name = ?", (station.name,))
-        audit.record(store, actor, "remove", "station", station.name, before=station.to_json())
+        audit.record(store, actor, "remove", "station", station.name, before=station.to_json(), at=now)
     return station
 
 

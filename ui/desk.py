@@ -16,6 +16,17 @@ from booking.audit import Actor
 from booking.store import Store
 
 
+def current_minute(fixed_now: datetime | None = None) -> datetime:
+    """The desk's minute: the fixed --now, else the real clock. This module is the window's one edge
+    that reads the clock (booking/clock.py); everything else is handed `desk.now()`."""
+    return fixed_now or clock.now()
+
+
+def current_moment(fixed_now: datetime | None = None) -> datetime:
+    """As `current_minute`, with the seconds of the real clock (scan records tell repeats apart by them)."""
+    return fixed_now or clock.moment()
+
+
 class Desk(QObject):
     """Shared state of one running desk."""
 
@@ -32,7 +43,16 @@ class Desk(QObject):
 
     def now(self) -> datetime:
         """The current minute (fixed with --now for tests and back-office corrections)."""
-        return self._fixed_now or clock.now()
+        return current_minute(self._fixed_now)
+
+    def moment(self) -> datetime:
+        """The current time with seconds, for scans; the fixed clock if one was set."""
+        return current_moment(self._fixed_now)
+
+    def sweep_now(self) -> datetime:
+        """When the minute's no-show sweep acts: the desk's clock, but never ahead of the real one, so
+        a window opened with a fixed clock in the future marks no real booking a no-show for good."""
+        return min(self.now(), clock.now())
 
     def set_now(self, moment: datetime | None) -> None:
         self._fixed_now = moment

@@ -31,12 +31,13 @@ from PySide6.QtGui import (QFont, QFontMetricsF, QPageLayout, QPageSize, QPagedP
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
-from booking import clock, sheet as sheets
+from booking import sheet as sheets
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.passinfo import output_target, write_whole
 from booking.sheet import PageFit, Sheet
 from booking.store import Store
+from ui.desk import current_minute
 from ui.fonts import family_css, ui_font
 from ui.slip import repair_to_unicode
 
@@ -203,7 +204,7 @@ def sheet_pdf_data(sheet: Sheet) -> tuple[bytes, int]:
 def build_sheet(store: Store, day: date, clerk: str | None = None, now: datetime | None = None) -> Sheet:
     """The sheet of `day` after the no-show sweep, so its statuses are those of this minute."""
     from booking.sweep import sweep
-    moment = now or clock.now()
+    moment = current_minute(now)
     sweep(store, moment)
     return sheets.build(store, day, moment, clerk)
 

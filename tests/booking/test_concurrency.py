@@ -150,14 +150,14 @@ def tightest_start(attempts: list[dict[str, Any]]) -> float:
 def racing_store(store: Store, store_path: Path) -> Path:
     """The seeded store with the household limit raised, so the only thing a desk can lose on is a clash."""
     for scope in ("*", "kind:parking", "kind:room"):
-        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000)
+        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000, now=NOW)
     return store_path
 
 
 @pytest.fixture
 def drivers(store: Store) -> list[int]:
     """Residents with one car each, one per desk."""
-    return [residents.add(store, ADMIN, f"住户{n}", f"{n + 1}栋1单元101", f"1380000{n:04d}", f"川A{n:05d}").id
+    return [residents.add(store, ADMIN, f"住户{n}", f"{n + 1}栋1单元101", f"1380000{n:04d}", f"川A{n:05d}", now=NOW).id
             for n in range(4)]
 
 

@@ -25,6 +25,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,8 @@ import pytest
 from booking import residents, rules
 from booking.audit import Actor
 from booking.store import Store
+
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
 pytestmark = pytest.mark.slow  # real processes racing and dying: seconds, not milliseconds
 
@@ -198,8 +201,8 @@ def zygote() -> subprocess.Popen:
 def test_a_writer_killed_at_random_moments_never_loses_or_half_writes_a_booking(
         store: Store, store_path: Path, tmp_path: Path, zygote: subprocess.Popen) -> None:
     for scope in ("*", "kind:parking"):
-        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000)
-    driver = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345").id
+        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000, now=NOW)
+    driver = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW).id
     store.close()  # from here on only the writers and the checks below touch the file
     rng = random.Random(8)
     acks = Acks()
