@@ -73,7 +73,7 @@ def seed(store: Store, *, now: datetime) -> int:
     if store.conn.execute("SELECT count(*) FROM resource").fetchone()[0]:
         return 0
     data = json.loads(resource_path("inventory.json").read_text(encoding="utf-8"))
-    now = clock.to_stamp(now)
+    stamp = clock.to_stamp(now)
     with store.write():
         for order, item in enumerate(data["resources"]):
             store.db["resource"].insert({
@@ -82,7 +82,7 @@ def seed(store: Store, *, now: datetime) -> int:
                 "ev": int(bool(item.get("ev"))), "accessible": int(bool(item.get("accessible"))),
                 "visitor": int(bool(item.get("visitor"))), "capacity": item.get("capacity"),
                 "area_m2": item.get("area_m2"), "enabled": 1, "longest_minutes": 0,
-                "sort": order, "created_at": now,
+                "sort": order, "created_at": stamp,
             })
         audit.record(store, audit.SYSTEM, "seed", "resource", None,
                      after={"count": len(data["resources"])}, at=now)

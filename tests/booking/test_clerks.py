@@ -1,9 +1,7 @@
 """Clerk accounts: hashed passwords, sign-in that tells nothing away, admin-only actions."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -95,11 +93,32 @@ def test_a_clerk_cannot_add_clerks(store, signed_in_clerk):
 
 
 def test_a_clerk_can_change_only_their_own_password(store, signed_in_clerk):
-    clerks.set_password(store, signed_in_clerk, "小李", "new-password", now=NOW)
+    clerks.set_password(store, signed_in_clerk, "小李", "new-password", PASSWORD, now=NOW)
     assert clerks.authenticate(store, "小李", "new-password", now=NOW) == signed_in_clerk
     with pytest.raises(DeskError) as refused:
-        clerks.set_password(store, signed_in_clerk, "王主任", "taken-over", now=NOW)
+        clerks.set_password(store, signed_in_clerk, "王主任", "taken-over", "new-password", now=NOW)
     assert refused.value.code == "forbidden"
+
+
+def test_changing_ones_own_password_needs_the_old_one(store, signed_in_clerk):
+    for old in (None, "", "not-the-old-one"):
+        with pytest.raises(DeskError) as refused:
+            clerks.set_password(store, signed_in_clerk, "小李", "new-password", old, now=NOW)
+        assert refused.value.code == "forbidden" and refused.value.field == "old_password"
+    assert clerks.authenticate(store, "小李", PASSWORD, now=NOW) == signed_in_clerk
+
+
+def test_a_name_merely_claimed_cannot_change_that_accounts_password(store, boss):
+    claimed = Actor("王主任", "clerk", proven=False)  # what an unsigned command line used to be
+    with pytest.raises(DeskError) as refused:
+        clerks.set_password(store, claimed, "王主任", "taken-over", now=NOW)
+    assert refused.value.code == "forbidden"
+    assert clerks.authenticate(store, "王主任", "admin-pass-1", now=NOW) == boss
+
+
+def test_an_admin_sets_anyones_password_without_the_old_one(store, boss, signed_in_clerk):
+    clerks.set_password(store, boss, "小李", "reset-by-admin", now=NOW)
+    assert clerks.authenticate(store, "小李", "reset-by-admin", now=NOW) == signed_in_clerk
 
 
 def test_the_last_active_admin_cannot_be_disabled(store, boss):

@@ -73,12 +73,12 @@ for op in job["ops"]:
             req = bookings.Request(op["resource"], datetime.fromisoformat(op["start"]),
                                    datetime.fromisoformat(op["end"]), op["resident"])
             out["id"] = bookings.book(store, actor, req, now).id
-            out["statuses"] = [b.status for b in bookings.cancel(store, actor, out["id"])]
+            out["statuses"] = [b.status for b in bookings.cancel(store, actor, out["id"], now=now)]
         elif op["op"] == "scan":
-            verdict = scanning.scan(store, actor, op["text"], stations.DESK, datetime.fromisoformat(op["at"]))
+            verdict = scanning.scan(store, actor, op["text"], stations.DESK, now=datetime.fromisoformat(op["at"]))
             out.update(ok=verdict.ok, action=verdict.action, reason_key=verdict.reason_key)
         elif op["op"] == "cancel":
-            done = bookings.cancel(store, actor, op["id"])
+            done = bookings.cancel(store, actor, op["id"], now=now)
             out["statuses"] = [b.status for b in done]
         else:
             raise ValueError(op["op"])

@@ -91,7 +91,7 @@ def write(job):
             say("s %d %s" % (done.series_id, " ".join(str(b.id) for b in done.bookings)))
         elif roll < 0.25 and mine:
             victim = mine.pop(rng.randrange(len(mine)))
-            bookings.cancel(store, actor, victim)
+            bookings.cancel(store, actor, victim, now=NOW)
             say("c %d" % victim)
         elif single < job["single_end"]:
             code, start = single_slot(single)

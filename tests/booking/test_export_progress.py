@@ -1,9 +1,8 @@
 """The export's progress hook: the window's progress bar and its Cancel button lean on it."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from datetime import date
 
 import pytest
 

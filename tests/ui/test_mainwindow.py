@@ -2,9 +2,8 @@
 new times and history, the pass after saving, day changes, shortcuts, remembered settings."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QSettings, Qt

@@ -1,9 +1,8 @@
 """The scan panel: a scanned pass gives a big green or red answer, and the field stays ready."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QEvent, Qt

@@ -1,9 +1,8 @@
 """The self-service scan station: very large answers that go back to the prompt by themselves."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from datetime import timedelta
 
 import pytest
 import qrcode
