@@ -136,7 +136,7 @@ def test_a_scan_on_a_full_disk_is_refused_and_the_booking_stays_checked_in(store
     book_until_full(store, day)
     before = dump(day["path"])
     error = refused(scanning.scan, store, CLERK, passes.pass_text(store, day["inside"].id), stations.DESK,
-                    at("2026-11-24 11:50"))
+                    now=at("2026-11-24 11:50"))
     assert error.key == "store_full"
     assert dump(day["path"]) == before
     assert bookings.get(store, day["inside"].id).status == "checked_in"
@@ -227,12 +227,12 @@ def test_a_read_only_store_still_shows_the_day_and_the_passes(read_only, day):
 def test_nothing_changes_in_a_read_only_store_however_it_is_used(read_only, day):
     desk, _how = read_only
     before = dump(day["path"])
-    for call, args in ((bookings.book, (desk, CLERK, request(day), NOW)),
-                       (bookings.cancel, (desk, CLERK, day["waiting"].id)),
-                       (residents.add, (desk, CLERK, "王五", "3栋2单元502", "13700001111")),
-                       (scanning.scan, (desk, CLERK, passes.pass_text(desk, day["inside"].id), stations.DESK,
-                                        at("2026-11-24 11:00")))):
-        assert refused(call, *args).key == "store_readonly", call
+    for call, args, now in ((bookings.book, (desk, CLERK, request(day)), NOW),
+                            (bookings.cancel, (desk, CLERK, day["waiting"].id), NOW),
+                            (residents.add, (desk, CLERK, "王五", "3栋2单元502", "13700001111"), NOW),
+                            (scanning.scan, (desk, CLERK, passes.pass_text(desk, day["inside"].id), stations.DESK),
+                             at("2026-11-24 11:00"))):
+        assert refused(call, *args, now=now).key == "store_readonly", call
     assert dump(day["path"]) == before
 
 
@@ -286,7 +286,7 @@ def test_a_lock_loses_nothing_and_the_same_booking_succeeds_once_it_is_released(
     with held(day["path"]) as other:
         refused(bookings.book, desk, CLERK, request(day), NOW)
         refused(scanning.scan, desk, CLERK, passes.pass_text(desk, day["waiting"].id), stations.DESK,
-                at("2026-11-24 19:05"))
+                now=at("2026-11-24 19:05"))
         # what the other program writes under its lock is kept too
         other.execute("INSERT INTO setting(key, value) VALUES ('other_program', 'was here')")
         other.execute("COMMIT")
@@ -334,7 +334,7 @@ def test_a_check_out_scanned_before_the_check_in_time_is_refused_and_the_booking
 
 
 def test_a_check_out_by_hand_before_the_check_in_time_is_refused(store, day):
-    error = refused(scanning.manual, store, CLERK, day["inside"].id, "通行证丢失", at("2026-11-24 08:30"))
+    error = refused(scanning.manual, store, CLERK, day["inside"].id, "通行证丢失", now=at("2026-11-24 08:30"))
     assert (error.code, error.key) == ("state", "scan_clock_behind")
     assert bookings.get(store, day["inside"].id).status == "checked_in"
 

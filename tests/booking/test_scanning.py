@@ -65,7 +65,7 @@ def test_verify_writes_nothing(store, text):
 
 
 def test_scanning_checks_in_and_records_the_time_with_seconds(store, admin, text, tonight):
-    verdict = scan(store, admin, text, "desk", at("2026-11-24 18:45:07"))
+    verdict = scan(store, admin, text, "desk", now=at("2026-11-24 18:45:07"))
     assert verdict.ok and verdict.action == CHECK_IN
     assert verdict.booking.status == "checked_in"
     assert bookings.get(store, tonight.id).checked_in_at == "2026-11-24 18:45:07"
@@ -76,16 +76,16 @@ def test_scanning_checks_in_and_records_the_time_with_seconds(store, admin, text
 
 
 def test_the_next_scan_checks_out(store, admin, text, tonight):
-    scan(store, admin, text, "desk", CHECK_IN_TIME)
-    verdict = scan(store, admin, text, "desk", at("2026-11-25 07:10"))
+    scan(store, admin, text, "desk", now=CHECK_IN_TIME)
+    verdict = scan(store, admin, text, "desk", now=at("2026-11-25 07:10"))
     assert (verdict.ok, verdict.action, verdict.reason_key) == (True, CHECK_OUT, "scan_check_out")
     after = bookings.get(store, tonight.id)
     assert (after.status, after.checked_out_at, after.overstay_minutes) == ("completed", "2026-11-25 07:10:00", None)
 
 
 def test_a_check_in_and_out_are_in_the_audit_log(store, admin, text, tonight):
-    scan(store, admin, text, "desk", CHECK_IN_TIME)
-    scan(store, admin, text, "desk", at("2026-11-25 07:10"))
+    scan(store, admin, text, "desk", now=CHECK_IN_TIME)
+    scan(store, admin, text, "desk", now=at("2026-11-25 07:10"))
     actions = [e["action"] for e in audit.entries(store, "booking", tonight.id)]
     assert actions[:2] == [CHECK_OUT, CHECK_IN]
 
@@ -217,9 +217,9 @@ def test_a_no_show_pass_is_refused(store, text, tonight):
 
 
 def test_a_used_pass_is_refused_as_already_used(store, admin, text):
-    scan(store, admin, text, "desk", CHECK_IN_TIME)
-    scan(store, admin, text, "desk", at("2026-11-25 07:10"))
-    verdict = scan(store, admin, text, "desk", at("2026-11-25 07:20"))
+    scan(store, admin, text, "desk", now=CHECK_IN_TIME)
+    scan(store, admin, text, "desk", now=at("2026-11-25 07:10"))
+    verdict = scan(store, admin, text, "desk", now=at("2026-11-25 07:20"))
     assert (verdict.ok, verdict.action, verdict.reason_key) == (False, None, "scan_already_used")
     assert "07:10" in verdict.reason
 
@@ -247,16 +247,16 @@ def test_check_in_after_the_end_is_refused(store, text):
 
 
 def test_check_out_after_the_end_is_allowed_and_records_the_minutes_over(store, admin, text, tonight):
-    scan(store, admin, text, "desk", CHECK_IN_TIME)
-    verdict = scan(store, admin, text, "desk", at("2026-11-25 08:15:30"))
+    scan(store, admin, text, "desk", now=CHECK_IN_TIME)
+    verdict = scan(store, admin, text, "desk", now=at("2026-11-25 08:15:30"))
     assert (verdict.ok, verdict.action, verdict.reason_key) == (True, CHECK_OUT, "scan_check_out_late")
     assert "45 分钟" in verdict.reason
     assert bookings.get(store, tonight.id).overstay_minutes == 45
 
 
 def test_check_out_is_allowed_even_before_the_start(store, admin, text):
-    scan(store, admin, text, "desk", at("2026-11-24 18:35"))
-    assert scan(store, admin, text, "desk", at("2026-11-24 18:50")).action == CHECK_OUT
+    scan(store, admin, text, "desk", now=at("2026-11-24 18:35"))
+    assert scan(store, admin, text, "desk", now=at("2026-11-24 18:50")).action == CHECK_OUT
 
 
 # --- 6. place ---------------------------------------------------------------------------
@@ -287,15 +287,15 @@ def test_an_unknown_station_is_refused(store, text):
 
 def test_a_second_entry_at_an_entry_gate_is_refused(store, admin, text, tonight):
     stations.add(store, admin, "入口", kinds=["parking"], mode="in", now=NOW)
-    assert scan(store, admin, text, "入口", at("2026-11-24 18:45:00")).action == CHECK_IN
-    verdict = scan(store, admin, text, "入口", at("2026-11-24 18:46:00"))
+    assert scan(store, admin, text, "入口", now=at("2026-11-24 18:45:00")).action == CHECK_IN
+    verdict = scan(store, admin, text, "入口", now=at("2026-11-24 18:46:00"))
     assert (verdict.ok, verdict.reason_key) == (False, "scan_already_in")
     assert bookings.get(store, tonight.id).status == "checked_in"
 
 
 def test_an_exit_without_entry_is_refused(store, admin, text, tonight):
     stations.add(store, admin, "出口", kinds=["parking"], mode="out", now=NOW)
-    verdict = scan(store, admin, text, "出口", CHECK_IN_TIME)
+    verdict = scan(store, admin, text, "出口", now=CHECK_IN_TIME)
     assert (verdict.ok, verdict.reason_key) == (False, "scan_not_in")
     assert bookings.get(store, tonight.id).status == "booked"
 
@@ -303,15 +303,15 @@ def test_an_exit_without_entry_is_refused(store, admin, text, tonight):
 def test_entry_then_exit_at_two_gates(store, admin, text):
     stations.add(store, admin, "入口", mode="in", now=NOW)
     stations.add(store, admin, "出口", mode="out", now=NOW)
-    assert scan(store, admin, text, "入口", CHECK_IN_TIME).action == CHECK_IN
-    assert scan(store, admin, text, "出口", at("2026-11-25 07:00")).action == CHECK_OUT
+    assert scan(store, admin, text, "入口", now=CHECK_IN_TIME).action == CHECK_IN
+    assert scan(store, admin, text, "出口", now=at("2026-11-25 07:00")).action == CHECK_OUT
 
 
 # --- repeats ---------------------------------------------------------------------------
 
 def test_the_same_pass_within_3_seconds_is_a_repeat_not_a_toggle(store, admin, text, tonight):
-    scan(store, admin, text, "desk", at("2026-11-24 18:45:00"))
-    verdict = scan(store, admin, text + "\r\n", "desk", at("2026-11-24 18:45:02"))
+    scan(store, admin, text, "desk", now=at("2026-11-24 18:45:00"))
+    verdict = scan(store, admin, text + "\r\n", "desk", now=at("2026-11-24 18:45:02"))
     assert (verdict.ok, verdict.action, verdict.reason_key) == (True, None, "scan_repeat")
     assert verdict.reason == "重复扫描，已忽略。"
     assert bookings.get(store, tonight.id).status == "checked_in"
@@ -319,27 +319,27 @@ def test_the_same_pass_within_3_seconds_is_a_repeat_not_a_toggle(store, admin, t
 
 
 def test_after_3_seconds_the_same_pass_toggles(store, admin, text):
-    scan(store, admin, text, "desk", at("2026-11-24 18:45:00"))
-    assert scan(store, admin, text, "desk", at("2026-11-24 18:45:04")).action == CHECK_OUT
+    scan(store, admin, text, "desk", now=at("2026-11-24 18:45:00"))
+    assert scan(store, admin, text, "desk", now=at("2026-11-24 18:45:04")).action == CHECK_OUT
 
 
 def test_a_repeated_refusal_stays_a_refusal(store, admin, text):
-    scan(store, admin, text, "desk", at("2026-11-24 18:00:00"))
-    verdict = scan(store, admin, text, "desk", at("2026-11-24 18:00:01"))
+    scan(store, admin, text, "desk", now=at("2026-11-24 18:00:00"))
+    verdict = scan(store, admin, text, "desk", now=at("2026-11-24 18:00:01"))
     assert (verdict.ok, verdict.reason_key) == (False, "scan_repeat")
 
 
 def test_the_same_pass_at_another_station_is_no_repeat(store, admin, text):
     stations.add(store, admin, "出口", mode="out", now=NOW)
-    scan(store, admin, text, "desk", at("2026-11-24 18:45:00"))
-    assert scan(store, admin, text, "出口", at("2026-11-24 18:45:01")).action == CHECK_OUT
+    scan(store, admin, text, "desk", now=at("2026-11-24 18:45:00"))
+    assert scan(store, admin, text, "出口", now=at("2026-11-24 18:45:01")).action == CHECK_OUT
 
 
 # --- the record and its effect in one transaction ----------------------------------------
 
 def test_every_accepted_scan_is_recorded_with_its_status_change(store, admin, text, tonight):
     for moment, status in ((CHECK_IN_TIME, "checked_in"), (at("2026-11-25 07:00"), "completed")):
-        verdict = scan(store, admin, text, "desk", moment)
+        verdict = scan(store, admin, text, "desk", now=moment)
         row = scan_rows(store)[-1]
         assert (row["action"], row["booking_id"]) == (verdict.action, tonight.id)
         assert bookings.get(store, tonight.id).status == status
@@ -348,7 +348,7 @@ def test_every_accepted_scan_is_recorded_with_its_status_change(store, admin, te
 def test_a_rolled_back_scan_leaves_neither_the_record_nor_the_check_in(store, admin, text, tonight):
     with pytest.raises(RuntimeError):
         with store.write():
-            scan(store, admin, text, "desk", CHECK_IN_TIME)
+            scan(store, admin, text, "desk", now=CHECK_IN_TIME)
             raise RuntimeError("power cut")
     assert scan_rows(store) == []
     assert bookings.get(store, tonight.id).status == "booked"
@@ -358,7 +358,7 @@ def test_a_scan_that_cannot_be_recorded_changes_no_booking(store, admin, text, t
     store.conn.execute("CREATE TEMP TRIGGER scan_fails BEFORE INSERT ON scan "
                        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
     with pytest.raises(sqlite3.IntegrityError):
-        scan(store, admin, text, "desk", CHECK_IN_TIME)
+        scan(store, admin, text, "desk", now=CHECK_IN_TIME)
     store.conn.execute("DROP TRIGGER scan_fails")
     assert bookings.get(store, tonight.id).status == "booked"
     assert not audit.entries(store, "booking", tonight.id)[0]["action"].startswith("check")
@@ -369,7 +369,7 @@ def test_a_scan_that_cannot_be_recorded_changes_no_booking(store, admin, text, t
     "\u202e1234", "1" * 45, "]Q1\r\n",
 ])
 def test_anything_scanned_is_refused_and_stored_safely(store, admin, raw):
-    verdict = scan(store, admin, raw, "desk", CHECK_IN_TIME)
+    verdict = scan(store, admin, raw, "desk", now=CHECK_IN_TIME)
     assert not verdict.ok and verdict.reason
     stored = scan_rows(store)[-1]["text"]
     assert len(stored) <= scanning.STORED_TEXT
@@ -423,7 +423,7 @@ def test_a_pass_changed_anywhere_is_never_accepted(store, tonight, changes):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=st.one_of(st.text(max_size=80), st.text(alphabet="0123456789０１２３ \r\n\t]Q", max_size=60)))
 def test_scan_never_raises_and_never_accepts_what_it_did_not_sign(store, admin, tonight, raw):
-    verdict = scan(store, admin, raw, "desk", CHECK_IN_TIME + timedelta(seconds=1))
+    verdict = scan(store, admin, raw, "desk", now=CHECK_IN_TIME + timedelta(seconds=1))
     assert not verdict.ok
     assert bookings.get(store, tonight.id).status == "booked"
 

@@ -118,9 +118,9 @@ def test_an_entry_lapses_once_its_window_has_begun(store, clerk, resident, taken
 
 def test_a_household_can_stop_waiting(store, clerk, resident, taken):
     entry = join(store, clerk, resident)
-    assert waitlist.withdraw(store, clerk, entry.id).status == "withdrawn"
+    assert waitlist.withdraw(store, clerk, entry.id, now=NOW).status == "withdrawn"
     with pytest.raises(DeskError):
-        waitlist.withdraw(store, clerk, entry.id)
+        waitlist.withdraw(store, clerk, entry.id, now=NOW)
 
 
 def test_the_admin_sets_how_long_an_offer_holds(store, admin, clerk, resident, taken):
