@@ -127,7 +127,7 @@ def _store(state: _Run) -> str:
 
 def _book(state: _Run) -> str:
     assert state.store is not None
-    resident = residents.add(state.store, ACTOR, "自检员", "1栋1单元101", "13800000000", "川A00000")
+    resident = residents.add(state.store, ACTOR, "自检员", "1栋1单元101", "13800000000", "川A00000", now=state.now)
     start = state.now.replace(minute=0) + timedelta(hours=1)
     request = bookings.Request(resource="P001", start=start, end=start + timedelta(hours=2),
                                resident_id=resident.id, plate="川A00000", purpose="self-test")
