@@ -7,6 +7,7 @@ thing refreshes itself. No view reaches into another.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
@@ -53,6 +54,15 @@ class Desk(QObject):
         """When the minute's no-show sweep acts: the desk's clock, but never ahead of the real one, so
         a window opened with a fixed clock in the future marks no real booking a no-show for good."""
         return min(self.now(), clock.now())
+
+    def take_over(self, actor: Actor) -> None:
+        """`actor` signed in at this desk (at the start or a hand-over). Fixing the clock is an admin's
+        act: a clerk's desk follows the real clock; an admin's fixed clock is noted in every audit entry."""
+        if self._fixed_now is not None and not actor.is_admin:
+            self._fixed_now = None
+        if self._fixed_now is not None:
+            actor = replace(actor, fixed_clock=clock.to_stamp(clock.moment()))
+        self.actor = actor
 
     def set_now(self, moment: datetime | None) -> None:
         self._fixed_now = moment

@@ -130,6 +130,7 @@ def _run_desk(app: Any, store: Any, store_path: Path, instance: Any, fixed_now: 
     if fixed_now is not None and not may_fix_clock(store, actor):
         return _fail(tr("ui_main_cannot_start"), tr("ui_main_fixed_clock_admin"))
     desk = Desk(store, actor, fixed_now)
+    desk.take_over(actor)  # an admin's fixed clock is noted in every audit entry
     window = MainWindow(desk)
     instance.watch(window)
     backups.add_menu_actions(window, desk)  # File > Backup…, Restore…

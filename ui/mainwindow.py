@@ -453,7 +453,7 @@ class MainWindow(QMainWindow):
         actor = signin.sign_in(self.desk.store, self.desk, self)
         if actor is None:
             return
-        self.desk.actor = actor
+        self.desk.take_over(actor)  # a clerk taking over a desk with a fixed clock gets the real one
         self.admin_menu.update_permissions()
         self._update_title()
         self.desk.announce("clerk")

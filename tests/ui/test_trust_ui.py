@@ -62,3 +62,21 @@ def test_a_window_with_a_fixed_clock_behind_still_sweeps_by_that_clock(qtbot, st
     window = make_window(qtbot, Desk(store, admin, fixed_now=NOW + timedelta(hours=2)), settings)
     window.minute()
     assert bookings.get(store, booking.id).status == "no_show"
+
+
+def test_a_clerk_taking_over_a_desk_with_a_fixed_clock_gets_the_real_clock(store, admin, clerk):
+    desk = Desk(store, admin, fixed_now=datetime(2999, 1, 1, 9, 0))
+    desk.take_over(admin)
+    assert desk.now() == datetime(2999, 1, 1, 9, 0) and desk.actor.fixed_clock is not None
+    desk.take_over(clerk)
+    assert desk.now() < datetime(2999, 1, 1) and desk.actor.fixed_clock is None
+
+
+def test_an_admins_window_notes_its_fixed_clock_in_the_audit_log(store, admin, resident):
+    from booking import audit
+    desk = Desk(store, admin, fixed_now=NOW)
+    desk.take_over(admin)
+    bookings.book(store, desk.actor, Request("P001", NOW + timedelta(hours=1), NOW + timedelta(hours=3),
+                                             resident.id, plate="川A12345"), desk.now())
+    newest = audit.entries(store)[0]
+    assert newest["action"] == "book" and "固定时钟" in newest["reason"] and newest["at"] == "2026-11-24 10:00:00"
