@@ -81,7 +81,9 @@ class Context:
     def swept_store(self) -> Store:
         """The store after marking due no-shows, for commands that read or take free time."""
         from booking.sweep import sweep  # here, not at the top: sweep is built on this module's peers
-        sweep(self.store, self.now)
+        # never ahead of the real clock: an admin's --now in the future marks no real booking a no-show
+        real = self.real_moment.replace(second=0) if self.real_moment is not None else self.now
+        sweep(self.store, min(self.now, real))
         return self.store
 
     @property
