@@ -201,11 +201,13 @@ def sheet_pdf_data(sheet: Sheet) -> tuple[bytes, int]:
     return repair_to_unicode(bytes(data.data()), [_base_font(), bold], _drawn_text(sheet)), pages
 
 
-def build_sheet(store: Store, day: date, clerk: str | None = None, now: datetime | None = None) -> Sheet:
-    """The sheet of `day` after the no-show sweep, so its statuses are those of this minute."""
+def build_sheet(store: Store, day: date, clerk: str | None = None, now: datetime | None = None,
+                sweep_at: datetime | None = None) -> Sheet:
+    """The sheet of `day` after the no-show sweep (at `sweep_at`, else `now`), so its statuses are
+    those of this minute."""
     from booking.sweep import sweep
     moment = current_minute(now)
-    sweep(store, moment)
+    sweep(store, sweep_at or moment)
     return sheets.build(store, day, moment, clerk)
 
 
@@ -259,7 +261,7 @@ def print_on(sheet: Sheet, printer: QPrinter) -> int:
 
 def preview(parent: QWidget | None, desk, day: date) -> QPrintPreviewDialog:
     """Open the print preview of the sheet of `day` (its Print button prints on the chosen printer)."""
-    sheet = build_sheet(desk.store, day, desk.actor.name, desk.now())
+    sheet = build_sheet(desk.store, day, desk.actor.name, desk.now(), desk.sweep_now())
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(page_layout())
     printer.setDocName(f"{sheet.title} {day.isoformat()}")
