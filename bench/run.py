@@ -181,7 +181,7 @@ def build_store(name: str, years: float) -> BuiltStore:
         log(f"building the {name} demo store ({years} years) ...")
         _remove_db(path)
         t0 = time.perf_counter()
-        store = setup.open_ready(path)
+        store = setup.open_ready(path, now=NOW)
         t_open = time.perf_counter() - t0
         t1 = time.perf_counter()
         result = demo.fill(store, years=years, now=NOW, seed=SEED)
@@ -253,7 +253,7 @@ def bench_residents(store: Any, count: int, offset: int) -> list[Any]:
     for n in range(offset, offset + count):
         door = f"{60 + n % 40}栋{1 + (n // 40) % 9}单元{(1 + (n // 360) % 32) * 100 + 1 + (n // 11520) % 20:d}"
         plate = f"渝{'BCDEFG'[n // 100_000]}{n % 100_000:05d}"
-        made.append(residents.add(store, actor, f"测试{n}", door, f"139{n:08d}", plate))
+        made.append(residents.add(store, actor, f"测试{n}", door, f"139{n:08d}", plate, now=NOW))
     return made
 
 
@@ -293,7 +293,7 @@ def measure_domain(built: BuiltStore, reps: int, offset: int = 0) -> dict[str, A
     from booking.audit import Actor
 
     rng = random.Random(SEED + offset)
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     plain = sqlite3.connect(built.work)
     actor = Actor("基准测试", "clerk")
     slots = Slots(plain, rng)
@@ -334,7 +334,7 @@ def measure_domain(built: BuiltStore, reps: int, offset: int = 0) -> dict[str, A
     for b in booked:
         for minutes in (1, 2):
             at = b.start + timedelta(minutes=minutes, seconds=7)
-            seconds, verdict = timed(lambda: scanning.scan(store, actor, texts[b.id], scanning.stations.DESK, at))
+            seconds, verdict = timed(lambda: scanning.scan(store, actor, texts[b.id], scanning.stations.DESK, now=at))
             if not verdict.ok:
                 raise RuntimeError(f"bench scan refused: {verdict.reason}")
             samples.append(seconds * 1000)
@@ -526,7 +526,7 @@ def measure_pass_image(built: BuiltStore, reps: int, offset: int = 0) -> None:
         return
     offscreen_app()
     from booking import setup
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
         for n, booking in enumerate(fresh_bookings(store, built, reps, offset=200_000 + offset)):
@@ -552,7 +552,7 @@ def measure_sheet(built: BuiltStore, days: list[date], reps: int) -> None:
         return
     offscreen_app()
     from booking import setup
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
         # Today has every status at once; the other days are as full as any.
@@ -581,7 +581,7 @@ def measure_heatmap(built: BuiltStore, reps: int) -> None:
     if heatmap is not None:
         offscreen_app()
     from booking import setup
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(reps):
@@ -626,7 +626,7 @@ def measure_day_change(built: BuiltStore, days: list[date], reps: int) -> None:
     app = offscreen_app()
     from booking import setup
     from ui.board import DayBoard
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     board = DayBoard(store, lambda: NOW)
     board.resize(1600, 1000)
     board.show()
@@ -707,7 +707,7 @@ def measure_scan_banner(built: BuiltStore, reps: int, offset: int = 0) -> None:
     from booking.audit import Actor
     from ui.desk import Desk
 
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     booked = fresh_bookings(store, built, reps, offset=100_000 + offset)
     desk = Desk(store, Actor("基准测试", "clerk"))
     panel = scan_panel.ScanPanel(desk)

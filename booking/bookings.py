@@ -216,7 +216,7 @@ def check(store: Store, req: Request, now: datetime, exclude: tuple[int, ...] = 
 
 
 def _insert(store: Store, actor: Actor, prep: _Prepared, req: Request, start: datetime, end: datetime,
-            series_id: int | None, breached: list[Breach]) -> int:
+            series_id: int | None, breached: list[Breach], *, now: datetime) -> int:
     try:
         cur = store.conn.execute(
             "INSERT INTO booking(resource_id, household_id, resident_id, plate, start_at, end_at, status, "
@@ -224,7 +224,7 @@ def _insert(store: Store, actor: Actor, prep: _Prepared, req: Request, start: da
             "VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, 1, ?, ?, ?)",
             (prep.resource.id, prep.resident.household_id, prep.resident.id, prep.plate,
              clock.to_text(start), clock.to_text(end), series_id, int(req.visitor), req.purpose,
-             req.override if breached else None, clock.stamp(), actor.name))
+             req.override if breached else None, clock.to_stamp(now), actor.name))
     except sqlite3.IntegrityError as exc:
         if "booking_clash" in str(exc):  # the store's trigger: never double-book
             raise _clash_error(prep.resource, clashes(store, prep.resource, start, end)) from exc
@@ -235,7 +235,7 @@ def _insert(store: Store, actor: Actor, prep: _Prepared, req: Request, start: da
                         "end": clock.to_text(end), "household": prep.resident.door, "plate": prep.plate,
                         "series": series_id,
                         "overridden": [b.rule for b in breached] or None},
-                 reason=req.override if breached else None)
+                 reason=req.override if breached else None, at=now)
     return booking_id
 
 
@@ -261,7 +261,7 @@ def book(store: Store, actor: Actor, req: Request, now: datetime) -> Booking:
         breached = breaches(store, prep.resource, prep.resident.household_id, prep.resident.door,
                             req.start, req.end, req.visitor, now)
         _rule_gate(actor, req, breached)
-        booking_id = _insert(store, actor, prep, req, req.start, req.end, None, breached)
+        booking_id = _insert(store, actor, prep, req, req.start, req.end, None, breached, now=now)
     return get(store, booking_id)
 
 
@@ -328,13 +328,13 @@ def book_series(store: Store, actor: Actor, req: Request, rule: str, now: dateti
             "resource_id": prep.resource.id, "household_id": prep.resident.household_id,
             "resident_id": prep.resident.id, "plate": prep.plate, "rrule": rule,
             "first_start": clock.to_text(req.start), "minutes": clock.minutes(req.start, req.end),
-            "created_at": clock.stamp(), "created_by": actor.name}).last_pk
-        ids = [_insert(store, actor, prep, req, p["start"], p["end"], series_id, p["breaches"]) for p in todo]
+            "created_at": clock.to_stamp(now), "created_by": actor.name}).last_pk
+        ids = [_insert(store, actor, prep, req, p["start"], p["end"], series_id, p["breaches"], now=now) for p in todo]
     return SeriesResult(series_id, [get(store, i) for i in ids], [_skipped_json(p) for p in stopped])
 
 
 def cancel(store: Store, actor: Actor, booking_id: int, following: bool = False,
-           reason: str | None = None) -> list[Booking]:
+           reason: str | None = None, *, now: datetime) -> list[Booking]:
     """Cancel a booking (or it and the later bookings of its series). The record stays.
 
     The status is checked under the write lock: a scan that checks the booking in
@@ -351,13 +351,13 @@ def cancel(store: Store, actor: Actor, booking_id: int, following: bool = False,
                 "ORDER BY start_at", (first.series_id, clock.to_text(first.start)))]
         else:
             ids = [booking_id]
-        stamp = clock.stamp()
+        stamp = clock.to_stamp(now)
         for bid in ids:
             store.conn.execute(
                 "UPDATE booking SET status = 'cancelled', cancelled_at = ?, cancelled_by = ? "
                 "WHERE id = ? AND status = 'booked'", (stamp, actor.name, bid))
             audit.record(store, actor, "cancel", "booking", bid, before={"status": "booked"},
-                         after={"status": "cancelled"}, reason=reason)
+                         after={"status": "cancelled"}, reason=reason, at=now)
     return [get(store, i) for i in ids]
 
 

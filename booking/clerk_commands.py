@@ -16,6 +16,7 @@ from booking.errors import DeskError
 from booking.i18n import define, tr
 
 PASSWORD_ENV = "LINLI_NEW_PASSWORD"
+OLD_PASSWORD_ENV = "LINLI_OLD_PASSWORD"
 
 define(
     clerk_cli_password_needed=("请用 --password 或环境变量 LINLI_NEW_PASSWORD 提供新密码。",
@@ -43,6 +44,8 @@ def _parsers(sub: Any) -> None:
     w = cli.add(inner, "passwd", "set an account's password")
     w.add_argument("name")
     w.add_argument("--password")
+    w.add_argument("--old-password", help="the account's old password (default: LINLI_OLD_PASSWORD, or the "
+                                          "LINLI_PASSWORD the command signed in with); not needed by an admin")
     for verb in ("disable", "enable"):
         cli.add(inner, verb, f"{verb} an account").add_argument("name")
 
@@ -62,6 +65,17 @@ def _new_password(ctx: cli.Context) -> str:
     raise DeskError("usage", "clerk_cli_password_needed", field="password")
 
 
+def _old_password(ctx: cli.Context) -> str | None:
+    """The old password of one's own account; signing in with it (LINLI_PASSWORD) has just proved it."""
+    if ctx.args.old_password:
+        return ctx.args.old_password
+    if os.environ.get(OLD_PASSWORD_ENV):
+        return os.environ[OLD_PASSWORD_ENV]
+    if ctx.actor.proven and ctx.args.user:
+        return os.environ.get("LINLI_PASSWORD")
+    return None
+
+
 def _fmt_clerks(result: dict[str, Any]) -> str:
     return "\n".join(f"{c['name']}  {c['role_text']}{'' if c['active'] else '  [停用]'}"
                      for c in result["clerks"]) or tr("cli_nothing")
@@ -70,7 +84,7 @@ def _fmt_clerks(result: dict[str, Any]) -> str:
 @cli.command("clerk add")
 def _add(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
-    clerk = clerks.add(ctx.store, ctx.actor, a.name, a.role, _new_password(ctx), a.display)
+    clerk = clerks.add(ctx.store, ctx.actor, a.name, a.role, _new_password(ctx), a.display, now=ctx.now)
     return {"clerk": clerk.to_json()}
 
 
@@ -82,15 +96,16 @@ def _list(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("clerk passwd")
 def _passwd(ctx: cli.Context) -> dict[str, Any]:
-    clerk = clerks.set_password(ctx.store, ctx.actor, ctx.args.name, _new_password(ctx))
+    clerk = clerks.set_password(ctx.store, ctx.actor, ctx.args.name, _new_password(ctx), _old_password(ctx),
+                                now=ctx.now)
     return {"clerk": clerk.to_json()}
 
 
 @cli.command("clerk disable")
 def _disable(ctx: cli.Context) -> dict[str, Any]:
-    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, False).to_json()}
+    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, False, now=ctx.now).to_json()}
 
 
 @cli.command("clerk enable")
 def _enable(ctx: cli.Context) -> dict[str, Any]:
-    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, True).to_json()}
+    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, True, now=ctx.now).to_json()}

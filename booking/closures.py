@@ -65,7 +65,7 @@ def parse_rrule(text: str, dtstart: datetime, *, max_count: int = 1000) -> list[
 
 
 def add(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, reason: str,
-        rrule: str | None = None) -> dict[str, Any]:
+        rrule: str | None = None, *, now: datetime) -> dict[str, Any]:
     """Close a scope ('*', 'kind:room', 'res:R06') for a window, optionally repeating (admin)."""
     from booking.rules import parse_scope
     if not actor.is_admin:
@@ -82,14 +82,14 @@ def add(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, 
         until = clock.to_text(occurrences[-1] + (end - start)) if occurrences else clock.to_text(end)
     row = {"scope": scope, "start_at": clock.to_text(start), "end_at": clock.to_text(end),
            "rrule": rrule or None, "until": until or clock.to_text(end), "reason": reason,
-           "created_at": clock.stamp()}
+           "created_at": clock.to_stamp(now)}
     with store.write():
         closure_id = store.db["closure"].insert(row).last_pk
-        audit.record(store, actor, "add", "closure", closure_id, after=row)
+        audit.record(store, actor, "add", "closure", closure_id, after=row, at=now)
     return {"id": closure_id, **row}
 
 
-def remove(store: Store, actor: Actor, closure_id: int) -> None:
+def remove(store: Store, actor: Actor, closure_id: int, *, now: datetime) -> None:
     if not actor.is_admin:
         raise DeskError("forbidden", "rule_admin_only")
     with store.write():
@@ -98,7 +98,7 @@ def remove(store: Store, actor: Actor, closure_id: int) -> None:
         if row is None:
             raise not_found("closure_not_found", id=closure_id)
         store.conn.execute("DELETE FROM closure WHERE id = ?", (closure_id,))
-        audit.record(store, actor, "remove", "closure", closure_id, before=list(row))
+        audit.record(store, actor, "remove", "closure", closure_id, before=list(row), at=now)
 
 
 def all_closures(store: Store) -> list[dict[str, Any]]:

@@ -53,7 +53,7 @@ def _clock(ctx: cli.Context) -> Callable[[], datetime]:
     """The server's clock: the fixed --now if given, else the real time with seconds (it is an edge)."""
     if ctx.args.now:
         return lambda: ctx.now
-    return clock.now_seconds
+    return clock.moment
 
 
 @cli.command("gate serve", lambda r: tr("cli_gate_served", listen=r["listen"]))

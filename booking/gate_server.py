@@ -82,7 +82,7 @@ class GateService:
 
     def _run(self) -> None:
         try:
-            store = open_ready(self.store_path)
+            store = open_ready(self.store_path, now=self.now())
         except BaseException as exc:  # the caller reports it (a missing or newer store)
             self._error = exc
             self._ready.set()

@@ -376,7 +376,7 @@ def let_in(store: Store, actor: Actor, event_id: int, reason: str, now: datetime
     checked_in = None
     with store.write():
         if booking_id and bookings.get(store, booking_id).status == "booked":
-            checked_in = scanning.manual(store, actor, booking_id, reason, now).booking
+            checked_in = scanning.manual(store, actor, booking_id, reason, now=now).booking
         text = tr("gate_let_in", reason=reason)
         verdict = Verdict(True, None, "gate_let_in", text, checked_in)
         scanning.record_decided(store, actor, verdict, found["station"], found["plate_read"], now)

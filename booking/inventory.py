@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from booking import audit, clock
@@ -67,12 +68,12 @@ def _row_to_resource(row: tuple) -> Resource:
                     cap, area, bool(enabled))
 
 
-def seed(store: Store) -> int:
+def seed(store: Store, *, now: datetime) -> int:
     """Load the community's inventory into an empty store; returns how many were added."""
     if store.conn.execute("SELECT count(*) FROM resource").fetchone()[0]:
         return 0
     data = json.loads(resource_path("inventory.json").read_text(encoding="utf-8"))
-    now = clock.stamp()
+    stamp = clock.to_stamp(now)
     with store.write():
         for order, item in enumerate(data["resources"]):
             store.db["resource"].insert({
@@ -81,10 +82,10 @@ def seed(store: Store) -> int:
                 "ev": int(bool(item.get("ev"))), "accessible": int(bool(item.get("accessible"))),
                 "visitor": int(bool(item.get("visitor"))), "capacity": item.get("capacity"),
                 "area_m2": item.get("area_m2"), "enabled": 1, "longest_minutes": 0,
-                "sort": order, "created_at": now,
+                "sort": order, "created_at": stamp,
             })
         audit.record(store, audit.SYSTEM, "seed", "resource", None,
-                     after={"count": len(data["resources"])})
+                     after={"count": len(data["resources"])}, at=now)
     return len(data["resources"])
 
 
@@ -131,7 +132,7 @@ def _check_name(name: str | None, field: str) -> str:
 
 def add(store: Store, actor: Actor, code: str, kind: str, name_zh: str, name_en: str | None = None,
         zone: str | None = None, ev: bool = False, accessible: bool = False, visitor: bool = False,
-        capacity: int | None = None, area_m2: float | None = None) -> Resource:
+        capacity: int | None = None, area_m2: float | None = None, *, now: datetime) -> Resource:
     """Add a space or room (admin)."""
     _require_admin(actor)
     code = (code or "").strip().upper()
@@ -148,14 +149,14 @@ def add(store: Store, actor: Actor, code: str, kind: str, name_zh: str, name_en:
         row = {"code": code, "kind": kind, "name_zh": name_zh, "name_en": name_en, "zone": zone,
                "ev": int(ev), "accessible": int(accessible), "visitor": int(visitor),
                "capacity": capacity, "area_m2": area_m2, "enabled": 1, "longest_minutes": 0,
-               "sort": sort, "created_at": clock.stamp()}
+               "sort": sort, "created_at": clock.to_stamp(now)}
         store.db["resource"].insert(row)
-        audit.record(store, actor, "add", "resource", code, after=row)
+        audit.record(store, actor, "add", "resource", code, after=row, at=now)
     return get(store, code)
 
 
 def rename(store: Store, actor: Actor, code: str, name_zh: str | None = None,
-           name_en: str | None = None) -> Resource:
+           name_en: str | None = None, *, now: datetime) -> Resource:
     """Change a resource's Chinese and/or English name (admin)."""
     _require_admin(actor)
     before = get(store, code)
@@ -166,16 +167,16 @@ def rename(store: Store, actor: Actor, code: str, name_zh: str | None = None,
                            (new_zh, new_en, before.id))
         audit.record(store, actor, "rename", "resource", before.code,
                      before={"name_zh": before.name_zh, "name_en": before.name_en},
-                     after={"name_zh": new_zh, "name_en": new_en})
+                     after={"name_zh": new_zh, "name_en": new_en}, at=now)
     return get(store, code)
 
 
-def set_enabled(store: Store, actor: Actor, code: str, enabled: bool) -> Resource:
+def set_enabled(store: Store, actor: Actor, code: str, enabled: bool, *, now: datetime) -> Resource:
     """Disable (no new bookings, history kept) or enable again (admin)."""
     _require_admin(actor)
     before = get(store, code)
     with store.write():
         store.conn.execute("UPDATE resource SET enabled = ? WHERE id = ?", (int(enabled), before.id))
         audit.record(store, actor, "enable" if enabled else "disable", "resource", before.code,
-                     before={"enabled": before.enabled}, after={"enabled": enabled})
+                     before={"enabled": before.enabled}, after={"enabled": enabled}, at=now)
     return get(store, code)

@@ -11,6 +11,8 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 MIGRATIONS = Migrations("linli")
+#: the time stamped on the defaults a migration seeds (tariffs): fixed, never the wall clock
+DEFAULTS_STAMP = "2000-01-01 00:00:00"
 
 ACTIVE = ("booked", "checked_in")
 STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
@@ -398,12 +400,13 @@ def fees_ledger(db: Database) -> None:
         """
     )
     import json
-    from datetime import datetime
 
     from booking.paths import resource_path
 
     defaults = json.loads(resource_path("tariffs.json").read_text(encoding="utf-8"))
-    stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    # The shipped defaults are nobody's edit at any moment of this desk, and a migration has no
+    # operation's `now`: they carry a fixed stamp instead of the wall clock (one clock: booking/clock.py).
+    stamp = DEFAULTS_STAMP
     for tariff in defaults["tariffs"]:
         tariff_id = db.execute(
             "INSERT INTO tariff(scope, payer, free_minutes, unit_minutes, daily_cap_fen, exempt, updated_at) "

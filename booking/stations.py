@@ -171,7 +171,7 @@ def gate_for_camera(store: Store, gate: str, camera: str) -> Station | None:
 
 def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...] = (),
         resources: list[str] | tuple[str, ...] = (), mode: str = "both", *, gate: str | None = None,
-        camera: str | None = None, camera_user: str | None = None, now: datetime | None = None) -> Station:
+        camera: str | None = None, camera_user: str | None = None, now: datetime) -> Station:
     """Set up a station (admin). It takes passes of the given kinds or resources, or all if none.
 
     With `gate` it is a barrier gate whose plate camera is `camera`; a gate
@@ -206,7 +206,7 @@ def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...
             if other:
                 raise invalid("station_camera_taken", field="camera", camera=camera, name=other[0])
         row = {"name": name, "kinds": json.dumps(list(kinds)), "resources": json.dumps(list(codes)),
-               "mode": mode, "created_at": now.strftime("%Y-%m-%d %H:%M:%S") if now else clock.stamp(),
+               "mode": mode, "created_at": clock.to_stamp(now),
                "gate": gate, "camera": camera, "camera_user": camera_user}
         store.db["station"].insert(row)
         after = {"kinds": list(kinds), "resources": list(codes), "mode": mode}
@@ -216,7 +216,7 @@ def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...
     return get(store, name)
 
 
-def remove(store: Store, actor: Actor, name: str) -> Station:
+def remove(store: Store, actor: Actor, name: str, *, now: datetime) -> Station:
     """Take a station away (admin). Its scans stay in the record under its name."""
     if not actor.is_admin:
         raise DeskError("forbidden", "station_admin_only")
@@ -225,7 +225,7 @@ def remove(store: Store, actor: Actor, name: str) -> Station:
         raise invalid("station_desk_reserved", field="name")
     with store.write():
         store.conn.execute("DELETE FROM station WHERE name = ?", (station.name,))
-        audit.record(store, actor, "remove", "station", station.name, before=station.to_json())
+        audit.record(store, actor, "remove", "station", station.name, before=station.to_json(), at=now)
     return station
 
 

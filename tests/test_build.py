@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_a_failing_step_is_named_and_stops_the_self_test():
     def broken_printer(*_: object) -> Path:
         raise OSError("打印机脱机")
 
-    report = selftest.run(sheet_pdf=broken_printer)
+    report = selftest.run(sheet_pdf=broken_printer, now=datetime(2026, 11, 24, 10, 0))
     assert report["ok"] is False
     failed = selftest.first_failure(report)
     assert failed["step"] == "sheet" and "打印机脱机" in failed["detail"]

@@ -207,10 +207,10 @@ class ResidentDialog(FieldForm):
     def save_changes(self) -> None:
         if self.resident is None:
             self.saved = residents.add(self.desk.store, self.desk.actor, self.text("name"), self.text("door"),
-                                       self.text("phone"), self.text("plate") or None)
+                                       self.text("phone"), self.text("plate") or None, now=self.desk.now())
         else:
             self.saved = residents.add_vehicle(self.desk.store, self.desk.actor, self.resident.id,
-                                               self.text("plate"))
+                                               self.text("plate"), now=self.desk.now())
         self.desk.announce("resident")
 
 
@@ -237,7 +237,7 @@ class ResidentEditDialog(FieldForm):
 
     def save_changes(self) -> None:
         self.saved = residents.update(self.desk.store, self.desk.actor, self.resident.id, name=self.text("name"),
-                                      phone=self.text("phone"), door=self.text("door"))
+                                      phone=self.text("phone"), door=self.text("door"), now=self.desk.now())
         self.desk.announce("resident")
 
 
@@ -473,7 +473,7 @@ class ResidentsView(_View):
                                          tr("uis_unplate_confirm", door=person.door, plate=plate)):
             return None
         try:
-            residents.remove_plate(self.desk.store, self.desk.actor, plate)
+            residents.remove_plate(self.desk.store, self.desk.actor, plate, now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -491,7 +491,7 @@ class ResidentsView(_View):
         if not self.confirm(tr(f"{key}_title"), tr(f"{key}_confirm", name=person.name, door=person.door)):
             return None
         try:
-            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active)
+            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active, now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -583,7 +583,7 @@ class RuleDialog(FieldForm):
 
     def save_changes(self) -> None:
         self.saved = rules.set_rule(self.desk.store, self.desk.actor, self.scope(), self.name_field.currentData(),
-                                    self.value_field.text())
+                                    self.value_field.text(), now=self.desk.now())
         self.desk.announce("rule")
 
 
@@ -632,7 +632,7 @@ class ResourcesRulesView(_View):
         res = self.resources.resource(row)
         self.error.hide()
         try:
-            changed = inventory.set_enabled(self.desk.store, self.desk.actor, res.code, not res.enabled)
+            changed = inventory.set_enabled(self.desk.store, self.desk.actor, res.code, not res.enabled, now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -688,9 +688,9 @@ class ClerkDialog(FieldForm):
             raise DeskError("invalid", "uis_password_mismatch", field="again")
         if self.name is None:
             self.saved = clerks.add(self.desk.store, self.desk.actor, self.value("name"), self.value("role"),
-                                    self.value("password"))
+                                    self.value("password"), now=self.desk.now())
         else:
-            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"))
+            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"), now=self.desk.now())
         self.desk.announce("clerk")
 
 
@@ -744,7 +744,7 @@ class ClerksView(_View):
         clerk = self.model.clerk(row)
         self.error.hide()
         try:
-            changed = clerks.set_active(self.desk.store, self.desk.actor, clerk.name, not clerk.active)
+            changed = clerks.set_active(self.desk.store, self.desk.actor, clerk.name, not clerk.active, now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None

@@ -271,7 +271,7 @@ class BookingDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self._register = register or (lambda **kw: residents.add(desk.store, desk.actor, **kw))
+        self._register = register or (lambda **kw: residents.add(desk.store, desk.actor, **kw, now=desk.now()))
         self._resident: Resident | None = None
         self._resources = [r for r in inventory.all_resources(desk.store) if r.enabled]
         self._check: Check | None = None

@@ -21,12 +21,11 @@ from PySide6.QtGui import QAction, QColor, QKeySequence, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox,
                                QDockWidget, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from booking import bookings, clock, gates, stations
+from booking import bookings, gates, stations
 from booking.errors import DeskError
 from booking.gate_server import GateServer, parse_listen
 from booking.i18n import define, tr
 from ui.fonts import ui_font
-from ui.scan_panel import scan_time
 from ui.tables import TextTable
 
 LIMIT = 50
@@ -278,7 +277,7 @@ def has_gates(desk: Any) -> bool:
 def gate_clock(desk: Any) -> Callable[[], datetime]:
     """The server's clock in the window: the desk's fixed clock if it has one, else real time to the second."""
     def now() -> datetime:
-        return scan_time(desk) or clock.now_seconds()
+        return desk.moment()
     return now
 
 

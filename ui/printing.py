@@ -31,12 +31,13 @@ from PySide6.QtGui import (QFont, QFontMetricsF, QPageLayout, QPageSize, QPagedP
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
-from booking import clock, printers, sheet as sheets
+from booking import printers, sheet as sheets
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.passinfo import output_target, write_whole
 from booking.sheet import PageFit, Sheet
 from booking.store import Store
+from ui.desk import current_minute
 from ui.fonts import family_css, ui_font
 from ui.documents import in_documents
 from ui.slip import repair_to_unicode
@@ -201,11 +202,13 @@ def sheet_pdf_data(sheet: Sheet) -> tuple[bytes, int]:
     return repair_to_unicode(bytes(data.data()), [_base_font(), bold], _drawn_text(sheet)), pages
 
 
-def build_sheet(store: Store, day: date, clerk: str | None = None, now: datetime | None = None) -> Sheet:
-    """The sheet of `day` after the no-show sweep, so its statuses are those of this minute."""
+def build_sheet(store: Store, day: date, clerk: str | None = None, now: datetime | None = None,
+                sweep_at: datetime | None = None) -> Sheet:
+    """The sheet of `day` after the no-show sweep (at `sweep_at`, else `now`), so its statuses are
+    those of this minute."""
     from booking.sweep import sweep
-    moment = now or clock.now()
-    sweep(store, moment)
+    moment = current_minute(now)
+    sweep(store, sweep_at or moment)
     return sheets.build(store, day, moment, clerk)
 
 
@@ -263,7 +266,7 @@ def print_on(sheet: Sheet, printer: QPrinter) -> int:
 
 def preview(parent: QWidget | None, desk, day: date) -> QPrintPreviewDialog:
     """Open the print preview of the sheet of `day` (its Print button prints on the chosen printer)."""
-    sheet = build_sheet(desk.store, day, desk.actor.name, desk.now())
+    sheet = build_sheet(desk.store, day, desk.actor.name, desk.now(), desk.sweep_now())
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(page_layout())
     printer.setDocName(f"{sheet.title} {day.isoformat()}")

@@ -20,6 +20,7 @@ from tests.booking.gate_sim import FakeHikvision, MemoryKeyring, Vzenith, post, 
 
 START = datetime(2026, 11, 24, 19, 0)      # tonight 19:00–07:30: entry from 18:30, grace until 19:30
 IN_TIME = datetime(2026, 11, 24, 18, 45)
+NOW = datetime(2026, 11, 24, 10, 0)  # when the office set things up
 OUT_TIME = datetime(2026, 11, 25, 7, 10)
 JPEG = b"\xff\xd8\xff\xe0" + b"photo" * 20 + b"\xff\xd9"
 
@@ -51,7 +52,7 @@ def memory_keyring():
 @pytest.fixture
 def hikvision(store, admin, memory_keyring):
     camera = FakeHikvision()
-    station = stations.add(store, admin, "西门入口", gate="hikvision", camera=camera.address, mode="in")
+    station = stations.add(store, admin, "西门入口", gate="hikvision", camera=camera.address, mode="in", now=NOW)
     gate_camera.set_password(station, camera.password)
     yield camera
     camera.close()
@@ -64,8 +65,8 @@ def clock_():
 
 @pytest.fixture
 def desk(store, store_path, admin, clock_, hikvision):
-    stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", mode="in")
-    stations.add(store, admin, "东门出口", gate="vzenith", camera="VZ-OUT-01", mode="out")
+    stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", mode="in", now=NOW)
+    stations.add(store, admin, "东门出口", gate="vzenith", camera="VZ-OUT-01", mode="out", now=NOW)
     server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False).start()
     yield server
     server.stop()
@@ -275,7 +276,7 @@ def test_a_new_booking_is_put_on_the_entry_whitelist_with_its_window(store, entr
 def test_a_cancelled_booking_is_taken_off_the_whitelist(store, admin, entry, clock_, tonight):
     clock_.moment = datetime(2026, 11, 24, 10, 0)
     whitelist(entry)
-    bookings.cancel(store, admin, tonight.id)
+    bookings.cancel(store, admin, tonight.id, now=NOW)
     operate = whitelist(entry)
     assert (operate["operate_type"], [d["plate"] for d in operate["white_list_data"]]) == (1, ["川A12345"])
 
@@ -319,7 +320,7 @@ def test_a_hikvision_allow_list_follows_bookings_and_cancellations(store, admin,
     assert written[0].path == "/ISAPI/Traffic/channels/1/licensePlateAuditData/record?format=json"
     record = written[0].json["LicensePlateInfoList"][0]
     assert (record["LicensePlate"], record["listType"]) == ("川A12345", "whiteList")
-    bookings.cancel(store, admin, tonight.id)
+    bookings.cancel(store, admin, tonight.id, now=NOW)
     desk.service.call(lambda s: desk.service.sync_all(s, clock_.moment))
     removed = hikvision.allow_list_calls()[-1]
     assert "DelLicensePlateAuditData" in removed.path and removed.json["LicensePlateInfoList"][0]["LicensePlate"] == "川A12345"
@@ -386,7 +387,7 @@ def test_an_oversized_body_is_refused_unread(store, base, tonight):
 
 def test_a_gate_needs_a_camera(store, admin):
     with pytest.raises(DeskError) as err:
-        stations.add(store, admin, "北门", gate="vzenith")
+        stations.add(store, admin, "北门", gate="vzenith", now=NOW)
     assert err.value.field == "camera"
 
 

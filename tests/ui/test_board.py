@@ -97,7 +97,7 @@ def test_changing_day_reads_the_store_once(store, now, tonight_p001):
 
 
 def test_cancelled_bookings_are_hidden_until_asked_for(store, admin, now, tonight_p001):
-    bookings.cancel(store, admin, tonight_p001.id)
+    bookings.cancel(store, admin, tonight_p001.id, now=now)
     model = BoardModel(store, lambda: now)
     row = row_of(model, "P001")
     assert model.blocks(row) == ()

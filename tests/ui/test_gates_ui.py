@@ -16,6 +16,7 @@ from ui.gates import GateEventsModel, GateHost, GatePanel
 from ui.scan_panel import ScanPanel
 
 IN_TIME = datetime(2026, 11, 24, 18, 45)
+NOW = datetime(2026, 11, 24, 10, 0)  # when the office set things up
 
 
 def jpeg() -> bytes:
@@ -41,7 +42,7 @@ def tonight(store, admin, resident, now):
 
 @pytest.fixture
 def gate(store, admin):
-    return stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", mode="in")
+    return stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", mode="in", now=NOW)
 
 
 @pytest.fixture

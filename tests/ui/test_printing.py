@@ -44,7 +44,7 @@ def full(tmp_path_factory):
     """A demo store, its fullest past day and that day's sheet as a PDF."""
     i18n.set_language("zh")  # module fixtures are made before the per-test language reset
     folder = tmp_path_factory.mktemp("full")
-    store = setup.open_ready(folder / "demo.sqlite3")
+    store = setup.open_ready(folder / "demo.sqlite3", now=NOW)
     demo.fill(store, years=21 / 365, now=NOW, days_ahead=3)
     days = [NOW.date() - timedelta(days=n) for n in range(1, 15)]
     day = max(days, key=lambda d: len(sheet.build(store, d, NOW).lines()))
