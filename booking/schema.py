@@ -420,3 +420,22 @@ def fees_ledger(db: Database) -> None:
     settings["fee.refund_steps"] = json.dumps(defaults["refunds"]["steps"])
     for key, value in settings.items():
         db.execute("INSERT OR IGNORE INTO setting(key, value) VALUES (?, ?)", (key, value))
+
+
+@MIGRATIONS(name="0006_holidays")
+def holidays(db: Database) -> None:
+    # A year's holiday schedule entered by an admin (it overrides the chinese-calendar package for
+    # that year), and closures that follow the calendar: closed on every public holiday of the
+    # scope from start_at on, instead of a window or a repeat rule.
+    db.executescript(
+        """
+        CREATE TABLE holiday_year (
+          year INTEGER PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
+          days_off TEXT NOT NULL,
+          workdays TEXT NOT NULL,
+          entered_at TEXT NOT NULL,
+          entered_by TEXT NOT NULL
+        ) STRICT;
+        ALTER TABLE closure ADD COLUMN holidays INTEGER NOT NULL DEFAULT 0;
+        """
+    )
