@@ -19,7 +19,7 @@ from booking.store import Store
 FOREVER = "9999-12-31 23:59"
 
 
-def _check(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, reason: str,
+def check(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, reason: str,
            rrule: str | None) -> tuple[str, str, str | None]:
     """The cleaned scope and reason and the end of the last repeat, or DeskError on the field."""
     if not actor.is_admin:
@@ -41,7 +41,7 @@ def add_on_holidays(store: Store, actor: Actor, scope: str, reason: str, since: 
                     now: datetime) -> dict[str, Any]:
     """Close a scope on every public holiday from `since` on (admin): the calendar decides the days."""
     start = datetime.combine(since, datetime.min.time())
-    scope, reason, _until = _check(store, actor, scope, start, start + timedelta(days=1), reason, None)
+    scope, reason, _until = check(store, actor, scope, start, start + timedelta(days=1), reason, None)
     row = {"scope": scope, "start_at": clock.to_text(start), "end_at": clock.to_text(start + timedelta(days=1)),
            "rrule": None, "until": FOREVER, "reason": reason, "holidays": 1,
            "created_at": now.strftime("%Y-%m-%d %H:%M:%S")}
@@ -65,7 +65,7 @@ def edit(store: Store, actor: Actor, closure_id: int, scope: str, start: datetim
     if before.get("holidays"):
         start = datetime.combine(start.date(), datetime.min.time())
         end, rrule = start + timedelta(days=1), None
-    scope, reason, until = _check(store, actor, scope, start, end, reason, rrule)
+    scope, reason, until = check(store, actor, scope, start, end, reason, rrule)
     after = {"scope": scope, "start_at": clock.to_text(start), "end_at": clock.to_text(end),
              "rrule": rrule or None, "reason": reason,
              "until": FOREVER if before.get("holidays") else until or clock.to_text(end)}

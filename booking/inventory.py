@@ -189,13 +189,9 @@ define(
 _UNSET: Any = object()
 
 
-def update(store: Store, actor: Actor, code: str, now: Any, *, zone: Any = _UNSET, ev: bool | None = None,
-           accessible: bool | None = None, visitor: bool | None = None, capacity: Any = _UNSET,
-           area_m2: Any = _UNSET) -> Resource:
-    """Change a resource's zone, EV, accessible, visitor, capacity or area (admin); what is not
-    given stays. None (or an empty text) clears zone, capacity and area."""
-    _require_admin(actor)
-    before = get(store, code)
+def update_check(*, zone: Any = _UNSET, ev: bool | None = None, accessible: bool | None = None,
+                 visitor: bool | None = None, capacity: Any = _UNSET, area_m2: Any = _UNSET) -> dict[str, Any]:
+    """The column changes these attributes make, or DeskError on the field refused (nothing written)."""
     changes: dict[str, Any] = {}
     if zone is not _UNSET:
         text = " ".join((zone or "").split()) or None
@@ -219,6 +215,17 @@ def update(store: Store, actor: Actor, code: str, now: Any, *, zone: Any = _UNSE
         if area is not None and not 0 <= area <= 1_000_000:
             raise invalid("res_area_bad", field="area_m2")
         changes["area_m2"] = area
+    return changes
+
+
+def update(store: Store, actor: Actor, code: str, now: Any, **attributes: Any) -> Resource:
+    """Change a resource's zone, ev, accessible, visitor, capacity or area_m2 (admin); what is not
+    given stays. None (or an empty text) clears zone, capacity and area."""
+    _require_admin(actor)
+    before = get(store, code)
+    changes = update_check(**attributes)
+    changes = {k: v for k, v in changes.items() if v != getattr(before, k) and not (
+        k in ("ev", "accessible", "visitor") and bool(v) == getattr(before, k))}
     if not changes:
         return before
     old = before.to_json()

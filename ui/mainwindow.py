@@ -249,7 +249,8 @@ class MainWindow(QMainWindow):
             self.menu_view.addSeparator()
             self.menu_view.addAction(self.act_language)
         admin = _optional("ui.admin")  # residents, spaces and rules, clerks, audit log, scan station
-        self.admin_menu = admin.AdminMenu(self.desk, self) if admin else None
+        office = _optional("ui.office")  # closures, holidays, tariffs, no-shows, stations, pass key
+        self.admin_menu = admin.AdminMenu(self.desk, self, office.VIEWS if office else None) if admin else None
         if self.admin_menu is not None:
             bar.addMenu(self.admin_menu.menu)
         self.act_switch_clerk = None
