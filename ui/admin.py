@@ -653,10 +653,14 @@ class ResourceDialog(FieldForm):
         attributes = dict(zone=self.text_field("zone").text(), capacity=self.text_field("capacity").text(),
                           area_m2=self.text_field("area_m2").text(), **flags)
         if self.resource is None:
-            # The attributes are checked before anything is added, so a refusal leaves no half-made resource.
-            inventory.update_check(**attributes)
-            code = inventory.add(store, actor, self.text_field("code").text(), self.fields["kind"].currentData(),  # type: ignore
-                                 self.text_field("name_zh").text(), self.text_field("name_en").text() or None).code
+            found = inventory.update_check(**attributes)
+            self.saved = inventory.add(store, actor, self.text_field("code").text(),
+                                       self.fields["kind"].currentData(),  # type: ignore[attr-defined]
+                                       self.text_field("name_zh").text(), self.text_field("name_en").text() or None,
+                                       found["zone"], bool(found["ev"]), bool(found["accessible"]),
+                                       bool(found["visitor"]), found["capacity"], found["area_m2"])
+            self.desk.announce("resource")
+            return
         else:
             code = self.resource.code
             if (self.text_field("name_zh").text(), self.text_field("name_en").text()) != \
