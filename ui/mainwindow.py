@@ -430,7 +430,8 @@ class MainWindow(QMainWindow):
         try:
             if plan.rule:
                 result = bookings.book_series(self.desk.store, self.desk.actor, plan.request, plan.rule,
-                                              self.desk.now(), skip_clashes=plan.skip_clashes)
+                                              self.desk.now(), skip_clashes=plan.skip_clashes,
+                                              skip_holidays=plan.skip_holidays, workdays=plan.workdays)
                 ids = [b.id for b in result.bookings]
                 message = tr("ui_win_saved_series", n=len(ids), skipped=len(result.skipped))
             else:
