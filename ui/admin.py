@@ -620,7 +620,8 @@ class ResourceDialog(FieldForm):
             for value in inventory.KINDS:
                 kind.addItem(tr(f"kind_{value}"), value)
             self.add_field("kind", tr("uis_field_kind"), kind)
-        for name, key in (("name_zh", "uis_field_name_zh"), ("name_en", "uis_field_name_en"), ("zone", "uis_field_zone")):
+        for name, key in (("name_zh", "uis_field_name_zh"), ("name_en", "uis_field_name_en"),
+                          ("zone", "uis_field_zone")):
             self.add_field(name, tr(key), QLineEdit(self))
         features = QWidget(self)
         row = QHBoxLayout(features)

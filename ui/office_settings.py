@@ -229,7 +229,8 @@ class StationsView(_View):
 def _tariff_rows(store: Any) -> list[dict[str, Any]]:
     out = []
     for t in fees.all_tariffs(store):
-        out.append({"tariff": t, "uio_col_scope": scope_text(store, t.scope), "uio_col_payer": tr(f"uio_payer_{t.payer}"),
+        out.append({"tariff": t, "uio_col_scope": scope_text(store, t.scope),
+                    "uio_col_payer": tr(f"uio_payer_{t.payer}"),
                     "uio_col_bands": "；".join(f"{b.text} {fees.money(b.rate_fen)}" for b in t.bands),
                     "uio_col_free": t.free_minutes, "uio_col_unit": t.unit_minutes,
                     "uio_col_cap": tr("uio_no_cap") if t.daily_cap_fen is None else fees.money(t.daily_cap_fen),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -413,7 +413,8 @@ CASES: dict[str, tuple[list[str] | Callable[[Path], list[str]], Callable[..., No
     "station remove": (["gate"], drive_station_remove, "SELECT * FROM station"),
     "tariff set": (_tariff_args, drive_tariff_set,
                    "SELECT t.scope, t.payer, free_minutes, unit_minutes, daily_cap_fen, exempt, band_from, band_to, "
-                   "rate_fen FROM tariff t JOIN tariff_band b ON b.tariff_id = t.id ORDER BY t.scope, t.payer, band_from"),
+                   "rate_fen FROM tariff t JOIN tariff_band b ON b.tariff_id = t.id "
+                   "ORDER BY t.scope, t.payer, band_from"),
     "restriction rule": (["room", "--no-shows", "2", "--within-days", "30", "--ban-days", "7"],
                          drive_restriction_rule, "SELECT kind, no_shows, within_days, ban_days FROM no_show_rule"),
     "restriction lift": (["--door", "3栋2单元501", "--reason", "住院，情况特殊"], drive_restriction_lift,
