@@ -45,11 +45,11 @@ define(
     uio_do_list=("列表", "The list"),
     uio_do_restore=("从备份恢复", "Restore from a backup"),
     uio_do_refund=("退款（指定金额）", "Refund a chosen amount"),
-    uio_do_ledger=("月度账目 › 更正/结账", "Monthly statement › Correct/Close"),
+    uio_do_ledger=("月度账目与公益基金 › 更正/结账", "Monthly statement and welfare fund › Correct/Close"),
     uio_do_credits=("时间银行 › 登记服务时长", "Time bank › Record hours"),
-    uio_do_export=("导出（不遮挡）", "Export (unmasked)"),
+    uio_do_export=("导出预约（不遮挡）", "Export bookings (unmasked)"),
     uio_do_import=("导入居民", "Import residents"),
-    uio_do_demo=("演示数据", "Demo data"),
+    uio_do_demo=("生成演示数据", "Generate demo data"),
     uio_do_open=("打开", "Open"),
 )
 

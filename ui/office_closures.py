@@ -49,6 +49,7 @@ define(
     uio_field_start=("开始", "Start"),
     uio_field_end=("结束", "End"),
     uio_field_since=("自哪天起", "From"),
+    uio_since_text=("自 {date} 起", "from {date}"),
     uio_field_days=("星期", "Days"),
     uio_field_ends=("重复到", "Repeat until"),
     uio_ends_until=("截止日期", "Until"),
@@ -120,7 +121,7 @@ def repeat_text(row: dict[str, Any]) -> str:
 
 def _when_text(row: dict[str, Any]) -> str:
     if row.get("holidays"):
-        return tr("uio_field_since") + " " + row["start_at"][:10]
+        return tr("uio_since_text", date=row["start_at"][:10])
     return f"{row['start_at']}–{row['end_at'][11:] if row['end_at'][:10] == row['start_at'][:10] else row['end_at']}"
 
 
