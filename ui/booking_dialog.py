@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
                                QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListView, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from booking import bookings, clock, inventory, residents
+from booking import bookings, clock, holidays, inventory, residents
 from booking.bookings import Check, Request
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -493,6 +493,11 @@ class BookingDialog(QDialog):
         self.calendar_row = QWidget()
         self.calendar_row.setLayout(calendar)
         repeat.addWidget(self.calendar_row)
+        self.calendar_note = QLabel()  # said plainly: no holiday schedule for the series' year
+        self.calendar_note.setWordWrap(True)
+        self.calendar_note.setStyleSheet("color: #8a5a00;")
+        self.calendar_note.hide()
+        repeat.addWidget(self.calendar_note)
         repeat.addWidget(self.errors["repeat"])
         form.addRow(self.repeat_label, repeat)
         self._form = form
@@ -748,6 +753,9 @@ class BookingDialog(QDialog):
             self.checked.emit()
             return
         rule = self.rule()
+        unknown = sorted({y for y in (req.start.year, req.end.year) if not holidays.knows(self.desk.store, y)})
+        self.calendar_note.setText(tr("holiday_unknown_year", year=unknown[0]) if unknown else "")
+        self.calendar_note.setVisible(bool(rule) and bool(unknown))
         try:
             if rule:
                 self._plan = bookings.plan_series(self.desk.store, req, rule, self.desk.now(),

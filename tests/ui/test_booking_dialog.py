@@ -334,3 +334,15 @@ def test_a_series_can_include_the_make_up_workdays_14_and_28_february(qtbot, des
     starts = [p["start"] for p in dialog._plan if not p["holiday"]]
     assert at("2026-02-14 14:00") in starts and at("2026-02-28 14:00") in starts
     assert dialog.plan().workdays
+
+
+def test_a_series_in_a_year_without_a_holiday_schedule_says_so(qtbot, desk, resident):
+    desk.set_now(at("2030-12-20 09:00"))
+    dialog = open_dialog(qtbot, desk, resource="R01", start=at("2031-01-06 14:00"), end=at("2031-01-06 16:00"))
+    pick(qtbot, dialog, "5678")
+    dialog.repeat_box.setCurrentIndex(dialog.repeat_box.findData("weekly"))
+    dialog.run_check()
+    assert dialog.calendar_note.isVisibleTo(dialog) and "2031 年的节假日安排还没有" in dialog.calendar_note.text()
+    dialog.holiday_box.setChecked(True)
+    dialog.run_check()
+    assert "2031" in dialog.errors["repeat"].text() and not dialog.save_button.isEnabled()

@@ -17,14 +17,15 @@ from typing import Any, Callable
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime
 
-from booking import audit, bookings, cli, clerks, closures, fees, holidays, passes, setup, stations
+from booking import audit, bookings, cli, clerks, closures, fees, holidays, passes, residents, setup, stations
 from booking.store import Store
 from tests.conftest import ADMIN, NOW
 from ui.admin import AuditView, ClerkDialog, ClerksView, ResourceDialog, ResourcesRulesView, RuleDialog
 from ui.desk import Desk
 from ui.office import ADMIN_SCREENS, VIEWS, menu_path
 from ui.office_closures import ClosuresView, HolidayYearDialog, HolidaysView
-from ui.office_settings import KeysSettingsView, LiftDialog, NoShowRuleDialog, StationDialog, StationsView, TariffDialog
+from ui.office_settings import (KeysSettingsView, LiftDialog, NoShowRuleDialog, NoShowView, StationDialog,
+                                StationsView, TariffDialog)
 
 # The commands a clerk may run (some have an admin-only option: those are in ADMIN_SCREENS instead).
 DESK_COMMANDS = {
@@ -118,7 +119,6 @@ def test_a_clerk_is_refused_each_admin_command(store: Store, store_path: Path, r
 
 def _seed(store: Store) -> None:
     """The same start in both stores: a resident with no-shows, a closure, a station, an entered year."""
-    from booking import residents
     who = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
     for day in (18, 20, 22):
         made = bookings.book(store, ADMIN, bookings.Request("R02", datetime(2026, 11, day, 9),
@@ -344,7 +344,6 @@ def drive_restriction_rule(qtbot, desk: Desk) -> None:
 
 
 def drive_restriction_lift(qtbot, desk: Desk) -> None:
-    from ui.office_settings import NoShowView
     view = _show(qtbot, NoShowView(desk))
     assert view.restricted.rowCount() == 1
     dialog = LiftDialog(desk, view.restricted.row(0))
