@@ -353,6 +353,13 @@ def _core_parsers(sub: Any) -> None:
     r.add_argument("code")
     r.add_argument("--name-zh")
     r.add_argument("--name-en")
+    e = add(inner, "edit", "change a resource's zone, EV, accessible, visitor, capacity or area")
+    e.add_argument("code")
+    e.add_argument("--zone", help="empty text clears it")
+    for flag in ("ev", "accessible", "visitor"):
+        e.add_argument(f"--{flag}", choices=["yes", "no"])
+    e.add_argument("--capacity", help="people; empty text clears it")
+    e.add_argument("--area", help="m²; empty text clears it")
     for verb in ("disable", "enable"):
         add(inner, verb, f"{verb} a resource").add_argument("code")
 
@@ -390,6 +397,9 @@ def _core_parsers(sub: Any) -> None:
         if name == "book":
             b.add_argument("--repeat", metavar="RRULE", help="e.g. FREQ=WEEKLY;BYDAY=TU;UNTIL=20270131")
             b.add_argument("--skip-clashes", action="store_true")
+            b.add_argument("--skip-holidays", action="store_true", help="leave out public holidays (listed)")
+            b.add_argument("--workdays", action="store_true",
+                           help="also book the make-up workdays (调休上班日) within the series")
 
     c = add(sub, "cancel", "cancel a booking")
     c.add_argument("id", type=int)
@@ -421,6 +431,17 @@ def _core_parsers(sub: Any) -> None:
     ca.add_argument("--end", required=True)
     ca.add_argument("--reason", required=True)
     ca.add_argument("--repeat", metavar="RRULE")
+    ch = add(inner, "holidays", "close a scope on every public holiday from a date on")
+    ch.add_argument("--scope", required=True)
+    ch.add_argument("--reason", required=True)
+    ch.add_argument("--since", required=True, metavar="YYYY-MM-DD")
+    ce = add(inner, "edit", "change a closure")
+    ce.add_argument("id", type=int)
+    ce.add_argument("--scope", required=True)
+    ce.add_argument("--start", required=True)
+    ce.add_argument("--end", required=True)
+    ce.add_argument("--reason", required=True)
+    ce.add_argument("--repeat", metavar="RRULE")
     add(inner, "list", "every closure")
     cr = add(inner, "remove", "remove a closure")
     cr.add_argument("id", type=int)
@@ -521,7 +542,8 @@ def _book(ctx: Context) -> dict[str, Any]:
     req = _request(ctx)
     if ctx.args.repeat:
         result = bookings.book_series(ctx.store, ctx.actor, req, ctx.args.repeat, ctx.now,
-                                      skip_clashes=ctx.args.skip_clashes)
+                                      skip_clashes=ctx.args.skip_clashes, skip_holidays=ctx.args.skip_holidays,
+                                      workdays=ctx.args.workdays)
         return result.to_json()
     booking = bookings.book(ctx.store, ctx.actor, req, ctx.now)
     return bookings.SeriesResult(None, [booking], []).to_json()
@@ -617,3 +639,4 @@ from booking import report_commands  # noqa: E402,F401  (registers report, expor
 from booking import import_commands  # noqa: E402,F401  (registers import residents)
 from booking import resident_edit_commands  # noqa: E402,F401  (resident edit, unplate, leave, return)
 from booking import gate_commands  # noqa: E402,F401  (gate serve, password, events, let-in, whitelist, sync)
+from booking import office_commands  # noqa: E402,F401  (holiday, closure edit/holidays, resource edit, ...)

@@ -118,6 +118,12 @@ def _parsers(sub: Any) -> None:
         v.add_argument("--resident", type=int)
         if verb == "lift":
             v.add_argument("--reason", required=True)
+    nr = cli.add(inner, "rule", "set the no-show rule of a kind (admin); --no-shows 0 removes it")
+    nr.add_argument("kind", choices=["*", "parking", "room"])
+    nr.add_argument("--no-shows", type=int, required=True)
+    nr.add_argument("--within-days", type=int, default=0)
+    nr.add_argument("--ban-days", type=int, default=0)
+    cli.add(inner, "list", "the households under a no-show restriction now")
 
 
 def _fmt_charge(result: dict[str, Any]) -> str:

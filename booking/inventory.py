@@ -180,3 +180,58 @@ def set_enabled(store: Store, actor: Actor, code: str, enabled: bool, *, now: da
         audit.record(store, actor, "enable" if enabled else "disable", "resource", before.code,
                      before={"enabled": before.enabled}, after={"enabled": enabled}, at=now)
     return get(store, code)
+
+
+define(
+    res_capacity_bad=("容纳人数应为 1–100000 的整数，或不填。", "The capacity is a whole number from 1 to 100000, or empty."),
+    res_area_bad=("面积应为 0–1000000 平方米之间的数，或不填。", "The area is a number of m² from 0 to 1000000, or empty."),
+    res_zone_bad=("区域最长20个字。", "A zone is at most 20 characters."),
+)
+_UNSET: Any = object()
+
+
+def update_check(*, zone: Any = _UNSET, ev: bool | None = None, accessible: bool | None = None,
+                 visitor: bool | None = None, capacity: Any = _UNSET, area_m2: Any = _UNSET) -> dict[str, Any]:
+    """The column changes these attributes make, or DeskError on the field refused (nothing written)."""
+    changes: dict[str, Any] = {}
+    if zone is not _UNSET:
+        text = " ".join((zone or "").split()) or None
+        if text and len(text) > 20:
+            raise invalid("res_zone_bad", field="zone")
+        changes["zone"] = text
+    for name, value in (("ev", ev), ("accessible", accessible), ("visitor", visitor)):
+        if value is not None:
+            changes[name] = int(bool(value))
+    if capacity is not _UNSET:
+        text = str(capacity if capacity is not None else "").strip()
+        if text and (not text.isdigit() or not 1 <= int(text) <= 100000):
+            raise invalid("res_capacity_bad", field="capacity")
+        changes["capacity"] = int(text) if text else None
+    if area_m2 is not _UNSET:
+        text = str(area_m2 if area_m2 is not None else "").strip()
+        try:
+            area = float(text) if text else None
+        except ValueError:
+            raise invalid("res_area_bad", field="area_m2") from None
+        if area is not None and not 0 <= area <= 1_000_000:
+            raise invalid("res_area_bad", field="area_m2")
+        changes["area_m2"] = area
+    return changes
+
+
+def update(store: Store, actor: Actor, code: str, now: Any, **attributes: Any) -> Resource:
+    """Change a resource's zone, ev, accessible, visitor, capacity or area_m2 (admin); what is not
+    given stays. None (or an empty text) clears zone, capacity and area."""
+    _require_admin(actor)
+    before = get(store, code)
+    changes = update_check(**attributes)
+    changes = {k: v for k, v in changes.items() if v != getattr(before, k) and not (
+        k in ("ev", "accessible", "visitor") and bool(v) == getattr(before, k))}
+    if not changes:
+        return before
+    old = before.to_json()
+    with store.write():
+        store.db["resource"].update(before.id, changes)
+        audit.record(store, actor, "edit", "resource", before.code,
+                     before={k: old[k] for k in changes}, after=changes, at=now)
+    return get(store, code)

@@ -133,3 +133,20 @@ def lift(store: Store, actor: Actor, household_id: int, reason: str, now: dateti
         audit.record(store, actor, "lift", "restriction", household_id,
                      before=before.params if before else None, after=None, reason=reason.strip(), at=now)
     return {"lift": lift_id, "household": door, "lifted": before.params if before else None}
+
+
+def restricted(store: Store, now: datetime) -> list[dict[str, Any]]:
+    """The households under a no-show restriction at `now`: household id, door, count, days, until."""
+    rules = no_show_rules(store)
+    if not rules:
+        return []
+    reach = max(r.within_days + r.ban_days for r in rules)
+    rows = store.conn.execute(
+        "SELECT DISTINCT household_id FROM booking WHERE status = 'no_show' AND start_at > ? AND start_at <= ?",
+        (clock.to_text(now - timedelta(days=reach)), clock.to_text(now))).fetchall()
+    out = []
+    for (household_id,) in rows:
+        breach = restriction_for(store, household_id, now)
+        if breach is not None:
+            out.append({"household_id": household_id, **breach.params})
+    return sorted(out, key=lambda r: r["door"])

@@ -498,3 +498,22 @@ def gates(db: Database) -> None:
         CREATE INDEX gate_open_pending ON gate_open(station, at) WHERE sent_at IS NULL;
         """
     )
+
+
+@MIGRATIONS(name="0007_holidays")
+def holidays(db: Database) -> None:
+    # A year's holiday schedule entered by an admin (it overrides the chinese-calendar package for
+    # that year), and closures that follow the calendar: closed on every public holiday of the
+    # scope from start_at on, instead of a window or a repeat rule.
+    db.executescript(
+        """
+        CREATE TABLE holiday_year (
+          year INTEGER PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
+          days_off TEXT NOT NULL,
+          workdays TEXT NOT NULL,
+          entered_at TEXT NOT NULL,
+          entered_by TEXT NOT NULL
+        ) STRICT;
+        ALTER TABLE closure ADD COLUMN holidays INTEGER NOT NULL DEFAULT 0;
+        """
+    )

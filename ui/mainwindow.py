@@ -23,7 +23,7 @@ from booking.sweep import sweep
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.paths import APPLICATION, ORGANIZATION
-from ui import admin, gates as gates_ui, language, printing, signin
+from ui import admin, gates as gates_ui, language, office, printing, signin
 from ui.board import DayBoard
 from ui.booking_dialog import BookingDialog, BookingPlan, next_hours, tonight
 from ui.desk import Desk
@@ -238,8 +238,9 @@ class MainWindow(QMainWindow):
         self.menu_view.addAction(self.act_cancelled)
         self.menu_view.addSeparator()
         self.menu_view.addAction(self.act_language)
-        # residents, spaces and rules, clerks, audit log, scan station
-        self.admin_menu = admin.AdminMenu(self.desk, self)
+        # residents, spaces and rules, clerks, audit log, scan station; and the office's screens:
+        # closures, holidays, tariffs, no-shows, stations, pass key
+        self.admin_menu = admin.AdminMenu(self.desk, self, office.VIEWS)
         bar.addMenu(self.admin_menu.menu)
         # the shift hand-over: the next clerk signs in
         self.act_switch_clerk = self._action("switchClerk", "Ctrl+L", self.switch_clerk)
@@ -411,7 +412,8 @@ class MainWindow(QMainWindow):
         try:
             if plan.rule:
                 result = bookings.book_series(self.desk.store, self.desk.actor, plan.request, plan.rule,
-                                              self.desk.now(), skip_clashes=plan.skip_clashes)
+                                              self.desk.now(), skip_clashes=plan.skip_clashes,
+                                              skip_holidays=plan.skip_holidays, workdays=plan.workdays)
                 ids = [b.id for b in result.bookings]
                 message = tr("ui_win_saved_series", n=len(ids), skipped=len(result.skipped))
             else:

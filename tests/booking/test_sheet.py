@@ -142,3 +142,14 @@ def test_the_sheet_speaks_english_when_asked(store, now, overnight):
     found = sheet.build(store, TOMORROW, now)
     assert line_of(found, overnight.id).time == "‹19:00→07:30"
     assert "Daily occupancy sheet" in sheet.to_html(found)
+
+
+def test_the_sheet_says_when_the_day_is_a_public_holiday(store, now):
+    built = sheet.build(store, date(2026, 2, 16), now)
+    assert built.calendar == "春节（放假）"
+    assert "春节（放假）" in sheet.to_html(built)
+
+
+def test_the_sheet_says_when_the_day_is_a_make_up_workday(store, now):
+    assert sheet.build(store, date(2026, 2, 28), now).calendar == "春节（调休上班）"
+    assert sheet.build(store, date(2026, 3, 2), now).calendar == ""

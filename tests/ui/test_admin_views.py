@@ -136,9 +136,12 @@ def test_an_admin_changes_a_rule_and_a_bad_value_is_shown_next_to_it(qtbot, admi
 
 def test_an_admin_disables_and_enables_a_space(qtbot, admin_desk, store):
     view = shown(qtbot, ResourcesRulesView(admin_desk))
+    asked = []
+    view.confirm = lambda title, text: asked.append(text) or True
     view.resource_table.selectRow(0)
     assert view.toggle_button.text() == "停用(&D)"
     view.toggle_resource()
+    assert asked and "P001" in asked[0]  # disabling is asked first; enabling again is not
     assert not inventory.get(store, "P001").enabled
     assert view.resources.index(0, 5).data() == "停用" and view.toggle_button.text() == "启用(&E)"
     view.toggle_resource()
