@@ -659,7 +659,7 @@ def measure_gate(built: BuiltStore, reps: int, offset: int = 0) -> None:
     from booking.audit import Actor
     from booking.gate_server import GateServer
 
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     admin = Actor("基准测试", "admin")
     for name, serial, mode in (("基准入口", "BENCH-IN", "in"), ("基准出口", "BENCH-OUT", "out")):
         if stations.find(store, name) is None:

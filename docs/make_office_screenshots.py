@@ -59,16 +59,16 @@ def main() -> None:
     app = QApplication(sys.argv)
     language.apply("zh", remember=False)
     app.setFont(ui_font(BASE_POINT_SIZE))
-    store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3")
-    who = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+    store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3", now=NOW)
+    who = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
     bookings.book(store, ADMIN, bookings.Request("R06", datetime(2026, 12, 5, 9), datetime(2026, 12, 5, 11),
                                                  who.id), NOW)
     closures.add(store, ADMIN, "res:R06", datetime(2026, 12, 12, 8), datetime(2026, 12, 12, 12), "周六早市",
-                 "FREQ=WEEKLY;BYDAY=SA;UNTIL=20270130T235959")
-    closures.add(store, ADMIN, "kind:room", datetime(2026, 12, 1, 13), datetime(2026, 12, 1, 17), "消毒")
+                 "FREQ=WEEKLY;BYDAY=SA;UNTIL=20270130T235959", now=NOW)
+    closures.add(store, ADMIN, "kind:room", datetime(2026, 12, 1, 13), datetime(2026, 12, 1, 17), "消毒", now=NOW)
     closure_admin.add_on_holidays(store, ADMIN, "kind:room", "节假日闭馆", date(2026, 1, 1), NOW)
-    stations.add(store, ADMIN, "北门道闸", ["parking"], mode="in")
-    stations.add(store, ADMIN, "广场门口", [], ["R06", "R07"])
+    stations.add(store, ADMIN, "北门道闸", ["parking"], mode="in", now=NOW)
+    stations.add(store, ADMIN, "广场门口", [], ["R06", "R07"], now=NOW)
     for day in (18, 20, 22):
         made = bookings.book(store, ADMIN, bookings.Request("R02", datetime(2026, 11, day, 9),
                                                             datetime(2026, 11, day, 10), who.id),

@@ -659,7 +659,7 @@ class ResourceDialog(FieldForm):
                                        self.fields["kind"].currentData(),  # type: ignore[attr-defined]
                                        self.text_field("name_zh").text(), self.text_field("name_en").text() or None,
                                        found["zone"], bool(found["ev"]), bool(found["accessible"]),
-                                       bool(found["visitor"]), found["capacity"], found["area_m2"])
+                                       bool(found["visitor"]), found["capacity"], found["area_m2"], now=now)
             self.desk.announce("resource")
             return
         else:
@@ -667,7 +667,7 @@ class ResourceDialog(FieldForm):
             if (self.text_field("name_zh").text(), self.text_field("name_en").text()) != \
                     (self.resource.name_zh, self.resource.name_en):
                 inventory.rename(store, actor, code, self.text_field("name_zh").text(),
-                                 self.text_field("name_en").text())
+                                 self.text_field("name_en").text(), now=now)
         self.saved = inventory.update(store, actor, code, now, **attributes)
         self.desk.announce("resource")
 

@@ -293,7 +293,7 @@ class ClosureDialog(FieldForm):
             self.saved = closure_admin.add_on_holidays(store, actor, v["scope"], v["reason"], v["start"].date(),
                                                        self.desk.now())
         else:
-            self.saved = closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"])
+            self.saved = closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"], now=self.desk.now())
         self.desk.announce("closure")
 
     def submit(self) -> None:
@@ -391,7 +391,7 @@ class ClosuresView(_View):
             return None
         self.error.hide()
         try:
-            closures.remove(self.desk.store, self.desk.actor, chosen["id"])
+            closures.remove(self.desk.store, self.desk.actor, chosen["id"], now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None

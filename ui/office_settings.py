@@ -9,9 +9,9 @@ from typing import Any
 
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QSpinBox, QTimeEdit, QVBoxLayout, QWidget)
+                               QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QTimeEdit, QVBoxLayout, QWidget)
 
-from booking import credits, fees, passes, restrictions, stations, waitlist
+from booking import credits, fees, gate_camera, passes, restrictions, stations, waitlist
 from booking.errors import DeskError, invalid
 from booking.i18n import define, tr
 from booking.inventory import KINDS
@@ -34,6 +34,18 @@ define(
     uio_resources_hint=("编号，用逗号分隔，如 R01, R02；类型和编号都不选则接受全部。",
                         "Codes between commas, e.g. R01, R02; with no kind and no code it takes every pass."),
     uio_field_mode=("方式", "Mode"),
+    uio_field_gate=("道闸摄像机", "Gate camera"),
+    uio_gate_none=("无（扫码点）", "None (a scan station)"),
+    uio_gate_vzenith=("臻识 Vzenith", "Vzenith"),
+    uio_gate_hikvision=("海康威视 Hikvision", "Hikvision"),
+    uio_field_camera=("摄像机序列号或地址", "Camera serial or address"),
+    uio_field_camera_user=("摄像机账号（海康）", "Camera account (Hikvision)"),
+    uio_camera_password=("摄像机密码(&W)…", "Camera pass&word…"),
+    uio_camera_password_title=("摄像机密码", "Camera password"),
+    uio_camera_password_text=("“{name}”摄像机的密码（保存在 Windows 凭据管理器中，不写入数据文件）：",
+                              "The password of “{name}”'s camera (kept in the Windows Credential Manager, "
+                              "never in the store):"),
+    uio_camera_password_saved=("已保存“{name}”摄像机的密码。", "The password of “{name}”'s camera was saved."),
     uio_station_remove_title=("删除扫码点", "Remove a scan station"),
     uio_station_remove_text=("确定删除扫码点“{name}”吗？\n那里的扫码枪之后不再被接受；以往的扫码记录保留。",
                              "Remove the scan station “{name}”?\nIts scanner is no longer accepted; its past "
@@ -146,6 +158,14 @@ class StationDialog(FieldForm):
         for value in stations.MODES:
             mode.addItem(tr(f"station_mode_{value}"), value)
         self.add_field("mode", tr("uio_field_mode"), mode)
+        gate = QComboBox(self)
+        gate.addItem(tr("uio_gate_none"), None)
+        for value in ("vzenith", "hikvision"):
+            gate.addItem(tr(f"uio_gate_{value}"), value)
+        self.add_field("gate", tr("uio_field_gate"), gate)
+        self.add_field("camera", tr("uio_field_camera"), QLineEdit(self)).setPlaceholderText(
+            "VZ-IN-01 / 192.168.1.64")
+        self.add_field("camera_user", tr("uio_field_camera_user"), QLineEdit(self)).setPlaceholderText("admin")
         self.note.setText(tr("uio_resources_hint"))
         self.note.show()
         fit_to_content(self)
@@ -156,7 +176,11 @@ class StationDialog(FieldForm):
         kinds = [k for k, box in self.kind_boxes.items() if box.isChecked()]
         try:
             self.saved = stations.add(self.desk.store, self.desk.actor, self.fields["name"].text(),  # type: ignore
-                                      kinds, codes, self.fields["mode"].currentData())  # type: ignore
+                                      kinds, codes, self.fields["mode"].currentData(),  # type: ignore
+                                      gate=self.fields["gate"].currentData(),  # type: ignore
+                                      camera=self.fields["camera"].text().strip() or None,  # type: ignore
+                                      camera_user=self.fields["camera_user"].text().strip() or None,  # type: ignore
+                                      now=self.desk.now())
         except DeskError as exc:
             if exc.key == "res_not_found":
                 exc.field = "resources"
@@ -176,12 +200,15 @@ class StationsView(_View):
         self.table = _table(self.model, self)
         self.error = self._message()
         self.add_button, self.remove_button = QPushButton(self), QPushButton(self)
+        self.password_button = QPushButton(self)
         self.add_button.clicked.connect(lambda: self.add_station())
         self.remove_button.clicked.connect(lambda: self.remove_station())
+        self.password_button.clicked.connect(lambda: self.set_camera_password())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.remove_button)
+        row.addWidget(self.password_button)
         row.addStretch(1)
         self.layout_.addLayout(row)
         self.layout_.addWidget(self.error)
@@ -191,6 +218,26 @@ class StationsView(_View):
     def _update_buttons(self) -> None:
         row = _selected_row(self.table)
         self.remove_button.setEnabled(row is not None and self.model.row(row)["name"] != stations.DESK)
+        self.password_button.setEnabled(row is not None and self.model.row(row).get("gate") == "hikvision")
+
+    def set_camera_password(self, password: str | None = None) -> bool:
+        """Keep a Hikvision gate camera's password in the OS credential store (as `gate password`)."""
+        row = _selected_row(self.table)
+        if row is None:
+            return False
+        name = self.model.row(row)["name"]
+        if password is None:
+            password, ok = QInputDialog.getText(self, tr("uio_camera_password_title"),
+                                                tr("uio_camera_password_text", name=name), QLineEdit.EchoMode.Password)
+            if not ok:
+                return False
+        self.error.hide()
+        try:
+            gate_camera.set_password(stations.get(self.desk.store, name), password)
+        except DeskError as exc:
+            self.show_refusal(self.error, exc)
+            return False
+        return True
 
     def add_station(self) -> stations.Station | None:
         dialog = StationDialog(self.desk, self)
@@ -205,7 +252,7 @@ class StationsView(_View):
             return None
         self.error.hide()
         try:
-            stations.remove(self.desk.store, self.desk.actor, name)
+            stations.remove(self.desk.store, self.desk.actor, name, now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -221,6 +268,7 @@ class StationsView(_View):
         super().retranslate()
         self.add_button.setText(tr("uio_add"))
         self.remove_button.setText(tr("uio_remove"))
+        self.password_button.setText(tr("uio_camera_password"))
         self._update_buttons()
         self.model.refresh()
         self.model.retranslate()
@@ -405,7 +453,7 @@ class TariffDialog(FieldForm):
                                payer=tr(f"uio_payer_{tariff.payer}"))):
             raise _NotNow()
         self.saved = fees.set_tariff(self.desk.store, self.desk.actor, tariff.scope, tariff.payer, tariff.bands,
-                                     tariff.free_minutes, tariff.unit_minutes, tariff.daily_cap_fen, tariff.exempt)
+                                     tariff.free_minutes, tariff.unit_minutes, tariff.daily_cap_fen, tariff.exempt, now=self.desk.now())
         self.desk.announce("tariff")
 
     def submit(self) -> None:
@@ -503,7 +551,7 @@ class NoShowRuleDialog(FieldForm):
             self.saved = restrictions.set_no_show_rule(self.desk.store, self.desk.actor,
                                                        self.fields["kind"].currentData(),  # type: ignore
                                                        self.value("no_shows"), self.value("within_days"),
-                                                       self.value("ban_days"))
+                                                       self.value("ban_days"), now=self.desk.now())
         except DeskError as exc:
             if exc.field == "rule":
                 exc.field = "within_days" if self.value("within_days") <= 0 else "ban_days" \
@@ -642,7 +690,7 @@ class KeysSettingsView(_View):
         self.layout_.addStretch(1)
 
     def _show_key(self) -> None:
-        kid = passes.ensure_key(self.desk.store)
+        kid = passes.ensure_key(self.desk.store, now=self.desk.now())
         live = self.desk.store.conn.execute("SELECT count(*) FROM pass_key WHERE retired_at IS NULL").fetchone()[0]
         self.key_state.setText(tr("uio_key_state", kid=kid, live=live))
 
@@ -651,7 +699,7 @@ class KeysSettingsView(_View):
         if not self.confirm(tr("uio_rotate_title"), tr("uio_rotate_retire_text" if retire else "uio_rotate_text")):
             return None
         try:
-            kid = passes.rotate_key(self.desk.store, self.desk.actor, retire_old=retire)
+            kid = passes.rotate_key(self.desk.store, self.desk.actor, retire_old=retire, now=self.desk.now())
         except DeskError as exc:
             self.key_done.setText(exc.message())
             return None
@@ -662,7 +710,7 @@ class KeysSettingsView(_View):
 
     def save_rate(self) -> int | None:
         try:
-            fen = credits.set_rate(self.desk.store, self.desk.actor, self.rate_edit.text())
+            fen = credits.set_rate(self.desk.store, self.desk.actor, self.rate_edit.text(), now=self.desk.now())
         except DeskError as exc:
             self.rate_messages.show_error(exc)
             return None
@@ -673,7 +721,7 @@ class KeysSettingsView(_View):
 
     def save_offer(self) -> int | None:
         try:
-            minutes = waitlist.set_offer_minutes(self.desk.store, self.desk.actor, self.offer_spin.value())
+            minutes = waitlist.set_offer_minutes(self.desk.store, self.desk.actor, self.offer_spin.value(), now=self.desk.now())
         except DeskError as exc:
             self.offer_messages.show_error(exc)
             return None

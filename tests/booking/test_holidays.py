@@ -151,7 +151,7 @@ def test_a_new_closure_names_the_bookings_it_would_hit(store: Store, resident) -
 
 
 def test_editing_a_closure_changes_it_and_is_audited(store: Store) -> None:
-    made = closures.add(store, ADMIN, "res:R01", datetime(2026, 12, 1, 8), datetime(2026, 12, 1, 12), "消毒")
+    made = closures.add(store, ADMIN, "res:R01", datetime(2026, 12, 1, 8), datetime(2026, 12, 1, 12), "消毒", now=NOW)
     edited = closure_admin.edit(store, ADMIN, made["id"], "kind:room", datetime(2026, 12, 2, 8),
                                 datetime(2026, 12, 2, 12), "维修", "FREQ=WEEKLY;COUNT=2", NOW)
     assert (edited["scope"], edited["reason"], edited["until"]) == ("kind:room", "维修", "2026-12-09 12:00")

@@ -9,13 +9,13 @@ from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 
 from booking import bookings, closures, fees, holidays, inventory, passes, stations
 from booking.errors import DeskError
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, NOW
 from ui.admin import AdminMenu, ResourceDialog, ResourcesRulesView
 from ui.desk import Desk
 from ui.office import VIEWS
 from ui.office_closures import ClosureDialog, ClosuresView, HolidaysView, repeat_text
 from ui.office_common import RowsModel
-from ui.office_settings import KeysSettingsView, StationDialog, TariffDialog
+from ui.office_settings import KeysSettingsView, StationDialog, StationsView, TariffDialog
 
 
 @pytest.fixture
@@ -113,7 +113,7 @@ def test_the_closures_list_says_repeats_in_words(store):
 
 
 def test_removing_a_closure_asks_and_no_keeps_it(qtbot, desk, store):
-    closures.add(store, ADMIN, "*", datetime(2026, 12, 1, 8), datetime(2026, 12, 1, 12), "消毒")
+    closures.add(store, ADMIN, "*", datetime(2026, 12, 1, 8), datetime(2026, 12, 1, 12), "消毒", now=NOW)
     view = shown(qtbot, ClosuresView(desk))
     asked = []
     view.confirm = lambda title, text: asked.append(text) or False
@@ -193,7 +193,7 @@ def test_the_key_screen_says_in_plain_words_what_retiring_means(qtbot, desk, sto
     view.confirm = lambda title, text: asked.append(text) or False
     view.retire_box.setChecked(True)
     assert view.rotate() is None
-    assert "失效" in asked[0] and passes.ensure_key(store) == 1
+    assert "失效" in asked[0] and passes.ensure_key(store, now=NOW) == 1
 
 
 def test_a_bad_time_bank_rate_is_refused_next_to_it(qtbot, desk):
@@ -231,3 +231,38 @@ def test_a_bad_capacity_is_refused_next_to_it_and_nothing_is_added(qtbot, desk, 
     assert dialog.messages["capacity"].text().startswith("容纳人数")
     with pytest.raises(DeskError):
         inventory.get(store, "P111")
+
+
+def test_a_gate_station_is_set_up_in_the_window_as_station_add_gate_does(qtbot, desk, store):
+    dialog = StationDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.fields["name"].setText("西门入口")
+    dialog.fields["mode"].setCurrentIndex(dialog.fields["mode"].findData("in"))
+    dialog.fields["gate"].setCurrentIndex(dialog.fields["gate"].findData("hikvision"))
+    dialog.fields["camera"].setText("127.0.0.1:8099")
+    dialog.fields["camera_user"].setText("linli")
+    dialog.submit()
+    gate = stations.get(store, "西门入口")
+    assert (gate.gate, gate.camera, gate.camera_user, gate.mode) == ("hikvision", "127.0.0.1:8099", "linli", "in")
+
+
+def test_a_hikvision_cameras_password_goes_to_the_keyring_from_the_stations_view(qtbot, desk, store):
+    import keyring
+
+    from booking import gate_camera
+    from tests.booking.gate_sim import MemoryKeyring
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        gate = stations.add(store, ADMIN, "西门入口", gate="hikvision", camera="127.0.0.1:8099", mode="in", now=NOW)
+        view = shown(qtbot, StationsView(desk))
+        row = [view.model.row(i)["name"] for i in range(view.model.rowCount())].index("西门入口")
+        view.table.selectRow(row)
+        assert view.password_button.isEnabled()
+        assert view.set_camera_password("camera-secret") is True
+        assert gate_camera.has_password(gate)
+        assert "camera-secret" in backend.passwords.values()
+        assert view.set_camera_password("") is False and view.error.isVisible()  # refused beside the list
+    finally:
+        keyring.set_keyring(previous)
