@@ -21,6 +21,7 @@ from PySide6.QtCore import QDate, QDateTime, QTime
 from booking import audit, bookings, cli, clerks, closures, fees, holidays, passes, residents, setup, stations
 from booking.store import Store
 from tests.conftest import ADMIN, NOW
+import ui.commands  # noqa: F401  the drawing commands are part of the table the test checks
 from ui.admin import AuditView, ClerkDialog, ClerksView, ResourceDialog, ResourcesRulesView, RuleDialog
 from ui.desk import Desk
 from ui.office import ADMIN_SCREENS, VIEWS, menu_path
@@ -39,6 +40,8 @@ DESK_COMMANDS = {
     # the gates: served by the window itself (View menu) or headless on the booth PC; the cars in
     # the window's gate list, let in by hand there (F8); the whitelists it keeps in step
     "gate serve", "gate events", "gate let-in", "gate whitelist", "gate sync",
+    # the drawing commands (ui/commands.py): the pass view, the daily sheet, the heat-map
+    "pass", "sheet", "heatmap", "self-test",
 }
 NOW_TEXT = "2026-11-24 10:00"
 PASSWORD = "admin-pass-1"
