@@ -63,7 +63,8 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = setup.open_ready(self.store_path)
+            # Only `init` makes a store; every other command refuses a missing one, naming the path.
+            self._store = setup.open_ready(self.store_path, create=_command_name(self.args) == "init")
         return self._store
 
     def swept_store(self) -> Store:
