@@ -110,8 +110,11 @@ class Store:
             conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
             self.db = Database(conn)
             self._configure()
-            with contextlib.suppress(sqlite3.Error):
-                old.close()
+            if self.identity is not None:  # a disconnected Store is no longer counted
+                with contextlib.suppress(sqlite3.Error):
+                    old.close()
+                untrack(self.path)
+            track(self.path)
         self._remember_identity()
         for listener in list(self.on_reopen):
             listener()
@@ -125,7 +128,9 @@ class Store:
 
     def disconnect(self) -> None:
         """Close the connection but keep the Store; `reopen()` connects again (a restore in between)."""
-        self.db.close()
+        if self.identity is not None:
+            self.db.close()
+            untrack(self.path)
         self.identity = None
 
     @contextlib.contextmanager
@@ -186,6 +191,9 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
     def close(self) -> None:
+        if self.identity is not None:
+            untrack(self.path)
+            self.identity = None
         self.db.close()
 
 
@@ -287,6 +295,37 @@ def _check_before_opening(file: Path) -> None:
         probe.close()
 
 
+#: store files this process has open through SQLite (normalised path -> open connections).
+#: While a file is listed, nothing in this process may open it outside SQLite: closing any
+#: other descriptor of it would drop this process's POSIX locks (SQLite "How To Corrupt" 2.2).
+_OPEN_HERE: dict[str, int] = {}
+
+
+def _key(path: str | Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def track(path: str | Path) -> None:
+    """Note that this process opened a connection to the store file at `path`."""
+    if str(path) != ":memory:":
+        _OPEN_HERE[_key(path)] = _OPEN_HERE.get(_key(path), 0) + 1
+
+
+def untrack(path: str | Path) -> None:
+    if str(path) == ":memory:":
+        return
+    left = _OPEN_HERE.get(_key(path), 0) - 1
+    if left > 0:
+        _OPEN_HERE[_key(path)] = left
+    else:
+        _OPEN_HERE.pop(_key(path), None)
+
+
+def open_in_this_process(path: str | Path) -> bool:
+    """True while a connection of this process (a Store, a backup's or restore's) has the file open."""
+    return _key(path) in _OPEN_HERE
+
+
 def file_identity(path: str | Path) -> tuple[int, int] | None:
     """Which file is at `path` now (device, inode / file index), or None; `stat`, never `open`."""
     try:
@@ -332,6 +371,7 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
                 if schema.MIGRATIONS.pending(store.db):  # another process may have just done it
                     schema.MIGRATIONS.apply(store.db)
         store._remember_identity()
+        track(name)
         return store
     except sqlite3.Error as exc:
         conn.close()
