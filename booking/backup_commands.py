@@ -43,6 +43,7 @@ def _fmt_backup(result: dict[str, Any]) -> str:
 
 @cli.command("backup", _fmt_backup)
 def _backup(ctx: cli.Context) -> dict[str, Any]:
+    backup.clean_leftovers(ctx.store_path, ctx.now)  # what a killed backup or restore left behind
     if ctx.args.daily:
         return backup.auto_backup(ctx.store_path, backup.backup_dir(), ctx.now.date())
     return backup.backup(ctx.store_path, Path(ctx.args.to))
@@ -50,7 +51,7 @@ def _backup(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("restore", lambda r: tr("cli_restore_done", path=r["restored_from"], aside=r["kept_aside"] or "-"))
 def _restore(ctx: cli.Context) -> dict[str, Any]:
-    return backup.restore(Path(ctx.args.source), ctx.store_path, actor=_restorer(ctx))
+    return backup.restore(Path(ctx.args.source), ctx.store_path, ctx.now, actor=_restorer(ctx))
 
 
 def _restorer(ctx: cli.Context) -> Actor | None:
@@ -67,4 +68,5 @@ def _restorer(ctx: cli.Context) -> Actor | None:
 
 @cli.command("store-check", lambda r: tr("cli_store_ok", path=r["store"]))
 def _store_check(ctx: cli.Context) -> dict[str, Any]:
+    # Changes nothing (not even leftovers): it judges a private copy by SQLite's answers.
     return backup.startup_check(ctx.store_path, backup.backup_dir())

@@ -239,9 +239,17 @@ def sqlite_uri(path: str | PurePath, windows: bool | None = None, **params: str)
 
 
 def connect_read_only(path: str | Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
-    """A connection that cannot write the database (`mode=ro`), through SQLite only."""
+    """A connection that cannot write the database (`mode=ro`), through SQLite only.
+
+    Without a -wal beside the file nobody has it open in WAL mode and all its data is in
+    the file, so it is read as immutable: a read-only connection would otherwise leave a
+    new -wal and -shm beside a file that may not even be ours.
+    """
     absolute = Path(os.path.abspath(path))
-    return sqlite3.connect(sqlite_uri(absolute, **{"mode": "ro"}), uri=True, timeout=timeout)
+    params = {"mode": "ro"}
+    if not absolute.with_name(absolute.name + "-wal").exists():
+        params["immutable"] = "1"
+    return sqlite3.connect(sqlite_uri(absolute, **params), uri=True, timeout=timeout)
 
 
 def inspect(conn: sqlite3.Connection, path: str | Path, *, damage: bool = True) -> None:

@@ -16,11 +16,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
-from booking import backup
+from booking import backup, clock
 from booking.audit import SYSTEM
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -61,6 +61,7 @@ def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
 
     Otherwise the user has been told why, in a modal box, and the program should exit.
     """
+    backup.clean_leftovers(store_path, clock.now())  # what a killed backup or restore left behind
     try:
         backup.startup_check(store_path, backup.backup_dir())
         return True
@@ -78,7 +79,7 @@ def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
         if box.clickedButton() is not restore_button:
             return False
         try:
-            done = backup.restore(problem.backup, store_path, actor=SYSTEM)
+            done = backup.restore(problem.backup, store_path, clock.now(), actor=SYSTEM)
         except DeskError as exc:
             QMessageBox.critical(parent, tr("uib_start_title"), exc.message())
             return False
@@ -135,6 +136,7 @@ def add_menu_actions(window: QMainWindow, desk: Desk) -> tuple[QAction, QAction]
     # A hand-over (MainWindow.switch_clerk) announces "clerk": Restore follows who is signed in now.
     desk.changed.connect(lambda what: retranslate() if "clerk" in what else None)
     window.backup_action, window.restore_action = backup_action, restore_action
+    window.restore_watch = watch_for_restores(window, desk)
     return backup_action, restore_action
 
 
@@ -144,12 +146,38 @@ def back_up_to(desk: Desk, path: str | Path) -> dict[str, Any]:
 
 
 def restore_from(desk: Desk, path: str | Path) -> dict[str, Any]:
-    """Restore `path` over the desk's store (the current data kept aside) and refresh every view."""
+    """Restore `path` over the desk's store (the current data kept aside) and refresh every view.
+
+    The desk's own connection is closed first and opened again afterwards: Windows cannot
+    replace a file this process holds open (WinError 32), which a damaged store needs.
+    """
     if not desk.actor.is_admin:
         raise DeskError("forbidden", "uib_restore_admin_only")
-    done = backup.restore(path, desk.store.path, actor=desk.actor)
+    desk.store.disconnect()
+    try:
+        done = backup.restore(path, desk.store.path, desk.now(), actor=desk.actor)
+    finally:
+        desk.store.reopen()  # also takes the new restore generation: this desk did the restore
     desk.announce(*EVERYTHING)
     return done
+
+
+def watch_for_restores(window: QWidget, desk: Desk, every_ms: int = 5000) -> QTimer:
+    """Notice a restore another desk made underneath this one: reopen, refresh, tell the clerk.
+
+    A write notices it too (Store.write refuses and reopens), so nothing is ever confirmed
+    into replaced data; this only makes sure the clerk hears of it before trying.
+    """
+    def look() -> None:
+        if desk.store.notice_restore():
+            desk.announce(*EVERYTHING)
+            QMessageBox.information(window, tr("uib_restore_title"), tr("store_restored"))
+
+    desk.store.on_reopen.append(lambda: desk.announce(*EVERYTHING))  # a write that noticed it
+    timer = QTimer(window)
+    timer.timeout.connect(look)
+    timer.start(every_ms)
+    return timer
 
 
 def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
