@@ -93,6 +93,8 @@ define(
                   "The current data was not changed; try again in a moment."),
     backup_not_linli=("“{path}”不是邻里服务台的数据文件，没有备份；原有文件未改动。",
                       "“{path}” is not a Linli Desk store, so it was not backed up; no existing file was changed."),
+    adopt_exists=("“{path}”已经有数据文件，没有搬移。", "There already is a store at “{path}”; nothing was moved."),
+    adopt_none=("没有找到要搬移的数据文件“{path}”。", "There is no store to move at “{path}”."),
     restore_failed=("恢复没有完成（{detail}）。恢复前的数据保存在“{aside}”。",
                     "The restore did not finish ({detail}). The data from before is kept in “{aside}”."),
     startup_not_database=("“{path}”不是邻里服务台的数据文件，或者文件开头已经损坏。程序没有改动这个文件。",
@@ -255,6 +257,22 @@ def _sqlite_problem(exc: sqlite3.Error, target: Path) -> DeskError:
     if "malformed" in text or "not a database" in text or "disk image" in text:
         return DeskError("store", "backup_copy_damaged", detail=str(exc))
     return DeskError("store", "backup_cannot_write", path=str(target), detail=str(exc))
+
+
+def adopt(source: str | Path, target: str | Path) -> dict[str, Any]:
+    """Copy an earlier per-user store to the per-machine place (once: refused if one is there).
+
+    A checked backup-API copy, so the earlier store is left exactly as it was (kept as a
+    fallback until the admin deletes it).
+    """
+    source, target = Path(source), Path(target)
+    if target.exists():
+        raise DeskError("usage", "adopt_exists", path=str(target))
+    if not source.is_file():
+        raise DeskError("not_found", "adopt_none", path=str(source))
+    made = backup(source, target)
+    stores.open_store(target, create=False).close()  # back to WAL, as every store
+    return {"moved_from": str(source), "store": str(target), "bookings": made["bookings"]}
 
 
 # --- the automatic daily backup -----------------------------------------------------------------

@@ -59,6 +59,15 @@ def default_store() -> Path:
     return data_dir() / STORE_NAME
 
 
+def earlier_user_store() -> Path | None:
+    """The per-user store an earlier version made on Windows (%APPDATA%), if it is there."""
+    if os.environ.get("LINLI_DATA_DIR"):
+        return None
+    folder = user_data_dir_for(sys.platform, os.environ, str(Path.home()))
+    found = Path(folder) / STORE_NAME if folder is not None else None
+    return found if found is not None and found.is_file() else None
+
+
 def resource_dir() -> Path:
     """The `resources/` folder: beside app.py in a checkout, in _MEIPASS when frozen."""
     frozen_base = getattr(sys, "_MEIPASS", None)

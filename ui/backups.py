@@ -49,6 +49,14 @@ define(
     uib_restore_button=("恢复这份备份", "Restore this backup"),
     uib_quit_button=("退出", "Quit"),
     uib_start_title=("数据文件有问题", "The store has a problem"),
+    uib_adopt_title=("数据文件的新位置", "The store's new place"),
+    uib_adopt_question=("在本 Windows 用户的文件夹里找到了旧版本的数据文件：\n{source}\n\n"
+                        "现在数据文件放在本机所有用户共用的位置：\n{target}\n\n"
+                        "把旧数据复制过去吗？原文件保留不动。选“否”则从空白数据开始。",
+                        "A store of an earlier version was found in this Windows user's folder:\n{source}\n\n"
+                        "The store now lives where every user of this PC finds it:\n{target}\n\n"
+                        "Copy the earlier data there? The original is left as it is. No starts with an "
+                        "empty store."),
     uib_start_restored=("已恢复 {taken} 的备份。恢复前的文件另存为：\n{aside}",
                         "The backup of {taken} was restored. The file from before is kept as:\n{aside}"),
 )
@@ -87,6 +95,24 @@ def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
                                 tr("uib_start_restored", taken=problem.details["backup_taken"],
                                    aside=done["kept_aside"] or "-"))
         return True
+
+
+def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = None) -> bool:
+    """At the first start: offer once to copy an earlier per-user store to the per-machine place.
+
+    Once the store exists (copied, or made empty after No) the question is not asked again.
+    """
+    answer = QMessageBox.question(parent, tr("uib_adopt_title"),
+                                  tr("uib_adopt_question", source=str(earlier), target=str(store_path)))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        done = backup.adopt(earlier, store_path)
+    except DeskError as exc:
+        QMessageBox.warning(parent, tr("uib_adopt_title"), exc.message())
+        return False
+    log.info("copied the earlier store %s to %s (%s bookings)", earlier, store_path, done["bookings"])
+    return True
 
 
 def start_daily_backup(store_path: str | Path, today: date | None = None,

@@ -17,7 +17,7 @@ from booking import cli, i18n
 from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
-from booking.paths import APPLICATION, ORGANIZATION, default_store
+from booking.paths import APPLICATION, ORGANIZATION, default_store, earlier_user_store
 from booking.validation import parse_minute
 
 define(
@@ -128,12 +128,15 @@ def run_window(argv: Sequence[str]) -> int:
             return 0  # the store is open in another desk window, which was brought forward
 
     store_backups = _optional("ui.backups")
+    earlier = earlier_user_store() if not args.db and not store_path.exists() else None
+    if store_backups is not None and earlier is not None:
+        store_backups.offer_adoption(earlier, store_path)  # once: afterwards the store exists
     if store_backups is not None and not store_backups.check_store(store_path):
         return 1  # damaged, locked, read-only or full: explained (a restore offered), nothing changed
 
     from booking import setup
     try:
-        store = setup.open_ready(store_path)
+        store = setup.open_ready(store_path, create=True)  # the window's first start makes the store
     except DeskError as exc:
         return _fail(tr("ui_main_cannot_start"), exc.message())
 

@@ -406,3 +406,22 @@ def test_open_store_for_a_command_does_not_create(tmp_path):
         open_store(tmp_path / "none.sqlite3", create=False)
     assert caught.value.code == "not_found"
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_an_earlier_per_user_store_is_moved_once(store, store_path, tmp_path, run_cli):
+    residents.add(store, ADMIN, "王五", "7栋1单元101", "13700000000")
+    store.close()
+    before = digest(store_path)
+    target = tmp_path / "ProgramData" / "desk.sqlite3"
+    from booking import cli
+    import io
+    out = io.StringIO()
+    assert cli.run(["--db", str(target), "store-adopt", "--from", str(store_path), "--json"], out) == 0, out.getvalue()
+    assert digest(store_path) == before  # the original left as it was
+    moved = open_store(target, create=False)
+    assert moved.conn.execute("SELECT count(*) FROM resident").fetchone()[0] == 1
+    assert moved.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    moved.close()
+    again = io.StringIO()
+    assert cli.run(["--db", str(target), "store-adopt", "--from", str(store_path), "--json"], again) == 1
+    assert "已经有数据文件" in again.getvalue()  # once only: the moved store is never overwritten
