@@ -121,8 +121,8 @@ class Store:
 
     def notice_restore(self) -> bool:
         """Reopen if a restore happened underneath; True if it did (the caller tells the clerk)."""
-        if self.conn.in_transaction or not self.replaced():
-            return False
+        if self.identity is None or self.conn.in_transaction or not self.replaced():
+            return False  # closed (the window is going), mid-write, or nothing happened
         self.reopen()
         return True
 
