@@ -8,10 +8,15 @@ then renamed into place, so a half-written backup never replaces a good one.
 
 A restore never overwrites anything without a copy: the chosen file is checked
 first (a SQLite file, intact, a Linli store no newer than this program) on a
-private copy, so the chosen file itself is never touched; the current store is
-kept aside as `linli-desk.sqlite3.before-restore-YYYYmmdd-HHMMSS`; only then is
-the backup written into the store, again through the backup API so a running
-desk's -wal file can never be replayed over the restored data.
+private copy, so the chosen file itself is never touched; the copy is migrated
+and given a new restore generation; then, under the store's write lock, the
+current data is kept aside as `linli-desk.sqlite3.before-restore-YYYYmmdd-HHMMSS`
+and replaced in one transaction (see `restore`). Desks that have the store open
+notice the new generation at their next write and reopen.
+
+Nothing here reads a store file with plain `open()` while this process has a
+SQLite connection to it (`store.open_in_this_process`): closing that descriptor
+would drop every POSIX lock of the process (SQLite's "How To Corrupt" 2.2).
 """
 from __future__ import annotations
 
@@ -28,13 +33,13 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from booking import audit, clock, i18n, schema, setup, store as stores
+from booking import audit, clock, i18n, schema, setup
+from booking import store as stores
 from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
