@@ -38,7 +38,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from booking import audit, clock, i18n, schema, setup
+from booking import audit, i18n, schema, setup
 from booking import store as stores
 from booking.audit import Actor
 from booking.errors import DeskError
@@ -282,15 +282,15 @@ def adopt(source: str | Path, target: str | Path) -> dict[str, Any]:
 
 # --- the automatic daily backup -----------------------------------------------------------------
 
-def auto_backup(store: Store | str | Path, folder: str | Path | None = None,
-                today: date | None = None) -> dict[str, Any]:
+def auto_backup(store: Store | str | Path, folder: str | Path | None = None, *,
+                today: date) -> dict[str, Any]:
     """Today's backup, if there is none yet; keeps 14 daily and 12 monthly copies.
 
     The first backup of a month is also kept as that month's copy
     (linli-desk-2026-11.sqlite3). Only files named like ours are ever deleted.
     """
     where = Path(folder) if folder is not None else backup_dir()
-    day = today or clock.now().date()  # the desk's own day, as on its board
+    day = today  # the desk's own day, as on its board
     daily = where / f"{PREFIX}-{day:%Y-%m-%d}.sqlite3"
     monthly = where / f"{PREFIX}-{day:%Y-%m}.sqlite3"
     result: dict[str, Any] = {"folder": str(where), "daily": None, "monthly": None, "removed": []}
@@ -323,6 +323,8 @@ def _copy_file(source: Path, target: Path) -> None:
 
 def _prune(folder: Path) -> list[Path]:
     removed: list[Path] = []
+    # Ages of files on disk, compared with their mtimes (which the OS stamps from its clock):
+    # nothing the program stores, so not the desk's one clock (booking/clock.py).
     day_ago = time.time() - 86400
     for partial in folder.glob(f".{PREFIX}-*.partial"):  # left by a desk switched off mid-backup
         with contextlib.suppress(OSError):
@@ -379,7 +381,7 @@ def newest_good_backup(folder: str | Path | None = None,
 
 # --- restore ------------------------------------------------------------------------------------
 
-def restore(from_path: str | Path, store_path: str | Path, now: datetime | None = None,
+def restore(from_path: str | Path, store_path: str | Path, now: datetime,
             actor: Actor | None = None, *, busy_timeout: float = BUSY_TIMEOUT_S) -> dict[str, Any]:
     """Replace the store's data with the backup at `from_path`, keeping the current data aside.
 
@@ -401,7 +403,7 @@ def restore(from_path: str | Path, store_path: str | Path, now: datetime | None 
     checked copy; desks notice the new file by its identity.
     """
     source, store = Path(from_path), Path(store_path)
-    moment = now or datetime.now()
+    moment = now
     if not source.is_file():
         raise DeskError("not_found", "restore_no_file", path=str(source))
     if _same_file(source, store):
@@ -484,7 +486,7 @@ def _prepare_restored(checked: Path, actor: Actor | None, now: datetime, source:
 
     All of it before the swap, so the store never shows an old schema or an unrecorded restore.
     """
-    opened = setup.open_ready(checked)
+    opened = setup.open_ready(checked, now=now)
     try:
         with opened.write():
             if actor is not None:

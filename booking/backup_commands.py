@@ -52,7 +52,7 @@ def _fmt_backup(result: dict[str, Any]) -> str:
 def _backup(ctx: cli.Context) -> dict[str, Any]:
     backup.clean_leftovers(ctx.store_path, ctx.now)  # what a killed backup or restore left behind
     if ctx.args.daily:
-        return backup.auto_backup(ctx.store_path, backup.backup_dir(), ctx.now.date())
+        return backup.auto_backup(ctx.store_path, backup.backup_dir(), today=ctx.now.date())
     return backup.backup(ctx.store_path, Path(ctx.args.to))
 
 

@@ -20,7 +20,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
-from booking import backup, clock
+from booking import backup
 from booking.audit import SYSTEM
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -64,12 +64,12 @@ define(
 
 # --- at start ---------------------------------------------------------------------------------
 
-def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
+def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = None) -> bool:
     """True if the desk may open the store (it was sound, or a backup was restored over it).
 
     Otherwise the user has been told why, in a modal box, and the program should exit.
     """
-    backup.clean_leftovers(store_path, clock.now())  # what a killed backup or restore left behind
+    backup.clean_leftovers(store_path, now)  # what a killed backup or restore left behind
     try:
         backup.startup_check(store_path, backup.backup_dir())
         return True
@@ -87,7 +87,7 @@ def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
         if box.clickedButton() is not restore_button:
             return False
         try:
-            done = backup.restore(problem.backup, store_path, clock.now(), actor=SYSTEM)
+            done = backup.restore(problem.backup, store_path, now, actor=SYSTEM)
         except DeskError as exc:
             QMessageBox.critical(parent, tr("uib_start_title"), exc.message())
             return False
@@ -115,7 +115,7 @@ def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = Non
     return True
 
 
-def start_daily_backup(store_path: str | Path, today: date | None = None,
+def start_daily_backup(store_path: str | Path, today: date,
                        folder: Path | None = None) -> threading.Thread:
     """Today's automatic backup on a worker thread (its own connection), so the window opens at once.
 
@@ -124,7 +124,7 @@ def start_daily_backup(store_path: str | Path, today: date | None = None,
     stopped working is worse than an interruption.
     """
     def work() -> None:
-        result = backup.auto_backup(store_path, folder, today)
+        result = backup.auto_backup(store_path, folder, today=today)
         if result.get("daily"):
             log.info("daily backup %s in %s ms; removed %s", result["daily"], result.get("ms"), result["removed"])
 
@@ -208,7 +208,7 @@ def watch_for_restores(window: QWidget, desk: Desk, every_ms: int = 5000) -> QTi
 
 def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    suggested = Path(documents) / f"linli-desk-{datetime.now():%Y-%m-%d-%H%M}.sqlite3"
+    suggested = Path(documents) / f"linli-desk-{desk.now():%Y-%m-%d-%H%M}.sqlite3"
     path, _ = QFileDialog.getSaveFileName(window, tr("uib_backup_title"), str(suggested), tr("uib_files"))
     if not path:
         return

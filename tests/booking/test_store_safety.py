@@ -51,7 +51,7 @@ BOOKER = textwrap.dedent("""
     from booking.audit import Actor
     from booking.errors import DeskError
     from tests.booking.test_store_safety import slot, HOUSEHOLDS
-    store = setup.open_ready(sys.argv[2], create=False)
+    store = setup.open_ready(sys.argv[2], now=datetime(2026, 11, 24, 10, 0), create=False)
     ids = [int(x) for x in sys.argv[3].split(",")]
     stop, now, actor = sys.argv[4], datetime(2026, 11, 24, 10, 0), Actor("desk2", "admin")
     print("ready", flush=True)
@@ -84,7 +84,7 @@ def held(path: Path, start: str, code: str) -> bool:
 # --- restore (issue 11 item 6) ------------------------------------------------------------------
 
 def test_every_booking_confirmed_during_a_restore_is_in_the_store_or_the_kept_aside_file(store, store_path, tmp_path):
-    ids = [residents.add(store, ADMIN, f"住户{n}", f"{n + 1}栋1单元101", f"1381234{n:04d}", f"川A1{n:04d}").id
+    ids = [residents.add(store, ADMIN, f"住户{n}", f"{n + 1}栋1单元101", f"1381234{n:04d}", f"川A1{n:04d}", now=NOW).id
            for n in range(HOUSEHOLDS)]
     before = tmp_path / "before.sqlite3"
     backup.backup(store, before)
@@ -215,8 +215,9 @@ def _store_with_data_in_the_wal(path: Path) -> None:
     script = textwrap.dedent("""
         import os, sys
         sys.path.insert(0, sys.argv[1])
+        from datetime import datetime
         from booking import setup
-        store = setup.open_ready(sys.argv[2])
+        store = setup.open_ready(sys.argv[2], now=datetime(2026, 11, 24, 10, 0))
         store.conn.execute("PRAGMA wal_autocheckpoint = 0")
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for n in range(300):
@@ -254,8 +255,8 @@ def test_store_check_does_not_fold_a_stale_wal_into_the_store(store, store_path,
 
 def test_a_damaged_store_is_not_offered_a_backup_older_than_what_it_still_holds(store, store_path, tmp_path):
     folder = tmp_path / "backups"
-    backup.auto_backup(store, folder, datetime(2026, 11, 23).date())
-    residents.add(store, ADMIN, "王五", "7栋1单元101", "13700000000")  # newer than the backup
+    backup.auto_backup(store, folder, today=datetime(2026, 11, 23).date())
+    residents.add(store, ADMIN, "王五", "7栋1单元101", "13700000000", now=NOW)  # newer than the backup
     store.close()
     conn = sqlite3.connect(str(store_path))
     conn.execute("PRAGMA writable_schema = ON")
@@ -406,7 +407,7 @@ def test_open_store_for_a_command_does_not_create(tmp_path):
 
 
 def test_an_earlier_per_user_store_is_moved_once(store, store_path, tmp_path, run_cli):
-    residents.add(store, ADMIN, "王五", "7栋1单元101", "13700000000")
+    residents.add(store, ADMIN, "王五", "7栋1单元101", "13700000000", now=NOW)
     store.close()
     before = digest(store_path)
     target = tmp_path / "ProgramData" / "desk.sqlite3"
