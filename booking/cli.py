@@ -73,7 +73,9 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = setup.open_ready(self.store_path, now=self.now)
+            # Only `init` makes a store; every other command refuses a missing one, naming the path.
+            self._store = setup.open_ready(self.store_path, now=self.now,
+                                           create=_command_name(self.args) == "init")
             if self.args.now and not self.actor.is_admin:  # before any command reads or writes by that clock
                 raise DeskError("forbidden", "cli_now_admin_only")
         return self._store

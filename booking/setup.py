@@ -16,9 +16,14 @@ def prepare(store: Store, *, now: datetime) -> Store:
     return store
 
 
-def open_ready(path: str | Path, *, now: datetime) -> Store:
-    """Open, migrate and seed the store at `path`."""
-    store = open_store(path)
+def open_ready(path: str | Path, *, now: datetime, create: bool = True) -> Store:
+    """Open, migrate and seed the store at `path`.
+
+    `create=False` refuses a missing store (DeskError "not_found" naming the path): every
+    command but `init` opens that way, so a task running as another account, or a mistyped
+    --db, never makes a new, empty store with a new pass key.
+    """
+    store = open_store(path, create=create)
     try:
         return prepare(store, now=now)
     except BaseException:

@@ -80,8 +80,14 @@ class CliResult:
 
 @pytest.fixture
 def run_cli(store_path: Path):
-    """Run a headless command in-process against the test store; --json is added."""
-    def run(*args: str, now: str | None = "2026-11-24 10:00") -> CliResult:
+    """Run a headless command in-process against the test store; --json is added.
+
+    Commands other than `init` refuse a missing store, so the store is made first (as an
+    installation's `init` would) unless the test asks for `make_store=False`.
+    """
+    def run(*args: str, now: str | None = "2026-11-24 10:00", make_store: bool = True) -> CliResult:
+        if make_store and args and args[0] != "init" and not store_path.exists():
+            setup.open_ready(store_path, now=NOW).close()
         argv = ["--db", str(store_path)] + (["--now", now] if now else []) + list(args) + ["--json"]
         out = io.StringIO()
         code = cli.run(argv, out)

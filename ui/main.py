@@ -20,7 +20,7 @@ from booking import cli, clerks, i18n, setup
 from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
-from booking.paths import APPLICATION, ORGANIZATION, default_store
+from booking.paths import APPLICATION, ORGANIZATION, default_store, earlier_user_store
 from booking.validation import parse_minute
 from ui import backups, errors, instance as instances, language, signin, theme
 from ui.desk import Desk, current_minute
@@ -109,11 +109,15 @@ def run_window(argv: Sequence[str]) -> int:
         return 0  # the store is open in another desk window, which was brought forward
 
     try:
+        earlier = earlier_user_store() if not args.db and not store_path.exists() else None
+        if earlier is not None:
+            backups.offer_adoption(earlier, store_path)  # once: afterwards the store exists
         # damaged, locked, read-only or full: explained (a restore offered), nothing changed
         if not backups.check_store(store_path, current_minute(fixed_now)):
             return 1
         try:
-            store = setup.open_ready(store_path, now=current_minute(fixed_now))
+            # the window's first start makes the store
+            store = setup.open_ready(store_path, now=current_minute(fixed_now), create=True)
         except DeskError as exc:
             return _fail(tr("ui_main_cannot_start"), exc.message())
         try:

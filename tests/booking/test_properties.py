@@ -246,6 +246,7 @@ def test_demo_refuses_a_number_of_years_it_cannot_make(fresh, years) -> None:
 
 def test_demo_run_twice_on_one_store_answers_both_times(tmp_path) -> None:
     argv = ["--db", str(tmp_path / "new.sqlite3"), "--now", "2026-11-24 10:00", "demo", "--years", "0.01", "--json"]
+    assert_answered(*run(["--db", str(tmp_path / "new.sqlite3"), "init", "--json"]), argv)  # only init makes a store
     first = assert_answered(*run(argv), argv)
     second = assert_answered(*run(argv), argv)  # it failed with IndexError: every door already existed
     assert first["bookings"] > 0 and second["bookings"] >= 0
