@@ -42,6 +42,8 @@ DESK_COMMANDS = {
     "gate serve", "gate events", "gate let-in", "gate whitelist", "gate sync",
     # the drawing commands (ui/commands.py): the pass view, the daily sheet, the heat-map
     "pass", "sheet", "heatmap", "self-test",
+    # like init: the first start of the window asks the same question (ui.backups.offer_adoption)
+    "store-adopt",
 }
 NOW_TEXT = "2026-11-24 10:00"
 PASSWORD = "admin-pass-1"
