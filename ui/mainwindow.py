@@ -16,8 +16,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import (QCalendarWidget, QDialog, QDialogButtonBox, QDockWidget, QLabel, QMainWindow,
-                               QMessageBox, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCalendarWidget, QDialog, QDialogButtonBox, QDockWidget, QFrame, QLabel, QMainWindow,
+                               QMessageBox, QTextBrowser, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from booking import bookings, waitlist
 from booking.errors import DeskError
@@ -25,6 +25,7 @@ from booking.i18n import define, tr
 from booking.paths import APPLICATION, ORGANIZATION
 from ui.board import DayBoard
 from ui.booking_dialog import BookingDialog, BookingPlan, next_hours, tonight
+from ui import fit
 from ui.desk import Desk
 from ui.details import DetailsDialog, PassDialog, ask_yes_no
 from ui.cashdesk import ShiftReportView
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
     def __init__(self, desk: Desk, settings: QSettings | None = None,
                  confirm: Callable[[str, str], bool] | None = None) -> None:
         super().__init__()
+        fit.install()  # every dialog from now on fits the screen or scrolls
         self.desk = desk
         self.settings = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
         #: asked before anything that cannot be undone (a plain callable: tests answer it directly)
@@ -566,14 +568,19 @@ class MainWindow(QMainWindow):
                 f"{rows}</table><p>{tr('ui_win_help_board')}</p><p>{tr('ui_win_help_dialog')}</p>")
         dialog = QDialog(self)
         dialog.setWindowTitle(tr("ui_win_help_title"))
-        label = QLabel(html)
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setWordWrap(True)
+        text = QTextBrowser()  # scrolls on a small screen; the Close button stays below it
+        text.setHtml(html)
+        text.setFrameShape(QFrame.Shape.NoFrame)
+        text.setMinimumSize(text.fontMetrics().horizontalAdvance("M") * 30, text.fontMetrics().height() * 8)
+        document = text.document()
+        document.setTextWidth(text.fontMetrics().horizontalAdvance("M") * 40)
+        text.resize(int(document.idealWidth()) + 24, int(document.size().height()) + 24)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
-        layout.addWidget(label)
+        layout.addWidget(text)
         layout.addWidget(buttons)
+        dialog.resize(text.size().width() + 24, text.size().height() + buttons.sizeHint().height() + 36)
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.help_dialog = dialog
         dialog.open()
@@ -588,8 +595,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            fit.bring_on_screen(self)  # remembered on a monitor that may be gone
         else:
-            self.resize(1400, 860)
+            fit.place_first_window(self)
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
