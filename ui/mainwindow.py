@@ -29,6 +29,8 @@ from ui import fit
 from ui.desk import Desk
 from ui.details import DetailsDialog, PassDialog, ask_yes_no
 from ui.cashdesk import ShiftReportView
+from ui.scan_panel import ScanInput
+from ui.scancatcher import ScanCatcher
 from ui.heatmap import open_dialog as open_heatmap_dialog
 from ui.money import CreditsView, StatementView, admin_only
 from ui.report_views import ExportDialog, SummaryDialog
@@ -336,6 +338,9 @@ class MainWindow(QMainWindow):
         self.menu_view.insertAction(self.act_refresh, toggle)
         if hasattr(panel, "scanned"):
             panel.scanned.connect(lambda _verdict: self.board.refresh())
+        # a pass scanned while the focus is in the find box, a filter or a dialog is still a scan
+        self.scan_catcher = ScanCatcher(self, lambda text: panel.scan(text, take_focus=False),
+                                        lambda widget: isinstance(widget, ScanInput))
         return panel
 
     # --- the day, the minute and what changed -------------------------------------------------------
