@@ -27,6 +27,7 @@ from ui.fieldmessages import ERROR_CSS, FieldMessages
 from ui.fonts import ui_font
 from ui.import_dialog import ImportDialog, choose_file
 from ui.station import station_action
+from ui.desk import follow
 
 SEARCH_DELAY_MS = 250
 
@@ -808,7 +809,7 @@ class ViewWindow(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(view)
         self.resize(1000, 640)
-        view.desk.language_changed.connect(lambda _code: self.setWindowTitle(tr(view.VIEW_KEY)))
+        follow(view.desk.language_changed, self, lambda _code: self.setWindowTitle(tr(view.VIEW_KEY)))
 
 
 class AdminMenu(QObject):

@@ -24,6 +24,7 @@ from booking.passinfo import output_target, write_whole
 from booking.reports import HeatMap
 from booking.store import Store
 from ui.fonts import ui_font
+from ui.desk import follow
 
 define(
     heat_legend=("占用率", "Occupancy"),
@@ -200,7 +201,7 @@ class HeatmapDialog(QDialog):
         for signal in (self.span.currentIndexChanged, self.by.currentIndexChanged, self.day.dateChanged):
             signal.connect(self.refresh)
         self.save_button.clicked.connect(self.save)
-        desk.changed.connect(lambda what: self.refresh() if "booking" in what else None)
+        follow(desk.changed, self, lambda what: self.refresh() if "booking" in what else None)
         self.resize(1000, 760)
         self.refresh()
 

@@ -26,7 +26,7 @@ from booking.paths import APPLICATION, ORGANIZATION
 from ui.board import DayBoard
 from ui.booking_dialog import BookingDialog, BookingPlan, next_hours, tonight
 from ui import fit
-from ui.desk import Desk
+from ui.desk import Desk, follow
 from ui.details import DetailsDialog, PassDialog, ask_yes_no
 from ui.cashdesk import ShiftReportView
 from ui.scan_panel import ScanInput
@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         self.sweep_timer.start()
 
         desk.changed.connect(self._changed)
-        desk.language_changed.connect(lambda _code: self.retranslate())
+        follow(desk.language_changed, self, lambda _code: self.retranslate())
         self.retranslate()
         self.restore_settings()
         self.minute()

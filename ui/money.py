@@ -26,6 +26,7 @@ from ui.cashdesk import AmountDialog, PaymentsModel
 from ui.tables import TextTable
 from ui.dates import month_picker
 from ui.fonts import ui_font
+from ui.desk import follow
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR = "#b3261e"
@@ -213,7 +214,7 @@ class StatementView(QWidget):
         layout.addWidget(self.state)
         layout.addWidget(self.entries_box, 1)
         layout.addWidget(self.message)
-        desk.changed.connect(lambda what: self.refresh() if what & {"payment", "clerk"} else None)
+        follow(desk.changed, self, lambda what: self.refresh() if what & {"payment", "clerk"} else None)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -437,7 +438,8 @@ class CreditsView(QWidget):
         layout.addWidget(table(self.history, self, 4), 1)
         layout.addLayout(boxes)
         layout.addWidget(self.message)
-        desk.changed.connect(lambda what: self.show_resident() if what & {"payment", "credit", "clerk"} else None)
+        follow(desk.changed, self,
+               lambda what: self.show_resident() if what & {"payment", "credit", "clerk"} else None)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 

@@ -26,6 +26,7 @@ from booking.i18n import define, tr
 from booking.store import open_store
 from ui.dates import month_picker
 from ui.fonts import family_css
+from ui.desk import follow
 
 define(
     uig_sum_title=("月度使用报告", "Monthly use report"),
@@ -278,7 +279,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         desk.language_changed.connect(self.retranslate)
-        desk.changed.connect(lambda what: self.update_permissions() if "clerk" in what else None)
+        follow(desk.changed, self, lambda what: self.update_permissions() if "clerk" in what else None)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 50)
         self.retranslate()
         self._masking_changed(True)

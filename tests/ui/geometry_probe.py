@@ -235,6 +235,65 @@ def covered(cls: type, seen: set[str]) -> bool:
     return cls.__name__ in seen or any(covered(sub, seen) for sub in cls.__subclasses__())
 
 
+class Desktop:
+    """A store with a resident, a booking and a payment, and the desk window over it."""
+
+    def __init__(self, tmp: Path) -> None:
+        from booking import bookings, residents, setup
+        from booking.audit import Actor
+        from booking.bookings import Request
+        from ui import backups
+        from ui.desk import Desk
+        from ui.mainwindow import MainWindow
+
+        self.store = setup.open_ready(tmp / "desk.sqlite3")
+        self.admin = Actor("管理员甲", "admin")
+        self.resident = residents.add(self.store, self.admin, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+        self.booking = bookings.book(self.store, self.admin, Request("P002", datetime(2026, 11, 24, 11, 0),
+                                                                     datetime(2026, 11, 24, 18, 0), self.resident.id), NOW)
+        self.desk = Desk(self.store, self.admin, fixed_now=NOW)
+        self.csv_path = tmp / "residents.csv"
+        self.csv_path.write_text("姓名,门牌,手机,车牌\n李四,5栋1单元302,13987654321,川AD12345\n", encoding="utf-8")
+        self.window = MainWindow(self.desk, QSettings(str(tmp / "window.ini"), QSettings.Format.IniFormat),
+                                 confirm=lambda *_a: False)
+        backups.add_menu_actions(self.window, self.desk)
+        self.payment = _a_payment(self.store, self.admin, self.booking.id)
+
+    def openers(self) -> list[tuple[str, Callable[[], Any]]]:
+        """The dialogs opened from inside other dialogs, which no menu entry opens directly."""
+        from ui.admin import ResidentEditDialog
+        from ui.import_dialog import ImportDialog
+        from ui.receipt import ReceiptDialog
+        from ui.signin import SignInDialog
+        window, desk, booking = self.window, self.desk, self.booking
+        found: list[tuple[str, Callable[[], Any]]] = [
+            ("booking", window.new_booking),
+            ("details", lambda: window.open_details(booking.id)),
+            ("pass", lambda: window.show_pass([booking.id])),
+            ("payment", lambda: window.open_details(booking.id).take_payment()),
+            ("refund", lambda: window.open_details(booking.id).refund_amount()),
+            ("signin", lambda: SignInDialog(self.store, desk, window).open()),
+            ("resident-edit", lambda: ResidentEditDialog(desk, self.resident, window).open()),
+            ("import", lambda: ImportDialog(desk, str(self.csv_path), window).open()),
+        ]
+        if self.payment is not None:
+            found.append(("receipt", lambda: ReceiptDialog(desk, self.payment, window).open()))
+        return found
+
+    def open_everything(self, walk: Walk, lang: str) -> None:
+        """Every menu entry, every opener, then any other dialog class of ui/: each checked and closed."""
+        for where, action in menu_actions(self.window):
+            walk.run_and_sweep(f"{lang}/{where}", action.trigger)
+        for where, opener in self.openers():
+            walk.run_and_sweep(f"{lang}/{where}", opener)
+        for cls in dialog_classes():
+            if cls.__name__ in walk.seen:
+                continue
+            dialog = construct(cls, self.desk, self.window)
+            if dialog is not None:
+                walk.run_and_sweep(f"{lang}/{cls.__name__}", dialog.show)
+
+
 def main(out: str) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="linli-geometry-"))
     os.environ["LINLI_DATA_DIR"] = str(tmp / "appdata")
@@ -242,62 +301,22 @@ def main(out: str) -> int:
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
     app = QApplication([sys.argv[0]])
 
-    from booking import bookings, residents, setup
-    from booking.audit import Actor
-    from booking.bookings import Request
-    from ui import backups, language
-    from ui.admin import ResidentEditDialog
-    from ui.import_dialog import ImportDialog
-    from ui.receipt import ReceiptDialog
-    from ui.signin import SignInDialog
-    from ui.desk import Desk
+    from ui import language
     from ui.fonts import ui_font
     from ui.main import BASE_POINT_SIZE
-    from ui.mainwindow import MainWindow
 
     app.setFont(ui_font(BASE_POINT_SIZE))
-    store = setup.open_ready(tmp / "desk.sqlite3")
-    admin = Actor("管理员甲", "admin")
-    resident = residents.add(store, admin, "张三丰", "3栋2单元501", "13812345678", "川A12345")
-    booking = bookings.book(store, admin, Request("P002", datetime(2026, 11, 24, 11, 0), datetime(2026, 11, 24, 18, 0),
-                                                  resident.id), NOW)
-    desk = Desk(store, admin, fixed_now=NOW)
-    csv_path = tmp / "residents.csv"
-    csv_path.write_text("姓名,门牌,手机,车牌\n李四,5栋1单元302,13987654321,川AD12345\n", encoding="utf-8")
-    window = MainWindow(desk, QSettings(str(tmp / "window.ini"), QSettings.Format.IniFormat), confirm=lambda *_a: False)
-    backups.add_menu_actions(window, desk)
+    desktop = Desktop(tmp)
+    window = desktop.window
     window.show()
     wait(200)
     walk = Walk(window)
     found: list[dict[str, Any]] = []
-    openers: list[tuple[str, Callable[[], Any]]] = [
-        ("booking", window.new_booking),
-        ("details", lambda: window.open_details(booking.id)),
-        ("pass", lambda: window.show_pass([booking.id])),
-        ("payment", lambda: window.open_details(booking.id).take_payment()),
-        ("refund", lambda: window.open_details(booking.id).refund_amount()),
-        ("signin", lambda: SignInDialog(store, desk, window).open()),
-        ("resident-edit", lambda: ResidentEditDialog(desk, resident, window).open()),
-        ("import", lambda: ImportDialog(desk, str(csv_path), window).open()),
-    ]
-    payment = _a_payment(store, admin, booking.id)
-    if payment is not None:
-        openers.append(("receipt", lambda: ReceiptDialog(desk, payment, window).open()))
     for lang in ("zh", "en"):
-        language.apply(lang, desk, remember=False)
+        language.apply(lang, desktop.desk, remember=False)
         wait(100)
         found += check(window, f"{lang}/main")
-        for where, action in menu_actions(window):
-            walk.run_and_sweep(f"{lang}/{where}", action.trigger)
-        for where, opener in openers:
-            walk.run_and_sweep(f"{lang}/{where}", opener)
-        for cls in dialog_classes():
-            if cls.__name__ in walk.seen:
-                continue
-            dialog = construct(cls, desk, window)
-            if dialog is None:
-                continue
-            walk.run_and_sweep(f"{lang}/{cls.__name__}", dialog.show)
+        desktop.open_everything(walk, lang)
         found += walk.found
         walk.found = []
     uncovered = sorted(c.__name__ for c in dialog_classes() if not covered(c, walk.seen))
@@ -305,7 +324,7 @@ def main(out: str) -> int:
                                      "screen": app.primaryScreen().availableGeometry().getRect()},
                                     ensure_ascii=False, indent=1), encoding="utf-8")
     window.close()
-    store.close()
+    desktop.store.close()
     return 0
 
 
