@@ -53,6 +53,7 @@ define(
     ui_detail_col_what=("事件", "What"),
     ui_detail_col_note=("说明", "Details"),
     ui_detail_scan_ok=("扫码通过", "scan accepted"),
+    ui_detail_scan_repeat=("重复扫描", "Scanned again"),
     ui_detail_scan_refused=("扫码拒绝", "scan refused"),
     ui_detail_cancel=("取消预约(&C)…", "&Cancel booking…"),
     ui_detail_reissue=("补发通行证(&R)…", "&Reissue pass…"),
@@ -151,10 +152,12 @@ class HistoryModel(QAbstractTableModel):
                 note = (f"{e['before'].get('start')} – {e['before'].get('end')} → "
                         f"{after.get('start')} – {after.get('end')}" + (f"；{note}" if note else ""))
             rows.append((e["at"], e["actor"], action_text(e["action"]), note, True))
-        for at, station, ok, action, reason, actor in store.conn.execute(
-                "SELECT at, station, ok, action, reason, actor FROM scan WHERE booking_id = ? ORDER BY id",
+        for at, station, ok, action, reason, actor, reason_key in store.conn.execute(
+                "SELECT at, station, ok, action, reason, actor, reason_key FROM scan WHERE booking_id = ? ORDER BY id",
                 (booking_id,)):
-            what = tr("ui_detail_scan_ok" if ok else "ui_detail_scan_refused")
+            # a repeat is called what the banner called it ("重复扫描"), not "扫码通过"
+            what = tr("ui_detail_scan_repeat" if reason_key == "scan_repeat"
+                      else "ui_detail_scan_ok" if ok else "ui_detail_scan_refused")
             if action:
                 what += f"（{action_text(action)}）"
             rows.append((at, f"{station} · {actor or ''}".strip(" ·"), what, reason or "", bool(ok)))

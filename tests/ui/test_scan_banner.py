@@ -74,3 +74,14 @@ def test_a_long_refusal_in_a_small_banner_shrinks_and_never_overlaps_or_widens(q
     for label in shown:
         assert label.height() >= label.heightForWidth(label.width()) - 1  # every wrapped line shown
     assert host.width() == 260 and banner.minimumSizeHint().width() < 200
+
+
+def test_a_repeat_is_called_the_same_in_the_banner_and_in_the_history(qtbot, desk, store, pass_text):
+    from ui.details import HistoryModel
+    _host, panel = host_panel(qtbot, desk, 600, 700)
+    panel.scan(pass_text)
+    verdict = panel.scan(pass_text)  # the same second: a repeat
+    history = HistoryModel()
+    history.load(store, verdict.booking.id)
+    said = [history.data(history.index(row, 2)) for row in range(history.rowCount())]
+    assert panel.banner.headline.text() in said
