@@ -103,3 +103,22 @@ def test_a_dialog_taller_than_the_screen_scrolls_and_keeps_its_buttons_visible(q
     assert scroll is not None and scroll.isAncestorOf(fields[0]) and not scroll.isAncestorOf(buttons)
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.isVisible() and dialog.rect().contains(QRect(ok.mapTo(dialog, ok.rect().topLeft()), ok.size()))
+
+
+def test_menu_entries_get_room_beyond_what_the_style_measures(qtbot, desk, tmp_path):
+    """At 125 % and 150 % Qt measured "车位、场地与规则(P)…" narrower than it drew it and elided it
+    to "车位、场地…(P)…" (seen under Xvfb); every menu entry now has an extra em of room."""
+    from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionMenuItem
+    window = MainWindow(desk, settings_at(tmp_path))
+    qtbot.addWidget(window)
+    menu = window.admin_menu.menu
+    action = menu.actions()[2]
+    assert isinstance(QApplication.style(), fit.RoomyMenus)
+    option = QStyleOptionMenuItem()
+    option.initFrom(menu)
+    option.text = action.text()
+    option.menuItemType = QStyleOptionMenuItem.MenuItemType.Normal
+    size = option.fontMetrics.size(0, action.text())
+    roomy = QApplication.style().sizeFromContents(QStyle.ContentsType.CT_MenuItem, option, size, menu)
+    tight = QApplication.style().baseStyle().sizeFromContents(QStyle.ContentsType.CT_MenuItem, option, size, menu)
+    assert roomy.width() >= tight.width() + option.fontMetrics.height()
