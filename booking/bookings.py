@@ -399,6 +399,24 @@ def free(store: Store, start: datetime, end: datetime, kind: str | None = None) 
     return out
 
 
+def overstaying(store: Store, now: datetime) -> dict[str, Booking]:
+    """Spaces whose car is still there after its booking ended (checked in, not out), by code."""
+    rows = store.conn.execute(_SELECT + " WHERE b.status = 'checked_in' AND b.end_at <= ? ORDER BY b.end_at",
+                              (clock.to_text(now),)).fetchall()
+    return {b.resource: b for b in map(_to_booking, rows)}
+
+
+def first_ordinary_free(store: Store, start: datetime, end: datetime, now: datetime) -> Resource | None:
+    """The space a new booking defaults to: the first free ordinary one for [start, end). Never an
+    accessible, EV-charging or visitor space (they are kept for those who need them, chosen by
+    hand), nor one whose overstaying car is still in it."""
+    taken = overstaying(store, now)
+    for res in free(store, start, end, "parking"):
+        if not (res.accessible or res.ev or res.visitor) and res.code not in taken:
+            return res
+    return None
+
+
 def suggest(store: Store, wanted: Resource, start: datetime, end: datetime, limit: int = 3) -> list[Resource]:
     """Free resources of the same kind nearest to the one wanted (same zone first, then by code)."""
     def distance(res: Resource) -> tuple[int, int]:

@@ -75,6 +75,8 @@ define(
     ui_book_checking=("正在检查…", "Checking…"),
     ui_book_choose_resident=("请先查找并选中居民，或登记新居民。", "Find and pick a resident first, or register one."),
     ui_book_ok=("✓ 可以预约：{code}  {start} – {end}", "✓ Free to book: {code}  {start} – {end}"),
+    ui_book_overstaying=("{code} 的车还没有离开（{plate}，应于 {end} 离开）：建议换一个车位。",
+                         "The car in {code} has not left yet ({plate}, due out {end}): better choose another space."),
     ui_book_series_ok=("✓ 共 {n} 次，全部可以预约（{first} 起）。", "✓ {n} dates, all free (from {first})."),
     ui_book_series_some=("共 {n} 次，其中 {bad} 次冲突或违反规则（见下）。", "{n} dates; {bad} clash or break a rule (listed below)."),
     ui_book_series_skip=("跳过这些日期，预约其余 {n} 次(&K)", "S&kip these dates, book the other {n}"),
@@ -314,6 +316,10 @@ class BookingDialog(QDialog):
         self.end_edit.setDateTime(to_qt(first_end))
         if resource:
             self.select_resource(resource)
+        else:  # the first free ordinary space: fast keyboard bookings never use up the accessible ones
+            default = bookings.first_ordinary_free(desk.store, first_start, first_end, now)
+            if default is not None:
+                self.select_resource(default.code)
         self._resource_changed()
         self._connect_changes()
         self._update_length()
@@ -755,6 +761,12 @@ class BookingDialog(QDialog):
         self.override_edit.setVisible(show)
 
     def _show_check(self, req: Request, found: Check) -> None:
+        still = bookings.overstaying(self.desk.store, self.desk.now()).get(req.resource) if found.ok else None
+        if still is not None:  # free on paper, but the car of the booking before has not left
+            self._show_status("⚠ " + _escape(tr("ui_book_overstaying", code=req.resource, plate=still.plate or "—",
+                                                 end=f"{still.end:%m-%d %H:%M}")), "#a35200")
+            self._show_override(False)
+            return
         if found.ok:
             self._show_status(tr("ui_book_ok", code=req.resource, start=f"{req.start:%m-%d %H:%M}",
                                  end=f"{req.end:%m-%d %H:%M}"), "#1b7f3b")
