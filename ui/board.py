@@ -864,6 +864,7 @@ class DayBoard(QWidget):
         self.find_label = QLabel()
         self.find_edit = QLineEdit()
         self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.installEventFilter(self)  # Esc empties it, as in every Windows search field
         self.find_label.setBuddy(self.find_edit)
         self.find_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
         self._zones = sorted({r.resource.zone for r in self.model._rows
@@ -1008,6 +1009,13 @@ class DayBoard(QWidget):
         found = box.findData(current)
         box.setCurrentIndex(found if found >= 0 else 0)
         box.blockSignals(False)
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (watched is self.find_edit and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Escape and self.find_edit.text()):
+            self.find_edit.clear()
+            return True
+        return super().eventFilter(watched, event)
 
     def retranslate(self) -> None:
         self._fill(self.zone_box, [(tr("ui_board_all_zones"), None)] +

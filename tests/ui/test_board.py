@@ -230,3 +230,16 @@ def test_a_purpose_that_looks_like_markup_shows_as_typed_in_the_tooltip():
     doc = QTextDocument()
     doc.setHtml(plain_tip("R01 居民议事\n<b>不加粗</b> & <script>"))
     assert doc.toPlainText() == "R01 居民议事\n<b>不加粗</b> & <script>"
+
+
+def test_escape_clears_the_find_box(qtbot, store, now):
+    from PySide6.QtCore import Qt
+    from ui.board import DayBoard
+    board = DayBoard(store, lambda: now)
+    qtbot.addWidget(board)
+    board.show()
+    qtbot.waitExposed(board)
+    board.focus_find()
+    qtbot.keyClicks(board.find_edit, "P01")
+    qtbot.keyClick(board.find_edit, Qt.Key.Key_Escape)
+    assert board.find_edit.text() == ""
