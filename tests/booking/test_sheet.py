@@ -142,3 +142,22 @@ def test_the_sheet_speaks_english_when_asked(store, now, overnight):
     found = sheet.build(store, TOMORROW, now)
     assert line_of(found, overnight.id).time == "‹19:00→07:30"
     assert "Daily occupancy sheet" in sheet.to_html(found)
+
+
+def _checked_in_last_night(store, admin, overnight):
+    scanning.scan(store, admin, passes.pass_text(store, overnight.id), now=at("2026-11-24 19:05"))
+
+
+def test_a_check_in_from_the_day_before_is_marked_as_such(store, admin, overnight):
+    _checked_in_last_night(store, admin, overnight)
+    found = sheet.build(store, TOMORROW, at("2026-11-25 06:00"))
+    assert line_of(found, overnight.id).checked_in == "前日19:05"
+
+
+def test_the_totals_count_the_cars_checked_in_the_day_before(store, admin, overnight):
+    _checked_in_last_night(store, admin, overnight)
+    found = sheet.build(store, TOMORROW, at("2026-11-25 06:00"))
+    inside = [line for line in found.lines() if line.look in ("checked_in", "overstay")]
+    assert len(inside) == 1 and found.totals.check_ins == 0
+    assert found.totals.carried_in == len(inside)
+    assert "另有前日签到 1" in sheet.to_html(found)
