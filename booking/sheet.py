@@ -66,12 +66,13 @@ define(
     sheet_short_completed=("√离", "√out"),
     sheet_short_late=("△超", "△late"),
     sheet_short_no_show=("×缺", "×miss"),
-    sheet_long_booked=("○ 待到", "○ due"),
-    sheet_long_checked_in=("● 在场", "● in use"),
-    sheet_long_overstay=("▲ 超时未离", "▲ over time"),
-    sheet_long_completed=("√ 已结束", "√ finished"),
-    sheet_long_late=("△ 超时 {minutes} 分钟", "△ {minutes} min late"),
-    sheet_long_no_show=("× 未到场", "× no-show"),
+    # Rooms have room for a word more: the same symbol and word as the spaces, then the legend's words.
+    sheet_long_booked=("○待 未签到", "○due not yet in"),
+    sheet_long_checked_in=("●在 在场", "●in inside"),
+    sheet_long_overstay=("▲超 超时未离", "▲over still inside"),
+    sheet_long_completed=("√离 已离场", "√out left"),
+    sheet_long_late=("△超 超时 {minutes} 分钟", "△late {minutes} min late"),
+    sheet_long_no_show=("×缺 未到场", "×miss no-show"),
     sheet_legend=("图例：○待 = 未签到　●在 = 在场　√离 = 已离场　×缺 = 未到场（车位已释放）　"
                   "▲超 = 超时未离　△超 = 超时离场　“前日/次日” = 跨夜预约",
                   "Legend: ○due = not yet in   ●in = inside   √out = left   ×miss = no-show (space released)   "

@@ -73,7 +73,7 @@ def test_a_room_line_names_its_organiser_masked_and_its_purpose(store, now, meet
 def test_status_is_written_with_a_symbol_and_words_not_only_a_colour(store, admin, now, overnight):
     scanning.scan(store, admin, passes.pass_text(store, overnight.id), "desk", at("2026-11-24 18:55"))
     line = line_of(sheet.build(store, TODAY, at("2026-11-24 20:00")), overnight.id)
-    assert (line.look, line.status, line.status_long, line.checked_in) == ("checked_in", "●在", "● 在场", "18:55")
+    assert (line.look, line.status, line.status_long, line.checked_in) == ("checked_in", "●在", "●在 在场", "18:55")
 
 
 def test_a_stay_past_the_end_is_an_overstay(store, admin, now, overnight):
@@ -161,3 +161,11 @@ def test_the_totals_count_the_cars_checked_in_the_day_before(store, admin, overn
     assert len(inside) == 1 and found.totals.check_ins == 0
     assert found.totals.carried_in == len(inside)
     assert "另有前日签到 1" in sheet.to_html(found)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("look", ["booked", "checked_in", "overstay", "completed", "late", "no_show"])
+def test_a_status_is_spelled_the_same_for_spaces_and_rooms(language, look):
+    from booking.i18n import tr
+    set_language(language)
+    assert tr(f"sheet_long_{look}", minutes=5).startswith(tr(f"sheet_short_{look}") + " ")
