@@ -39,7 +39,7 @@ define(
     booking_override_admin=("只有管理员可以越过规则预约。", "Only an admin can override the rules."),
     booking_cannot_cancel=("预约 {id} 状态为“{status}”，不能取消。", "Booking {id} is {status} and cannot be cancelled."),
     series_problems=("重复预约中有 {n} 个日期冲突或违反规则：{dates}。可选择跳过这些日期。",
-                     "{n} dates of the series clash or break a rule: {dates}. You can skip them."),
+                     "{n:date|dates} of the series clash or break a rule: {dates}. You can skip them."),
     series_all_skipped=("重复预约的所有日期都冲突或违反规则，未预约任何日期。",
                         "Every date of the series clashes or breaks a rule; nothing was booked."),
     series_empty=("重复规则没有产生任何日期。", "The repeat rule gives no dates."),

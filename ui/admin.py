@@ -46,7 +46,7 @@ define(
     uis_search=("搜索", "Search"),
     uis_search_residents=("手机号、尾号4位、门牌、车牌或姓名", "Phone, its last 4 digits, door, plate or name"),
     uis_search_audit=("操作人、操作、对象、编号或理由", "Who, action, record, id or reason"),
-    uis_count=("共 {n} 条", "{n} rows"),
+    uis_count=("共 {n} 条", "{n:row|rows}"),
     uis_add_resident=("登记居民(&N)", "&New resident"),
     uis_add_plate=("添加车牌(&L)", "Add a p&late"),
     uis_resident_title_new=("登记居民", "New resident"),

@@ -36,9 +36,9 @@ define(
     udemo_close=("关闭", "Close"),
     udemo_running=("正在生成演示数据…", "Generating demo data…"),
     udemo_done=("已生成 {bookings} 条预约（{days} 天，自 {first} 起）。",
-                "Generated {bookings} bookings ({days} days from {first})."),
+                "Generated {bookings:booking|bookings} ({days:day|days} from {first})."),
     udemo_stopped=("已停止：已写入的 {bookings} 条预约保留（完整的若干天）。",
-                   "Stopped: the {bookings} bookings already written are kept (whole days)."),
+                   "Stopped: the {bookings:booking|bookings} already written are kept (whole days)."),
     udemo_admin_only=("只有管理员可以生成演示数据。", "Only an admin can generate demo data."),
 )
 

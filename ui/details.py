@@ -109,7 +109,7 @@ define(
     uig_fee_refund_none=("没有可退的款项。", "Nothing paid can be refunded."),
     uig_fee_refund_title=("退款", "Refund"),
     uig_fee_refund_confirm=("按规定退还 {amount}（开始前 {hours} 小时取消，退 {percent}%）？\n按原付款方式退回。",
-                            "Refund {amount} under the rules (cancelled {hours} hours before the start, "
+                            "Refund {amount} under the rules (cancelled {hours:hour|hours} before the start, "
                             "{percent}% back)?\nIt goes back the way it was paid."),
     uig_fee_refunded=("已退款 {amount}，收据号 {number}。", "Refunded {amount}, receipt {number}."),
     uig_fee_paid=("已收 {amount}，收据号 {number}。", "Took {amount}, receipt {number}."),

@@ -42,7 +42,7 @@ define(
     uig_stmt_csv=("导出 CSV(&X)…", "E&xport CSV…"),
     uig_stmt_csv_what=("导出账目", "export the ledger"),
     uig_stmt_csv_filter=("CSV 文件 (*.csv)", "CSV file (*.csv)"),
-    uig_stmt_csv_done=("已导出 {rows} 笔：{path}", "Exported {rows} entries: {path}"),
+    uig_stmt_csv_done=("已导出 {rows} 笔：{path}", "Exported {rows:entry|entries}: {path}"),
     uig_stmt_fund=("计入社区公益基金：{fund}（收入 {income} 的 {percent}%）",
                    "For the community welfare fund: {fund} ({percent}% of the income {income})"),
     uig_stmt_open=("未结账", "open"),

@@ -46,7 +46,7 @@ define(
     uis_scan_refused=("不能通过", "Refused"),
     uis_scan_repeat=("重复扫描", "Scanned again"),
     uis_scan_problem=("无法扫描", "Cannot scan"),
-    uis_scan_recent=("最近{n}次扫描", "Last {n} scans"),
+    uis_scan_recent=("最近{n}次扫描", "Last {n:scan|scans}"),
     uis_scan_focus=("扫码(&S)", "&Scan"),
     uis_scan_focus_tip=("把光标放回扫码框（F2）", "Put the cursor back in the scan field (F2)"),
     uis_scan_col_time=("时间", "Time"),

@@ -1,0 +1,24 @@
+"""English words: a count never stands before a plural it does not agree with ("1 days")."""
+from __future__ import annotations
+
+import re
+
+import app  # noqa: F401  every module that defines messages, as a real start loads them
+import ui.commands  # noqa: F401
+from booking import i18n
+from booking.i18n import tr
+
+PLURAL_AFTER_COUNT = re.compile(r"\{(\w+)\} (?:[a-z-]+ )?(days|minutes|hours|bookings|dates|rows|times|scans|"
+                                r"characters|spaces|households|plates|entries)\b")
+
+
+def test_one_day_is_singular_and_two_days_plural():
+    assert tr("unit_days", "en", n=1) == "1 day" and tr("unit_days", "en", n=2) == "2 days"
+    assert tr("unit_days", "zh", n=1) == "1 天"
+
+
+def test_no_english_message_puts_a_bare_count_before_a_plural():
+    import ui.mainwindow  # noqa: F401  the window's own messages
+    import ui.admin  # noqa: F401
+    found = [f"{key}: {tr(key, 'en')}" for key in i18n.keys() if PLURAL_AFTER_COUNT.search(tr(key, "en"))]
+    assert found == []
