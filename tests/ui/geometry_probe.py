@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 from PySide6.QtCore import QElapsedTimer, QSettings, QSize, QTimer  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea, QAbstractSpinBox,  # noqa: E402
-                               QApplication, QComboBox, QDialog, QLabel, QLineEdit, QMainWindow, QPlainTextEdit,
+                               QApplication, QComboBox, QDateTimeEdit, QDialog, QLabel, QLineEdit, QMainWindow, QPlainTextEdit,
                                QScrollArea, QStyle, QStyleOptionComboBox, QTextEdit, QWidget)
 
 NOW = datetime(2026, 11, 24, 10, 0)
@@ -111,6 +111,8 @@ def check(window: QWidget, where: str) -> list[dict[str, Any]]:
         if widget.objectName() in ("qt_toolbar_ext_button", "qt_menubar_ext_button"):
             bad("overflow", f"{widget.parentWidget().objectName()} hides entries behind »")
             continue
+        if isinstance(widget, QDateTimeEdit) and not widget.displayFormat().startswith("yyyy-MM"):
+            bad("date format", f"{_name(widget)} shows {widget.displayFormat()!r}, not 2026-12-02")
         if isinstance(widget, INPUTS):
             if widget.width() < 4 or widget.height() < 4:
                 bad("squashed", _name(widget))

@@ -22,3 +22,14 @@ def test_no_english_message_puts_a_bare_count_before_a_plural():
     import ui.admin  # noqa: F401
     found = [f"{key}: {tr(key, 'en')}" for key in i18n.keys() if PLURAL_AFTER_COUNT.search(tr(key, "en"))]
     assert found == []
+
+
+def test_the_heat_map_writes_its_date_as_every_other_field_does(qtbot, store, admin, now):
+    from ui import language
+    from ui.desk import Desk
+    from ui.heatmap import HeatmapDialog
+    desk = Desk(store, admin, fixed_now=now)
+    language.apply("en", desk, remember=False)
+    dialog = HeatmapDialog(desk)
+    qtbot.addWidget(dialog)
+    assert dialog.day.text() == "2026-11-24"
