@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (QApplication, QBoxLayout, QDialog, QDialogButtonB
                                QMainWindow, QMessageBox, QProgressDialog, QProxyStyle, QScrollArea, QStyle,
                                QVBoxLayout, QWidget)
 
+from booking.i18n import define, tr
+
 #: below this available size (logical pixels) the desk window opens maximised
 SMALL = QSize(1600, 900)
 #: the desk window's size on a larger screen: room for the board and the scan panel
@@ -188,8 +190,20 @@ class RoomyMenus(QProxyStyle):
         return found
 
 
+define(uis_app_name=("邻里服务台", "Linli Desk"))
+
+
+def name_untitled(window: QWidget) -> None:
+    """A window without a title would show the program's file name, "LinliDesk": give it the
+    program's name in the language in use instead."""
+    if window.windowType() in (Qt.WindowType.Window, Qt.WindowType.Dialog) and not window.windowTitle():
+        window.setWindowTitle(tr("uis_app_name"))
+
+
 class _Fitter(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow():
+            name_untitled(watched)
         if event.type() == QEvent.Type.Show and isinstance(watched, QDialog) and watched.isWindow():
             fit_dialog(watched)
             QTimer.singleShot(0, watched, lambda w=watched: keep_on_screen(w))

@@ -101,6 +101,8 @@ def check(window: QWidget, where: str) -> list[dict[str, Any]]:
     def bad(what: str, detail: str) -> None:
         found.append({"window": where, "class": type(window).__name__, "what": what, "detail": detail})
 
+    if not window.windowTitle():
+        bad("title", "no title: the system would show the file name LinliDesk")
     area = window.screen().availableGeometry()
     frame = window.frameGeometry()
     if not area.adjusted(-SLACK, -SLACK, SLACK, SLACK).contains(frame):

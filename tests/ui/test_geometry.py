@@ -122,3 +122,12 @@ def test_menu_entries_get_room_beyond_what_the_style_measures(qtbot, desk, tmp_p
     roomy = QApplication.style().sizeFromContents(QStyle.ContentsType.CT_MenuItem, option, size, menu)
     tight = QApplication.style().baseStyle().sizeFromContents(QStyle.ContentsType.CT_MenuItem, option, size, menu)
     assert roomy.width() >= tight.width() + option.fontMetrics.height()
+
+
+def test_a_window_without_a_title_gets_the_program_name_in_the_language_in_use(qtbot):
+    fit.install()
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.windowTitle() == "邻里服务台"

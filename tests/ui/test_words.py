@@ -33,3 +33,17 @@ def test_the_heat_map_writes_its_date_as_every_other_field_does(qtbot, store, ad
     dialog = HeatmapDialog(desk)
     qtbot.addWidget(dialog)
     assert dialog.day.text() == "2026-11-24"
+
+
+def test_english_words_in_tables_are_capitalised_and_codes_are_not(qapp):
+    from booking.i18n import set_language
+    from ui.tables import TextTable
+
+    class Payments(TextTable):
+        COLUMNS = ("ledger_method_cash", "ledger_method_waived", "uig_stmt_open")
+
+    set_language("en")
+    model = Payments()
+    model._set([(tr("ledger_method_cash"), tr("ledger_method_waived"), "P001"), ("kind:parking", "12.50", "open")])
+    shown = [[model.data(model.index(r, c)) for c in range(3)] for r in range(2)]
+    assert shown == [["Cash", "Waived", "P001"], ["kind:parking", "12.50", "Open"]]
