@@ -151,7 +151,7 @@ class HistoryModel(QAbstractTableModel):
             if e["action"] == "reschedule" and isinstance(e.get("before"), dict):
                 note = (f"{e['before'].get('start')} – {e['before'].get('end')} → "
                         f"{after.get('start')} – {after.get('end')}" + (f"；{note}" if note else ""))
-            rows.append((e["at"], e["actor"], action_text(e["action"]), note, True))
+            rows.append((e["at"], audit.actor_text(e["actor"]), action_text(e["action"]), note, True))
         for at, station, ok, action, reason, actor, reason_key in store.conn.execute(
                 "SELECT at, station, ok, action, reason, actor, reason_key FROM scan WHERE booking_id = ? ORDER BY id",
                 (booking_id,)):
@@ -160,7 +160,8 @@ class HistoryModel(QAbstractTableModel):
                       else "ui_detail_scan_ok" if ok else "ui_detail_scan_refused")
             if action:
                 what += f"（{action_text(action)}）"
-            rows.append((at, f"{station} · {actor or ''}".strip(" ·"), what, reason or "", bool(ok)))
+            rows.append((at, f"{station} · {audit.actor_text(actor)}".strip(" ·"), what,
+                         audit.stored_text(reason_key, reason), bool(ok)))
         rows.sort(key=lambda r: r[0], reverse=True)
         self.beginResetModel()
         self._rows = rows

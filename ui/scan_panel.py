@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication
                                QHBoxLayout, QHeaderView, QSizePolicy, QLabel, QLineEdit, QPlainTextEdit, QTableView, QTextEdit,
                                QVBoxLayout, QWidget)
 
-from booking import bookings, clock, scanning, stations
+from booking import audit, bookings, clock, scanning, stations
 from booking.bookings import Booking
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -334,7 +334,7 @@ class RecentScansModel(QAbstractTableModel):
                 booking.resource if booking else "",
                 booking.door if booking else "",
                 (booking.plate or "") if booking else "",
-                row["reason"],
+                audit.stored_text(row["reason_key"], row["reason"]),  # in the language in use
             ))
             self._colours.append(QColor(AMBER if row["reason_key"] == "scan_repeat" else GREEN if row["ok"] else RED))
         self.endResetModel()

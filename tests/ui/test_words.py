@@ -47,3 +47,23 @@ def test_english_words_in_tables_are_capitalised_and_codes_are_not(qapp):
     model._set([(tr("ledger_method_cash"), tr("ledger_method_waived"), "P001"), ("kind:parking", "12.50", "open")])
     shown = [[model.data(model.index(r, c)) for c in range(3)] for r in range(2)]
     assert shown == [["Cash", "Waived", "P001"], ["kind:parking", "12.50", "Open"]]
+
+
+def test_a_recorded_scan_reason_shows_in_the_language_in_use(qapp, store, clerk, now):
+    from booking import scanning
+    from booking.i18n import set_language
+    from ui.scan_panel import RecentScansModel
+    set_language("zh")
+    scanning.scan(store, clerk, "1" * 45, now=now)  # unreadable: recorded while the desk spoke Chinese
+    set_language("en")
+    model = RecentScansModel(store, None, 20, now=lambda: now)
+    model.refresh()
+    reason = model.data(model.index(0, 5))
+    assert reason and reason == reason.encode("ascii", "ignore").decode()  # English, no Chinese left
+
+
+def test_the_system_actor_is_named_in_the_language_in_use():
+    from booking import audit
+    from booking.i18n import set_language
+    set_language("en")
+    assert audit.actor_text(audit.SYSTEM.name) == "System" and audit.actor_text("小李") == "小李"
