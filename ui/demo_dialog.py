@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpin
 from booking import demo
 from booking.errors import DeskError
 from booking.i18n import define, tr
+from ui import fit
 from ui.fonts import ui_font
 from ui.longwork import LongWork
 
@@ -99,6 +100,8 @@ class DemoDialog(QDialog):
         self.message.setStyleSheet("color: #b3261e;" if error else "")
         self.message.setText(text)
         self.message.show()
+        if self.isVisible():
+            fit.grow(self)  # the result's sentence whole, not cut off at the dialog's old height
 
     def start(self) -> LongWork | None:
         """Run demo.fill on a worker (admin only, and only once confirmed)."""

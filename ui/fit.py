@@ -170,6 +170,19 @@ def fit_dialog(dialog: QDialog) -> None:
     dialog.resize(size)
 
 
+def grow(dialog: QWidget) -> None:
+    """After a message appeared in an open dialog: taller if its text needs it (never beyond the
+    screen, never narrower), so a wrapped sentence is not cut off at the bottom."""
+    layout = dialog.layout()
+    if layout is not None:
+        layout.activate()
+    needed = dialog.sizeHint().expandedTo(dialog.size()).boundedTo(room(dialog))
+    if layout is not None and layout.hasHeightForWidth():
+        needed.setHeight(min(max(needed.height(), layout.totalHeightForWidth(dialog.width())), room(dialog).height()))
+    if needed != dialog.size():
+        dialog.resize(needed)
+
+
 def keep_on_screen(widget: QWidget) -> None:
     """After the window manager placed it: move a window that sticks out back within the screen."""
     if widget.isVisible() and not widget.isMaximized():
