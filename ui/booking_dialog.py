@@ -314,12 +314,12 @@ class BookingDialog(QDialog):
             first_start = round_up(now)  # a click on the current hour books from now, not the past
         self.start_edit.setDateTime(to_qt(first_start))
         self.end_edit.setDateTime(to_qt(first_end))
+        #: the space was chosen (on the board, in the list, by a suggestion): the dialog keeps it
+        self.space_chosen = bool(resource)
         if resource:
             self.select_resource(resource)
-        else:  # the first free ordinary space: fast keyboard bookings never use up the accessible ones
-            default = bookings.first_ordinary_free(desk.store, first_start, first_end, now)
-            if default is not None:
-                self.select_resource(default.code)
+        else:
+            self._default_space()
         self._resource_changed()
         self._connect_changes()
         self._update_length()
@@ -508,7 +508,7 @@ class BookingDialog(QDialog):
         for button in self.suggest_buttons:
             button.setAutoDefault(False)
             button.hide()
-            button.clicked.connect(lambda _=False, b=button: self.select_resource(b.property("code")))
+            button.clicked.connect(lambda _=False, b=button: self._choose_space(b.property("code")))
             suggest.addWidget(button)
         suggest.addStretch(1)
         self.suggest_row = QWidget()
@@ -537,7 +537,20 @@ class BookingDialog(QDialog):
         box.addWidget(self.override_edit)
         box.addStretch(0)
 
+    def _default_space(self) -> None:
+        """The first free ordinary space for the times shown: fast keyboard bookings never use up
+        the accessible, EV or visitor spaces, and a new time (Alt+1 tonight) moves to a free one."""
+        req_start, req_end = self.start(), self.end()
+        if self.space_chosen or req_end <= req_start:
+            return
+        default = bookings.first_ordinary_free(self.desk.store, req_start, req_end, self.desk.now())
+        if default is not None:
+            self.select_resource(default.code)
+
     def _connect_changes(self) -> None:
+        self.resource_box.activated.connect(lambda _i: setattr(self, "space_chosen", True))
+        for edit in (self.start_edit, self.end_edit):
+            edit.dateTimeChanged.connect(lambda _t: self._default_space())
         # An editable combo box keeps Enter to itself: in the plate field it must save like anywhere else.
         self.plate_box.lineEdit().returnPressed.connect(self.accept)
         self.find_edit.textChanged.connect(self.search)
@@ -620,6 +633,10 @@ class BookingDialog(QDialog):
         self.choose(resident)
 
     # --- the space or room and the time --------------------------------------------------------
+
+    def _choose_space(self, code: str) -> None:
+        self.space_chosen = True
+        self.select_resource(code)
 
     def select_resource(self, code: str) -> None:
         found = self.resource_box.findData(code)

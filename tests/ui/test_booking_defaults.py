@@ -45,3 +45,18 @@ def test_a_space_whose_car_is_still_there_is_not_called_free(qtbot, desk, store,
     checked(qtbot, dialog)
     text = dialog.check_label.text()
     assert "可以预约" not in text and "还没有离开" in text and "川A12345" in text
+
+
+def test_a_new_time_moves_the_default_to_a_space_free_then(qtbot, desk, store, admin, resident, now):
+    dialog = open_dialog(qtbot, desk)
+    first = dialog.resource().code
+    bookings.book(store, admin, Request(first, datetime(2026, 11, 24, 19, 0), datetime(2026, 11, 25, 7, 30),
+                                        resident.id), now)
+    dialog.choose_tonight()
+    assert dialog.resource().code != first and not dialog.resource().accessible
+
+
+def test_a_space_the_clerk_chose_stays_when_the_time_changes(qtbot, desk, store):
+    dialog = open_dialog(qtbot, desk, resource="P001")
+    dialog.choose_tonight()
+    assert dialog.resource().code == "P001"
