@@ -18,8 +18,14 @@ def test_one_day_is_singular_and_two_days_plural():
 
 
 def test_no_english_message_puts_a_bare_count_before_a_plural():
-    import ui.mainwindow  # noqa: F401  the window's own messages
-    import ui.admin  # noqa: F401
+    import importlib
+    import pkgutil
+
+    import booking
+    import ui
+    for package in (booking, ui):  # every module's messages, whatever the other tests imported
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"{package.__name__}.{module.name}")
     found = [f"{key}: {tr(key, 'en')}" for key in i18n.keys() if PLURAL_AFTER_COUNT.search(tr(key, "en"))]
     assert found == []
 
