@@ -29,7 +29,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from booking import audit, clock, i18n, schema
+from booking import audit, i18n, schema
 from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -224,15 +224,15 @@ def _sqlite_problem(exc: sqlite3.Error, target: Path) -> DeskError:
 
 # --- the automatic daily backup -----------------------------------------------------------------
 
-def auto_backup(store: Store | str | Path, folder: str | Path | None = None,
-                today: date | None = None) -> dict[str, Any]:
+def auto_backup(store: Store | str | Path, folder: str | Path | None = None, *,
+                today: date) -> dict[str, Any]:
     """Today's backup, if there is none yet; keeps 14 daily and 12 monthly copies.
 
     The first backup of a month is also kept as that month's copy
     (linli-desk-2026-11.sqlite3). Only files named like ours are ever deleted.
     """
     where = Path(folder) if folder is not None else backup_dir()
-    day = today or clock.now().date()  # the desk's own day, as on its board
+    day = today  # the desk's own day, as on its board
     daily = where / f"{PREFIX}-{day:%Y-%m-%d}.sqlite3"
     monthly = where / f"{PREFIX}-{day:%Y-%m}.sqlite3"
     result: dict[str, Any] = {"folder": str(where), "daily": None, "monthly": None, "removed": []}
@@ -265,6 +265,8 @@ def _copy_file(source: Path, target: Path) -> None:
 
 def _prune(folder: Path) -> list[Path]:
     removed: list[Path] = []
+    # Ages of files on disk, compared with their mtimes (which the OS stamps from its clock):
+    # nothing the program stores, so not the desk's one clock (booking/clock.py).
     day_ago = time.time() - 86400
     for partial in folder.glob(f".{PREFIX}-*.partial"):  # left by a desk switched off mid-backup
         with contextlib.suppress(OSError):
@@ -313,7 +315,7 @@ def newest_good_backup(folder: str | Path | None = None) -> Path | None:
 
 # --- restore ------------------------------------------------------------------------------------
 
-def restore(from_path: str | Path, store_path: str | Path, now: datetime | None = None,
+def restore(from_path: str | Path, store_path: str | Path, now: datetime,
             actor: Actor | None = None) -> dict[str, Any]:
     """Replace the store's data with the backup at `from_path`, keeping the current file aside.
 
@@ -337,14 +339,14 @@ def restore(from_path: str | Path, store_path: str | Path, now: datetime | None 
             contents = _private_checked_copy(source, checked)
         except OSError as exc:
             raise DeskError("store", "restore_cannot_copy", path=str(source), detail=_os_text(exc)) from exc
-        aside = _keep_aside(store, now or datetime.now()) if store.exists() else None
+        aside = _keep_aside(store, now) if store.exists() else None
         try:
             _write_into_store(checked, store, healthy=aside is not None and aside[1])
         except (OSError, sqlite3.Error) as exc:
             raise DeskError("store", "restore_failed", detail=str(exc),
                             aside=str(aside[0]) if aside else "-") from exc
     kept = str(aside[0]) if aside else None
-    after = _migrate(store, actor, {"from": str(source), "kept_aside": kept})
+    after = _migrate(store, actor, {"from": str(source), "kept_aside": kept}, now=now)
     return {"restored_from": str(source), "store": str(store),
             "kept_aside": kept,
             "migrations": after.migrations, "bookings": after.bookings, "backup_bookings": contents.bookings}
@@ -450,15 +452,15 @@ def _write_into_store(checked: Path, store: Path, healthy: bool) -> None:
     _fsync_folder(store.parent)
 
 
-def _migrate(store: Path, actor: Actor | None, what: dict[str, Any]) -> _Contents:
+def _migrate(store: Path, actor: Actor | None, what: dict[str, Any], *, now: datetime) -> _Contents:
     """Bring an older backup up to this program's schema now, not at the desk's next write."""
     from booking import setup
 
-    opened = setup.open_ready(store)
+    opened = setup.open_ready(store, now=now)
     try:
         if actor is not None:
             with opened.write():
-                audit.record(opened, actor, "restore", "store", None, after=what)
+                audit.record(opened, actor, "restore", "store", None, after=what, at=now)
         return _linli_contents(opened.conn, store)
     finally:
         opened.close()

@@ -44,13 +44,13 @@ def _fmt_backup(result: dict[str, Any]) -> str:
 @cli.command("backup", _fmt_backup)
 def _backup(ctx: cli.Context) -> dict[str, Any]:
     if ctx.args.daily:
-        return backup.auto_backup(ctx.store_path, backup.backup_dir(), ctx.now.date())
+        return backup.auto_backup(ctx.store_path, backup.backup_dir(), today=ctx.now.date())
     return backup.backup(ctx.store_path, Path(ctx.args.to))
 
 
 @cli.command("restore", lambda r: tr("cli_restore_done", path=r["restored_from"], aside=r["kept_aside"] or "-"))
 def _restore(ctx: cli.Context) -> dict[str, Any]:
-    return backup.restore(Path(ctx.args.source), ctx.store_path, actor=_restorer(ctx))
+    return backup.restore(Path(ctx.args.source), ctx.store_path, ctx.now, actor=_restorer(ctx))
 
 
 def _restorer(ctx: cli.Context) -> Actor | None:

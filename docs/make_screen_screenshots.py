@@ -55,9 +55,9 @@ def main(name: str, lang: str) -> None:
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, os.environ["LINLI_DATA_DIR"])
     language.apply(lang, remember=False)
     app.setFont(ui_font(BASE_POINT_SIZE))
-    store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3")
+    store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3", now=NOW)
     demo.fill(store, years=0.02, now=NOW)
-    walk_in = residents.add(store, CLERK, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+    walk_in = residents.add(store, CLERK, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
     free = bookings.free(store, NOW, NOW + timedelta(hours=3), "parking")[0].code
     booked = bookings.book(store, CLERK, bookings.Request(free, NOW, NOW + timedelta(hours=3), walk_in.id,
                                                           plate="川A12345"), NOW)

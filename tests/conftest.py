@@ -37,7 +37,7 @@ def store_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(store_path: Path) -> Store:
     """A new, migrated, seeded store in a temporary file."""
-    opened = setup.open_ready(store_path)
+    opened = setup.open_ready(store_path, now=NOW)
     yield opened
     opened.close()
 
@@ -60,12 +60,12 @@ def clerk() -> Actor:
 @pytest.fixture
 def resident(store: Store) -> residents.Resident:
     """张三丰 of 3栋2单元501 with one car."""
-    return residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+    return residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
 
 
 @pytest.fixture
 def neighbour(store: Store) -> residents.Resident:
-    return residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345")
+    return residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345", now=NOW)
 
 
 class CliResult:

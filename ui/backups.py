@@ -56,7 +56,7 @@ define(
 
 # --- at start ---------------------------------------------------------------------------------
 
-def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
+def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = None) -> bool:
     """True if the desk may open the store (it was sound, or a backup was restored over it).
 
     Otherwise the user has been told why, in a modal box, and the program should exit.
@@ -78,7 +78,7 @@ def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
         if box.clickedButton() is not restore_button:
             return False
         try:
-            done = backup.restore(problem.backup, store_path, actor=SYSTEM)
+            done = backup.restore(problem.backup, store_path, now, actor=SYSTEM)
         except DeskError as exc:
             QMessageBox.critical(parent, tr("uib_start_title"), exc.message())
             return False
@@ -88,7 +88,7 @@ def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
         return True
 
 
-def start_daily_backup(store_path: str | Path, today: date | None = None,
+def start_daily_backup(store_path: str | Path, today: date,
                        folder: Path | None = None) -> threading.Thread:
     """Today's automatic backup on a worker thread (its own connection), so the window opens at once.
 
@@ -97,7 +97,7 @@ def start_daily_backup(store_path: str | Path, today: date | None = None,
     stopped working is worse than an interruption.
     """
     def work() -> None:
-        result = backup.auto_backup(store_path, folder, today)
+        result = backup.auto_backup(store_path, folder, today=today)
         if result.get("daily"):
             log.info("daily backup %s in %s ms; removed %s", result["daily"], result.get("ms"), result["removed"])
 
@@ -147,14 +147,14 @@ def restore_from(desk: Desk, path: str | Path) -> dict[str, Any]:
     """Restore `path` over the desk's store (the current data kept aside) and refresh every view."""
     if not desk.actor.is_admin:
         raise DeskError("forbidden", "uib_restore_admin_only")
-    done = backup.restore(path, desk.store.path, actor=desk.actor)
+    done = backup.restore(path, desk.store.path, desk.now(), actor=desk.actor)
     desk.announce(*EVERYTHING)
     return done
 
 
 def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    suggested = Path(documents) / f"linli-desk-{datetime.now():%Y-%m-%d-%H%M}.sqlite3"
+    suggested = Path(documents) / f"linli-desk-{desk.now():%Y-%m-%d-%H%M}.sqlite3"
     path, _ = QFileDialog.getSaveFileName(window, tr("uib_backup_title"), str(suggested), tr("uib_files"))
     if not path:
         return

@@ -112,7 +112,7 @@ def test_a_nearly_full_disk_is_called_full(closed_store):
 
 def test_a_damaged_store_is_offered_the_newest_good_backup(store, store_path, tmp_path):
     folder = tmp_path / "backups"
-    made = backup.auto_backup(store, folder, date(2026, 11, 24))
+    made = backup.auto_backup(store, folder, today=date(2026, 11, 24))
     store.close()
     store_path.write_bytes(store_path.read_bytes()[:8192])
     problem = refused(store_path, folder)

@@ -27,8 +27,8 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 from PySide6.QtCore import QElapsedTimer, QSettings, QSize, QTimer  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea, QAbstractSpinBox,  # noqa: E402
-                               QApplication, QComboBox, QDateTimeEdit, QDialog, QLabel, QLineEdit, QMainWindow, QPlainTextEdit,
-                               QScrollArea, QStyle, QStyleOptionComboBox, QTextEdit, QWidget)
+                               QApplication, QComboBox, QDateTimeEdit, QDialog, QDockWidget, QLabel, QLineEdit, QMainWindow, QPlainTextEdit,
+                               QScrollArea, QStyle, QStyleOptionComboBox, QTextEdit, QTimeEdit, QWidget)
 
 NOW = datetime(2026, 11, 24, 10, 0)
 #: at 125 % and 150 % Qt rounds logical pixels: a frame flush with the screen's edge may be 1 px over
@@ -86,9 +86,12 @@ def _name(widget: QWidget) -> str:
 
 
 def _in_item_view(widget: QWidget, window: QWidget) -> bool:
+    """Inside a table (its editors), or in a dock behind another dock's tab (shown when its tab is chosen)."""
     parent = widget.parentWidget()
     while parent is not None and parent is not window:
         if isinstance(parent, QAbstractItemView):
+            return True
+        if isinstance(parent, QDockWidget) and parent.visibleRegion().isEmpty():
             return True
         parent = parent.parentWidget()
     return False
@@ -110,10 +113,14 @@ def check(window: QWidget, where: str) -> list[dict[str, Any]]:
     for widget in window.findChildren(QWidget):
         if not widget.isVisible() or widget.window() is not window or _in_item_view(widget, window):
             continue
+        if isinstance(widget, QDockWidget) and widget.visibleRegion().isEmpty():
+            continue
         if widget.objectName() in ("qt_toolbar_ext_button", "qt_menubar_ext_button"):
             bad("overflow", f"{widget.parentWidget().objectName()} hides entries behind »")
             continue
-        if isinstance(widget, QDateTimeEdit) and not widget.displayFormat().startswith("yyyy-MM"):
+        # a date is written 2026-12-02 everywhere; a time of day alone (a tariff's hours) is just HH:mm
+        if (isinstance(widget, QDateTimeEdit) and not isinstance(widget, QTimeEdit)
+                and not widget.displayFormat().startswith("yyyy-MM")):
             bad("date format", f"{_name(widget)} shows {widget.displayFormat()!r}, not 2026-12-02")
         if isinstance(widget, INPUTS):
             if widget.width() < 4 or widget.height() < 4:
@@ -243,18 +250,20 @@ class Desktop:
     """A store with a resident, a booking and a payment, and the desk window over it."""
 
     def __init__(self, tmp: Path) -> None:
-        from booking import bookings, residents, setup
+        from booking import bookings, residents, setup, stations
         from booking.audit import Actor
         from booking.bookings import Request
         from ui import backups
         from ui.desk import Desk
         from ui.mainwindow import MainWindow
 
-        self.store = setup.open_ready(tmp / "desk.sqlite3")
+        self.store = setup.open_ready(tmp / "desk.sqlite3", now=NOW)
         self.admin = Actor("管理员甲", "admin")
-        self.resident = residents.add(self.store, self.admin, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+        self.resident = residents.add(self.store, self.admin, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
         self.booking = bookings.book(self.store, self.admin, Request("P002", datetime(2026, 11, 24, 11, 0),
                                                                      datetime(2026, 11, 24, 18, 0), self.resident.id), NOW)
+        # a plate camera, so the window has its gates dock (ui/gates.py) to check too
+        stations.add(self.store, self.admin, "东门入口", gate="vzenith", camera="VZ-IN-01", mode="in", now=NOW)
         self.desk = Desk(self.store, self.admin, fixed_now=NOW)
         self.csv_path = tmp / "residents.csv"
         self.csv_path.write_text("姓名,门牌,手机,车牌\n李四,5栋1单元302,13987654321,川AD12345\n", encoding="utf-8")
@@ -266,6 +275,8 @@ class Desktop:
     def openers(self) -> list[tuple[str, Callable[[], Any]]]:
         """The dialogs opened from inside other dialogs, which no menu entry opens directly."""
         from ui.admin import ResidentEditDialog
+        from ui.office_closures import HitsDialog, HolidayYearDialog
+        from ui.office_settings import LiftDialog
         from ui.import_dialog import ImportDialog
         from ui.receipt import ReceiptDialog
         from ui.signin import SignInDialog
@@ -279,6 +290,12 @@ class Desktop:
             ("signin", lambda: SignInDialog(self.store, desk, window).open()),
             ("resident-edit", lambda: ResidentEditDialog(desk, self.resident, window).open()),
             ("import", lambda: ImportDialog(desk, str(self.csv_path), window).open()),
+            ("gate-reason", lambda: window.gates.panel._ask_reason("川A12345")),
+            ("gate-visitor", lambda: window.gates.book_visitor("川A12345")),
+            # the office screens' dialogs opened from inside their views (管理)
+            ("closure-hits", lambda: HitsDialog([booking], window).open()),
+            ("holiday-year", lambda: HolidayYearDialog(desk, 2026, window).open()),
+            ("lift", lambda: LiftDialog(desk, {"door": self.resident.door, "household_id": 1}, window).open()),
         ]
         if self.payment is not None:
             found.append(("receipt", lambda: ReceiptDialog(desk, self.payment, window).open()))

@@ -97,7 +97,7 @@ def test_changing_day_reads_the_store_once(store, now, tonight_p001):
 
 
 def test_cancelled_bookings_are_hidden_until_asked_for(store, admin, now, tonight_p001):
-    bookings.cancel(store, admin, tonight_p001.id)
+    bookings.cancel(store, admin, tonight_p001.id, now=now)
     model = BoardModel(store, lambda: now)
     row = row_of(model, "P001")
     assert model.blocks(row) == ()
@@ -243,3 +243,13 @@ def test_escape_clears_the_find_box(qtbot, store, now):
     qtbot.keyClicks(board.find_edit, "P01")
     qtbot.keyClick(board.find_edit, Qt.Key.Key_Escape)
     assert board.find_edit.text() == ""
+
+
+def test_the_board_says_when_the_day_is_a_public_holiday_or_a_make_up_workday(board):
+    from datetime import date
+    board.set_day(date(2026, 2, 16))
+    assert "春节（放假）" in board.date_label.text()
+    board.set_day(date(2026, 2, 14))
+    assert "春节（调休上班）" in board.date_label.text()
+    board.set_day(date(2026, 3, 3))
+    assert "春节" not in board.date_label.text()

@@ -44,7 +44,7 @@ def full(tmp_path_factory):
     """A demo store, its fullest past day and that day's sheet as a PDF."""
     i18n.set_language("zh")  # module fixtures are made before the per-test language reset
     folder = tmp_path_factory.mktemp("full")
-    store = setup.open_ready(folder / "demo.sqlite3")
+    store = setup.open_ready(folder / "demo.sqlite3", now=NOW)
     demo.fill(store, years=21 / 365, now=NOW, days_ahead=3)
     days = [NOW.date() - timedelta(days=n) for n in range(1, 15)]
     day = max(days, key=lambda d: len(sheet.build(store, d, NOW).lines()))
@@ -233,3 +233,13 @@ def test_the_preview_has_a_labelled_save_as_pdf_button(qtbot, store, now, overni
     buttons[0].click()
     assert chosen.exists()
     dialog.reject()
+
+
+def test_the_unattended_sheet_never_prints_to_a_virtual_default_printer(qapp, run_cli, monkeypatch):
+    """The 07:00 task on a PC whose default printer is Microsoft Print to PDF (QPrinterInfo knows no
+    printers here, so the list is the one such a PC reports)."""
+    office = ["Microsoft Print to PDF", "Microsoft XPS Document Writer", "OneNote (Desktop)", "HP LaserJet M404"]
+    monkeypatch.setattr(printing, "installed_printers", lambda: (office, "Microsoft Print to PDF"))
+    result = run_cli("sheet", "--date", "2026-11-24", "--print")
+    assert result.code == 1 and (result.json["code"], result.json["field"]) == ("system", "printer")
+    assert "Microsoft Print to PDF" in result.json["error"] and "HP LaserJet M404" in result.json["error"]
