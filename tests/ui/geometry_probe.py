@@ -25,6 +25,7 @@ from typing import Any, Callable
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
+import shiboken6  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QSettings, QSize, QTimer  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea, QAbstractSpinBox,  # noqa: E402
                                QApplication, QComboBox, QDateTimeEdit, QDialog, QDockWidget, QLabel, QLineEdit, QMainWindow, QPlainTextEdit,
@@ -165,7 +166,7 @@ class Walk:
                 return
             wait(20)
             for widget in fresh:
-                if not widget.isVisible():
+                if not shiboken6.isValid(widget) or not widget.isVisible():  # closed and deleted meanwhile
                     continue
                 self.seen.add(type(widget).__name__)
                 self.found += check(widget, f"{self.where}/{type(widget).__name__}")
