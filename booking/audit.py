@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from booking import clock
-from booking.i18n import define, tr
+from booking.i18n import define, has, tr
 from booking.store import Store
 
 
@@ -37,6 +37,21 @@ class Actor:
 
 
 SYSTEM = Actor("系统", "admin")
+
+define(audit_system_actor=("系统", "System"))
+
+
+def actor_text(name: str | None) -> str:
+    """A stored actor's name as shown: the scheduled jobs' "系统" in the language in use."""
+    return tr("audit_system_actor") if name == SYSTEM.name else (name or "")
+
+
+def stored_text(key: str | None, text: str | None) -> str:
+    """A message stored with its key (a scan's reason): shown in the language in use when the
+    message needs no parameters, else as it was recorded (its parameters were not kept)."""
+    if key and has(key) and "{" not in tr(key, "zh") + tr(key, "en"):
+        return tr(key)
+    return text or ""
 
 
 def record(

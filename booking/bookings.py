@@ -39,7 +39,7 @@ define(
     booking_override_admin=("只有管理员可以越过规则预约。", "Only an admin can override the rules."),
     booking_cannot_cancel=("预约 {id} 状态为“{status}”，不能取消。", "Booking {id} is {status} and cannot be cancelled."),
     series_problems=("重复预约中有 {n} 个日期冲突或违反规则：{dates}。可选择跳过这些日期。",
-                     "{n} dates of the series clash or break a rule: {dates}. You can skip them."),
+                     "{n:date|dates} of the series clash or break a rule: {dates}. You can skip them."),
     series_all_skipped=("重复预约的所有日期都冲突或违反规则，未预约任何日期。",
                         "Every date of the series clashes or breaks a rule; nothing was booked."),
     series_empty=("重复规则没有产生任何日期。", "The repeat rule gives no dates."),
@@ -448,6 +448,24 @@ def free(store: Store, start: datetime, end: datetime, kind: str | None = None) 
             continue
         out.append(res)
     return out
+
+
+def overstaying(store: Store, now: datetime) -> dict[str, Booking]:
+    """Spaces whose car is still there after its booking ended (checked in, not out), by code."""
+    rows = store.conn.execute(_SELECT + " WHERE b.status = 'checked_in' AND b.end_at <= ? ORDER BY b.end_at",
+                              (clock.to_text(now),)).fetchall()
+    return {b.resource: b for b in map(_to_booking, rows)}
+
+
+def first_ordinary_free(store: Store, start: datetime, end: datetime, now: datetime) -> Resource | None:
+    """The space a new booking defaults to: the first free ordinary one for [start, end). Never an
+    accessible, EV-charging or visitor space (they are kept for those who need them, chosen by
+    hand), nor one whose overstaying car is still in it."""
+    taken = overstaying(store, now)
+    for res in free(store, start, end, "parking"):
+        if not (res.accessible or res.ev or res.visitor) and res.code not in taken:
+            return res
+    return None
 
 
 def suggest(store: Store, wanted: Resource, start: datetime, end: datetime, limit: int = 3) -> list[Resource]:

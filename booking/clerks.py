@@ -37,8 +37,8 @@ SALT_BYTES = 16
 
 define(
     clerk_bad_login=("用户名或密码错误。", "Wrong name or password."),
-    clerk_password_short=("密码至少需要{n}个字符。", "A password needs at least {n} characters."),
-    clerk_password_long=("密码最多{n}个字符。", "A password has at most {n} characters."),
+    clerk_password_short=("密码至少需要{n}个字符。", "A password needs at least {n:character|characters}."),
+    clerk_password_long=("密码最多{n}个字符。", "A password has at most {n:character|characters}."),
     clerk_password_blank=("密码不能全是空格。", "A password cannot be only spaces."),
     clerk_role_bad=("角色应为 clerk（值班员）或 admin（管理员）。", "The role is clerk or admin."),
     clerk_name_taken=("已有名为“{name}”的账号。", "There is already an account called “{name}”."),

@@ -37,7 +37,7 @@ define(
                          "Hours are a positive number with at most two decimals, e.g. 2 or 1.5"),
     credit_hours_minutes=("小时数须折合为整分钟（如 0.25 小时 = 15 分钟）",
                           "Hours must come to whole minutes (e.g. 0.25 h = 15 min)"),
-    credit_hours_too_many=("一次最多记 {max} 小时", "At most {max} hours at a time"),
+    credit_hours_too_many=("一次最多记 {max} 小时", "At most {max:hour|hours} at a time"),
     credit_text_required=("请填写{what}", "Enter the {what}"),
     credit_team=("服务队", "team"),
     credit_activity=("服务内容", "activity"),

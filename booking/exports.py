@@ -30,7 +30,7 @@ define(
     export_unmasked_admin=("只有管理员可以导出未遮挡的姓名和电话。",
                            "Only an admin can export names and phone numbers unmasked."),
     export_too_many=("Excel 工作表最多 {limit} 行，这段时间有更多预约。请缩短日期范围，或导出 CSV。",
-                     "An Excel sheet holds at most {limit} rows and this period has more bookings. "
+                     "An Excel sheet holds at most {limit:row|rows} and this period has more bookings. "
                      "Choose a shorter range or export CSV."),
     export_nothing=("请用 --csv 或 --xlsx 给出要保存的文件。", "Give the file to save with --csv or --xlsx."),
     export_same_file=("CSV 和 Excel 不能写到同一个文件“{path}”。", "CSV and Excel cannot both go to “{path}”."),

@@ -42,6 +42,19 @@ def default_language() -> str:
     return code if code in LANGUAGES else "zh"
 
 
+class _Plural(string.Formatter):
+    """`{n:day|days}` writes "1 day", "2 days": English plurals without a rule per message."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, many = format_spec.split("|", 1)
+            return f"{value} {one if value == 1 else many}"
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Plural()
+
+
 class _Lenient(dict):
     def __missing__(self, key: str) -> str:  # a missing parameter shows, never crashes
         return "{" + key + "}"
@@ -54,7 +67,7 @@ def tr(key: str, language: str | None = None, **params: object) -> str:
         return key
     text = entry.get(language or _language) or entry["zh"]
     if params:
-        return string.Formatter().vformat(text, (), _Lenient(params))
+        return _FORMATTER.vformat(text, (), _Lenient(params))
     return text
 
 

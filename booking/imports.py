@@ -55,7 +55,7 @@ define(
     imp_duplicate_column=("表头中“{column}”出现了两次。", "The column “{column}” appears twice in the header."),
     imp_no_rows=("文件只有表头，没有要导入的居民。", "The file has a header but no residents to import."),
     imp_has_invalid=("有 {count} 行填写有误，未导入任何居民。请改正后重试，或选择跳过有误的行。",
-                     "{count} rows have mistakes; nobody was imported. Correct them and retry, "
+                     "{count:row|rows} have mistakes; nobody was imported. Correct them and retry, "
                      "or choose to skip the rows with mistakes."),
     imp_cancelled=("导入已取消，未导入任何居民。", "The import was cancelled; nobody was imported."),
     imp_field_name=("姓名", "name"),

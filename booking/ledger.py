@@ -54,7 +54,7 @@ define(
     ledger_payment_not_found=("没有编号为 {id} 的收款记录。", "There is no ledger entry with id {id}."),
     ledger_nothing_to_refund=("预约 {id} 没有可退的款项。", "Nothing paid for booking {id} can be refunded."),
     ledger_refund_policy=("按规定不退款：在开始前 {hours} 小时取消，退 {percent}%。",
-                          "No refund under the rules: cancelled {hours} hours before the start, {percent}% back."),
+                          "No refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back."),
     ledger_refund_not_cancelled=("预约 {id} 未取消；按规定退款只用于已取消的预约，其他情况请填写金额和原因。",
                                  "Booking {id} is not cancelled; a refund by the rules is for cancelled "
                                  "bookings; otherwise give the amount and a reason."),
@@ -337,7 +337,7 @@ def refund(store: Store, actor: Actor, booking_id: int, now: datetime, amount_fe
 
 
 define(ledger_refund_policy_ok=("按规定退款：开始前 {hours} 小时取消，退 {percent}%",
-                                "Refund under the rules: cancelled {hours} hours before the start, {percent}% back"))
+                                "Refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back"))
 
 
 def correct(store: Store, actor: Actor, payment_id: int, amount_fen: int, reason: str, now: datetime) -> Payment:

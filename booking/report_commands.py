@@ -19,7 +19,7 @@ define(
     reportcmd_help=("月度使用报告（JSON）：占用率、最忙时段、未到场、场地使用", "monthly use report (JSON): occupancy, busiest hours, no-shows, room use"),
     exportcmd_help=("导出一段日期内的预约为 CSV 或 Excel（默认遮挡姓名和电话）",
                     "export the bookings of a date range as CSV or Excel (names and phones masked by default)"),
-    exportcmd_done=("已导出 {rows} 条预约：{files}", "Exported {rows} bookings: {files}"),
+    exportcmd_done=("已导出 {rows} 条预约：{files}", "Exported {rows:booking|bookings}: {files}"),
 )
 
 

@@ -27,7 +27,7 @@ NO_SHOW_KINDS = ("*", "parking", "room")
 define(
     rule_no_show_limit=("未到场限制", "No-show limit"),
     noshow_breach=("{door} 在 {days} 天内未到场 {count} 次，按公约 {until} 前不能新预约（管理员可注明理由后放行）。",
-                   "{door} did not show up {count} times within {days} days; under the convention it may make "
+                   "{door} did not show up {count:time|times} within {days:day|days}; under the convention it may make "
                    "no new bookings before {until} (an admin may allow it with a reason)."),
     noshow_household_not_found=("没有编号为 {id} 的住户。", "There is no household {id}."),
     noshow_admin_only=("只有管理员可以解除或修改未到场限制。", "Only an admin can lift or change no-show limits."),

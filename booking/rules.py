@@ -45,7 +45,7 @@ define(
     breach_max_duration=("超过“最长预约时长”：最长 {limit}，本次 {actual}。",
                          "Breaks “Longest booking”: at most {limit}, this one is {actual}."),
     breach_max_days_ahead=("超过“最多提前天数”：最多提前 {limit} 天，本次提前 {actual} 天。",
-                           "Breaks “How far ahead”: at most {limit} days ahead, this one is {actual}."),
+                           "Breaks “How far ahead”: at most {limit:day|days} ahead, this one is {actual}."),
     breach_min_notice=("不满足“最短提前时间”：需提前 {limit}。",
                        "Breaks “Shortest notice”: book at least {limit} ahead."),
     breach_past=("开始时间已过去。", "The start time is in the past."),
@@ -67,7 +67,7 @@ define(
     kind_room=("场地", "room"),
     unit_minutes=("{n} 分钟", "{n} min"),
     unit_hours=("{n} 小时", "{n} h"),
-    unit_days=("{n} 天", "{n} days"),
+    unit_days=("{n} 天", "{n:day|days}"),
 )
 
 

@@ -56,7 +56,7 @@ define(
                          "Checked out: {resource}, {over} over time (due out at {end})."),
     scan_repeat=("重复扫描，已忽略。", "Scanned again; ignored."),
     scan_input_too_long=("扫到的内容太长（{n} 个字符），不是本服务台的通行证。",
-                         "What was scanned is far too long ({n} characters); it is not a pass from this desk."),
+                         "What was scanned is far too long ({n:character|characters}); it is not a pass from this desk."),
     scan_unknown_key=("这张通行证不是本服务台签发的（或所用密钥已停用），不能使用。",
                       "This pass was not issued by this desk (or its key was retired); it cannot be used."),
     scan_forged=("通行证无效：签名不符，可能被伪造或改动。请到服务台核实。",
@@ -78,7 +78,7 @@ define(
     scan_already_used=("该通行证已使用：{out} 已离场。", "This pass has been used: checked out at {out}."),
     scan_already_used_plain=("该通行证已使用完毕。", "This pass has been used."),
     scan_too_early=("太早了：{start} 前 {early} 分钟起可签到（{opens}）。",
-                    "Too early: check-in opens {early} minutes before {start} (at {opens})."),
+                    "Too early: check-in opens {early:minute|minutes} before {start} (at {opens})."),
     scan_too_late=("已超过签到宽限时间（{start} 开始，{deadline} 截止），按未到场处理，请到服务台。",
                    "The grace time is over (start {start}, check-in closed at {deadline}); it counts as a "
                    "no-show. Please see the desk."),

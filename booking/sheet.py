@@ -66,21 +66,22 @@ define(
     sheet_short_completed=("√离", "√out"),
     sheet_short_late=("△超", "△late"),
     sheet_short_no_show=("×缺", "×miss"),
-    sheet_long_booked=("○ 待到", "○ due"),
-    sheet_long_checked_in=("● 在场", "● in use"),
-    sheet_long_overstay=("▲ 超时未离", "▲ over time"),
-    sheet_long_completed=("√ 已结束", "√ finished"),
-    sheet_long_late=("△ 超时 {minutes} 分钟", "△ {minutes} min late"),
-    sheet_long_no_show=("× 未到场", "× no-show"),
+    # Rooms have room for a word more: the same symbol and word as the spaces, then the legend's words.
+    sheet_long_booked=("○待 未签到", "○due not yet in"),
+    sheet_long_checked_in=("●在 在场", "●in inside"),
+    sheet_long_overstay=("▲超 超时未离", "▲over still inside"),
+    sheet_long_completed=("√离 已离场", "√out left"),
+    sheet_long_late=("△超 超时 {minutes} 分钟", "△late {minutes} min late"),
+    sheet_long_no_show=("×缺 未到场", "×miss no-show"),
     sheet_legend=("图例：○待 = 未签到　●在 = 在场　√离 = 已离场　×缺 = 未到场（车位已释放）　"
                   "▲超 = 超时未离　△超 = 超时离场　“前日/次日” = 跨夜预约",
                   "Legend: ○due = not yet in   ●in = inside   √out = left   ×miss = no-show (space released)   "
                   "▲over = still in after the end   △late = left late   ‹ = the day before, › = the day after"),
     sheet_totals=("预约 {bookings}（车位 {parking} · 场地 {rooms}）　车位占用率 {occupancy}%　"
-                  "签到 {check_ins}　签退 {check_outs}　未到场 {no_shows}　超时 {overstays}　"
+                  "签到 {check_ins}（另有前日签到 {carried_in}）　签退 {check_outs}　未到场 {no_shows}　超时 {overstays}　"
                   "现空车位 {free_now}　全天空闲 {free_all_day}　已取消 {cancelled}",
                   "Bookings {bookings} (parking {parking} · rooms {rooms})   parking occupancy {occupancy}%   "
-                  "check-ins {check_ins}   check-outs {check_outs}   no-shows {no_shows}   overstays {overstays}   "
+                  "check-ins {check_ins} (and {carried_in} from the day before)   check-outs {check_outs}   no-shows {no_shows}   overstays {overstays}   "
                   "free now {free_now}   free all day {free_all_day}   cancelled {cancelled}"),
     sheet_not_today=("—", "—"),
     sheet_handover=("交班人", "Handed over by"),
@@ -156,6 +157,9 @@ class Totals:
     free_now: int | None        # only for today's sheet: spaces held by no active booking now
     free_all_day: int
     spaces: int
+    #: checked in before the day and still inside when it began: the lines' ●在 with a 前日 time,
+    #: which "签到" (the day's own check-ins) does not count
+    carried_in: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -237,12 +241,12 @@ def _moment(moment: datetime, day: date) -> str:
     return f"{moment:%m-%d %H:%M}"
 
 
-def _stamp_text(stamp: str | None, near: datetime) -> str:
-    """A check-in/out time as HH:MM, with its date only when it is not the day of `near`."""
+def _stamp_text(stamp: str | None, day: date) -> str:
+    """A check-in/out time as the sheet's other times are written: HH:MM on the sheet's day,
+    "前日19:05" the day before, "次日07:10" the day after, else with its date."""
     if not stamp:
         return ""
-    moment = clock.from_text(stamp[:16])
-    return f"{moment:%H:%M}" if moment.date() == near.date() else f"{moment:%m-%d %H:%M}"
+    return _moment(clock.from_text(stamp[:16]), day)
 
 
 def _line(b: Booking, day: date, now: datetime) -> Line:
@@ -252,7 +256,7 @@ def _line(b: Booking, day: date, now: datetime) -> Line:
         resident=mask_name(b.resident_name), door=b.door, phone=mask_phone(b.phone), look=look,
         status=tr(f"sheet_short_{look}"),
         status_long=tr(f"sheet_long_{look}", minutes=b.overstay_minutes or 0),
-        checked_in=_stamp_text(b.checked_in_at, b.start), checked_out=_stamp_text(b.checked_out_at, b.end),
+        checked_in=_stamp_text(b.checked_in_at, day), checked_out=_stamp_text(b.checked_out_at, day),
         purpose=b.purpose or "", visitor=b.visitor, overnight=b.end.date() > b.start.date())
 
 
@@ -265,7 +269,7 @@ def _totals(shown: list[Booking], cancelled: int, resources: list[Resource], day
     parking_minutes = room_minutes = 0
     held_all_day: set[str] = set()
     held_now: set[str] = set()
-    check_ins = check_outs = no_shows = overstays = 0
+    check_ins = check_outs = no_shows = overstays = carried_in = 0
     for b in shown:
         if b.status in OCCUPYING:
             held_all_day.add(b.resource)
@@ -278,6 +282,9 @@ def _totals(shown: list[Booking], cancelled: int, resources: list[Resource], day
             held_now.add(b.resource)
         if b.checked_in_at and b.checked_in_at[:10] == day.isoformat():
             check_ins += 1
+        elif b.checked_in_at and b.checked_in_at[:10] < day.isoformat() and (
+                not b.checked_out_at or b.checked_out_at[:10] >= day.isoformat()):
+            carried_in += 1
         if b.checked_out_at and b.checked_out_at[:10] == day.isoformat():
             check_outs += 1
         if b.status == "no_show" and b.start.date() == day:
@@ -293,7 +300,7 @@ def _totals(shown: list[Booking], cancelled: int, resources: list[Resource], day
         room_occupancy_pct=_pct(room_minutes, len(rooms) * 60 * (ROOM_DAY[1] - ROOM_DAY[0])),
         check_ins=check_ins, check_outs=check_outs, no_shows=no_shows, overstays=overstays,
         free_now=len(space_codes - held_now) if is_today else None,
-        free_all_day=len(space_codes - held_all_day), spaces=len(spaces))
+        free_all_day=len(space_codes - held_all_day), spaces=len(spaces), carried_in=carried_in)
 
 
 def _overlap(a: datetime, b: datetime, lo: datetime, hi: datetime) -> int:
@@ -383,7 +390,8 @@ def _header(sheet: Sheet) -> str:
     t = sheet.totals
     free_now = t.free_now if t.free_now is not None else tr("sheet_not_today")
     totals = tr("sheet_totals", bookings=t.bookings, parking=t.parking, rooms=t.rooms,
-                occupancy=f"{t.occupancy_pct:.0f}", check_ins=t.check_ins, check_outs=t.check_outs,
+                occupancy=f"{t.occupancy_pct:.0f}", check_ins=t.check_ins, carried_in=t.carried_in,
+                check_outs=t.check_outs,
                 no_shows=t.no_shows, overstays=t.overstays, free_now=free_now, free_all_day=t.free_all_day,
                 cancelled=t.cancelled)
     colon = "：" if language() == "zh" else ": "

@@ -27,6 +27,7 @@ from ui.fieldmessages import ERROR_CSS, FieldMessages
 from ui.fonts import ui_font
 from ui.import_dialog import ImportDialog, choose_file
 from ui.station import station_action
+from ui.desk import follow
 
 SEARCH_DELAY_MS = 250
 
@@ -45,7 +46,7 @@ define(
     uis_search=("搜索", "Search"),
     uis_search_residents=("手机号、尾号4位、门牌、车牌或姓名", "Phone, its last 4 digits, door, plate or name"),
     uis_search_audit=("操作人、操作、对象、编号或理由", "Who, action, record, id or reason"),
-    uis_count=("共 {n} 条", "{n} rows"),
+    uis_count=("共 {n} 条", "{n:row|rows}"),
     uis_add_resident=("登记居民(&N)", "&New resident"),
     uis_add_plate=("添加车牌(&L)", "Add a p&late"),
     uis_resident_title_new=("登记居民", "New resident"),
@@ -64,6 +65,15 @@ define(
     uis_field_scope=("范围", "Scope"),
     uis_field_rule=("规则", "Rule"),
     uis_field_value=("值", "Value"),
+    uis_field_unit=("单位", "Unit"),
+    uis_unit_minutes=("分钟", "minutes"),
+    uis_unit_hours=("小时", "hours"),
+    uis_unit_days=("天", "days"),
+    uis_unit_fixed_days=("天", "days"),
+    uis_unit_fixed_count=("个（次数）", "(a count)"),
+    uis_unit_fixed_hours=("时段，如 19:00-07:30", "times of day, e.g. 19:00-07:30"),
+    uis_rule_much_stricter=("“{rule}”将从 {old} 改为 {new}，比现在严格很多。确定要改吗？",
+                            "“{rule}” goes from {old} to {new}: much stricter than now. Change it?"),
     uis_rule_value_hint=("分钟、天数或次数填整数；时段写 19:00-07:30；写 off 取消本范围的规则。",
                          "Minutes, days or counts as whole numbers; hours as 19:00-07:30; 'off' removes "
                          "the rule at this scope."),
@@ -190,7 +200,8 @@ class FieldForm(QDialog):
 
     def submit(self) -> None:
         try:
-            self.save_changes()
+            if self.save_changes() is False:  # the admin answered No to a confirmation: stay open
+                return
         except DeskError as exc:
             self.show_error(exc)
             return
@@ -552,12 +563,31 @@ class ResidentsView(_View):
         self.model.retranslate()
 
 
-class RuleDialog(FieldForm):
-    """Set one rule at one scope; the domain checks the scope and the value."""
+#: the units a rule kept in minutes is shown and typed in: "最长预约 1 天" is typed as 2 days, not 2 minutes
+MINUTE_UNITS = (("uis_unit_minutes", 1), ("uis_unit_hours", 60), ("uis_unit_days", 1440))
+#: a change to at most this share of the rule's value asks first (a tenth: 1 day → 2 hours)
+MUCH_STRICTER = 0.1
 
-    def __init__(self, desk: Any, rule: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+
+def minutes_in_unit(minutes: int) -> tuple[int, int]:
+    """(number, minutes per unit) in the largest unit that holds `minutes` whole: 1440 -> (1, 1440)."""
+    for _key, factor in reversed(MINUTE_UNITS):
+        if minutes and minutes % factor == 0:
+            return minutes // factor, factor
+    return minutes, 1
+
+
+class RuleDialog(FieldForm):
+    """Set one rule at one scope; the domain checks the scope and the value. Every rule is shown
+    and typed in its own unit (minutes, hours or days; days; a count; a time-of-day range), and a
+    change that makes a rule much stricter asks first."""
+
+    def __init__(self, desk: Any, rule: dict[str, Any] | None = None, parent: QWidget | None = None,
+                 confirm: Callable[[str, str], bool] | None = None) -> None:
         super().__init__(tr("uis_rule_title"), parent)
         self.desk = desk
+        self.rule = rule
+        self.confirm = confirm or self._ask
         self.saved: dict[str, Any] | None = None
         scope = QComboBox(self)
         scope.setEditable(True)  # res:CODE for one resource
@@ -567,9 +597,13 @@ class RuleDialog(FieldForm):
         name = QComboBox(self)
         for rule_name in rules.RULES:
             name.addItem(tr(f"rule_{rule_name}"), rule_name)
+        unit = QComboBox(self)
+        for key, factor in MINUTE_UNITS:
+            unit.addItem(tr(key), factor)
         self.add_field("scope", tr("uis_field_scope"), scope)
         self.add_field("name", tr("uis_field_rule"), name)
         self.add_field("value", tr("uis_field_value"), QLineEdit(self))
+        self.add_field("unit", tr("uis_field_unit"), unit)
         self.note.setText(tr("uis_rule_value_hint"))
         self.note.show()
         if rule is not None:
@@ -579,7 +613,56 @@ class RuleDialog(FieldForm):
             else:
                 scope.setEditText(rule["scope"])
             name.setCurrentIndex(max(name.findData(rule["name"]), 0))
-            self.value_field.setText(value_input(rule["name"], rule["value"]))
+            value = rule["value"]
+            if rules.RULES.get(rule["name"]) == "minutes" and isinstance(value, int):
+                number, factor = minutes_in_unit(value)
+                self.value_field.setText(str(number))
+                unit.setCurrentIndex(max(unit.findData(factor), 0))
+            else:
+                self.value_field.setText(value_input(rule["name"], value))
+        name.currentIndexChanged.connect(lambda _i: self._show_unit())
+        self._show_unit()
+
+    @property
+    def unit_field(self) -> QComboBox:
+        return self.fields["unit"]  # type: ignore[return-value]
+
+    def _kind(self) -> str:
+        return rules.RULES.get(self.name_field.currentData(), "count")
+
+    def _show_unit(self) -> None:
+        """The unit beside the value: a choice for a rule in minutes, the fixed unit otherwise."""
+        kind = self._kind()
+        self.unit_field.setEnabled(kind == "minutes")
+        if kind != "minutes":
+            self.unit_field.setEditable(True)
+            self.unit_field.setEditText(tr(f"uis_unit_fixed_{kind}"))
+        else:
+            self.unit_field.setEditable(False)
+
+    def _typed_minutes(self) -> str:
+        """What goes to the domain: the number in minutes for a rule kept in minutes."""
+        text = self.value_field.text().strip()
+        if self._kind() == "minutes" and text.isdigit():
+            return str(int(text) * int(self.unit_field.currentData() or 1))
+        return text
+
+    def _ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _much_stricter(self, typed: str) -> bool:
+        if self.rule is None or self.rule["name"] != self.name_field.currentData() or not typed.isdigit():
+            return False
+        old = self.rule["value"]
+        if not isinstance(old, int) or old <= 0:
+            return False
+        new = int(typed)
+        # for the most a household may book or how far ahead, smaller is stricter; for notice, larger is
+        stricter = new > old / MUCH_STRICTER if self.name_field.currentData() == "min_notice_minutes" \
+            else new <= old * MUCH_STRICTER
+        return stricter
 
     @property
     def scope_field(self) -> QComboBox:
@@ -599,10 +682,19 @@ class RuleDialog(FieldForm):
         index = self.scope_field.currentIndex()
         return data if index >= 0 and text == self.scope_field.itemText(index) else text.strip()
 
-    def save_changes(self) -> None:
+    def save_changes(self) -> bool | None:
+        typed = self._typed_minutes()
+        if self._much_stricter(typed):
+            name = self.name_field.currentText()
+            old, new = self._shown(self.rule["value"]), self._shown(int(typed))
+            if not self.confirm(tr("uis_rule_title"), tr("uis_rule_much_stricter", rule=name, old=old, new=new)):
+                return False
         self.saved = rules.set_rule(self.desk.store, self.desk.actor, self.scope(), self.name_field.currentData(),
-                                    self.value_field.text(), now=self.desk.now())
+                                    typed, now=self.desk.now())
         self.desk.announce("rule")
+
+    def _shown(self, value: int) -> str:
+        return rules.duration_text(value) if self._kind() == "minutes" else str(value)
 
 
 class ResourceDialog(FieldForm):
@@ -694,6 +786,8 @@ class ResourcesRulesView(_View):
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self.resource_proxy.setFilterFixedString)
         self.kind_filter = QComboBox(self)
+        # its items change with the language: never narrower than the longest ("Every kind")
+        self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.kind_filter.currentIndexChanged.connect(lambda _i: self._filter_kind())
         self.rule_table = _table(self.rules, self)
         self.rule_table.doubleClicked.connect(lambda _index: self.edit_rule())
@@ -962,7 +1056,7 @@ class ViewWindow(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(view)
         self.resize(1000, 640)
-        view.desk.language_changed.connect(lambda _code: self.setWindowTitle(tr(view.VIEW_KEY)))
+        follow(view.desk.language_changed, self, lambda _code: self.setWindowTitle(tr(view.VIEW_KEY)))
 
 
 class AdminMenu(QObject):

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from booking import clerks, inventory, residents, rules
+from booking import audit, clerks, inventory, residents, rules
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.validation import mask_phone
@@ -394,6 +394,6 @@ class AuditModel(_Table):
 
     def cell(self, number: int, column: str) -> Any:
         _id, at, actor, action, entity, entity_id, reason, before, after = self._rows[number]
-        return {"uis_col_at": at[:19], "uis_col_actor": actor, "uis_col_action": audit_word(action),
+        return {"uis_col_at": at[:19], "uis_col_actor": audit.actor_text(actor), "uis_col_action": audit_word(action),
                 "uis_col_entity": audit_word(entity), "uis_col_entity_id": entity_id or "", "uis_col_reason": reason or "",
                 "uis_col_change": change_text(before, after)}[column]

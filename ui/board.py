@@ -28,6 +28,7 @@ from booking.i18n import define, language, tr
 from booking.inventory import Resource
 from booking.store import Store
 from booking.validation import mask_name, normalize_door
+from ui.flow import flow_row, pair
 from ui.fonts import ui_font
 
 HOURS = 24
@@ -847,56 +848,50 @@ class DayBoard(QWidget):
         self.date_label.setFont(ui_font(16, bold=True))
         self.date_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.count_label = QLabel()
-        self.nav = QHBoxLayout()
+        nav_box = QWidget()
+        self.nav = QHBoxLayout(nav_box)  # the window puts the day's arrows here
+        self.nav.setContentsMargins(0, 0, 0, 0)
         self.nav.setSpacing(4)
-        heading = QHBoxLayout()
-        heading.addLayout(self.nav)
-        heading.addSpacing(12)
-        heading.addWidget(self.date_label)
-        heading.addStretch(1)
-        heading.addWidget(self.count_label)
+        heading = flow_row([nav_box, self.date_label, self.count_label], spacing=16)
 
         self.zone_box = QComboBox()
         self.kind_box = QComboBox()
         self.state_box = QComboBox()
         self.hour_box = QComboBox()
+        for box in (self.zone_box, self.kind_box, self.state_box, self.hour_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # "Free and taken" whole
         self.cancelled_box = QCheckBox()
         self.find_label = QLabel()
         self.find_edit = QLineEdit()
         self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.installEventFilter(self)  # Esc empties it, as in every Windows search field
         self.find_label.setBuddy(self.find_edit)
         self.find_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 16)
         self._zones = sorted({r.resource.zone for r in self.model._rows
                               if r.resource is not None and r.resource.zone},
                              key=lambda z: (len(z) > 2, z))
-        filters = QHBoxLayout()
-        for widget in (self.find_label, self.find_edit, self.zone_box, self.kind_box, self.state_box,
-                       self.hour_box, self.cancelled_box):
-            filters.addWidget(widget)
-        filters.setStretchFactor(self.find_edit, 1)
-        filters.addStretch(0)
+        # The filters and the legend wrap onto a second line on a narrow screen (1366×768 at
+        # 150 %) instead of making the window wider than the screen.
+        filters = flow_row([pair(self.find_label, self.find_edit), self.zone_box, self.kind_box, self.state_box,
+                            self.hour_box, self.cancelled_box])
 
-        self.legend = QHBoxLayout()
-        self.legend.setSpacing(10)
         self._legend_labels: list[QLabel] = []
         self.legend_title = QLabel()
-        self.legend.addWidget(self.legend_title)
+        entries: list[QWidget] = [self.legend_title]
         for look in LEGEND_ORDER:
             swatch = QLabel()
             swatch.setPixmap(legend_swatch(look, self.fontMetrics().height()))
             label = QLabel()
             self._legend_labels.append(label)
-            self.legend.addWidget(swatch)
-            self.legend.addWidget(label)
-            self.legend.addSpacing(6)
-        self.legend.addStretch(1)
+            entries.append(pair(swatch, label))
+        self.legend = flow_row(entries, spacing=14)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addLayout(heading)
-        layout.addLayout(filters)
+        layout.addWidget(heading)
+        layout.addWidget(filters)
         layout.addWidget(self.view, 1)
-        layout.addLayout(self.legend)
+        layout.addWidget(self.legend)
 
         self.retranslate()
         self.zone_box.currentIndexChanged.connect(self._apply_filters)
@@ -1017,6 +1012,13 @@ class DayBoard(QWidget):
         found = box.findData(current)
         box.setCurrentIndex(found if found >= 0 else 0)
         box.blockSignals(False)
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (watched is self.find_edit and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Escape and self.find_edit.text()):
+            self.find_edit.clear()
+            return True
+        return super().eventFilter(watched, event)
 
     def retranslate(self) -> None:
         self._fill(self.zone_box, [(tr("ui_board_all_zones"), None)] +

@@ -28,6 +28,7 @@ from booking.inventory import Resource
 from booking.residents import Resident
 from booking.rules import duration_text
 from booking.validation import mask_name, mask_phone
+from ui import fit
 from ui.board import resource_label
 from ui.desk import Desk
 from ui.fonts import ui_font
@@ -79,8 +80,10 @@ define(
     ui_book_checking=("正在检查…", "Checking…"),
     ui_book_choose_resident=("请先查找并选中居民，或登记新居民。", "Find and pick a resident first, or register one."),
     ui_book_ok=("✓ 可以预约：{code}  {start} – {end}", "✓ Free to book: {code}  {start} – {end}"),
-    ui_book_series_ok=("✓ 共 {n} 次，全部可以预约（{first} 起）。", "✓ {n} dates, all free (from {first})."),
-    ui_book_series_some=("共 {n} 次，其中 {bad} 次冲突或违反规则（见下）。", "{n} dates; {bad} clash or break a rule (listed below)."),
+    ui_book_overstaying=("{code} 的车还没有离开（{plate}，应于 {end} 离开）：建议换一个车位。",
+                         "The car in {code} has not left yet ({plate}, due out {end}): better choose another space."),
+    ui_book_series_ok=("✓ 共 {n} 次，全部可以预约（{first} 起）。", "✓ {n:date|dates}, all free (from {first})."),
+    ui_book_series_some=("共 {n} 次，其中 {bad} 次冲突或违反规则（见下）。", "{n:date|dates}; {bad} clash or break a rule (listed below)."),
     ui_book_series_skip=("跳过这些日期，预约其余 {n} 次(&K)", "S&kip these dates, book the other {n}"),
     ui_book_suggest=("改用 {code}", "Use {code} instead"),
     ui_book_suggest_first=("改用 {code} (&U)", "&Use {code} instead"),
@@ -319,8 +322,12 @@ class BookingDialog(QDialog):
             first_start = round_up(now)  # a click on the current hour books from now, not the past
         self.start_edit.setDateTime(to_qt(first_start))
         self.end_edit.setDateTime(to_qt(first_end))
+        #: the space was chosen (on the board, in the list, by a suggestion): the dialog keeps it
+        self.space_chosen = bool(resource)
         if resource:
             self.select_resource(resource)
+        else:
+            self._default_space()
         self._resource_changed()
         self._connect_changes()
         self._update_length()
@@ -524,7 +531,7 @@ class BookingDialog(QDialog):
         for button in self.suggest_buttons:
             button.setAutoDefault(False)
             button.hide()
-            button.clicked.connect(lambda _=False, b=button: self.select_resource(b.property("code")))
+            button.clicked.connect(lambda _=False, b=button: self._choose_space(b.property("code")))
             suggest.addWidget(button)
         suggest.addStretch(1)
         self.suggest_row = QWidget()
@@ -553,7 +560,20 @@ class BookingDialog(QDialog):
         box.addWidget(self.override_edit)
         box.addStretch(0)
 
+    def _default_space(self) -> None:
+        """The first free ordinary space for the times shown: fast keyboard bookings never use up
+        the accessible, EV or visitor spaces, and a new time (Alt+1 tonight) moves to a free one."""
+        req_start, req_end = self.start(), self.end()
+        if self.space_chosen or req_end <= req_start:
+            return
+        default = bookings.first_ordinary_free(self.desk.store, req_start, req_end, self.desk.now())
+        if default is not None:
+            self.select_resource(default.code)
+
     def _connect_changes(self) -> None:
+        self.resource_box.activated.connect(lambda _i: setattr(self, "space_chosen", True))
+        for edit in (self.start_edit, self.end_edit):
+            edit.dateTimeChanged.connect(lambda _t: self._default_space())
         # An editable combo box keeps Enter to itself: in the plate field it must save like anywhere else.
         self.plate_box.lineEdit().returnPressed.connect(self.accept)
         self.find_edit.textChanged.connect(self.search)
@@ -637,6 +657,10 @@ class BookingDialog(QDialog):
         self.choose(resident)
 
     # --- the space or room and the time --------------------------------------------------------
+
+    def _choose_space(self, code: str) -> None:
+        self.space_chosen = True
+        self.select_resource(code)
 
     def select_resource(self, code: str) -> None:
         found = self.resource_box.findData(code)
@@ -776,6 +800,8 @@ class BookingDialog(QDialog):
 
     def _show_status(self, html: str, colour: str) -> None:
         self.check_label.setText(f"<div style='color:{colour};'>{html}</div>")
+        if self.isVisible():
+            fit.grow(self)  # a sentence that wraps in English gets its lines
 
     def _show_override(self, breaches_only: bool) -> None:
         show = breaches_only and self.desk.actor.is_admin
@@ -783,6 +809,12 @@ class BookingDialog(QDialog):
         self.override_edit.setVisible(show)
 
     def _show_check(self, req: Request, found: Check) -> None:
+        still = bookings.overstaying(self.desk.store, self.desk.now()).get(req.resource) if found.ok else None
+        if still is not None:  # free on paper, but the car of the booking before has not left
+            self._show_status("⚠ " + _escape(tr("ui_book_overstaying", code=req.resource, plate=still.plate or "—",
+                                                 end=f"{still.end:%m-%d %H:%M}")), "#a35200")
+            self._show_override(False)
+            return
         if found.ok:
             self._show_status(tr("ui_book_ok", code=req.resource, start=f"{req.start:%m-%d %H:%M}",
                                  end=f"{req.end:%m-%d %H:%M}"), "#1b7f3b")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpin
 from booking import demo
 from booking.errors import DeskError
 from booking.i18n import define, tr
+from ui import fit
 from ui.fonts import ui_font
 from ui.longwork import LongWork
 
@@ -36,9 +37,9 @@ define(
     udemo_close=("关闭", "Close"),
     udemo_running=("正在生成演示数据…", "Generating demo data…"),
     udemo_done=("已生成 {bookings} 条预约（{days} 天，自 {first} 起）。",
-                "Generated {bookings} bookings ({days} days from {first})."),
+                "Generated {bookings:booking|bookings} ({days:day|days} from {first})."),
     udemo_stopped=("已停止：已写入的 {bookings} 条预约保留（完整的若干天）。",
-                   "Stopped: the {bookings} bookings already written are kept (whole days)."),
+                   "Stopped: the {bookings:booking|bookings} already written are kept (whole days)."),
     udemo_admin_only=("只有管理员可以生成演示数据。", "Only an admin can generate demo data."),
 )
 
@@ -99,6 +100,8 @@ class DemoDialog(QDialog):
         self.message.setStyleSheet("color: #b3261e;" if error else "")
         self.message.setText(text)
         self.message.show()
+        if self.isVisible():
+            fit.grow(self)  # the result's sentence whole, not cut off at the dialog's old height
 
     def start(self) -> LongWork | None:
         """Run demo.fill on a worker (admin only, and only once confirmed)."""

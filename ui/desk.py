@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from PySide6.QtCore import QObject, Signal
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from booking import clock
 from booking.audit import Actor
@@ -69,3 +71,21 @@ class Desk(QObject):
 
     def announce(self, *what: str) -> None:
         self.changed.emit(set(what))
+
+
+def follow(signal: SignalInstance, owner: QObject, slot: Callable[..., Any]) -> None:
+    """Connect `slot` to a desk signal for as long as `owner` lives.
+
+    A lambda or a plain function connected to `desk.changed` or `desk.language_changed` stays
+    connected after the dialog it serves is deleted, and then touches deleted widgets (Qt only
+    disconnects a bound method of the deleted object itself). Every window that listens to the
+    desk through anything else goes through here."""
+    signal.connect(slot)
+
+    def drop(*_args: Any) -> None:
+        try:
+            signal.disconnect(slot)
+        except (RuntimeError, TypeError):  # already gone with the desk
+            pass
+
+    owner.destroyed.connect(drop)

@@ -54,6 +54,7 @@ define(
     ui_detail_col_what=("事件", "What"),
     ui_detail_col_note=("说明", "Details"),
     ui_detail_scan_ok=("扫码通过", "scan accepted"),
+    ui_detail_scan_repeat=("重复扫描", "Scanned again"),
     ui_detail_scan_refused=("扫码拒绝", "scan refused"),
     ui_detail_cancel=("取消预约(&C)…", "&Cancel booking…"),
     ui_detail_reissue=("补发通行证(&R)…", "&Reissue pass…"),
@@ -107,7 +108,7 @@ define(
     uig_fee_refund_none=("没有可退的款项。", "Nothing paid can be refunded."),
     uig_fee_refund_title=("退款", "Refund"),
     uig_fee_refund_confirm=("按规定退还 {amount}（开始前 {hours} 小时取消，退 {percent}%）？\n按原付款方式退回。",
-                            "Refund {amount} under the rules (cancelled {hours} hours before the start, "
+                            "Refund {amount} under the rules (cancelled {hours:hour|hours} before the start, "
                             "{percent}% back)?\nIt goes back the way it was paid."),
     uig_fee_refunded=("已退款 {amount}，收据号 {number}。", "Refunded {amount}, receipt {number}."),
     uig_fee_paid=("已收 {amount}，收据号 {number}。", "Took {amount}, receipt {number}."),
@@ -149,14 +150,17 @@ class HistoryModel(QAbstractTableModel):
             if e["action"] == "reschedule" and isinstance(e.get("before"), dict):
                 note = (f"{e['before'].get('start')} – {e['before'].get('end')} → "
                         f"{after.get('start')} – {after.get('end')}" + (f"；{note}" if note else ""))
-            rows.append((e["at"], e["actor"], action_text(e["action"]), note, True))
-        for at, station, ok, action, reason, actor in store.conn.execute(
-                "SELECT at, station, ok, action, reason, actor FROM scan WHERE booking_id = ? ORDER BY id",
+            rows.append((e["at"], audit.actor_text(e["actor"]), action_text(e["action"]), note, True))
+        for at, station, ok, action, reason, actor, reason_key in store.conn.execute(
+                "SELECT at, station, ok, action, reason, actor, reason_key FROM scan WHERE booking_id = ? ORDER BY id",
                 (booking_id,)):
-            what = tr("ui_detail_scan_ok" if ok else "ui_detail_scan_refused")
+            # a repeat is called what the banner called it ("重复扫描"), not "扫码通过"
+            what = tr("ui_detail_scan_repeat" if reason_key == "scan_repeat"
+                      else "ui_detail_scan_ok" if ok else "ui_detail_scan_refused")
             if action:
                 what += f"（{action_text(action)}）"
-            rows.append((at, f"{station} · {actor or ''}".strip(" ·"), what, reason or "", bool(ok)))
+            rows.append((at, f"{station} · {audit.actor_text(actor)}".strip(" ·"), what,
+                         audit.stored_text(reason_key, reason), bool(ok)))
         rows.sort(key=lambda r: r[0], reverse=True)
         self.beginResetModel()
         self._rows = rows

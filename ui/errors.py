@@ -38,7 +38,7 @@ define(
     error_no_log=("程序会继续运行。刚才的操作可能没有完成，请检查后再做一次。（日志无法写入。）",
                   "The program keeps running. The last action may not have finished; please check it and do it "
                   "again. (The log could not be written.)"),
-    error_repeated=("同样的错误又出现了 {n} 次。", "The same error happened {n} more times."),
+    error_repeated=("同样的错误又出现了 {n} 次。", "The same error happened {n:more time|more times}."),
 )
 
 Shower = Callable[[str, str, str], None]

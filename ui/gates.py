@@ -180,7 +180,8 @@ class GatePanel(QWidget):
         data = gates.photo(self.desk.store, event["id"]) if event["has_photo"] else None
         picture = QPixmap()
         if data and picture.loadFromData(data):
-            self.photo.setPixmap(picture.scaledToHeight(PHOTO_HEIGHT, Qt.TransformationMode.SmoothTransformation))
+            self.photo.setPixmap(picture.scaledToHeight(self.photo.minimumHeight(),  # smaller on a short screen
+                                                        Qt.TransformationMode.SmoothTransformation))
         else:
             self.photo.setText(tr("uig_gates_no_photo"))
         lines = [event["reason"]]

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRectF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
                                QMessageBox, QPushButton, QScrollArea, QVBoxLayout, QWidget)
 
 from booking import reports
@@ -25,6 +25,8 @@ from booking.reports import HeatMap
 from booking.store import Store
 from ui.documents import in_documents
 from ui.fonts import ui_font
+from ui.dates import day_picker
+from ui.desk import follow
 
 define(
     heat_legend=("占用率", "Occupancy"),
@@ -171,10 +173,7 @@ class HeatmapDialog(QDialog):
         self.span = QComboBox()
         self.span.addItem(tr("heat_month"), "month")
         self.span.addItem(tr("heat_week"), "week")
-        self.day = QDateEdit()
-        self.day.setCalendarPopup(True)
-        today = desk.now().date()
-        self.day.setDate(QDate(today.year, today.month, today.day))
+        self.day = day_picker(None, desk.now().date())  # 2026-12-02, not the locale's 12/2/26
         self.by = QComboBox()
         self.by.addItem(tr("heat_by_spaces"), "spaces")
         self.by.addItem(tr("heat_by_hours"), "hours")
@@ -201,7 +200,7 @@ class HeatmapDialog(QDialog):
         for signal in (self.span.currentIndexChanged, self.by.currentIndexChanged, self.day.dateChanged):
             signal.connect(self.refresh)
         self.save_button.clicked.connect(self.save)
-        desk.changed.connect(lambda what: self.refresh() if "booking" in what else None)
+        follow(desk.changed, self, lambda what: self.refresh() if "booking" in what else None)
         self.resize(1000, 760)
         self.refresh()
 

@@ -34,14 +34,14 @@ define(
     uimp_col_value=("内容", "Content"),
     uimp_summary=("{file}：共 {rows} 行。可导入新居民 {added} 位，已登记 {exists} 位，新车牌 {plates} 个；"
                   "有误 {bad} 行（见下表，导入时跳过）。",
-                  "{file}: {rows} rows. {added} new residents can be imported, {exists} are registered already, "
-                  "{plates} new plates; {bad} rows have mistakes (listed below, skipped by the import)."),
+                  "{file}: {rows:row|rows}. {added} new residents can be imported, {exists} are registered already, "
+                  "{plates:new plate|new plates}; {bad:row|rows} have mistakes (listed below, skipped by the import)."),
     uimp_all_good=("没有发现错误。", "No mistakes found."),
     uimp_import_n=("导入 {n} 位(&I)", "&Import {n}"),
     uimp_import_plates=("导入车牌(&I)", "&Import the plates"),
     uimp_done=("已导入：新居民 {added} 位，已登记 {exists} 位，新车牌 {plates} 个，跳过有误的 {bad} 行。",
-               "Imported: {added} new residents, {exists} registered already, {plates} new plates, "
-               "{bad} rows with mistakes skipped."),
+               "Imported: {added} new residents, {exists} registered already, {plates:new plate|new plates}, "
+               "{bad:row|rows} with mistakes skipped."),
     uimp_close=("关闭", "Close"),
 )
 

@@ -15,8 +15,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import (QCalendarWidget, QDialog, QDialogButtonBox, QDockWidget, QLabel, QMainWindow,
-                               QMessageBox, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCalendarWidget, QDialog, QDialogButtonBox, QDockWidget, QFrame, QLabel, QMainWindow,
+                               QMessageBox, QTextBrowser, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout, QWidget)
 
 from booking import bookings, waitlist
 from booking.sweep import sweep
@@ -26,9 +26,12 @@ from booking.paths import APPLICATION, ORGANIZATION
 from ui import admin, gates as gates_ui, language, office, printing, signin
 from ui.board import DayBoard
 from ui.booking_dialog import BookingDialog, BookingPlan, next_hours, tonight
-from ui.desk import Desk
+from ui import fit
+from ui.desk import Desk, follow
 from ui.details import DetailsDialog, PassDialog, ask_yes_no
 from ui.cashdesk import ShiftReportView
+from ui.scan_panel import ScanInput
+from ui.scancatcher import ScanCatcher
 from ui.heatmap import open_dialog as open_heatmap_dialog
 from ui.money import CreditsView, StatementView, admin_only
 from ui.report_views import ExportDialog, SummaryDialog
@@ -74,9 +77,9 @@ define(
     ui_win_col_action=("操作", "Action"),
     ui_win_col_keys=("快捷键", "Keys"),
     ui_win_saved=("已保存预约 {ids}。", "Saved booking {ids}."),
-    ui_win_saved_series=("已保存 {n} 个重复预约，跳过 {skipped} 个日期。", "Saved {n} bookings of the series; {skipped} dates skipped."),
+    ui_win_saved_series=("已保存 {n} 个重复预约，跳过 {skipped} 个日期。", "Saved {n:booking|bookings} of the series; {skipped:date|dates} skipped."),
     ui_win_no_shows=("{n} 个预约超过宽限时间未签到，已标为未到场并释放。",
-                     "{n} bookings were not checked in within the grace time: marked no-show and released."),
+                     "{n:booking was|bookings were} not checked in within the grace time: marked no-show and released."),
     ui_win_overstays=("超时未签退：{n}", "Overstaying: {n}"),
     ui_win_store=("数据：{path}", "Store: {path}"),
     ui_win_calendar_title=("选择日期", "Go to date"),
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
     def __init__(self, desk: Desk, settings: QSettings | None = None,
                  confirm: Callable[[str, str], bool] | None = None) -> None:
         super().__init__()
+        fit.install()  # every dialog from now on fits the screen or scrolls
         self.desk = desk
         self.settings = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
         #: asked before anything that cannot be undone (a plain callable: tests answer it directly)
@@ -161,6 +165,8 @@ class MainWindow(QMainWindow):
         self._make_toolbar()
         self.scan_panel = self._make_scan_dock()
         self.gates = gates_ui.install(self)  # the plate cameras' cars, live, when gates are set up
+        if self.gates is not None:
+            self._stack_docks_if_short(self.gates.dock)
         self.store_label = QLabel()
         self.overstay_label = QLabel()
         self.overstay_label.setStyleSheet("color: #c2410c; font-weight: bold;")
@@ -181,7 +187,7 @@ class MainWindow(QMainWindow):
         self.sweep_timer.start()
 
         desk.changed.connect(self._changed)
-        desk.language_changed.connect(lambda _code: self.retranslate())
+        follow(desk.language_changed, self, lambda _code: self.retranslate())
         self.retranslate()
         self.restore_settings()
         self.minute()
@@ -317,7 +323,23 @@ class MainWindow(QMainWindow):
         toggle.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.menu_view.insertAction(self.act_refresh, toggle)
         panel.scanned.connect(lambda _verdict: self.board.refresh())
+        # a pass scanned while the focus is in the find box, a filter or a dialog is still a scan
+        self.scan_catcher = ScanCatcher(self, lambda text: panel.scan(text, take_focus=False),
+                                        lambda widget: isinstance(widget, ScanInput))
         return panel
+
+    def _stack_docks_if_short(self, dock: QDockWidget) -> None:
+        """On a screen too short for the scan panel and the gate panel one above the other (1366×768
+        at 150 %), the gate panel becomes a tab behind the scan panel: scans come first."""
+        scan_dock = self.findChild(QDockWidget, "scanDock")
+        if scan_dock is None:
+            return
+        chrome = sum(w.sizeHint().height() for w in (self.menuBar(), self.statusBar(), *self.findChildren(QToolBar)))
+        need = scan_dock.minimumSizeHint().height() + dock.minimumSizeHint().height() + chrome
+        if need > fit.room(self).height():
+            self.tabifyDockWidget(scan_dock, dock)
+            scan_dock.raise_()
+            self.gates.panel.photo.setMinimumHeight(gates_ui.PHOTO_HEIGHT // 2)  # the camera's picture, smaller
 
     # --- the day, the minute and what changed -------------------------------------------------------
 
@@ -542,14 +564,19 @@ class MainWindow(QMainWindow):
                 f"{rows}</table><p>{tr('ui_win_help_board')}</p><p>{tr('ui_win_help_dialog')}</p>")
         dialog = QDialog(self)
         dialog.setWindowTitle(tr("ui_win_help_title"))
-        label = QLabel(html)
-        label.setTextFormat(Qt.TextFormat.RichText)
-        label.setWordWrap(True)
+        text = QTextBrowser()  # scrolls on a small screen; the Close button stays below it
+        text.setHtml(html)
+        text.setFrameShape(QFrame.Shape.NoFrame)
+        text.setMinimumSize(text.fontMetrics().horizontalAdvance("M") * 30, text.fontMetrics().height() * 8)
+        document = text.document()
+        document.setTextWidth(text.fontMetrics().horizontalAdvance("M") * 40)
+        text.resize(int(document.idealWidth()) + 24, int(document.size().height()) + 24)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(dialog.reject)
         layout = QVBoxLayout(dialog)
-        layout.addWidget(label)
+        layout.addWidget(text)
         layout.addWidget(buttons)
+        dialog.resize(text.size().width() + 24, text.size().height() + buttons.sizeHint().height() + 36)
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         self.help_dialog = dialog
         dialog.open()
@@ -564,8 +591,9 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            fit.bring_on_screen(self)  # remembered on a monitor that may be gone
         else:
-            self.resize(1400, 860)
+            fit.place_first_window(self)
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)

@@ -27,6 +27,7 @@ from ui.tables import TextTable
 from ui.dates import month_picker
 from ui.documents import in_documents
 from ui.fonts import ui_font
+from ui.desk import follow
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR = "#b3261e"
@@ -42,7 +43,7 @@ define(
     uig_stmt_csv=("导出 CSV(&X)…", "E&xport CSV…"),
     uig_stmt_csv_what=("导出账目", "export the ledger"),
     uig_stmt_csv_filter=("CSV 文件 (*.csv)", "CSV file (*.csv)"),
-    uig_stmt_csv_done=("已导出 {rows} 笔：{path}", "Exported {rows} entries: {path}"),
+    uig_stmt_csv_done=("已导出 {rows} 笔：{path}", "Exported {rows:entry|entries}: {path}"),
     uig_stmt_fund=("计入社区公益基金：{fund}（收入 {income} 的 {percent}%）",
                    "For the community welfare fund: {fund} ({percent}% of the income {income})"),
     uig_stmt_open=("未结账", "open"),
@@ -214,7 +215,7 @@ class StatementView(QWidget):
         layout.addWidget(self.state)
         layout.addWidget(self.entries_box, 1)
         layout.addWidget(self.message)
-        desk.changed.connect(lambda what: self.refresh() if what & {"payment", "clerk"} else None)
+        follow(desk.changed, self, lambda what: self.refresh() if what & {"payment", "clerk"} else None)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -438,7 +439,8 @@ class CreditsView(QWidget):
         layout.addWidget(table(self.history, self, 4), 1)
         layout.addLayout(boxes)
         layout.addWidget(self.message)
-        desk.changed.connect(lambda what: self.show_resident() if what & {"payment", "credit", "clerk"} else None)
+        follow(desk.changed, self,
+               lambda what: self.show_resident() if what & {"payment", "credit", "clerk"} else None)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 

@@ -51,6 +51,8 @@ define(
     print_preview_title=("打印预览 · {title} {date}", "Print preview · {title} {date}"),
     print_save_title=("日表另存为 PDF", "Save the daily sheet as PDF"),
     print_pdf_filter=("PDF 文件 (*.pdf)", "PDF file (*.pdf)"),
+    print_save_pdf=("另存为 PDF(&D)…", "Save as P&DF…"),
+    print_print=("打印(&P)…", "&Print…"),
 )
 
 MARGIN_MM = 8.0
@@ -274,9 +276,40 @@ def preview(parent: QWidget | None, desk, day: date) -> QPrintPreviewDialog:
     dialog.setWindowTitle(tr("print_preview_title", title=sheet.title, date=day.isoformat()))
     dialog.paintRequested.connect(lambda target: paint_sheet(sheet, target))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    _add_keys(dialog, printer, lambda target: paint_sheet(sheet, target), lambda: save_pdf_dialog(desk, day, dialog))
     dialog.resize(1100, 800)
     dialog.open()
     return dialog
+
+
+def _add_keys(dialog: QPrintPreviewDialog, printer: QPrinter, paint, save_pdf) -> None:
+    """Ctrl+P prints from inside the preview too (the desk's own shortcut, where the clerk expects
+    it), and a labelled "另存为 PDF" button beside Qt's icons."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QToolBar
+
+    def print_now() -> None:
+        chooser = QPrintDialog(printer, dialog)
+        if chooser.exec() == QPrintDialog.DialogCode.Accepted:
+            paint(printer)
+
+    dialog.print_action = QAction(tr("print_print"), dialog)
+    dialog.print_action.setShortcut(QKeySequence.StandardKey.Print)
+    dialog.print_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    dialog.print_action.triggered.connect(lambda _checked=False: print_now())
+    dialog.addAction(dialog.print_action)
+    dialog.pdf_action = QAction(tr("print_save_pdf"), dialog)
+    dialog.pdf_action.triggered.connect(lambda _checked=False: save_pdf())
+    toolbar = dialog.findChild(QToolBar)
+    if toolbar is not None:
+        toolbar.addSeparator()
+        toolbar.addAction(dialog.pdf_action)
+        button = toolbar.widgetForAction(dialog.pdf_action)
+        if button is not None:
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    else:
+        dialog.addAction(dialog.pdf_action)
 
 
 def preview_sheet(desk, day: date, parent: QWidget | None = None) -> QPrintPreviewDialog:

@@ -27,13 +27,14 @@ from booking.store import open_store
 from ui.dates import month_picker
 from ui.documents import in_documents
 from ui.fonts import family_css
+from ui.desk import follow
 
 define(
     uig_sum_title=("月度使用报告", "Monthly use report"),
     uig_sum_month=("月份：", "Month:"),
-    uig_sum_heading=("{month} 使用报告（{first} 至 {last}，共 {days} 天）", "Use in {month} ({first} to {last}, {days} days)"),
+    uig_sum_heading=("{month} 使用报告（{first} 至 {last}，共 {days} 天）", "Use in {month} ({first} to {last}, {days:day|days})"),
     uig_sum_bookings=("预约 {total} 个：车位 {parking}，场地 {room}；另有 {cancelled} 个已取消。",
-                      "{total} bookings: {parking} parking, {room} rooms; {cancelled} more were cancelled."),
+                      "{total:booking|bookings}: {parking} parking, {room} rooms; {cancelled} more were cancelled."),
     uig_sum_occupancy=("占用率", "Occupancy"),
     uig_sum_occupancy_line=("车位 {parking}%，场地 {room}%（场地按 {hours} 计）。",
                             "Parking {parking}%, rooms {room}% (rooms counted over {hours})."),
@@ -74,7 +75,7 @@ define(
     uig_exp_go=("导出(&E)", "&Export"),
     uig_exp_working=("正在导出 {done}/{total} 行…", "Exporting row {done} of {total}…"),
     uig_exp_cancel=("取消", "Cancel"),
-    uig_exp_done=("已导出 {rows} 条预约：{files}", "Exported {rows} bookings: {files}"),
+    uig_exp_done=("已导出 {rows} 条预约：{files}", "Exported {rows:booking|bookings}: {files}"),
     uig_exp_csv_filter=("CSV 文件 (*.csv)", "CSV file (*.csv)"),
     uig_exp_xlsx_filter=("Excel 工作簿 (*.xlsx)", "Excel workbook (*.xlsx)"),
 )
@@ -280,7 +281,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         desk.language_changed.connect(self.retranslate)
-        desk.changed.connect(lambda what: self.update_permissions() if "clerk" in what else None)
+        follow(desk.changed, self, lambda what: self.update_permissions() if "clerk" in what else None)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 50)
         self.retranslate()
         self._masking_changed(True)

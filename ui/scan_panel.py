@@ -14,14 +14,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt,
-                            Signal)
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize,
+                            Qt, QTimer, Signal)
+from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QFrame,
-                               QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableView, QTextEdit,
+                               QHBoxLayout, QHeaderView, QSizePolicy, QLabel, QLineEdit, QPlainTextEdit, QTableView, QTextEdit,
                                QVBoxLayout, QWidget)
 
-from booking import bookings, scanning, stations
+from booking import audit, bookings, scanning, stations
 from booking.bookings import Booking
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -32,6 +32,9 @@ from ui.fonts import mono_font, ui_font
 from ui.sounds import Chime
 
 RECENT = 20
+#: the banner goes back to "请扫描通行证" this long after a verdict, so an old red answer is not
+#: taken for the next resident's
+RESET_MS = 8_000
 PLAIN_YES = ("scan_check_in", "scan_check_out")
 
 define(
@@ -44,7 +47,7 @@ define(
     uis_scan_refused=("不能通过", "Refused"),
     uis_scan_repeat=("重复扫描", "Scanned again"),
     uis_scan_problem=("无法扫描", "Cannot scan"),
-    uis_scan_recent=("最近{n}次扫描", "Last {n} scans"),
+    uis_scan_recent=("最近{n}次扫描", "Last {n:scan|scans}"),
     uis_scan_focus=("扫码(&S)", "&Scan"),
     uis_scan_focus_tip=("把光标放回扫码框（F2）", "Put the cursor back in the scan field (F2)"),
     uis_scan_col_time=("时间", "Time"),
@@ -58,17 +61,20 @@ define(
     uis_scan_result_no=("✘ 拒绝", "✘ refused"),
     uis_scan_result_repeat=("↺ 重复", "↺ again"),
     uis_md=("{m}月{d}日", "{m}/{d}"),
+    uis_scan_at=("{time} 扫码", "Scanned at {time}"),
 )
 
 # Colours chosen for white text at WCAG AA contrast (green 5.1:1, red 5.6:1, amber 5.0:1).
 GREEN = "#1e7d34"
 RED = "#c0262d"
 AMBER = "#a35200"
+BLUE = "#1f4e9c"  # a check-out: 7.9:1 with white, told apart from a check-in's green
 IDLE = "#eef1f4"
 BANNER_CSS = f"""
 VerdictBanner {{ border-radius: 10px; background: {IDLE}; }}
 VerdictBanner QLabel {{ color: #263238; background: transparent; }}
 VerdictBanner[verdict="ok"] {{ background: {GREEN}; }}
+VerdictBanner[verdict="ok"][direction="out"] {{ background: {BLUE}; }}
 VerdictBanner[verdict="refused"] {{ background: {RED}; }}
 VerdictBanner[verdict="repeat"], VerdictBanner[verdict="problem"] {{ background: {AMBER}; }}
 VerdictBanner[verdict="ok"] QLabel, VerdictBanner[verdict="refused"] QLabel,
@@ -150,47 +156,113 @@ class ScanInput(QLineEdit):
 
 
 class VerdictBanner(QFrame):
-    """The big answer: headline, reason, who and what. Its colour follows the
-    dynamic property "verdict" ('idle', 'ok', 'refused', 'repeat', 'problem')."""
+    """The big answer: a mark and headline, reason, who and what, and the time of the verdict.
+    Its colour follows the dynamic property "verdict" ('idle', 'ok', 'refused', 'repeat',
+    'problem'); a check-out also sets "direction" to 'out': another colour and mark than a
+    check-in, so the two are told apart from across the desk.
+
+    The text is scaled to the banner's box (never the box to the text): the banner never
+    widens the window, and on a small screen its lines shrink instead of overlapping."""
+
+    SIZES = (30, 17, 14, 14, 11)  # points: headline, reason, who, what, time
 
     def __init__(self, scale: float = 1.0, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("verdictBanner")
         self.setStyleSheet(BANNER_CSS)
+        self.scale = scale
+        self.mark = QLabel(self)  # ✔ → for a check-in, ← for a check-out, ✘ for a refusal
         self.headline = QLabel(self)
         self.reason = QLabel(self)
         self.who = QLabel(self)
         self.what = QLabel(self)
-        sizes = ((self.headline, 30, True), (self.reason, 17, True), (self.who, 14, False), (self.what, 14, False))
+        self.time = QLabel(self)
+        self.labels = (self.headline, self.reason, self.who, self.what, self.time)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(int(18 * scale), int(12 * scale), int(18 * scale), int(14 * scale))
         layout.setSpacing(int(4 * scale))
         layout.addStretch(1)  # the lines stay together in the middle however tall the banner is
-        for label, points, bold in sizes:
+        top = QHBoxLayout()
+        top.setSpacing(int(8 * scale))
+        top.addStretch(1)
+        top.addWidget(self.mark)
+        top.addWidget(self.headline, 100)
+        top.addStretch(1)
+        layout.addLayout(top)
+        for label, points, bold in zip(self.labels, self.SIZES, (True, True, False, False, False)):
             label.setFont(ui_font(points * scale, bold))
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-            layout.addWidget(label)
+            # a long plate or reason wraps and shrinks; it never asks for a wider window
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            label.setMinimumWidth(1)
+            if label is not self.headline:
+                layout.addWidget(label)
+        self.mark.setFont(ui_font(self.SIZES[0] * scale, True))
+        self.mark.setAlignment(Qt.AlignmentFlag.AlignVCenter)
         layout.addStretch(1)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumHeight(int(ui_font(self.SIZES[0] * scale).pointSizeF() * 3))
         self.setProperty("verdict", "idle")
+        self.setProperty("direction", "")
+        self.time.hide()
+        self.mark.hide()
 
     @property
     def verdict(self) -> str:
         return str(self.property("verdict"))
 
-    def _set(self, kind: str, headline_text: str, reason: str = "", who: str = "", what: str = "") -> None:
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(int(120 * self.scale), self.minimumHeight())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(int(300 * self.scale), int(230 * self.scale))
+
+    def _set(self, kind: str, headline_text: str, reason: str = "", who: str = "", what: str = "",
+             mark: str = "", direction: str = "", at: str = "") -> None:
         self.setProperty("verdict", kind)
+        self.setProperty("direction", direction)
         self.style().unpolish(self)  # a dynamic property needs a re-polish to restyle
         self.style().polish(self)
-        for label in (self.headline, self.reason, self.who, self.what):
+        for label in (self.mark, *self.labels):
             self.style().unpolish(label)
             self.style().polish(label)
         self.headline.setText(headline_text)
-        for label, text in ((self.reason, reason), (self.who, who), (self.what, what)):
+        for label, text in ((self.mark, mark), (self.reason, reason), (self.who, who), (self.what, what),
+                            (self.time, at)):
             label.setText(text)
             label.setVisible(bool(text))
-        self.setAccessibleName(" ".join(t for t in (headline_text, reason, who, what) if t))
+        self.setAccessibleName(" ".join(t for t in (headline_text, reason, who, what, at) if t))
+        self.fit_text()
+
+    def fit_text(self) -> None:
+        """The largest text (at most the designed size) whose wrapped lines fit the banner's box."""
+        box = self.contentsRect().marginsRemoved(self.layout().contentsMargins())
+        if box.width() < 10 or box.height() < 10:
+            return
+        shown = [(label, points) for label, points in zip(self.labels, self.SIZES) if label.text()]
+        spacing = self.layout().spacing() * max(0, len(shown) - 1)
+        mark_width = QFontMetrics(self.mark.font()).horizontalAdvance(self.mark.text() + " ") if self.mark.text() else 0
+        factor = 1.0
+        while factor > 0.3:
+            height = spacing
+            for label, points in shown:
+                font = ui_font(points * self.scale * factor, label.font().bold())
+                width = box.width() - (mark_width * factor if label is self.headline else 0)
+                height += QFontMetrics(font).boundingRect(QRect(0, 0, max(1, int(width)), 100_000),
+                                                          int(Qt.TextFlag.TextWordWrap), label.text()).height()
+            if height <= box.height():
+                break
+            factor -= 0.05
+        for label, points in zip(self.labels, self.SIZES):
+            label.setFont(ui_font(points * self.scale * factor, label.font().bold()))
+        self.mark.setFont(ui_font(self.SIZES[0] * self.scale * factor, True))
+        self.text_factor = factor
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self.fit_text()
 
     def show_idle(self, prompt: str, hint: str = "") -> None:
         self._set("idle", prompt, hint)
@@ -200,10 +272,14 @@ class VerdictBanner(QFrame):
         # A plain yes needs no sentence: the headline and the booking's lines say it all.
         # Refusals, repeats and a late check-out (minutes over) keep the domain's words.
         reason = "" if verdict.reason_key in PLAIN_YES else verdict.message()
-        self._set(verdict_kind(verdict), headline(verdict), reason, who, what)
+        kind = verdict_kind(verdict)
+        out = kind == "ok" and verdict.action != scanning.CHECK_IN
+        mark = {"ok": "←" if out else "→", "refused": "✘", "repeat": "↺"}.get(kind, "")
+        self._set(kind, headline(verdict), reason, who, what, mark=mark, direction="out" if out else "in",
+                  at=tr("uis_scan_at", time=now.strftime("%H:%M:%S")))
 
     def show_problem(self, message: str) -> None:
-        self._set("problem", tr("uis_scan_problem"), message)
+        self._set("problem", tr("uis_scan_problem"), message, mark="!")
 
 
 def scan_time(desk: Any) -> datetime:
@@ -258,7 +334,7 @@ class RecentScansModel(QAbstractTableModel):
                 booking.resource if booking else "",
                 booking.door if booking else "",
                 (booking.plate or "") if booking else "",
-                row["reason"],
+                audit.stored_text(row["reason_key"], row["reason"]),  # in the language in use
             ))
             self._colours.append(QColor(AMBER if row["reason_key"] == "scan_repeat" else GREEN if row["ok"] else RED))
         self.endResetModel()
@@ -360,6 +436,11 @@ class ScanPanel(QWidget):
         self.focus_action.triggered.connect(self.focus_scan)
         self.addAction(self.focus_action)
 
+        self.reset_timer = QTimer(self)
+        self.reset_timer.setSingleShot(True)
+        self.reset_timer.setInterval(RESET_MS)
+        self.reset_timer.timeout.connect(self.show_ready)
+
         self.field.scanned.connect(self.scan)
         desk.changed.connect(self._on_changed)
         desk.language_changed.connect(self.retranslate)
@@ -368,22 +449,34 @@ class ScanPanel(QWidget):
 
     # --- what the panel does --------------------------------------------------------------
 
-    def scan(self, text: str) -> Verdict | None:
-        """Scan `text` as if the scanner had typed it; shows and returns the verdict."""
+    def scan(self, text: str, take_focus: bool = True) -> Verdict | None:
+        """Scan `text` as if the scanner had typed it; shows and returns the verdict.
+
+        `take_focus=False` for a pass caught while the clerk was elsewhere (ui.scancatcher):
+        the keyboard stays where it was."""
         try:
             verdict = run_scan(self.desk, text, self.station)
         except DeskError as exc:  # the store is busy or read-only: say so, keep the field ready
             self.last_verdict = None
             self.banner.show_problem(exc.message())
             self.chime.play(False)
-            self.focus_scan()
+            self.reset_timer.start()
+            if take_focus:
+                self.focus_scan()
             return None
         self.last_verdict = verdict
         self.banner.show_verdict(verdict, self.desk.now())
+        self.reset_timer.start()
         self.chime.play(verdict.ok)
         self.scanned.emit(verdict)
-        self.focus_scan()
+        if take_focus:
+            self.focus_scan()
         return verdict
+
+    def show_ready(self) -> None:
+        """The banner back at rest: ready for the next pass."""
+        self.last_verdict = None
+        self.banner.show_idle(tr("uis_scan_ready"), tr("uis_scan_ready_hint"))
 
     def focus_scan(self) -> None:
         """Give the keyboard back to the scan field."""

@@ -24,6 +24,8 @@ from ui.desk import current_minute
 from ui.fieldmessages import ERROR_CSS
 from ui.fonts import ui_font
 
+LAST_CLERK = "signin/last_clerk"
+
 
 define(
     uis_signin_title=("邻里服务台 — 登录", "Linli Desk — sign in"),
@@ -72,7 +74,9 @@ class SignInDialog(QDialog):
             label = QLabel(self)
             label.setStyleSheet(ERROR_CSS)
             label.setWordWrap(True)
-            label.hide()
+            # room for a message under each field from the start, empty until needed: the dialog
+            # keeps its size from one refusal to the next instead of growing with each
+            label.setMinimumHeight(label.fontMetrics().height() * 2 + 4)
             self.messages[field] = label
 
         self.form = QFormLayout()
@@ -108,7 +112,9 @@ class SignInDialog(QDialog):
         self.setFont(ui_font(11))
         self.setMinimumWidth(420)
         self.retranslate()
-        self.name.setFocus()
+        last = "" if self.first else str(language.settings().value(LAST_CLERK, "") or "")
+        self.name.setText(last)  # the shift's clerk signs in again after a break: only the password
+        (self.password if last else self.name).setFocus()
 
     def retranslate(self, _language: str = "") -> None:
         self.setWindowTitle(tr("uis_signin_first_title" if self.first else "uis_signin_title"))
@@ -129,7 +135,6 @@ class SignInDialog(QDialog):
     def show_message(self, field: str, text: str) -> None:
         """Show `text` under the field it concerns (name, password or again)."""
         for name, label in self.messages.items():
-            label.setVisible(name == field)
             label.setText(text if name == field else "")
 
     def submit(self) -> None:
@@ -154,6 +159,7 @@ class SignInDialog(QDialog):
                 self.again.clear()
                 self.password.setFocus()
             return
+        language.settings().setValue(LAST_CLERK, self.actor.name)
         self.accept()
 
 

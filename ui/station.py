@@ -223,6 +223,12 @@ class StationChooser(QDialog):
             size = screen.size()
             self.screen_box.addItem(tr("uis_station_screen_item", n=n, name=screen.name(), w=size.width(),
                                        h=size.height()), screen.name())
+        for box in (self.station, self.input, self.screen_box):
+            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # room for the longest entry whole: "1：显示器（1366×768）" mixes full-width signs
+            # whose width Qt's own size hint underestimates
+            widest = max((box.fontMetrics().horizontalAdvance(box.itemText(n)) for n in range(box.count())), default=0)
+            box.setMinimumWidth(widest + box.fontMetrics().horizontalAdvance("M") * 3)
         chosen = pick_screen(saved.value(KEY_SCREEN))
         if chosen is not None:
             self.screen_box.setCurrentIndex(max(self.screen_box.findData(chosen.name()), 0))

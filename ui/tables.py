@@ -6,13 +6,25 @@ has to call `retranslate()`.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from booking.i18n import tr
+from booking.i18n import language, tr
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+_WORDS = re.compile(r"[a-z][a-z -]*")
+
+
+def cell_text(text: Any) -> Any:
+    """A table cell as shown: an English word or two capitalised like the rest of the table
+    ("Cash", "Waived", "Open"), everything else (codes, numbers, sentences, Chinese) as it is."""
+    if isinstance(text, str) and language() == "en" and _WORDS.fullmatch(text):
+        return text[0].upper() + text[1:]
+    return text
 
 
 class TextTable(QAbstractTableModel):
@@ -40,7 +52,7 @@ class TextTable(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][index.column()]
+            return cell_text(self._rows[index.row()][index.column()])
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -21,6 +21,7 @@ from booking.i18n import define, tr
 from booking.validation import mask_name, mask_phone
 from booking.waitlist import Entry
 from ui.fonts import ui_font
+from ui.desk import follow
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -173,7 +174,7 @@ class WaitlistView(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
-        desk.changed.connect(lambda what: self.refresh() if what & {"waitlist", "booking"} else None)
+        follow(desk.changed, self, lambda what: self.refresh() if what & {"waitlist", "booking"} else None)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -272,7 +273,7 @@ class JoinWaitlist(QObject):
         self.button.hide()
         self.button.clicked.connect(self.join)
         dialog.checked.connect(self.update)
-        desk.language_changed.connect(lambda _code: self.update())
+        follow(desk.language_changed, self, lambda _code: self.update())
 
     def _wanted(self) -> tuple[str, str | None] | None:
         """(kind, resource or None) the household would wait for, or None when something fits now."""

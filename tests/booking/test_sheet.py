@@ -73,7 +73,7 @@ def test_a_room_line_names_its_organiser_masked_and_its_purpose(store, now, meet
 def test_status_is_written_with_a_symbol_and_words_not_only_a_colour(store, admin, now, overnight):
     scanning.scan(store, admin, passes.pass_text(store, overnight.id), "desk", now=at("2026-11-24 18:55"))
     line = line_of(sheet.build(store, TODAY, at("2026-11-24 20:00")), overnight.id)
-    assert (line.look, line.status, line.status_long, line.checked_in) == ("checked_in", "●在", "● 在场", "18:55")
+    assert (line.look, line.status, line.status_long, line.checked_in) == ("checked_in", "●在", "●在 在场", "18:55")
 
 
 def test_a_stay_past_the_end_is_an_overstay(store, admin, now, overnight):
@@ -142,6 +142,33 @@ def test_the_sheet_speaks_english_when_asked(store, now, overnight):
     found = sheet.build(store, TOMORROW, now)
     assert line_of(found, overnight.id).time == "‹19:00→07:30"
     assert "Daily occupancy sheet" in sheet.to_html(found)
+
+
+def _checked_in_last_night(store, admin, overnight):
+    scanning.scan(store, admin, passes.pass_text(store, overnight.id), now=at("2026-11-24 19:05"))
+
+
+def test_a_check_in_from_the_day_before_is_marked_as_such(store, admin, overnight):
+    _checked_in_last_night(store, admin, overnight)
+    found = sheet.build(store, TOMORROW, at("2026-11-25 06:00"))
+    assert line_of(found, overnight.id).checked_in == "前日19:05"
+
+
+def test_the_totals_count_the_cars_checked_in_the_day_before(store, admin, overnight):
+    _checked_in_last_night(store, admin, overnight)
+    found = sheet.build(store, TOMORROW, at("2026-11-25 06:00"))
+    inside = [line for line in found.lines() if line.look in ("checked_in", "overstay")]
+    assert len(inside) == 1 and found.totals.check_ins == 0
+    assert found.totals.carried_in == len(inside)
+    assert "另有前日签到 1" in sheet.to_html(found)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("look", ["booked", "checked_in", "overstay", "completed", "late", "no_show"])
+def test_a_status_is_spelled_the_same_for_spaces_and_rooms(language, look):
+    from booking.i18n import tr
+    set_language(language)
+    assert tr(f"sheet_long_{look}", minutes=5).startswith(tr(f"sheet_short_{look}") + " ")
 
 
 def test_the_sheet_says_when_the_day_is_a_public_holiday(store, now):

@@ -174,3 +174,30 @@ def test_the_views_follow_the_language(qtbot, admin_desk):
     assert view.windowTitle() == "Spaces, rooms and rules"
     assert view.resources.headerData(0, Qt.Orientation.Horizontal) == "Code"
     assert view.resources.index(0, 1).data() == "parking"
+
+
+def _edit_rule(qtbot, desk, store, name, answers):
+    from ui.admin import RuleDialog
+    current = rules.set_rule(store, desk.actor, "*", name, "1440", now=desk.now())
+    asked = []
+    dialog = shown(qtbot, RuleDialog(desk, current, confirm=lambda title, text: asked.append(text) or answers.pop(0)))
+    return dialog, asked
+
+
+def test_a_rule_in_minutes_is_shown_and_typed_in_its_unit(qtbot, admin_desk, store):
+    dialog, asked = _edit_rule(qtbot, admin_desk, store, "max_duration_minutes", [])
+    assert (dialog.value_field.text(), dialog.unit_field.currentText()) == ("1", "天")
+    dialog.value_field.setText("2")
+    dialog.save.click()
+    assert dialog.saved["value"] == 2 * 1440 and asked == []
+
+
+def test_a_much_stricter_rule_asks_first_and_no_keeps_it(qtbot, admin_desk, store):
+    dialog, asked = _edit_rule(qtbot, admin_desk, store, "max_duration_minutes", [False])
+    dialog.value_field.setText("2")
+    dialog.unit_field.setCurrentIndex(dialog.unit_field.findData(60))  # 2 hours: a twelfth of a day
+    dialog.save.click()
+    assert len(asked) == 1 and "1 天" in asked[0] and "2 小时" in asked[0]
+    assert dialog.isVisible() and dialog.saved is None
+    assert store.conn.execute("SELECT value FROM rule WHERE scope = '*' AND name = 'max_duration_minutes'"
+                              ).fetchone()[0] == "1440"

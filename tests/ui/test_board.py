@@ -232,6 +232,19 @@ def test_a_purpose_that_looks_like_markup_shows_as_typed_in_the_tooltip():
     assert doc.toPlainText() == "R01 居民议事\n<b>不加粗</b> & <script>"
 
 
+def test_escape_clears_the_find_box(qtbot, store, now):
+    from PySide6.QtCore import Qt
+    from ui.board import DayBoard
+    board = DayBoard(store, lambda: now)
+    qtbot.addWidget(board)
+    board.show()
+    qtbot.waitExposed(board)
+    board.focus_find()
+    qtbot.keyClicks(board.find_edit, "P01")
+    qtbot.keyClick(board.find_edit, Qt.Key.Key_Escape)
+    assert board.find_edit.text() == ""
+
+
 def test_the_board_says_when_the_day_is_a_public_holiday_or_a_make_up_workday(board):
     from datetime import date
     board.set_day(date(2026, 2, 16))

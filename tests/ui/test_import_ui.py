@@ -185,3 +185,14 @@ def test_a_store_in_memory_is_refused_rather_than_worked_on_in_a_second_empty_on
     with qtbot.waitSignal(work.failed, timeout=WAIT_MS) as failed:
         work.start()
     assert failed.args[0].code == "store"
+
+
+def test_the_demo_dialogs_message_is_not_cut_off_after_it_appears(qtbot, admin_desk):
+    dialog = DemoDialog(admin_desk)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog._say("已生成 123456 个预约（365 天，从 2025-11-24 起）。" * 3)
+    qtbot.wait(10)
+    label = dialog.message
+    assert label.height() >= label.heightForWidth(label.width())

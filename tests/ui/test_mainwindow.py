@@ -68,7 +68,7 @@ def test_a_walk_in_is_booked_with_the_keyboard_only(qtbot, window, store, reside
     qtbot.waitUntil(lambda: count_bookings(store) == 1)
     (booking,) = bookings.on_date(store, TODAY)
     assert (booking.resource, booking.resident_id, booking.plate, booking.start, booking.end) == (
-        "P001", resident.id, "川A12345", at("2026-11-24 19:00"), at("2026-11-25 07:30"))
+        "P003", resident.id, "川A12345", at("2026-11-24 19:00"), at("2026-11-25 07:30"))  # P001-2: accessible
     assert not dialog.isVisible()
     assert window.pass_dialog is not None and window.pass_dialog.isVisible()
     assert window.pass_dialog.text == passes.pass_text(store, booking.id)

@@ -196,6 +196,45 @@ def test_save_as_pdf_writes_the_file_the_clerk_chose(qtbot, store, now, overnigh
     assert "值班员乙" in pdftotext(chosen)
 
 
+def test_ctrl_p_inside_the_preview_opens_the_print_dialog(qtbot, store, now, overnight):
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtPrintSupport import QPrintDialog
+    from PySide6.QtWidgets import QApplication
+    desk = Desk(store, Actor("值班员乙", "clerk"), fixed_now=now)
+    dialog = printing.preview_sheet(desk, date(2026, 11, 24))
+    qtbot.addWidget(dialog)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    seen = []
+
+    def answer() -> None:
+        modal = QApplication.activeModalWidget()
+        seen.append(type(modal).__name__)
+        if modal is not dialog:
+            modal.reject()
+
+    QTimer.singleShot(200, answer)
+    qtbot.keyClick(dialog, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [QPrintDialog.__name__]
+    dialog.reject()
+
+
+def test_the_preview_has_a_labelled_save_as_pdf_button(qtbot, store, now, overnight, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog, QToolBar, QToolButton
+    chosen = tmp_path / "日表.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(chosen), ""))
+    desk = Desk(store, Actor("值班员乙", "clerk"), fixed_now=now)
+    dialog = printing.preview_sheet(desk, date(2026, 11, 24))
+    qtbot.addWidget(dialog)
+    buttons = [b for b in dialog.findChild(QToolBar).findChildren(QToolButton) if "PDF" in b.text()]
+    assert [b.text().replace("&", "") for b in buttons] == ["另存为 PDF(D)"]
+    buttons[0].click()
+    assert chosen.exists()
+    dialog.reject()
+
+
 def test_the_unattended_sheet_never_prints_to_a_virtual_default_printer(qapp, run_cli, monkeypatch):
     """The 07:00 task on a PC whose default printer is Microsoft Print to PDF (QPrinterInfo knows no
     printers here, so the list is the one such a PC reports)."""

@@ -78,3 +78,23 @@ def test_the_dialog_switches_to_english(qtbot, store, boss):
     dialog = open_dialog(qtbot, store)
     dialog.lang.click()
     assert dialog.heading.text() == "Please sign in" and dialog.ok.text() == "Sign in"
+
+
+def test_the_next_sign_in_remembers_the_last_clerk(qtbot, store, boss):
+    clerks.add(store, boss, "小李", "clerk", "zhiban-2026", now=NOW)
+    type_and_enter(qtbot, open_dialog(qtbot, store), "小李", "zhiban-2026")
+    again = open_dialog(qtbot, store)
+    assert again.name.text() == "小李" and again.focusWidget() is again.password
+
+
+def test_the_admin_creation_dialog_does_not_grow_with_each_refusal(qtbot, store):
+    dialog = open_dialog(qtbot, store)
+    type_and_enter(qtbot, dialog, "王主任", "12345", "12345")
+    qtbot.wait(10)
+    first = dialog.size()
+    for password, again in (("admin-pass-1", "admin-pass-2"), ("12345", "12345"), ("abcdefg-1", "abcdefg-2")):
+        dialog.password.clear()
+        dialog.again.clear()
+        type_and_enter(qtbot, dialog, "王主任", password, again)
+        qtbot.wait(10)
+        assert dialog.size() == first
