@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
 import shiboken6  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QSettings, QSize, QTimer  # noqa: E402
+from PySide6.QtCore import QElapsedTimer, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea, QAbstractSpinBox,  # noqa: E402
                                QApplication, QComboBox, QDateTimeEdit, QDialog, QDockWidget, QLabel, QLineEdit, QMainWindow, QPlainTextEdit,
                                QScrollArea, QStyle, QStyleOptionComboBox, QTextEdit, QTimeEdit, QWidget)
