@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from booking import audit, bookings, clock, fees
+from booking import audit, bookings, clock, fees, validation
 from booking.audit import Actor
 from booking.errors import DeskError, invalid, not_found
 from booking.fees import money, yuan_text, yuan_words
@@ -138,10 +138,12 @@ def for_booking(store: Store, booking_id: int) -> list[Payment]:
 
 def parse_month(text: str | None, field: str = "month") -> str:
     """'YYYY-MM' checked, from '2026-11', '2026-1' or '2026/11'."""
-    match = re.fullmatch(r"\s*(\d{4})[-/.年](\d{1,2})月?\s*", text or "")
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise invalid("ledger_month_bad", field=field)
-    return f"{int(match[1]):04d}-{int(match[2]):02d}"
+    try:
+        return validation.parse_month(text, field).isoformat()[:7]
+    except DeskError as exc:  # the ledger's own words for a month that is not one; the year's range as is
+        if exc.key == "val_month_format":
+            raise invalid("ledger_month_bad", field=field) from None
+        raise
 
 
 def _month_bounds(month: str) -> tuple[str, str]:
