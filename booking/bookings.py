@@ -322,8 +322,8 @@ def book_series(store: Store, actor: Actor, req: Request, rule: str, now: dateti
     Occurrences that clash or break a rule are listed; with skip_clashes the
     rest is booked, otherwise nothing is.
     """
-    prep = _prepare(store, req)
-    with store.write():
+    with store.write():  # the resident, the resource and every clash read where the series is written
+        prep = _prepare(store, req)
         plan = plan_series(store, req, rule, now)
         stopped = [p for p in plan if p["clashes"] or (p["breaches"] and not req.override)]
         if req.override and any(p["breaches"] for p in plan):
