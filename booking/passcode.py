@@ -223,11 +223,14 @@ def verify_mac(fields: PassFields, secret: bytes) -> bool:
     return hmac.compare_digest(_mac(secret, payload), fields.mac)
 
 
-def grouped(pass_text: str, size: int = 5) -> str:
+def grouped(pass_text: str, size: int | None = None) -> str:
     """The pass number in groups of `size` digits, for printing under the QR code.
 
+    Nine groups either way: of 5 digits for version 1 (45), of 6 for version 2 (54).
     `clean_scan` removes the spaces again, so a clerk may type it as printed.
     """
+    if size is None:
+        size = 6 if len(pass_text) == PASS_LENGTH_V2 else 5
     return " ".join(pass_text[i:i + size] for i in range(0, len(pass_text), size))
 
 
