@@ -99,15 +99,17 @@ def _issuable(store: Store, booking_id: int) -> bookings.Booking:
 
 def pass_text(store: Store, booking_id: int) -> str:
     """The booking's current pass (same text every time until it is reissued)."""
+    # Only reads, so a read-only or busy store still shows its passes. The state and the
+    # revision come from one row; the nonce changes only with a reissue, which also raises the
+    # revision, so a pass made in between is an old revision and is refused as replaced.
     kid = ensure_key(store)
-    with store.write():  # the state, the revision, the nonce and the key read as one moment
-        booking = _issuable(store, booking_id)
+    booking = _issuable(store, booking_id)
+    secret = secret_for(store, kid)
+    if secret is None:  # retired by another desk just now: sign with the key that is current
+        kid = int(store.setting("pass_kid") or kid)
         secret = secret_for(store, kid)
-        if secret is None:  # retired by another desk just now: sign with the key that is current
-            kid = int(store.setting("pass_kid") or kid)
-            secret = secret_for(store, kid)
-        assert secret is not None
-        return passcode.make_pass(kid, secret, booking.id, booking.pass_rev, nonce_of(store, booking.id))
+    assert secret is not None
+    return passcode.make_pass(kid, secret, booking.id, booking.pass_rev, nonce_of(store, booking.id))
 
 
 def reissue(store: Store, actor: Actor, booking_id: int, reason: str | None = None) -> str:
@@ -135,8 +137,7 @@ def reissue(store: Store, actor: Actor, booking_id: int, reason: str | None = No
 
 def describe(store: Store, booking_id: int) -> dict[str, Any]:
     """The pass with the booking's details, as the `pass` command answers."""
-    with store.write():  # the pass and the details shown with it from one moment
-        text = pass_text(store, booking_id)
-        booking = bookings.get(store, booking_id)
+    text = pass_text(store, booking_id)
+    booking = bookings.get(store, booking_id)
     return {"payload": text, "grouped": passcode.grouped(text), "revision": booking.pass_rev,
             "booking": booking.to_json()}
