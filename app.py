@@ -12,11 +12,15 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from booking import cli, logs
-    logs.setup()  # logs/linli-desk.log in the app-data folder, for the window and the commands
+    from booking import cli, console, logs
     import ui.commands  # noqa: F401  registers the drawing commands; loads no Qt by itself
 
-    if cli.wants_window(argv):
+    window = cli.wants_window(argv)
+    kind = logs.process_kind(window)  # before setup, which gives a windowed program a stdout
+    console.use_utf8()  # a redirected Windows console is cp936 or cp1252
+    logs.setup(kind=kind)  # logs/ in the app-data folder: one file each for window, commands, tasks
+
+    if window:
         from ui.main import run_window  # Qt is loaded only for the window and drawing commands
         return run_window(argv)
     return cli.run(argv)

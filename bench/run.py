@@ -101,6 +101,8 @@ def declare_figures() -> None:
     figure("window", "Window shown, from process start", "s", 2.0, "floor_window")
     figure("day_change", "Day change on the day board (real widgets, offscreen)", "ms", 100.0, "floor_day")
     figure("scan_banner", "Scan to banner (real widgets, offscreen)", "ms", 50.0, "floor_insert")
+    figure("gate", "Plate event to the camera's reply (Vzenith JSON over loopback HTTP, entry and exit)", "ms",
+           20.0, "floor_insert")
     figure("memory", "Peak memory of the program (window open, offscreen)", "MiB", None, "floor_memory")
     # floors
     figure("floor_range", "Floor: indexed range query, one resource (clash-check shape)", "ms", None)
@@ -179,7 +181,7 @@ def build_store(name: str, years: float) -> BuiltStore:
         log(f"building the {name} demo store ({years} years) ...")
         _remove_db(path)
         t0 = time.perf_counter()
-        store = setup.open_ready(path)
+        store = setup.open_ready(path, now=NOW)
         t_open = time.perf_counter() - t0
         t1 = time.perf_counter()
         result = demo.fill(store, years=years, now=NOW, seed=SEED)
@@ -251,7 +253,7 @@ def bench_residents(store: Any, count: int, offset: int) -> list[Any]:
     for n in range(offset, offset + count):
         door = f"{60 + n % 40}栋{1 + (n // 40) % 9}单元{(1 + (n // 360) % 32) * 100 + 1 + (n // 11520) % 20:d}"
         plate = f"渝{'BCDEFG'[n // 100_000]}{n % 100_000:05d}"
-        made.append(residents.add(store, actor, f"测试{n}", door, f"139{n:08d}", plate))
+        made.append(residents.add(store, actor, f"测试{n}", door, f"139{n:08d}", plate, now=NOW))
     return made
 
 
@@ -291,7 +293,7 @@ def measure_domain(built: BuiltStore, reps: int, offset: int = 0) -> dict[str, A
     from booking.audit import Actor
 
     rng = random.Random(SEED + offset)
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     plain = sqlite3.connect(built.work)
     actor = Actor("基准测试", "clerk")
     slots = Slots(plain, rng)
@@ -332,7 +334,7 @@ def measure_domain(built: BuiltStore, reps: int, offset: int = 0) -> dict[str, A
     for b in booked:
         for minutes in (1, 2):
             at = b.start + timedelta(minutes=minutes, seconds=7)
-            seconds, verdict = timed(lambda: scanning.scan(store, actor, texts[b.id], scanning.stations.DESK, at))
+            seconds, verdict = timed(lambda: scanning.scan(store, actor, texts[b.id], scanning.stations.DESK, now=at))
             if not verdict.ok:
                 raise RuntimeError(f"bench scan refused: {verdict.reason}")
             samples.append(seconds * 1000)
@@ -524,7 +526,7 @@ def measure_pass_image(built: BuiltStore, reps: int, offset: int = 0) -> None:
         return
     offscreen_app()
     from booking import setup
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
         for n, booking in enumerate(fresh_bookings(store, built, reps, offset=200_000 + offset)):
@@ -550,7 +552,7 @@ def measure_sheet(built: BuiltStore, days: list[date], reps: int) -> None:
         return
     offscreen_app()
     from booking import setup
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
         # Today has every status at once; the other days are as full as any.
@@ -579,7 +581,7 @@ def measure_heatmap(built: BuiltStore, reps: int) -> None:
     if heatmap is not None:
         offscreen_app()
     from booking import setup
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in range(reps):
@@ -624,7 +626,7 @@ def measure_day_change(built: BuiltStore, days: list[date], reps: int) -> None:
     app = offscreen_app()
     from booking import setup
     from ui.board import DayBoard
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     board = DayBoard(store, lambda: NOW)
     board.resize(1600, 1000)
     board.show()
@@ -645,6 +647,51 @@ def measure_day_change(built: BuiltStore, days: list[date], reps: int) -> None:
     FIGURES["day_change"].note = "ui.board.DayBoard 1600×1000: set_day, repaint, events"
 
 
+def measure_gate(built: BuiltStore, reps: int, offset: int = 0) -> None:
+    """A Vzenith camera posts each fresh booking's plate at the entry, then at the exit; post to reply.
+
+    The desk's own gate server (booking/gate_server.py) on 127.0.0.1 decides it:
+    the check-in, and at the exit the check-out with its settled charge.
+    """
+    import urllib.request
+
+    from booking import setup, stations
+    from booking.audit import Actor
+    from booking.gate_server import GateServer
+
+    store = setup.open_ready(built.work, now=NOW)
+    admin = Actor("基准测试", "admin")
+    for name, serial, mode in (("基准入口", "BENCH-IN", "in"), ("基准出口", "BENCH-OUT", "out")):
+        if stations.find(store, name) is None:
+            stations.add(store, admin, name, gate="vzenith", camera=serial, mode=mode, now=NOW)
+    booked = fresh_bookings(store, built, reps, offset=300_000 + offset)
+    moment = {"now": NOW}
+    server = GateServer(built.work, "127.0.0.1", 0, lambda: moment["now"], auto_sync=False).start()
+    url = "http://%s:%d/gate/vzenith" % server.address
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    samples = []
+    try:
+        for n, booking in enumerate(booked):
+            for serial, minutes in (("BENCH-IN", 1), ("BENCH-OUT", 2)):
+                at = booking.start + timedelta(minutes=minutes)
+                moment["now"] = at
+                body = json.dumps({"AlarmInfoPlate": {"serialno": serial, "channel": 0, "result": {"PlateResult": {
+                    "license": booking.plate, "colorType": 1, "confidence": 96, "plateid": offset * 10 + n * 2 + minutes,
+                    "isoffline": 0, "timeStamp": {"Timeval": {"sec": 0}}}}}}, ensure_ascii=False).encode()
+                request = urllib.request.Request(url, data=body, method="POST",
+                                                 headers={"Content-Type": "application/json"})
+                t0 = time.perf_counter()
+                with opener.open(request, timeout=30) as answer:
+                    data = json.loads(answer.read())
+                samples.append((time.perf_counter() - t0) * 1000)
+                if data["Response_AlarmInfoPlate"]["info"] != "ok":
+                    raise RuntimeError(f"bench gate refused {booking.plate} at {serial}")
+    finally:
+        server.stop()
+        store.close()
+    record("gate", built.name, samples)
+
+
 def measure_scan_banner(built: BuiltStore, reps: int, offset: int = 0) -> None:
     """Enter in the desk's scan field, as a USB scanner ends a pass; time to the painted banner."""
     try:
@@ -660,7 +707,7 @@ def measure_scan_banner(built: BuiltStore, reps: int, offset: int = 0) -> None:
     from booking.audit import Actor
     from ui.desk import Desk
 
-    store = setup.open_ready(built.work)
+    store = setup.open_ready(built.work, now=NOW)
     booked = fresh_bookings(store, built, reps, offset=100_000 + offset)
     desk = Desk(store, Actor("基准测试", "clerk"))
     panel = scan_panel.ScanPanel(desk)
@@ -1060,6 +1107,7 @@ def main(argv: list[str] | None = None) -> int:
             guarded("heat-map", "heatmap", lambda: measure_heatmap(built, slow_reps))
             guarded("day change", "day_change", lambda: measure_day_change(built, found["days"], min(reps, 40)))
             guarded("scan to banner", "scan_banner", lambda: measure_scan_banner(built, min(reps, 40), offset))
+            guarded("plate event to reply", "gate", lambda: measure_gate(built, min(reps, 40), offset))
             guarded("window start and memory", "window", lambda: measure_window(built, slow_reps))
         guarded("empty window floor", "floor_window", lambda: measure_window_floor(slow_reps))
     out = (ROOT / args.out) if not Path(args.out).is_absolute() else Path(args.out)

@@ -7,15 +7,29 @@ from datetime import datetime
 from typing import Any
 
 from booking import clock
+from booking.i18n import define, tr
 from booking.store import Store
+
+
+define(
+    audit_fixed_clock=("固定时钟（设定时的实际时间 {real}）", "fixed clock (real time when set: {real})"),
+)
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The person (or scheduled job) on whose behalf a change is made."""
+    """The person (or scheduled job) on whose behalf a change is made.
+
+    `proven` says the actor proved who they are (a password at sign-in, or the program itself);
+    an actor the command line merely names is not, and no "own account" check trusts its name.
+    `fixed_clock` is the real time at which a fixed clock (--now) was set for this actor's
+    operations: every audit entry they make then says so.
+    """
 
     name: str
     role: str = "clerk"  # 'clerk' or 'admin'
+    proven: bool = True
+    fixed_clock: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -35,23 +49,31 @@ def record(
     after: Any = None,
     reason: str | None = None,
     *,
-    at: datetime | None = None,
+    at: datetime,
 ) -> None:
     """Append one entry; call inside the write transaction of the change itself.
 
-    `at` is the `now` the operation was given (one clock for everything the program stores).
+    `at` is the `now` the operation was given (one clock for everything the program
+    stores): required, so no entry can be stamped by the wall clock behind the caller.
     """
     store.conn.execute(
         "INSERT INTO audit(at, actor, action, entity, entity_id, before, after, reason) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            clock.stamp() if at is None else at.strftime("%Y-%m-%d %H:%M:%S"), actor.name, action, entity,
+            clock.to_stamp(at), actor.name, action, entity,
             None if entity_id is None else str(entity_id),
             None if before is None else json.dumps(before, ensure_ascii=False, default=str),
             None if after is None else json.dumps(after, ensure_ascii=False, default=str),
-            reason,
+            _with_clock_note(actor, reason),
         ),
     )
+
+
+def _with_clock_note(actor: Actor, reason: str | None) -> str | None:
+    if actor.fixed_clock is None:
+        return reason
+    note = tr("audit_fixed_clock", real=actor.fixed_clock)
+    return f"{reason} · {note}" if reason else note
 
 
 def entries(store: Store, entity: str | None = None, entity_id: Any = None,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from booking import audit, clock, residents
+from booking import audit, clock, holidays, residents
 from booking.audit import Actor
 from booking.closures import parse_rrule
 from booking.errors import DeskError, invalid, not_found
@@ -227,7 +227,7 @@ def check(store: Store, req: Request, now: datetime, exclude: tuple[int, ...] = 
 
 
 def _insert(store: Store, actor: Actor, prep: _Prepared, req: Request, start: datetime, end: datetime,
-            series_id: int | None, breached: list[Breach]) -> int:
+            series_id: int | None, breached: list[Breach], *, now: datetime) -> int:
     try:
         cur = store.conn.execute(
             "INSERT INTO booking(resource_id, household_id, resident_id, plate, start_at, end_at, status, "
@@ -235,7 +235,7 @@ def _insert(store: Store, actor: Actor, prep: _Prepared, req: Request, start: da
             "VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, 1, ?, ?, ?)",
             (prep.resource.id, prep.resident.household_id, prep.resident.id, prep.plate,
              clock.to_text(start), clock.to_text(end), series_id, int(req.visitor), req.purpose,
-             req.override if breached else None, clock.stamp(), actor.name))
+             req.override if breached else None, clock.to_stamp(now), actor.name))
     except sqlite3.IntegrityError as exc:
         if "booking_clash" in str(exc):  # the store's trigger: never double-book
             raise _clash_error(prep.resource, clashes(store, prep.resource, start, end)) from exc
@@ -246,7 +246,7 @@ def _insert(store: Store, actor: Actor, prep: _Prepared, req: Request, start: da
                         "end": clock.to_text(end), "household": prep.resident.door, "plate": prep.plate,
                         "series": series_id,
                         "overridden": [b.rule for b in breached] or None},
-                 reason=req.override if breached else None)
+                 reason=req.override if breached else None, at=now)
     return booking_id
 
 
@@ -272,7 +272,7 @@ def book(store: Store, actor: Actor, req: Request, now: datetime) -> Booking:
         breached = breaches(store, prep.resource, prep.resident.household_id, prep.resident.door,
                             req.start, req.end, req.visitor, now)
         _rule_gate(actor, req, breached)
-        booking_id = _insert(store, actor, prep, req, req.start, req.end, None, breached)
+        booking_id = _insert(store, actor, prep, req, req.start, req.end, None, breached, now=now)
     return get(store, booking_id)
 
 
@@ -289,8 +289,52 @@ class SeriesResult:
                 "skipped": self.skipped}
 
 
-def plan_series(store: Store, req: Request, rule: str, now: datetime) -> list[dict[str, Any]]:
-    """Each occurrence of the series with what stops it (empty lists when it can be booked)."""
+def series_dates(store: Store, occurrences: list[datetime], skip_holidays: bool = False, workdays: bool = False,
+                 until: date | None = None) -> tuple[list[datetime], list[tuple[datetime, str]]]:
+    """The occurrences after the holiday calendar: (kept, [(skipped start, holiday text)]).
+
+    With `workdays`, each make-up workday (调休上班日) between the first and the last occurrence
+    (or `until`, the rule's end) is added at the series' time of day, as a Saturday that behaves
+    like a weekday. A year the calendar does not know is refused, naming it, rather than guessed.
+    """
+    if not (skip_holidays or workdays) or not occurrences:
+        return list(occurrences), []
+    for year in sorted({o.year for o in occurrences}):
+        holidays.require_year(store, year, field="repeat")
+    kept, skipped = [], []
+    for start in occurrences:
+        day = holidays.day(store, start.date())
+        if skip_holidays and day.kind == holidays.HOLIDAY:
+            skipped.append((start, day.text()))
+        else:
+            kept.append(start)
+    if workdays:
+        have = {o.date() for o in occurrences}
+        extra = [datetime.combine(d.day, occurrences[0].time())
+                 for d in holidays.special_days(store, occurrences[0].date(), max(until or occurrences[-1].date(),
+                                                                                  occurrences[-1].date()))
+                 if d.kind == holidays.WORKDAY and d.day not in have]
+        kept = sorted(kept + [e for e in extra if e >= occurrences[0]])
+    return kept, skipped
+
+
+def _rule_until(rule: str) -> date | None:
+    """The last day a rule's UNTIL allows, or None (COUNT)."""
+    for part in rule.upper().removeprefix("RRULE:").split(";"):
+        if part.startswith("UNTIL=") and len(part) >= 14:
+            try:
+                return date(int(part[6:10]), int(part[10:12]), int(part[12:14]))
+            except ValueError:
+                return None
+    return None
+
+
+def plan_series(store: Store, req: Request, rule: str, now: datetime, skip_holidays: bool = False,
+                workdays: bool = False) -> list[dict[str, Any]]:
+    """Each occurrence of the series with what stops it (empty lists when it can be booked).
+
+    Dates left out for a public holiday are in the plan too, with `holiday` set to its name.
+    """
     prep = _prepare(store, req)
     length = req.end - req.start
     occurrences = parse_rrule(rule, req.start, max_count=MAX_OCCURRENCES)
@@ -298,33 +342,41 @@ def plan_series(store: Store, req: Request, rule: str, now: datetime) -> list[di
         raise invalid("series_empty", field="repeat")
     if not in_range(occurrences[-1] + length):
         raise invalid("series_years", field="repeat", high=MAX_YEAR)
-    plan = []
+    occurrences, left_out = series_dates(store, occurrences, skip_holidays, workdays, _rule_until(rule))
+    if occurrences and not in_range(max(occurrences) + length):  # a make-up workday added at the end
+        raise invalid("series_years", field="repeat", high=MAX_YEAR)
+    plan: list[dict[str, Any]] = [{"start": s, "end": s + length, "clashes": [], "breaches": [], "holiday": text}
+                                  for s, text in left_out]
     for start in occurrences:
         end = start + length
         found = clashes(store, prep.resource, start, end)
         breached = breaches(store, prep.resource, prep.resident.household_id, prep.resident.door,
                             start, end, req.visitor, now)
-        plan.append({"start": start, "end": end, "clashes": found, "breaches": breached})
-    return plan
+        plan.append({"start": start, "end": end, "clashes": found, "breaches": breached, "holiday": None})
+    return sorted(plan, key=lambda p: p["start"])
 
 
 def _skipped_json(item: dict[str, Any]) -> dict[str, Any]:
     return {"start": clock.to_text(item["start"]), "end": clock.to_text(item["end"]),
             "clashes": [{"id": b.id, "start": clock.to_text(b.start), "end": clock.to_text(b.end),
                          "household": b.door} for b in item["clashes"]],
-            "breaches": [b.to_json() for b in item["breaches"]]}
+            "breaches": [b.to_json() for b in item["breaches"]],
+            **({"holiday": item["holiday"]} if item.get("holiday") else {})}
 
 
 def book_series(store: Store, actor: Actor, req: Request, rule: str, now: datetime,
-                skip_clashes: bool = False) -> SeriesResult:
+                skip_clashes: bool = False, skip_holidays: bool = False, workdays: bool = False) -> SeriesResult:
     """Book every occurrence of an RFC 5545 rule starting at req.start.
 
     Occurrences that clash or break a rule are listed; with skip_clashes the
-    rest is booked, otherwise nothing is.
+    rest is booked, otherwise nothing is. With skip_holidays public holidays are
+    left out (and listed); with workdays make-up workdays are added.
     """
     with store.write():  # the resident, the resource and every clash read where the series is written
         prep = _prepare(store, req)
-        plan = plan_series(store, req, rule, now)
+        full = plan_series(store, req, rule, now, skip_holidays, workdays)
+        on_holiday = [p for p in full if p["holiday"]]
+        plan = [p for p in full if not p["holiday"]]
         stopped = [p for p in plan if p["clashes"] or (p["breaches"] and not req.override)]
         if req.override and any(p["breaches"] for p in plan):
             _rule_gate(actor, req, [b for p in plan for b in p["breaches"]])
@@ -341,13 +393,14 @@ def book_series(store: Store, actor: Actor, req: Request, rule: str, now: dateti
             "resource_id": prep.resource.id, "household_id": prep.resident.household_id,
             "resident_id": prep.resident.id, "plate": prep.plate, "rrule": rule,
             "first_start": clock.to_text(req.start), "minutes": clock.minutes(req.start, req.end),
-            "created_at": clock.stamp(), "created_by": actor.name}).last_pk
-        ids = [_insert(store, actor, prep, req, p["start"], p["end"], series_id, p["breaches"]) for p in todo]
-    return SeriesResult(series_id, [get(store, i) for i in ids], [_skipped_json(p) for p in stopped])
+            "created_at": clock.to_stamp(now), "created_by": actor.name}).last_pk
+        ids = [_insert(store, actor, prep, req, p["start"], p["end"], series_id, p["breaches"], now=now) for p in todo]
+    return SeriesResult(series_id, [get(store, i) for i in ids],
+                        [_skipped_json(p) for p in sorted(stopped + on_holiday, key=lambda p: p["start"])])
 
 
 def cancel(store: Store, actor: Actor, booking_id: int, following: bool = False,
-           reason: str | None = None) -> list[Booking]:
+           reason: str | None = None, *, now: datetime) -> list[Booking]:
     """Cancel a booking (or it and the later bookings of its series). The record stays.
 
     The status is checked under the write lock: a scan that checks the booking in
@@ -364,13 +417,13 @@ def cancel(store: Store, actor: Actor, booking_id: int, following: bool = False,
                 "ORDER BY start_at", (first.series_id, clock.to_text(first.start)))]
         else:
             ids = [booking_id]
-        stamp = clock.stamp()
+        stamp = clock.to_stamp(now)
         for bid in ids:
             store.conn.execute(
                 "UPDATE booking SET status = 'cancelled', cancelled_at = ?, cancelled_by = ? "
                 "WHERE id = ? AND status = 'booked'", (stamp, actor.name, bid))
             audit.record(store, actor, "cancel", "booking", bid, before={"status": "booked"},
-                         after={"status": "cancelled"}, reason=reason)
+                         after={"status": "cancelled"}, reason=reason, at=now)
     return [get(store, i) for i in ids]
 
 

@@ -16,10 +16,15 @@ from booking.errors import DeskError
 from booking.i18n import define, tr
 
 PASSWORD_ENV = "LINLI_NEW_PASSWORD"
+OLD_PASSWORD_ENV = "LINLI_OLD_PASSWORD"
 
 define(
     clerk_cli_password_needed=("请用 --password 或环境变量 LINLI_NEW_PASSWORD 提供新密码。",
                                "Give the new password with --password or the LINLI_NEW_PASSWORD variable."),
+    clerk_cli_no_console=("这个程序没有控制台窗口，无法询问密码。请用 --password 或环境变量 LINLI_NEW_PASSWORD "
+                          "提供新密码，或在命令提示符中运行 linli-desk.exe。",
+                          "This program has no console to ask for a password in. Give the new password with "
+                          "--password or the LINLI_NEW_PASSWORD variable, or run linli-desk.exe in a command prompt."),
     clerk_cli_prompt=("新密码：", "New password: "),
     clerk_cli_again=("再输一次：", "Again: "),
     clerk_cli_mismatch=("两次输入的密码不一致。", "The two passwords differ."),
@@ -39,6 +44,8 @@ def _parsers(sub: Any) -> None:
     w = cli.add(inner, "passwd", "set an account's password")
     w.add_argument("name")
     w.add_argument("--password")
+    w.add_argument("--old-password", help="the account's old password (default: LINLI_OLD_PASSWORD, or the "
+                                          "LINLI_PASSWORD the command signed in with); not needed by an admin")
     for verb in ("disable", "enable"):
         cli.add(inner, verb, f"{verb} an account").add_argument("name")
 
@@ -48,12 +55,25 @@ def _new_password(ctx: cli.Context) -> str:
         return ctx.args.password
     if os.environ.get(PASSWORD_ENV):
         return os.environ[PASSWORD_ENV]
+    if sys.stdin is None:  # the windowed program (LinliDesk.exe) has no console to ask in
+        raise DeskError("usage", "clerk_cli_no_console", field="password")
     if sys.stdin.isatty() and not ctx.args.json:
         first = getpass.getpass(tr("clerk_cli_prompt"))
         if getpass.getpass(tr("clerk_cli_again")) != first:
             raise DeskError("invalid", "clerk_cli_mismatch", field="password")
         return first
     raise DeskError("usage", "clerk_cli_password_needed", field="password")
+
+
+def _old_password(ctx: cli.Context) -> str | None:
+    """The old password of one's own account; signing in with it (LINLI_PASSWORD) has just proved it."""
+    if ctx.args.old_password:
+        return ctx.args.old_password
+    if os.environ.get(OLD_PASSWORD_ENV):
+        return os.environ[OLD_PASSWORD_ENV]
+    if ctx.actor.proven and ctx.args.user:
+        return os.environ.get("LINLI_PASSWORD")
+    return None
 
 
 def _fmt_clerks(result: dict[str, Any]) -> str:
@@ -64,7 +84,7 @@ def _fmt_clerks(result: dict[str, Any]) -> str:
 @cli.command("clerk add")
 def _add(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
-    clerk = clerks.add(ctx.store, ctx.actor, a.name, a.role, _new_password(ctx), a.display)
+    clerk = clerks.add(ctx.store, ctx.actor, a.name, a.role, _new_password(ctx), a.display, now=ctx.now)
     return {"clerk": clerk.to_json()}
 
 
@@ -76,15 +96,16 @@ def _list(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("clerk passwd")
 def _passwd(ctx: cli.Context) -> dict[str, Any]:
-    clerk = clerks.set_password(ctx.store, ctx.actor, ctx.args.name, _new_password(ctx))
+    clerk = clerks.set_password(ctx.store, ctx.actor, ctx.args.name, _new_password(ctx), _old_password(ctx),
+                                now=ctx.now)
     return {"clerk": clerk.to_json()}
 
 
 @cli.command("clerk disable")
 def _disable(ctx: cli.Context) -> dict[str, Any]:
-    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, False).to_json()}
+    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, False, now=ctx.now).to_json()}
 
 
 @cli.command("clerk enable")
 def _enable(ctx: cli.Context) -> dict[str, Any]:
-    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, True).to_json()}
+    return {"clerk": clerks.set_active(ctx.store, ctx.actor, ctx.args.name, True, now=ctx.now).to_json()}

@@ -16,6 +16,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from booking import audit, clock
@@ -43,7 +44,11 @@ define(
     clerk_name_taken=("已有名为“{name}”的账号。", "There is already an account called “{name}”."),
     clerk_not_found=("没有名为“{name}”的账号。", "There is no account called “{name}”."),
     clerk_admin_only=("只有管理员可以管理值班员账号。", "Only an admin can manage clerk accounts."),
-    clerk_own_password=("值班员只能修改自己的密码。", "A clerk can change only their own password."),
+    clerk_own_password=("值班员只能修改自己的密码，并且要先登录自己的账号。",
+                        "A clerk can change only their own password, signed in to their own account."),
+    clerk_old_password=("请输入原密码：没有原密码，只有管理员可以重设密码。",
+                        "Give the old password: without it, only an admin can set a new one."),
+    clerk_old_password_wrong=("原密码不对。", "The old password is wrong."),
     clerk_first_exists=("已有账号，请用管理员账号登录后再添加。",
                         "Accounts exist already; sign in as an admin to add more."),
     clerk_last_admin=("不能停用最后一个启用的管理员账号。", "The last active admin account cannot be disabled."),
@@ -146,17 +151,17 @@ def all_clerks(store: Store) -> list[Clerk]:
 
 
 def _insert(store: Store, actor: Actor, name: str, role: str, password: str,
-            display_name: str | None) -> None:
+            display_name: str | None, *, now: datetime) -> None:
     if store.conn.execute("SELECT 1 FROM clerk WHERE name = ?", (name,)).fetchone():
         raise invalid("clerk_name_taken", field="name", name=name)
     row = {"name": name, "display_name": display_name or name, "role": role, "active": 1,
-           "created_at": clock.stamp(), "updated_at": clock.stamp(), **hash_password(password)}
+           "created_at": clock.to_stamp(now), "updated_at": clock.to_stamp(now), **hash_password(password)}
     store.db["clerk"].insert(row)
-    audit.record(store, actor, "add", "clerk", name, after={"role": role, "display_name": row["display_name"]})
+    audit.record(store, actor, "add", "clerk", name, after={"role": role, "display_name": row["display_name"]}, at=now)
 
 
 def add(store: Store, actor: Actor, name: str, role: str, password: str,
-        display_name: str | None = None) -> Clerk:
+        display_name: str | None = None, *, now: datetime) -> Clerk:
     """Add an account (admin only). The password needs at least 6 characters."""
     if not actor.is_admin:
         raise DeskError("forbidden", "clerk_admin_only")
@@ -165,11 +170,11 @@ def add(store: Store, actor: Actor, name: str, role: str, password: str,
     password = _check_password(password)
     display = normalize_name(display_name) if display_name else None
     with store.write():
-        _insert(store, actor, name, role, password, display)
+        _insert(store, actor, name, role, password, display, now=now)
     return get(store, name)
 
 
-def create_first_admin(store: Store, name: str, password: str, display_name: str | None = None) -> Actor:
+def create_first_admin(store: Store, name: str, password: str, display_name: str | None = None, *, now: datetime) -> Actor:
     """Make the first admin of a store that has no account yet, and sign them in."""
     name = _clean_name(name)
     password = _check_password(password)
@@ -177,11 +182,11 @@ def create_first_admin(store: Store, name: str, password: str, display_name: str
     with store.write():
         if count(store):  # checked inside the write: two desks starting together make one admin
             raise DeskError("forbidden", "clerk_first_exists")
-        _insert(store, Actor(name, "admin"), name, "admin", password, display)
+        _insert(store, Actor(name, "admin"), name, "admin", password, display, now=now)
     return Actor(name, "admin")
 
 
-def authenticate(store: Store, name: str, password: str) -> Actor:
+def authenticate(store: Store, name: str, password: str, *, now: datetime) -> Actor:
     """The signed-in actor, or DeskError 'forbidden' saying only "wrong name or password"."""
     key = " ".join((name or "").split())
     row = store.conn.execute(
@@ -193,32 +198,45 @@ def authenticate(store: Store, name: str, password: str) -> Actor:
     if row is None or not good or not row[2]:
         raise DeskError("forbidden", "clerk_bad_login", field="password")
     if stored["kdf"] != KDF or json.loads(stored["kdf_params"]) != KDF_PARAMS:
-        _store_password(store, row[0], password)  # raise an old hash to today's cost
+        _store_password(store, row[0], password, now=now)  # raise an old hash to today's cost
     return Actor(row[0], row[1])
 
 
-def _store_password(store: Store, name: str, password: str) -> None:
+def _stored(store: Store, name: str) -> dict[str, str]:
+    row = store.conn.execute("SELECT kdf, kdf_params, salt, password_hash FROM clerk WHERE name = ?",
+                             (name,)).fetchone()
+    return {"kdf": row[0], "kdf_params": row[1], "salt": row[2], "password_hash": row[3]}
+
+
+def _store_password(store: Store, name: str, password: str, *, now: datetime) -> None:
     fresh = hash_password(password)
     with store.write():
         store.conn.execute(
             "UPDATE clerk SET kdf = ?, kdf_params = ?, salt = ?, password_hash = ?, updated_at = ? "
             "WHERE name = ?",
-            (fresh["kdf"], fresh["kdf_params"], fresh["salt"], fresh["password_hash"], clock.stamp(), name))
+            (fresh["kdf"], fresh["kdf_params"], fresh["salt"], fresh["password_hash"], clock.to_stamp(now), name))
 
 
-def set_password(store: Store, actor: Actor, name: str, password: str) -> Clerk:
-    """Change a password: an admin for anyone, a clerk only their own."""
+def set_password(store: Store, actor: Actor, name: str, password: str, old_password: str | None = None, *,
+                 now: datetime) -> Clerk:
+    """Change a password: a signed-in admin for anyone; anyone else only their own account, signed in
+    to it, and with its old password (a name merely claimed, or an unattended desk, proves nothing)."""
     clerk = get(store, name)
-    if not actor.is_admin and actor.name != clerk.name:
-        raise DeskError("forbidden", "clerk_own_password")
+    if not (actor.is_admin and actor.proven):
+        if not actor.proven or actor.name != clerk.name:
+            raise DeskError("forbidden", "clerk_own_password")
+        if not old_password:
+            raise DeskError("forbidden", "clerk_old_password", field="old_password")
+        if not _matches(old_password, _stored(store, clerk.name)):
+            raise DeskError("forbidden", "clerk_old_password_wrong", field="old_password")
     password = _check_password(password)
     with store.write():
-        _store_password(store, clerk.name, password)
-        audit.record(store, actor, "passwd", "clerk", clerk.name)  # never the password or its hash
+        _store_password(store, clerk.name, password, now=now)
+        audit.record(store, actor, "passwd", "clerk", clerk.name, at=now)  # never the password or its hash
     return get(store, clerk.name)
 
 
-def set_active(store: Store, actor: Actor, name: str, active: bool) -> Clerk:
+def set_active(store: Store, actor: Actor, name: str, active: bool, *, now: datetime) -> Clerk:
     """Disable an account (it can no longer sign in; its name stays in the log) or enable it (admin)."""
     if not actor.is_admin:
         raise DeskError("forbidden", "clerk_admin_only")
@@ -230,7 +248,7 @@ def set_active(store: Store, actor: Actor, name: str, active: bool) -> Clerk:
             if admins <= 1:
                 raise DeskError("state", "clerk_last_admin")
         store.conn.execute("UPDATE clerk SET active = ?, updated_at = ? WHERE name = ?",
-                           (int(active), clock.stamp(), clerk.name))
+                           (int(active), clock.to_stamp(now), clerk.name))
         audit.record(store, actor, "enable" if active else "disable", "clerk", clerk.name,
-                     before={"active": clerk.active}, after={"active": active})
+                     before={"active": clerk.active}, after={"active": active}, at=now)
     return get(store, clerk.name)

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,11 @@ define(
               "Linli Desk: book parking spaces and rooms, issue passes, scan them. Without a command it opens the window."),
     cli_done=("完成。", "Done."),
     cli_nothing=("（无）", "(none)"),
+    cli_now_admin_only=("只有管理员可以用 --now 固定时钟。请用 --user 姓名 以管理员身份登录（密码放在环境变量 "
+                        "LINLI_PASSWORD 中），或不带 --now 运行。",
+                        "Only an admin can fix the clock with --now. Sign in as an admin with --user NAME (the "
+                        "password in the LINLI_PASSWORD environment variable), or run without --now."),
+    cli_unproven=("{who}（未验证）", "{who} (not signed in)"),
     cli_admin_only=("只有管理员可以使用“{command}”命令。请用 --user 姓名 以管理员身份登录（密码放在环境变量 LINLI_PASSWORD 中）。",
                     "Only an admin can use the “{command}” command. Sign in as an admin with --user NAME "
                     "(the password in the LINLI_PASSWORD environment variable)."),
@@ -57,36 +62,54 @@ class Context:
     args: argparse.Namespace
     store_path: Path
     now: datetime
+    #: `now` with its seconds, for scan records (repeats are told apart by seconds); the same reading
+    moment: datetime | None = None
+    #: the real time when the command started (the same one reading of the clock), for the audit's
+    #: note that a fixed clock (--now) was used
+    real_moment: datetime | None = None
     _store: Store | None = None
     _actor: Actor | None = None
 
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = setup.open_ready(self.store_path)
+            # Only `init` makes a store; every other command refuses a missing one, naming the path.
+            self._store = setup.open_ready(self.store_path, now=self.now,
+                                           create=_command_name(self.args) == "init")
+            if self.args.now and not self.actor.is_admin:  # before any command reads or writes by that clock
+                raise DeskError("forbidden", "cli_now_admin_only")
         return self._store
 
     def swept_store(self) -> Store:
         """The store after marking due no-shows, for commands that read or take free time."""
         from booking.sweep import sweep  # here, not at the top: sweep is built on this module's peers
-        sweep(self.store, self.now)
+        # never ahead of the real clock: an admin's --now in the future marks no real booking a no-show
+        real = self.real_moment.replace(second=0) if self.real_moment is not None else self.now
+        sweep(self.store, min(self.now, real))
         return self.store
 
     @property
     def actor(self) -> Actor:
-        """Who acts. A store without clerk accounts (a new installation) trusts its command line
-        as admin. Once accounts exist, a command acts as a plain clerk unless `--user NAME` signs
-        in with the password in the LINLI_PASSWORD environment variable, so a clerk cannot reach
-        admin actions from the commands either."""
+        """Who acts: the account the command proved, or an anonymous clerk; never a name merely claimed.
+
+        A store without clerk accounts (a new installation) has nobody to prove and trusts its
+        command line as admin. Once accounts exist, `--user NAME` acts as NAME only when signed
+        in with the password in the LINLI_PASSWORD environment variable (a wrong one is refused);
+        without a password the command acts as an anonymous clerk, "cli:<OS user> (not signed in)"
+        in the audit log, so a clerk cannot reach admin actions or another's account from here.
+        """
         if self._actor is None:
             from booking import clerks  # the accounts module sits on top of this one's peers
-            name = self.args.user or _os_user()
-            if not clerks.count(self.store):
-                self._actor = Actor(name, "admin")
+            store = self._store if self._store is not None else self.store
+            if not clerks.count(store):
+                actor = Actor(self.args.user or _os_user(), "admin", proven=False)
             elif self.args.user and os.environ.get("LINLI_PASSWORD"):
-                self._actor = clerks.authenticate(self.store, self.args.user, os.environ["LINLI_PASSWORD"])
+                actor = clerks.authenticate(store, self.args.user, os.environ["LINLI_PASSWORD"], now=self.now)
             else:
-                self._actor = Actor(name, "clerk")
+                actor = Actor(tr("cli_unproven", who=_os_user()), "clerk", proven=False)
+            if self.args.now and self.real_moment is not None:
+                actor = replace(actor, fixed_clock=clock.to_stamp(self.real_moment))
+            self._actor = actor
         return self._actor
 
     def require_admin(self) -> Actor:
@@ -126,10 +149,12 @@ def parser_section(func: Callable[[Any], None]) -> Callable[[Any], None]:
 def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
     parser.add_argument("--db", metavar="PATH", default=default, help="store file (default: the app-data folder)")
-    parser.add_argument("--now", metavar="YYYY-MM-DD HH:MM", default=default, help="fix the clock")
+    parser.add_argument("--now", metavar="YYYY-MM-DD HH:MM", default=default,
+                        help="fix the clock (an admin's act; the audit log notes it)")
     parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS)
     parser.add_argument("--lang", choices=["zh", "en"], default=default)
-    parser.add_argument("--user", metavar="NAME", default=default, help="who acts (audit log)")
+    parser.add_argument("--user", metavar="NAME", default=default,
+                        help="sign in as NAME with the password in LINLI_PASSWORD (audit log)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -171,42 +196,84 @@ def _command_name(args: argparse.Namespace) -> str:
 
 
 def run(argv: list[str], out: Any = None) -> int:
-    """Run one headless command; returns the exit code."""
-    out = out or sys.stdout
+    """Run one headless command; returns the exit code. Its result goes to the log too, so a
+    command nobody watches (the 07:00 task, run by the windowed program that has no console)
+    leaves a trace of what it did."""
+    outcome: dict[str, Any] = {"name": "?", "answer": None}
+    code = _run(argv, out or sys.stdout, outcome)
+    _log_result(outcome["name"], code, outcome["answer"])
+    return code
+
+
+def _run(argv: list[str], out: Any, outcome: dict[str, Any]) -> int:
     i18n.set_language(_peek(argv, "--lang") or i18n.default_language())
     as_json = "--json" in argv
     if as_json and any(a in ("-h", "--help") for a in argv):
+        outcome["name"] = "help"
         return _help_json([a for a in argv if a not in ("-h", "--help", "--json")], out)
     try:
         args = build_parser().parse_args(argv)
         _check_numbers(args)
     except UsageError as exc:
-        return _fail(DeskError("usage", "cli_usage", detail=str(exc)), as_json, out, 2)
+        return _fail(DeskError("usage", "cli_usage", detail=str(exc)), as_json, out, 2, outcome)
     i18n.set_language(args.lang or i18n.default_language())
     try:
-        now = parse_minute(args.now, "now") if args.now else clock.now()
+        real = clock.moment()  # the command's one reading of the clock
+        moment = parse_minute(args.now, "now") if args.now else real
     except DeskError as exc:
-        return _fail(exc, args.json, out, 2)
-    ctx = Context(args=args, store_path=Path(args.db) if args.db else default_store(), now=now)
-    name = _command_name(args)
+        return _fail(exc, args.json, out, 2, outcome)
+    ctx = Context(args=args, store_path=Path(args.db) if args.db else default_store(),
+                  now=moment.replace(second=0), moment=moment, real_moment=real)
+    name = outcome["name"] = _command_name(args)
     if name not in _handlers:
-        return _fail(DeskError("usage", "cli_usage", detail=name or "?"), args.json, out, 2)
+        return _fail(DeskError("usage", "cli_usage", detail=name or "?"), args.json, out, 2, outcome)
     try:
         result = _handlers[name](ctx)
     except DeskError as exc:
-        return _fail(exc, args.json, out, 1)
+        return _fail(exc, args.json, out, 1, outcome)
     except Exception as exc:  # a bug: say so plainly, keep the details for the log
         logging.getLogger("linli").exception("command %s failed", name)
         return _fail(DeskError("store" if isinstance(exc, sqlite3.Error) else "internal", "err_internal",
-                               detail=f"{type(exc).__name__}: {exc}"), args.json, out, 3)
+                               detail=f"{type(exc).__name__}: {exc}"), args.json, out, 3, outcome)
     finally:
         ctx.close()
+    outcome["answer"] = result
     if args.json:
         out.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
     else:
         formatter = _formatters.get(name)
         out.write((formatter(result) if formatter else _plain(result)) + "\n")
     return 0
+
+
+# Never written to the log: a pass's text is as good as the pass, a password is a password, and a
+# resident's name, phone, door and plate are shown only where the task needs them.
+_SECRET_KEYS = frozenset({"payload", "text", "grouped", "pass_text", "password", "secret", "key", "token"})
+_PERSONAL_KEYS = frozenset({"name", "display", "resident", "resident_name", "phone", "mobile", "door", "plate",
+                            "plates"})
+_LOG_RESULT_CHARS = 300
+
+
+def _log_result(name: str, code: int, answer: Any) -> None:
+    """One line per command: its name, exit code and a short result (no secrets, no personal data)."""
+    short = json.dumps(_short(answer), ensure_ascii=False, default=str)
+    if len(short) > _LOG_RESULT_CHARS:
+        short = short[:_LOG_RESULT_CHARS - 1] + "…"
+    logging.getLogger("linli.command").log(logging.INFO if code in (0, 1) else logging.WARNING,
+                                           "command %s exit %d: %s", name, code, short)
+
+
+def _short(value: Any, depth: int = 0) -> Any:
+    """The answer with lists of records counted and nested records cut short, for the log."""
+    if isinstance(value, dict):
+        if depth >= 2:
+            return "{…}"
+        return {k: _short(v, depth + 1) for k, v in value.items() if k not in _SECRET_KEYS | _PERSONAL_KEYS}
+    if isinstance(value, (list, tuple)):
+        if depth >= 2 or any(isinstance(item, (dict, list, tuple)) for item in value):
+            return f"[{len(value)}]"
+        return list(value)
+    return value
 
 
 def _check_numbers(args: argparse.Namespace) -> None:
@@ -245,7 +312,9 @@ def _os_user() -> str:
         return "cli"
 
 
-def _fail(exc: DeskError, as_json: bool, out: Any, code: int) -> int:
+def _fail(exc: DeskError, as_json: bool, out: Any, code: int, outcome: dict[str, Any] | None = None) -> int:
+    if outcome is not None:
+        outcome["answer"] = exc.to_json()
     if as_json:
         out.write(json.dumps(exc.to_json(), ensure_ascii=False, default=str) + "\n")
     else:
@@ -286,6 +355,13 @@ def _core_parsers(sub: Any) -> None:
     r.add_argument("code")
     r.add_argument("--name-zh")
     r.add_argument("--name-en")
+    e = add(inner, "edit", "change a resource's zone, EV, accessible, visitor, capacity or area")
+    e.add_argument("code")
+    e.add_argument("--zone", help="empty text clears it")
+    for flag in ("ev", "accessible", "visitor"):
+        e.add_argument(f"--{flag}", choices=["yes", "no"])
+    e.add_argument("--capacity", help="people; empty text clears it")
+    e.add_argument("--area", help="m²; empty text clears it")
     for verb in ("disable", "enable"):
         add(inner, verb, f"{verb} a resource").add_argument("code")
 
@@ -323,6 +399,9 @@ def _core_parsers(sub: Any) -> None:
         if name == "book":
             b.add_argument("--repeat", metavar="RRULE", help="e.g. FREQ=WEEKLY;BYDAY=TU;UNTIL=20270131")
             b.add_argument("--skip-clashes", action="store_true")
+            b.add_argument("--skip-holidays", action="store_true", help="leave out public holidays (listed)")
+            b.add_argument("--workdays", action="store_true",
+                           help="also book the make-up workdays (调休上班日) within the series")
 
     c = add(sub, "cancel", "cancel a booking")
     c.add_argument("id", type=int)
@@ -354,6 +433,17 @@ def _core_parsers(sub: Any) -> None:
     ca.add_argument("--end", required=True)
     ca.add_argument("--reason", required=True)
     ca.add_argument("--repeat", metavar="RRULE")
+    ch = add(inner, "holidays", "close a scope on every public holiday from a date on")
+    ch.add_argument("--scope", required=True)
+    ch.add_argument("--reason", required=True)
+    ch.add_argument("--since", required=True, metavar="YYYY-MM-DD")
+    ce = add(inner, "edit", "change a closure")
+    ce.add_argument("id", type=int)
+    ce.add_argument("--scope", required=True)
+    ce.add_argument("--start", required=True)
+    ce.add_argument("--end", required=True)
+    ce.add_argument("--reason", required=True)
+    ce.add_argument("--repeat", metavar="RRULE")
     add(inner, "list", "every closure")
     cr = add(inner, "remove", "remove a closure")
     cr.add_argument("id", type=int)
@@ -402,30 +492,30 @@ def _resources(ctx: Context) -> dict[str, Any]:
 def _resource_add(ctx: Context) -> dict[str, Any]:
     a = ctx.args
     res = inventory.add(ctx.store, ctx.actor, a.code, a.kind, a.name_zh, a.name_en, a.zone, a.ev,
-                        a.accessible, a.visitor, a.capacity, a.area)
+                        a.accessible, a.visitor, a.capacity, a.area, now=ctx.now)
     return {"resource": res.to_json()}
 
 
 @command("resource rename")
 def _resource_rename(ctx: Context) -> dict[str, Any]:
     a = ctx.args
-    return {"resource": inventory.rename(ctx.store, ctx.actor, a.code, a.name_zh, a.name_en).to_json()}
+    return {"resource": inventory.rename(ctx.store, ctx.actor, a.code, a.name_zh, a.name_en, now=ctx.now).to_json()}
 
 
 @command("resource disable")
 def _resource_disable(ctx: Context) -> dict[str, Any]:
-    return {"resource": inventory.set_enabled(ctx.store, ctx.actor, ctx.args.code, False).to_json()}
+    return {"resource": inventory.set_enabled(ctx.store, ctx.actor, ctx.args.code, False, now=ctx.now).to_json()}
 
 
 @command("resource enable")
 def _resource_enable(ctx: Context) -> dict[str, Any]:
-    return {"resource": inventory.set_enabled(ctx.store, ctx.actor, ctx.args.code, True).to_json()}
+    return {"resource": inventory.set_enabled(ctx.store, ctx.actor, ctx.args.code, True, now=ctx.now).to_json()}
 
 
 @command("resident add")
 def _resident_add(ctx: Context) -> dict[str, Any]:
     a = ctx.args
-    resident = residents.add(ctx.store, ctx.actor, a.name, a.door, a.phone, a.plate)
+    resident = residents.add(ctx.store, ctx.actor, a.name, a.door, a.phone, a.plate, now=ctx.now)
     return {"id": resident.id, "resident": resident.to_json(masked=True)}
 
 
@@ -437,7 +527,7 @@ def _resident_find(ctx: Context) -> dict[str, Any]:
 
 @command("resident plate")
 def _resident_plate(ctx: Context) -> dict[str, Any]:
-    resident = residents.add_vehicle(ctx.store, ctx.actor, ctx.args.id, ctx.args.plate)
+    resident = residents.add_vehicle(ctx.store, ctx.actor, ctx.args.id, ctx.args.plate, now=ctx.now)
     return {"resident": resident.to_json(masked=True)}
 
 
@@ -454,7 +544,8 @@ def _book(ctx: Context) -> dict[str, Any]:
     req = _request(ctx)
     if ctx.args.repeat:
         result = bookings.book_series(ctx.store, ctx.actor, req, ctx.args.repeat, ctx.now,
-                                      skip_clashes=ctx.args.skip_clashes)
+                                      skip_clashes=ctx.args.skip_clashes, skip_holidays=ctx.args.skip_holidays,
+                                      workdays=ctx.args.workdays)
         return result.to_json()
     booking = bookings.book(ctx.store, ctx.actor, req, ctx.now)
     return bookings.SeriesResult(None, [booking], []).to_json()
@@ -467,7 +558,7 @@ def _check(ctx: Context) -> dict[str, Any]:
 
 @command("cancel", _fmt_bookings)
 def _cancel(ctx: Context) -> dict[str, Any]:
-    done = bookings.cancel(ctx.store, ctx.actor, ctx.args.id, ctx.args.following, ctx.args.reason)
+    done = bookings.cancel(ctx.store, ctx.actor, ctx.args.id, ctx.args.following, ctx.args.reason, now=ctx.now)
     return {"bookings": [b.to_json() for b in done]}
 
 
@@ -500,14 +591,14 @@ def _rule_list(ctx: Context) -> dict[str, Any]:
 @command("rule set")
 def _rule_set(ctx: Context) -> dict[str, Any]:
     a = ctx.args
-    return {"rule": rules.set_rule(ctx.store, ctx.actor, a.scope, a.name, a.value)}
+    return {"rule": rules.set_rule(ctx.store, ctx.actor, a.scope, a.name, a.value, now=ctx.now)}
 
 
 @command("closure add")
 def _closure_add(ctx: Context) -> dict[str, Any]:
     a = ctx.args
     return {"closure": closures.add(ctx.store, ctx.actor, a.scope, parse_minute(a.start, "start"),
-                                    parse_minute(a.end, "end"), a.reason, a.repeat)}
+                                    parse_minute(a.end, "end"), a.reason, a.repeat, now=ctx.now)}
 
 
 @command("closure list")
@@ -517,7 +608,7 @@ def _closure_list(ctx: Context) -> dict[str, Any]:
 
 @command("closure remove")
 def _closure_remove(ctx: Context) -> dict[str, Any]:
-    closures.remove(ctx.store, ctx.actor, ctx.args.id)
+    closures.remove(ctx.store, ctx.actor, ctx.args.id, now=ctx.now)
     return {"removed": ctx.args.id}
 
 
@@ -549,3 +640,5 @@ from booking import fee_commands  # noqa: E402,F401  (charge, pay, refund, ledge
 from booking import report_commands  # noqa: E402,F401  (registers report, export)
 from booking import import_commands  # noqa: E402,F401  (registers import residents)
 from booking import resident_edit_commands  # noqa: E402,F401  (resident edit, unplate, leave, return)
+from booking import gate_commands  # noqa: E402,F401  (gate serve, password, events, let-in, whitelist, sync)
+from booking import office_commands  # noqa: E402,F401  (holiday, closure edit/holidays, resource edit, ...)

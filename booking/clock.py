@@ -36,6 +36,16 @@ def minutes(a: datetime, b: datetime) -> int:
     return int((b - a).total_seconds() // 60)
 
 
-def stamp() -> str:
-    """Wall-clock time with seconds, for audit and scan records."""
-    return datetime.now(TZ).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S")
+def moment() -> datetime:
+    """The current local time to the second: for the edges that record scans (repeats are told
+    apart by seconds). Every other caller takes `now()`."""
+    return datetime.now(TZ).replace(tzinfo=None, microsecond=0)
+
+
+STAMP_FMT = "%Y-%m-%d %H:%M:%S"
+
+
+def to_stamp(moment: datetime) -> str:
+    """A stored time with seconds (audit entries, scans, created_at): always from the operation's
+    `now`, never the wall clock, so every time the program writes comes from one clock."""
+    return moment.strftime(STAMP_FMT)

@@ -1,17 +1,19 @@
 """Closures and holidays: times when a resource, a kind or everything takes no bookings.
 
 A closure is one window, or a window repeated by an RFC 5545 rule (dateutil's
-rrule), e.g. the plaza closed every Saturday 08:00–12:00 for the market.
+rrule), e.g. the plaza closed every Saturday 08:00–12:00 for the market, or one
+that follows the calendar: closed on every public holiday (booking/holidays.py)
+from its start on.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dateutil.rrule import rrulestr
 
-from booking import audit, clock
+from booking import audit, clock, holidays
 from booking.audit import Actor
 from booking.errors import DeskError, invalid, not_found
 from booking.i18n import define
@@ -26,6 +28,7 @@ define(
     closure_order=("结束时间必须晚于开始时间。", "The end must be after the start."),
     rrule_bad=("重复规则无法识别：{detail}。示例：FREQ=WEEKLY;BYDAY=TU;UNTIL=20270131",
                "The repeat rule is not valid: {detail}. Example: FREQ=WEEKLY;BYDAY=TU;UNTIL=20270131"),
+    closure_holidays_text=("每逢公众假日", "on every public holiday"),
     rrule_unbounded=("重复规则必须有结束日期（UNTIL）或次数（COUNT）。",
                      "A repeat rule needs an end date (UNTIL) or a count (COUNT)."),
 )
@@ -65,7 +68,7 @@ def parse_rrule(text: str, dtstart: datetime, *, max_count: int = 1000) -> list[
 
 
 def add(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, reason: str,
-        rrule: str | None = None) -> dict[str, Any]:
+        rrule: str | None = None, *, now: datetime) -> dict[str, Any]:
     """Close a scope ('*', 'kind:room', 'res:R06') for a window, optionally repeating (admin)."""
     from booking.rules import parse_scope
     if not actor.is_admin:
@@ -82,14 +85,14 @@ def add(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, 
         until = clock.to_text(occurrences[-1] + (end - start)) if occurrences else clock.to_text(end)
     row = {"scope": scope, "start_at": clock.to_text(start), "end_at": clock.to_text(end),
            "rrule": rrule or None, "until": until or clock.to_text(end), "reason": reason,
-           "created_at": clock.stamp()}
+           "created_at": clock.to_stamp(now)}
     with store.write():
         closure_id = store.db["closure"].insert(row).last_pk
-        audit.record(store, actor, "add", "closure", closure_id, after=row)
+        audit.record(store, actor, "add", "closure", closure_id, after=row, at=now)
     return {"id": closure_id, **row}
 
 
-def remove(store: Store, actor: Actor, closure_id: int) -> None:
+def remove(store: Store, actor: Actor, closure_id: int, *, now: datetime) -> None:
     if not actor.is_admin:
         raise DeskError("forbidden", "rule_admin_only")
     with store.write():
@@ -98,7 +101,7 @@ def remove(store: Store, actor: Actor, closure_id: int) -> None:
         if row is None:
             raise not_found("closure_not_found", id=closure_id)
         store.conn.execute("DELETE FROM closure WHERE id = ?", (closure_id,))
-        audit.record(store, actor, "remove", "closure", closure_id, before=list(row))
+        audit.record(store, actor, "remove", "closure", closure_id, before=list(row), at=now)
 
 
 def all_closures(store: Store) -> list[dict[str, Any]]:
@@ -109,13 +112,16 @@ def overlapping(store: Store, resource: "Resource", start: datetime, end: dateti
     """Closure windows of this resource (or its kind, or everything) that meet [start, end)."""
     scopes = (f"res:{resource.code}", f"kind:{resource.kind}", "*")
     rows = store.conn.execute(
-        "SELECT id, scope, start_at, end_at, rrule, reason FROM closure "
+        "SELECT id, scope, start_at, end_at, rrule, reason, holidays FROM closure "
         "WHERE scope IN (?, ?, ?) AND start_at < ? AND until > ?",
         (*scopes, clock.to_text(end), clock.to_text(start))).fetchall()
     out: list[Closed] = []
-    for cid, scope, s_text, e_text, rule_text, reason in rows:
+    for cid, scope, s_text, e_text, rule_text, reason, on_holidays in rows:
         first, last = clock.from_text(s_text), clock.from_text(e_text)
         length = last - first
+        if on_holidays:
+            out += [Closed(cid, scope, a, b, reason) for a, b in holiday_windows(store, max(first, start), end)]
+            continue
         if not rule_text:
             out.append(Closed(cid, scope, first, last, reason))
             continue
@@ -125,3 +131,14 @@ def overlapping(store: Store, resource: "Resource", start: datetime, end: dateti
             if occ < end and occ + length > start:
                 out.append(Closed(cid, scope, occ, occ + length, reason))
     return out
+
+
+def holiday_windows(store: Store, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The whole public-holiday days that meet [start, end)."""
+    if end <= start:
+        return []
+    last = (end - timedelta(microseconds=1)).date()
+    return [(datetime.combine(d.day, datetime.min.time()), datetime.combine(d.day + timedelta(days=1),
+                                                                             datetime.min.time()))
+            for d in holidays.special_days(store, start.date(), last) if d.kind == holidays.HOLIDAY]
+

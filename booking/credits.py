@@ -87,7 +87,7 @@ def rate(store: Store) -> int:
     return int(store.setting(RATE_KEY, "0") or 0)
 
 
-def set_rate(store: Store, actor: Actor, yuan_per_hour: str) -> int:
+def set_rate(store: Store, actor: Actor, yuan_per_hour: str, *, now: datetime) -> int:
     """Set what one hour is worth, in yuan (admin)."""
     if not actor.is_admin:
         raise DeskError("forbidden", "credit_rate_admin")
@@ -96,7 +96,7 @@ def set_rate(store: Store, actor: Actor, yuan_per_hour: str) -> int:
         before = rate(store)
         store.conn.execute("INSERT INTO setting(key, value) VALUES (?, ?) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (RATE_KEY, str(fen)))
-        audit.record(store, actor, "set", "setting", RATE_KEY, before=before, after=fen)
+        audit.record(store, actor, "set", "setting", RATE_KEY, before=before, after=fen, at=now)
     return fen
 
 
@@ -121,7 +121,7 @@ def _entry(store: Store, actor: Actor, resident_id: int, entry: str, minutes: in
             "INSERT INTO timebank(resident_id, at, entry, minutes, team, activity, approved_by, payment_id, "
             "actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (resident_id, clock.to_text(now), entry, minutes, team, activity, approved_by, payment_id,
-             actor.name, clock.stamp())).lastrowid
+             actor.name, clock.to_stamp(now))).lastrowid
     except sqlite3.IntegrityError as exc:
         if "timebank_negative" in str(exc) or "CHECK constraint" in str(exc):
             raise DeskError("state", "credit_not_enough", balance=hours_text(balance(store, resident_id)),
@@ -146,7 +146,7 @@ def earn(store: Store, actor: Actor, resident_id: int, minutes: int, team: str, 
         entry_id = _entry(store, actor, resident.id, "earn", minutes, now, team, activity, approved_by)
         audit.record(store, actor, "earn", "timebank", entry_id,
                      after={"resident": resident.id, "minutes": minutes, "team": team, "activity": activity,
-                            "approved_by": approved_by})
+                            "approved_by": approved_by}, at=now)
     return {"entry": entry_id, "resident": resident.id, "minutes": minutes, "hours": hours_text(minutes),
             "balance_minutes": balance(store, resident.id), "balance": hours_text(balance(store, resident.id))}
 

@@ -48,9 +48,9 @@ def _phone(rng: random.Random) -> str:
     return rng.choice(["13", "15", "18", "17", "19"]) + "".join(rng.choice("0123456789") for _ in range(9))
 
 
-def _people(store: Store, rng: random.Random) -> list[tuple[int, int, str | None]]:
+def _people(store: Store, rng: random.Random, *, now: datetime) -> list[tuple[int, int, str | None]]:
     """Make 410 households of the shared compound; returns (household, resident, plate) of drivers."""
-    now = clock.stamp()
+    stamp = clock.to_stamp(now)
     drivers: list[tuple[int, int, str | None]] = []
     everyone: list[tuple[int, int, str | None]] = []
     plates: set[str] = set(r[0] for r in store.conn.execute("SELECT plate FROM vehicle"))
@@ -67,13 +67,13 @@ def _people(store: Store, rng: random.Random) -> list[tuple[int, int, str | None
                         continue
                     hid = store.conn.execute(
                         "INSERT INTO household(door, building, unit, room, created_at) VALUES (?,?,?,?,?)",
-                        (door, building, unit, floor * 100 + room, now)).lastrowid
+                        (door, building, unit, floor * 100 + room, stamp)).lastrowid
                     for _ in range(rng.choice((1, 2, 2, 3))):
                         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
                         phone = _phone(rng)
                         rid = store.conn.execute(
                             "INSERT INTO resident(household_id, name, phone, phone_tail, active, created_at) "
-                            "VALUES (?,?,?,?,1,?)", (hid, name, phone, phone[-4:], now)).lastrowid
+                            "VALUES (?,?,?,?,1,?)", (hid, name, phone, phone[-4:], stamp)).lastrowid
                         everyone.append((hid, rid, None))
                         if rng.random() < 0.45:
                             plate = _plate(rng)
@@ -82,7 +82,7 @@ def _people(store: Store, rng: random.Random) -> list[tuple[int, int, str | None
                             plates.add(plate)
                             store.conn.execute(
                                 "INSERT INTO vehicle(plate, household_id, resident_id, created_at) VALUES (?,?,?,?)",
-                                (plate, hid, rid, now))
+                                (plate, hid, rid, stamp))
                             drivers.append((hid, rid, plate))
     if not everyone:  # every door is there from an earlier run: book for the people who live there
         drivers = [tuple(row) for row in store.conn.execute(
@@ -128,7 +128,7 @@ def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
     first_day = (now - timedelta(days=int(years * 365))).date()
     days = (now.date() - first_day).days + days_ahead
     with store.write():
-        drivers = _people(store, rng)
+        drivers = _people(store, rng, now=now)
         # Begin after every booking already in the store, so history never overlaps it.
         latest = store.conn.execute("SELECT max(end_at) FROM booking").fetchone()[0]
         if latest:
@@ -141,10 +141,10 @@ def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
                 "created_by) VALUES (?,?,?,?,?,?,?,?)",
                 (room, drivers[team_index][0], drivers[team_index][1],
                  f"FREQ=WEEKLY;BYDAY={'MO TU WE TH FR SA SU'.split()[team_index % 7]};COUNT=9999",
-                 f"{first_day} 14:00", 120, clock.stamp(), ACTOR.name)).lastrowid
+                 f"{first_day} 14:00", 120, clock.to_stamp(now), ACTOR.name)).lastrowid
             series_ids.append(sid)
     total_written = 0
-    stamp = clock.stamp()
+    stamp = clock.to_stamp(now)
     sql = ("INSERT INTO booking(resource_id, household_id, resident_id, plate, start_at, end_at, status, series_id, "
            "visitor, purpose, pass_rev, checked_in_at, checked_out_at, overstay_minutes, created_at, created_by, "
            "cancelled_at, cancelled_by) VALUES (?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?,?)")
@@ -188,7 +188,7 @@ def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
     with store.write():
         audit.record(store, ACTOR, "demo", "booking", None,
                      after={"years": years, "bookings": total_written, "households": len({d[0] for d in drivers}),
-                            "cancelled": cancelled})
+                            "cancelled": cancelled}, at=now)
     return {"bookings": total_written, "days": days, "from": first_day.isoformat(),
             "drivers": len(drivers), "cancelled": cancelled}
 

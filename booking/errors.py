@@ -20,6 +20,7 @@ CODES = (
     "state",        # not possible in the booking's current state
     "store",        # the store file cannot be used (not a database, newer version, locked ...)
     "usage",        # a command was called wrongly
+    "system",       # the computer lacks what is needed (a font with Chinese characters, a real printer)
     "internal",     # a bug: the program says so instead of crashing
 )
 

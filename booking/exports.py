@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +130,7 @@ def _reported(rows: Iterable[list[Any]], progress: Progress, done: int, total: i
 
 def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_path: str | None = None,
                     xlsx_path: str | None = None, masked: bool = True,
-                    reason: str | None = None, progress: Progress | None = None) -> dict[str, Any]:
+                    reason: str | None = None, progress: Progress | None = None, *, now: datetime) -> dict[str, Any]:
     """Export the bookings starting from `first` to `last` (inclusive) to CSV and/or XLSX.
 
     Returns {"from", "to", "rows", "masked", "csv", "xlsx"} with absolute paths.
@@ -153,7 +153,7 @@ def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_pat
             audit.record(store, actor, "export_unmasked", "booking", None,
                          after={"from": first.isoformat(), "to": last.isoformat(),
                                 "files": [str(p) for p in targets.values() if p]},
-                         reason=reason)
+                         reason=reason, at=now)
     header = reports.export_header()
     counts: dict[str, int] = {}
     title = tr("export_sheet_title", first=first.isoformat(), last=last.isoformat())

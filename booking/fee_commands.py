@@ -118,6 +118,12 @@ def _parsers(sub: Any) -> None:
         v.add_argument("--resident", type=int)
         if verb == "lift":
             v.add_argument("--reason", required=True)
+    nr = cli.add(inner, "rule", "set the no-show rule of a kind (admin); --no-shows 0 removes it")
+    nr.add_argument("kind", choices=["*", "parking", "room"])
+    nr.add_argument("--no-shows", type=int, required=True)
+    nr.add_argument("--within-days", type=int, default=0)
+    nr.add_argument("--ban-days", type=int, default=0)
+    cli.add(inner, "list", "the households under a no-show restriction now")
 
 
 def _fmt_charge(result: dict[str, Any]) -> str:
@@ -145,7 +151,7 @@ def _account(ctx: cli.Context, booking_id: int) -> dict[str, Any]:
 def _charge(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
     if a.exempt:
-        fees.set_exempt(ctx.store, ctx.actor, a.id, None if a.exempt == "none" else a.exempt, a.note)
+        fees.set_exempt(ctx.store, ctx.actor, a.id, None if a.exempt == "none" else a.exempt, a.note, now=ctx.now)
     return _account(ctx, a.id)
 
 
@@ -221,7 +227,7 @@ def _credits_show(ctx: cli.Context) -> dict[str, Any]:
 @cli.command("credits rate")
 def _credits_rate(ctx: cli.Context) -> dict[str, Any]:
     if ctx.args.yuan is not None:
-        credits.set_rate(ctx.store, ctx.actor, ctx.args.yuan)
+        credits.set_rate(ctx.store, ctx.actor, ctx.args.yuan, now=ctx.now)
     fen = credits.rate(ctx.store)
     return {"rate_fen": fen, "rate": fees.yuan_text(fen)}
 
@@ -255,7 +261,7 @@ def _waitlist_accept(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("waitlist withdraw")
 def _waitlist_withdraw(ctx: cli.Context) -> dict[str, Any]:
-    return {"entry": waitlist.withdraw(ctx.store, ctx.actor, ctx.args.id).to_json()}
+    return {"entry": waitlist.withdraw(ctx.store, ctx.actor, ctx.args.id, now=ctx.now).to_json()}
 
 
 @cli.command("waitlist offer-time")
@@ -263,7 +269,7 @@ def _waitlist_offer_time(ctx: cli.Context) -> dict[str, Any]:
     text = ctx.args.minutes
     if text is not None:
         minutes = parse_whole(text, "minutes", "feecli_offer_minutes_bad")
-        waitlist.set_offer_minutes(ctx.store, ctx.actor, minutes)
+        waitlist.set_offer_minutes(ctx.store, ctx.actor, minutes, now=ctx.now)
     return {"minutes": waitlist.offer_minutes(ctx.store)}
 
 
@@ -281,7 +287,7 @@ def _tariff_set(ctx: cli.Context) -> dict[str, Any]:
     except DeskError:
         raise invalid("feecli_cap_bad", field="cap") from None
     exempt = tuple(p.strip() for p in (a.exempt or "").split(",") if p.strip())
-    tariff = fees.set_tariff(ctx.store, ctx.actor, a.scope, a.payer, a.bands, a.free, a.unit, cap, exempt)
+    tariff = fees.set_tariff(ctx.store, ctx.actor, a.scope, a.payer, a.bands, a.free, a.unit, cap, exempt, now=ctx.now)
     return {"tariff": tariff.to_json()}
 
 
@@ -291,7 +297,7 @@ def _household(ctx: cli.Context) -> tuple[int, str]:
         person = residents.get(ctx.store, a.resident)
         return person.household_id, person.door
     if a.door:
-        household_id = residents.household_for(ctx.store, a.door, create=False)
+        household_id = residents.household_for(ctx.store, a.door, create=False, now=ctx.now)
         if household_id is None:
             raise DeskError("not_found", "feecli_door_unknown", field="door", door=a.door)
         door = ctx.store.conn.execute("SELECT door FROM household WHERE id = ?", (household_id,)).fetchone()[0]

@@ -285,7 +285,7 @@ def _count(value: Any, what: str, field: str, positive: bool = False) -> int:
 
 def set_tariff(store: Store, actor: Actor, scope: str, payer: str, bands: tuple[Band, ...] | str,
                free_minutes: Any = 0, unit_minutes: Any = 60, daily_cap_fen: int | None = None,
-               exempt: tuple[str, ...] | list[str] = ()) -> Tariff:
+               exempt: tuple[str, ...] | list[str] = (), *, now: datetime) -> Tariff:
     """Set (replace) the tariff of `payer` at `scope` (admin)."""
     if not actor.is_admin:
         raise DeskError("forbidden", "fee_admin_only")
@@ -309,14 +309,14 @@ def set_tariff(store: Store, actor: Actor, scope: str, payer: str, bands: tuple[
         tariff_id = store.conn.execute(
             "INSERT INTO tariff(scope, payer, free_minutes, unit_minutes, daily_cap_fen, exempt, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (scope, payer, free, unit, daily_cap_fen, ",".join(exempt), clock.stamp())).lastrowid
+            (scope, payer, free, unit, daily_cap_fen, ",".join(exempt), clock.to_stamp(now))).lastrowid
         for band in bands:
             store.conn.execute(
                 "INSERT INTO tariff_band(tariff_id, band_from, band_to, rate_fen) VALUES (?, ?, ?, ?)",
                 (tariff_id, _hhmm(band.start), _hhmm(band.end), band.rate_fen))
         after = tariff_for_scope(store, scope, payer)
         audit.record(store, actor, "set", "tariff", f"{scope}/{payer}",
-                     before=before.to_json() if before else None, after=after.to_json() if after else None)
+                     before=before.to_json() if before else None, after=after.to_json() if after else None, at=now)
     assert after is not None
     return after
 
@@ -485,11 +485,13 @@ def settled(store: Store, booking_id: int) -> Charge | None:
                   tuple(ChargeItem(i["key"], i["params"], i["minutes"], i["fen"]) for i in data["items"]))
 
 
-def settle(store: Store, booking: Booking | int) -> Charge:
+def settle(store: Store, booking: Booking | int, *, now: datetime | None = None) -> Charge:
     """Price a checked-out booking, overstay included, and freeze the result (idempotent).
 
-    Call it in the check-out's transaction, or later: a booking not yet
-    checked out is only estimated, never frozen.
+    Call it in the check-out's transaction (`now` is the check-out's), or later:
+    a booking not yet checked out is only estimated, never frozen. A later
+    freeze without a `now` is stamped with the booking's own check-out time,
+    never the wall clock (one clock for every stored time).
     """
     booking_id = booking if isinstance(booking, int) else booking.id
     with store.write():
@@ -500,9 +502,10 @@ def settle(store: Store, booking: Booking | int) -> Charge:
         if current.status != "completed":
             return _compute(store, current, "estimate", None)
         charge = _compute(store, current, "settled", None)
+        stamp = clock.to_stamp(now) if now is not None else current.checked_out_at
         store.conn.execute(
             "INSERT INTO settled_charge(booking_id, settled_at, total_fen, detail) VALUES (?, ?, ?, ?)",
-            (booking_id, clock.stamp(), charge.total_fen, json.dumps(charge.to_store(), ensure_ascii=False)))
+            (booking_id, stamp, charge.total_fen, json.dumps(charge.to_store(), ensure_ascii=False)))
     return charge
 
 
@@ -514,7 +517,7 @@ def charge_for(store: Store, booking_id: int, now: datetime | None = None) -> Ch
     return estimate(store, booking, now)
 
 
-def set_exempt(store: Store, actor: Actor, booking_id: int, purpose: str | None, note: str | None = None) -> Charge:
+def set_exempt(store: Store, actor: Actor, booking_id: int, purpose: str | None, note: str | None = None, *, now: datetime) -> Charge:
     """Flag a booking as a volunteer team's or a public-welfare activity's (None clears the flag)."""
     if purpose is not None and purpose not in EXEMPT_PURPOSES:
         raise invalid("fee_exempt_bad", field="exempt")
@@ -527,6 +530,6 @@ def set_exempt(store: Store, actor: Actor, booking_id: int, purpose: str | None,
         if purpose is not None:
             store.conn.execute(
                 "INSERT INTO fee_exemption(booking_id, purpose, note, set_by, set_at) VALUES (?, ?, ?, ?, ?)",
-                (booking_id, purpose, (note or "").strip() or None, actor.name, clock.stamp()))
-        audit.record(store, actor, "exempt", "booking", booking_id, before=before, after=purpose, reason=note)
+                (booking_id, purpose, (note or "").strip() or None, actor.name, clock.to_stamp(now)))
+        audit.record(store, actor, "exempt", "booking", booking_id, before=before, after=purpose, reason=note, at=now)
     return estimate(store, booking)

@@ -61,4 +61,4 @@ def _import_residents(ctx: cli.Context) -> dict[str, Any]:
     progress = None if a.json else _progress
     if a.check:
         return imports.check(ctx.store, a.csv, progress).to_json()
-    return imports.apply(ctx.store, ctx.actor, a.csv, skip_invalid=a.skip_invalid, progress=progress).to_json()
+    return imports.apply(ctx.store, ctx.actor, a.csv, skip_invalid=a.skip_invalid, progress=progress, now=ctx.now).to_json()

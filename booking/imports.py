@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -313,7 +314,7 @@ def check(store: Store, path: str | Path, progress: Progress | None = None) -> R
 
 
 def apply(store: Store, actor: Actor, path: str | Path, skip_invalid: bool = False,
-          progress: Progress | None = None) -> Report:
+          progress: Progress | None = None, *, now: datetime) -> Report:
     """Import the file's residents in one write transaction; all or nothing.
 
     Rows with mistakes refuse the whole import (DeskError 'invalid', `details` the
@@ -331,18 +332,18 @@ def apply(store: Store, actor: Actor, path: str | Path, skip_invalid: bool = Fal
             raise DeskError("invalid", "imp_has_invalid", field="csv", details=report.to_json(),
                             count=report.invalid_rows)
         for count, resident in enumerate(planned, 1):
-            household_id = residents.household_for(store, resident.door)
+            household_id = residents.household_for(store, resident.door, now=now)
             resident_id = residents.find_existing(store, resident.door, resident.phone)
             if resident_id is None:
-                resident_id = residents.insert_resident(store, household_id, resident.name, resident.phone)
+                resident_id = residents.insert_resident(store, household_id, resident.name, resident.phone, now=now)
             for plate in resident.new_plates:
-                residents._register_plate(store, plate, household_id, resident_id)
+                residents._register_plate(store, plate, household_id, resident_id, now=now)
             _tell(progress, count, len(planned), len(rows) + count, total)
         report.applied = True
         audit.record(store, actor, "import", "resident", None,
                      after={"file": Path(path).name, "rows": report.rows, "added": report.added,
                             "exists": report.exists, "plates": report.plates,
-                            "skipped": report.invalid_rows, "encoding": encoding})
+                            "skipped": report.invalid_rows, "encoding": encoding}, at=now)
     if progress is not None and rows and len(planned) < len(rows):
         progress(total, total)  # the skipped rows count as done: the bar ends full
     return report

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from booking import audit, clock
@@ -67,12 +68,12 @@ def _row_to_resource(row: tuple) -> Resource:
                     cap, area, bool(enabled))
 
 
-def seed(store: Store) -> int:
+def seed(store: Store, *, now: datetime) -> int:
     """Load the community's inventory into an empty store; returns how many were added."""
     if store.conn.execute("SELECT count(*) FROM resource").fetchone()[0]:
         return 0
     data = json.loads(resource_path("inventory.json").read_text(encoding="utf-8"))
-    now = clock.stamp()
+    stamp = clock.to_stamp(now)
     with store.write():
         for order, item in enumerate(data["resources"]):
             store.db["resource"].insert({
@@ -81,10 +82,10 @@ def seed(store: Store) -> int:
                 "ev": int(bool(item.get("ev"))), "accessible": int(bool(item.get("accessible"))),
                 "visitor": int(bool(item.get("visitor"))), "capacity": item.get("capacity"),
                 "area_m2": item.get("area_m2"), "enabled": 1, "longest_minutes": 0,
-                "sort": order, "created_at": now,
+                "sort": order, "created_at": stamp,
             })
         audit.record(store, audit.SYSTEM, "seed", "resource", None,
-                     after={"count": len(data["resources"])})
+                     after={"count": len(data["resources"])}, at=now)
     return len(data["resources"])
 
 
@@ -131,7 +132,7 @@ def _check_name(name: str | None, field: str) -> str:
 
 def add(store: Store, actor: Actor, code: str, kind: str, name_zh: str, name_en: str | None = None,
         zone: str | None = None, ev: bool = False, accessible: bool = False, visitor: bool = False,
-        capacity: int | None = None, area_m2: float | None = None) -> Resource:
+        capacity: int | None = None, area_m2: float | None = None, *, now: datetime) -> Resource:
     """Add a space or room (admin)."""
     _require_admin(actor)
     code = (code or "").strip().upper()
@@ -148,14 +149,14 @@ def add(store: Store, actor: Actor, code: str, kind: str, name_zh: str, name_en:
         row = {"code": code, "kind": kind, "name_zh": name_zh, "name_en": name_en, "zone": zone,
                "ev": int(ev), "accessible": int(accessible), "visitor": int(visitor),
                "capacity": capacity, "area_m2": area_m2, "enabled": 1, "longest_minutes": 0,
-               "sort": sort, "created_at": clock.stamp()}
+               "sort": sort, "created_at": clock.to_stamp(now)}
         store.db["resource"].insert(row)
-        audit.record(store, actor, "add", "resource", code, after=row)
+        audit.record(store, actor, "add", "resource", code, after=row, at=now)
     return get(store, code)
 
 
 def rename(store: Store, actor: Actor, code: str, name_zh: str | None = None,
-           name_en: str | None = None) -> Resource:
+           name_en: str | None = None, *, now: datetime) -> Resource:
     """Change a resource's Chinese and/or English name (admin)."""
     _require_admin(actor)
     before = get(store, code)
@@ -166,16 +167,71 @@ def rename(store: Store, actor: Actor, code: str, name_zh: str | None = None,
                            (new_zh, new_en, before.id))
         audit.record(store, actor, "rename", "resource", before.code,
                      before={"name_zh": before.name_zh, "name_en": before.name_en},
-                     after={"name_zh": new_zh, "name_en": new_en})
+                     after={"name_zh": new_zh, "name_en": new_en}, at=now)
     return get(store, code)
 
 
-def set_enabled(store: Store, actor: Actor, code: str, enabled: bool) -> Resource:
+def set_enabled(store: Store, actor: Actor, code: str, enabled: bool, *, now: datetime) -> Resource:
     """Disable (no new bookings, history kept) or enable again (admin)."""
     _require_admin(actor)
     before = get(store, code)
     with store.write():
         store.conn.execute("UPDATE resource SET enabled = ? WHERE id = ?", (int(enabled), before.id))
         audit.record(store, actor, "enable" if enabled else "disable", "resource", before.code,
-                     before={"enabled": before.enabled}, after={"enabled": enabled})
+                     before={"enabled": before.enabled}, after={"enabled": enabled}, at=now)
+    return get(store, code)
+
+
+define(
+    res_capacity_bad=("容纳人数应为 1–100000 的整数，或不填。", "The capacity is a whole number from 1 to 100000, or empty."),
+    res_area_bad=("面积应为 0–1000000 平方米之间的数，或不填。", "The area is a number of m² from 0 to 1000000, or empty."),
+    res_zone_bad=("区域最长20个字。", "A zone is at most 20 characters."),
+)
+_UNSET: Any = object()
+
+
+def update_check(*, zone: Any = _UNSET, ev: bool | None = None, accessible: bool | None = None,
+                 visitor: bool | None = None, capacity: Any = _UNSET, area_m2: Any = _UNSET) -> dict[str, Any]:
+    """The column changes these attributes make, or DeskError on the field refused (nothing written)."""
+    changes: dict[str, Any] = {}
+    if zone is not _UNSET:
+        text = " ".join((zone or "").split()) or None
+        if text and len(text) > 20:
+            raise invalid("res_zone_bad", field="zone")
+        changes["zone"] = text
+    for name, value in (("ev", ev), ("accessible", accessible), ("visitor", visitor)):
+        if value is not None:
+            changes[name] = int(bool(value))
+    if capacity is not _UNSET:
+        text = str(capacity if capacity is not None else "").strip()
+        if text and (not text.isdigit() or not 1 <= int(text) <= 100000):
+            raise invalid("res_capacity_bad", field="capacity")
+        changes["capacity"] = int(text) if text else None
+    if area_m2 is not _UNSET:
+        text = str(area_m2 if area_m2 is not None else "").strip()
+        try:
+            area = float(text) if text else None
+        except ValueError:
+            raise invalid("res_area_bad", field="area_m2") from None
+        if area is not None and not 0 <= area <= 1_000_000:
+            raise invalid("res_area_bad", field="area_m2")
+        changes["area_m2"] = area
+    return changes
+
+
+def update(store: Store, actor: Actor, code: str, now: Any, **attributes: Any) -> Resource:
+    """Change a resource's zone, ev, accessible, visitor, capacity or area_m2 (admin); what is not
+    given stays. None (or an empty text) clears zone, capacity and area."""
+    _require_admin(actor)
+    before = get(store, code)
+    changes = update_check(**attributes)
+    changes = {k: v for k, v in changes.items() if v != getattr(before, k) and not (
+        k in ("ev", "accessible", "visitor") and bool(v) == getattr(before, k))}
+    if not changes:
+        return before
+    old = before.to_json()
+    with store.write():
+        store.db["resource"].update(before.id, changes)
+        audit.record(store, actor, "edit", "resource", before.code,
+                     before={k: old[k] for k in changes}, after=changes, at=now)
     return get(store, code)

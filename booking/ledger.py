@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from booking import audit, bookings, clock, fees, validation
+from booking import audit, bookings, clock, fees, files, validation
 from booking.audit import Actor
 from booking.errors import DeskError, invalid, not_found
 from booking.fees import money, yuan_text, yuan_words
@@ -175,14 +175,14 @@ def _insert(store: Store, actor: Actor, now: datetime, booking_id: int | None, e
             "INSERT INTO payment(receipt_no, booking_id, at, clerk, entry, method, amount_fen, resource_kind, "
             "reason, corrects, credit_minutes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (receipt_no, booking_id, at, actor.name, entry, method, amount_fen, kind,
-             (reason or "").strip() or None, corrects, credit_minutes, clock.stamp())).lastrowid
+             (reason or "").strip() or None, corrects, credit_minutes, clock.to_stamp(now))).lastrowid
     except sqlite3.IntegrityError as exc:
         if "ledger_month_closed" in str(exc):
             raise DeskError("state", "ledger_month_closed", month=month) from exc
         raise
     audit.record(store, actor, entry, "payment", payment_id,
                  after={"booking": booking_id, "method": method, "amount_fen": amount_fen, "receipt": receipt_no,
-                        "corrects": corrects}, reason=reason)
+                        "corrects": corrects}, reason=reason, at=now)
     return get(store, payment_id)
 
 
@@ -397,10 +397,10 @@ def close_month(store: Store, actor: Actor, month: str, now: datetime) -> dict[s
             raise DeskError("state", "ledger_already_closed", month=month)
         report = statement(store, month)
         store.conn.execute("INSERT INTO ledger_month(month, closed_at, closed_by) VALUES (?, ?, ?)",
-                           (month, clock.stamp(), actor.name))
+                           (month, clock.to_stamp(now), actor.name))
         audit.record(store, actor, "close", "ledger_month", month,
                      after={"income_fen": report["total"]["income_fen"], "fund_fen": report["fund_fen"],
-                            "entries": report["total"]["entries"]})
+                            "entries": report["total"]["entries"]}, at=now)
     return statement(store, month)
 
 
@@ -505,6 +505,8 @@ def export_csv(store: Store, month: str, path: str | Path) -> dict[str, Any]:
                                  tr(f"kind_{p.resource_kind}") if p.resource_kind else "",
                                  yuan_text(p.amount_fen), csv_cell(p.reason or ""), p.corrects or ""])
     except OSError as exc:
+        if target.exists() and files.held_open(exc):  # open in Excel (Windows)
+            raise files.in_use_error(target) from exc
         raise DeskError("store", "ledger_csv_cannot_write", path=str(target), detail=exc.strerror or str(exc)) from exc
     return {"path": str(target), "rows": len(rows), "total_fen": sum(p.amount_fen for p in rows)}
 

@@ -13,6 +13,7 @@ Every state a write depends on is read inside that write's transaction.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import Any
 
 from booking import audit, bookings, clock, passcode
@@ -35,7 +36,7 @@ define(
 )
 
 
-def ensure_key(store: Store) -> int:
+def ensure_key(store: Store, *, now: datetime) -> int:
     """The key id that signs new passes, making the installation's first key if there is none."""
     current = store.setting("pass_kid")
     if current is not None:
@@ -44,15 +45,15 @@ def ensure_key(store: Store) -> int:
         current = store.setting("pass_kid")  # another process may have just made it
         if current is not None:
             return int(current)
-        _new_key(store, 1)
-        audit.record(store, audit.SYSTEM, "create", "pass_key", 1)
+        _new_key(store, 1, now=now)
+        audit.record(store, audit.SYSTEM, "create", "pass_key", 1, at=now)
     return 1
 
 
-def _new_key(store: Store, kid: int) -> None:
+def _new_key(store: Store, kid: int, *, now: datetime) -> None:
     store.conn.execute("DELETE FROM pass_key WHERE kid = ?", (kid,))  # a retired slot reused
     store.conn.execute("INSERT INTO pass_key(kid, secret, created_at) VALUES (?, ?, ?)",
-                       (kid, passcode.new_secret(), clock.stamp()))
+                       (kid, passcode.new_secret(), clock.to_stamp(now)))
     store.set_setting("pass_kid", str(kid))
 
 
@@ -63,23 +64,23 @@ def secret_for(store: Store, kid: int) -> bytes | None:
     return bytes(row[0]) if row else None
 
 
-def rotate_key(store: Store, actor: Actor, retire_old: bool = False) -> int:
+def rotate_key(store: Store, actor: Actor, retire_old: bool = False, *, now: datetime) -> int:
     """Make a new signing key (admin). Passes signed by older keys keep working unless retired."""
     if not actor.is_admin:
         raise DeskError("forbidden", "pass_keys_admin_only")
-    current = ensure_key(store)
+    current = ensure_key(store, now=now)
     with store.write():
         if retire_old:
-            store.conn.execute("UPDATE pass_key SET retired_at = ? WHERE retired_at IS NULL", (clock.stamp(),))
+            store.conn.execute("UPDATE pass_key SET retired_at = ? WHERE retired_at IS NULL", (clock.to_stamp(now),))
         current = int(store.setting("pass_kid") or current)  # another desk may have rotated meanwhile
         live = {r[0] for r in store.conn.execute("SELECT kid FROM pass_key WHERE retired_at IS NULL")}
         candidates = [(current + step - 1) % passcode.MAX_KEY_ID + 1 for step in range(1, passcode.MAX_KEY_ID + 1)]
         kid = next((k for k in candidates if k not in live), None)
         if kid is None:  # every id holds a live key: replacing one would make its passes read as forged
             raise DeskError("state", "pass_keys_full", max=passcode.MAX_KEY_ID)
-        _new_key(store, kid)
+        _new_key(store, kid, now=now)
         audit.record(store, actor, "rotate", "pass_key", kid, before={"kid": current},
-                     after={"kid": kid, "retired_old": retire_old})
+                     after={"kid": kid, "retired_old": retire_old}, at=now)
     return kid
 
 
@@ -102,7 +103,9 @@ def pass_text(store: Store, booking_id: int) -> str:
     # Only reads, so a read-only or busy store still shows its passes. The state and the
     # revision come from one row; the nonce changes only with a reissue, which also raises the
     # revision, so a pass made in between is an old revision and is refused as replaced.
-    kid = ensure_key(store)
+    kid_text = store.setting("pass_kid")  # made by setup.prepare at every open: reading it writes nothing
+    assert kid_text is not None, "the store was opened without setup.prepare"
+    kid = int(kid_text)
     booking = _issuable(store, booking_id)
     secret = secret_for(store, kid)
     if secret is None:  # retired by another desk just now: sign with the key that is current
@@ -112,7 +115,7 @@ def pass_text(store: Store, booking_id: int) -> str:
     return passcode.make_pass(kid, secret, booking.id, booking.pass_rev, nonce_of(store, booking.id))
 
 
-def reissue(store: Store, actor: Actor, booking_id: int, reason: str | None = None) -> str:
+def reissue(store: Store, actor: Actor, booking_id: int, reason: str | None = None, *, now: datetime) -> str:
     """Raise the booking's revision (older passes stop working) and return the new pass.
 
     The booking's state is checked inside the same write that raises the revision, so
@@ -120,7 +123,7 @@ def reissue(store: Store, actor: Actor, booking_id: int, reason: str | None = No
     after. The revision limit is checked before anything is written. A booking made
     before nonces gets one now, so its new pass is version 2.
     """
-    ensure_key(store)
+    ensure_key(store, now=now)
     with store.write():
         booking = _issuable(store, booking_id)
         if booking.pass_rev >= passcode.MAX_REVISION:
@@ -131,7 +134,7 @@ def reissue(store: Store, actor: Actor, booking_id: int, reason: str | None = No
         store.conn.execute("UPDATE booking SET pass_rev = pass_rev + 1 WHERE id = ?", (booking_id,))
         audit.record(store, actor, "reissue", "booking", booking_id,
                      before={"pass_rev": booking.pass_rev}, after={"pass_rev": booking.pass_rev + 1},
-                     reason=reason)
+                     reason=reason, at=now)
         return pass_text(store, booking_id)
 
 

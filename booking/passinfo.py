@@ -24,7 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from booking import bookings, clock, passcode, passes, rules, scanning
+from booking import bookings, clock, files, passcode, passes, rules, scanning
 from booking.errors import DeskError
 from booking.i18n import define, language, tr
 from booking.inventory import get as get_resource
@@ -252,6 +252,8 @@ def write_whole(target: Path, produce: Callable[[Path], None]) -> Path:
         partial.chmod(0o644)  # mkstemp's 0600 would hide the pass from the resident's other accounts
         os.replace(partial, target)
     except OSError as exc:
+        if target.exists() and files.held_open(exc):  # open in a viewer or Excel (Windows)
+            raise files.in_use_error(target) from exc
         raise DeskError("invalid", "passinfo_path_unwritable", field="path", path=str(target),
                         detail=exc.strerror or str(exc)) from exc
     finally:

@@ -82,5 +82,5 @@ def reschedule(store: Store, actor: Actor, booking_id: int, start: datetime, end
                      before={"start": clock.to_text(booking.start), "end": clock.to_text(booking.end)},
                      after={"start": clock.to_text(start), "end": clock.to_text(end),
                             "overridden": [b.rule for b in found.breaches] or None},
-                     reason=override if found.breaches else None)
+                     reason=override if found.breaches else None, at=now)
     return bookings.get(store, booking_id)

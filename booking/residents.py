@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from booking import audit, clock
@@ -54,7 +55,7 @@ class Resident:
         return out
 
 
-def household_for(store: Store, door: str, create: bool = True) -> int | None:
+def household_for(store: Store, door: str, create: bool = True, *, now: datetime) -> int | None:
     """The id of the household at `door`, made if needed (inside the caller's write)."""
     door = normalize_door(door)
     row = store.conn.execute("SELECT id FROM household WHERE door = ?", (door,)).fetchone()
@@ -65,7 +66,7 @@ def household_for(store: Store, door: str, create: bool = True) -> int | None:
     building, unit, room = split_door(door)
     cur = store.conn.execute(
         "INSERT INTO household(door, building, unit, room, created_at) VALUES (?, ?, ?, ?, ?)",
-        (door, building, unit, room, clock.stamp()))
+        (door, building, unit, room, clock.to_stamp(now)))
     return cur.lastrowid
 
 
@@ -77,51 +78,51 @@ def find_existing(store: Store, door: str, phone: str) -> int | None:
     return row[0] if row else None
 
 
-def insert_resident(store: Store, household_id: int, name: str, phone: str) -> int:
+def insert_resident(store: Store, household_id: int, name: str, phone: str, *, now: datetime) -> int:
     """Insert one resident from already normalized values (inside the caller's write, which audits)."""
     cur = store.conn.execute(
         "INSERT INTO resident(household_id, name, phone, phone_tail, active, created_at) "
-        "VALUES (?, ?, ?, ?, 1, ?)", (household_id, name, phone, phone[-4:], clock.stamp()))
+        "VALUES (?, ?, ?, ?, 1, ?)", (household_id, name, phone, phone[-4:], clock.to_stamp(now)))
     return cur.lastrowid
 
 
-def _register_plate(store: Store, plate: str, household_id: int, resident_id: int | None) -> None:
+def _register_plate(store: Store, plate: str, household_id: int, resident_id: int | None, *, now: datetime) -> None:
     row = store.conn.execute(
         "SELECT v.household_id, h.door FROM vehicle v JOIN household h ON h.id = v.household_id "
         "WHERE v.plate = ?", (plate,)).fetchone()
     if row is None:
         store.conn.execute(
             "INSERT INTO vehicle(plate, household_id, resident_id, created_at) VALUES (?, ?, ?, ?)",
-            (plate, household_id, resident_id, clock.stamp()))
+            (plate, household_id, resident_id, clock.to_stamp(now)))
     elif row[0] != household_id:
         raise invalid("plate_other_household", field="plate", plate=plate, door=row[1])
 
 
 def add(store: Store, actor: Actor, name: str, door: str, phone: str,
-        plate: str | None = None) -> Resident:
+        plate: str | None = None, *, now: datetime) -> Resident:
     """Register a resident of a household (made if new), with an optional vehicle."""
     name = normalize_name(name)
     phone = normalize_phone(phone)
     door_text = normalize_door(door)
     plate_text = normalize_plate(plate) if plate else None
     with store.write():
-        household_id = household_for(store, door_text)
-        resident_id = insert_resident(store, household_id, name, phone)
+        household_id = household_for(store, door_text, now=now)
+        resident_id = insert_resident(store, household_id, name, phone, now=now)
         if plate_text:
-            _register_plate(store, plate_text, household_id, resident_id)
+            _register_plate(store, plate_text, household_id, resident_id, now=now)
         audit.record(store, actor, "add", "resident", resident_id,
                      after={"name": name, "phone": mask_phone(phone), "door": door_text,
-                            "plate": plate_text})
+                            "plate": plate_text}, at=now)
     return get(store, resident_id)
 
 
-def add_vehicle(store: Store, actor: Actor, resident_id: int, plate: str) -> Resident:
+def add_vehicle(store: Store, actor: Actor, resident_id: int, plate: str, *, now: datetime) -> Resident:
     """Register a plate to a resident's household."""
     resident = get(store, resident_id)
     plate_text = normalize_plate(plate)
     with store.write():
-        _register_plate(store, plate_text, resident.household_id, resident.id)
-        audit.record(store, actor, "add", "vehicle", plate_text, after={"resident": resident.id})
+        _register_plate(store, plate_text, resident.household_id, resident.id, now=now)
+        audit.record(store, actor, "add", "vehicle", plate_text, after={"resident": resident.id}, at=now)
     return get(store, resident_id)
 
 
@@ -191,7 +192,7 @@ def find(store: Store, text: str, limit: int = 50, include_moved: bool = False) 
 # Bookings keep the household and resident they were made for: history reads as it happened.
 
 def update(store: Store, actor: Actor, resident_id: int, name: str | None = None, phone: str | None = None,
-           door: str | None = None) -> Resident:
+           door: str | None = None, *, now: datetime) -> Resident:
     """Correct a resident's name or mobile number, or move them to another door.
 
     Only the values given are changed; each is checked as when registering. A new door
@@ -216,7 +217,7 @@ def update(store: Store, actor: Actor, resident_id: int, name: str | None = None
             before["door"], after["door"] = old.door, new_door
         if not after:
             return old
-        household_id = household_for(store, new_door) if "door" in after else old.household_id
+        household_id = household_for(store, new_door, now=now) if "door" in after else old.household_id
         phone_now = new_phone if "phone" in after else old.phone
         if "phone" in after or "door" in after:
             twin = store.conn.execute(
@@ -235,7 +236,7 @@ def update(store: Store, actor: Actor, resident_id: int, name: str | None = None
                                (household_id, old.id, old.household_id))
             if moved:
                 after["plates"] = moved
-        audit.record(store, actor, "set", "resident", old.id, before=before, after=after)
+        audit.record(store, actor, "set", "resident", old.id, before=before, after=after, at=now)
     return get(store, resident_id)
 
 
@@ -254,7 +255,7 @@ def _busy(store: Store, column: str, value: Any) -> list[tuple]:
     return sorted(store.conn.execute(parts, (value,) * len(ACTIVE)), key=lambda r: (r[2], r[0]))
 
 
-def remove_plate(store: Store, actor: Actor, plate: str) -> dict[str, Any]:
+def remove_plate(store: Store, actor: Actor, plate: str, *, now: datetime) -> dict[str, Any]:
     """Take a plate off its household (the car was sold); refused while it has a booking in progress.
 
     Past bookings keep the plate they were made with.
@@ -272,11 +273,11 @@ def remove_plate(store: Store, actor: Actor, plate: str) -> dict[str, Any]:
                             bookings=_busy_text(busy), details=[r[0] for r in busy])
         store.conn.execute("DELETE FROM vehicle WHERE plate = ?", (plate_text,))
         audit.record(store, actor, "remove", "vehicle", plate_text,
-                     before={"door": row[2], "resident": row[1]})
+                     before={"door": row[2], "resident": row[1]}, at=now)
     return {"plate": plate_text, "door": row[2], "household_id": row[0]}
 
 
-def set_active(store: Store, actor: Actor, resident_id: int, active: bool) -> Resident:
+def set_active(store: Store, actor: Actor, resident_id: int, active: bool, *, now: datetime) -> Resident:
     """Mark a resident as moved away (not found for new bookings; history kept) or back again.
 
     Refused while the resident has a booking in progress (booked or checked in).
@@ -292,5 +293,5 @@ def set_active(store: Store, actor: Actor, resident_id: int, active: bool) -> Re
                                 bookings=_busy_text(busy), details=[r[0] for r in busy])
         store.conn.execute("UPDATE resident SET active = ? WHERE id = ?", (int(active), resident.id))
         audit.record(store, actor, "enable" if active else "disable", "resident", resident.id,
-                     before={"active": resident.active}, after={"active": active})
+                     before={"active": resident.active}, after={"active": active}, at=now)
     return get(store, resident_id)

@@ -56,7 +56,7 @@ def no_show_rules(store: Store, kind: str | None = None) -> list[NoShowRule]:
 
 
 def set_no_show_rule(store: Store, actor: Actor, kind: str, no_shows: int, within_days: int,
-                     ban_days: int) -> list[NoShowRule]:
+                     ban_days: int, *, now: datetime) -> list[NoShowRule]:
     """Set the rule for `kind` (no_shows 0 removes it) (admin)."""
     if not actor.is_admin:
         raise DeskError("forbidden", "noshow_admin_only")
@@ -70,7 +70,7 @@ def set_no_show_rule(store: Store, actor: Actor, kind: str, no_shows: int, withi
                                (kind, no_shows, within_days, ban_days))
         audit.record(store, actor, "set", "no_show_rule", kind, before=before or None,
                      after={"no_shows": no_shows, "within_days": within_days, "ban_days": ban_days}
-                     if no_shows else None)
+                     if no_shows else None, at=now)
     return no_show_rules(store)
 
 
@@ -131,5 +131,22 @@ def lift(store: Store, actor: Actor, household_id: int, reason: str, now: dateti
             "INSERT INTO restriction_lift(household_id, at, reason, lifted_by) VALUES (?, ?, ?, ?)",
             (household_id, clock.to_text(now), reason.strip(), actor.name)).lastrowid
         audit.record(store, actor, "lift", "restriction", household_id,
-                     before=before.params if before else None, after=None, reason=reason.strip())
+                     before=before.params if before else None, after=None, reason=reason.strip(), at=now)
     return {"lift": lift_id, "household": door, "lifted": before.params if before else None}
+
+
+def restricted(store: Store, now: datetime) -> list[dict[str, Any]]:
+    """The households under a no-show restriction at `now`: household id, door, count, days, until."""
+    rules = no_show_rules(store)
+    if not rules:
+        return []
+    reach = max(r.within_days + r.ban_days for r in rules)
+    rows = store.conn.execute(
+        "SELECT DISTINCT household_id FROM booking WHERE status = 'no_show' AND start_at > ? AND start_at <= ?",
+        (clock.to_text(now - timedelta(days=reach)), clock.to_text(now))).fetchall()
+    out = []
+    for (household_id,) in rows:
+        breach = restriction_for(store, household_id, now)
+        if breach is not None:
+            out.append({"household_id": household_id, **breach.params})
+    return sorted(out, key=lambda r: r["door"])

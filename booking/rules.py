@@ -95,7 +95,7 @@ class Breach:
         return {"rule": self.rule, "name": tr(f"rule_{self.rule}"), "message": self.message()}
 
 
-def seed(store: Store) -> int:
+def seed(store: Store, *, now: datetime) -> int:
     """Write the default convention into a store that has no rules yet."""
     if store.conn.execute("SELECT count(*) FROM rule").fetchone()[0]:
         return 0
@@ -105,9 +105,9 @@ def seed(store: Store) -> int:
         for scope, values in data.items():
             for name, value in values.items():
                 store.conn.execute("INSERT INTO rule(scope, name, value, updated_at) VALUES (?, ?, ?, ?)",
-                                   (scope, name, json.dumps(value), clock.stamp()))
+                                   (scope, name, json.dumps(value), clock.to_stamp(now)))
                 count += 1
-        audit.record(store, audit.SYSTEM, "seed", "rule", None, after={"count": count})
+        audit.record(store, audit.SYSTEM, "seed", "rule", None, after={"count": count}, at=now)
     return count
 
 
@@ -164,7 +164,7 @@ def _hhmm(text: str) -> str:
     return moment.strftime("%H:%M")
 
 
-def set_rule(store: Store, actor: Actor, scope: str, name: str, value: Any) -> dict[str, Any]:
+def set_rule(store: Store, actor: Actor, scope: str, name: str, value: Any, *, now: datetime) -> dict[str, Any]:
     """Set (or with value 'off', remove) one rule at one scope (admin)."""
     if not actor.is_admin:
         raise DeskError("forbidden", "rule_admin_only")
@@ -179,8 +179,8 @@ def set_rule(store: Store, actor: Actor, scope: str, name: str, value: Any) -> d
             store.conn.execute(
                 "INSERT INTO rule(scope, name, value, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(scope, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                (scope, name, json.dumps(parsed), clock.stamp()))
-        audit.record(store, actor, "set", "rule", f"{scope}/{name}", before=before, after=parsed)
+                (scope, name, json.dumps(parsed), clock.to_stamp(now)))
+        audit.record(store, actor, "set", "rule", f"{scope}/{name}", before=before, after=parsed, at=now)
     return {"scope": scope, "name": name, "value": parsed}
 
 

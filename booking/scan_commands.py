@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from booking import cli, clock, passcode, passes, scanning, stations
+from booking import cli, passcode, passes, scanning, stations
 from booking.i18n import define, tr
 from booking.inventory import KINDS
 from booking.sweep import sweep
@@ -49,6 +49,9 @@ def _parsers(sub: Any) -> None:
     a.add_argument("--resource", action="append", default=[], metavar="CODE")
     a.add_argument("--mode", choices=stations.MODES, default="both",
                    help="both (default), in (entry only) or out (exit only)")
+    a.add_argument("--gate", choices=stations.GATES, help="a barrier gate with a plate camera of this protocol")
+    a.add_argument("--camera", help="the gate's camera: a Vzenith serial, or a Hikvision HOST[:PORT]")
+    a.add_argument("--camera-user", help="the account on a Hikvision camera (default admin)")
     cli.add(inner, "list", "every station")
     r = cli.add(inner, "remove", "take a station away (its scans stay recorded)")
     r.add_argument("name")
@@ -61,9 +64,7 @@ def _parsers(sub: Any) -> None:
 
 def _scan_time(ctx: cli.Context) -> datetime:
     """The fixed --now if given, else the real time with seconds (repeats are told apart by seconds)."""
-    if ctx.args.now:
-        return ctx.now
-    return datetime.now(clock.TZ).replace(tzinfo=None, microsecond=0)
+    return ctx.moment or ctx.now
 
 
 def _fmt_scan(result: dict[str, Any]) -> str:
@@ -86,21 +87,21 @@ def _scan(ctx: cli.Context) -> dict[str, Any]:
     at = _scan_time(ctx)
     station = stations.get(ctx.store, ctx.args.station)  # an unknown station is wrong usage
     sweep(ctx.store, at.replace(second=0))
-    verdict = scanning.scan(ctx.store, ctx.actor, ctx.args.text, station.name, at)
+    verdict = scanning.scan(ctx.store, ctx.actor, ctx.args.text, station.name, now=at)
     return {**verdict.to_json(), "station": station.name, "at": at.strftime(scanning.SECONDS_FMT)}
 
 
 @cli.command("manual")
 def _manual(ctx: cli.Context) -> dict[str, Any]:
     sweep(ctx.store, ctx.now)
-    verdict = scanning.manual(ctx.store, ctx.actor, ctx.args.id, ctx.args.reason, ctx.now)
+    verdict = scanning.manual(ctx.store, ctx.actor, ctx.args.id, ctx.args.reason, now=ctx.now)
     return verdict.to_json()
 
 
 @cli.command("reissue")
 def _reissue(ctx: cli.Context) -> dict[str, Any]:
     sweep(ctx.store, ctx.now)  # a booking that has become a no-show gets no new pass
-    payload = passes.reissue(ctx.store, ctx.actor, ctx.args.id, ctx.args.reason)
+    payload = passes.reissue(ctx.store, ctx.actor, ctx.args.id, ctx.args.reason, now=ctx.now)
     fields = passcode.parse_pass(payload)
     return {"payload": payload, "grouped": passcode.grouped(payload), "revision": fields.revision,
             "booking": ctx.args.id}
@@ -114,7 +115,8 @@ def _sweep(ctx: cli.Context) -> dict[str, Any]:
 @cli.command("station add")
 def _station_add(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
-    station = stations.add(ctx.store, ctx.actor, a.name, a.kind, a.resource, a.mode)
+    station = stations.add(ctx.store, ctx.actor, a.name, a.kind, a.resource, a.mode, gate=a.gate,
+                           camera=a.camera, camera_user=a.camera_user, now=ctx.now)
     return {"station": station.to_json()}
 
 
@@ -125,10 +127,10 @@ def _station_list(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("station remove")
 def _station_remove(ctx: cli.Context) -> dict[str, Any]:
-    return {"removed": stations.remove(ctx.store, ctx.actor, ctx.args.name).name}
+    return {"removed": stations.remove(ctx.store, ctx.actor, ctx.args.name, now=ctx.now).name}
 
 
 @cli.command("key rotate")
 def _key_rotate(ctx: cli.Context) -> dict[str, Any]:
-    return {"kid": passes.rotate_key(ctx.store, ctx.actor, retire_old=ctx.args.retire_old),
+    return {"kid": passes.rotate_key(ctx.store, ctx.actor, retire_old=ctx.args.retire_old, now=ctx.now),
             "retired_old": ctx.args.retire_old}

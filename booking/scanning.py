@@ -332,15 +332,14 @@ def _previous(store: Store, station: str, text: str, at: datetime) -> tuple[int,
 
 
 def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
-         now: datetime | None = None) -> Verdict:
+         *, now: datetime) -> Verdict:
     """Verify `text` and record the scan with the check-in or check-out it causes, in one transaction.
 
     `now` may carry seconds (the window passes real time); decisions use it as
     is and the record keeps the seconds. The same text read again at the same
     station within 3 seconds is a repeat: reported, recorded, and not toggled.
     """
-    at = now if now is not None else datetime.now(clock.TZ).replace(tzinfo=None)
-    at = at.replace(microsecond=0)
+    at = now.replace(microsecond=0)
     station_name = _printable(station if isinstance(station, str) else station.name)[:40]
     stored = recorded_text(text)
     with store.write():
@@ -380,12 +379,33 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdic
     # verify ran inside this same write transaction, so the status cannot have moved.
     assert changed == 1, "booking changed under a write lock"
     audit.record(store, actor, verdict.action, "booking", booking.id, before={"status": booking.status},
-                 after=after, reason=verdict.reason)
+                 after=after, reason=verdict.reason, at=at)
     if verdict.action == CHECK_OUT:
         from booking import fees  # fees prices bookings; imported here to keep scanning light
-        fees.settle(store, booking.id)  # the charge, overstay included, frozen in the same transaction
+        fees.settle(store, booking.id, now=at)  # the charge, overstay included, frozen in the same transaction
     return Verdict(verdict.ok, verdict.action, verdict.reason_key, verdict.reason,
                    bookings.get(store, booking.id), verdict.params)
+
+
+def record_decided(store: Store, actor: Actor, verdict: Verdict, station: str, text: str,
+                   at: datetime) -> tuple[Verdict, int]:
+    """Record a scan decided elsewhere (a gate camera's plate, booking/gates.py) with its effect.
+
+    The same path as `scan` after `verify`: the check-in or check-out (and, on
+    check-out, the settled charge) and the scan record in one transaction.
+    Returns the verdict with the booking as it is now, and the scan's id.
+    """
+    at = at.replace(microsecond=0)
+    with store.write():
+        if verdict.action is not None and verdict.booking is not None:
+            verdict = _apply(store, actor, verdict, at)
+        cursor = store.conn.execute(
+            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, booking_id, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (at.strftime(SECONDS_FMT), _printable(station)[:40], recorded_text(text), int(verdict.ok),
+             verdict.action, verdict.reason, verdict.reason_key,
+             verdict.booking.id if verdict.booking else None, actor.name))
+    return verdict, int(cursor.lastrowid)
 
 
 MANUAL_STATION = "手工"
@@ -399,7 +419,7 @@ define(
 )
 
 
-def manual(store: Store, actor: Actor, booking_id: int, reason: str, now: datetime | None = None) -> Verdict:
+def manual(store: Store, actor: Actor, booking_id: int, reason: str, *, now: datetime) -> Verdict:
     """Check a booking in (if booked) or out (if checked in) by hand, for a lost or unreadable pass.
 
     The clerk's reason is required and kept with the scan record and the audit
@@ -409,7 +429,7 @@ def manual(store: Store, actor: Actor, booking_id: int, reason: str, now: dateti
     reason = " ".join((reason or "").split())
     if not reason:
         raise invalid("scan_manual_reason_required", field="reason")
-    at = (now if now is not None else datetime.now(clock.TZ).replace(tzinfo=None)).replace(microsecond=0)
+    at = now.replace(microsecond=0)
     with store.write():
         booking = bookings.get(store, booking_id)
         if booking.status == "booked":

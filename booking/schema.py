@@ -11,6 +11,8 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 MIGRATIONS = Migrations("linli")
+#: the time stamped on the defaults a migration seeds (tariffs): fixed, never the wall clock
+DEFAULTS_STAMP = "2000-01-01 00:00:00"
 
 ACTIVE = ("booked", "checked_in")
 STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
@@ -398,12 +400,13 @@ def fees_ledger(db: Database) -> None:
         """
     )
     import json
-    from datetime import datetime
 
     from booking.paths import resource_path
 
     defaults = json.loads(resource_path("tariffs.json").read_text(encoding="utf-8"))
-    stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    # The shipped defaults are nobody's edit at any moment of this desk, and a migration has no
+    # operation's `now`: they carry a fixed stamp instead of the wall clock (one clock: booking/clock.py).
+    stamp = DEFAULTS_STAMP
     for tariff in defaults["tariffs"]:
         tariff_id = db.execute(
             "INSERT INTO tariff(scope, payer, free_minutes, unit_minutes, daily_cap_fen, exempt, updated_at) "
@@ -422,7 +425,101 @@ def fees_ledger(db: Database) -> None:
         db.execute("INSERT OR IGNORE INTO setting(key, value) VALUES (?, ?)", (key, value))
 
 
-@MIGRATIONS(name="0006_booking_dates_in_range")
+@MIGRATIONS(name="0006_gates")
+def gates(db: Database) -> None:
+    # A barrier gate is a scan station with a plate camera: its protocol
+    # ('vzenith' or 'hikvision'), the camera (a Vzenith serial number, or the
+    # Hikvision camera's address HOST[:PORT]) and the account the desk signs in
+    # with to open a Hikvision gate (the password lives in the OS keyring, never here).
+    db.executescript(
+        """
+        ALTER TABLE station ADD COLUMN gate TEXT CHECK (gate IS NULL OR gate IN ('vzenith', 'hikvision'));
+        ALTER TABLE station ADD COLUMN camera TEXT;
+        ALTER TABLE station ADD COLUMN camera_user TEXT;
+        CREATE UNIQUE INDEX station_camera ON station(camera) WHERE camera IS NOT NULL;
+        -- A car at the barrier is looked up by its plate among the few bookings
+        -- still waiting or inside, never among ten years of history.
+        CREATE INDEX booking_plate_waiting ON booking(plate) WHERE status = 'booked';
+        CREATE INDEX booking_plate_inside ON booking(plate) WHERE status = 'checked_in';
+
+        -- Every plate a camera reported, once: the camera and its own event key
+        -- (Vzenith's plateid, Hikvision's time and plate) identify a resent event,
+        -- which is answered from here and never decided twice.
+        CREATE TABLE gate_event (
+          id INTEGER PRIMARY KEY,
+          camera TEXT NOT NULL,
+          event_key TEXT NOT NULL,
+          station TEXT NOT NULL,
+          at TEXT NOT NULL,
+          received_at TEXT NOT NULL,
+          plate_read TEXT NOT NULL,
+          plate TEXT,
+          confidence INTEGER,
+          color INTEGER,
+          offline INTEGER NOT NULL DEFAULT 0 CHECK (offline IN (0, 1)),
+          opened INTEGER NOT NULL CHECK (opened IN (0, 1)),
+          reason_key TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          led TEXT NOT NULL,
+          booking_id INTEGER REFERENCES booking(id),
+          suggested_id INTEGER REFERENCES booking(id),
+          scan_id INTEGER REFERENCES scan(id),
+          photo BLOB,
+          UNIQUE (camera, event_key)
+        ) STRICT;
+        CREATE INDEX gate_event_at ON gate_event(at);
+        CREATE TRIGGER gate_event_no_update BEFORE UPDATE ON gate_event
+        BEGIN SELECT RAISE(ABORT, 'gate_event_append_only'); END;
+        CREATE TRIGGER gate_event_no_delete BEFORE DELETE ON gate_event
+        BEGIN SELECT RAISE(ABORT, 'gate_event_append_only'); END;
+
+        -- What the desk last told each camera's whitelist: the plates it opens
+        -- for by itself, each within its window, when the desk cannot be reached.
+        CREATE TABLE gate_whitelist (
+          station TEXT NOT NULL,
+          plate TEXT NOT NULL,
+          enable_at TEXT NOT NULL,
+          overdue_at TEXT NOT NULL,
+          sent_at TEXT NOT NULL,
+          PRIMARY KEY (station, plate)
+        ) STRICT;
+
+        -- A clerk's "open this gate" for a car let in by hand, until a server sends it
+        -- (a Vzenith camera takes it in its next heartbeat's reply).
+        CREATE TABLE gate_open (
+          id INTEGER PRIMARY KEY,
+          station TEXT NOT NULL,
+          event_id INTEGER REFERENCES gate_event(id),
+          at TEXT NOT NULL,
+          actor TEXT NOT NULL,
+          reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+          sent_at TEXT
+        ) STRICT;
+        CREATE INDEX gate_open_pending ON gate_open(station, at) WHERE sent_at IS NULL;
+        """
+    )
+
+
+@MIGRATIONS(name="0007_holidays")
+def holidays(db: Database) -> None:
+    # A year's holiday schedule entered by an admin (it overrides the chinese-calendar package for
+    # that year), and closures that follow the calendar: closed on every public holiday of the
+    # scope from start_at on, instead of a window or a repeat rule.
+    db.executescript(
+        """
+        CREATE TABLE holiday_year (
+          year INTEGER PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
+          days_off TEXT NOT NULL,
+          workdays TEXT NOT NULL,
+          entered_at TEXT NOT NULL,
+          entered_by TEXT NOT NULL
+        ) STRICT;
+        ALTER TABLE closure ADD COLUMN holidays INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
+@MIGRATIONS(name="0008_booking_dates_in_range")
 def booking_dates_in_range(db: Database) -> None:
     # Older versions let an admin's override book until 9999-12-31. Such a booking made every
     # query that reaches back by the longest booking leave the calendar, and the recorded
@@ -441,7 +538,7 @@ def booking_dates_in_range(db: Database) -> None:
         INSERT INTO audit(at, actor, action, entity, entity_id, before, after, reason)
           SELECT coalesce((SELECT max(at) FROM audit), '2000-01-01 00:00:00'), 'system', 'limit', 'booking',
                  CAST(id AS TEXT), json_object('end', old_end), json_object('end', new_end),
-                 'a booking lasts at most 366 days, within 2000-2099 (migration 0006)'
+                 'a booking lasts at most 366 days, within 2000-2099 (migration 0008)'
           FROM too_long WHERE new_end > (SELECT start_at FROM booking WHERE booking.id = too_long.id);
         UPDATE booking SET end_at = (SELECT new_end FROM too_long WHERE too_long.id = booking.id)
           WHERE id IN (SELECT id FROM too_long)
@@ -455,7 +552,7 @@ def booking_dates_in_range(db: Database) -> None:
     )
 
 
-@MIGRATIONS(name="0007_booking_pass_nonce")
+@MIGRATIONS(name="0009_booking_pass_nonce")
 def booking_pass_nonce(db: Database) -> None:
     # A pass names one booking, not only a booking id: after a restore to an older backup
     # the ids after the backup are given to other bookings. Each booking made from now on

@@ -63,7 +63,7 @@ SheetWriter = Callable[[Store, Any, Path], Path]
 Check = Callable[[], str]
 
 
-def run(sheet_pdf: SheetWriter | None = None, now: datetime | None = None,
+def run(sheet_pdf: SheetWriter | None = None, *, now: datetime,
         checks: list[tuple[str, Check]] | None = None, keep: Path | None = None) -> dict[str, Any]:
     """Run every step (stopping at the first failure) and return the report.
 
@@ -71,7 +71,7 @@ def run(sheet_pdf: SheetWriter | None = None, now: datetime | None = None,
     """
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="linli-self-test-") as scratch:
-        state = _Run(folder=Path(keep or scratch), now=(now or clock.now()).replace(second=0, microsecond=0))
+        state = _Run(folder=Path(keep or scratch), now=now.replace(second=0, microsecond=0))
         state.folder.mkdir(parents=True, exist_ok=True)
         plan: list[tuple[str, Callable[[], str]]] = [("resources", _resources)]
         plan += [(name, check) for name, check in checks or []]
@@ -118,7 +118,7 @@ def _resources() -> str:
 
 
 def _store(state: _Run) -> str:
-    state.store = setup.open_ready(state.folder / "self-test.sqlite3")
+    state.store = setup.open_ready(state.folder / "self-test.sqlite3", now=state.now)
     count = state.store.conn.execute("SELECT count(*) FROM resource").fetchone()[0]
     if count == 0:
         raise RuntimeError("the seeded inventory is empty")
@@ -127,7 +127,7 @@ def _store(state: _Run) -> str:
 
 def _book(state: _Run) -> str:
     assert state.store is not None
-    resident = residents.add(state.store, ACTOR, "自检员", "1栋1单元101", "13800000000", "川A00000")
+    resident = residents.add(state.store, ACTOR, "自检员", "1栋1单元101", "13800000000", "川A00000", now=state.now)
     start = state.now.replace(minute=0) + timedelta(hours=1)
     request = bookings.Request(resource="P001", start=start, end=start + timedelta(hours=2),
                                resident_id=resident.id, plate="川A00000", purpose="self-test")

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from booking import bookings, clock
+from booking import bookings, clock, holidays
 from booking.bookings import Booking
 from booking.i18n import define, language, tr
 from booking.inventory import Resource, all_resources
@@ -174,6 +174,7 @@ class Sheet:
     spaces: tuple[Place, ...]
     rooms: tuple[Place, ...]
     totals: Totals
+    calendar: str = ""  # '春节（放假）' or '春节（调休上班）' on such a day, else empty
 
     def lines(self) -> list[Line]:
         return [line for place in self.spaces + self.rooms for line in place.lines]
@@ -181,7 +182,7 @@ class Sheet:
     def to_json(self) -> dict[str, Any]:
         return {"community": self.community, "title": self.title, "date": self.day.isoformat(),
                 "day_text": self.day_text, "clerk": self.clerk, "printed_at": clock.to_text(self.printed_at),
-                "totals": self.totals.to_json(), "spaces": [p.to_json() for p in self.spaces],
+                "calendar": self.calendar, "totals": self.totals.to_json(), "spaces": [p.to_json() for p in self.spaces],
                 "rooms": [p.to_json() for p in self.rooms]}
 
 
@@ -201,7 +202,7 @@ def build(store: Store, day: date, now: datetime, clerk: str | None = None) -> S
     return Sheet(community=tr("sheet_community"), title=tr("sheet_title"), day=day,
                  day_text=date_text(day, with_year=True), clerk=clerk or "", printed_at=now,
                  spaces=spaces, rooms=rooms,
-                 totals=_totals(shown, cancelled, resources, day, now))
+                 totals=_totals(shown, cancelled, resources, day, now), calendar=holidays.day(store, day).text())
 
 
 def _place(res: Resource, found: list[Booking], day: date, now: datetime) -> Place:
@@ -390,7 +391,8 @@ def _header(sheet: Sheet) -> str:
     return (
         "<table width='100%' cellpadding='0' cellspacing='0'><tr>"
         f"<td class='title'>{_e(sheet.community)} · {_e(sheet.title)}</td>"
-        f"<td class='head' align='right'>{tr('sheet_date')}{colon}<b>{_e(sheet.day_text)}</b>　"
+        f"<td class='head' align='right'>{tr('sheet_date')}{colon}<b>{_e(sheet.day_text)}</b>"
+        f"{('（' + _e(sheet.calendar) + '）') if sheet.calendar else ''}　"
         f"{tr('sheet_clerk')}{colon}<b>{clerk}</b>　"
         f"{tr('sheet_printed')}{colon}{_e(clock.to_text(sheet.printed_at))}</td></tr></table>"
         f"<p class='totals' style='margin-top:2pt; margin-bottom:1pt'>{_e(totals)}</p>"

@@ -81,5 +81,5 @@ def sweep(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any]:
                     marked.append(booking_id)
                     audit.record(store, actor, "no_show", "booking", booking_id,
                                  before={"status": "booked"}, after={"status": "no_show"},
-                                 reason=tr("sweep_no_show_reason", deadline=clock.to_text(closes)))
+                                 reason=tr("sweep_no_show_reason", deadline=clock.to_text(closes)), at=now)
     return {"no_shows": marked, "overstays": overstays(store, now)}

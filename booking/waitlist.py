@@ -122,7 +122,7 @@ def offer_minutes(store: Store) -> int:
     return int(store.setting(OFFER_KEY, "30") or 30)
 
 
-def set_offer_minutes(store: Store, actor: Actor, minutes: int) -> int:
+def set_offer_minutes(store: Store, actor: Actor, minutes: int, *, now: datetime) -> int:
     if not actor.is_admin:
         raise DeskError("forbidden", "wait_admin_only")
     if not 1 <= minutes <= 1440:
@@ -131,7 +131,7 @@ def set_offer_minutes(store: Store, actor: Actor, minutes: int) -> int:
         before = offer_minutes(store)
         store.conn.execute("INSERT INTO setting(key, value) VALUES (?, ?) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (OFFER_KEY, str(minutes)))
-        audit.record(store, actor, "set", "setting", OFFER_KEY, before=before, after=minutes)
+        audit.record(store, actor, "set", "setting", OFFER_KEY, before=before, after=minutes, at=now)
     return minutes
 
 
@@ -194,15 +194,15 @@ def join(store: Store, actor: Actor, resident_id: int, start: datetime, end: dat
              actor.name)).lastrowid
         audit.record(store, actor, "join", "waitlist", entry_id,
                      after={"household": resident.door, "kind": kind, "resource": resource,
-                            "start": clock.to_text(start), "end": clock.to_text(end)})
+                            "start": clock.to_text(start), "end": clock.to_text(end)}, at=now)
     return get(store, entry_id)
 
 
-def _set_status(store: Store, actor: Actor, entry: Entry, status: str, **columns: Any) -> None:
+def _set_status(store: Store, actor: Actor, entry: Entry, status: str, *, now: datetime, **columns: Any) -> None:
     sets = ", ".join(["status = ?"] + [f"{c} = ?" for c in columns])
     store.conn.execute(f"UPDATE waitlist SET {sets} WHERE id = ?", (status, *columns.values(), entry.id))
     audit.record(store, actor, status, "waitlist", entry.id, before={"status": entry.status},
-                 after={"status": status, **columns})
+                 after={"status": status, **columns}, at=now)
 
 
 def process(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any]:
@@ -216,10 +216,10 @@ def process(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any
     with store.write():
         for entry in entries(store):
             if entry.start <= now:
-                _set_status(store, actor, entry, "lapsed")
+                _set_status(store, actor, entry, "lapsed", now=now)
                 lapsed.append(entry.id)
             elif entry.status == "offered" and entry.offer_expires_at and entry.offer_expires_at <= stamp:
-                _set_status(store, actor, entry, "expired")
+                _set_status(store, actor, entry, "expired", now=now)
                 expired.append(entry.id)
         until = clock.to_text(now + timedelta(minutes=offer_minutes(store)))
         for entry in entries(store, ("waiting",)):
@@ -228,7 +228,7 @@ def process(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any
                                 entry.visitor, now, exclude=entry.id)
             if found:
                 _set_status(store, actor, entry, "offered", offer_resource_id=found[0].id, offered_at=stamp,
-                            offer_expires_at=until)
+                            offer_expires_at=until, now=now)
                 offered.append(entry.id)
     return {"expired": expired, "lapsed": lapsed, "offered": offered,
             "calls": [get(store, i).call() for i in offered], "open": to_call(store, now)}
@@ -252,15 +252,15 @@ def accept(store: Store, actor: Actor, entry_id: int, now: datetime) -> tuple[En
         booking = bookings.book(store, actor, bookings.Request(
             resource=entry.offer, start=entry.start, end=entry.end, resident_id=entry.resident_id,
             plate=entry.plate, visitor=entry.visitor, purpose=entry.purpose), now)
-        _set_status(store, actor, entry, "booked", booking_id=booking.id)
+        _set_status(store, actor, entry, "booked", booking_id=booking.id, now=now)
     return get(store, entry_id), booking
 
 
-def withdraw(store: Store, actor: Actor, entry_id: int) -> Entry:
+def withdraw(store: Store, actor: Actor, entry_id: int, *, now: datetime) -> Entry:
     """The household no longer waits."""
     with store.write():
         entry = get(store, entry_id)
         if entry.status not in OPEN:
             raise DeskError("state", "wait_cannot_withdraw", id=entry_id, status=tr(f"wait_status_{entry.status}"))
-        _set_status(store, actor, entry, "withdrawn")
+        _set_status(store, actor, entry, "withdrawn", now=now)
     return get(store, entry_id)

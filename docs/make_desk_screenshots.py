@@ -44,9 +44,9 @@ def main() -> None:
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, os.environ["LINLI_DATA_DIR"])
     language.apply("zh", remember=False)
     app.setFont(ui_font(BASE_POINT_SIZE))
-    store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3")
+    store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3", now=NOW)
     demo.fill(store, years=0.05, now=NOW)
-    walk_in = residents.add(store, CLERK, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+    walk_in = residents.add(store, CLERK, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
 
     desk = Desk(store, CLERK, fixed_now=NOW)
     window = MainWindow(desk, QSettings(str(Path(os.environ["LINLI_DATA_DIR"]) / "w.ini"),

@@ -51,11 +51,11 @@ def main() -> None:
     language.apply("zh", remember=False)
     app.setFont(ui_font(BASE_POINT_SIZE))
     folder = Path(os.environ["LINLI_DATA_DIR"])
-    store = setup.open_ready(folder / "shots.sqlite3")
-    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
-    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345")
-    wang = residents.add(store, ADMIN, "王五", "7栋1单元101", "13700001111", "川A8K520")
-    zhao = residents.add(store, ADMIN, "赵六", "2栋3单元204", "15912345678", "川AF12345")
+    store = setup.open_ready(folder / "shots.sqlite3", now=NOW)
+    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
+    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345", now=NOW)
+    wang = residents.add(store, ADMIN, "王五", "7栋1单元101", "13700001111", "川A8K520", now=NOW)
+    zhao = residents.add(store, ADMIN, "赵六", "2栋3单元204", "15912345678", "川AF12345", now=NOW)
 
     room = bookings.book(store, ADMIN, Request("R04", at("2026-11-24 14:00"), at("2026-11-24 18:00"), zhang.id,
                                                purpose="书法班"), at("2026-11-20 09:00"))
@@ -66,7 +66,7 @@ def main() -> None:
     with store.write():
         for space in inventory.all_resources(store, "parking"):
             if space.code not in ("P001", "P002"):
-                inventory.set_enabled(store, ADMIN, space.code, False)
+                inventory.set_enabled(store, ADMIN, space.code, False, now=NOW)
     tonight = (at("2026-11-24 19:00"), at("2026-11-25 07:30"))
     taken = [bookings.book(store, ADMIN, Request(code, *tonight, person.id), NOW - timedelta(hours=3))
              for code, person in (("P001", li), ("P002", zhao))]
@@ -76,7 +76,7 @@ def main() -> None:
                                         purpose="邻里议事会"), NOW - timedelta(days=1))
     waitlist.join(store, CLERK, zhao.id, at("2026-11-26 14:00"), at("2026-11-26 16:00"),
                   NOW - timedelta(minutes=10), resource="R01")
-    bookings.cancel(store, ADMIN, taken[0].id)
+    bookings.cancel(store, ADMIN, taken[0].id, now=NOW)
 
     desk = Desk(store, CLERK, fixed_now=NOW)
     window = MainWindow(desk, QSettings(str(folder / "w.ini"), QSettings.Format.IniFormat))

@@ -29,10 +29,10 @@ from booking.audit import Actor  # noqa: E402
 
 def main() -> None:
     db = WORK / "desk.sqlite3"
-    store = setup.open_ready(db)
-    clerk = Actor("值班员乙", "clerk")
     now = datetime(2026, 11, 24, 10, 0)
-    resident = residents.add(store, clerk, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+    store = setup.open_ready(db, now=now)
+    clerk = Actor("值班员乙", "clerk")
+    resident = residents.add(store, clerk, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=now)
     booking = bookings.book(store, clerk, bookings.Request(
         resource="P012", start=datetime(2026, 11, 24, 19, 0), end=datetime(2026, 11, 25, 7, 30),
         resident_id=resident.id, plate="川A12345"), now)

@@ -32,7 +32,7 @@ NOW = "2026-11-24 10:00"
 
 def main() -> None:
     db = WORK / "desk.sqlite3"
-    store = setup.open_ready(db)
+    store = setup.open_ready(db, now=datetime.fromisoformat(NOW))
     demo.fill(store, years=21 / 365, now=datetime.fromisoformat(NOW))
     store.close()
     common = ["--db", str(db), "--now", NOW, "--json"]

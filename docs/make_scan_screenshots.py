@@ -41,11 +41,11 @@ def main() -> None:
     app = QApplication(sys.argv)
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, os.environ["LINLI_DATA_DIR"])
     language.apply("zh", remember=False)
-    store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3")
-    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
-    li = residents.add(store, ADMIN, "李秀英", "5栋1单元302", "13987654321", "川AD12345")
-    chen = residents.add(store, ADMIN, "陈建国", "7栋3单元1203", "13600001111", "川A8K2L3")
-    wang = residents.add(store, ADMIN, "王淑芬", "2栋1单元601", "13500002222", "川A6B7C8")
+    store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3", now=NOW)
+    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
+    li = residents.add(store, ADMIN, "李秀英", "5栋1单元302", "13987654321", "川AD12345", now=NOW)
+    chen = residents.add(store, ADMIN, "陈建国", "7栋3单元1203", "13600001111", "川A8K2L3", now=NOW)
+    wang = residents.add(store, ADMIN, "王淑芬", "2栋1单元601", "13500002222", "川A6B7C8", now=NOW)
 
     def book(who, code, start, hours, plate):
         request = bookings.Request(resource=code, start=start, end=start + timedelta(hours=hours),
@@ -59,7 +59,7 @@ def main() -> None:
     _, pass_wang = book(wang, "P088", tonight, 12.5, "川A6B7C8")
     _, pass_chen = book(chen, "P003", NOW.replace(hour=18, minute=30), 0.25, "川A8K2L3")
     cancelled_id, cancelled = book(li, "R02", NOW + timedelta(days=1), 2, None)
-    bookings.cancel(store, ADMIN, cancelled_id, reason="家里有事")
+    bookings.cancel(store, ADMIN, cancelled_id, reason="家里有事", now=NOW)
 
     desk = Desk(store, Actor("小李", "clerk"), fixed_now=NOW - timedelta(minutes=8))
     panel = ScanPanel(desk, sound=False)
@@ -85,7 +85,7 @@ def main() -> None:
     panel.grab().save(str(ROOT / "docs" / "scan-refused.png"))
     panel.close()
 
-    gate = stations.add(store, ADMIN, "停车场入口", kinds=["parking"], mode="both")
+    gate = stations.add(store, ADMIN, "停车场入口", kinds=["parking"], mode="both", now=NOW)
     station_desk = Desk(store, Actor("自助扫码", "clerk"), fixed_now=NOW + timedelta(minutes=10))
     station = ScanStation(station_desk, gate.name, reset_seconds=600, sound=False)
     station.resize(1600, 1000)

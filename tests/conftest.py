@@ -37,7 +37,7 @@ def store_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(store_path: Path) -> Store:
     """A new, migrated, seeded store in a temporary file."""
-    opened = setup.open_ready(store_path)
+    opened = setup.open_ready(store_path, now=NOW)
     yield opened
     opened.close()
 
@@ -60,12 +60,12 @@ def clerk() -> Actor:
 @pytest.fixture
 def resident(store: Store) -> residents.Resident:
     """张三丰 of 3栋2单元501 with one car."""
-    return residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+    return residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
 
 
 @pytest.fixture
 def neighbour(store: Store) -> residents.Resident:
-    return residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345")
+    return residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345", now=NOW)
 
 
 class CliResult:
@@ -80,8 +80,14 @@ class CliResult:
 
 @pytest.fixture
 def run_cli(store_path: Path):
-    """Run a headless command in-process against the test store; --json is added."""
-    def run(*args: str, now: str | None = "2026-11-24 10:00") -> CliResult:
+    """Run a headless command in-process against the test store; --json is added.
+
+    Commands other than `init` refuse a missing store, so the store is made first (as an
+    installation's `init` would) unless the test asks for `make_store=False`.
+    """
+    def run(*args: str, now: str | None = "2026-11-24 10:00", make_store: bool = True) -> CliResult:
+        if make_store and args and args[0] != "init" and not store_path.exists():
+            setup.open_ready(store_path, now=NOW).close()
         argv = ["--db", str(store_path)] + (["--now", now] if now else []) + list(args) + ["--json"]
         out = io.StringIO()
         code = cli.run(argv, out)

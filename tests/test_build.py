@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,7 @@ def test_a_failing_step_is_named_and_stops_the_self_test():
     def broken_printer(*_: object) -> Path:
         raise OSError("打印机脱机")
 
-    report = selftest.run(sheet_pdf=broken_printer)
+    report = selftest.run(sheet_pdf=broken_printer, now=datetime(2026, 11, 24, 10, 0))
     assert report["ok"] is False
     failed = selftest.first_failure(report)
     assert failed["step"] == "sheet" and "打印机脱机" in failed["detail"]
@@ -66,3 +67,22 @@ def test_the_built_program_passes_its_self_test():
     done = subprocess.run(["bash", ".ci/build-smoke"], cwd=ROOT, capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "self-test exit 0" in done.stdout
+
+
+def _exe_calls() -> list[ast.Call]:
+    return [node.value for node in ast.parse(SPEC).body if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", None) == "EXE"]
+
+
+def test_both_programs_run_python_in_utf8_mode():
+    """Output redirected on a cp936 or cp1252 Windows must still be UTF-8 (issue 17 item 3)."""
+    assert ("X utf8_mode=1", None, "OPTION") in spec_list("PYTHON_OPTIONS")
+    calls = _exe_calls()
+    assert len(calls) == 2
+    assert all(any(getattr(arg, "id", None) == "PYTHON_OPTIONS" for arg in call.args) for call in calls)
+
+
+def test_neither_program_is_packed_with_upx():
+    """UPX-packed programs are what antivirus flags most (docs/windows.md)."""
+    for call in _exe_calls():
+        assert any(k.arg == "upx" and getattr(k.value, "value", None) is False for k in call.keywords)

@@ -18,8 +18,10 @@ def test_importing_every_booking_module_loads_no_qt():
 
 
 def test_a_headless_command_that_draws_nothing_loads_no_qt(tmp_path):
+    db = str(tmp_path / 'd.sqlite3')  # only `init` makes a store
     code = ("import sys, app\n"
-            f"rc = app.main(['--db', {str(tmp_path / 'd.sqlite3')!r}, 'resources', '--json'])\n"
+            f"app.main(['--db', {db!r}, 'init', '--json'])\n"
+            f"rc = app.main(['--db', {db!r}, 'resources', '--json'])\n"
             "print(rc, any(m.startswith('PySide6') for m in sys.modules), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stderr.strip().splitlines()[-1] == "0 False"

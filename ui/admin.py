@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox,
@@ -97,6 +97,24 @@ define(
                        "and this can be undone."),
     uis_return_title=("恢复居民", "Moved back"),
     uis_return_confirm=("确定恢复 {name}（{door}）为在住居民吗？", "Mark {name} ({door}) as living here again?"),
+    uis_add_resource=("添加(&N)…", "&New…"),
+    uis_edit_resource=("修改(&M)…", "&Modify…"),
+    uis_resource_title_new=("添加车位或场地", "New space or room"),
+    uis_resource_title_edit=("修改 {code}", "Edit {code}"),
+    uis_field_code=("编号", "Code"),
+    uis_field_kind=("类型", "Kind"),
+    uis_field_name_zh=("中文名称", "Chinese name"),
+    uis_field_name_en=("英文名称", "English name"),
+    uis_field_zone=("区域", "Zone"),
+    uis_field_features=("特点", "Features"),
+    uis_field_capacity=("容纳人数", "Capacity (people)"),
+    uis_field_area=("面积（平方米）", "Area (m²)"),
+    uis_filter_resources=("编号、名称或区域", "Code, name or zone"),
+    uis_filter_all_kinds=("全部类型", "Every kind"),
+    uis_disable_title=("停用车位或场地", "Disable a space or room"),
+    uis_disable_confirm=("确定停用 {code} {name} 吗？\n已有的预约保留，之后不能再预约；以后可以重新启用。",
+                         "Disable {code} {name}?\nExisting bookings stay; no new ones can be made; it can be "
+                         "enabled again."),
 )
 
 
@@ -207,10 +225,10 @@ class ResidentDialog(FieldForm):
     def save_changes(self) -> None:
         if self.resident is None:
             self.saved = residents.add(self.desk.store, self.desk.actor, self.text("name"), self.text("door"),
-                                       self.text("phone"), self.text("plate") or None)
+                                       self.text("phone"), self.text("plate") or None, now=self.desk.now())
         else:
             self.saved = residents.add_vehicle(self.desk.store, self.desk.actor, self.resident.id,
-                                               self.text("plate"))
+                                               self.text("plate"), now=self.desk.now())
         self.desk.announce("resident")
 
 
@@ -237,7 +255,7 @@ class ResidentEditDialog(FieldForm):
 
     def save_changes(self) -> None:
         self.saved = residents.update(self.desk.store, self.desk.actor, self.resident.id, name=self.text("name"),
-                                      phone=self.text("phone"), door=self.text("door"))
+                                      phone=self.text("phone"), door=self.text("door"), now=self.desk.now())
         self.desk.announce("resident")
 
 
@@ -473,7 +491,7 @@ class ResidentsView(_View):
                                          tr("uis_unplate_confirm", door=person.door, plate=plate)):
             return None
         try:
-            residents.remove_plate(self.desk.store, self.desk.actor, plate)
+            residents.remove_plate(self.desk.store, self.desk.actor, plate, now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -491,7 +509,7 @@ class ResidentsView(_View):
         if not self.confirm(tr(f"{key}_title"), tr(f"{key}_confirm", name=person.name, door=person.door)):
             return None
         try:
-            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active)
+            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active, now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -583,22 +601,106 @@ class RuleDialog(FieldForm):
 
     def save_changes(self) -> None:
         self.saved = rules.set_rule(self.desk.store, self.desk.actor, self.scope(), self.name_field.currentData(),
-                                    self.value_field.text())
+                                    self.value_field.text(), now=self.desk.now())
         self.desk.announce("rule")
 
 
+class ResourceDialog(FieldForm):
+    """A new space or room, or a change to one's names and attributes (its code and kind stay)."""
+
+    def __init__(self, desk: Any, resource: inventory.Resource | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(tr("uis_resource_title_new") if resource is None
+                         else tr("uis_resource_title_edit", code=resource.code), parent)
+        self.desk = desk
+        self.resource = resource
+        self.saved: inventory.Resource | None = None
+        if resource is None:
+            self.add_field("code", tr("uis_field_code"), QLineEdit(self)).setPlaceholderText("P111")
+            kind = QComboBox(self)
+            for value in inventory.KINDS:
+                kind.addItem(tr(f"kind_{value}"), value)
+            self.add_field("kind", tr("uis_field_kind"), kind)
+        for name, key in (("name_zh", "uis_field_name_zh"), ("name_en", "uis_field_name_en"),
+                          ("zone", "uis_field_zone")):
+            self.add_field(name, tr(key), QLineEdit(self))
+        features = QWidget(self)
+        row = QHBoxLayout(features)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.feature_boxes = {name: QCheckBox(tr(f"uis_feature_{name}"), features)
+                              for name in ("ev", "accessible", "visitor")}
+        for box in self.feature_boxes.values():
+            row.addWidget(box)
+        row.addStretch(1)
+        self.add_field("features", tr("uis_field_features"), features)
+        self.add_field("capacity", tr("uis_field_capacity"), QLineEdit(self))
+        self.add_field("area_m2", tr("uis_field_area"), QLineEdit(self))
+        if resource is not None:
+            for name, value in (("name_zh", resource.name_zh), ("name_en", resource.name_en),
+                                ("zone", resource.zone or ""), ("capacity", resource.capacity),
+                                ("area_m2", resource.area_m2)):
+                self.text_field(name).setText("" if value is None else f"{value:g}" if isinstance(value, float)
+                                              else str(value))
+            for name, box in self.feature_boxes.items():
+                box.setChecked(bool(getattr(resource, name)))
+
+    def text_field(self, name: str) -> QLineEdit:
+        widget = self.fields[name]
+        assert isinstance(widget, QLineEdit)
+        return widget
+
+    def save_changes(self) -> None:
+        store, actor, now = self.desk.store, self.desk.actor, self.desk.now()
+        flags = {name: box.isChecked() for name, box in self.feature_boxes.items()}
+        attributes = dict(zone=self.text_field("zone").text(), capacity=self.text_field("capacity").text(),
+                          area_m2=self.text_field("area_m2").text(), **flags)
+        if self.resource is None:
+            found = inventory.update_check(**attributes)
+            self.saved = inventory.add(store, actor, self.text_field("code").text(),
+                                       self.fields["kind"].currentData(),  # type: ignore[attr-defined]
+                                       self.text_field("name_zh").text(), self.text_field("name_en").text() or None,
+                                       found["zone"], bool(found["ev"]), bool(found["accessible"]),
+                                       bool(found["visitor"]), found["capacity"], found["area_m2"], now=now)
+            self.desk.announce("resource")
+            return
+        else:
+            code = self.resource.code
+            if (self.text_field("name_zh").text(), self.text_field("name_en").text()) != \
+                    (self.resource.name_zh, self.resource.name_en):
+                inventory.rename(store, actor, code, self.text_field("name_zh").text(),
+                                 self.text_field("name_en").text(), now=now)
+        self.saved = inventory.update(store, actor, code, now, **attributes)
+        self.desk.announce("resource")
+
+
 class ResourcesRulesView(_View):
-    """Spaces and rooms (disable or enable) and the rules of the convention (change)."""
+    """Spaces and rooms (add, edit, disable or enable; sorted and filtered) and the rules of the
+    convention (change)."""
 
     VIEW_KEY = "uis_view_resources"
 
     def build(self) -> None:
+        self.confirm = ask_yes_no(self)
         self.resources = ResourcesModel(self.desk.store, self)
+        self.resource_proxy = QSortFilterProxyModel(self)
+        self.resource_proxy.setSourceModel(self.resources)
+        self.resource_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.resource_proxy.setFilterKeyColumn(-1)
         self.rules = RulesModel(self.desk.store, self)
-        self.resource_table = _table(self.resources, self)
+        self.resource_table = _table(self.resource_proxy, self)
+        self.resource_table.setSortingEnabled(True)
+        self.resource_table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the inventory's own order first
+        self.resource_table.doubleClicked.connect(lambda _index: self.edit_resource())
+        self.filter_box = QLineEdit(self)
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self.resource_proxy.setFilterFixedString)
+        self.kind_filter = QComboBox(self)
+        self.kind_filter.currentIndexChanged.connect(lambda _i: self._filter_kind())
         self.rule_table = _table(self.rules, self)
         self.rule_table.doubleClicked.connect(lambda _index: self.edit_rule())
         self.error = self._message()
+        self.add_button, self.edit_button = QPushButton(self), QPushButton(self)
+        self.add_button.clicked.connect(lambda: self.add_resource())
+        self.edit_button.clicked.connect(lambda: self.edit_resource())
         self.toggle_button = QPushButton(self)
         self.toggle_button.clicked.connect(self.toggle_resource)
         self.resource_table.selectionModel().selectionChanged.connect(lambda *_: self._update_toggle())
@@ -606,8 +708,16 @@ class ResourcesRulesView(_View):
         self.rule_button.clicked.connect(lambda: self.edit_rule())
         left, right = QWidget(self), QWidget(self)
         left_layout, right_layout = QVBoxLayout(left), QVBoxLayout(right)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_box, 1)
+        filters.addWidget(self.kind_filter)
+        left_layout.addLayout(filters)
         left_layout.addWidget(self.resource_table, 1)
-        left_layout.addWidget(self.toggle_button, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.toggle_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        left_layout.addLayout(buttons)
         right_layout.addWidget(self.rule_table, 1)
         right_layout.addWidget(self.rule_button, 0, Qt.AlignmentFlag.AlignLeft)
         splitter = QSplitter(self)
@@ -618,26 +728,59 @@ class ResourcesRulesView(_View):
         fit_columns(self.resource_table)
         fit_columns(self.rule_table)
 
+    def _filter_kind(self) -> None:
+        kind = self.kind_filter.currentData()
+        self.resource_proxy.setFilterKeyColumn(1 if kind else -1)
+        self.resource_proxy.setFilterFixedString(tr(f"kind_{kind}") if kind else self.filter_box.text())
+
+    def _selected_resource(self) -> inventory.Resource | None:
+        rows = self.resource_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.resources.resource(self.resource_proxy.mapToSource(rows[0]).row())
+
+    def _select_code(self, code: str) -> None:
+        for number in range(self.resources.rowCount()):
+            if self.resources.resource(number).code == code:
+                index = self.resource_proxy.mapFromSource(self.resources.index(number, 0))
+                if index.isValid():
+                    self.resource_table.selectRow(index.row())
+                return
+
     def _update_toggle(self) -> None:
-        row = _selected_row(self.resource_table)
-        enabled = row is None or self.resources.resource(row).enabled
+        res = self._selected_resource()
+        enabled = res is None or res.enabled
         self.toggle_button.setText(tr("uis_disable" if enabled else "uis_enable"))
-        self.toggle_button.setEnabled(row is not None)
+        self.toggle_button.setEnabled(res is not None)
+        self.edit_button.setEnabled(res is not None)
+
+    def add_resource(self) -> inventory.Resource | None:
+        dialog = ResourceDialog(self.desk, None, self)
+        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def edit_resource(self) -> inventory.Resource | None:
+        res = self._selected_resource()
+        if res is None:
+            return None
+        dialog = ResourceDialog(self.desk, res, self)
+        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def toggle_resource(self) -> inventory.Resource | None:
-        """Disable the selected resource (no new bookings, history kept) or enable it again."""
-        row = _selected_row(self.resource_table)
-        if row is None:
+        """Disable the selected resource (no new bookings, history kept; asked first) or enable it again."""
+        res = self._selected_resource()
+        if res is None:
             return None
-        res = self.resources.resource(row)
+        if res.enabled and not self.confirm(tr("uis_disable_title"),
+                                            tr("uis_disable_confirm", code=res.code, name=res.name)):
+            return None
         self.error.hide()
         try:
-            changed = inventory.set_enabled(self.desk.store, self.desk.actor, res.code, not res.enabled)
+            changed = inventory.set_enabled(self.desk.store, self.desk.actor, res.code, not res.enabled, now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
         self.desk.announce("resource")
-        self.resource_table.selectRow(row)
+        self._select_code(res.code)
         return changed
 
     def edit_rule(self) -> dict[str, Any] | None:
@@ -655,6 +798,17 @@ class ResourcesRulesView(_View):
     def retranslate(self, _language: str = "") -> None:
         super().retranslate()
         self.rule_button.setText(tr("uis_edit_rule"))
+        self.add_button.setText(tr("uis_add_resource"))
+        self.edit_button.setText(tr("uis_edit_resource"))
+        self.filter_box.setPlaceholderText(tr("uis_filter_resources"))
+        current = self.kind_filter.currentData()
+        self.kind_filter.blockSignals(True)
+        self.kind_filter.clear()
+        self.kind_filter.addItem(tr("uis_filter_all_kinds"), None)
+        for value in inventory.KINDS:
+            self.kind_filter.addItem(tr(f"kind_{value}"), value)
+        self.kind_filter.setCurrentIndex(max(self.kind_filter.findData(current), 0))
+        self.kind_filter.blockSignals(False)
         self._update_toggle()
         self.resources.retranslate()
         self.rules.retranslate()
@@ -688,9 +842,9 @@ class ClerkDialog(FieldForm):
             raise DeskError("invalid", "uis_password_mismatch", field="again")
         if self.name is None:
             self.saved = clerks.add(self.desk.store, self.desk.actor, self.value("name"), self.value("role"),
-                                    self.value("password"))
+                                    self.value("password"), now=self.desk.now())
         else:
-            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"))
+            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"), now=self.desk.now())
         self.desk.announce("clerk")
 
 
@@ -744,7 +898,7 @@ class ClerksView(_View):
         clerk = self.model.clerk(row)
         self.error.hide()
         try:
-            changed = clerks.set_active(self.desk.store, self.desk.actor, clerk.name, not clerk.active)
+            changed = clerks.set_active(self.desk.store, self.desk.actor, clerk.name, not clerk.active, now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -819,14 +973,20 @@ class AdminMenu(QObject):
     menu bar. Call `update_permissions()` after a different clerk signs in.
     """
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Any, parent: QWidget | None = None,
+                 more_views: dict[str, tuple[type[_View], str]] | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.parent_widget = parent
         self.windows: dict[str, ViewWindow] = {}
         self.actions: dict[str, QAction] = {}
         self.menu = QMenu(parent)
-        for name in VIEWS:
+        # The office's screens (ui/office.py) come after spaces and rooms, before the accounts.
+        names = list(VIEWS)
+        at = names.index("resources") + 1
+        self.views = {name: VIEWS.get(name) or (more_views or {})[name]
+                      for name in names[:at] + list(more_views or {}) + names[at:]}
+        for name in self.views:
             action = QAction(self)
             action.triggered.connect(lambda _checked=False, which=name: self.open(which))
             self.actions[name] = action
@@ -846,7 +1006,7 @@ class AdminMenu(QObject):
         """Show the view (reusing its window if it is open already)."""
         window = self.windows.get(which)
         if window is None or window.view.desk.actor is not self.desk.actor:
-            view_class, _key = VIEWS[which]
+            view_class, _key = self.views[which]
             window = ViewWindow(view_class(self.desk), self.parent_widget)
             self.windows[which] = window
         window.show()
@@ -869,7 +1029,7 @@ class AdminMenu(QObject):
         self.demo_action.setToolTip(refusal or tr("udemo_view"))
         self.demo_action.setStatusTip(refusal or tr("udemo_view"))
         for name, action in self.actions.items():
-            view_class, _key = VIEWS[name]
+            view_class, _key = self.views[name]
             refusal = admin_refusal(self.desk, view_class.VIEW_KEY) if view_class.ADMIN_ONLY else None
             action.setEnabled(refusal is None)
             action.setToolTip(refusal or tr(view_class.VIEW_KEY))
@@ -878,6 +1038,6 @@ class AdminMenu(QObject):
     def retranslate(self, _language: str = "") -> None:
         self.menu.setTitle(tr("uis_menu_office"))
         for name, action in self.actions.items():
-            action.setText(tr(VIEWS[name][1]))
+            action.setText(tr(self.views[name][1]))
         self.demo_action.setText(tr("udemo_action"))
         self.update_permissions()

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
@@ -49,6 +49,14 @@ define(
     uib_restore_button=("恢复这份备份", "Restore this backup"),
     uib_quit_button=("退出", "Quit"),
     uib_start_title=("数据文件有问题", "The store has a problem"),
+    uib_adopt_title=("数据文件的新位置", "The store's new place"),
+    uib_adopt_question=("在本 Windows 用户的文件夹里找到了旧版本的数据文件：\n{source}\n\n"
+                        "现在数据文件放在本机所有用户共用的位置：\n{target}\n\n"
+                        "把旧数据复制过去吗？原文件保留不动。选“否”则从空白数据开始。",
+                        "A store of an earlier version was found in this Windows user's folder:\n{source}\n\n"
+                        "The store now lives where every user of this PC finds it:\n{target}\n\n"
+                        "Copy the earlier data there? The original is left as it is. No starts with an "
+                        "empty store."),
     uib_start_restored=("已恢复 {taken} 的备份。恢复前的文件另存为：\n{aside}",
                         "The backup of {taken} was restored. The file from before is kept as:\n{aside}"),
 )
@@ -56,11 +64,12 @@ define(
 
 # --- at start ---------------------------------------------------------------------------------
 
-def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
+def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = None) -> bool:
     """True if the desk may open the store (it was sound, or a backup was restored over it).
 
     Otherwise the user has been told why, in a modal box, and the program should exit.
     """
+    backup.clean_leftovers(store_path, now)  # what a killed backup or restore left behind
     try:
         backup.startup_check(store_path, backup.backup_dir())
         return True
@@ -78,7 +87,7 @@ def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
         if box.clickedButton() is not restore_button:
             return False
         try:
-            done = backup.restore(problem.backup, store_path, actor=SYSTEM)
+            done = backup.restore(problem.backup, store_path, now, actor=SYSTEM)
         except DeskError as exc:
             QMessageBox.critical(parent, tr("uib_start_title"), exc.message())
             return False
@@ -88,7 +97,25 @@ def check_store(store_path: str | Path, parent: QWidget | None = None) -> bool:
         return True
 
 
-def start_daily_backup(store_path: str | Path, today: date | None = None,
+def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = None) -> bool:
+    """At the first start: offer once to copy an earlier per-user store to the per-machine place.
+
+    Once the store exists (copied, or made empty after No) the question is not asked again.
+    """
+    answer = QMessageBox.question(parent, tr("uib_adopt_title"),
+                                  tr("uib_adopt_question", source=str(earlier), target=str(store_path)))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        done = backup.adopt(earlier, store_path)
+    except DeskError as exc:
+        QMessageBox.warning(parent, tr("uib_adopt_title"), exc.message())
+        return False
+    log.info("copied the earlier store %s to %s (%s bookings)", earlier, store_path, done["bookings"])
+    return True
+
+
+def start_daily_backup(store_path: str | Path, today: date,
                        folder: Path | None = None) -> threading.Thread:
     """Today's automatic backup on a worker thread (its own connection), so the window opens at once.
 
@@ -97,7 +124,7 @@ def start_daily_backup(store_path: str | Path, today: date | None = None,
     stopped working is worse than an interruption.
     """
     def work() -> None:
-        result = backup.auto_backup(store_path, folder, today)
+        result = backup.auto_backup(store_path, folder, today=today)
         if result.get("daily"):
             log.info("daily backup %s in %s ms; removed %s", result["daily"], result.get("ms"), result["removed"])
 
@@ -135,6 +162,7 @@ def add_menu_actions(window: QMainWindow, desk: Desk) -> tuple[QAction, QAction]
     # A hand-over (MainWindow.switch_clerk) announces "clerk": Restore follows who is signed in now.
     desk.changed.connect(lambda what: retranslate() if "clerk" in what else None)
     window.backup_action, window.restore_action = backup_action, restore_action
+    window.restore_watch = watch_for_restores(window, desk)
     return backup_action, restore_action
 
 
@@ -144,17 +172,43 @@ def back_up_to(desk: Desk, path: str | Path) -> dict[str, Any]:
 
 
 def restore_from(desk: Desk, path: str | Path) -> dict[str, Any]:
-    """Restore `path` over the desk's store (the current data kept aside) and refresh every view."""
+    """Restore `path` over the desk's store (the current data kept aside) and refresh every view.
+
+    The desk's own connection is closed first and opened again afterwards: Windows cannot
+    replace a file this process holds open (WinError 32), which a damaged store needs.
+    """
     if not desk.actor.is_admin:
         raise DeskError("forbidden", "uib_restore_admin_only")
-    done = backup.restore(path, desk.store.path, actor=desk.actor)
+    desk.store.disconnect()
+    try:
+        done = backup.restore(path, desk.store.path, desk.now(), actor=desk.actor)
+    finally:
+        desk.store.reopen()  # also takes the new restore generation: this desk did the restore
     desk.announce(*EVERYTHING)
     return done
 
 
+def watch_for_restores(window: QWidget, desk: Desk, every_ms: int = 5000) -> QTimer:
+    """Notice a restore another desk made underneath this one: reopen, refresh, tell the clerk.
+
+    A write notices it too (Store.write refuses and reopens), so nothing is ever confirmed
+    into replaced data; this only makes sure the clerk hears of it before trying.
+    """
+    def look() -> None:
+        if desk.store.notice_restore():
+            desk.announce(*EVERYTHING)
+            QMessageBox.information(window, tr("uib_restore_title"), tr("store_restored"))
+
+    desk.store.on_reopen.append(lambda: desk.announce(*EVERYTHING))  # a write that noticed it
+    timer = QTimer(window)
+    timer.timeout.connect(look)
+    timer.start(every_ms)
+    return timer
+
+
 def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    suggested = Path(documents) / f"linli-desk-{datetime.now():%Y-%m-%d-%H%M}.sqlite3"
+    suggested = Path(documents) / f"linli-desk-{desk.now():%Y-%m-%d-%H%M}.sqlite3"
     path, _ = QFileDialog.getSaveFileName(window, tr("uib_backup_title"), str(suggested), tr("uib_files"))
     if not path:
         return

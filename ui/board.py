@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLay
                                QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
                                QWidget)
 
-from booking import bookings, clock, inventory
+from booking import bookings, clock, holidays, inventory
 from booking.bookings import Booking
 from booking.errors import DeskError
 from booking.i18n import define, language, tr
@@ -951,6 +951,9 @@ class DayBoard(QWidget):
         text = day_text(day)
         if day == self._now().date():
             text += tr("ui_board_today_mark", today=tr("ui_board_today"))
+        calendar = holidays.day(self.model._store, day)  # a public holiday or a make-up workday, said beside the date
+        if calendar.kind:
+            text += "　" + calendar.text()
         self.date_label.setText(text)
         self.tick()
         self.day_changed.emit(day)

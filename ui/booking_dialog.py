@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
                                QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QLineEdit, QListView, QPushButton, QRadioButton, QSpinBox, QVBoxLayout, QWidget)
 
-from booking import bookings, clock, inventory, residents
+from booking import bookings, clock, holidays, inventory, residents
 from booking.bookings import Check, Request
 from booking.errors import DeskError
 from booking.i18n import define, tr
@@ -68,6 +68,10 @@ define(
     ui_book_repeat_daily=("每天", "Daily"),
     ui_book_repeat_weeknights=("工作日（周一至周五）", "Weeknights (Mon–Fri)"),
     ui_book_repeat_weekly=("每周指定日", "Weekly on chosen days"),
+    ui_book_skip_holidays=("公众假日不预约(&H)", "Skip public &holidays"),
+    ui_book_workdays=("调休上班日也预约(&W)", "Also on make-up &workdays"),
+    ui_book_holidays_left=("{n} 个日期是公众假日，不预约（见下）。",
+                           "{n} dates are public holidays and are left out (below)."),
     ui_book_until=("直到", "Until"),
     ui_book_times=("共", "Times:"),
     ui_book_times_suffix=(" 次", " times"),
@@ -163,6 +167,8 @@ class BookingPlan:
     request: Request
     rule: str | None = None
     skip_clashes: bool = False
+    skip_holidays: bool = False
+    workdays: bool = False
 
 
 class ResidentModel(QAbstractListModel):
@@ -219,7 +225,8 @@ class OccurrenceModel(QAbstractListModel):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            why = [tr("ui_book_clash_with", id=b.id, door=b.door, start=f"{b.start:%m-%d %H:%M}",
+            why = [item["holiday"]] if item.get("holiday") else []
+            why += [tr("ui_book_clash_with", id=b.id, door=b.door, start=f"{b.start:%m-%d %H:%M}",
                       end=f"{b.end:%m-%d %H:%M}") for b in item["clashes"]]
             why += [b.message() for b in item["breaches"]]
             start = item["start"]
@@ -227,7 +234,7 @@ class OccurrenceModel(QAbstractListModel):
             return tr("ui_book_occurrence", start=f"{start:%m-%d} {weekday} {start:%H:%M}",
                       end=f"{item['end']:%m-%d %H:%M}", why="；".join(why))
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#b3261e")
+            return QColor("#555555") if item.get("holiday") else QColor("#b3261e")
         return None
 
 
@@ -271,7 +278,7 @@ class BookingDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self._register = register or (lambda **kw: residents.add(desk.store, desk.actor, **kw))
+        self._register = register or (lambda **kw: residents.add(desk.store, desk.actor, **kw, now=desk.now()))
         self._resident: Resident | None = None
         self._resources = [r for r in inventory.all_resources(desk.store) if r.enabled]
         self._check: Check | None = None
@@ -418,6 +425,8 @@ class BookingDialog(QDialog):
         self.count_spin = QSpinBox()
         self.count_spin.setRange(1, bookings.MAX_OCCURRENCES)
         self.count_spin.setValue(4)
+        self.holiday_box = QCheckBox()  # the holiday calendar (booking/holidays.py) leaves out or adds dates
+        self.workday_box = QCheckBox()
         self.errors = {f: _error_label() for f in ("resource", "plate", "start", "end", "repeat")}
 
         self.resource_label = QLabel()
@@ -477,6 +486,19 @@ class BookingDialog(QDialog):
         self.ends_row.setLayout(ends)
         ends.setContentsMargins(0, 0, 0, 0)
         repeat.addWidget(self.ends_row)
+        calendar = QHBoxLayout()
+        calendar.setContentsMargins(0, 0, 0, 0)
+        calendar.addWidget(self.holiday_box)
+        calendar.addWidget(self.workday_box)
+        calendar.addStretch(1)
+        self.calendar_row = QWidget()
+        self.calendar_row.setLayout(calendar)
+        repeat.addWidget(self.calendar_row)
+        self.calendar_note = QLabel()  # said plainly: no holiday schedule for the series' year
+        self.calendar_note.setWordWrap(True)
+        self.calendar_note.setStyleSheet("color: #8a5a00;")
+        self.calendar_note.hide()
+        repeat.addWidget(self.calendar_note)
         repeat.addWidget(self.errors["repeat"])
         form.addRow(self.repeat_label, repeat)
         self._form = form
@@ -540,6 +562,7 @@ class BookingDialog(QDialog):
                        self.start_edit.dateTimeChanged, self.end_edit.dateTimeChanged,
                        self.repeat_box.currentIndexChanged, self.until_radio.toggled, self.until_edit.dateChanged,
                        self.count_spin.valueChanged, self.skip_box.toggled, self.override_edit.textChanged,
+                       self.holiday_box.toggled, self.workday_box.toggled,
                        *(b.toggled for b in self.day_boxes)):
             signal.connect(self.schedule_check)
         self.start_edit.dateTimeChanged.connect(self._update_length)
@@ -678,6 +701,7 @@ class BookingDialog(QDialog):
         kind = self.repeat_box.currentData() or "none"
         self.days_row.setVisible(kind == "weekly")
         self.ends_row.setVisible(kind != "none")
+        self.calendar_row.setVisible(kind != "none")
         if kind == "weekly" and not any(b.isChecked() for b in self.day_boxes):
             self.day_boxes[self.start().weekday()].setChecked(True)
         if kind != "none" and self.until_edit.date() <= QDate(*self.start().timetuple()[:3]):
@@ -730,9 +754,13 @@ class BookingDialog(QDialog):
             self.checked.emit()
             return
         rule = self.rule()
+        unknown = sorted({y for y in (req.start.year, req.end.year) if not holidays.knows(self.desk.store, y)})
+        self.calendar_note.setText(tr("holiday_unknown_year", year=unknown[0]) if unknown else "")
+        self.calendar_note.setVisible(bool(rule) and bool(unknown))
         try:
             if rule:
-                self._plan = bookings.plan_series(self.desk.store, req, rule, self.desk.now())
+                self._plan = bookings.plan_series(self.desk.store, req, rule, self.desk.now(),
+                                                  self.holiday_box.isChecked(), self.workday_box.isChecked())
             else:
                 self._check = bookings.check(self.desk.store, req, self.desk.now())
         except DeskError as exc:
@@ -783,21 +811,29 @@ class BookingDialog(QDialog):
 
     def _stopped(self, plan: list[dict[str, Any]]) -> list[dict[str, Any]]:
         override = bool(self.override_edit.text().strip()) and self.desk.actor.is_admin
-        return [p for p in plan if p["clashes"] or (p["breaches"] and not override)]
+        return [p for p in plan if not p.get("holiday") and (p["clashes"] or (p["breaches"] and not override))]
+
+    def _bookable(self, plan: list[dict[str, Any]]) -> int:
+        """Dates of the plan that would be booked if nothing stopped them (public holidays left out)."""
+        return sum(1 for p in plan if not p.get("holiday"))
 
     def _show_plan(self, plan: list[dict[str, Any]]) -> None:
         stopped = self._stopped(plan)
+        left_out = [p for p in plan if p.get("holiday")]
         breaches_only = any(p["breaches"] for p in plan) and not any(p["clashes"] for p in plan)
         self._show_override(breaches_only)
+        holidays_note = ("<br>" + tr("ui_book_holidays_left", n=len(left_out))) if left_out else ""
+        listed = sorted(stopped + left_out, key=lambda p: p["start"])
+        self.occurrences.set_items(listed)
+        self.occurrence_view.setVisible(bool(listed))
+        bookable = self._bookable(plan)
         if not stopped:
-            self._show_status(tr("ui_book_series_ok", n=len(plan), first=f"{plan[0]['start']:%m-%d %H:%M}"),
+            first = next((p["start"] for p in plan if not p.get("holiday")), plan[0]["start"])
+            self._show_status(tr("ui_book_series_ok", n=bookable, first=f"{first:%m-%d %H:%M}") + holidays_note,
                               "#1b7f3b")
-            self.occurrences.set_items([])
             return
-        self._show_status(tr("ui_book_series_some", n=len(plan), bad=len(stopped)), "#b3261e")
-        self.occurrences.set_items(stopped)
-        self.occurrence_view.show()
-        rest = len(plan) - len(stopped)
+        self._show_status(tr("ui_book_series_some", n=bookable, bad=len(stopped)) + holidays_note, "#b3261e")
+        rest = bookable - len(stopped)
         self.skip_box.setText(tr("ui_book_series_skip", n=rest))
         self.skip_box.setEnabled(rest > 0)
         self.skip_box.show()
@@ -820,7 +856,7 @@ class BookingDialog(QDialog):
             stopped = self._stopped(self._plan)
             if not stopped:
                 return True
-            return self.skip_box.isChecked() and len(stopped) < len(self._plan)
+            return self.skip_box.isChecked() and len(stopped) < self._bookable(self._plan)
         if self._check is None:
             return False
         if self._check.clashes:
@@ -835,11 +871,14 @@ class BookingDialog(QDialog):
         rule = self.rule()
         if not (self._check and self._check.breaches) and not (self._plan and any(p["breaches"] for p in self._plan)):
             req.override = None
-        return BookingPlan(req, rule, bool(rule) and self.skip_box.isChecked())
+        return BookingPlan(req, rule, bool(rule) and self.skip_box.isChecked(),
+                           bool(rule) and self.holiday_box.isChecked(), bool(rule) and self.workday_box.isChecked())
 
     def skipped_dates(self) -> list[datetime]:
         """The dates the series will leave out (shown in the list)."""
-        return self.occurrences.starts() if self.skip_box.isChecked() else []
+        holidays_left = [p["start"] for p in self._plan or [] if p.get("holiday")]
+        stopped = [p["start"] for p in self._stopped(self._plan or [])] if self.skip_box.isChecked() else []
+        return sorted(holidays_left + stopped)
 
     def accept(self) -> None:
         """Save (Enter): check again now, and hand the plan to the window only if it would succeed."""
@@ -906,6 +945,8 @@ class BookingDialog(QDialog):
         self.until_radio.setText(tr("ui_book_until"))
         self.count_radio.setText(tr("ui_book_times"))
         self.count_spin.setSuffix(tr("ui_book_times_suffix"))
+        self.holiday_box.setText(tr("ui_book_skip_holidays"))
+        self.workday_box.setText(tr("ui_book_workdays"))
         self.check_box.setTitle(tr("ui_book_check_title"))
         self.suggest_label.setText(tr("ui_book_suggest_label"))
         self.override_label.setText(tr("ui_book_override"))

@@ -7,6 +7,7 @@ thing refreshes itself. No view reaches into another.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
@@ -14,6 +15,17 @@ from PySide6.QtCore import QObject, Signal
 from booking import clock
 from booking.audit import Actor
 from booking.store import Store
+
+
+def current_minute(fixed_now: datetime | None = None) -> datetime:
+    """The desk's minute: the fixed --now, else the real clock. This module is the window's one edge
+    that reads the clock (booking/clock.py); everything else is handed `desk.now()`."""
+    return fixed_now or clock.now()
+
+
+def current_moment(fixed_now: datetime | None = None) -> datetime:
+    """As `current_minute`, with the seconds of the real clock (scan records tell repeats apart by them)."""
+    return fixed_now or clock.moment()
 
 
 class Desk(QObject):
@@ -32,7 +44,25 @@ class Desk(QObject):
 
     def now(self) -> datetime:
         """The current minute (fixed with --now for tests and back-office corrections)."""
-        return self._fixed_now or clock.now()
+        return current_minute(self._fixed_now)
+
+    def moment(self) -> datetime:
+        """The current time with seconds, for scans; the fixed clock if one was set."""
+        return current_moment(self._fixed_now)
+
+    def sweep_now(self) -> datetime:
+        """When the minute's no-show sweep acts: the desk's clock, but never ahead of the real one, so
+        a window opened with a fixed clock in the future marks no real booking a no-show for good."""
+        return min(self.now(), clock.now())
+
+    def take_over(self, actor: Actor) -> None:
+        """`actor` signed in at this desk (at the start or a hand-over). Fixing the clock is an admin's
+        act: a clerk's desk follows the real clock; an admin's fixed clock is noted in every audit entry."""
+        if self._fixed_now is not None and not actor.is_admin:
+            self._fixed_now = None
+        if self._fixed_now is not None:
+            actor = replace(actor, fixed_clock=clock.to_stamp(clock.moment()))
+        self.actor = actor
 
     def set_now(self, moment: datetime | None) -> None:
         self._fixed_now = moment

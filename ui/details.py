@@ -7,7 +7,6 @@ owns (a message box in the program, a decision in a test).
 """
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 from typing import Any, Callable
 
@@ -16,16 +15,18 @@ from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
 
-from booking import audit, bookings, clock, fees, ledger, passcode, passes, reschedule, scanning
+from booking import audit, bookings, clock, fees, ledger, passcode, passes, passinfo, reschedule, scanning
 from booking.bookings import Booking
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.rules import duration_text
 from booking.validation import mask_name, mask_phone
+from ui import passimage, slip
 from ui.board import COLOURS, status_text
 from ui.booking_dialog import QT_FORMAT, from_qt, to_qt
 from ui.cashdesk import AmountDialog, PaymentDialog
 from ui.desk import Desk
+from ui.documents import in_documents
 from ui.fonts import mono_font, ui_font
 from ui.money import admin_only
 from ui.receipt import ReceiptDialog
@@ -88,8 +89,6 @@ define(
     ui_passview_copy=("复制(&C)", "&Copy"),
     ui_passview_copied=("已复制通行证图片和号码。", "Pass image and number copied."),
     ui_passview_saved=("已保存：{path}", "Saved: {path}"),
-    ui_passview_no_image=("（二维码图像模块尚未安装，请使用号码）", "(the QR image module is not installed; use the number)"),
-    ui_passview_no_slip=("小票打印模块尚未安装。", "The slip printing module is not installed."),
     ui_passview_print_failed=("打印机无法开始打印，请检查打印机。", "The printer could not start; please check it."),
     ui_passview_hint=("居民出示此二维码或号码即可签到、签退。", "The resident shows this QR code or number to check in and out."),
     ui_passview_file_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
@@ -522,7 +521,7 @@ class DetailsDialog(QDialog):
         following = bool(b.series_id) and self.confirm(tr("ui_detail_confirm_cancel_title"),
                                                        tr("ui_detail_confirm_series"))
         try:
-            bookings.cancel(self.desk.store, self.desk.actor, b.id, following=following)
+            bookings.cancel(self.desk.store, self.desk.actor, b.id, following=following, now=self.desk.now())
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
@@ -537,7 +536,7 @@ class DetailsDialog(QDialog):
         if not self.confirm(tr("ui_detail_confirm_reissue_title"), tr("ui_detail_confirm_reissue", id=self.booking_id)):
             return False
         try:
-            passes.reissue(self.desk.store, self.desk.actor, self.booking_id)
+            passes.reissue(self.desk.store, self.desk.actor, self.booking_id, now=self.desk.now())
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
@@ -648,19 +647,9 @@ class DetailsDialog(QDialog):
 
 # --- the pass view ------------------------------------------------------------------------------
 
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def qr_image(text: str, side: int) -> QImage | None:
-    """The pass's QR code about `side` pixels across (whole pixels a module), or None without ui.passimage."""
-    module = _optional("ui.passimage")
-    if module is None:
-        return None
-    return module.qr_image(text, max(4, side // module.module_count(text)))
+def qr_image(text: str, side: int) -> QImage:
+    """The pass's QR code about `side` pixels across (whole pixels a module)."""
+    return passimage.qr_image(text, max(4, side // passimage.module_count(text)))
 
 
 class PassDialog(QDialog):
@@ -729,8 +718,7 @@ class PassDialog(QDialog):
         return int(self.which.currentData())
 
     def _pass_info(self) -> Any:
-        passinfo = _optional("booking.passinfo")
-        return passinfo.pass_info(self.desk.store, self.booking_id(), self.desk.now()) if passinfo else None
+        return passinfo.pass_info(self.desk.store, self.booking_id(), self.desk.now())
 
     def load(self) -> None:
         bid = self.booking_id()
@@ -741,35 +729,28 @@ class PassDialog(QDialog):
                              f"{mask_name(b.resident_name)}  {b.door}  {b.plate or ''}".rstrip())
         self.number.setText(passcode.grouped(self.text))
         self.image = qr_image(self.text, self.fontMetrics().height() * 14)
-        if self.image is not None:
-            self.qr.setPixmap(QPixmap.fromImage(self.image))
-        else:
-            self.qr.setText(tr("ui_passview_no_image"))
-        can_draw = self.info is not None and _optional("ui.passimage") is not None
-        self.save_button.setEnabled(can_draw)
-        slip = _optional("ui.slip")
-        self.print_button.setEnabled(slip is not None and self.info is not None)
-        self.print_button.setToolTip("" if slip is not None else tr("ui_passview_no_slip"))
+        self.qr.setPixmap(QPixmap.fromImage(self.image))
+        self.save_button.setEnabled(self.info is not None)
+        self.print_button.setEnabled(self.info is not None)
         self.setWindowTitle(tr("ui_passview_title", id=bid))
 
     def copy(self) -> None:
         """The pass's words and number as text, and the phone image, on the clipboard."""
         data = QMimeData()
         data.setText("\n".join(self.info.lines()) if self.info is not None else self.text)
-        passimage = _optional("ui.passimage")
-        if self.info is not None and passimage is not None:
+        if self.info is not None:
             data.setImageData(passimage.phone_image(self.info))
         QGuiApplication.clipboard().setMimeData(data)
         self.status.setText(tr("ui_passview_copied"))
 
     def save_image(self, path: str | None = None) -> str | None:
         """Save the phone image of the pass as PNG (asks where, unless told)."""
-        passimage = _optional("ui.passimage")
-        if self.info is None or passimage is None:
+        if self.info is None:
             return None
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, self.save_button.text().replace("&", ""),
-                                                  f"pass-{self.booking_id()}.png", tr("ui_passview_file_filter"))
+                                                  in_documents(f"pass-{self.booking_id()}.png"),
+                                                  tr("ui_passview_file_filter"))
         if not path:
             return None
         try:
@@ -782,8 +763,7 @@ class PassDialog(QDialog):
 
     def print_slip(self) -> None:
         """Qt's print dialog, then the A6 slip on the chosen printer."""
-        slip = _optional("ui.slip")
-        if slip is None or self.info is None:
+        if self.info is None:
             return
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -795,9 +775,8 @@ class PassDialog(QDialog):
     def paint_slip_on(self, device: Any) -> bool:
         """The A6 slip at the top left of a printer page (or any paint device): a quarter of the desk's A4."""
         from PySide6.QtGui import QPainter
-        slip = _optional("ui.slip")
         painter = QPainter()
-        if slip is None or self.info is None or not painter.begin(device):
+        if self.info is None or not painter.begin(device):
             self.status.setText(tr("ui_passview_print_failed"))
             return False
         try:

@@ -23,6 +23,7 @@ from booking.i18n import define, tr
 from booking.passinfo import output_target, write_whole
 from booking.reports import HeatMap
 from booking.store import Store
+from ui.documents import in_documents
 from ui.fonts import ui_font
 
 define(
@@ -216,7 +217,7 @@ class HeatmapDialog(QDialog):
 
     def save(self) -> None:
         name = f"heatmap-{self.by.currentData()}-{self.period_text()}.png"
-        path, _ = QFileDialog.getSaveFileName(self, tr("heat_save"), name, tr("heat_png_filter"))
+        path, _ = QFileDialog.getSaveFileName(self, tr("heat_save"), in_documents(name), tr("heat_png_filter"))
         if path:
             self.save_to(path)
 

@@ -165,7 +165,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         actor = self.desk.actor
         return self._run(lambda store, progress: imports.apply(store, actor, self.path, skip_invalid=True,
-                                                               progress=progress),
+                                                               progress=progress, now=self.desk.now()),
                          tr("uimp_importing", file=self.file_name), self._imported)
 
     def _run(self, work: Any, label: str, then: Any) -> LongWork:

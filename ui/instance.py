@@ -11,12 +11,22 @@ example a test copy opened with --db) gets its own name and its own window.
 Starts that race each other (two double-clicks) are serialised by a lock file
 in the temporary folder, and a socket left behind by a crashed desk is
 recognised because nobody answers on it.
+
+Windows lets only the process the user is working with put a window in front;
+the first desk, in the background, would only flash its taskbar button. The
+second start is that process (the clerk just double-clicked it), so the first
+desk tells it its process id on connecting, and the second passes its right on
+with AllowSetForegroundWindow before asking it to come forward.
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QDir, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -25,7 +35,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from booking.i18n import define, tr
 
 RAISE = b"raise\n"
+PID = b"pid "  # the first desk's greeting: b"pid 1234\n"
 CONNECT_MS = 500
+ASFW_ANY = -1  # AllowSetForegroundWindow: any process (when the first desk did not say which)
 
 define(
     instance_running_title=("邻里服务台已在运行", "Linli Desk is already running"),
@@ -47,8 +59,11 @@ class SingleInstance(QObject):
     #: another start of the same store asked this one to come forward
     raise_requested = Signal()
 
-    def __init__(self, store_path: str | Path, parent: QObject | None = None) -> None:
+    def __init__(self, store_path: str | Path, parent: QObject | None = None,
+                 grant_foreground: Callable[[int | None], Any] | None = None) -> None:
         super().__init__(parent)
+        # passes the right to come to the front to the first desk (a test gives a recorder)
+        self.grant_foreground = grant_foreground or allow_foreground
         self.store_path = Path(store_path)
         self.name = server_name(store_path)
         self._server: QLocalServer | None = None
@@ -90,6 +105,7 @@ class SingleInstance(QObject):
         socket.connectToServer(self.name)
         if not socket.waitForConnected(CONNECT_MS):
             return False
+        self.grant_foreground(_read_pid(socket))  # before asking: the right to come to the front
         socket.write(RAISE)
         socket.waitForBytesWritten(CONNECT_MS)
         socket.disconnectFromServer()
@@ -104,8 +120,11 @@ class SingleInstance(QObject):
             self._sockets.append(socket)
             socket.readyRead.connect(lambda s=socket: self._read(s))
             socket.disconnected.connect(lambda s=socket: self._forget(s))
-            if socket.bytesAvailable():
-                self._read(socket)
+            if socket.bytesAvailable() or socket.waitForReadyRead(0):
+                self._read(socket)  # an older start that asked without waiting for the greeting
+            else:
+                socket.write(PID + str(os.getpid()).encode("ascii") + b"\n")
+                socket.flush()
 
     def _read(self, socket: QLocalSocket) -> None:
         if socket.canReadLine() and bytes(socket.readLine().data()) == RAISE:
@@ -119,8 +138,32 @@ class SingleInstance(QObject):
         socket.deleteLater()
 
 
+def _read_pid(socket: QLocalSocket) -> int | None:
+    """The process id the first desk greets with (None if it said nothing in time)."""
+    if not socket.canReadLine() and not socket.waitForReadyRead(CONNECT_MS):
+        return None
+    line = bytes(socket.readLine().data()).strip()
+    if line.startswith(PID.strip()) and line[len(PID):].isdigit():
+        return int(line[len(PID):])
+    return None
+
+
+def allow_foreground(pid: int | None, user32: Any = None) -> bool:
+    """Windows: let process `pid` (any process if None) bring its window to the front.
+
+    Only the foreground process may grant this, which the second start of the desk is.
+    Elsewhere nothing needs granting. `user32` is for tests: the object with
+    AllowSetForegroundWindow (ctypes.windll.user32 on Windows).
+    """
+    if user32 is None:
+        if sys.platform != "win32":
+            return False
+        user32 = ctypes.windll.user32  # type: ignore[attr-defined]  (Windows only)
+    return bool(user32.AllowSetForegroundWindow(ASFW_ANY if pid is None else pid))
+
+
 def bring_forward(window: QWidget) -> None:
-    """Show `window` on top (Windows may only flash its taskbar button; the second start says so too)."""
+    """Show `window` on top (the second start has allowed it: see allow_foreground)."""
     if window.isMinimized():
         window.showNormal()
     window.show()

@@ -6,61 +6,55 @@ the user never sees a traceback.
 """
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from booking import cli, i18n
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from booking import cli, clerks, i18n, setup
 from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
-from booking.paths import APPLICATION, ORGANIZATION, default_store
+from booking.paths import APPLICATION, ORGANIZATION, default_store, earlier_user_store
 from booking.validation import parse_minute
+from ui import backups, errors, instance as instances, language, signin, theme
+from ui.desk import Desk, current_minute
+from ui.fonts import ui_font
+from ui.mainwindow import MainWindow
 
 define(
     ui_main_cannot_start=("邻里服务台无法启动", "Linli Desk cannot start"),
+    ui_main_fixed_clock_admin=("只有管理员可以用 --now 固定时钟打开窗口。请不带 --now 重新启动。",
+                               "Only an admin can open the window with a fixed clock (--now). Start it again "
+                               "without --now."),
 )
 
 BASE_POINT_SIZE = 11.0  # larger than Windows' 9 pt: the clerks read the board from a step away
 
 
-def _optional(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
-
-
-def _install_qt_translations(app: Any, language: str) -> None:
-    """Qt's own words (dialog buttons, file and print dialogs) in Chinese."""
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-    if language == "zh":
-        translator = QTranslator(app)
-        if translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(translator)
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-    else:
-        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-
-
 def _fail(title: str, message: str) -> int:
-    from PySide6.QtWidgets import QMessageBox
     QMessageBox.critical(None, title, message)
     return 1
 
 
-def _sign_in(store: Any) -> Actor | None:
-    """The clerk at the desk, from the sign-in dialog (None if they quit)."""
-    signin = _optional("ui.signin")
-    if signin is None or not hasattr(signin, "sign_in"):
-        return Actor("值班员", "admin")  # a build without accounts: the duty clerk
+def _sign_in(store: Any, now: datetime | None = None) -> Actor | None:
+    """The clerk at the desk, from the sign-in dialog (None if they quit). The sign-in module is a
+    plain import: a program without it does not start, and nobody is ever signed in without it."""
     spec = os.environ.get("LINLI_SMOKE_SIGNIN")
     if spec:
         _type_sign_in(spec)
-    return signin.sign_in(store)
+    return signin.sign_in(store, now=(lambda: now) if now is not None else None)
+
+
+def may_fix_clock(store: Any, actor: Actor) -> bool:
+    """Fixing the clock is an admin's act (as for the commands): a clerk's window follows the real clock.
+    A store without accounts has nobody to ask yet; the first admin is made at the sign-in."""
+    return actor.is_admin or not clerks.count(store)
 
 
 def _type_sign_in(spec: str, tries: int = 100) -> None:
@@ -97,71 +91,61 @@ def run_window(argv: Sequence[str]) -> int:
     args = cli.build_parser().parse_args(list(argv))
     i18n.set_language(args.lang or i18n.default_language())
 
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from ui.fonts import ui_font
-
     QApplication.setOrganizationName(ORGANIZATION)
     QApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "linli-desk"])
-    language = _optional("ui.language")
-    if language is not None:
-        language.start(list(argv))  # --lang, else the remembered choice; Qt's catalogs and locale with it
-    else:
-        _install_qt_translations(app, i18n.language())
+    language.start(list(argv))  # --lang, else the remembered choice; Qt's catalogs and locale with it
     app.setFont(ui_font(BASE_POINT_SIZE))
-    errors = _optional("ui.errors")
-    if errors is not None:
-        errors.install()
+    theme.apply(app)  # light, whatever Windows' dark mode: the board's colours are light (ui/theme.py)
+    errors.install()
 
     try:
         fixed_now = parse_minute(args.now, "now") if args.now else None
     except DeskError as exc:
         return _fail(tr("ui_main_cannot_start"), exc.message())
     store_path = Path(args.db) if args.db else default_store()
-    instance_module = _optional("ui.instance")
-    instance = None
-    if instance_module is not None:
-        instance = instance_module.claim_or_explain(store_path)
-        if instance is None:
-            return 0  # the store is open in another desk window, which was brought forward
-
-    store_backups = _optional("ui.backups")
-    if store_backups is not None and not store_backups.check_store(store_path):
-        return 1  # damaged, locked, read-only or full: explained (a restore offered), nothing changed
-
-    from booking import setup
-    try:
-        store = setup.open_ready(store_path)
-    except DeskError as exc:
-        return _fail(tr("ui_main_cannot_start"), exc.message())
-
-    from ui.desk import Desk
-    from ui.mainwindow import MainWindow
+    instance = instances.claim_or_explain(store_path)
+    if instance is None:
+        return 0  # the store is open in another desk window, which was brought forward
 
     try:
-        actor = _sign_in(store)
-        if actor is None:  # the clerk chose Quit at the sign-in
-            return 0
-        desk = Desk(store, actor, fixed_now)
-        window = MainWindow(desk)
-        if instance is not None:
-            instance.watch(window)
-        if store_backups is not None:
-            store_backups.add_menu_actions(window, desk)  # File > Backup…, Restore…
-        window.show()
-        if store_backups is not None:
-            store_backups.start_daily_backup(store_path)  # on a worker thread: the window is usable at once
-        smoke = os.environ.get("LINLI_SMOKE_EXIT_MS")
-        if smoke:
-            QTimer.singleShot(int(smoke), lambda: _smoke_close(window))
-        code = app.exec()
-        window.hide()
-        window.deleteLater()
-        app.processEvents()
-        return code
+        earlier = earlier_user_store() if not args.db and not store_path.exists() else None
+        if earlier is not None:
+            backups.offer_adoption(earlier, store_path)  # once: afterwards the store exists
+        # damaged, locked, read-only or full: explained (a restore offered), nothing changed
+        if not backups.check_store(store_path, current_minute(fixed_now)):
+            return 1
+        try:
+            # the window's first start makes the store
+            store = setup.open_ready(store_path, now=current_minute(fixed_now), create=True)
+        except DeskError as exc:
+            return _fail(tr("ui_main_cannot_start"), exc.message())
+        try:
+            return _run_desk(app, store, store_path, instance, fixed_now)
+        finally:
+            store.close()
     finally:
-        if instance is not None:
-            instance.release()
-        store.close()
+        instance.release()
+
+
+def _run_desk(app: Any, store: Any, store_path: Path, instance: Any, fixed_now: datetime | None) -> int:
+    actor = _sign_in(store, fixed_now)
+    if actor is None:  # the clerk chose Quit at the sign-in
+        return 0
+    if fixed_now is not None and not may_fix_clock(store, actor):
+        return _fail(tr("ui_main_cannot_start"), tr("ui_main_fixed_clock_admin"))
+    desk = Desk(store, actor, fixed_now)
+    desk.take_over(actor)  # an admin's fixed clock is noted in every audit entry
+    window = MainWindow(desk)
+    instance.watch(window)
+    backups.add_menu_actions(window, desk)  # File > Backup…, Restore…
+    window.show()
+    backups.start_daily_backup(store_path, desk.now().date())  # on a worker thread: the window is usable at once
+    smoke = os.environ.get("LINLI_SMOKE_EXIT_MS")
+    if smoke:
+        QTimer.singleShot(int(smoke), lambda: _smoke_close(window))
+    code = app.exec()
+    window.hide()
+    window.deleteLater()
+    app.processEvents()
+    return code

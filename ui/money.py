@@ -25,6 +25,7 @@ from ui.booking_dialog import ResidentModel
 from ui.cashdesk import AmountDialog, PaymentsModel
 from ui.tables import TextTable
 from ui.dates import month_picker
+from ui.documents import in_documents
 from ui.fonts import ui_font
 
 Index = QModelIndex | QPersistentModelIndex
@@ -318,8 +319,8 @@ class StatementView(QWidget):
         return True
 
     def _ask_path(self, name: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("uig_stmt_csv").replace("(&X)", "").rstrip("…"), name,
-                                              tr("uig_stmt_csv_filter"))
+        path, _ = QFileDialog.getSaveFileName(self, tr("uig_stmt_csv").replace("(&X)", "").rstrip("…"),
+                                              in_documents(name), tr("uig_stmt_csv_filter"))
         return path or None
 
     def export_csv(self, path: str | None = None) -> Path | None:

@@ -31,13 +31,15 @@ from PySide6.QtGui import (QFont, QFontMetricsF, QPageLayout, QPageSize, QPagedP
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
-from booking import clock, sheet as sheets
+from booking import printers, sheet as sheets
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.passinfo import output_target, write_whole
 from booking.sheet import PageFit, Sheet
 from booking.store import Store
+from ui.desk import current_minute
 from ui.fonts import family_css, ui_font
+from ui.documents import in_documents
 from ui.slip import repair_to_unicode
 
 define(
@@ -200,11 +202,13 @@ def sheet_pdf_data(sheet: Sheet) -> tuple[bytes, int]:
     return repair_to_unicode(bytes(data.data()), [_base_font(), bold], _drawn_text(sheet)), pages
 
 
-def build_sheet(store: Store, day: date, clerk: str | None = None, now: datetime | None = None) -> Sheet:
-    """The sheet of `day` after the no-show sweep, so its statuses are those of this minute."""
+def build_sheet(store: Store, day: date, clerk: str | None = None, now: datetime | None = None,
+                sweep_at: datetime | None = None) -> Sheet:
+    """The sheet of `day` after the no-show sweep (at `sweep_at`, else `now`), so its statuses are
+    those of this minute."""
     from booking.sweep import sweep
-    moment = now or clock.now()
-    sweep(store, moment)
+    moment = current_minute(now)
+    sweep(store, sweep_at or moment)
     return sheets.build(store, day, moment, clerk)
 
 
@@ -220,20 +224,24 @@ def sheet_pdf(store: Store, day: date, path: str | Path, clerk: str | None = Non
     return write_whole(target, lambda partial: partial.write_bytes(data))
 
 
+def installed_printers() -> tuple[list[str], str | None]:
+    """The names of the installed printers, and the default one's (None if there is none)."""
+    default = QPrinterInfo.defaultPrinter()
+    return ([p.printerName() for p in QPrinterInfo.availablePrinters()],
+            None if default.isNull() else default.printerName())
+
+
 def printer_for(name: str | None = None) -> QPrinter:
-    """A high-resolution QPrinter for the named installed printer, or the default one."""
-    installed = QPrinterInfo.availablePrinters()
-    if not installed:
+    """A high-resolution QPrinter for the named installed printer, or, for the unattended
+    print, the default one if it is a real printer (booking.printers decides)."""
+    names, default = installed_printers()
+    if not names:
         raise DeskError("invalid", "print_no_printer", field="printer")
-    if name:
-        info = QPrinterInfo.printerInfo(name)
-        if info.isNull():
-            raise DeskError("invalid", "print_unknown_printer", field="printer", name=name,
-                            names="、".join(p.printerName() for p in installed))
-    else:
-        info = QPrinterInfo.defaultPrinter()
-        if info.isNull():
-            info = installed[0]
+    if not name:
+        name = printers.unattended_printer(names, default)  # never Print to PDF, XPS, OneNote ...
+    info = QPrinterInfo.printerInfo(name)
+    if info.isNull():
+        raise DeskError("invalid", "print_unknown_printer", field="printer", name=name, names="、".join(names))
     printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(page_layout())
     return printer
@@ -258,7 +266,7 @@ def print_on(sheet: Sheet, printer: QPrinter) -> int:
 
 def preview(parent: QWidget | None, desk, day: date) -> QPrintPreviewDialog:
     """Open the print preview of the sheet of `day` (its Print button prints on the chosen printer)."""
-    sheet = build_sheet(desk.store, day, desk.actor.name, desk.now())
+    sheet = build_sheet(desk.store, day, desk.actor.name, desk.now(), desk.sweep_now())
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageLayout(page_layout())
     printer.setDocName(f"{sheet.title} {day.isoformat()}")
@@ -281,7 +289,8 @@ def save_pdf_dialog(desk, day: date, parent: QWidget | None = None) -> Path | No
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     name = f"{tr('sheet_title')}-{day.isoformat()}.pdf"
-    path, _ = QFileDialog.getSaveFileName(parent, tr("print_save_title"), name, tr("print_pdf_filter"))
+    path, _ = QFileDialog.getSaveFileName(parent, tr("print_save_title"), in_documents(name),
+                                          tr("print_pdf_filter"))
     if not path:
         return None
     try:

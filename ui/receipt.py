@@ -21,6 +21,7 @@ from booking.fees import money
 from booking.i18n import define, tr
 from booking.passinfo import output_target, write_whole
 import booking.sheet  # noqa: F401  -- defines the community's name (sheet_community) printed at the top
+from ui.documents import in_documents
 from ui.fonts import family_css, ui_font
 from ui.slip import repair_to_unicode
 
@@ -192,7 +193,8 @@ class ReceiptDialog(QDialog):
 
     def save_pdf_dialog(self) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self, plain(tr("uig_receipt_pdf")),
-                                              f"receipt-{self.data['number']}.pdf", tr("uig_receipt_pdf_filter"))
+                                              in_documents(f"receipt-{self.data['number']}.pdf"),
+                                              tr("uig_receipt_pdf_filter"))
         return self.save_pdf(path) if path else None
 
     def save_pdf(self, path: str | Path) -> Path | None:

@@ -11,7 +11,7 @@ and gives a reason; booking.exports records that choice in the audit log.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.store import open_store
 from ui.dates import month_picker
+from ui.documents import in_documents
 from ui.fonts import family_css
 
 define(
@@ -180,10 +181,11 @@ class ExportWorker(QThread):
     failed = Signal(object)      # the DeskError
 
     def __init__(self, store_path: str, actor: Actor, first: date, last: date, csv_path: str | None,
-                 xlsx_path: str | None, masked: bool, reason: str | None, parent: Any = None) -> None:
+                 xlsx_path: str | None, masked: bool, reason: str | None, parent: Any = None, *,
+                 now: datetime) -> None:
         super().__init__(parent)
         self.args = dict(first=first, last=last, csv_path=csv_path, xlsx_path=xlsx_path, masked=masked,
-                         reason=reason)
+                         reason=reason, now=now)
         self.store_path = store_path
         self.actor = actor
         self._cancelled = threading.Event()
@@ -306,8 +308,9 @@ class ExportDialog(QDialog):
                 edit.setProperty("suggested", edit.text())
 
     def _choose(self, kind: str) -> None:
-        current = (self.csv_path if kind == "csv" else self.xlsx_path).text() or self._name(kind)
-        path, _ = QFileDialog.getSaveFileName(self, tr(f"uig_exp_{kind}"), current, tr(f"uig_exp_{kind}_filter"))
+        current = (self.csv_path if kind == "csv" else self.xlsx_path).text()
+        path, _ = QFileDialog.getSaveFileName(self, tr(f"uig_exp_{kind}"), current or in_documents(self._name(kind)),
+                                              tr(f"uig_exp_{kind}_filter"))
         if path:
             (self.csv_path if kind == "csv" else self.xlsx_path).setText(path)
             (self.csv_box if kind == "csv" else self.xlsx_box).setChecked(True)
@@ -335,7 +338,7 @@ class ExportDialog(QDialog):
         self.message.clear()
         worker = ExportWorker(self.desk.store.path, self.desk.actor, self.from_edit.date().toPython(),
                               self.to_edit.date().toPython(), csv_path or None, xlsx_path or None, masked, reason,
-                              self)
+                              self, now=self.desk.now())
         progress = QProgressDialog(tr("uig_exp_working", done=0, total="…"), tr("uig_exp_cancel"), 0, 0, self)
         progress.setWindowTitle(tr("uig_exp_title"))
         progress.setWindowModality(Qt.WindowModality.WindowModal)

@@ -21,12 +21,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication
                                QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QTableView, QTextEdit,
                                QVBoxLayout, QWidget)
 
-from booking import bookings, clock, scanning, stations
+from booking import bookings, scanning, stations
 from booking.bookings import Booking
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from booking.scanning import Verdict
 from booking.validation import mask_name
+from ui.desk import current_minute
 from ui.fonts import mono_font, ui_font
 from ui.sounds import Chime
 
@@ -205,15 +206,14 @@ class VerdictBanner(QFrame):
         self._set("problem", tr("uis_scan_problem"), message)
 
 
-def scan_time(desk: Any) -> datetime | None:
-    """The moment to record: the desk's fixed clock if it has one, else None (real time, to the second)."""
-    moment = desk.now()
-    return None if moment == clock.now() else moment
+def scan_time(desk: Any) -> datetime:
+    """The moment to record: the desk's fixed clock if it has one, else real time to the second."""
+    return desk.moment()
 
 
 def run_scan(desk: Any, text: str, station: str) -> Verdict:
     """Scan `text` at `station` for the signed-in clerk and tell the desk what changed."""
-    verdict = scanning.scan(desk.store, desk.actor, text, station, scan_time(desk))
+    verdict = scanning.scan(desk.store, desk.actor, text, station, now=scan_time(desk))
     desk.announce(*(("scan", "booking") if verdict.action else ("scan",)))
     return verdict
 
@@ -224,7 +224,7 @@ class RecentScansModel(QAbstractTableModel):
     COLUMNS = ("time", "result", "resource", "door", "plate", "reason")
 
     def __init__(self, store: Any, station: str | None = None, limit: int = RECENT,
-                 parent: QObject | None = None, now: Callable[[], datetime] = clock.now) -> None:
+                 parent: QObject | None = None, now: Callable[[], datetime] = current_minute) -> None:
         super().__init__(parent)
         self._store = store
         self._now = now  # the desk's clock: a time of today shows without its date

@@ -7,6 +7,8 @@ the next try. The dialog decides nothing: `booking.clerks` does.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -18,6 +20,7 @@ from booking.audit import Actor
 from booking.errors import DeskError
 from booking.i18n import define, tr
 from ui import language
+from ui.desk import current_minute
 from ui.fieldmessages import ERROR_CSS
 from ui.fonts import ui_font
 
@@ -43,10 +46,13 @@ define(
 class SignInDialog(QDialog):
     """Name and password; on a new store, the first admin's name and password twice."""
 
-    def __init__(self, store: Any, desk: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Any, desk: Any = None, parent: QWidget | None = None,
+                 now: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.desk = desk
+        # the desk's clock (a fixed --now included); before the window exists, the edge's own
+        self._now = now or (desk.now if desk is not None else current_minute)
         self.actor: Actor | None = None
         self.first = clerks.count(store) == 0
 
@@ -135,9 +141,9 @@ class SignInDialog(QDialog):
             return
         try:
             if self.first:
-                self.actor = clerks.create_first_admin(self.store, self.name.text(), self.password.text())
+                self.actor = clerks.create_first_admin(self.store, self.name.text(), self.password.text(), now=self._now())
             else:
-                self.actor = clerks.authenticate(self.store, self.name.text(), self.password.text())
+                self.actor = clerks.authenticate(self.store, self.name.text(), self.password.text(), now=self._now())
         except DeskError as exc:
             field = exc.field if exc.field in self.messages else "password"
             self.show_message(field, exc.message())
@@ -151,9 +157,10 @@ class SignInDialog(QDialog):
         self.accept()
 
 
-def sign_in(store: Any, desk: Any = None, parent: QWidget | None = None) -> Actor | None:
+def sign_in(store: Any, desk: Any = None, parent: QWidget | None = None,
+            now: Callable[[], datetime] | None = None) -> Actor | None:
     """Ask who is at the desk; the signed-in actor, or None if they quit."""
-    dialog = SignInDialog(store, desk, parent)
+    dialog = SignInDialog(store, desk, parent, now)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.actor

@@ -234,7 +234,7 @@ class WaitlistView(QWidget):
                                              tr("uig_wait_confirm", door=entry.door, id=entry.id)):
             return False
         try:
-            waitlist.withdraw(self.desk.store, self.desk.actor, entry.id)
+            waitlist.withdraw(self.desk.store, self.desk.actor, entry.id, now=self.desk.now())
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False

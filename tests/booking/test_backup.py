@@ -11,15 +11,20 @@ from booking import backup, bookings
 from booking.errors import DeskError
 from booking.store import Store
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 TONIGHT = bookings.Request(resource="P001", start=datetime(2026, 11, 24, 19, 0),
                            end=datetime(2026, 11, 25, 7, 30), resident_id=0, plate="川A12345")
 
 
 def dump(path: Path) -> list[str]:
-    """Every table's schema and rows, as SQL text (the WAL is read through SQLite)."""
+    """Every table's schema and rows, as SQL text (the WAL is read through SQLite).
+
+    Without the restore generation, which every restore changes on purpose (Store.write).
+    """
     conn = sqlite3.connect(str(path))
     try:
-        return list(conn.iterdump())
+        return [line for line in conn.iterdump() if "store_generation" not in line]
     finally:
         conn.close()
 
@@ -39,9 +44,9 @@ def test_backup_then_restore_gives_identical_data(booked, store_path, tmp_path, 
     before = dump(store_path)
     copy = tmp_path / "copy.sqlite3"
     backup.backup(booked, copy)
-    bookings.cancel(booked, admin, 1)  # a change made after the backup ...
+    bookings.cancel(booked, admin, 1, now=now)  # a change made after the backup ...
     booked.close()
-    backup.restore(copy, store_path)  # ... is undone by the restore
+    backup.restore(copy, store_path, now=now)  # ... is undone by the restore
     assert dump(store_path) == before
 
 
@@ -71,7 +76,7 @@ def test_a_backup_is_never_written_over_the_store_itself(booked, store_path):
 def test_restore_keeps_the_current_store_aside(booked, store_path, tmp_path, admin):
     copy = tmp_path / "copy.sqlite3"
     backup.backup(booked, copy)
-    bookings.cancel(booked, admin, 1)
+    bookings.cancel(booked, admin, 1, now=NOW)
     current = dump(store_path)
     booked.close()
     result = backup.restore(copy, store_path, now=datetime(2026, 11, 24, 10, 30, 5))
@@ -93,8 +98,8 @@ def test_two_restores_in_one_second_keep_both_earlier_stores(booked, store_path,
 def test_restore_while_the_desk_has_the_store_open_shows_the_restored_data(booked, store_path, tmp_path, admin):
     copy = tmp_path / "copy.sqlite3"
     backup.backup(booked, copy)
-    bookings.cancel(booked, admin, 1)
-    backup.restore(copy, store_path)
+    bookings.cancel(booked, admin, 1, now=NOW)
+    backup.restore(copy, store_path, now=NOW)
     assert bookings.get(booked, 1).status == "booked"  # the open connection reads the restored file
 
 
@@ -102,7 +107,7 @@ def test_restore_records_who_restored_it_when_told(booked, store_path, tmp_path,
     copy = tmp_path / "copy.sqlite3"
     backup.backup(booked, copy)
     booked.close()
-    backup.restore(copy, store_path, actor=admin)
+    backup.restore(copy, store_path, actor=admin, now=NOW)
     conn = sqlite3.connect(str(store_path))
     action, actor = conn.execute("SELECT action, actor FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     assert (action, actor) == ("restore", admin.name)
@@ -114,7 +119,7 @@ def test_restore_of_a_damaged_store_replaces_it_and_keeps_its_bytes(booked, stor
     booked.close()
     store_path.write_bytes(store_path.read_bytes()[:5000])  # cut short by a power cut
     damaged = store_path.read_bytes()
-    result = backup.restore(copy, store_path)
+    result = backup.restore(copy, store_path, now=NOW)
     assert Path(result["kept_aside"]).read_bytes() == damaged
     assert result["bookings"] == 1
     assert backup.startup_check(store_path)["ok"]
@@ -127,7 +132,7 @@ def restore_refused(source: Path, store_path: Path) -> DeskError:
     folder = store_path.parent
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     with pytest.raises(DeskError) as caught:
-        backup.restore(source, store_path)
+        backup.restore(source, store_path, now=NOW)
     after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
     assert after == before
     assert [p.name for p in folder.iterdir() if p.is_dir()] == []  # no work folder left behind
@@ -183,7 +188,7 @@ def test_restore_never_touches_the_chosen_file(booked, tmp_path_factory, store_p
     backup.backup(booked, copy)
     chosen = copy.read_bytes()
     booked.close()
-    backup.restore(copy, store_path)
+    backup.restore(copy, store_path, now=NOW)
     assert copy.read_bytes() == chosen
     assert sorted(p.name for p in copy.parent.iterdir()) == ["copy.sqlite3"]
 
@@ -203,8 +208,8 @@ def test_restore_into_a_read_only_store_is_refused(booked, store_path, tmp_path_
 
 def test_the_daily_backup_is_made_at_most_once_a_day(booked, tmp_path):
     folder = tmp_path / "backups"
-    first = backup.auto_backup(booked, folder, date(2026, 11, 24))
-    second = backup.auto_backup(booked, folder, date(2026, 11, 24))
+    first = backup.auto_backup(booked, folder, today=date(2026, 11, 24))
+    second = backup.auto_backup(booked, folder, today=date(2026, 11, 24))
     assert Path(first["daily"]).name == "linli-desk-2026-11-24.sqlite3"
     assert Path(first["monthly"]).name == "linli-desk-2026-11.sqlite3"
     assert second["daily"] is None and second["skipped"] == "already_today"
@@ -220,7 +225,7 @@ def test_daily_backups_keep_14_days_and_12_months(booked, tmp_path):
         (folder / f"linli-desk-{day + timedelta(days=n):%Y-%m-%d}.sqlite3").write_bytes(b"old")
     for month in range(1, 13):
         (folder / f"linli-desk-2025-{month:02d}.sqlite3").write_bytes(b"old")
-    backup.auto_backup(booked, folder, date(2026, 11, 24))
+    backup.auto_backup(booked, folder, today=date(2026, 11, 24))
     names = sorted(p.name for p in folder.iterdir())
     daily = [n for n in names if len(n) == len("linli-desk-2026-11-24.sqlite3")]
     monthly = [n for n in names if len(n) == len("linli-desk-2026-11.sqlite3")]
@@ -231,8 +236,8 @@ def test_daily_backups_keep_14_days_and_12_months(booked, tmp_path):
 
 def test_the_newest_good_backup_skips_damaged_ones(booked, tmp_path):
     folder = tmp_path / "backups"
-    backup.auto_backup(booked, folder, date(2026, 11, 23))
-    newest = backup.auto_backup(booked, folder, date(2026, 11, 24))["daily"]
+    backup.auto_backup(booked, folder, today=date(2026, 11, 23))
+    newest = backup.auto_backup(booked, folder, today=date(2026, 11, 24))["daily"]
     Path(newest).write_bytes(Path(newest).read_bytes()[:4096])
     assert backup.newest_good_backup(folder).name in ("linli-desk-2026-11-23.sqlite3", "linli-desk-2026-11.sqlite3")
 

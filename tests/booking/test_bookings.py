@@ -43,7 +43,7 @@ def test_back_to_back_bookings_do_not_clash(store, resident, neighbour, admin, n
 
 def test_a_cancelled_booking_frees_its_time(store, resident, neighbour, admin, now):
     first = bookings.book(store, admin, tonight(resident), now)
-    bookings.cancel(store, admin, first.id)
+    bookings.cancel(store, admin, first.id, now=now)
     again = bookings.book(store, admin, tonight(neighbour), now)
     assert again.status == "booked"
     assert bookings.get(store, first.id).status == "cancelled"  # the record stays
@@ -87,7 +87,7 @@ def test_unknown_resource_is_not_found(store, resident, admin, now):
 
 def test_a_disabled_resource_takes_no_new_bookings_and_keeps_its_history(store, resident, admin, now):
     old = bookings.book(store, admin, tonight(resident, code="P007"), now)
-    inventory.set_enabled(store, admin, "P007", False)
+    inventory.set_enabled(store, admin, "P007", False, now=now)
     with pytest.raises(DeskError) as err:
         bookings.book(store, admin, Request("P007", at("2026-11-26 19:00"), at("2026-11-27 07:00"), resident.id), now)
     assert err.value.code == "invalid"
@@ -96,7 +96,7 @@ def test_a_disabled_resource_takes_no_new_bookings_and_keeps_its_history(store, 
 
 def test_parking_needs_a_plate_when_the_household_has_none(store, admin, now):
     from booking import residents
-    walker = residents.add(store, admin, "王五", "7栋2单元101", "13700001111")
+    walker = residents.add(store, admin, "王五", "7栋2单元101", "13700001111", now=now)
     with pytest.raises(DeskError) as err:
         bookings.book(store, admin, tonight(walker), now)
     assert err.value.field == "plate"
@@ -124,7 +124,7 @@ def test_a_clash_check_suggests_the_nearest_free_space(store, resident, neighbou
 
 def test_every_booking_and_cancellation_is_in_the_audit_log(store, resident, admin, now):
     b = bookings.book(store, admin, tonight(resident), now)
-    bookings.cancel(store, admin, b.id, reason="居民来电取消")
+    bookings.cancel(store, admin, b.id, reason="居民来电取消", now=now)
     actions = [(e["action"], e["actor"]) for e in audit.entries(store, "booking", b.id)]
     assert actions == [("cancel", admin.name), ("book", admin.name)]
 
@@ -141,13 +141,13 @@ def test_a_checked_in_booking_cannot_be_cancelled(store, resident, admin, now):
     b = bookings.book(store, admin, tonight(resident), now)
     store.conn.execute("UPDATE booking SET status = 'checked_in' WHERE id = ?", (b.id,))
     with pytest.raises(DeskError) as err:
-        bookings.cancel(store, admin, b.id)
+        bookings.cancel(store, admin, b.id, now=now)
     assert err.value.code == "state"
 
 
 def test_a_resident_who_moved_away_cannot_book(store, resident, admin, now):
     from booking import residents
-    residents.set_active(store, admin, resident.id, False)
+    residents.set_active(store, admin, resident.id, False, now=now)
     with pytest.raises(DeskError) as err:
         bookings.book(store, admin, tonight(resident), now)
     assert (err.value.code, err.value.field) == ("invalid", "resident") and "迁出" in err.value.message()

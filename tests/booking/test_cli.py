@@ -1,11 +1,15 @@
 """Every headless command answers in JSON: success exits 0, a refusal exits 1 with error and code."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -175,8 +179,8 @@ def test_a_no_show_frees_its_space_for_the_next_booking(run_cli, booked):
 
 def test_once_accounts_exist_a_command_without_sign_in_acts_as_a_clerk(run_cli, store_path, monkeypatch):
     from booking import clerks, setup
-    store = setup.open_ready(store_path)
-    clerks.create_first_admin(store, "admin", "secret-123")
+    store = setup.open_ready(store_path, now=NOW)
+    clerks.create_first_admin(store, "admin", "secret-123", now=NOW)
     store.close()
     refused = run_cli("rule", "set", "kind:parking", "grace_minutes", "45")
     assert refused.code == 1 and refused.json["code"] == "forbidden"

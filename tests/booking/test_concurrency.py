@@ -73,12 +73,12 @@ for op in job["ops"]:
             req = bookings.Request(op["resource"], datetime.fromisoformat(op["start"]),
                                    datetime.fromisoformat(op["end"]), op["resident"])
             out["id"] = bookings.book(store, actor, req, now).id
-            out["statuses"] = [b.status for b in bookings.cancel(store, actor, out["id"])]
+            out["statuses"] = [b.status for b in bookings.cancel(store, actor, out["id"], now=now)]
         elif op["op"] == "scan":
-            verdict = scanning.scan(store, actor, op["text"], stations.DESK, datetime.fromisoformat(op["at"]))
+            verdict = scanning.scan(store, actor, op["text"], stations.DESK, now=datetime.fromisoformat(op["at"]))
             out.update(ok=verdict.ok, action=verdict.action, reason_key=verdict.reason_key)
         elif op["op"] == "cancel":
-            done = bookings.cancel(store, actor, op["id"])
+            done = bookings.cancel(store, actor, op["id"], now=now)
             out["statuses"] = [b.status for b in done]
         else:
             raise ValueError(op["op"])
@@ -150,14 +150,14 @@ def tightest_start(attempts: list[dict[str, Any]]) -> float:
 def racing_store(store: Store, store_path: Path) -> Path:
     """The seeded store with the household limit raised, so the only thing a desk can lose on is a clash."""
     for scope in ("*", "kind:parking", "kind:room"):
-        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000)
+        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000, now=NOW)
     return store_path
 
 
 @pytest.fixture
 def drivers(store: Store) -> list[int]:
     """Residents with one car each, one per desk."""
-    return [residents.add(store, ADMIN, f"住户{n}", f"{n + 1}栋1单元101", f"1380000{n:04d}", f"川A{n:05d}").id
+    return [residents.add(store, ADMIN, f"住户{n}", f"{n + 1}栋1单元101", f"1380000{n:04d}", f"川A{n:05d}", now=NOW).id
             for n in range(4)]
 
 

@@ -79,7 +79,7 @@ def test_a_smaller_balance_pays_part(store, admin, clerk, resident):
 
 
 def test_a_new_rate_from_the_admin_applies(store, admin, clerk, resident):
-    credits.set_rate(store, admin, "20")
+    credits.set_rate(store, admin, "20", now=NOW)
     booking = room(store, admin, resident)
     earn(store, clerk, resident, 300)
     assert credits.redeem(store, clerk, resident.id, booking.id, NOW)["minutes"] == 120
@@ -87,7 +87,7 @@ def test_a_new_rate_from_the_admin_applies(store, admin, clerk, resident):
 
 def test_only_an_admin_sets_the_rate(store, clerk):
     with pytest.raises(DeskError) as err:
-        credits.set_rate(store, clerk, "20")
+        credits.set_rate(store, clerk, "20", now=NOW)
     assert err.value.code == "forbidden"
 
 

@@ -10,6 +10,8 @@ from booking import bookings, fees, passes, scanning
 from booking.errors import DeskError
 from booking.fees import Band, Tariff, parse_yuan, price, yuan_text, yuan_words
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 # The seeded visitor parking tariff: first 30 min free, ¥3/h 07:30–19:00, ¥1/h 19:00–07:30, ¥20 a day.
 VISITOR = Tariff("kind:parking", "visitor", 30, 60, 2000, (),
                  (Band(7 * 60 + 30, 19 * 60, 300), Band(19 * 60, 7 * 60 + 30, 100)))
@@ -135,26 +137,26 @@ def test_the_residents_rooms_are_free(store, admin, resident):
 
 def test_a_volunteer_teams_booking_is_free(store, admin, clerk, resident):
     booking = book(store, admin, resident, "R04", "25 14:00", "25 16:00")
-    charge = fees.set_exempt(store, clerk, booking.id, "volunteer", "志愿服务一队例会")
+    charge = fees.set_exempt(store, clerk, booking.id, "volunteer", "志愿服务一队例会", now=NOW)
     assert charge.total_fen == 0 and charge.exempt == "volunteer"
-    assert fees.set_exempt(store, clerk, booking.id, None).total_fen == 4000
+    assert fees.set_exempt(store, clerk, booking.id, None, now=NOW).total_fen == 4000
 
 
 def test_a_resource_tariff_wins_over_its_kind(store, admin, resident):
-    fees.set_tariff(store, admin, "res:P096", "visitor", "00:00-00:00=5.00", free_minutes=0)
+    fees.set_tariff(store, admin, "res:P096", "visitor", "00:00-00:00=5.00", free_minutes=0, now=NOW)
     booking = book(store, admin, resident, "P096", "24 10:00", "24 11:00", visitor=True)
     assert fees.estimate(store, booking).total_fen == 500
 
 
 def test_a_tariff_with_overlapping_bands_is_refused(store, admin):
     with pytest.raises(DeskError) as err:
-        fees.set_tariff(store, admin, "kind:parking", "visitor", "07:00-19:00=3,18:00-07:00=1")
+        fees.set_tariff(store, admin, "kind:parking", "visitor", "07:00-19:00=3,18:00-07:00=1", now=NOW)
     assert err.value.code == "invalid" and err.value.field == "bands"
 
 
 def test_only_an_admin_sets_tariffs(store, clerk):
     with pytest.raises(DeskError) as err:
-        fees.set_tariff(store, clerk, "kind:parking", "visitor", "00:00-00:00=1")
+        fees.set_tariff(store, clerk, "kind:parking", "visitor", "00:00-00:00=1", now=NOW)
     assert err.value.code == "forbidden"
 
 
@@ -177,7 +179,7 @@ def test_a_settled_charge_does_not_follow_a_later_tariff_change(store, admin, cl
     booking = book(store, admin, resident, "P096", "24 10:00", "24 12:00", visitor=True)
     _check_in_and_out(store, clerk, booking, t("24 10:05"), t("24 11:50"))
     before = fees.settle(store, booking.id).total_fen
-    fees.set_tariff(store, admin, "kind:parking", "visitor", "00:00-00:00=9.00")
+    fees.set_tariff(store, admin, "kind:parking", "visitor", "00:00-00:00=9.00", now=NOW)
     assert fees.charge_for(store, booking.id).total_fen == before == 600
 
 
@@ -190,7 +192,7 @@ def test_a_car_still_inside_is_estimated_up_to_now(store, admin, clerk, resident
 
 def test_a_cancelled_booking_costs_nothing(store, admin, resident):
     booking = book(store, admin, resident, "R04", "25 14:00", "25 16:00")
-    bookings.cancel(store, admin, booking.id)
+    bookings.cancel(store, admin, booking.id, now=NOW)
     assert fees.estimate(store, booking.id).total_fen == 0
 
 

@@ -79,15 +79,15 @@ def refused(call, *args, **kwargs) -> DeskError:
 def day(store: Store, store_path: Path) -> dict:
     """A morning at the desk: two households, bookings booked, checked in and cancelled, scans."""
     for scope in ("*", "kind:parking", "kind:room"):  # so that only the fault under test can refuse
-        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000)
-    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
-    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345")
+        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000, now=NOW)
+    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
+    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345", now=NOW)
     inside = bookings.book(store, ADMIN, Request("P001", at("2026-11-24 09:00"), at("2026-11-24 12:00"), zhang.id),
                            at("2026-11-24 08:00"))
     waiting = bookings.book(store, ADMIN, Request("P002", at("2026-11-24 19:00"), at("2026-11-25 07:30"), li.id), NOW)
     gone = bookings.book(store, ADMIN, Request("P003", at("2026-11-24 14:00"), at("2026-11-24 16:00"), li.id), NOW)
-    bookings.cancel(store, ADMIN, gone.id, reason="住户来电取消")
-    verdict = scanning.scan(store, CLERK, passes.pass_text(store, inside.id), stations.DESK, at("2026-11-24 09:05"))
+    bookings.cancel(store, ADMIN, gone.id, reason="住户来电取消", now=NOW)
+    verdict = scanning.scan(store, CLERK, passes.pass_text(store, inside.id), stations.DESK, now=at("2026-11-24 09:05"))
     assert verdict.action == "check-in"
     return {"zhang": zhang, "li": li, "inside": inside, "waiting": waiting, "path": store_path}
 
@@ -136,7 +136,7 @@ def test_a_scan_on_a_full_disk_is_refused_and_the_booking_stays_checked_in(store
     book_until_full(store, day)
     before = dump(day["path"])
     error = refused(scanning.scan, store, CLERK, passes.pass_text(store, day["inside"].id), stations.DESK,
-                    at("2026-11-24 11:50"))
+                    now=at("2026-11-24 11:50"))
     assert error.key == "store_full"
     assert dump(day["path"]) == before
     assert bookings.get(store, day["inside"].id).status == "checked_in"
@@ -227,12 +227,12 @@ def test_a_read_only_store_still_shows_the_day_and_the_passes(read_only, day):
 def test_nothing_changes_in_a_read_only_store_however_it_is_used(read_only, day):
     desk, _how = read_only
     before = dump(day["path"])
-    for call, args in ((bookings.book, (desk, CLERK, request(day), NOW)),
-                       (bookings.cancel, (desk, CLERK, day["waiting"].id)),
-                       (residents.add, (desk, CLERK, "王五", "3栋2单元502", "13700001111")),
-                       (scanning.scan, (desk, CLERK, passes.pass_text(desk, day["inside"].id), stations.DESK,
-                                        at("2026-11-24 11:00")))):
-        assert refused(call, *args).key == "store_readonly", call
+    for call, args, now in ((bookings.book, (desk, CLERK, request(day)), NOW),
+                            (bookings.cancel, (desk, CLERK, day["waiting"].id), NOW),
+                            (residents.add, (desk, CLERK, "王五", "3栋2单元502", "13700001111"), NOW),
+                            (scanning.scan, (desk, CLERK, passes.pass_text(desk, day["inside"].id), stations.DESK),
+                             at("2026-11-24 11:00"))):
+        assert refused(call, *args, now=now).key == "store_readonly", call
     assert dump(day["path"]) == before
 
 
@@ -286,7 +286,7 @@ def test_a_lock_loses_nothing_and_the_same_booking_succeeds_once_it_is_released(
     with held(day["path"]) as other:
         refused(bookings.book, desk, CLERK, request(day), NOW)
         refused(scanning.scan, desk, CLERK, passes.pass_text(desk, day["waiting"].id), stations.DESK,
-                at("2026-11-24 19:05"))
+                now=at("2026-11-24 19:05"))
         # what the other program writes under its lock is kept too
         other.execute("INSERT INTO setting(key, value) VALUES ('other_program', 'was here')")
         other.execute("COMMIT")
@@ -325,7 +325,7 @@ def test_the_day_can_still_be_read_while_another_program_writes(store, day, shor
 def test_a_check_out_scanned_before_the_check_in_time_is_refused_and_the_booking_stays_inside(store, day):
     # Checked in at 09:05; the PC's clock now says 08:30.
     text = passes.pass_text(store, day["inside"].id)
-    verdict = scanning.scan(store, CLERK, text, stations.DESK, at("2026-11-24 08:30"))
+    verdict = scanning.scan(store, CLERK, text, stations.DESK, now=at("2026-11-24 08:30"))
     assert not verdict.ok and verdict.reason_key == "scan_clock_behind"
     assert verdict.reason == ("本机时间（11月24日 08:30）早于该预约的签到时间（11月24日 09:05），"
                               "请先校正电脑时间再扫码。")
@@ -334,7 +334,7 @@ def test_a_check_out_scanned_before_the_check_in_time_is_refused_and_the_booking
 
 
 def test_a_check_out_by_hand_before_the_check_in_time_is_refused(store, day):
-    error = refused(scanning.manual, store, CLERK, day["inside"].id, "通行证丢失", at("2026-11-24 08:30"))
+    error = refused(scanning.manual, store, CLERK, day["inside"].id, "通行证丢失", now=at("2026-11-24 08:30"))
     assert (error.code, error.key) == ("state", "scan_clock_behind")
     assert bookings.get(store, day["inside"].id).status == "checked_in"
 
@@ -342,7 +342,7 @@ def test_a_check_out_by_hand_before_the_check_in_time_is_refused(store, day):
 def test_no_completed_booking_ever_leaves_before_it_arrived_whatever_the_clock_says(store, day):
     text = passes.pass_text(store, day["inside"].id)
     for moment in ("2026-11-23 23:59", "2026-11-24 09:04", "2026-11-20 12:00", "2026-11-24 11:00"):
-        scanning.scan(store, CLERK, text, stations.DESK, at(moment))
+        scanning.scan(store, CLERK, text, stations.DESK, now=at(moment))
     backwards = store.conn.execute(
         "SELECT id FROM booking WHERE status = 'completed' AND checked_out_at < checked_in_at").fetchall()
     assert backwards == []

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 
 from booking import audit, imports, residents
 from booking.errors import DeskError
+
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
 HEADER = "姓名,门牌,手机,车牌"
 
@@ -39,7 +42,7 @@ VALID = "\n".join([HEADER,
 # --- reading files -------------------------------------------------------------------------------
 
 def test_a_valid_file_adds_residents_households_and_plates(tmp_path, store, admin):
-    report = imports.apply(store, admin, write(tmp_path, VALID))
+    report = imports.apply(store, admin, write(tmp_path, VALID), now=NOW)
     assert (report.rows, report.added, report.exists, report.plates, report.applied) == (3, 3, 0, 3, True)
     assert imported(store, "13698765432").plates == ("川AD12345", "川B12345")
     assert imported(store, "15912345678").door == "7栋1单元1203"
@@ -47,19 +50,19 @@ def test_a_valid_file_adds_residents_households_and_plates(tmp_path, store, admi
 
 
 def test_a_gbk_file_as_chinese_excel_saves_it_is_read(tmp_path, store, admin):
-    report = imports.apply(store, admin, write(tmp_path, VALID, "gbk"))
+    report = imports.apply(store, admin, write(tmp_path, VALID, "gbk"), now=NOW)
     assert report.encoding == "gb18030" and report.added == 3
     assert imported(store, "13712345678").name == "王五"
 
 
 def test_a_utf8_file_with_a_byte_order_mark_is_read(tmp_path, store, admin):
-    report = imports.apply(store, admin, write(tmp_path, VALID, "utf-8-sig"))
+    report = imports.apply(store, admin, write(tmp_path, VALID, "utf-8-sig"), now=NOW)
     assert report.encoding == "utf-8" and report.added == 3
 
 
 def test_an_english_header_in_any_order_with_extra_columns_works(tmp_path, store, admin):
     text = "Phone,Note,Name,Door\n13712345678,2nd floor,Wang Wu,3-2-502\n"
-    report = imports.apply(store, admin, write(tmp_path, text))
+    report = imports.apply(store, admin, write(tmp_path, text), now=NOW)
     assert report.added == 1 and imported(store, "13712345678").name == "Wang Wu"
 
 
@@ -91,14 +94,14 @@ def test_check_lists_each_mistake_with_its_line_and_field_and_writes_nothing(tmp
 def test_apply_with_mistakes_refuses_the_whole_file_and_says_why(tmp_path, store, admin):
     before = counts(store)
     with pytest.raises(DeskError) as caught:
-        imports.apply(store, admin, write(tmp_path, BAD))
+        imports.apply(store, admin, write(tmp_path, BAD), now=NOW)
     assert caught.value.code == "invalid" and "2 行" in caught.value.message()
     assert caught.value.details["invalid_rows"] == 2 and not caught.value.details["applied"]
     assert counts(store) == before
 
 
 def test_skip_invalid_imports_the_other_rows(tmp_path, store, admin):
-    report = imports.apply(store, admin, write(tmp_path, BAD), skip_invalid=True)
+    report = imports.apply(store, admin, write(tmp_path, BAD), skip_invalid=True, now=NOW)
     assert report.applied and report.added == 1 and report.invalid_rows == 2
     assert imported(store, "13712345678").plates == ("川A54321",)
 
@@ -120,7 +123,7 @@ def test_the_same_plate_for_two_doors_in_one_file_is_the_second_rows_mistake(tmp
 
 def test_a_resident_already_registered_counts_as_exists_and_is_not_doubled(tmp_path, store, admin, resident):
     text = HEADER + "\n张三丰,3栋2单元501,138 1234 5678,川A12345;川B99999\n张三丰,3-2-501,13812345678,\n"
-    report = imports.apply(store, admin, write(tmp_path, text))
+    report = imports.apply(store, admin, write(tmp_path, text), now=NOW)
     assert (report.added, report.exists, report.plates) == (0, 2, 1)
     assert store.conn.execute("SELECT count(*) FROM resident WHERE phone = '13812345678'").fetchone()[0] == 1
     assert residents.get(store, resident.id).plates == ("川A12345", "川B99999")
@@ -128,14 +131,14 @@ def test_a_resident_already_registered_counts_as_exists_and_is_not_doubled(tmp_p
 
 def test_importing_the_same_file_twice_adds_nobody_the_second_time(tmp_path, store, admin):
     path = write(tmp_path, VALID)
-    imports.apply(store, admin, path)
+    imports.apply(store, admin, path, now=NOW)
     before = counts(store)
-    report = imports.apply(store, admin, path)
+    report = imports.apply(store, admin, path, now=NOW)
     assert (report.added, report.exists, report.plates) == (0, 3, 0) and counts(store) == before
 
 
 def test_one_audit_entry_per_import_with_its_counts(tmp_path, store, admin):
-    imports.apply(store, admin, write(tmp_path, BAD), skip_invalid=True)
+    imports.apply(store, admin, write(tmp_path, BAD), skip_invalid=True, now=NOW)
     entries = audit.entries(store, "resident")
     assert len(entries) == 1 and entries[0]["action"] == "import" and entries[0]["actor"] == admin.name
     assert entries[0]["after"] == {"file": "residents.csv", "rows": 3, "added": 1, "exists": 0, "plates": 1,
@@ -153,7 +156,7 @@ def test_progress_reaches_the_total_and_a_cancel_rolls_everything_back(tmp_path,
     path = write(tmp_path, many(1000))
     seen: list[tuple[int, int]] = []
     with pytest.raises(DeskError) as caught:
-        imports.apply(store, admin, path, progress=lambda done, total: seen.append((done, total)) or done < 1400)
+        imports.apply(store, admin, path, progress=lambda done, total: seen.append((done, total)) or done < 1400, now=NOW)
     assert caught.value.code == "state" and "取消" in caught.value.message()
     assert seen[-1] == (1400, 2000)  # cancelled while writing: 400 residents were inserted, then rolled back
     assert counts(store)[0] == 0 and audit.entries(store, "resident") == []
@@ -161,20 +164,20 @@ def test_progress_reaches_the_total_and_a_cancel_rolls_everything_back(tmp_path,
 
 def test_progress_of_a_finished_import_ends_at_the_total(tmp_path, store, admin):
     seen: list[tuple[int, int]] = []
-    imports.apply(store, admin, write(tmp_path, many(450)), progress=lambda d, t: seen.append((d, t)) or True)
+    imports.apply(store, admin, write(tmp_path, many(450)), progress=lambda d, t: seen.append((d, t)) or True, now=NOW)
     assert seen[0] == (200, 900) and seen[-1] == (900, 900)
     assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
 
 
 def test_ten_thousand_rows_are_imported_in_one_go(tmp_path, store, admin):
-    report = imports.apply(store, admin, write(tmp_path, many(10_000)))
+    report = imports.apply(store, admin, write(tmp_path, many(10_000)), now=NOW)
     assert report.added == 10_000 and counts(store)[0] == 10_000
 
 
 def test_a_hundred_thousand_wrong_rows_give_a_message_each_and_write_nothing(tmp_path, store, admin):
     path = write(tmp_path, "\n".join([HEADER] + ["王五,3-2-502,1234,"] * 100_000))
     with pytest.raises(DeskError) as caught:
-        imports.apply(store, admin, path)
+        imports.apply(store, admin, path, now=NOW)
     assert caught.value.details["invalid_rows"] == 100_000
     assert caught.value.details["invalid"][-1]["line"] == 100_001 and counts(store)[0] == 0
 
@@ -183,7 +186,7 @@ def test_a_hundred_thousand_wrong_rows_give_a_message_each_and_write_nothing(tmp
 
 def test_formula_like_text_is_stored_verbatim(tmp_path, store, admin):
     text = HEADER + "\n\"=cmd|' /C calc'!A0\",3-2-502,13712345678,\n"
-    imports.apply(store, admin, write(tmp_path, text))
+    imports.apply(store, admin, write(tmp_path, text), now=NOW)
     assert imported(store, "13712345678").name == "=cmd|' /C calc'!A0"
 
 
@@ -280,7 +283,7 @@ def test_an_import_with_skipping_writes_only_valid_rows_and_never_crashes(tmp_pa
     text = "\n".join([HEADER] + [",".join(f'"{cell}"' for cell in row) for row in rows])
     before = counts(store)
     try:
-        report = imports.apply(store, admin, write(tmp_path, text), skip_invalid=True)
+        report = imports.apply(store, admin, write(tmp_path, text), skip_invalid=True, now=NOW)
     except DeskError as exc:  # e.g. a NUL in a cell: the file is not text
         assert exc.message() and counts(store) == before
     else:

@@ -90,7 +90,7 @@ def _as_an_old_version_left_it(store, booking_id: int) -> None:
     """A booking until 9999-12-31 and the resource's longest booking to match, as the old version stored."""
     with store.write():
         store.conn.execute("UPDATE booking SET end_at = '9999-12-31 23:00' WHERE id = ?", (booking_id,))
-        store.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0006_booking_dates_in_range'")
+        store.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_booking_dates_in_range'")
 
 
 @pytest.mark.parametrize("argv", BROKE, ids=[a[0] for a in BROKE])
@@ -112,7 +112,7 @@ def test_the_migration_cuts_a_forever_booking_to_366_days_and_keeps_its_old_end_
                                                datetime(2026, 11, 24, 18, 0), resident.id), NOW)
     _as_an_old_version_left_it(store, made.id)
     store.close()
-    reopened = setup.open_ready(store_path)
+    reopened = setup.open_ready(store_path, now=NOW)
     try:
         assert clock_text(bookings.get(reopened, made.id).end) == "2027-11-25 12:00"
         longest = reopened.conn.execute("SELECT longest_minutes FROM resource WHERE code = 'P001'").fetchone()[0]
@@ -129,10 +129,10 @@ def test_a_cancelled_forever_booking_no_longer_slows_every_later_query_after_the
                                                                                            resident):
     made = bookings.book(store, ADMIN, Request("P001", datetime(2026, 11, 24, 12, 0),
                                                datetime(2026, 11, 24, 18, 0), resident.id), NOW)
-    bookings.cancel(store, ADMIN, made.id)
+    bookings.cancel(store, ADMIN, made.id, now=NOW)
     _as_an_old_version_left_it(store, made.id)
     store.close()
-    reopened = setup.open_ready(store_path)
+    reopened = setup.open_ready(store_path, now=NOW)
     try:  # the recorded longest booking shrinks to what is stored, the cancelled one included
         assert reopened.conn.execute("SELECT longest_minutes FROM resource WHERE code = 'P001'").fetchone()[0] \
             == 366 * 1440

@@ -34,11 +34,11 @@ def test_a_pass_printed_before_a_restore_is_refused_for_the_other_booking_that_r
     printed = passes.pass_text(store, first.id)
     store.close()
     assert run_cli("restore", "--from", str(older)).code == 0
-    again = setup.open_ready(store_path)
+    again = setup.open_ready(store_path, now=NOW)
     try:
         other = tonight(again, neighbour, "P002")  # booking N again, for a different resident
         assert other.id == first.id and other.resident_id != first.resident_id
-        verdict = scanning.scan(again, ADMIN, printed, "desk", CHECK_IN)
+        verdict = scanning.scan(again, ADMIN, printed, "desk", now=CHECK_IN)
         assert (verdict.ok, verdict.reason_key, verdict.booking) == (False, "scan_other_booking", None)
         assert str(first.id) in verdict.reason and "备份" in verdict.reason
         assert bookings.get(again, other.id).status == "booked"  # nothing was checked in
@@ -53,7 +53,7 @@ def test_a_copy_of_the_store_keeps_the_passes_of_the_same_bookings_valid(store, 
     store.close()
     copy_path = tmp_path / "copy.sqlite3"
     shutil.copyfile(store_path, copy_path)  # the store is closed: a plain file copy (another PC)
-    copy = setup.open_ready(copy_path)
+    copy = setup.open_ready(copy_path, now=NOW)
     try:
         assert scanning.verify(printed, copy, CHECK_IN, "desk").ok
     finally:
@@ -64,7 +64,7 @@ def test_two_copies_give_their_next_bookings_different_passes(store, store_path,
     store.close()
     copy_path = tmp_path / "copy.sqlite3"
     shutil.copyfile(store_path, copy_path)
-    here, there = setup.open_ready(store_path), setup.open_ready(copy_path)
+    here, there = setup.open_ready(store_path, now=NOW), setup.open_ready(copy_path, now=NOW)
     try:
         mine, theirs = tonight(here, resident), tonight(there, neighbour)
         assert mine.id == theirs.id
@@ -86,7 +86,7 @@ def test_an_old_version_1_pass_of_an_untouched_store_stays_valid(store, resident
 
 def test_a_version_1_pass_cannot_check_in_a_booking_made_with_a_nonce(store, resident):
     made = tonight(store, resident)
-    kid = passes.ensure_key(store)
+    kid = passes.ensure_key(store, now=NOW)
     v1 = passcode.make_pass(kid, passes.secret_for(store, kid), made.id, made.pass_rev)  # genuinely signed
     assert scanning.verify(v1, store, CHECK_IN, "desk").reason_key == "scan_other_booking"
 
@@ -96,7 +96,7 @@ def test_reissuing_a_booking_made_before_nonces_gives_a_version_2_pass(store, re
     with store.write():
         store.conn.execute("UPDATE booking SET pass_nonce = NULL WHERE id = ?", (made.id,))
     old = passes.pass_text(store, made.id)
-    new = passes.reissue(store, ADMIN, made.id, "换证")
+    new = passes.reissue(store, ADMIN, made.id, "换证", now=NOW)
     assert new.startswith("2") and len(new) == passcode.PASS_LENGTH_V2
     assert scanning.verify(new, store, CHECK_IN, "desk").ok
     assert scanning.verify(old, store, CHECK_IN, "desk").reason_key == "scan_replaced"
@@ -108,9 +108,9 @@ def test_the_1000th_reissue_is_refused_before_writing_and_the_pass_still_works(s
     made = tonight(store, resident)
     with store.write():  # the counter driven to its edge directly, to keep the test fast
         store.conn.execute("UPDATE booking SET pass_rev = ? WHERE id = ?", (passcode.MAX_REVISION - 1, made.id))
-    last = passes.reissue(store, ADMIN, made.id, "丢失")  # revision 999: the last that fits
+    last = passes.reissue(store, ADMIN, made.id, "丢失", now=NOW)  # revision 999: the last that fits
     with pytest.raises(DeskError) as caught:
-        passes.reissue(store, ADMIN, made.id, "又丢失")
+        passes.reissue(store, ADMIN, made.id, "又丢失", now=NOW)
     assert (caught.value.code, caught.value.key) == ("state", "pass_revision_limit")
     assert bookings.get(store, made.id).pass_rev == passcode.MAX_REVISION
     assert passes.pass_text(store, made.id) == last and scanning.verify(last, store, CHECK_IN, "desk").ok
@@ -128,17 +128,17 @@ def test_a_rotation_with_every_key_id_live_is_refused_and_key_1_keeps_its_passes
     made = tonight(store, resident)
     printed = passes.pass_text(store, made.id)  # signed by key 1
     for _ in range(passcode.MAX_KEY_ID - 1):  # keys 2..99: every id live
-        passes.rotate_key(store, ADMIN)
+        passes.rotate_key(store, ADMIN, now=NOW)
     with pytest.raises(DeskError) as caught:
-        passes.rotate_key(store, ADMIN)  # the 100th key would have overwritten live key 1
+        passes.rotate_key(store, ADMIN, now=NOW)  # the 100th key would have overwritten live key 1
     assert caught.value.key == "pass_keys_full"
     assert scanning.verify(printed, store, CHECK_IN, "desk").ok
-    assert passes.rotate_key(store, ADMIN, retire_old=True) == 1  # retiring the old ones frees the ids
+    assert passes.rotate_key(store, ADMIN, retire_old=True, now=NOW) == 1  # retiring the old ones frees the ids
 
 
 def test_every_reissue_is_recorded_once_with_its_revision(store, resident):
     made = tonight(store, resident)
     for _ in range(3):
-        passes.reissue(store, ADMIN, made.id, "丢失")
+        passes.reissue(store, ADMIN, made.id, "丢失", now=NOW)
     revisions = [e["after"]["pass_rev"] for e in audit.entries(store, "booking", made.id) if e["action"] == "reissue"]
     assert sorted(revisions) == [2, 3, 4]

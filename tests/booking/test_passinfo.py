@@ -61,7 +61,7 @@ def test_the_rules_come_from_the_convention(store, admin, resident, now):
 
 
 def test_a_changed_grace_time_is_what_the_pass_says(store, admin, resident, now):
-    rules.set_rule(store, admin, "res:P012", "grace_minutes", "45")
+    rules.set_rule(store, admin, "res:P012", "grace_minutes", "45", now=now)
     info = passinfo.pass_info(store, book(store, admin, resident, now).id, now)
     assert "超过开始时间 45 分钟未签到，预约将作废，车位释放。" in info.rules
     assert info.rules[0].startswith("签到时间：18:30 至 19:45")
@@ -69,7 +69,7 @@ def test_a_changed_grace_time_is_what_the_pass_says(store, admin, resident, now)
 
 def test_without_a_grace_time_the_pass_says_check_in_closes_at_the_end(store, admin, resident, now):
     for scope in ("kind:parking", "*"):
-        rules.set_rule(store, admin, scope, "grace_minutes", "off")
+        rules.set_rule(store, admin, scope, "grace_minutes", "off", now=now)
     info = passinfo.pass_info(store, book(store, admin, resident, now).id, now)
     assert "到结束时间仍未签到，预约将作废，车位释放。" in info.rules
     assert info.rules[0].startswith("签到时间：18:30 至 11月25日（周三）07:30")
@@ -92,7 +92,7 @@ def test_a_visitor_booking_says_so(store, admin, resident, now):
 
 def test_a_cancelled_booking_has_no_pass_info(store, admin, resident, now):
     booking = book(store, admin, resident, now)
-    bookings.cancel(store, admin, booking.id)
+    bookings.cancel(store, admin, booking.id, now=now)
     with pytest.raises(DeskError) as refused:
         passinfo.pass_info(store, booking.id, now)
     assert refused.value.code == "state"

@@ -171,17 +171,17 @@ def command_lines(draw: st.DrawFn, folder: Path, store_path: Path,
 def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store with residents, bookings in every state, a series and a scan: ids 1-8 mean something."""
     path = tmp_path_factory.mktemp("prepared") / "desk.sqlite3"
-    store = setup.open_ready(path)
-    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
-    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345")
+    store = setup.open_ready(path, now=NOW)
+    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
+    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345", now=NOW)
     early = datetime(2026, 11, 24, 8, 0)
     inside = bookings.book(store, ADMIN, Request("P001", early + timedelta(hours=1), early + timedelta(hours=4),
                                                  zhang.id), early)
-    scanning.scan(store, CLERK, passes.pass_text(store, inside.id), "desk", early + timedelta(hours=1, minutes=5))
+    scanning.scan(store, CLERK, passes.pass_text(store, inside.id), "desk", now=early + timedelta(hours=1, minutes=5))
     bookings.book(store, ADMIN, Request("P002", NOW + timedelta(hours=9), NOW + timedelta(hours=21), li.id), NOW)
     gone = bookings.book(store, ADMIN, Request("R01", NOW + timedelta(days=1), NOW + timedelta(days=1, hours=2),
                                                li.id, purpose="邻里议事会"), NOW)
-    bookings.cancel(store, ADMIN, gone.id)
+    bookings.cancel(store, ADMIN, gone.id, now=NOW)
     bookings.book_series(store, ADMIN, Request("R02", NOW + timedelta(days=2), NOW + timedelta(days=2, hours=2),
                                                zhang.id, purpose="书法练习"), "FREQ=WEEKLY;COUNT=3", NOW)
     store.close()
@@ -294,6 +294,7 @@ def test_demo_refuses_a_number_of_years_it_cannot_make(fresh, years) -> None:
 
 def test_demo_run_twice_on_one_store_answers_both_times(tmp_path) -> None:
     argv = ["--db", str(tmp_path / "new.sqlite3"), "--now", "2026-11-24 10:00", "demo", "--years", "0.01", "--json"]
+    assert_answered(*run(["--db", str(tmp_path / "new.sqlite3"), "init", "--json"]), argv)  # only init makes a store
     first = assert_answered(*run(argv), argv)
     second = assert_answered(*run(argv), argv)  # it failed with IndexError: every door already existed
     assert first["bookings"] > 0 and second["bookings"] >= 0
@@ -305,7 +306,7 @@ def test_demo_run_twice_on_one_store_answers_both_times(tmp_path) -> None:
 def scan_store(prepared: Path, tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("scans") / "desk.sqlite3"
     shutil.copyfile(prepared, path)
-    store = setup.open_ready(path)
+    store = setup.open_ready(path, now=NOW)
     yield store
     store.close()
 
@@ -344,7 +345,7 @@ SCANS = settings(max_examples=400, deadline=None, derandomize=True,
 @example(text="9" * 10_000, station="desk")
 @example(text="１" * 45, station="desk")
 def test_a_scan_of_any_text_never_raises_and_refuses_what_is_not_a_pass(scan_store, text, station) -> None:
-    verdict = scanning.scan(scan_store, CLERK, text, station, datetime(2026, 11, 24, 10, 30))
+    verdict = scanning.scan(scan_store, CLERK, text, station, now=datetime(2026, 11, 24, 10, 30))
     assert not verdict.ok and verdict.action is None
     assert verdict.reason.strip() and verdict.reason_key.startswith("scan_")
 
@@ -368,9 +369,9 @@ def test_a_damaged_pass_is_never_taken_for_another_and_only_the_true_digits_pass
 def text_store(prepared: Path, tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("texts") / "desk.sqlite3"
     shutil.copyfile(prepared, path)
-    store = setup.open_ready(path)
+    store = setup.open_ready(path, now=NOW)
     for scope in ("*", "kind:parking", "kind:room"):
-        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000)
+        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000, now=NOW)
     yield store
     store.close()
 
@@ -385,7 +386,7 @@ _phones = iter(range(10**7))
 def test_a_resident_name_is_stored_and_found_verbatim_or_refused_beside_the_field(text_store, name) -> None:
     phone = f"139{next(_phones):08d}"
     try:
-        made = residents.add(text_store, CLERK, name, "7栋1单元101", phone)
+        made = residents.add(text_store, CLERK, name, "7栋1单元101", phone, now=NOW)
     except DeskError as exc:
         assert (exc.code, exc.field) == ("invalid", "name") and exc.message().strip()
         return
@@ -430,7 +431,7 @@ def run_cli_on():
 def test_registering_a_resident_with_any_fields_saves_or_names_the_wrong_field(text_store, name, door, phone,
                                                                                plate) -> None:
     try:
-        residents.add(text_store, CLERK, name, door, phone, plate)
+        residents.add(text_store, CLERK, name, door, phone, plate, now=NOW)
     except DeskError as exc:
         assert exc.code == "invalid" and exc.field in ("name", "door", "phone", "plate"), exc.key
         assert exc.message().strip() and exc.message() != exc.key

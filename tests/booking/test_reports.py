@@ -12,6 +12,8 @@ from booking.bookings import Request
 from booking.errors import DeskError
 from booking.sweep import sweep
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 
 def at(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M")
@@ -21,7 +23,7 @@ NOVEMBER = date(2026, 11, 1)
 
 
 def scan(store, actor, booking, moment: str) -> None:
-    scanning.scan(store, actor, passes.pass_text(store, booking.id), "desk", at(moment))
+    scanning.scan(store, actor, passes.pass_text(store, booking.id), "desk", now=at(moment))
 
 
 @pytest.fixture
@@ -135,21 +137,21 @@ def read_xlsx(path) -> list[list[str]]:
 
 
 def test_the_csv_starts_with_a_byte_order_mark_for_excel(store, admin, month, tmp_path):
-    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), csv_path=str(tmp_path / "b.csv"))
+    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), csv_path=str(tmp_path / "b.csv"), now=NOW)
     assert (tmp_path / "b.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
 def test_csv_and_excel_hold_the_same_rows(store, admin, now, tmp_path):
     demo.fill(store, years=3 / 365, now=now, days_ahead=2)
     result = exports.export_bookings(store, admin, date(2026, 11, 21), date(2026, 11, 25),
-                                     csv_path=str(tmp_path / "b.csv"), xlsx_path=str(tmp_path / "b.xlsx"))
+                                     csv_path=str(tmp_path / "b.csv"), xlsx_path=str(tmp_path / "b.xlsx"), now=now)
     from_csv, from_xlsx = read_csv(tmp_path / "b.csv"), read_xlsx(tmp_path / "b.xlsx")
     assert result["rows"] == len(from_csv) - 1 > 500
     assert from_csv == from_xlsx
 
 
 def test_an_export_masks_names_and_phones_by_default(store, admin, month, tmp_path):
-    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), csv_path=str(tmp_path / "b.csv"))
+    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), csv_path=str(tmp_path / "b.csv"), now=NOW)
     text = (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
     assert "张*丰" in text and "138****5678" in text
     assert "张三丰" not in text and "13812345678" not in text
@@ -158,7 +160,7 @@ def test_an_export_masks_names_and_phones_by_default(store, admin, month, tmp_pa
 def test_an_admin_may_export_unmasked_and_that_is_audited(store, admin, month, tmp_path):
     target = tmp_path / "full.xlsx"
     exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), xlsx_path=str(target),
-                            masked=False, reason="派出所调查")
+                            masked=False, reason="派出所调查", now=NOW)
     assert any("13812345678" in row for row in read_xlsx(target))
     entry = audit.entries(store, "booking")[0]
     assert (entry["action"], entry["actor"], entry["reason"]) == ("export_unmasked", admin.name, "派出所调查")
@@ -168,7 +170,7 @@ def test_an_admin_may_export_unmasked_and_that_is_audited(store, admin, month, t
 def test_a_clerk_may_not_export_unmasked_and_nothing_is_written(store, clerk, month, tmp_path):
     with pytest.raises(DeskError) as caught:
         exports.export_bookings(store, clerk, date(2026, 11, 1), date(2026, 11, 30),
-                                csv_path=str(tmp_path / "b.csv"), masked=False)
+                                csv_path=str(tmp_path / "b.csv"), masked=False, now=NOW)
     assert caught.value.code == "forbidden"
     assert not (tmp_path / "b.csv").exists()
     assert all(e["action"] != "export_unmasked" for e in audit.entries(store))
@@ -177,14 +179,14 @@ def test_a_clerk_may_not_export_unmasked_and_nothing_is_written(store, clerk, mo
 def test_an_export_to_a_missing_folder_is_refused_before_writing(store, admin, tmp_path):
     with pytest.raises(DeskError) as caught:
         exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30),
-                                csv_path=str(tmp_path / "nowhere" / "b.csv"))
+                                csv_path=str(tmp_path / "nowhere" / "b.csv"), now=NOW)
     assert (caught.value.code, caught.value.field) == ("invalid", "path")
 
 
 def test_an_export_over_an_old_file_replaces_it_whole_and_leaves_no_partial_file(store, admin, month, tmp_path):
     target = tmp_path / "b.xlsx"
     target.write_bytes(b"an older export")
-    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), xlsx_path=str(target))
+    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), xlsx_path=str(target), now=NOW)
     assert len(read_xlsx(target)) == 6
     assert [p.name for p in tmp_path.iterdir() if "sqlite3" not in p.name] == ["b.xlsx"]
 

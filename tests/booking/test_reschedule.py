@@ -64,7 +64,7 @@ def test_a_checked_in_booking_may_move_its_end_only(store, resident, admin, now)
 
 def test_a_cancelled_booking_cannot_be_moved(store, resident, admin, now):
     b = bookings.book(store, admin, tonight(resident), now)
-    bookings.cancel(store, admin, b.id)
+    bookings.cancel(store, admin, b.id, now=now)
     with pytest.raises(DeskError) as err:
         reschedule.reschedule(store, admin, b.id, at("2026-11-24 20:00"), at("2026-11-25 07:30"), now)
     assert err.value.code == "state"

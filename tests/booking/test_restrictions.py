@@ -51,8 +51,8 @@ def test_only_the_households_own_no_shows_count(store, admin, resident, neighbou
 
 
 def test_a_rule_for_rooms_does_not_count_parking_no_shows(store, admin, resident):
-    restrictions.set_no_show_rule(store, admin, "*", 0, 0, 0)
-    restrictions.set_no_show_rule(store, admin, "room", 2, 30, 14)
+    restrictions.set_no_show_rule(store, admin, "*", 0, 0, 0, now=NOW)
+    restrictions.set_no_show_rule(store, admin, "room", 2, 30, 14, now=NOW)
     no_shows(store, admin, resident, ["2026-11-15", "2026-11-20"])
     assert restrictions.restriction_for(store, resident.household_id, NOW, kind="room") is None
     assert restrictions.restriction_for(store, resident.household_id, NOW) is None

@@ -9,6 +9,8 @@ from booking import audit, bookings, closures, rules
 from booking.bookings import Request
 from booking.errors import DeskError
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 
 def at(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M")
@@ -71,21 +73,21 @@ def test_a_visitor_space_takes_visitors_at_any_hour(store, resident, admin, now)
 
 
 def test_a_closure_refuses_bookings_in_it(store, resident, admin, now):
-    closures.add(store, admin, "res:R06", at("2026-12-05 08:00"), at("2026-12-05 18:00"), "社区文化节")
+    closures.add(store, admin, "res:R06", at("2026-12-05 08:00"), at("2026-12-05 18:00"), "社区文化节", now=now)
     err = refused_rule(store, admin, Request("R06", at("2026-12-05 09:00"), at("2026-12-05 11:00"), resident.id), now)
     assert "社区文化节" in err.message()
 
 
 def test_a_repeating_closure_closes_every_occurrence(store, resident, admin, now):
     closures.add(store, admin, "kind:room", at("2026-11-28 08:00"), at("2026-11-28 12:00"), "周六早市",
-                 rrule="FREQ=WEEKLY;COUNT=10")
+                 rrule="FREQ=WEEKLY;COUNT=10", now=now)
     refused_rule(store, admin, Request("R02", at("2026-12-12 09:00"), at("2026-12-12 10:00"), resident.id), now)
     ok = bookings.book(store, admin, Request("R02", at("2026-12-12 13:00"), at("2026-12-12 14:00"), resident.id), now)
     assert ok.status == "booked"
 
 
 def test_a_closed_resource_is_not_free(store, admin):
-    closures.add(store, admin, "res:P020", at("2026-11-24 00:00"), at("2026-11-25 00:00"), "划线施工")
+    closures.add(store, admin, "res:P020", at("2026-11-24 00:00"), at("2026-11-25 00:00"), "划线施工", now=NOW)
     free = [r.code for r in bookings.free(store, at("2026-11-24 19:00"), at("2026-11-24 20:00"), "parking")]
     assert "P020" not in free
 
@@ -107,21 +109,21 @@ def test_a_clerk_cannot_override(store, resident, clerk, now):
 
 def test_a_clerk_cannot_change_rules(store, clerk):
     with pytest.raises(DeskError) as err:
-        rules.set_rule(store, clerk, "kind:parking", "max_days_ahead", "60")
+        rules.set_rule(store, clerk, "kind:parking", "max_days_ahead", "60", now=NOW)
     assert err.value.code == "forbidden"
 
 
 def test_rules_are_data_the_admin_edits_and_the_most_specific_scope_wins(store, resident, admin, now):
-    rules.set_rule(store, admin, "res:P001", "max_duration_minutes", "60")
+    rules.set_rule(store, admin, "res:P001", "max_duration_minutes", "60", now=now)
     refused_rule(store, admin, Request("P001", at("2026-11-24 19:00"), at("2026-11-24 21:00"), resident.id), now)
     ok = bookings.book(store, admin, Request("P002", at("2026-11-24 19:00"), at("2026-11-24 21:00"), resident.id), now)
     assert ok.status == "booked"
-    rules.set_rule(store, admin, "res:P001", "max_duration_minutes", "off")
+    rules.set_rule(store, admin, "res:P001", "max_duration_minutes", "off", now=now)
     assert bookings.book(store, admin, Request("P001", at("2026-11-25 19:00"), at("2026-11-25 21:00"),
                                                resident.id), now).status == "booked"
 
 
 def test_a_bad_rule_value_is_refused_with_a_hint(store, admin):
     with pytest.raises(DeskError) as err:
-        rules.set_rule(store, admin, "kind:parking", "residents_only_hours", "evening")
+        rules.set_rule(store, admin, "kind:parking", "residents_only_hours", "evening", now=NOW)
     assert err.value.code == "invalid" and "19:00-07:30" in err.value.message()

@@ -42,28 +42,28 @@ def at(text: str) -> datetime:
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A desk with live, reissued, cancelled and used bookings; and another installation's key."""
-    store = setup.open_ready(tmp_path_factory.mktemp("desk") / "desk.sqlite3")
-    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
-    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345")
+    store = setup.open_ready(tmp_path_factory.mktemp("desk") / "desk.sqlite3", now=NOW)
+    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
+    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345", now=NOW)
     live = [bookings.book(store, ADMIN, Request(f"P00{n}", at("2026-11-24 19:00"), at("2026-11-25 07:30"),
                                                 (zhang if n % 2 else li).id), NOW) for n in range(1, 5)]
     reissued = live[0]
     old_passes = [passes.pass_text(store, reissued.id)]
     for _ in range(2):  # two lost passes: revisions 1 and 2 are revoked, 3 is current
-        old_passes.append(passes.reissue(store, ADMIN, reissued.id, "通行证丢失"))
+        old_passes.append(passes.reissue(store, ADMIN, reissued.id, "通行证丢失", now=NOW))
     current = old_passes.pop()
     cancelled = bookings.book(store, ADMIN, Request("R01", at("2026-11-26 14:00"), at("2026-11-26 16:00"), li.id), NOW)
     cancelled_pass = passes.pass_text(store, cancelled.id)
-    bookings.cancel(store, ADMIN, cancelled.id)
+    bookings.cancel(store, ADMIN, cancelled.id, now=NOW)
     used = bookings.book(store, ADMIN, Request("P009", at("2026-11-24 10:00"), at("2026-11-24 11:00"), zhang.id),
                          at("2026-11-24 09:00"))
     used_pass = passes.pass_text(store, used.id)
-    scanning.scan(store, CLERK, used_pass, stations.DESK, at("2026-11-24 10:01"))
-    scanning.scan(store, CLERK, used_pass, stations.DESK, at("2026-11-24 10:50"))
-    other = setup.open_ready(tmp_path_factory.mktemp("other") / "other.sqlite3")  # another community's desk
-    foreign_secret = passes.secret_for(other, passes.ensure_key(other))
+    scanning.scan(store, CLERK, used_pass, stations.DESK, now=at("2026-11-24 10:01"))
+    scanning.scan(store, CLERK, used_pass, stations.DESK, now=at("2026-11-24 10:50"))
+    other = setup.open_ready(tmp_path_factory.mktemp("other") / "other.sqlite3", now=NOW)  # another community's desk
+    foreign_secret = passes.secret_for(other, passes.ensure_key(other, now=NOW))
     other.close()
-    kid = passes.ensure_key(store)
+    kid = passes.ensure_key(store, now=NOW)
     yield {"store": store, "kid": kid, "secret": passes.secret_for(store, kid), "foreign": foreign_secret,
            "live": {b.id: passes.pass_text(store, b.id) for b in live}, "revoked": old_passes,
            "reissued": reissued.id, "current": current, "spent": [cancelled_pass, used_pass]}
@@ -171,11 +171,11 @@ def test_a_revoked_pass_is_refused_as_replaced_naming_both_revisions(desk):
 def test_scanning_forgeries_records_each_refusal_and_changes_no_booking(desk, tmp_path):
     path = tmp_path / "copy.sqlite3"
     desk["store"].conn.execute("VACUUM INTO ?", (str(path),))
-    store = setup.open_ready(path)
+    store = setup.open_ready(path, now=NOW)
     statuses = store.conn.execute("SELECT id, status, pass_rev FROM booking ORDER BY id").fetchall()
     sample = forgeries(desk, random.Random(7))[::40]  # 500, spread over every kind
     for n, (_kind, text) in enumerate(sample):
-        verdict = scanning.scan(store, CLERK, text, stations.DESK, at("2026-11-24 19:10") + timedelta(seconds=5 * n))
+        verdict = scanning.scan(store, CLERK, text, stations.DESK, now=at("2026-11-24 19:10") + timedelta(seconds=5 * n))
         assert not verdict.ok and verdict.action is None
     assert store.conn.execute("SELECT id, status, pass_rev FROM booking ORDER BY id").fetchall() == statuses
     recorded = store.conn.execute("SELECT count(*), sum(ok) FROM scan WHERE at >= '2026-11-24 19:10'").fetchone()
@@ -186,11 +186,11 @@ def test_scanning_forgeries_records_each_refusal_and_changes_no_booking(desk, tm
 def test_a_retired_key_stops_its_passes_and_a_rotated_one_keeps_them(desk, tmp_path):
     path = tmp_path / "copy.sqlite3"
     desk["store"].conn.execute("VACUUM INTO ?", (str(path),))
-    store = setup.open_ready(path)
+    store = setup.open_ready(path, now=NOW)
     text = next(iter(desk["live"].values()))
-    passes.rotate_key(store, ADMIN)
+    passes.rotate_key(store, ADMIN, now=NOW)
     assert scanning.verify(text, store, at("2026-11-24 19:10")).ok
-    passes.rotate_key(store, ADMIN, retire_old=True)
+    passes.rotate_key(store, ADMIN, retire_old=True, now=NOW)
     assert scanning.verify(text, store, at("2026-11-24 19:10")).reason_key == "scan_unknown_key"
     store.close()
 
@@ -240,15 +240,15 @@ def test_the_grep_would_see_such_a_statement():
 def test_whatever_the_desk_does_the_earlier_audit_entries_stay_exactly_as_they_were(desk, tmp_path):
     path = tmp_path / "copy.sqlite3"
     desk["store"].conn.execute("VACUUM INTO ?", (str(path),))
-    store = setup.open_ready(path)
+    store = setup.open_ready(path, now=NOW)
     before = store.conn.execute("SELECT * FROM audit ORDER BY id").fetchall()
     live = sorted(desk["live"])
-    bookings.cancel(store, CLERK, live[1], reason="住户来电")
-    passes.reissue(store, CLERK, live[2], "通行证丢失")
-    scanning.scan(store, CLERK, passes.pass_text(store, live[3]), stations.DESK, at("2026-11-24 19:05"))
-    scanning.manual(store, CLERK, live[3], "扫码枪故障", at("2026-11-25 07:00"))
-    passes.rotate_key(store, ADMIN, retire_old=True)
-    closures.add(store, ADMIN, "*", at("2026-12-01 00:00"), at("2026-12-02 00:00"), "全院停电检修")
+    bookings.cancel(store, CLERK, live[1], reason="住户来电", now=NOW)
+    passes.reissue(store, CLERK, live[2], "通行证丢失", now=NOW)
+    scanning.scan(store, CLERK, passes.pass_text(store, live[3]), stations.DESK, now=at("2026-11-24 19:05"))
+    scanning.manual(store, CLERK, live[3], "扫码枪故障", now=at("2026-11-25 07:00"))
+    passes.rotate_key(store, ADMIN, retire_old=True, now=NOW)
+    closures.add(store, ADMIN, "*", at("2026-12-01 00:00"), at("2026-12-02 00:00"), "全院停电检修", now=NOW)
     after = store.conn.execute("SELECT * FROM audit ORDER BY id").fetchall()
     assert after[:len(before)] == before and len(after) > len(before) + 5
     store.close()
@@ -264,14 +264,14 @@ CLERK_NAME, CLERK_PASSWORD = "小李", "zhiban-2026!"
 def office(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A store with accounts (an admin, two clerks), a closure, a station and a backup to restore."""
     folder = tmp_path_factory.mktemp("office")
-    store = setup.open_ready(folder / "desk.sqlite3")
-    boss = clerks.create_first_admin(store, BOSS, BOSS_PASSWORD)
-    clerks.add(store, boss, CLERK_NAME, "clerk", CLERK_PASSWORD)
-    clerks.add(store, boss, "小张", "clerk", "zhiban-2027!")
-    zhang = residents.add(store, boss, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+    store = setup.open_ready(folder / "desk.sqlite3", now=NOW)
+    boss = clerks.create_first_admin(store, BOSS, BOSS_PASSWORD, now=NOW)
+    clerks.add(store, boss, CLERK_NAME, "clerk", CLERK_PASSWORD, now=NOW)
+    clerks.add(store, boss, "小张", "clerk", "zhiban-2027!", now=NOW)
+    zhang = residents.add(store, boss, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
     bookings.book(store, boss, Request("P001", at("2026-11-24 19:00"), at("2026-11-25 07:30"), zhang.id), NOW)
-    closures.add(store, boss, "res:P050", at("2026-12-01 08:00"), at("2026-12-01 12:00"), "划线施工")
-    stations.add(store, boss, "东门", kinds=["parking"])
+    closures.add(store, boss, "res:P050", at("2026-12-01 08:00"), at("2026-12-01 12:00"), "划线施工", now=NOW)
+    stations.add(store, boss, "东门", kinds=["parking"], now=NOW)
     backup.backup(store, folder / "backup.sqlite3")
     store.close()
     return {"store": folder / "desk.sqlite3", "backup": folder / "backup.sqlite3"}
@@ -398,10 +398,10 @@ FORMULAS = ['=HYPERLINK("http://x.cn","点")', "=cmd|' /C calc'!A0", "+1+1", "-2
 def hostile_texts(office, tmp_path) -> Path:
     """A store whose residents' names and bookings' purposes were typed to look like formulas."""
     path = copy_of(office, tmp_path / "store")
-    store = setup.open_ready(path)
-    boss = clerks.authenticate(store, BOSS, BOSS_PASSWORD)
+    store = setup.open_ready(path, now=NOW)
+    boss = clerks.authenticate(store, BOSS, BOSS_PASSWORD, now=NOW)
     for n, text in enumerate(FORMULAS):
-        person = residents.add(store, boss, text, f"7栋1单元{101 + n}", f"1370000{n:04d}")
+        person = residents.add(store, boss, text, f"7栋1单元{101 + n}", f"1370000{n:04d}", now=NOW)
         bookings.book(store, boss, Request("R02", at("2026-11-26 08:00") + timedelta(hours=2 * n),
                                            at("2026-11-26 09:00") + timedelta(hours=2 * n), person.id, purpose=text),
                       NOW)
@@ -438,8 +438,8 @@ def test_a_csv_export_keeps_formula_like_text_from_being_run(hostile_texts, tmp_
 def test_the_ledger_csv_keeps_a_formula_like_reason_from_being_run(tmp_path):
     import csv
     from booking import ledger
-    store = setup.open_ready(tmp_path / "desk.sqlite3")
-    person = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678")
+    store = setup.open_ready(tmp_path / "desk.sqlite3", now=NOW)
+    person = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", now=NOW)
     request = Request("R04", at("2026-11-27 14:00"), at("2026-11-27 16:00"), person.id)
     booking = bookings.book(store, ADMIN, request, NOW)
     ledger.pay(store, Actor("=1+1", "clerk"), booking.id, 500, "waived", NOW, reason="=HYPERLINK(\"http://x.cn\")")

@@ -56,7 +56,7 @@ def test_skipping_clashes_books_the_rest(store, resident, neighbour, admin, now)
 def test_one_occurrence_can_be_cancelled(store, resident, admin, now):
     result = bookings.book_series(store, admin, Request("R03", at("2026-12-01 14:00"), at("2026-12-01 16:00"),
                                                         resident.id), TUESDAYS, now)
-    bookings.cancel(store, admin, result.bookings[2].id)
+    bookings.cancel(store, admin, result.bookings[2].id, now=now)
     statuses = [bookings.get(store, b.id).status for b in result.bookings]
     assert statuses.count("cancelled") == 1 and statuses[2] == "cancelled"
 
@@ -64,7 +64,7 @@ def test_one_occurrence_can_be_cancelled(store, resident, admin, now):
 def test_this_and_following_can_be_cancelled(store, resident, admin, now):
     result = bookings.book_series(store, admin, Request("R03", at("2026-12-01 14:00"), at("2026-12-01 16:00"),
                                                         resident.id), TUESDAYS, now)
-    done = bookings.cancel(store, admin, result.bookings[3].id, following=True)
+    done = bookings.cancel(store, admin, result.bookings[3].id, following=True, now=now)
     assert len(done) == 6
     statuses = [bookings.get(store, b.id).status for b in result.bookings]
     assert statuses == ["booked"] * 3 + ["cancelled"] * 6

@@ -71,20 +71,20 @@ def test_a_room_line_names_its_organiser_masked_and_its_purpose(store, now, meet
 
 
 def test_status_is_written_with_a_symbol_and_words_not_only_a_colour(store, admin, now, overnight):
-    scanning.scan(store, admin, passes.pass_text(store, overnight.id), "desk", at("2026-11-24 18:55"))
+    scanning.scan(store, admin, passes.pass_text(store, overnight.id), "desk", now=at("2026-11-24 18:55"))
     line = line_of(sheet.build(store, TODAY, at("2026-11-24 20:00")), overnight.id)
     assert (line.look, line.status, line.status_long, line.checked_in) == ("checked_in", "●在", "● 在场", "18:55")
 
 
 def test_a_stay_past_the_end_is_an_overstay(store, admin, now, overnight):
-    scanning.scan(store, admin, passes.pass_text(store, overnight.id), "desk", at("2026-11-24 18:55"))
+    scanning.scan(store, admin, passes.pass_text(store, overnight.id), "desk", now=at("2026-11-24 18:55"))
     found = sheet.build(store, TOMORROW, at("2026-11-25 08:00"))
     assert line_of(found, overnight.id).look == "overstay"
     assert found.totals.overstays == 1
 
 
 def test_a_cancelled_booking_is_counted_but_takes_no_line(store, admin, now, overnight):
-    bookings.cancel(store, admin, overnight.id)
+    bookings.cancel(store, admin, overnight.id, now=now)
     found = sheet.build(store, TODAY, now)
     assert found.lines() == [] and found.totals.cancelled == 1
 
@@ -96,7 +96,7 @@ def test_a_no_show_is_counted_on_the_day_it_started_only(store, now, overnight):
 
 
 def test_a_check_in_is_counted_on_the_day_it_happened(store, admin, now, overnight):
-    scanning.scan(store, admin, passes.pass_text(store, overnight.id), "desk", at("2026-11-24 18:55"))
+    scanning.scan(store, admin, passes.pass_text(store, overnight.id), "desk", now=at("2026-11-24 18:55"))
     moment = at("2026-11-25 09:00")
     assert sheet.build(store, TODAY, moment).totals.check_ins == 1
     assert sheet.build(store, TOMORROW, moment).totals.check_ins == 0
@@ -142,3 +142,14 @@ def test_the_sheet_speaks_english_when_asked(store, now, overnight):
     found = sheet.build(store, TOMORROW, now)
     assert line_of(found, overnight.id).time == "‹19:00→07:30"
     assert "Daily occupancy sheet" in sheet.to_html(found)
+
+
+def test_the_sheet_says_when_the_day_is_a_public_holiday(store, now):
+    built = sheet.build(store, date(2026, 2, 16), now)
+    assert built.calendar == "春节（放假）"
+    assert "春节（放假）" in sheet.to_html(built)
+
+
+def test_the_sheet_says_when_the_day_is_a_make_up_workday(store, now):
+    assert sheet.build(store, date(2026, 2, 28), now).calendar == "春节（调休上班）"
+    assert sheet.build(store, date(2026, 3, 2), now).calendar == ""

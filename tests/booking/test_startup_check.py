@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -43,7 +45,7 @@ def test_a_truncated_store_is_called_damaged(closed_store):
     problem = refused(closed_store)
     assert problem.problem == "damaged"
     assert "已损坏" in problem.message() and "没有改动这个文件" in problem.message()
-    assert "50000" in problem.message("en")
+    assert "malformed" in problem.message("en")  # SQLite's own answer, not a guess from the header
 
 
 def test_a_store_garbled_inside_is_called_damaged(closed_store):
@@ -92,14 +94,18 @@ def test_a_read_only_folder_is_called_so(closed_store):
 
 
 def test_a_store_locked_by_another_program_is_called_locked(closed_store):
-    holder = sqlite3.connect(str(closed_store), isolation_level=None)
-    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
-    holder.execute("BEGIN EXCLUSIVE")
+    # another program: a separate process (a lock this process held itself would be its own)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys\n"
+         "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+         "c.execute('PRAGMA locking_mode = EXCLUSIVE'); c.execute('BEGIN EXCLUSIVE')\n"
+         "print('held', flush=True); sys.stdin.readline()", str(closed_store)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
+        assert holder.stdout.readline().strip() == "held"
         problem = refused(closed_store, busy_timeout=0.1)
     finally:
-        holder.execute("ROLLBACK")
-        holder.close()
+        holder.communicate("\n", timeout=30)
     assert problem.problem == "locked"
     assert "另一个程序占用" in problem.message()
 
@@ -112,7 +118,7 @@ def test_a_nearly_full_disk_is_called_full(closed_store):
 
 def test_a_damaged_store_is_offered_the_newest_good_backup(store, store_path, tmp_path):
     folder = tmp_path / "backups"
-    made = backup.auto_backup(store, folder, date(2026, 11, 24))
+    made = backup.auto_backup(store, folder, today=date(2026, 11, 24))
     store.close()
     store_path.write_bytes(store_path.read_bytes()[:8192])
     problem = refused(store_path, folder)

@@ -25,13 +25,13 @@ REISSUES = 60
 
 
 def _reissuer(path: str, booking_ids: list[int], start, answers) -> None:
-    store = setup.open_ready(path)
+    store = setup.open_ready(path, now=NOW)
     start.wait()
     out = []
     for i in range(REISSUES):
         booking_id = booking_ids[i % len(booking_ids)]
         try:
-            text = passes.reissue(store, ADMIN, booking_id, "丢失")
+            text = passes.reissue(store, ADMIN, booking_id, "丢失", now=NOW)
             out.append((booking_id, "ok", text))
         except DeskError as exc:
             out.append((booking_id, exc.key, None))
@@ -40,15 +40,15 @@ def _reissuer(path: str, booking_ids: list[int], start, answers) -> None:
 
 
 def _stopper(path: str, booking_ids: list[int], how: str, start) -> None:
-    store = setup.open_ready(path)
+    store = setup.open_ready(path, now=NOW)
     start.wait()
     for booking_id in booking_ids:
         try:
             if how == "cancel":
-                bookings.cancel(store, ADMIN, booking_id)
+                bookings.cancel(store, ADMIN, booking_id, now=NOW)
             else:
-                scanning.manual(store, ADMIN, booking_id, "手工签到", datetime(2026, 11, 24, 19, 5))
-                scanning.manual(store, ADMIN, booking_id, "手工签退", datetime(2026, 11, 24, 20, 0))
+                scanning.manual(store, ADMIN, booking_id, "手工签到", now=datetime(2026, 11, 24, 19, 5))
+                scanning.manual(store, ADMIN, booking_id, "手工签退", now=datetime(2026, 11, 24, 20, 0))
         except DeskError:
             pass
     store.close()
@@ -56,8 +56,8 @@ def _stopper(path: str, booking_ids: list[int], how: str, start) -> None:
 
 @pytest.mark.parametrize("how", ["cancel", "check-out"])
 def test_no_reissue_is_recorded_after_the_booking_stopped_taking_passes(store_path: Path, how: str) -> None:
-    store = setup.open_ready(store_path)
-    person = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+    store = setup.open_ready(store_path, now=NOW)
+    person = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
     ids = [bookings.book(store, ADMIN, Request(f"P00{n}", datetime(2026, 11, 24, 19, 0),
                                                datetime(2026, 11, 25, 7, 30), person.id, override="竞争测试"), NOW).id
            for n in range(1, 7)]
@@ -73,7 +73,7 @@ def test_no_reissue_is_recorded_after_the_booking_stopped_taking_passes(store_pa
     stopper.join(60)
     assert reissuer.exitcode == 0 and stopper.exitcode == 0
 
-    store = setup.open_ready(store_path)
+    store = setup.open_ready(store_path, now=NOW)
     try:
         for booking_id in ids:
             history = list(reversed(audit.entries(store, "booking", booking_id, limit=1000)))

@@ -1,6 +1,8 @@
 """The store: migrations recorded in the file, WAL, foreign keys, refusing what it must."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlite3
 from pathlib import Path
 
@@ -9,6 +11,8 @@ import pytest
 from booking import schema, setup
 from booking.errors import DeskError
 from booking.store import open_store
+
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
 
 def test_new_store_records_every_migration(store):
@@ -22,8 +26,8 @@ def test_store_uses_wal_and_foreign_keys(store):
 
 
 def test_reopening_a_store_applies_nothing_twice(store_path):
-    setup.open_ready(store_path).close()
-    again = setup.open_ready(store_path)
+    setup.open_ready(store_path, now=NOW).close()
+    again = setup.open_ready(store_path, now=NOW)
     names = [m.name for m in schema.MIGRATIONS.applied(again.db)]
     assert len(names) == len(set(names))
     assert again.conn.execute("SELECT count(*) FROM resource").fetchone()[0] == 117
@@ -41,7 +45,7 @@ def test_an_older_store_is_migrated_on_open(store_path):
 
 
 def test_a_store_from_a_newer_version_is_refused(store_path):
-    setup.open_ready(store_path).close()
+    setup.open_ready(store_path, now=NOW).close()
     conn = sqlite3.connect(store_path)
     conn.execute("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) VALUES ('linli', '9999_future', 'x')")
     conn.commit()

@@ -9,6 +9,8 @@ from booking import audit, bookings, passes, rules, scanning
 from booking.bookings import Request
 from booking.sweep import sweep
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 
 def at(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M")
@@ -46,7 +48,7 @@ def test_a_no_show_frees_the_space_for_someone_else(store, admin, tonight, neigh
 
 
 def test_a_checked_in_booking_is_no_no_show(store, admin, tonight):
-    scanning.scan(store, admin, passes.pass_text(store, tonight.id), "desk", at("2026-11-24 18:50"))
+    scanning.scan(store, admin, passes.pass_text(store, tonight.id), "desk", now=at("2026-11-24 18:50"))
     assert sweep(store, at("2026-11-24 20:00"))["no_shows"] == []
 
 
@@ -68,7 +70,7 @@ def test_sweeping_twice_marks_once(store, tonight):
 
 def test_without_a_grace_time_a_booking_becomes_a_no_show_at_its_end(store, admin, tonight):
     for scope in ("*", "kind:parking"):
-        rules.set_rule(store, admin, scope, "grace_minutes", "off")
+        rules.set_rule(store, admin, scope, "grace_minutes", "off", now=NOW)
     assert sweep(store, at("2026-11-25 07:29"))["no_shows"] == []
     assert sweep(store, at("2026-11-25 07:30"))["no_shows"] == [tonight.id]
 
@@ -82,7 +84,7 @@ def test_the_verifier_and_the_sweep_agree_on_the_deadline(store, tonight):
 
 
 def test_an_overstay_is_listed_after_the_end_and_not_before(store, admin, tonight):
-    scanning.scan(store, admin, passes.pass_text(store, tonight.id), "desk", at("2026-11-24 18:50"))
+    scanning.scan(store, admin, passes.pass_text(store, tonight.id), "desk", now=at("2026-11-24 18:50"))
     assert sweep(store, at("2026-11-25 07:30"))["overstays"] == []
     over = sweep(store, at("2026-11-25 08:10"))["overstays"]
     assert [(o["id"], o["resource"], o["plate"], o["minutes_over"]) for o in over] == [
@@ -97,7 +99,7 @@ def test_a_sweep_with_nothing_due_writes_nothing(store, tonight):
 
 def test_the_sweep_reads_bookings_only_through_the_partial_indexes(store, admin, tonight):
     """Partial indexes of the waiting and checked-in bookings keep it off finished history."""
-    scanning.scan(store, admin, passes.pass_text(store, tonight.id), "desk", at("2026-11-24 18:50"))
+    scanning.scan(store, admin, passes.pass_text(store, tonight.id), "desk", now=at("2026-11-24 18:50"))
     statements: list[str] = []
     store.conn.set_trace_callback(statements.append)
     try:

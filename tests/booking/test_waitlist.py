@@ -14,7 +14,7 @@ START, END = datetime(2026, 11, 25, 14, 0), datetime(2026, 11, 25, 16, 0)
 
 @pytest.fixture
 def third(store, admin):
-    return residents.add(store, admin, "王五", "7栋1单元101", "13700001111")
+    return residents.add(store, admin, "王五", "7栋1单元101", "13700001111", now=NOW)
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_nothing_is_offered_while_nothing_is_free(store, clerk, resident, taken)
 def test_a_cancellation_is_offered_to_the_first_household_in_order(store, admin, clerk, resident, third, taken):
     first = join(store, clerk, resident)
     second = join(store, clerk, third, now=NOW + timedelta(minutes=1))
-    bookings.cancel(store, admin, taken.id)
+    bookings.cancel(store, admin, taken.id, now=NOW)
     result = waitlist.process(store, NOW + timedelta(minutes=5))
     assert result["offered"] == [first.id]
     assert result["calls"][0]["phone"] == "13812345678" and result["calls"][0]["resource"] == "R01"
@@ -64,7 +64,7 @@ def test_a_cancellation_is_offered_to_the_first_household_in_order(store, admin,
 def test_an_expired_offer_passes_to_the_next_household(store, admin, clerk, resident, third, taken):
     first = join(store, clerk, resident)
     second = join(store, clerk, third, now=NOW + timedelta(minutes=1))
-    bookings.cancel(store, admin, taken.id)
+    bookings.cancel(store, admin, taken.id, now=NOW)
     waitlist.process(store, NOW + timedelta(minutes=5))
     assert waitlist.process(store, NOW + timedelta(minutes=34))["offered"] == []  # 30 minutes not yet up
     result = waitlist.process(store, NOW + timedelta(minutes=35))
@@ -73,7 +73,7 @@ def test_an_expired_offer_passes_to_the_next_household(store, admin, clerk, resi
 
 def test_an_accepted_offer_becomes_a_booking(store, admin, clerk, resident, taken):
     entry = join(store, clerk, resident)
-    bookings.cancel(store, admin, taken.id)
+    bookings.cancel(store, admin, taken.id, now=NOW)
     waitlist.process(store, NOW + timedelta(minutes=5))
     done, booking = waitlist.accept(store, clerk, entry.id, NOW + timedelta(minutes=10))
     assert (done.status, done.booking_id) == ("booked", booking.id)
@@ -82,7 +82,7 @@ def test_an_accepted_offer_becomes_a_booking(store, admin, clerk, resident, take
 
 def test_an_offer_cannot_be_accepted_after_it_expired(store, admin, clerk, resident, taken):
     entry = join(store, clerk, resident)
-    bookings.cancel(store, admin, taken.id)
+    bookings.cancel(store, admin, taken.id, now=NOW)
     waitlist.process(store, NOW + timedelta(minutes=5))
     with pytest.raises(DeskError) as err:
         waitlist.accept(store, clerk, entry.id, NOW + timedelta(minutes=35))
@@ -105,7 +105,7 @@ def test_a_household_waits_for_any_room_of_a_kind(store, admin, clerk, resident,
     for code in codes:
         bookings.book(store, admin, bookings.Request(code, START, END, third.id, override="全区活动"), NOW)
     entry = join(store, clerk, resident, resource=None, kind="room")
-    bookings.cancel(store, admin, bookings.on_date(store, START.date())[3].id)
+    bookings.cancel(store, admin, bookings.on_date(store, START.date())[3].id, now=NOW)
     result = waitlist.process(store, NOW + timedelta(minutes=1))
     assert result["offered"] == [entry.id] and waitlist.get(store, entry.id).offer == codes[3]
 
@@ -118,14 +118,14 @@ def test_an_entry_lapses_once_its_window_has_begun(store, clerk, resident, taken
 
 def test_a_household_can_stop_waiting(store, clerk, resident, taken):
     entry = join(store, clerk, resident)
-    assert waitlist.withdraw(store, clerk, entry.id).status == "withdrawn"
+    assert waitlist.withdraw(store, clerk, entry.id, now=NOW).status == "withdrawn"
     with pytest.raises(DeskError):
-        waitlist.withdraw(store, clerk, entry.id)
+        waitlist.withdraw(store, clerk, entry.id, now=NOW)
 
 
 def test_the_admin_sets_how_long_an_offer_holds(store, admin, clerk, resident, taken):
-    waitlist.set_offer_minutes(store, admin, 10)
+    waitlist.set_offer_minutes(store, admin, 10, now=NOW)
     entry = join(store, clerk, resident)
-    bookings.cancel(store, admin, taken.id)
+    bookings.cancel(store, admin, taken.id, now=NOW)
     waitlist.process(store, NOW)
     assert waitlist.get(store, entry.id).offer_expires_at == "2026-11-24 10:10"

@@ -1,6 +1,8 @@
 """The office views: residents for everyone; resources, rules, clerks and the audit log for admins."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -10,6 +12,8 @@ from ui.admin import (AdminMenu, AuditView, ClerkDialog, ClerksView, ResidentDia
                       ResourcesRulesView, RuleDialog)
 from ui.admin_models import AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel
 from ui.desk import Desk
+
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
 
 @pytest.fixture
@@ -49,8 +53,8 @@ def test_the_rules_model_is_a_proper_model(qtmodeltester, store):
 
 
 def test_the_clerks_model_is_a_proper_model(qtmodeltester, store):
-    boss = clerks.create_first_admin(store, "王主任", "admin-pass-1")
-    clerks.add(store, boss, "小李", "clerk", "zhiban-2026")
+    boss = clerks.create_first_admin(store, "王主任", "admin-pass-1", now=NOW)
+    clerks.add(store, boss, "小李", "clerk", "zhiban-2026", now=NOW)
     model = ClerksModel(store)
     qtmodeltester.check(model)
     assert [model.index(r, 2).data() for r in range(2)] == ["管理员", "值班员"]
@@ -58,7 +62,7 @@ def test_the_clerks_model_is_a_proper_model(qtmodeltester, store):
 
 def test_the_audit_model_is_a_proper_model_that_pages(qtmodeltester, store, admin):
     for number in range(250):  # more than a page
-        residents.add(store, admin, f"居民{number}", "3栋2单元501", f"138{number:08d}")
+        residents.add(store, admin, f"居民{number}", "3栋2单元501", f"138{number:08d}", now=NOW)
     model = AuditModel(store)
     assert model.rowCount() == 200 and model.canFetchMore()
     model.fetchMore()
@@ -87,7 +91,7 @@ def test_the_residents_view_finds_by_plate_and_refreshes_after_a_change(qtbot, c
     view.apply_search("川A12345")
     assert view.model.rowCount() == 1 and view.count.text() == "共 1 条"
     view.apply_search("")
-    residents.add(store, clerk_desk.actor, "李四", "5栋1单元302", "13987654321")
+    residents.add(store, clerk_desk.actor, "李四", "5栋1单元302", "13987654321", now=NOW)
     clerk_desk.announce("resident")
     assert view.model.rowCount() == 2
 
@@ -132,9 +136,12 @@ def test_an_admin_changes_a_rule_and_a_bad_value_is_shown_next_to_it(qtbot, admi
 
 def test_an_admin_disables_and_enables_a_space(qtbot, admin_desk, store):
     view = shown(qtbot, ResourcesRulesView(admin_desk))
+    asked = []
+    view.confirm = lambda title, text: asked.append(text) or True
     view.resource_table.selectRow(0)
     assert view.toggle_button.text() == "停用(&D)"
     view.toggle_resource()
+    assert asked and "P001" in asked[0]  # disabling is asked first; enabling again is not
     assert not inventory.get(store, "P001").enabled
     assert view.resources.index(0, 5).data() == "停用" and view.toggle_button.text() == "启用(&E)"
     view.toggle_resource()
@@ -142,7 +149,7 @@ def test_an_admin_disables_and_enables_a_space(qtbot, admin_desk, store):
 
 
 def test_an_admin_adds_a_clerk_and_mismatched_passwords_are_caught(qtbot, store):
-    boss = clerks.create_first_admin(store, "王主任", "admin-pass-1")
+    boss = clerks.create_first_admin(store, "王主任", "admin-pass-1", now=NOW)
     desk = Desk(store, boss)
     dialog = shown(qtbot, ClerkDialog(desk))
     dialog.fields["name"].setText("小李")
@@ -152,7 +159,7 @@ def test_an_admin_adds_a_clerk_and_mismatched_passwords_are_caught(qtbot, store)
     assert dialog.messages["again"].text() == "两次输入的密码不一致。"
     dialog.fields["again"].setText("zhiban-2026")
     dialog.save.click()
-    assert dialog.saved is not None and clerks.authenticate(store, "小李", "zhiban-2026").role == "clerk"
+    assert dialog.saved is not None and clerks.authenticate(store, "小李", "zhiban-2026", now=NOW).role == "clerk"
 
 
 def test_the_audit_view_searches_the_log(qtbot, admin_desk, store, resident, neighbour):

@@ -40,7 +40,7 @@ def test_the_window_opens_and_exits_0_on_a_fresh_store(tmp_path):
 @pytest.mark.slow
 def test_the_window_exits_0_with_thousands_of_bookings_shown(tmp_path):
     path = tmp_path / "busy.sqlite3"
-    store = setup.open_ready(path)
+    store = setup.open_ready(path, now=datetime(2026, 11, 24, 10, 0))
     filled = demo.fill(store, years=30 / 365, now=datetime(2026, 11, 24, 10, 0))
     store.close()
     assert filled["bookings"] >= 5000

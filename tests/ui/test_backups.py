@@ -13,6 +13,8 @@ from booking.errors import DeskError
 from ui import backups
 from ui.desk import Desk
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 
 @pytest.fixture
 def desk(store, admin, now) -> Desk:
@@ -40,7 +42,7 @@ class Answerer:
 
 
 def test_a_sound_store_opens_without_a_word(qtbot, store, store_path):
-    assert backups.check_store(store_path) is True
+    assert backups.check_store(store_path, NOW) is True
 
 
 def test_a_damaged_store_is_restored_from_the_newest_backup_when_the_user_agrees(qtbot, store, store_path, admin,
@@ -48,12 +50,12 @@ def test_a_damaged_store_is_restored_from_the_newest_backup_when_the_user_agrees
     req = bookings.Request(resource="P001", start=datetime(2026, 11, 24, 19), end=datetime(2026, 11, 25, 7),
                            resident_id=resident.id, plate="川A12345")
     bookings.book(store, admin, req, now)
-    backup.auto_backup(store, backup.backup_dir(), date(2026, 11, 24))
+    backup.auto_backup(store, backup.backup_dir(), today=date(2026, 11, 24))
     store.close()
     damaged = store_path.read_bytes()[:8192]
     store_path.write_bytes(damaged)
     answers = Answerer("恢复这份备份", "OK")
-    assert backups.check_store(store_path) is True
+    assert backups.check_store(store_path, NOW) is True
     assert "已损坏" in answers.texts[0] and "有一份完好的备份" in answers.texts[0]
     assert backup.startup_check(store_path)["ok"]
     kept = list(store_path.parent.glob("desk.sqlite3.before-restore-*"))
@@ -61,12 +63,12 @@ def test_a_damaged_store_is_restored_from_the_newest_backup_when_the_user_agrees
 
 
 def test_a_damaged_store_is_left_alone_when_the_user_quits(qtbot, store, store_path):
-    backup.auto_backup(store, backup.backup_dir(), date(2026, 11, 24))
+    backup.auto_backup(store, backup.backup_dir(), today=date(2026, 11, 24))
     store.close()
     store_path.write_bytes(store_path.read_bytes()[:8192])
     before = store_path.read_bytes()
     answers = Answerer("退出")  # noqa: F841  (kept: its timer answers the box)
-    assert backups.check_store(store_path) is False
+    assert backups.check_store(store_path, NOW) is False
     assert store_path.read_bytes() == before
 
 

@@ -97,7 +97,7 @@ def test_changing_day_reads_the_store_once(store, now, tonight_p001):
 
 
 def test_cancelled_bookings_are_hidden_until_asked_for(store, admin, now, tonight_p001):
-    bookings.cancel(store, admin, tonight_p001.id)
+    bookings.cancel(store, admin, tonight_p001.id, now=now)
     model = BoardModel(store, lambda: now)
     row = row_of(model, "P001")
     assert model.blocks(row) == ()
@@ -230,3 +230,13 @@ def test_a_purpose_that_looks_like_markup_shows_as_typed_in_the_tooltip():
     doc = QTextDocument()
     doc.setHtml(plain_tip("R01 居民议事\n<b>不加粗</b> & <script>"))
     assert doc.toPlainText() == "R01 居民议事\n<b>不加粗</b> & <script>"
+
+
+def test_the_board_says_when_the_day_is_a_public_holiday_or_a_make_up_workday(board):
+    from datetime import date
+    board.set_day(date(2026, 2, 16))
+    assert "春节（放假）" in board.date_label.text()
+    board.set_day(date(2026, 2, 14))
+    assert "春节（调休上班）" in board.date_label.text()
+    board.set_day(date(2026, 3, 3))
+    assert "春节" not in board.date_label.text()

@@ -301,3 +301,48 @@ def test_the_dialog_speaks_english_after_a_switch(qtbot, desk):
         i18n.set_language("zh")
         desk.language_changed.emit("zh")
     assert dialog.windowTitle() == "新建预约"
+
+
+def _spring_weeknights(qtbot, desk) -> BookingDialog:
+    desk.set_now(at("2026-02-01 09:00"))
+    dialog = open_dialog(qtbot, desk, resource="R01", start=at("2026-02-09 14:00"), end=at("2026-02-09 16:00"))
+    pick(qtbot, dialog, "5678")
+    dialog.repeat_box.setCurrentIndex(dialog.repeat_box.findData("weeknights"))
+    dialog.until_radio.setChecked(True)
+    dialog.until_edit.setDate(date(2026, 3, 1))
+    return dialog
+
+
+def test_a_series_can_skip_the_spring_festival_and_lists_the_dates_left_out(qtbot, desk, resident):
+    dialog = _spring_weeknights(qtbot, desk)
+    assert dialog.calendar_row.isVisibleTo(dialog)
+    dialog.holiday_box.setChecked(True)
+    dialog.run_check()
+    listed = [dialog.occurrences.index(r).data() for r in range(dialog.occurrences.rowCount())]
+    assert len(listed) == 6 and all("春节（放假）" in line for line in listed)
+    assert "02-16" in listed[0] and dialog.save_button.isEnabled()
+    assert at("2026-02-23 14:00") in dialog.skipped_dates()
+    plan = dialog.plan()
+    assert plan.skip_holidays and not plan.workdays
+
+
+def test_a_series_can_include_the_make_up_workdays_14_and_28_february(qtbot, desk, resident):
+    dialog = _spring_weeknights(qtbot, desk)
+    dialog.holiday_box.setChecked(True)
+    dialog.workday_box.setChecked(True)
+    dialog.run_check()
+    starts = [p["start"] for p in dialog._plan if not p["holiday"]]
+    assert at("2026-02-14 14:00") in starts and at("2026-02-28 14:00") in starts
+    assert dialog.plan().workdays
+
+
+def test_a_series_in_a_year_without_a_holiday_schedule_says_so(qtbot, desk, resident):
+    desk.set_now(at("2030-12-20 09:00"))
+    dialog = open_dialog(qtbot, desk, resource="R01", start=at("2031-01-06 14:00"), end=at("2031-01-06 16:00"))
+    pick(qtbot, dialog, "5678")
+    dialog.repeat_box.setCurrentIndex(dialog.repeat_box.findData("weekly"))
+    dialog.run_check()
+    assert dialog.calendar_note.isVisibleTo(dialog) and "2031 年的节假日安排还没有" in dialog.calendar_note.text()
+    dialog.holiday_box.setChecked(True)
+    dialog.run_check()
+    assert "2031" in dialog.errors["repeat"].text() and not dialog.save_button.isEnabled()

@@ -33,8 +33,8 @@ PLATES = st.one_of(st.sampled_from(["川A12345", "川AD12345", "川Ａ１２３�
 @pytest.fixture
 def desk(store):
     for scope in ("*", "kind:parking", "kind:room"):
-        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000)
-    residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
+        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000, now=NOW)
+    residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
     return Desk(store, ADMIN, fixed_now=NOW)
 
 
@@ -98,7 +98,7 @@ def test_a_purpose_with_markup_is_shown_in_the_details_as_typed(qtbot, desk, pur
 def test_a_plate_and_a_door_with_markup_cannot_exist_so_only_the_purpose_needed_it(desk):
     # Plates and doors are normalized (only letters, digits, 栋/单元): markup never reaches them.
     from booking.errors import DeskError
-    for call in (lambda: residents.add(desk.store, ADMIN, "王五", "<b>3栋</b>", "13700001111"),
-                 lambda: residents.add(desk.store, ADMIN, "王五", "3栋2单元502", "13700001111", "川A<b>12")):
+    for call in (lambda: residents.add(desk.store, ADMIN, "王五", "<b>3栋</b>", "13700001111", now=NOW),
+                 lambda: residents.add(desk.store, ADMIN, "王五", "3栋2单元502", "13700001111", "川A<b>12", now=NOW)):
         with pytest.raises(DeskError):
             call()

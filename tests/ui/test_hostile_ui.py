@@ -55,13 +55,13 @@ def dump(path: Path | str) -> list[str]:
 def day(store: Store, store_path: Path) -> dict:
     """Two households; 张三丰 checked in on P001 since 09:05, 李四 booked on P002 tonight."""
     for scope in ("*", "kind:parking", "kind:room"):
-        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000)
-    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345")
-    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345")
+        rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000, now=NOW)
+    zhang = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
+    li = residents.add(store, ADMIN, "李四", "5栋1单元302", "13987654321", "川AD12345", now=NOW)
     inside = bookings.book(store, ADMIN, Request("P001", at("2026-11-24 09:00"), at("2026-11-24 12:00"), zhang.id),
                            at("2026-11-24 08:00"))
     waiting = bookings.book(store, ADMIN, Request("P002", at("2026-11-24 19:00"), at("2026-11-25 07:30"), li.id), NOW)
-    scanning.scan(store, CLERK, passes.pass_text(store, inside.id), stations.DESK, at("2026-11-24 09:05"))
+    scanning.scan(store, CLERK, passes.pass_text(store, inside.id), stations.DESK, now=at("2026-11-24 09:05"))
     return {"zhang": zhang, "li": li, "inside": inside, "waiting": waiting, "path": store_path,
             "inside_pass": passes.pass_text(store, inside.id)}
 
@@ -253,13 +253,13 @@ def test_a_clerk_gets_no_rule_override_in_the_booking_dialog(qtbot, store, day, 
 
 
 def test_after_a_hand_over_to_a_clerk_the_admin_entries_and_restore_are_disabled(qtbot, store, day, tmp_path):
-    boss = clerks.create_first_admin(store, "王主任", "admin-pass-1")
-    clerks.add(store, boss, "小李", "clerk", "zhiban-2026!")
+    boss = clerks.create_first_admin(store, "王主任", "admin-pass-1", now=NOW)
+    clerks.add(store, boss, "小李", "clerk", "zhiban-2026!", now=NOW)
     window = make_window(qtbot, Desk(store, boss, fixed_now=NOW), tmp_path)
     backups.add_menu_actions(window, window.desk)
     assert window.restore_action.isEnabled() and window.admin_menu.actions["audit"].isEnabled()
     # what MainWindow.switch_clerk does once the next clerk has signed in
-    window.desk.actor = clerks.authenticate(store, "小李", "zhiban-2026!")
+    window.desk.actor = clerks.authenticate(store, "小李", "zhiban-2026!", now=NOW)
     window.admin_menu.update_permissions()
     window.desk.announce("clerk")
     assert not window.admin_menu.actions["audit"].isEnabled()

@@ -1,6 +1,7 @@
 """One desk per store: a second start on the same store is refused and brings the first forward."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,42 @@ def test_the_first_window_is_brought_forward(qtbot, first, tmp_path):
 def test_the_refusal_names_the_store(tmp_path):
     text = instance.already_running_text(tmp_path / "linli-desk.sqlite3")
     assert "已经在另一个邻里服务台窗口中打开" in text and "linli-desk.sqlite3" in text
+
+
+class User32:
+    """Stands in for ctypes.windll.user32: records what the second start grants."""
+
+    def __init__(self) -> None:
+        self.granted: list[int] = []
+
+    def AllowSetForegroundWindow(self, pid: int) -> int:  # noqa: N802  (the Windows name)
+        self.granted.append(pid)
+        return 1
+
+
+def test_windows_is_asked_to_let_the_first_desk_come_to_the_front():
+    user32 = User32()
+    assert instance.allow_foreground(4321, user32) is True
+    assert user32.granted == [4321]
+
+
+def test_when_the_first_desk_said_nothing_any_process_may_come_forward():
+    user32 = User32()
+    instance.allow_foreground(None, user32)
+    assert user32.granted == [instance.ASFW_ANY]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="there the real user32 is called")
+def test_elsewhere_nothing_is_granted():
+    assert instance.allow_foreground(4321) is False
+
+
+def test_a_second_program_grants_the_first_desk_the_foreground_by_its_process_id(qtbot, first, tmp_path):
+    code = ("import sys; from PySide6.QtCore import QCoreApplication; app = QCoreApplication([]);"
+            "from ui.instance import SingleInstance;"
+            f"second = SingleInstance({str(tmp_path / 'linli-desk.sqlite3')!r}, grant_foreground=print);"
+            "sys.exit(0 if second.claim() else 3)")
+    with qtbot.waitSignal(first.raise_requested, timeout=15000):
+        process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    out, _ = process.communicate(timeout=15)
+    assert process.returncode == 3 and out.strip() == str(os.getpid())

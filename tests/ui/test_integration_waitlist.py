@@ -33,7 +33,7 @@ def full_tonight(store, admin, resident, neighbour, now):
     with store.write():
         for space in inventory.all_resources(store, "parking"):
             if space.code != "P001":
-                inventory.set_enabled(store, admin, space.code, False)
+                inventory.set_enabled(store, admin, space.code, False, now=now)
     return bookings.book(store, admin, Request("P001", *TONIGHT, neighbour.id), now)
 
 
@@ -95,7 +95,7 @@ def test_the_waitlist_view_books_an_accepted_offer_and_shows_its_pass(qtbot, des
     window = make_window(qtbot, desk, settings)
     ask_tonight(qtbot, window)
     window.join_waitlist.button.click()
-    bookings.cancel(store, admin, full_tonight.id)
+    bookings.cancel(store, admin, full_tonight.id, now=now)
     window.minute()
     window.act_waitlist.trigger()
     view: WaitlistView = window.tool_windows["waitlist"].view
@@ -139,7 +139,7 @@ def test_a_taken_room_is_waited_for_itself(qtbot, desk, settings, store, admin, 
 def test_the_waitlist_model_is_a_proper_model(qtmodeltester, store, clerk, resident, neighbour, admin, now,
                                               full_tonight):
     waitlist.join(store, clerk, resident.id, *TONIGHT, now, kind="parking")
-    bookings.cancel(store, admin, full_tonight.id)
+    bookings.cancel(store, admin, full_tonight.id, now=now)
     waitlist.process(store, now)
     model = WaitlistModel()
     model.load(store)

@@ -2,7 +2,8 @@
 new times and history, the pass after saving, day changes, shortcuts, remembered settings."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -13,6 +14,8 @@ from booking.bookings import Request
 from ui.desk import Desk
 from ui.details import DetailsDialog, HistoryModel, PassDialog
 from integration_window import Answers, at, make_window
+
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
 TODAY = date(2026, 11, 24)
 
@@ -119,7 +122,7 @@ def test_a_repeating_booking_skips_the_clashing_date(qtbot, window, store, admin
 
 def test_the_history_model_passes_the_model_tester(qtmodeltester, store, tonight_p001, admin):
     model = HistoryModel()
-    bookings.cancel(store, admin, tonight_p001.id, reason="来电取消")
+    bookings.cancel(store, admin, tonight_p001.id, reason="来电取消", now=NOW)
     model.load(store, tonight_p001.id)
     qtmodeltester.check(model)
     assert model.index(0, 2).data() == "取消" and model.index(0, 3).data() == "来电取消"

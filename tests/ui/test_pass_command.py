@@ -13,6 +13,8 @@ from PySide6.QtGui import QImage
 from booking import bookings, passes
 import ui.pass_command  # noqa: F401  registers the command, as app.py does through ui.commands
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -57,7 +59,7 @@ def test_the_png_and_the_slip_are_written_and_decode_to_the_payload(qapp, run_cl
 
 
 def test_a_cancelled_booking_gets_no_pass_and_no_files(run_cli, store, admin, booked, out):
-    bookings.cancel(store, admin, booked.id)
+    bookings.cancel(store, admin, booked.id, now=NOW)
     result = run_cli("pass", str(booked.id), "--png", str(out / "pass.png"), "--slip", str(out / "pass.pdf"))
     assert result.code == 1
     assert result.json["code"] == "state" and "已取消" in result.json["error"]

@@ -44,7 +44,7 @@ def full(tmp_path_factory):
     """A demo store, its fullest past day and that day's sheet as a PDF."""
     i18n.set_language("zh")  # module fixtures are made before the per-test language reset
     folder = tmp_path_factory.mktemp("full")
-    store = setup.open_ready(folder / "demo.sqlite3")
+    store = setup.open_ready(folder / "demo.sqlite3", now=NOW)
     demo.fill(store, years=21 / 365, now=NOW, days_ahead=3)
     days = [NOW.date() - timedelta(days=n) for n in range(1, 15)]
     day = max(days, key=lambda d: len(sheet.build(store, d, NOW).lines()))
@@ -194,3 +194,13 @@ def test_save_as_pdf_writes_the_file_the_clerk_chose(qtbot, store, now, overnigh
     desk = Desk(store, Actor("值班员乙", "clerk"), fixed_now=now)
     assert printing.save_pdf_dialog(desk, date(2026, 11, 24)) == chosen.resolve()
     assert "值班员乙" in pdftotext(chosen)
+
+
+def test_the_unattended_sheet_never_prints_to_a_virtual_default_printer(qapp, run_cli, monkeypatch):
+    """The 07:00 task on a PC whose default printer is Microsoft Print to PDF (QPrinterInfo knows no
+    printers here, so the list is the one such a PC reports)."""
+    office = ["Microsoft Print to PDF", "Microsoft XPS Document Writer", "OneNote (Desktop)", "HP LaserJet M404"]
+    monkeypatch.setattr(printing, "installed_printers", lambda: (office, "Microsoft Print to PDF"))
+    result = run_cli("sheet", "--date", "2026-11-24", "--print")
+    assert result.code == 1 and (result.json["code"], result.json["field"]) == ("system", "printer")
+    assert "Microsoft Print to PDF" in result.json["error"] and "HP LaserJet M404" in result.json["error"]

@@ -12,6 +12,8 @@ from booking import bookings, residents
 from ui.admin import ResidentEditDialog, ResidentsListModel, ResidentsView
 from ui.desk import Desk
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 
 @pytest.fixture
 def desk(store, clerk, now):
@@ -58,7 +60,7 @@ def double_click_row(qtbot, view, row: int) -> None:
 
 def test_the_list_model_with_those_who_moved_away_is_a_proper_model(qtmodeltester, store, clerk, resident,
                                                                    neighbour):
-    residents.set_active(store, clerk, neighbour.id, False)
+    residents.set_active(store, clerk, neighbour.id, False, now=NOW)
     model = ResidentsListModel(store)
     qtmodeltester.check(model)
     assert model.rowCount() == 1
@@ -130,7 +132,7 @@ def test_the_real_confirmation_defaults_to_no(view, store, resident):
 
 
 def test_with_several_cars_the_clerk_chooses_the_plate(view, store, clerk, resident):
-    residents.add_vehicle(store, clerk, resident.id, "川B54321")
+    residents.add_vehicle(store, clerk, resident.id, "川B54321", now=NOW)
     view.apply_search("")
     view.confirm = Asked(True)
     offered: list[tuple[str, ...]] = []

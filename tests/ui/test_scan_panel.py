@@ -1,7 +1,8 @@
 """The scan panel: a scanned pass gives a big green or red answer, and the field stays ready."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -12,6 +13,8 @@ from booking import bookings, passes
 from ui import language
 from ui.desk import Desk
 from ui.scan_panel import GREEN, RED, RecentScansModel, ScanPanel
+
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
 
 @pytest.fixture
@@ -96,7 +99,7 @@ def test_an_altered_pass_is_refused_with_a_red_banner_and_the_reason(qtbot, pane
 
 
 def test_a_cancelled_pass_is_refused_saying_so(qtbot, panel, store, admin, booked, pass_text):
-    bookings.cancel(store, admin, booked.id)
+    bookings.cancel(store, admin, booked.id, now=NOW)
     panel.scan(pass_text)
     assert panel.banner.property("verdict") == "refused"
     assert "已取消" in panel.banner.reason.text()
@@ -162,8 +165,8 @@ def test_the_last_scans_are_listed_newest_first(qtbot, panel, desk, pass_text, n
 
 def test_the_recent_scans_model_is_a_proper_model(qtmodeltester, store, admin, pass_text, now):
     from booking import scanning
-    scanning.scan(store, admin, pass_text, "desk", now)
-    scanning.scan(store, admin, "forged", "desk", now + timedelta(minutes=1))
+    scanning.scan(store, admin, pass_text, "desk", now=now)
+    scanning.scan(store, admin, "forged", "desk", now=now + timedelta(minutes=1))
     qtmodeltester.check(RecentScansModel(store))
 
 

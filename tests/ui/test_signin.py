@@ -1,6 +1,8 @@
 """Sign-in at start: the first admin on a new store, then clerks and admins by password."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from PySide6.QtCore import Qt
 
@@ -8,10 +10,12 @@ from booking import clerks
 from booking.audit import Actor
 from ui.signin import SignInDialog
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 
 @pytest.fixture
 def boss(store):
-    return clerks.create_first_admin(store, "王主任", "admin-pass-1")
+    return clerks.create_first_admin(store, "王主任", "admin-pass-1", now=NOW)
 
 
 def open_dialog(qtbot, store) -> SignInDialog:
@@ -55,7 +59,7 @@ def test_a_short_first_password_is_refused_next_to_the_field(qtbot, store):
 
 
 def test_a_clerk_signs_in_with_the_clerk_role(qtbot, store, boss):
-    clerks.add(store, boss, "小李", "clerk", "zhiban-2026")
+    clerks.add(store, boss, "小李", "clerk", "zhiban-2026", now=NOW)
     dialog = open_dialog(qtbot, store)
     assert not dialog.first and not dialog.again.isVisible()
     type_and_enter(qtbot, dialog, "小李", "zhiban-2026")

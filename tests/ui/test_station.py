@@ -1,7 +1,8 @@
 """The self-service scan station: very large answers that go back to the prompt by themselves."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
 
 import pytest
 import qrcode
@@ -15,6 +16,8 @@ from ui.camera import CameraReader, Debounce, decode
 from ui.desk import Desk
 from ui.station import ScanStation, StationChooser, pick_screen
 
+NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
+
 
 @pytest.fixture
 def desk(store, clerk, now):
@@ -23,7 +26,7 @@ def desk(store, clerk, now):
 
 @pytest.fixture
 def gate(store, admin):
-    return stations.add(store, admin, "停车场入口", kinds=["parking"])
+    return stations.add(store, admin, "停车场入口", kinds=["parking"], now=NOW)
 
 
 def book(store, admin, resident, now, code: str, plate: str | None = "川A12345") -> str:
