@@ -21,7 +21,8 @@ from booking.inventory import Resource, get as get_resource
 from booking.rules import Breach, breaches
 from booking.schema import ACTIVE
 from booking.store import Store
-from booking.validation import mask_name, mask_phone, normalize_plate
+from booking.validation import (MAX_BOOKING_DAYS, MAX_YEAR, MIN_YEAR, in_range, mask_name, mask_phone,
+                                normalize_plate, reach_back)
 
 MAX_OCCURRENCES = 400
 
@@ -30,6 +31,11 @@ define(
     booking_resident_moved=("{name}（{door}）已登记迁出，不能再预约；如已回来，请先在居民管理中恢复。",
                             "{name} ({door}) has moved away and cannot book; restore them in Residents if they are back."),
     booking_order=("结束时间必须晚于开始时间。", "The end must be after the start."),
+    booking_years=("预约只能在 {low} 年到 {high} 年之间。", "A booking must lie within the years {low} to {high}."),
+    booking_too_long=("一次预约最长 {days} 天（管理员越过规则也一样）；更长的请用重复预约。",
+                      "One booking lasts at most {days} days (an admin's override too); book a series for longer."),
+    series_years=("重复预约有日期超出 {high} 年，请给重复规则加上结束日期或次数。",
+                  "The series reaches past {high}; give the repeat rule an end date or a count."),
     booking_plate_required=("车位预约需要车牌号。", "A parking booking needs a plate."),
     booking_disabled=("“{code}”已停用，不接受新的预约。", "“{code}” is disabled and takes no new bookings."),
     booking_clash=("{code} 在该时段已被预约：{clashes}。", "{code} is already booked then: {clashes}."),
@@ -123,7 +129,7 @@ def _lower_bound(store: Store, start: datetime, resource_id: int | None = None) 
     else:
         longest = store.conn.execute("SELECT longest_minutes FROM resource WHERE id = ?",
                                      (resource_id,)).fetchone()[0]
-    return clock.to_text(start - timedelta(minutes=longest))
+    return reach_back(start, longest)
 
 
 def clashes(store: Store, resource: Resource, start: datetime, end: datetime,
@@ -179,8 +185,13 @@ class _Prepared:
 
 def _prepare(store: Store, req: Request) -> _Prepared:
     """Validate what does not depend on other bookings."""
+    for name, moment in (("start", req.start), ("end", req.end)):
+        if not in_range(moment):
+            raise invalid("booking_years", field=name, low=MIN_YEAR, high=MAX_YEAR)
     if req.end <= req.start:
         raise invalid("booking_order", field="end")
+    if req.end - req.start > timedelta(days=MAX_BOOKING_DAYS):
+        raise invalid("booking_too_long", field="end", days=MAX_BOOKING_DAYS)
     resource = get_resource(store, req.resource)
     if not resource.enabled:
         raise invalid("booking_disabled", field="resource", code=resource.code)
@@ -329,7 +340,11 @@ def plan_series(store: Store, req: Request, rule: str, now: datetime, skip_holid
     occurrences = parse_rrule(rule, req.start, max_count=MAX_OCCURRENCES)
     if not occurrences:
         raise invalid("series_empty", field="repeat")
+    if not in_range(occurrences[-1] + length):
+        raise invalid("series_years", field="repeat", high=MAX_YEAR)
     occurrences, left_out = series_dates(store, occurrences, skip_holidays, workdays, _rule_until(rule))
+    if occurrences and not in_range(max(occurrences) + length):  # a make-up workday added at the end
+        raise invalid("series_years", field="repeat", high=MAX_YEAR)
     plan: list[dict[str, Any]] = [{"start": s, "end": s + length, "clashes": [], "breaches": [], "holiday": text}
                                   for s, text in left_out]
     for start in occurrences:
@@ -357,8 +372,8 @@ def book_series(store: Store, actor: Actor, req: Request, rule: str, now: dateti
     rest is booked, otherwise nothing is. With skip_holidays public holidays are
     left out (and listed); with workdays make-up workdays are added.
     """
-    prep = _prepare(store, req)
-    with store.write():
+    with store.write():  # the resident, the resource and every clash read where the series is written
+        prep = _prepare(store, req)
         full = plan_series(store, req, rule, now, skip_holidays, workdays)
         on_holiday = [p for p in full if p["holiday"]]
         plan = [p for p in full if not p["holiday"]]

@@ -158,11 +158,11 @@ def redeem(store: Store, actor: Actor, resident_id: int, booking_id: int, now: d
     Without `minutes`, as many hours as cover what is due (or the whole balance
     if that is less); never more than is due.
     """
-    resident = residents.get(store, resident_id)
-    booking = bookings.get(store, booking_id)
-    if booking.household_id != resident.household_id:
-        raise invalid("credit_other_household", field="booking", door=booking.door)
-    with store.write():
+    with store.write():  # the household and what is due, read where the redemption is written
+        resident = residents.get(store, resident_id)
+        booking = bookings.get(store, booking_id)
+        if booking.household_id != resident.household_id:
+            raise invalid("credit_other_household", field="booking", door=booking.door)
         fen_per_hour = rate(store)
         if fen_per_hour <= 0:
             raise DeskError("state", "credit_rate_zero")

@@ -15,7 +15,7 @@ from booking import cli, clock, credits, fees, ledger, residents, restrictions, 
 from booking.errors import DeskError, invalid
 from booking.i18n import define, tr
 from booking.inventory import KINDS
-from booking.validation import parse_minute
+from booking.validation import parse_minute, parse_whole
 
 define(
     feecli_door_unknown=("没有门牌为 {door} 的住户。", "There is no household at {door}."),
@@ -268,9 +268,8 @@ def _waitlist_withdraw(ctx: cli.Context) -> dict[str, Any]:
 def _waitlist_offer_time(ctx: cli.Context) -> dict[str, Any]:
     text = ctx.args.minutes
     if text is not None:
-        if not str(text).strip().isdigit():
-            raise invalid("feecli_offer_minutes_bad", field="minutes")
-        waitlist.set_offer_minutes(ctx.store, ctx.actor, int(text), now=ctx.now)
+        minutes = parse_whole(text, "minutes", "feecli_offer_minutes_bad")
+        waitlist.set_offer_minutes(ctx.store, ctx.actor, minutes, now=ctx.now)
     return {"minutes": waitlist.offer_minutes(ctx.store)}
 
 

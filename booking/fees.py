@@ -34,6 +34,7 @@ from booking.errors import DeskError, invalid
 from booking.i18n import define, tr
 from booking.inventory import get as get_resource
 from booking.store import Store
+from booking.validation import parse_whole
 
 PAYERS = ("resident", "visitor")
 EXEMPT_PURPOSES = ("volunteer", "welfare")
@@ -279,10 +280,7 @@ def _check_bands(bands: tuple[Band, ...]) -> None:
 
 
 def _count(value: Any, what: str, field: str, positive: bool = False) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or len(text) > 7 or positive and int(text) == 0:
-        raise invalid("fee_number_bad", field=field, what=tr(what))
-    return int(text)
+    return parse_whole(value, field, "fee_number_bad", low=1 if positive else 0, what=tr(what))
 
 
 def set_tariff(store: Store, actor: Actor, scope: str, payer: str, bands: tuple[Band, ...] | str,

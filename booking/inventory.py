@@ -18,6 +18,7 @@ from booking.errors import DeskError, invalid, not_found
 from booking.i18n import define, language
 from booking.paths import resource_path
 from booking.store import Store
+from booking.validation import parse_whole
 
 KINDS = ("parking", "room")
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
@@ -204,9 +205,7 @@ def update_check(*, zone: Any = _UNSET, ev: bool | None = None, accessible: bool
             changes[name] = int(bool(value))
     if capacity is not _UNSET:
         text = str(capacity if capacity is not None else "").strip()
-        if text and (not text.isdigit() or not 1 <= int(text) <= 100000):
-            raise invalid("res_capacity_bad", field="capacity")
-        changes["capacity"] = int(text) if text else None
+        changes["capacity"] = parse_whole(text, "capacity", "res_capacity_bad", low=1, high=100000) if text else None
     if area_m2 is not _UNSET:
         text = str(area_m2 if area_m2 is not None else "").strip()
         try:

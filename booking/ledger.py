@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from booking import audit, bookings, clock, fees, files
+from booking import audit, bookings, clock, fees, files, validation
 from booking.audit import Actor
 from booking.errors import DeskError, invalid, not_found
 from booking.fees import money, yuan_text, yuan_words
@@ -62,6 +62,9 @@ define(
     ledger_correct_timebank=("时间银行抵扣不能更正金额，请退款。",
                              "A time-bank payment cannot be corrected; refund it instead."),
     ledger_correct_zero=("更正金额不能为0。", "A correction cannot be 0."),
+    ledger_correct_too_much=("更正后这笔收款的净额会小于0：最多可减 {max}（已付 {paid}，已退或已更正 {taken}）。",
+                             "After this correction the payment would be below 0: at most {max} can be taken "
+                             "off (paid {paid}, already refunded or corrected {taken})."),
     ledger_method_cash=("现金", "cash"),
     ledger_method_wechat=("微信支付", "WeChat Pay"),
     ledger_method_alipay=("支付宝", "Alipay"),
@@ -135,10 +138,12 @@ def for_booking(store: Store, booking_id: int) -> list[Payment]:
 
 def parse_month(text: str | None, field: str = "month") -> str:
     """'YYYY-MM' checked, from '2026-11', '2026-1' or '2026/11'."""
-    match = re.fullmatch(r"\s*(\d{4})[-/.年](\d{1,2})月?\s*", text or "")
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise invalid("ledger_month_bad", field=field)
-    return f"{int(match[1]):04d}-{int(match[2]):02d}"
+    try:
+        return validation.parse_month(text, field).isoformat()[:7]
+    except DeskError as exc:  # the ledger's own words for a month that is not one; the year's range as is
+        if exc.key == "val_month_format":
+            raise invalid("ledger_month_bad", field=field) from None
+        raise
 
 
 def _month_bounds(month: str) -> tuple[str, str]:
@@ -249,15 +254,30 @@ def refund_percent(steps: list[dict[str, int]], start: datetime, cancelled_at: d
     return 0
 
 
+def _root(store: Store, entry: Payment) -> int:
+    """The payment an entry belongs to: refunds and corrections point (maybe via a correction) to it."""
+    root = entry.id
+    corrects = entry.corrects
+    while corrects is not None:
+        root = corrects
+        corrects = store.conn.execute("SELECT corrects FROM payment WHERE id = ?", (root,)).fetchone()[0]
+    return root
+
+
+def _left_of(store: Store, payment_id: int) -> int:
+    """What is left of a payment: its amount with every refund and correction of it (or of those)."""
+    return store.conn.execute(
+        "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT p.id FROM payment p JOIN tree ON p.corrects = tree.id) "
+        "SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE id IN tree", (payment_id,)).fetchone()[0]
+
+
 def _refundable(store: Store, booking_id: int) -> list[tuple[Payment, int]]:
     """Each refundable payment of the booking (newest first) with what is left of it."""
     out = []
     for payment in reversed(for_booking(store, booking_id)):
         if payment.entry != "payment" or payment.method == "waived":
             continue
-        against = store.conn.execute("SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE corrects = ?",
-                                     (payment.id,)).fetchone()[0]
-        left = payment.amount_fen + against
+        left = _left_of(store, payment.id)
         if left > 0:
             out.append((payment, left))
     return out
@@ -352,6 +372,13 @@ def correct(store: Store, actor: Actor, payment_id: int, amount_fen: int, reason
         original = get(store, payment_id)
         if original.method == "timebank":
             raise DeskError("state", "ledger_correct_timebank")
+        # Bounded as refunds are: no correction takes a payment below nothing, or the month's
+        # income and the welfare fund would go negative for money that never came in.
+        root = get(store, _root(store, original))
+        left = _left_of(store, root.id)
+        if root.entry == "payment" and left + amount_fen < 0:
+            raise invalid("ledger_correct_too_much", field="amount", max=money(max(left, 0)),
+                          paid=money(root.amount_fen), taken=money(root.amount_fen - left))
         return _insert(store, actor, now, original.booking_id, "correction", original.method, amount_fen,
                        reason, corrects=original.id, kind=original.resource_kind)
 

@@ -6,12 +6,20 @@ method: digits are the one set of characters that does (full-width digits from
 an input method are folded back by `clean_scan`). Digits also make the
 smallest QR code (numeric mode).
 
-Layout of version 1, 45 digits (see docs/passes.md)::
+Layout of version 2, 54 digits, what the desk issues (see docs/passes.md)::
+
+    2 | key id (2) | booking id (9) | booking nonce (9) | revision (3) | MAC (29) | Damm check (1)
+
+The booking nonce is a random number the store gives each booking when it is
+made, so a pass names one booking, not a booking id: after a restore to an
+older backup the same id is given to another booking with another nonce.
+Version 1 (45 digits, no nonce) is still read, for the bookings made before
+nonces existed::
 
     1 | key id (2) | booking id (9) | revision (3) | MAC (29) | Damm check (1)
 
 The MAC is HMAC-SHA256 under the installation's secret for that key id, over a
-domain tag and the 15 digits before it, truncated to 96 bits. The Damm digit
+domain tag and all the digits before it, truncated to 96 bits. The Damm digit
 lets a misread digit be reported as "unreadable, scan again" instead of as a
 forgery; it is no protection against forgery, the MAC is.
 
@@ -31,13 +39,18 @@ from dataclasses import dataclass
 from booking.errors import invalid
 from booking.i18n import define
 
-VERSION = 1
+VERSION = 1          # the layout without a nonce, still read for bookings older than nonces
+NONCE_VERSION = 2    # the layout the desk issues
 KEY_ID_DIGITS = 2
 BOOKING_ID_DIGITS = 9
+NONCE_DIGITS = 9
 REVISION_DIGITS = 3
 MAC_DIGITS = 29
 MAC_BYTES = 12  # 96 bits; 2**96 - 1 has 29 decimal digits
 PASS_LENGTH = 1 + KEY_ID_DIGITS + BOOKING_ID_DIGITS + REVISION_DIGITS + MAC_DIGITS + 1
+PASS_LENGTH_V2 = PASS_LENGTH + NONCE_DIGITS
+LENGTHS = {VERSION: PASS_LENGTH, NONCE_VERSION: PASS_LENGTH_V2}
+MAX_NONCE = 10**NONCE_DIGITS - 1
 
 MAX_KEY_ID = 10**KEY_ID_DIGITS - 1
 MAX_BOOKING_ID = 10**BOOKING_ID_DIGITS - 1
@@ -47,7 +60,7 @@ MIN_SECRET_BYTES = 16
 
 # Separates this MAC from any other use of the same secret, now or later.
 _DOMAIN = b"linli-desk/pass\x00"
-_PAYLOAD_DIGITS = 1 + KEY_ID_DIGITS + BOOKING_ID_DIGITS + REVISION_DIGITS
+
 
 # Damm's table: a weakly totally anti-symmetric quasigroup of order 10. It
 # catches every single-digit error and every swap of two adjacent digits.
@@ -98,6 +111,7 @@ class PassFields:
     booking_id: int
     revision: int
     mac: str
+    nonce: int | None = None  # version 2 only: which booking of that id the pass was issued for
 
 
 def new_secret() -> bytes:
@@ -113,17 +127,20 @@ def damm_digit(digits: str) -> str:
     return str(interim)
 
 
-def make_pass(key_id: int, secret: bytes, booking_id: int, revision: int) -> str:
+def make_pass(key_id: int, secret: bytes, booking_id: int, revision: int, nonce: int | None = None) -> str:
     """The pass text for revision `revision` of booking `booking_id`, signed with key `key_id`.
 
-    Values out of range raise ValueError: they come from the store, not from
-    a user, so they are a programming error.
+    With the booking's `nonce` it is a version 2 pass; without, version 1 (for a
+    booking made before nonces). Values out of range raise ValueError: they come
+    from the store, not from a user, so they are a programming error.
     """
     _check_range("key_id", key_id, MAX_KEY_ID)
     _check_range("booking_id", booking_id, MAX_BOOKING_ID)
     _check_range("revision", revision, MAX_REVISION)
+    if nonce is not None:
+        _check_range("nonce", nonce, MAX_NONCE)
     _check_secret(secret)
-    payload = _payload(VERSION, key_id, booking_id, revision)
+    payload = _payload(VERSION if nonce is None else NONCE_VERSION, key_id, booking_id, revision, nonce)
     body = payload + _mac(secret, payload)
     return body + damm_digit(body)
 
@@ -156,22 +173,28 @@ def parse_pass(text: str) -> PassFields:
         raise invalid("pass_empty", "pass")
     if not _ASCII_DIGITS.fullmatch(digits):
         raise invalid("pass_not_digits", "pass")
-    if len(digits) < PASS_LENGTH:
-        raise invalid("pass_too_short", "pass", missing=PASS_LENGTH - len(digits))
-    if len(digits) > PASS_LENGTH:
-        raise invalid("pass_too_long", "pass", extra=len(digits) - PASS_LENGTH)
+    # The length a pass of its version digit has; a number of neither length is measured
+    # against the current layout, so a misread first digit still says "scan again".
+    expected = LENGTHS.get(int(digits[0]), PASS_LENGTH_V2)
+    if len(digits) not in LENGTHS.values() or len(digits) != expected and int(digits[0]) in LENGTHS:
+        if len(digits) < expected:
+            raise invalid("pass_too_short", "pass", missing=expected - len(digits))
+        raise invalid("pass_too_long", "pass", extra=len(digits) - expected)
     if damm_digit(digits) != "0":  # a valid number, check digit included, sums to 0
         raise invalid("pass_unreadable", "pass")
     version = int(digits[0])
-    if version != VERSION:
+    if version not in LENGTHS:
         raise invalid("pass_unknown_version", "pass", version=version)
+    widths = (KEY_ID_DIGITS, BOOKING_ID_DIGITS) + ((NONCE_DIGITS,) if version == NONCE_VERSION else ()) \
+        + (REVISION_DIGITS,)
     at = 1
     fields: list[int] = []
-    for width in (KEY_ID_DIGITS, BOOKING_ID_DIGITS, REVISION_DIGITS):
+    for width in widths:
         fields.append(int(digits[at:at + width]))
         at += width
+    nonce = fields.pop(2) if version == NONCE_VERSION else None
     key_id, booking_id, revision = fields
-    return PassFields(version, key_id, booking_id, revision, digits[at:at + MAC_DIGITS])
+    return PassFields(version, key_id, booking_id, revision, digits[at:at + MAC_DIGITS], nonce)
 
 
 def verify_mac(fields: PassFields, secret: bytes) -> bool:
@@ -182,7 +205,9 @@ def verify_mac(fields: PassFields, secret: bytes) -> bool:
     """
     _check_secret(secret)
     if (
-        fields.version != VERSION
+        fields.version not in LENGTHS
+        or (fields.nonce is None) != (fields.version == VERSION)
+        or fields.nonce is not None and not (type(fields.nonce) is int and 0 <= fields.nonce <= MAX_NONCE)
         or not all(
             type(value) is int and 0 <= value <= limit
             for value, limit in ((fields.key_id, MAX_KEY_ID),
@@ -194,21 +219,25 @@ def verify_mac(fields: PassFields, secret: bytes) -> bool:
         or not _ASCII_DIGITS.fullmatch(fields.mac)  # compare_digest wants ASCII text
     ):
         return False
-    payload = _payload(fields.version, fields.key_id, fields.booking_id, fields.revision)
+    payload = _payload(fields.version, fields.key_id, fields.booking_id, fields.revision, fields.nonce)
     return hmac.compare_digest(_mac(secret, payload), fields.mac)
 
 
-def grouped(pass_text: str, size: int = 5) -> str:
+def grouped(pass_text: str, size: int | None = None) -> str:
     """The pass number in groups of `size` digits, for printing under the QR code.
 
+    Nine groups either way: of 5 digits for version 1 (45), of 6 for version 2 (54).
     `clean_scan` removes the spaces again, so a clerk may type it as printed.
     """
+    if size is None:
+        size = 6 if len(pass_text) == PASS_LENGTH_V2 else 5
     return " ".join(pass_text[i:i + size] for i in range(0, len(pass_text), size))
 
 
-def _payload(version: int, key_id: int, booking_id: int, revision: int) -> str:
+def _payload(version: int, key_id: int, booking_id: int, revision: int, nonce: int | None = None) -> str:
+    nonce_digits = "" if nonce is None else f"{nonce:0{NONCE_DIGITS}d}"
     return (f"{version:01d}{key_id:0{KEY_ID_DIGITS}d}"
-            f"{booking_id:0{BOOKING_ID_DIGITS}d}{revision:0{REVISION_DIGITS}d}")
+            f"{booking_id:0{BOOKING_ID_DIGITS}d}{nonce_digits}{revision:0{REVISION_DIGITS}d}")
 
 
 def _mac(secret: bytes, payload: str) -> str:

@@ -16,6 +16,7 @@ an admin's export and is recorded in the audit log by booking/exports.py.
 from __future__ import annotations
 
 import calendar
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -28,7 +29,7 @@ from booking.i18n import define, language, tr
 from booking.inventory import Resource, all_resources
 from booking.sheet import OCCUPYING, ROOM_DAY
 from booking.store import Store
-from booking.validation import mask_name, mask_phone, parse_date
+from booking.validation import mask_name, mask_phone, parse_date, parse_month as parse_month_text, reach_back
 
 define(
     report_month_bad=("月份应写作 YYYY-MM，例如 2026-11。", "Write the month as YYYY-MM, e.g. 2026-11."),
@@ -77,11 +78,14 @@ BUSIEST = 5
 
 def parse_month(text: str | None) -> date:
     """'2026-11' -> date(2026, 11, 1); anything else is refused next to the month field."""
+    if not re.fullmatch(r"\s*[0-9０-９]{4}-[0-9０-９]{1,2}\s*", text or ""):  # the report's one form
+        raise invalid("report_month_bad", field="month")
     try:
-        year, month = (int(part) for part in (text or "").strip().split("-"))
-        return date(year, month, 1)
-    except (ValueError, TypeError):
-        raise invalid("report_month_bad", field="month") from None
+        return parse_month_text(text, "month")
+    except DeskError as exc:
+        if exc.key == "val_month_format":
+            raise invalid("report_month_bad", field="month") from None
+        raise
 
 
 def month_range(first: date) -> tuple[date, date]:
@@ -132,7 +136,7 @@ class _Use:
 def _lower_bound(store: Store, start: datetime) -> str:
     # As in bookings.on_date: only bookings starting within the longest booking before can reach in.
     longest = store.conn.execute("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
-    return clock.to_text(start - timedelta(minutes=longest))
+    return reach_back(start, longest)
 
 
 def _uses(store: Store, start: date, end: date) -> list[_Use]:

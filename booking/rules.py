@@ -21,6 +21,7 @@ from booking.inventory import Resource, get as get_resource
 from booking.paths import resource_path
 from booking.schema import ACTIVE
 from booking.store import Store
+from booking.validation import parse_whole, reach_back
 
 # name: (kind of value, label key)
 RULES: dict[str, str] = {
@@ -155,9 +156,7 @@ def parse_value(name: str, text: Any) -> Any:
             return {"from": _hhmm(start), "to": _hhmm(end)}
         except ValueError:
             raise invalid("rule_value_bad", field="value", name=name, hint=tr("rule_hint_hours")) from None
-    if not raw.isdigit() or len(raw) > 7:
-        raise invalid("rule_value_bad", field="value", name=name, hint=tr("rule_hint_number"))
-    return int(raw)
+    return parse_whole(raw, "value", "rule_value_bad", name=name, hint=tr("rule_hint_number"))
 
 
 def _hhmm(text: str) -> str:
@@ -202,7 +201,7 @@ def _window_hits_daily_hours(start: datetime, end: datetime, hours: dict[str, st
 def household_active_count(store: Store, household_id: int, kind: str, start: datetime, end: datetime,
                            exclude: tuple[int, ...] = ()) -> int:
     longest = store.conn.execute("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
-    lower = clock.to_text(start - timedelta(minutes=longest))
+    lower = reach_back(start, longest)
     sql = (
         "SELECT count(*) FROM booking b JOIN resource r ON r.id = b.resource_id "
         "WHERE b.household_id = ? AND r.kind = ? AND b.start_at >= ? AND b.start_at < ? AND b.end_at > ? "

@@ -9,7 +9,9 @@ reason in plain words:
 2. signature  -- did this desk sign it, with a key that is not retired?
                  Until this passes nothing about any booking is looked at,
                  so a forged pass learns nothing.
-3. booking    -- is the booking known, and is this its current revision?
+3. booking    -- is the booking known, is it the very booking the pass was issued
+                 for (its nonce; an id reused after a restore is another
+                 booking), and is this its current revision?
 4. status     -- cancelled, no-show and completed passes are spent.
 5. time       -- check-in opens `checkin_early_minutes` before the start and
                  closes when the grace time (or the booking) is over;
@@ -71,6 +73,11 @@ define(
                          "数据可能从旧备份恢复。请在服务台重新出证。",
                          "The pass is newer than the record (issue {revision}, record {current}); the store "
                          "may have been restored from an old backup. Please reissue it at the desk."),
+    scan_other_booking=("这张通行证不是为现在的预约 {id} 签发的：这个预约号已属于另一笔预约"
+                        "（数据可能从较早的备份恢复过，或来自另一份数据文件）。不能使用，请到服务台核实。",
+                        "This pass was not issued for the booking now numbered {id}: that number belongs to "
+                        "another booking (the store may have been restored from an older backup, or the pass "
+                        "comes from another copy of the store). It cannot be used; please check at the desk."),
     scan_cancelled=("该通行证已取消（预约 {id}）。", "This pass was cancelled (booking {id})."),
     scan_no_show=("该预约已按未到场处理（{start} 开始后未在宽限时间内签到），通行证作废。",
                   "This booking was marked a no-show (not checked in within the grace time after {start}); "
@@ -212,6 +219,13 @@ def verify(text: str, store: Store, now: datetime, station: str | Station = stat
         booking = bookings.get(store, fields.booking_id)
     except DeskError:
         return _refuse("scan_unknown_booking", id=fields.booking_id)
+    # The pass must name this very booking: the booking's nonce, or none for a version 1 pass
+    # of a booking made before nonces. Another booking's details are not shown.
+    nonce = passes.nonce_of(store, booking.id)
+    if fields.nonce != nonce:
+        if fields.nonce is None and fields.revision < booking.pass_rev:  # an old slip of a reissued booking
+            return _refuse("scan_replaced", booking, revision=fields.revision, current=booking.pass_rev)
+        return _refuse("scan_other_booking", id=fields.booking_id)
     if fields.revision < booking.pass_rev:
         return _refuse("scan_replaced", booking, revision=fields.revision, current=booking.pass_rev)
     if fields.revision > booking.pass_rev:

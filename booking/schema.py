@@ -517,3 +517,55 @@ def holidays(db: Database) -> None:
         ALTER TABLE closure ADD COLUMN holidays INTEGER NOT NULL DEFAULT 0;
         """
     )
+
+
+@MIGRATIONS(name="0008_booking_dates_in_range")
+def booking_dates_in_range(db: Database) -> None:
+    # Older versions let an admin's override book until 9999-12-31. Such a booking made every
+    # query that reaches back by the longest booking leave the calendar, and the recorded
+    # longest booking never shrank, so the whole desk kept failing after its cancellation.
+    # Now a booking lies within 2000-2099 and lasts at most 366 days (booking/validation.py);
+    # a stored one beyond that is cut to that length, and the audit log keeps its old end.
+    # The audit time is the store's latest recorded time: a migration has no operation's clock.
+    db.executescript(
+        """
+        CREATE TEMP TABLE too_long AS
+          SELECT id, end_at AS old_end,
+                 min(end_at, strftime('%Y-%m-%d %H:%M', start_at, '+366 days'), '2099-12-31 23:59') AS new_end
+          FROM booking
+          WHERE end_at > '2099-12-31 23:59' OR julianday(end_at) - julianday(start_at) > 366;
+        DELETE FROM too_long WHERE new_end IS NULL OR new_end = old_end;
+        INSERT INTO audit(at, actor, action, entity, entity_id, before, after, reason)
+          SELECT coalesce((SELECT max(at) FROM audit), '2000-01-01 00:00:00'), 'system', 'limit', 'booking',
+                 CAST(id AS TEXT), json_object('end', old_end), json_object('end', new_end),
+                 'a booking lasts at most 366 days, within 2000-2099 (migration 0008)'
+          FROM too_long WHERE new_end > (SELECT start_at FROM booking WHERE booking.id = too_long.id);
+        UPDATE booking SET end_at = (SELECT new_end FROM too_long WHERE too_long.id = booking.id)
+          WHERE id IN (SELECT id FROM too_long)
+            AND (SELECT new_end FROM too_long WHERE too_long.id = booking.id) > start_at;
+        DROP TABLE too_long;
+        -- The longest booking of each resource, recomputed from the bookings themselves.
+        UPDATE resource SET longest_minutes = coalesce((
+          SELECT max(CAST(round((julianday(end_at) - julianday(start_at)) * 1440) AS INTEGER))
+          FROM booking WHERE booking.resource_id = resource.id), 0);
+        """
+    )
+
+
+@MIGRATIONS(name="0009_booking_pass_nonce")
+def booking_pass_nonce(db: Database) -> None:
+    # A pass names one booking, not only a booking id: after a restore to an older backup
+    # the ids after the backup are given to other bookings. Each booking made from now on
+    # gets a random nonce, here in the store so that every path that adds a booking (the
+    # desk, a series, the waiting list, the demo, an import) gives one; SQLite's random()
+    # is seeded from the operating system per connection, so two copies of one store never
+    # agree on a new booking's nonce. Bookings made before keep NULL: their version 1
+    # passes stay valid (docs/passes.md, "Pass identity").
+    db["booking"].add_column("pass_nonce", int)
+    db.executescript(
+        """
+        CREATE TRIGGER booking_pass_nonce AFTER INSERT ON booking WHEN NEW.pass_nonce IS NULL BEGIN
+          UPDATE booking SET pass_nonce = abs(random() % 1000000000) WHERE id = NEW.id;
+        END;
+        """
+    )

@@ -13,10 +13,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from booking.errors import DeskError, invalid
 from booking.i18n import define
+
+# The years the desk works in. Bookings, closures, reports and the clock itself stay inside
+# them, so every stored time has four digits (text order is time order), and adding a day, a
+# booking's length or a grace time can never leave the calendar (docs/reliability.md, limits).
+MIN_YEAR = 2000
+MAX_YEAR = 2099
+#: The longest one booking may last, override or not: a longer need is a series.
+MAX_BOOKING_DAYS = 366
+FIRST_MOMENT = datetime(MIN_YEAR, 1, 1)
+#: The earliest start a query may reach back to: below every stored time, whatever was stored.
+EARLIEST_TEXT = "0000-01-01 00:00"
+
+# The digits a number may be typed with: ASCII, and the full-width ones of a Chinese input
+# method. Superscripts, circled digits, other scripts' digits and Roman numerals are refused:
+# int() and str.isdigit() disagree about them, and nobody means ² as 2 in a form.
+_OWN_DIGITS = frozenset("0123456789０１２３４５６７８９")
+_TO_ASCII = str.maketrans("０１２３４５６７８９＋－−", "0123456789+--")
+_WHOLE_RE = re.compile(r"[+-]?[0-9]{1,19}")
 
 define(
     val_plate_required=("请填写车牌号，如 川A12345", "Enter the plate number, e.g. 川A12345"),
@@ -63,7 +81,12 @@ define(
                           "There is no day {value}; check the month and day"),
     val_time_nonexistent=("没有 {value} 这个时刻，时为0–23，分为0–59",
                           "There is no time {value}; hours are 0–23, minutes 0–59"),
+    val_year_range=(f"年份应在 {MIN_YEAR} 到 {MAX_YEAR} 之间，请检查日期",
+                    f"The year must be from {MIN_YEAR} to {MAX_YEAR}; check the date"),
+    val_month_format=("月份应写成 年-月，如 2024-05", "Write the month as YYYY-MM, e.g. 2024-05"),
+    val_number_bad=("请填写整数，只用数字0–9", "Enter a whole number, with the digits 0–9 only"),
 )
+
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 # Last character of some ordinary plates: trailer, learner, police, HK, Macau, consulate, test, oversize.
@@ -247,7 +270,34 @@ def mask_name(name: str) -> str:
     return name[0] + middle + name[-1]
 
 
+def has_foreign_digits(text: str) -> bool:
+    """Whether `text` holds a numeral other than ASCII or full-width digits (², ①, ٣, Ⅻ ...)."""
+    return any(unicodedata.category(c)[0] == "N" and c not in _OWN_DIGITS for c in text)
+
+
+def parse_whole(text: object, field: str, key: str = "val_number_bad", *, low: int = 0,
+                high: int = 9_999_999, **params: object) -> int:
+    """The whole number typed in `text`, from `low` to `high`, else DeskError(invalid, field).
+
+    The one strict number parser: ASCII or full-width digits with an optional sign and
+    surrounding spaces, nothing else. `key` and `params` word the refusal (it also gets
+    `low` and `high`).
+    """
+    raw = "" if text is None else str(text).strip()
+    if has_foreign_digits(raw):
+        raise invalid(key, field=field, low=low, high=high, **params)
+    raw = raw.translate(_TO_ASCII)
+    if not _WHOLE_RE.fullmatch(raw):
+        raise invalid(key, field=field, low=low, high=high, **params)
+    value = int(raw)
+    if not low <= value <= high:
+        raise invalid(key, field=field, low=low, high=high, **params)
+    return value
+
+
 def _date_of(year: str, month: str, day: str, field: str) -> date:
+    if not MIN_YEAR <= int(year) <= MAX_YEAR:
+        raise invalid("val_year_range", field=field)
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
@@ -255,12 +305,39 @@ def _date_of(year: str, month: str, day: str, field: str) -> date:
                       value=f"{year}-{int(month):02d}-{int(day):02d}") from None
 
 
+def in_range(moment: datetime) -> bool:
+    """Whether `moment` lies in the desk's years (MIN_YEAR to MAX_YEAR)."""
+    return MIN_YEAR <= moment.year <= MAX_YEAR
+
+
+def reach_back(start: datetime, minutes: int) -> str:
+    """The stored-time text `minutes` before `start`, or EARLIEST_TEXT if that leaves the calendar.
+
+    Queries use it as the lower bound of bookings that can still reach `start`; whatever
+    length an old version stored, the bound is a valid text below the times it must find.
+    """
+    try:
+        moment = start - timedelta(minutes=max(0, int(minutes or 0)))
+    except OverflowError:
+        return EARLIEST_TEXT
+    return moment.strftime("%Y-%m-%d %H:%M") if moment.year >= 1000 else EARLIEST_TEXT
+
+
+def parse_month(text: str | None, field: str = "month") -> date:
+    """The first day of the month written "YYYY-MM" (also "2024-5", "2024/05", "2024年5月")."""
+    raw = _nfkc(text) if not has_foreign_digits(str(text or "")) else "x"
+    match = re.fullmatch(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*月?", raw)
+    if match is None or not 1 <= int(match[2]) <= 12:
+        raise invalid("val_month_format", field=field)
+    return _date_of(match[1], match[2], "1", field)
+
+
 def parse_date(text: str | None, field: str = "date") -> date:
     """The date written "YYYY-MM-DD" (also "/" and full-width digits, "2024-5-1")."""
     raw = _nfkc(text)
     if not raw:
         raise invalid("val_date_required", field=field)
-    match = _DATE_RE.fullmatch(raw)
+    match = None if has_foreign_digits(str(text)) else _DATE_RE.fullmatch(raw)
     if match is None:
         raise invalid("val_date_format", field=field)
     year, _, month, day = match.groups()
@@ -276,7 +353,7 @@ def parse_minute(text: str | None, field: str = "time") -> datetime:
     raw = _nfkc(text).upper()
     if not raw:
         raise invalid("val_minute_required", field=field)
-    match = _MINUTE_RE.fullmatch(raw)
+    match = None if has_foreign_digits(str(text)) else _MINUTE_RE.fullmatch(raw)
     if match is None:
         raise invalid("val_minute_format", field=field)
     year, _, month, day, hour, minute, second = match.groups()

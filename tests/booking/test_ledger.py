@@ -273,3 +273,35 @@ def test_a_chosen_refund_and_a_correction_are_an_admins(store, admin, clerk, res
         ledger.correct(store, clerk, paid.id, -200, "多收了2元", NOW)
     assert err.value.code == "forbidden"
     assert len(ledger.for_booking(store, booking.id)) == 1
+
+
+# --- corrections are bounded as refunds are (issue 11 item 14) ---------------------------------
+
+def test_a_correction_cannot_take_off_more_than_was_paid(store, admin, clerk, resident):
+    booking = room(store, admin, resident)
+    paid = ledger.pay(store, clerk, booking.id, 200, "cash", NOW)
+    with pytest.raises(DeskError) as caught:
+        ledger.correct(store, admin, paid.id, -50000, "录错了", NOW)  # −500.00 against 2.00
+    assert (caught.value.code, caught.value.field) == ("invalid", "amount")
+    assert caught.value.params["max"] == "¥2.00"
+    assert ledger.statement(store, "2026-11")["total"]["income_fen"] == 200
+
+
+def test_corrections_and_refunds_together_cannot_take_a_payment_below_nothing(store, admin, clerk, resident):
+    booking = room(store, admin, resident)
+    paid = ledger.pay(store, clerk, booking.id, 1000, "cash", NOW)
+    ledger.refund(store, admin, booking.id, NOW, amount_fen=600, reason="少用了一小时")
+    fix = ledger.correct(store, admin, paid.id, -300, "多收了3元", NOW)
+    with pytest.raises(DeskError) as caught:  # 1.00 is left; correcting the correction is bounded too
+        ledger.correct(store, admin, fix.id, -101, "又错了", NOW)
+    assert caught.value.params["max"] == "¥1.00"
+    assert ledger.correct(store, admin, fix.id, -100, "又错了", NOW).amount_fen == -100
+    assert ledger.statement(store, "2026-11")["total"]["income_fen"] == 0
+
+
+def test_the_ledger_command_refuses_an_oversized_correction_beside_the_amount(run_cli, store, admin, clerk,
+                                                                             resident):
+    booking = room(store, admin, resident)
+    paid = ledger.pay(store, clerk, booking.id, 200, "cash", NOW)
+    result = run_cli("ledger", "--correct", str(paid.id), "--amount", "-500.00", "--reason", "录错了")
+    assert result.code == 1 and result.json["code"] == "invalid" and result.json["field"] == "amount"

@@ -137,11 +137,11 @@ def test_a_padded_pass_is_refused_as_too_long(padding):
 
 
 def test_a_well_formed_pass_of_another_version_is_refused_as_unknown_version():
-    other = with_check_digit("2" + EXAMPLE[1:-1])
+    other = with_check_digit("3" + EXAMPLE[1:-1])
     with pytest.raises(DeskError) as caught:
         parse_pass(other)
     assert caught.value.key == "pass_unknown_version"
-    assert caught.value.params == {"version": 2}
+    assert caught.value.params == {"version": 3}
 
 
 def test_a_pass_signed_with_another_secret_does_not_verify():

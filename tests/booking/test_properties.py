@@ -116,7 +116,10 @@ def mostly(plausible: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.integers(0, 4).flatmap(lambda k: HOSTILE if k == 0 else plausible)
 
 
-def _value(action: argparse.Action, paths: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+def _value(action: argparse.Action, paths: st.SearchStrategy[str],
+           odd: dict[str, st.SearchStrategy[str]] | None = None) -> st.SearchStrategy[str]:
+    if odd is not None and action.dest in odd:
+        return odd[action.dest]
     if action.choices:
         return mostly(st.sampled_from([str(c) for c in action.choices]))
     if action.metavar in ("FILE", "FOLDER", "FILE.pdf"):
@@ -126,10 +129,15 @@ def _value(action: argparse.Action, paths: st.SearchStrategy[str]) -> st.SearchS
 
 
 @st.composite
-def command_lines(draw: st.DrawFn, folder: Path, store_path: Path) -> list[str]:
+def command_lines(draw: st.DrawFn, folder: Path, store_path: Path,
+                  odd: dict[str, st.SearchStrategy[str]] | None = None, only: str | None = None) -> list[str]:
     """One headless command with hostile arguments: options in --name=value form, so that a value
-    that looks like an option is still taken as the value."""
-    name = draw(st.sampled_from(sorted(set(COMMANDS) - set(SLOW))))
+    that looks like an option is still taken as the value. `odd` replaces the values of the
+    options it names (and restricts the draw to commands that have one)."""
+    names = sorted(set(COMMANDS) - set(SLOW))
+    if odd is not None:
+        names = [n for n in names if any(a.dest in odd for a in COMMANDS[n]._actions)]
+    name = only or draw(st.sampled_from(names))
     parser = COMMANDS[name]
     paths = _paths(folder, store_path)
     argv = name.split()
@@ -139,7 +147,7 @@ def command_lines(draw: st.DrawFn, folder: Path, store_path: Path) -> list[str]:
         if not action.option_strings:  # a positional
             if action.nargs == "?" and draw(st.booleans()):
                 continue
-            value = draw(_value(action, paths))
+            value = draw(_value(action, paths, odd))
             if value.startswith("-") and not value.lstrip("-").isdigit():
                 value = " " + value  # argparse would read it as an option
             argv.append(value)
@@ -148,7 +156,7 @@ def command_lines(draw: st.DrawFn, folder: Path, store_path: Path) -> list[str]:
             if action.nargs == 0:
                 argv.append(flag)
             else:
-                argv.append(f"{flag}={draw(_value(action, paths))}")
+                argv.append(f"{flag}={draw(_value(action, paths, odd))}")
     if draw(st.integers(0, 9)) == 0:  # a stray word, as a slip of the hand adds one
         argv.insert(draw(st.integers(0, len(argv))), draw(HOSTILE.filter(lambda w: not w.startswith("-"))))
     now = draw(mostly(st.one_of(st.just("2026-11-24 10:00"), TIMES)))
@@ -229,6 +237,46 @@ def test_every_command_answers_any_arguments_with_json_and_exit_0_1_or_2(fresh, 
     code, text = run(argv)
     assert_answered(code, text, argv)
     event(f"exit {code}")  # shown with --hypothesis-show-statistics: how deep the storm went
+
+
+#: Digits that are not ours: superscripts, circled, other scripts', Roman numerals (issue 11 item 15).
+ODD_DIGITS = "²³¹⁰⁹①②⑩⑳٣٤۵߁०৭๓Ⅻⅷ〇"
+NUMBER_TEXT = st.text(alphabet="0123456789０１２３９-+. :/" + ODD_DIGITS, min_size=1, max_size=8)
+FAR_YEARS = st.sampled_from(["9999-12-31", "9999-12-31 23:59", "9998-12-31 23:00", "9999-12", "0999-01-01",
+                             "0999-01-01 10:00", "0001-01-01 00:00", "2100-01-01 00:00", "1999-12-31 23:59",
+                             "2099-12-31 23:59", "2099-12-31", "2099-12", "²⁰²⁶-11-24", "２０２６-１１-２４ １０:００"])
+NUMERIC = ("id", "resident", "booking", "correct", "receipt", "minutes", "limit", "free", "unit", "value",
+           "capacity", "hours", "amount", "cap", "seed", "rate", "keep", "days")
+DATED = ("start", "end", "at", "from", "to", "date", "week", "month", "first", "last")
+ODD = {**{d: st.one_of(st.sampled_from(list(ODD_DIGITS)), st.sampled_from(list(ODD_DIGITS)), NUMBER_TEXT)
+           for d in NUMERIC},
+       **{d: st.one_of(st.sampled_from(["9999-12-31", "9999-12", "9999-12-31 23:59"]), FAR_YEARS, TIMES,
+                       NUMBER_TEXT) for d in DATED}}
+
+
+WITH_NUMBERS = sorted(n for n in set(COMMANDS) - set(SLOW) if any(a.dest in ODD for a in COMMANDS[n]._actions))
+ODD_EXAMPLES = settings(STORM, max_examples=max(12, STORM_EXAMPLES // 25))
+
+
+@pytest.mark.parametrize("name", WITH_NUMBERS)
+@ODD_EXAMPLES
+@given(data=st.data())
+def test_every_numeric_and_date_option_answers_odd_digits_and_far_years_with_exit_0_1_or_2(fresh, data, name,
+                                                                                          monkeypatch) -> None:
+    folder, path = fresh()
+    monkeypatch.chdir(folder)
+    argv = data.draw(command_lines(folder, path, ODD, only=name))
+    code, text = run(argv)
+    assert_answered(code, text, argv)
+    event(f"exit {code}")
+
+
+@pytest.mark.parametrize("now", ["9999-12-31 23:59", "0999-01-01 10:00", "２０２６-１１-２４ １０:００", "²⁰²⁶-11-24 10:00"])
+def test_a_clock_fixed_outside_the_desks_years_is_wrong_usage(fresh, now) -> None:
+    _folder, path = fresh()
+    argv = ["--db", str(path), "--now", now, "list", "--date", "2026-11-24", "--json"]
+    code, text = run(argv)
+    assert_answered(code, text, argv)
 
 
 def test_the_storm_covers_every_command_but_the_slow_ones() -> None:

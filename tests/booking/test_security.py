@@ -80,39 +80,47 @@ def forgeries(desk: dict[str, Any], rng: random.Random) -> list[tuple[str, str]]
     without this desk's secret, and every pass that was genuine once but is no longer valid."""
     ids = sorted(desk["live"])
     genuine = list(desk["live"].values())
+    nonces = {b: passes.nonce_of(desk["store"], b) for b in ids}
     out: list[tuple[str, str]] = []
+    mac_at = passcode.PASS_LENGTH_V2 - 1 - passcode.MAC_DIGITS  # where the MAC of a version 2 pass starts
 
-    def payload(kid: int, booking: int, rev: int) -> str:
-        return f"1{kid:02d}{booking:09d}{rev:03d}"
+    def payload(kid: int, booking: int, rev: int, nonce: int) -> str:
+        return f"2{kid:02d}{booking:09d}{nonce:09d}{rev:03d}"
 
     for _ in range(5000):  # the right fields, a made-up signature
-        out.append(("made-up MAC", with_damm(payload(desk["kid"], rng.choice(ids), 1)
+        booking = rng.choice(ids)
+        out.append(("made-up MAC", with_damm(payload(desk["kid"], booking, 1, nonces[booking])
                                              + f"{rng.randrange(10**29):029d}")))
-    for _ in range(4000):  # a genuine pass with its booking, revision or key id changed
-        text = rng.choice(genuine)
-        kid, booking, rev, mac = int(text[1:3]), int(text[3:12]), int(text[12:15]), text[15:44]
-        field = rng.randrange(3)
+    for _ in range(4000):  # a genuine pass with its booking, nonce, revision or key id changed
+        fields = passcode.parse_pass(rng.choice(genuine))
+        kid, booking, rev, nonce, mac = fields.key_id, fields.booking_id, fields.revision, fields.nonce, fields.mac
+        field = rng.randrange(4)
         if field == 0:
             booking = rng.choice([b for b in ids if b != booking] + [rng.randrange(1, 10**9)])
         elif field == 1:
             rev = rng.choice([r for r in range(0, 6) if r != rev])
+        elif field == 2:
+            nonce = rng.choice([n for n in nonces.values() if n != nonce] + [rng.randrange(10**9)])
         else:
             kid = rng.choice([k for k in range(100) if k != kid])
-        out.append(("altered fields", with_damm(payload(kid, booking, rev) + mac)))
+        out.append(("altered fields", with_damm(payload(kid, booking, rev, nonce) + mac)))
     for _ in range(3000):  # a genuine pass with digits of its signature changed
-        text = list(rng.choice(genuine)[:44])
-        for i in rng.sample(range(15, 44), rng.randint(1, 3)):
+        text = list(rng.choice(genuine)[:-1])
+        for i in rng.sample(range(mac_at, len(text)), rng.randint(1, 3)):
             text[i] = str((int(text[i]) + rng.randint(1, 9)) % 10)
         out.append(("altered MAC", with_damm("".join(text))))
     for _ in range(3000):  # signed properly, but with another installation's secret
-        out.append(("foreign key", passcode.make_pass(desk["kid"], desk["foreign"], rng.choice(ids),
-                                                      rng.randint(1, 4))))
+        booking = rng.choice(ids)
+        out.append(("foreign key", passcode.make_pass(desk["kid"], desk["foreign"], booking,
+                                                      rng.randint(1, 4), nonces[booking])))
     for _ in range(1000):  # a key id this desk never had, or a revision it never issued, made up
-        out.append(("unknown key", passcode.make_pass(rng.randint(2, 99), desk["foreign"], rng.choice(ids), 1)))
+        booking = rng.choice(ids)
+        out.append(("unknown key", passcode.make_pass(rng.randint(2, 99), desk["foreign"], booking, 1,
+                                                      nonces[booking])))
     for _ in range(2000):  # genuine once: revoked by a reissue (rolled-back revision), cancelled, used up
         out.append(("replayed", rng.choice(desk["revoked"] + desk["spent"])))
     for _ in range(2000):  # anything at all
-        length = rng.choice([44, 45, 46, rng.randint(0, 120)])
+        length = rng.choice([44, 45, 46, 53, 54, 55, rng.randint(0, 120)])
         out.append(("noise", "".join(rng.choice("0123456789０１２ \t]Q1-汉") for _ in range(length))))
     assert len(out) == CAMPAIGN
     return out

@@ -102,5 +102,5 @@ def test_the_pass_text_alone_loads_no_qt(store_path, booked):
             f"rc = app.main(['--db', {str(store_path)!r}, 'pass', '{booked.id}', '--json'])\n"
             "print(rc, 'PySide6' in sys.modules, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert '"payload": "1' in done.stdout
+    assert '"payload": "2' in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "0 False"

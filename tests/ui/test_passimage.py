@@ -72,7 +72,7 @@ def test_every_pass_fits_a_version_2_code_at_level_q(qapp):
 
 def test_the_screen_image_has_whole_pixel_modules_and_the_quiet_zone(info):
     image = passimage.qr_image(info.payload, module_px=6)
-    assert image.width() == image.height() == 33 * 6
+    assert image.width() == image.height() == passimage.module_count(info.payload) * 6 == (29 + 8) * 6  # version 3
     quiet = 4 * 6
     border = [image.pixelColor(x, y).lightness() for x in range(image.width()) for y in range(quiet)]
     assert set(border) == {255}
