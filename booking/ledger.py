@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta

@@ -11,7 +11,7 @@ from datetime import datetime
 
 import pytest
 
-from booking import audit, bookings, passcode, passes, residents, scanning, setup
+from booking import audit, bookings, passcode, passes, scanning, setup
 from booking.bookings import Request
 from booking.errors import DeskError
 
