@@ -33,7 +33,7 @@ define(
     booking_order=("结束时间必须晚于开始时间。", "The end must be after the start."),
     booking_years=("预约只能在 {low} 年到 {high} 年之间。", "A booking must lie within the years {low} to {high}."),
     booking_too_long=("一次预约最长 {days} 天（管理员越过规则也一样）；更长的请用重复预约。",
-                      "One booking lasts at most {days} days (an admin's override too); book a series for longer."),
+                      "One booking lasts at most {days:day|days} (an admin's override too); book a series for longer."),
     series_years=("重复预约有日期超出 {high} 年，请给重复规则加上结束日期或次数。",
                   "The series reaches past {high}; give the repeat rule an end date or a count."),
     booking_plate_required=("车位预约需要车牌号。", "A parking booking needs a plate."),

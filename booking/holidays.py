@@ -34,7 +34,7 @@ define(
     holiday_workday_weekday=("{day} 是工作日，调休上班日应在周六或周日。",
                              "{day} is a weekday; a make-up workday falls on a Saturday or Sunday."),
     holiday_empty=("请至少录入一个放假日。", "Enter at least one day off."),
-    holiday_too_many=("一年最多录入 {n} 天。", "At most {n} days for one year."),
+    holiday_too_many=("一年最多录入 {n} 天。", "At most {n:day|days} for one year."),
     holiday_unknown_year=("{year} 年的节假日安排还没有：国务院通知发布后，请管理员在“管理 › 节假日安排”中录入。",
                           "There is no holiday schedule for {year} yet: once the State Council's notice is out, "
                           "an admin enters it under Manage › Holiday calendar."),

@@ -48,7 +48,8 @@ class _Plural(string.Formatter):
     def format_field(self, value: object, format_spec: str) -> str:
         if "|" in format_spec:
             one, many = format_spec.split("|", 1)
-            return f"{value} {one if value == 1 else many}"
+            word = one if str(value).strip() == "1" else many  # an int or its text
+            return f"{value} {word}"
         return super().format_field(value, format_spec)
 
 

@@ -72,7 +72,7 @@ define(
     ui_book_skip_holidays=("公众假日不预约(&H)", "Skip public &holidays"),
     ui_book_workdays=("调休上班日也预约(&W)", "Also on make-up &workdays"),
     ui_book_holidays_left=("{n} 个日期是公众假日，不预约（见下）。",
-                           "{n} dates are public holidays and are left out (below)."),
+                           "{n:date is a public holiday and is|dates are public holidays and are} left out (below)."),
     ui_book_until=("直到", "Until"),
     ui_book_times=("共", "Times:"),
     ui_book_times_suffix=(" 次", " times"),

@@ -61,10 +61,10 @@ define(
     uio_repeat_monthly=("每月", "monthly"),
     uio_repeat_yearly=("每年", "yearly"),
     uio_repeat_until=("，至 {date}", ", until {date}"),
-    uio_repeat_count=("，共 {n} 次", ", {n} times"),
+    uio_repeat_count=("，共 {n} 次", ", {n:time|times}"),
     uio_hits_title=("会影响已有预约", "Existing bookings are affected"),
     uio_hits_text=("这个关闭时段会遇到 {n} 个已有预约（最早 {first}）。\n这些预约不会被自动取消，请另行通知居民。\n仍然保存吗？",
-                   "This closure meets {n} existing bookings (the first {first}).\nThey are not cancelled "
+                   "This closure meets {n:existing booking|existing bookings} (the first {first}).\nThey are not cancelled "
                    "by it: tell the residents.\nSave it anyway?"),
     uio_hits_list=("列出这些预约(&L)…", "&List them…"),
     uio_hits_list_title=("关闭时段遇到的预约", "Bookings the closure meets"),

@@ -1,6 +1,6 @@
 """A pass scanned while the keyboard focus is somewhere else is still a scan.
 
-A USB scanner is a keyboard: it types the pass's 45 digits at 5–60 ms a key and then Enter,
+A USB scanner is a keyboard: it types the pass's digits (45 or 54) at 5–60 ms a key and then Enter,
 into whatever widget has the focus — the find box, a filter, a field of an open dialog. This
 application-wide filter recognises such a burst by its timing and shape and hands it to the
 scan panel; the widget it landed in never sees it.
@@ -22,7 +22,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from shiboken6 import isValid
 
-from booking.passcode import PASS_LENGTH
+from booking.passcode import LENGTHS
 
 #: the longest pause between two keys of one scanner burst (scanners: 5–60 ms; people: 100 ms and more)
 GAP_MS = 90
@@ -92,7 +92,7 @@ class ScanCatcher(QObject):
             self.held.append(_Held(watched, event.key(), event.modifiers(), event.text()))
             self.flush_timer.start()
             return True
-        if plain and event.key() in _ENTER and self.held and quick and len(self.held) == PASS_LENGTH:
+        if plain and event.key() in _ENTER and self.held and quick and len(self.held) in LENGTHS.values():
             text = "".join(h.text for h in self.held)
             self.held.clear()
             self.flush_timer.stop()
