@@ -750,8 +750,10 @@ def _held_exclusively(file: Path) -> bool:
 
     Asks the system (F_GETLK) about SQLite's lock bytes without taking any lock. Called
     only while this process has no connection to the file, so closing the descriptor
-    cannot drop a lock of ours.
+    cannot drop a lock of ours; it refuses to look otherwise.
     """
+    if stores.open_in_this_process(file):
+        return False  # our own connection: closing a descriptor of the file would drop its locks
     try:
         handle = os.open(file, os.O_RDONLY)
     except OSError:
