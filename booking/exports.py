@@ -33,6 +33,8 @@ define(
                      "An Excel sheet holds at most {limit:row|rows} and this period has more bookings. "
                      "Choose a shorter range or export CSV."),
     export_nothing=("请用 --csv 或 --xlsx 给出要保存的文件。", "Give the file to save with --csv or --xlsx."),
+    export_reason_required=("不遮挡导出须填写理由（记入操作记录）。",
+                            "Give a reason for an unmasked export (it is kept in the audit log)."),
     export_same_file=("CSV 和 Excel 不能写到同一个文件“{path}”。", "CSV and Excel cannot both go to “{path}”."),
     export_sheet_title=("预约 {first} 至 {last}", "Bookings {first} to {last}"),
     export_cancelled=("导出已取消，未保存文件。", "The export was cancelled; no file was saved."),
@@ -128,6 +130,35 @@ def _reported(rows: Iterable[list[Any]], progress: Progress, done: int, total: i
             raise DeskError("state", "export_cancelled")
 
 
+def check_export(actor: Actor, first: date, last: date, csv_path: str | None, xlsx_path: str | None,
+                 masked: bool, reason: str | None) -> dict[str, Path | None]:
+    """Where an export as asked would write ({"csv": path or None, "xlsx": ...}), or the DeskError
+    it is refused with, before anything is written. An unmasked export needs an admin and a reason
+    (the audit log keeps why personal data left the desk)."""
+    if not csv_path and not xlsx_path:
+        raise DeskError("usage", "export_nothing", field="csv")
+    if last < first:
+        raise DeskError("invalid", "report_range_order", field="to")
+    targets = {kind: _target(path, kind) if path else None for kind, path in (("csv", csv_path), ("xlsx", xlsx_path))}
+    if targets["csv"] is not None and targets["csv"] == targets["xlsx"]:
+        raise DeskError("invalid", "export_same_file", field="xlsx", path=str(targets["csv"]))
+    if not masked:
+        if not actor.is_admin:
+            raise DeskError("forbidden", "export_unmasked_admin")
+        if not (reason or "").strip():
+            raise DeskError("invalid", "export_reason_required", field="reason")
+    return targets
+
+
+def _target(path: str, kind: str) -> Path:
+    """output_target, its refusal naming the file it is about (csv or xlsx)."""
+    try:
+        return output_target(path)
+    except DeskError as exc:
+        exc.field = kind
+        raise
+
+
 def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_path: str | None = None,
                     xlsx_path: str | None = None, masked: bool = True,
                     reason: str | None = None, progress: Progress | None = None, *, now: datetime) -> dict[str, Any]:
@@ -138,17 +169,8 @@ def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_pat
     `progress(done, total)` (rows over all files) may return False to cancel: the file being
     written is then removed, any finished one kept, and DeskError('state', 'export_cancelled') raised.
     """
-    if not csv_path and not xlsx_path:
-        raise DeskError("usage", "export_nothing", field="csv")
-    if last < first:
-        raise DeskError("invalid", "report_range_order", field="to")
-    targets = {"csv": output_target(csv_path) if csv_path else None,
-               "xlsx": output_target(xlsx_path) if xlsx_path else None}
-    if targets["csv"] is not None and targets["csv"] == targets["xlsx"]:
-        raise DeskError("invalid", "export_same_file", field="xlsx", path=str(targets["csv"]))
+    targets = check_export(actor, first, last, csv_path, xlsx_path, masked, reason)
     if not masked:
-        if not actor.is_admin:
-            raise DeskError("forbidden", "export_unmasked_admin")
         with store.write():
             audit.record(store, actor, "export_unmasked", "booking", None,
                          after={"from": first.isoformat(), "to": last.isoformat(),

@@ -26,6 +26,7 @@ from booking.i18n import define, tr
 from booking.store import open_store
 from ui.dates import month_picker
 from ui.documents import in_documents
+from ui.fieldmessages import error_label
 from ui.fonts import family_css
 from ui.desk import follow
 
@@ -70,7 +71,6 @@ define(
     uig_exp_masked=("遮挡姓名和电话（建议）", "Mask names and phone numbers (recommended)"),
     uig_exp_masked_admin=("只有管理员可以导出未遮挡的姓名和电话。", "Only an admin can export names and phones unmasked."),
     uig_exp_reason=("不遮挡的理由（记入日志）：", "Why unmasked (kept in the log):"),
-    uig_exp_reason_needed=("不遮挡导出须填写理由。", "Give a reason for an unmasked export."),
     uig_exp_no_file=("请至少选择一种文件并给出保存位置。", "Choose at least one kind of file and where to save it."),
     uig_exp_go=("导出(&E)", "&Export"),
     uig_exp_working=("正在导出 {done}/{total} 行…", "Exporting row {done} of {total}…"),
@@ -258,22 +258,28 @@ class ExportDialog(QDialog):
         self.go_button.setDefault(True)
         self.buttons.accepted.connect(self.start_export)
         self.buttons.rejected.connect(self.reject)
+        # A refusal stands on the line under the field it names (the dates, a file, the reason).
+        self.field_errors = {name: error_label(self) for name in ("to", "csv", "xlsx", "reason")}
         grid = QGridLayout()
         grid.addWidget(self.from_label, 0, 0)
         grid.addWidget(self.from_edit, 0, 1)
         grid.addWidget(self.to_label, 0, 2)
         grid.addWidget(self.to_edit, 0, 3)
-        grid.addWidget(self.csv_box, 1, 0)
-        grid.addWidget(self.csv_path, 1, 1, 1, 3)
-        grid.addWidget(self.csv_choose, 1, 4)
-        grid.addWidget(self.xlsx_box, 2, 0)
-        grid.addWidget(self.xlsx_path, 2, 1, 1, 3)
-        grid.addWidget(self.xlsx_choose, 2, 4)
-        grid.addWidget(self.masked_box, 3, 0, 1, 5)
+        grid.addWidget(self.field_errors["to"], 1, 1, 1, 3)
+        grid.addWidget(self.csv_box, 2, 0)
+        grid.addWidget(self.csv_path, 2, 1, 1, 3)
+        grid.addWidget(self.csv_choose, 2, 4)
+        grid.addWidget(self.field_errors["csv"], 3, 1, 1, 3)
+        grid.addWidget(self.xlsx_box, 4, 0)
+        grid.addWidget(self.xlsx_path, 4, 1, 1, 3)
+        grid.addWidget(self.xlsx_choose, 4, 4)
+        grid.addWidget(self.field_errors["xlsx"], 5, 1, 1, 3)
+        grid.addWidget(self.masked_box, 6, 0, 1, 5)
         reason = QHBoxLayout()
         reason.addWidget(self.reason_label)
         reason.addWidget(self.reason_edit, 1)
-        grid.addLayout(reason, 4, 0, 1, 5)
+        grid.addLayout(reason, 7, 0, 1, 5)
+        grid.addWidget(self.field_errors["reason"], 8, 1, 1, 4)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
         layout = QVBoxLayout(self)
@@ -326,20 +332,21 @@ class ExportDialog(QDialog):
             return None
         csv_path = self.csv_path.text().strip() if self.csv_box.isChecked() else ""
         xlsx_path = self.xlsx_path.text().strip() if self.xlsx_box.isChecked() else ""
+        self._show_error(None)
         if not csv_path and not xlsx_path:
             self._say(tr("uig_exp_no_file"), error=True)
             return None
         masked = self.masked_box.isChecked() or not self.desk.actor.is_admin
         reason = self.reason_edit.text().strip() or None
-        if not masked and not reason:
-            self._say(tr("uig_exp_reason_needed"), error=True)
-            self.reason_edit.setFocus()
+        first, last = self.from_edit.date().toPython(), self.to_edit.date().toPython()
+        try:  # what the export would refuse, beside its field, before a worker starts
+            exports.check_export(self.desk.actor, first, last, csv_path or None, xlsx_path or None, masked, reason)
+        except DeskError as exc:
+            self._show_error(exc)
             return None
         self.result_data, self.error = None, None
-        self.message.clear()
-        worker = ExportWorker(self.desk.store.path, self.desk.actor, self.from_edit.date().toPython(),
-                              self.to_edit.date().toPython(), csv_path or None, xlsx_path or None, masked, reason,
-                              self, now=self.desk.now())
+        worker = ExportWorker(self.desk.store.path, self.desk.actor, first, last, csv_path or None,
+                              xlsx_path or None, masked, reason, self, now=self.desk.now())
         progress = QProgressDialog(tr("uig_exp_working", done=0, total="…"), tr("uig_exp_cancel"), 0, 0, self)
         progress.setWindowTitle(tr("uig_exp_title"))
         progress.setWindowModality(Qt.WindowModality.WindowModal)
@@ -369,7 +376,22 @@ class ExportDialog(QDialog):
 
     def _failed(self, exc: DeskError) -> None:
         self.error = exc
-        self._say(exc.message(), error=True)
+        self._show_error(exc)
+
+    def _show_error(self, exc: DeskError | None) -> None:
+        """The refusal under the field it names (the focus goes there), or under the form; None clears."""
+        field = exc.field if exc is not None and exc.field in self.field_errors else None
+        for name, label in self.field_errors.items():
+            label.setText(exc.message() if name == field else "")
+            label.setVisible(name == field)
+        self.message.clear()
+        if exc is None:
+            return
+        if field is None:
+            self._say(exc.message(), error=True)
+        else:
+            fields = {"to": self.to_edit, "csv": self.csv_path, "xlsx": self.xlsx_path, "reason": self.reason_edit}
+            fields[field].setFocus()
 
     def _worker_done(self) -> None:
         if self.progress is not None:

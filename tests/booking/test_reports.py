@@ -180,7 +180,7 @@ def test_an_export_to_a_missing_folder_is_refused_before_writing(store, admin, t
     with pytest.raises(DeskError) as caught:
         exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30),
                                 csv_path=str(tmp_path / "nowhere" / "b.csv"), now=NOW)
-    assert (caught.value.code, caught.value.field) == ("invalid", "path")
+    assert (caught.value.code, caught.value.field) == ("invalid", "csv")  # under that file in the window
 
 
 def test_an_export_over_an_old_file_replaces_it_whole_and_leaves_no_partial_file(store, admin, month, tmp_path):

@@ -96,7 +96,8 @@ def test_a_clerk_cannot_untick_masking(qtbot, store, clerk, now, tmp_path):
 def test_an_unmasked_export_needs_a_reason_and_is_audited(qtbot, store, admin, now, booked, tmp_path):
     dialog = export_dialog(qtbot, Desk(store, admin, fixed_now=now), tmp_path)
     dialog.masked_box.setChecked(False)
-    assert dialog.start_export() is None and "理由" in dialog.message.text()
+    assert dialog.start_export() is None
+    assert dialog.field_errors["reason"].isVisibleTo(dialog) and "理由" in dialog.field_errors["reason"].text()
     dialog.reason_edit.setText("派出所调查")
     result = run(qtbot, dialog)
     assert not result["masked"]
