@@ -306,6 +306,24 @@ def _cancelled_at(store: Store, booking_id: int) -> str | None:
     return row[0] if row else None
 
 
+def check_amount_refund(store: Store, actor: Actor, booking_id: int, amount_fen: int, reason: str | None) -> None:
+    """What `refund` of a chosen amount refuses (an admin's, with a reason, more than 0 and at most
+    what is left of the payments), said before it writes: the window asks for a confirmation only
+    of a refund that will be made."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "ledger_amount_admin")
+    bookings.get(store, booking_id)
+    if not (reason or "").strip():
+        raise invalid("ledger_reason_required", field="reason")
+    if amount_fen <= 0:
+        raise invalid("fee_amount_positive", field="amount")
+    left_total = sum(left for _, left in _refundable(store, booking_id))
+    if left_total == 0:
+        raise DeskError("state", "ledger_nothing_to_refund", id=booking_id)
+    if amount_fen > left_total:
+        raise invalid("ledger_refund_too_much", field="amount", max=money(left_total))
+
+
 def refund(store: Store, actor: Actor, booking_id: int, now: datetime, amount_fen: int | None = None,
            reason: str | None = None) -> list[Payment]:
     """Pay money back: by the rules for a cancelled booking, or a given amount with a reason.
@@ -327,15 +345,7 @@ def refund(store: Store, actor: Actor, booking_id: int, now: datetime, amount_fe
                 raise DeskError("state", "ledger_nothing_to_refund", id=booking_id)
             reason = (reason or "").strip() or tr("ledger_refund_policy_ok", percent=percent, hours=hours)
         else:
-            bookings.get(store, booking_id)
-            if not (reason or "").strip():
-                raise invalid("ledger_reason_required", field="reason")
-            if amount_fen <= 0:
-                raise invalid("fee_amount_positive", field="amount")
-            if left_total == 0:
-                raise DeskError("state", "ledger_nothing_to_refund", id=booking_id)
-            if amount_fen > left_total:
-                raise invalid("ledger_refund_too_much", field="amount", max=money(left_total))
+            check_amount_refund(store, actor, booking_id, amount_fen, reason)
         out = []
         remaining = amount_fen
         for payment, left in parts:

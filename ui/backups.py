@@ -234,7 +234,9 @@ def _ask_and_restore(window: QWidget, desk: Desk) -> None:
         return
     answer = QMessageBox.question(window, tr("uib_restore_title"),
                                   tr("uib_restore_confirm", path=path, taken=about["taken"],
-                                     bookings=about["bookings"]))
+                                     bookings=about["bookings"]),
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)  # replacing every record: No unless asked
     if answer != QMessageBox.StandardButton.Yes:
         return
     with _busy():

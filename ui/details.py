@@ -124,6 +124,9 @@ define(
                         "Charge {total}, paid {paid}.\nA refund goes back the way it was paid, the latest payment first."),
     uil_refund_label=("退款金额（元）", "Amount to refund (yuan)"),
     uil_refund_button=("退款", "Refund"),
+    uil_refund_confirm=("确定为预约 {id} 退还 {amount} 吗？\n按原付款方式退回，原因记入账目：{reason}",
+                        "Refund {amount} for booking {id}?\nIt goes back the way it was paid; the ledger keeps "
+                        "the reason: {reason}"),
 )
 
 
@@ -480,9 +483,15 @@ class DetailsDialog(QDialog):
                                   paid=fees.money(account.paid_fen)) if account else "",
                     "amount": tr("uil_refund_label"), "button": tr("uil_refund_button")}
 
-        def act(amount_fen: int, reason: str) -> list[ledger.Payment]:
+        def act(amount_fen: int, reason: str) -> list[ledger.Payment] | None:
             if admin_only(self.desk, "uil_refund_amount_what"):  # the desk may have been handed to a clerk while the dialog was open
                 raise DeskError("forbidden", "uig_admin_only", what=tr("uil_refund_amount_what"))
+            # The ledger's refusals first, beside their field; then the question, No by default: money goes out.
+            ledger.check_amount_refund(self.desk.store, self.desk.actor, self.booking_id, amount_fen, reason)
+            if not self.confirm(tr("uil_refund_title", id=self.booking_id),
+                                tr("uil_refund_confirm", amount=fees.money(amount_fen), id=self.booking_id,
+                                   reason=reason)):
+                return None
             done = ledger.refund(self.desk.store, self.desk.actor, self.booking_id, self.desk.now(), amount_fen, reason)
             self.desk.announce("payment")
             return done

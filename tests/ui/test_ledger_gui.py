@@ -38,7 +38,8 @@ def open_refund(qtbot, window, booking_id):
 
 def test_a_partial_refund_with_a_reason_is_a_ledger_entry_and_changes_paid_and_due(qtbot, store, admin, now,
                                                                                    settings, room):
-    window = make_window(qtbot, Desk(store, admin, fixed_now=now), settings)
+    answers = Answers(True)
+    window = make_window(qtbot, Desk(store, admin, fixed_now=now), settings, answers)
     details, dialog = open_refund(qtbot, window, room.id)
     assert "已付 ¥40.00" in dialog.summary.text()
     dialog.amount.setText("１５.５０元")  # typed on a Chinese keyboard: read exactly as 1550 fen
@@ -47,9 +48,19 @@ def test_a_partial_refund_with_a_reason_is_a_ledger_entry_and_changes_paid_and_d
     refund = ledger.for_booking(store, room.id)[-1]
     assert (refund.entry, refund.method, refund.amount_fen, refund.reason) == ("refund", "cash", -1550,
                                                                                "空调故障，退部分场地费")
+    assert answers.asked == [f"确定为预约 {room.id} 退还 ¥15.50 吗？\n按原付款方式退回，原因记入账目：空调故障，退部分场地费"]
     assert not dialog.isVisible()
     assert "已付 ¥24.50" in details.charge_line.text() and "待付 ¥15.50" in details.charge_line.text()
     assert refund.receipt_no in details.message.text()
+
+
+def test_a_refund_the_admin_does_not_confirm_pays_nothing_back(qtbot, store, admin, now, settings, room):
+    window = make_window(qtbot, Desk(store, admin, fixed_now=now), settings, Answers(False))
+    _, dialog = open_refund(qtbot, window, room.id)
+    dialog.amount.setText("5")
+    dialog.reason.setText("空调故障")
+    dialog.submit()
+    assert dialog.isVisible() and ledger.net_paid(store, room.id) == 4000
 
 
 def test_refunding_more_than_was_paid_is_refused_beside_the_amount(qtbot, store, admin, now, settings, room):
