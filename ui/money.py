@@ -26,6 +26,7 @@ from ui.cashdesk import AmountDialog, PaymentsModel
 from ui.tables import TextTable
 from ui.dates import month_picker
 from ui.documents import in_documents
+from ui.fieldmessages import FieldMessages
 from ui.fonts import ui_font
 from ui.desk import follow
 
@@ -404,10 +405,12 @@ class CreditsView(QWidget):
         self.add_button = QPushButton(self)
         self.add_button.clicked.connect(self.add_hours)
         add_form = QFormLayout(self.add_box)
-        self.add_labels = [QLabel(self) for _ in range(4)]
-        for label, edit in zip(self.add_labels, (self.hours_edit, self.team_edit, self.activity_edit,
-                                                 self.approved_edit)):
-            add_form.addRow(label, edit)
+        # each refusal of the time bank stands under the field it names (hours, team, activity, approved_by)
+        self.add_messages = FieldMessages(self.add_box, add_form)
+        for name, edit in (("hours", self.hours_edit), ("team", self.team_edit), ("activity", self.activity_edit),
+                           ("approved_by", self.approved_edit)):
+            self.add_messages.add(name, edit)
+        add_form.addRow(self.add_messages.general)
         add_form.addRow("", self.add_button)
 
         self.redeem_box = QGroupBox(self)
@@ -418,9 +421,10 @@ class CreditsView(QWidget):
         self.redeem_button = QPushButton(self)
         self.redeem_button.clicked.connect(self.redeem)
         redeem_form = QFormLayout(self.redeem_box)
-        self.redeem_labels = [QLabel(self) for _ in range(2)]
-        redeem_form.addRow(self.redeem_labels[0], self.booking_spin)
-        redeem_form.addRow(self.redeem_labels[1], self.redeem_hours)
+        self.redeem_messages = FieldMessages(self.redeem_box, redeem_form)
+        self.redeem_messages.add("booking", self.booking_spin)
+        self.redeem_messages.add("hours", self.redeem_hours)
+        redeem_form.addRow(self.redeem_messages.general)
         redeem_form.addRow("", self.redeem_button)
 
         self.message = QLabel(self)
@@ -487,8 +491,10 @@ class CreditsView(QWidget):
             result = credits.earn(self.desk.store, self.desk.actor, self.chosen.id, minutes, self.team_edit.text(),
                                   self.activity_edit.text(), self.approved_edit.text(), self.desk.now())
         except DeskError as exc:
-            self._say(exc.message(), error=True)
+            self.add_messages.show_error(exc)
+            self.message.clear()
             return None
+        self.add_messages.show_error(None)
         self.hours_edit.clear()
         self.activity_edit.clear()
         self.desk.announce("credit")
@@ -504,8 +510,10 @@ class CreditsView(QWidget):
             result = credits.redeem(self.desk.store, self.desk.actor, self.chosen.id, self.booking_spin.value(),
                                     self.desk.now(), minutes)
         except DeskError as exc:
-            self._say(exc.message(), error=True)
+            self.redeem_messages.show_error(exc)
+            self.message.clear()
             return None
+        self.redeem_messages.show_error(None)
         self.redeem_hours.clear()
         self.desk.announce("payment", "credit")
         self._say(tr("uig_credit_redeemed", hours=result["hours"], value=fees.money(result["value_fen"]),
@@ -522,13 +530,13 @@ class CreditsView(QWidget):
         self.find_label.setText(tr("uig_credit_find"))
         self.find_edit.setPlaceholderText(tr("uig_credit_find_hint"))
         self.add_box.setTitle(tr("uig_credit_add_box"))
-        for label, key in zip(self.add_labels, ("uig_credit_hours", "uig_credit_team", "uig_credit_activity",
-                                                "uig_credit_approved")):
-            label.setText(tr(key))
+        for name, key in (("hours", "uig_credit_hours"), ("team", "uig_credit_team"),
+                          ("activity", "uig_credit_activity"), ("approved_by", "uig_credit_approved")):
+            self.add_messages.labels[name].setText(tr(key))
         self.add_button.setText(tr("uig_credit_add"))
         self.redeem_box.setTitle(tr("uig_credit_redeem_box"))
-        self.redeem_labels[0].setText(tr("uig_credit_booking"))
-        self.redeem_labels[1].setText(tr("uig_credit_redeem_hours"))
+        self.redeem_messages.labels["booking"].setText(tr("uig_credit_booking"))
+        self.redeem_messages.labels["hours"].setText(tr("uig_credit_redeem_hours"))
         self.redeem_button.setText(tr("uig_credit_redeem"))
         self.history.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(CreditHistoryModel.COLUMNS) - 1)
         self.show_resident()

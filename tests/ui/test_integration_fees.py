@@ -148,6 +148,23 @@ def test_the_time_bank_adds_hours_and_redeems_them_for_a_booking(qtbot, store, a
     assert credits.balance(store, view.chosen.id) == 0 and view.history.rowCount() == 2
 
 
+def test_hours_the_time_bank_refuses_are_refused_beside_the_hours(qtbot, store, admin, now, resident):
+    view = CreditsView(Desk(store, admin, fixed_now=now))
+    qtbot.addWidget(view)
+    view.choose(resident)
+    view.hours_edit.setText("2")
+    view.team_edit.setText("红袖标巡逻队")
+    view.activity_edit.setText("夜间巡逻")
+    assert view.add_hours() is None
+    assert view.add_messages.messages["approved_by"].isVisibleTo(view)
+    assert not view.add_messages.messages["hours"].isVisibleTo(view)
+    view.approved_edit.setText("王队长")
+    view.hours_edit.setText("两小时")
+    assert view.add_hours() is None
+    assert view.add_messages.messages["hours"].isVisibleTo(view) and view.add_messages.messages["hours"].text()
+    assert credits.balance(store, resident.id) == 0
+
+
 def test_a_clerk_may_redeem_but_not_add_hours(qtbot, store, clerk, now, resident):
     view = CreditsView(Desk(store, clerk, fixed_now=now))
     qtbot.addWidget(view)
