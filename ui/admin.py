@@ -85,6 +85,10 @@ define(
     uis_field_role=("角色", "Role"),
     uis_field_password=("密码", "Password"),
     uis_field_again=("再输一次", "Password again"),
+    uis_clerk_disable_title=("停用账号", "Disable an account"),
+    uis_clerk_disable_confirm=("确定停用账号“{name}”吗？\n停用后不能再用它登录；以往的操作记录保留，以后可以重新启用。",
+                               "Disable the account “{name}”?\nNobody can sign in with it any more; what it did stays "
+                               "in the log, and it can be enabled again."),
     uis_password_mismatch=("两次输入的密码不一致。", "The two passwords differ."),
     uis_edit_resident=("编辑(&E)…", "&Edit…"),
     uis_remove_plate=("移除车牌(&R)…", "&Remove a plate…"),
@@ -948,6 +952,7 @@ class ClerksView(_View):
     VIEW_KEY = "uis_view_clerks"
 
     def build(self) -> None:
+        self.confirm = ask_yes_no(self)
         self.model = ClerksModel(self.desk.store, self)
         self.table = _table(self.model, self)
         self.error = self._message()
@@ -990,6 +995,9 @@ class ClerksView(_View):
         if row is None:
             return None
         clerk = self.model.clerk(row)
+        if clerk.active and not self.confirm(tr("uis_clerk_disable_title"), tr("uis_clerk_disable_confirm",
+                                                                              name=clerk.name)):
+            return None
         self.error.hide()
         try:
             changed = clerks.set_active(self.desk.store, self.desk.actor, clerk.name, not clerk.active, now=self.desk.now())

@@ -86,6 +86,12 @@ define(
                    "录入后本年以此为准，不再使用软件包的安排。",
                    "Copy the State Council's notice: one date or range per line or between commas, e.g. "
                    "2027-02-06..2027-02-13. Once entered, this year follows it instead of the package."),
+    uio_override_title=("替换 {year} 年的安排", "Replace the schedule of {year}"),
+    uio_override_text=("软件包里已有国务院公布的 {year} 年安排。保存后本年改按你录入的为准：放假日、调休上班日，"
+                       "以及按节假日关闭的时段和跳过节假日的重复预约都跟着变。确定保存吗？",
+                       "The package has the State Council's schedule of {year}. Once saved, this year follows what "
+                       "you entered instead: days off, make-up workdays, the closures on public holidays and the "
+                       "series that skip them all follow it. Save?"),
     uio_clear_title=("删除录入的安排", "Delete the entered schedule"),
     uio_clear_text=("确定删除 {year} 年录入的安排吗？之后按软件包的安排（如果有）。",
                     "Delete the schedule entered for {year}? The package's (if it has one) applies again."),
@@ -421,6 +427,7 @@ class HolidayYearDialog(FieldForm):
         self.desk = desk
         self.year = year
         self.saved: dict[str, Any] | None = None
+        self.confirm = ask_no_default(self)
         current = holidays.schedule(desk.store, year)
         for name, key, days in (("days_off", "uio_field_days_off", current["days_off"]),
                                 ("workdays", "uio_field_workdays", current["workdays"])):
@@ -435,10 +442,17 @@ class HolidayYearDialog(FieldForm):
     def text(self, name: str) -> str:
         return self.fields[name].toPlainText()  # type: ignore[attr-defined]
 
-    def save_changes(self) -> None:
-        self.saved = holidays.set_year(self.desk.store, self.desk.actor, self.year, self.text("days_off"),
-                                       self.text("workdays"), self.desk.now())
+    def save_changes(self) -> bool | None:
+        store, year = self.desk.store, self.year
+        if holidays.source(store, year) == "package":  # overriding the published schedule: ask, No by default
+            for name in ("days_off", "workdays"):
+                holidays.parse_days(self.text(name), year, name)  # a typo is refused beside its field first
+            if not self.confirm(tr("uio_override_title", year=year), tr("uio_override_text", year=year)):
+                return False
+        self.saved = holidays.set_year(store, self.desk.actor, year, self.text("days_off"), self.text("workdays"),
+                                       self.desk.now())
         self.desk.announce("holiday")
+        return None
 
 
 def _holiday_rows(store: Any, year: int) -> list[dict[str, Any]]:

@@ -144,6 +144,21 @@ def test_a_bad_date_in_a_years_schedule_is_shown_next_to_its_field(qtbot, desk, 
     assert holidays.source(store, 2027) is None
 
 
+def test_replacing_a_schedule_the_package_knows_asks_first_and_no_keeps_the_packages(qtbot, desk, store):
+    from ui.office_closures import HolidayYearDialog
+    dialog = HolidayYearDialog(desk, 2026)
+    qtbot.addWidget(dialog)
+    asked = []
+    dialog.confirm = lambda title, text: asked.append(text) or False
+    dialog.fields["days_off"].setPlainText("2026-02-15..2026-02-24")
+    dialog.submit()
+    assert "软件包里已有国务院公布的 2026 年安排" in asked[0] and dialog.result() != dialog.DialogCode.Accepted
+    assert holidays.source(store, 2026) == "package"
+    dialog.fields["days_off"].setPlainText("2026-02-31")
+    dialog.submit()
+    assert len(asked) == 1 and dialog.messages["days_off"].isVisibleTo(dialog)  # a typo is refused, not asked
+
+
 def test_a_station_with_an_unknown_code_is_refused_next_to_the_codes(qtbot, desk, store):
     dialog = StationDialog(desk)
     qtbot.addWidget(dialog)
