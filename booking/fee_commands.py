@@ -189,7 +189,7 @@ def _ledger(ctx: cli.Context) -> dict[str, Any]:
         ledger.close_month(ctx.store, ctx.actor, month, ctx.now)
     out.update(ledger.statement(ctx.store, month))
     if a.csv:
-        out["csv"] = ledger.export_csv(ctx.store, month, a.csv)
+        out["csv"] = ledger.export_csv(ctx.store, month, a.csv, actor=ctx.actor)
     return out
 
 

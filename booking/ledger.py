@@ -50,6 +50,7 @@ define(
     ledger_month_open=("{month} 尚未结束，不能结账。", "{month} has not ended yet and cannot be closed."),
     ledger_already_closed=("{month} 已经结账。", "{month} is already closed."),
     ledger_close_admin=("只有管理员可以结账。", "Only an admin can close a month."),
+    ledger_csv_admin=("只有管理员可以导出月度账目。", "Only an admin can export the monthly statement."),
     ledger_payment_not_found=("没有编号为 {id} 的收款记录。", "There is no ledger entry with id {id}."),
     ledger_nothing_to_refund=("预约 {id} 没有可退的款项。", "Nothing paid for booking {id} can be refunded."),
     ledger_refund_policy=("按规定不退款：在开始前 {hours} 小时取消，退 {percent}%。",
@@ -498,8 +499,11 @@ def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None
 CSV_COLUMNS = ("receipt", "at", "clerk", "entry", "method", "booking", "kind", "amount", "reason", "corrects")
 
 
-def export_csv(store: Store, month: str, path: str | Path) -> dict[str, Any]:
-    """The month's entries as CSV that Excel opens in Chinese (UTF-8 with a BOM)."""
+def export_csv(store: Store, month: str, path: str | Path, *, actor: Actor) -> dict[str, Any]:
+    """The month's entries as CSV that Excel opens in Chinese (UTF-8 with a BOM); an admin's, as
+    the monthly statement is (a clerk's own takings are in the shift report)."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "ledger_csv_admin")
     from booking.exports import csv_cell  # exports sits above the reports this module is beside
     rows = entries(store, month)
     target = Path(path)

@@ -333,7 +333,7 @@ class StatementView(QWidget):
         if not path:
             return None
         try:
-            result = ledger.export_csv(self.desk.store, self.month(), path)
+            result = ledger.export_csv(self.desk.store, self.month(), path, actor=self.desk.actor)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return None

@@ -8,6 +8,7 @@ import pytest
 
 from booking import ledger, passinfo
 from booking.errors import DeskError
+from tests.conftest import ADMIN
 
 
 def _held_by_another_program(monkeypatch, target: Path, name: str = "replace") -> None:
@@ -51,6 +52,6 @@ def test_exporting_over_a_csv_open_in_excel_names_it_and_says_to_close_it(store,
         return real_open(self, *args, **kwargs)
     monkeypatch.setattr(Path, "open", excel_holds_it)
     with pytest.raises(DeskError) as refused:
-        ledger.export_csv(store, "2026-11", target)
+        ledger.export_csv(store, "2026-11", target, actor=ADMIN)
     message = refused.value.message()
     assert "ledger-2026-11.csv" in message and "Excel" in message and "关闭" in message

@@ -191,7 +191,7 @@ def test_the_shift_report_gives_each_clerk_the_cash_to_hand_over(store, admin, c
 def test_the_csv_export_opens_in_excel_in_chinese(store, admin, clerk, resident, tmp_path):
     booking = room(store, admin, resident)
     ledger.pay(store, clerk, booking.id, 1250, "cash", NOW)
-    out = ledger.export_csv(store, "2026-11", tmp_path / "ledger.csv")
+    out = ledger.export_csv(store, "2026-11", tmp_path / "ledger.csv", actor=admin)
     raw = (tmp_path / "ledger.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and out["rows"] == 1
     rows = list(csv.reader((tmp_path / "ledger.csv").read_text(encoding="utf-8-sig").splitlines()))

@@ -124,6 +124,12 @@ def test_the_clerk_list_covers_every_admin_command() -> None:
     assert set(CLERK_ARGS) == set(ADMIN_SCREENS)
 
 
+def test_a_clerk_is_refused_the_ledgers_csv_as_the_window_greys_it(store_path, store, resident) -> None:
+    clerks.create_first_admin(store, "管理员甲", PASSWORD, now=NOW)
+    code, answer = run(store_path, "ledger", "--month", "2026-11", "--csv", str(store_path.parent / "l.csv"))
+    assert (code, answer.get("code")) == (1, "forbidden") and not (store_path.parent / "l.csv").exists()
+
+
 @pytest.mark.parametrize("command", sorted(CLERK_ARGS))
 def test_a_clerk_is_refused_each_admin_command(store: Store, store_path: Path, resident, command: str,
                                               monkeypatch) -> None:
@@ -604,6 +610,19 @@ def drive_ledger_correct(qtbot, desk: Desk, tmp: Path) -> None:
     assert dialog.outcome is not None
 
 
+def drive_ledger_csv(qtbot, desk: Desk, tmp: Path) -> None:
+    view = _statement(qtbot, desk, tmp, "2026-11")
+
+    def save_as(dialog: QFileDialog) -> Callable[[], Any]:
+        assert isinstance(dialog, QFileDialog), type(dialog).__name__
+        dialog.selectFile(str(tmp / "ledger.csv"))
+        return dialog.accept
+
+    with Modal(save_as):
+        view.csv_button.click()
+    assert "ledger.csv" in view.message.text()
+
+
 def drive_credits_add(qtbot, desk: Desk, tmp: Path) -> None:
     window = _window(qtbot, desk, tmp)
     window.act_credits.trigger()
@@ -677,6 +696,7 @@ class Case(NamedTuple):
     drive: Callable[..., None]
     query: str
     prepare: Callable[[Store, Path], None] | None = None
+    writes: str | None = None  # the file (in the test's folder) both must write alike
 
 
 # The key names the command; words after it that start with -- are its fixed options.
@@ -721,11 +741,14 @@ CASES: dict[str, Case] = {
     "refund": Case([str(ROOM_BOOKING), "--amount", "15.50", "--reason", "空调故障，退部分场地费"], drive_refund, LEDGER),
     "ledger --close": Case(["--month", "2026-10"], drive_ledger_close, "SELECT month, closed_by FROM ledger_month"),
     "ledger --correct": Case(_correct_args, drive_ledger_correct, LEDGER),
+    "ledger --csv": Case(lambda path: [str(path.parent / "ledger.csv"), "--month", "2026-11"],
+                         drive_ledger_csv, LEDGER, writes="ledger.csv"),
     "credits add": Case(["--resident", "1", "--hours", "2.5", "--team", "红袖标巡逻队", "--activity", "夜间巡逻",
                          "--approved-by", "王队长"], drive_credits_add,
                         "SELECT resident_id, entry, minutes, team, activity, approved_by FROM timebank ORDER BY id"),
     "export": Case(lambda path: ["--from", "2026-11-01", "--to", "2026-11-30", "--csv", str(path.parent / "export.csv"),
-                                 "--unmasked", "--reason", "派出所协查"], drive_export, "SELECT count(*) FROM booking"),
+                                 "--unmasked", "--reason", "派出所协查"], drive_export, "SELECT count(*) FROM booking",
+                   writes="export.csv"),
     "demo": Case(["--years", "0.1"], drive_demo,
                  "SELECT b.resource_id, b.household_id, b.plate, b.start_at, b.end_at, b.status, b.purpose "
                  "FROM booking b ORDER BY b.id"),
@@ -756,7 +779,7 @@ def keyrings():
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_window_does_what_the_command_does(qtbot, two, case: str, keyrings, tmp_path, monkeypatch) -> None:
     command_path, window_store = two
-    args, drive, query, prepare = CASES[case]
+    args, drive, query, prepare, writes = CASES[case]
     if prepare is not None:
         by_command = setup.open_ready(command_path, now=NOW)
         prepare(by_command, tmp_path)
@@ -767,15 +790,15 @@ def test_the_window_does_what_the_command_does(qtbot, two, case: str, keyrings, 
     code, answer = run(command_path, *case.split(), *(args(command_path) if callable(args) else args),
                        user=ADMIN.name)
     assert code == 0, answer
-    written = (tmp_path / "export.csv").read_bytes() if case == "export" else None
-    if written is not None:
-        (tmp_path / "export.csv").unlink()
+    written = (tmp_path / writes).read_bytes() if writes else None
+    if writes:
+        (tmp_path / writes).unlink()
     keyring.set_keyring(keyrings[1])
     _drive(drive, qtbot, Desk(window_store, ADMIN, fixed_now=NOW), tmp_path)
     _same(command_path, window_store, query)
     assert keyrings[1].passwords == keyrings[0].passwords
-    if written is not None:
-        assert (tmp_path / "export.csv").read_bytes() == written
+    if writes:
+        assert (tmp_path / writes).read_bytes() == written
 
 
 # --- the clerk accounts: their window (ui/admin.py) against the commands ---------------------------
