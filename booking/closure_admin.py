@@ -11,30 +11,12 @@ from typing import Any
 from booking import audit, clock
 from booking.audit import Actor
 from booking.bookings import Booking, get as get_booking
-from booking.closures import holiday_windows, parse_rrule
-from booking.errors import DeskError, invalid, not_found
+from booking.closures import check, holiday_windows, insert, parse_rrule
+from booking.errors import not_found
 from booking.rules import parse_scope
 from booking.store import Store
 
 FOREVER = "9999-12-31 23:59"
-
-
-def check(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, reason: str,
-           rrule: str | None) -> tuple[str, str, str | None]:
-    """The cleaned scope and reason and the end of the last repeat, or DeskError on the field."""
-    if not actor.is_admin:
-        raise DeskError("forbidden", "rule_admin_only")
-    scope = parse_scope(store, scope)
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise invalid("closure_reason_required", field="reason")
-    if end <= start:
-        raise invalid("closure_order", field="end")
-    until = None
-    if rrule:
-        occurrences = parse_rrule(rrule, start)
-        until = clock.to_text(occurrences[-1] + (end - start)) if occurrences else clock.to_text(end)
-    return scope, reason, until
 
 
 def add_on_holidays(store: Store, actor: Actor, scope: str, reason: str, since: date,
@@ -42,13 +24,9 @@ def add_on_holidays(store: Store, actor: Actor, scope: str, reason: str, since: 
     """Close a scope on every public holiday from `since` on (admin): the calendar decides the days."""
     start = datetime.combine(since, datetime.min.time())
     scope, reason, _until = check(store, actor, scope, start, start + timedelta(days=1), reason, None)
-    row = {"scope": scope, "start_at": clock.to_text(start), "end_at": clock.to_text(start + timedelta(days=1)),
-           "rrule": None, "until": FOREVER, "reason": reason, "holidays": 1,
-           "created_at": now.strftime("%Y-%m-%d %H:%M:%S")}
-    with store.write():
-        closure_id = store.db["closure"].insert(row).last_pk
-        audit.record(store, actor, "add", "closure", closure_id, after=row, at=now)
-    return {"id": closure_id, **row}
+    return insert(store, actor, {"scope": scope, "start_at": clock.to_text(start),
+                                 "end_at": clock.to_text(start + timedelta(days=1)), "rrule": None,
+                                 "until": FOREVER, "reason": reason, "holidays": 1}, now)
 
 
 def get(store: Store, closure_id: int) -> dict[str, Any]:

@@ -67,10 +67,11 @@ def parse_rrule(text: str, dtstart: datetime, *, max_count: int = 1000) -> list[
     return occurrences
 
 
-def add(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, reason: str,
-        rrule: str | None = None, *, now: datetime) -> dict[str, Any]:
-    """Close a scope ('*', 'kind:room', 'res:R06') for a window, optionally repeating (admin)."""
-    from booking.rules import parse_scope
+def check(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, reason: str,
+          rrule: str | None) -> tuple[str, str, str | None]:
+    """The cleaned scope and reason and the end of the last repeat (None for one window), or the
+    DeskError on the field: what every new or changed closure must pass (admin)."""
+    from booking.rules import parse_scope  # rules is built on closures
     if not actor.is_admin:
         raise DeskError("forbidden", "rule_admin_only")
     scope = parse_scope(store, scope)
@@ -83,13 +84,24 @@ def add(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, 
     if rrule:
         occurrences = parse_rrule(rrule, start)
         until = clock.to_text(occurrences[-1] + (end - start)) if occurrences else clock.to_text(end)
-    row = {"scope": scope, "start_at": clock.to_text(start), "end_at": clock.to_text(end),
-           "rrule": rrule or None, "until": until or clock.to_text(end), "reason": reason,
-           "created_at": clock.to_stamp(now)}
+    return scope, reason, until
+
+
+def insert(store: Store, actor: Actor, row: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """Store a checked closure row (created at `now`) with its audit entry; returns it with its id."""
+    row = {**row, "created_at": clock.to_stamp(now)}
     with store.write():
         closure_id = store.db["closure"].insert(row).last_pk
         audit.record(store, actor, "add", "closure", closure_id, after=row, at=now)
     return {"id": closure_id, **row}
+
+
+def add(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, reason: str,
+        rrule: str | None = None, *, now: datetime) -> dict[str, Any]:
+    """Close a scope ('*', 'kind:room', 'res:R06') for a window, optionally repeating (admin)."""
+    scope, reason, until = check(store, actor, scope, start, end, reason, rrule)
+    return insert(store, actor, {"scope": scope, "start_at": clock.to_text(start), "end_at": clock.to_text(end),
+                                 "rrule": rrule or None, "until": until or clock.to_text(end), "reason": reason}, now)
 
 
 def remove(store: Store, actor: Actor, closure_id: int, *, now: datetime) -> None:

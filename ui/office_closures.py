@@ -284,7 +284,7 @@ class ClosureDialog(FieldForm):
         v = self.values()
         store, actor = self.desk.store, self.desk.actor
         try:
-            closure_admin.check(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"])
+            closures.check(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"])
         except DeskError as exc:
             if exc.field == "repeat":
                 exc.field = "days" if self.pattern == "weekly" and "BYDAY=;" in (v["rrule"] or "") else "ends"
