@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox,
+                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMenu,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from booking import clerks, inventory, residents, rules
@@ -23,9 +23,10 @@ from booking.i18n import define, tr
 from ui.admin_models import (MAX_FOUND, AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel,
                              value_input)
 from ui.demo_dialog import DemoDialog, demo_refusal
-from ui.fieldmessages import ERROR_CSS, FieldMessages
+from ui.fieldmessages import ERROR_CSS, FieldMessages, error_label
 from ui.fonts import ui_font
 from ui.import_dialog import ImportDialog, choose_file
+from ui.office_common import ask_no_default, sorted_filtered
 from ui.station import station_action
 from ui.desk import follow
 
@@ -159,6 +160,12 @@ def fit_columns(view: QTableView) -> None:
     view.resizeColumnsToContents()
 
 
+def show_toggle(button: QPushButton, active: bool, chosen: bool) -> None:
+    """A Disable button for an active row (Enable for a disabled one), greyed until a row is chosen."""
+    button.setText(tr("uis_disable" if active else "uis_enable"))
+    button.setEnabled(chosen)
+
+
 def _selected_row(view: QTableView) -> int | None:
     rows = view.selectionModel().selectedRows() if view.selectionModel() else []
     return rows[0].row() if rows else None
@@ -172,6 +179,7 @@ class FieldForm(QDialog):
         self.setWindowTitle(title)
         self.setFont(ui_font(11))
         self.setMinimumWidth(440)
+        self.saved: Any = None  # what save_changes stored, for the view that opened the form
         self.form = QFormLayout()
         self.field_messages = FieldMessages(self, self.form)
         self.fields = self.field_messages.fields
@@ -211,8 +219,13 @@ class FieldForm(QDialog):
             return
         self.accept()
 
-    def save_changes(self) -> None:
+    def save_changes(self) -> bool | None:
+        """Ask the domain to store the form (DeskError beside its field); False stays open unsaved."""
         raise NotImplementedError
+
+    def saved_on_accept(self) -> Any:
+        """Show the form until it is saved or cancelled: what it saved, or None."""
+        return self.saved if self.exec() == QDialog.DialogCode.Accepted else None
 
 
 class ResidentDialog(FieldForm):
@@ -274,16 +287,6 @@ class ResidentEditDialog(FieldForm):
         self.desk.announce("resident")
 
 
-def ask_yes_no(parent: QWidget) -> Callable[[str, str], bool]:
-    """A confirmation whose safe answer (No) is the default."""
-    def confirm(title: str, text: str) -> bool:
-        answer = QMessageBox.question(parent, title, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-    return confirm
-
-
 def ask_plate(parent: QWidget) -> Callable[[residents.Resident], str | None]:
     """Which of a household's plates is meant (None if the clerk cancels)."""
     def choose(resident: residents.Resident) -> str | None:
@@ -330,11 +333,19 @@ class ResidentsListModel(ResidentsModel):
         return None if self.resident(number).active else QColor("#777777")
 
 
+#: what _View.attempt gives when the domain refused (an act may give None itself)
+REFUSED = object()
+
+
 class _View(QWidget):
     """A view with a title; an admin-only one shows only its refusal to a clerk."""
 
     VIEW_KEY = ""
     ADMIN_ONLY = True
+    #: attribute -> message key: the view's buttons and labels, set again on a language switch
+    TEXTS: dict[str, str] = {}
+    #: for a view over one list (`model`): the announced changes after which it reads the list again
+    REFRESH_ON: frozenset[str] = frozenset()
 
     def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -362,10 +373,61 @@ class _View(QWidget):
         raise NotImplementedError
 
     def on_changed(self, what: set[str]) -> None:
-        pass
+        if what & self.REFRESH_ON:
+            self.model.refresh()
+            self.update_buttons()
 
     def retranslate(self, _language: str = "") -> None:
         self.setWindowTitle(tr(self.VIEW_KEY))
+        for name, key in self.TEXTS.items():
+            getattr(self, name).setText(tr(key))
+        if self.REFRESH_ON:  # the list's rows hold words of the old language
+            self.model.refresh()
+            self.model.retranslate()
+        self.update_buttons()
+
+    def update_buttons(self) -> None:
+        """Enable what the chosen row allows (a view with a list and buttons says what)."""
+
+    def button(self, slot: Callable[[], Any]) -> QPushButton:
+        """A push button that calls `slot` (its text comes from TEXTS)."""
+        button = QPushButton(self)
+        button.clicked.connect(lambda: slot())
+        return button
+
+    def button_row(self, *buttons: QWidget, layout: QVBoxLayout | None = None) -> QHBoxLayout:
+        """`buttons` side by side, to the left, at the end of `layout` (the view's own by default)."""
+        row = QHBoxLayout()
+        for button in buttons:
+            row.addWidget(button)
+        row.addStretch(1)
+        (layout or self.layout_).addLayout(row)
+        return row
+
+    def list_with_buttons(self, model: Any, *buttons: QWidget) -> QTableView:
+        """The office's usual view: its buttons, the line for a refusal, then the list; choosing a row
+        updates the buttons. Sets `table` and `error`."""
+        self.error = self._message()
+        self.table = _table(model, self)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
+        self.button_row(*buttons)
+        self.layout_.addWidget(self.error)
+        self.layout_.addWidget(self.table, 1)
+        fit_columns(self.table)
+        return self.table
+
+    def attempt(self, act: Callable[[], Any], *changed: str) -> Any:
+        """Make a change through the domain: its refusal goes to the view's `error` line (REFUSED
+        is returned), or what changed is announced and the act's result returned."""
+        self.error.hide()
+        try:
+            done = act()
+        except DeskError as exc:
+            self.show_refusal(self.error, exc)
+            return REFUSED
+        if changed:
+            self.desk.announce(*changed)
+        return done
 
     def _search_box(self, placeholder_key: str, apply: Any) -> QLineEdit:
         box = QLineEdit(self)
@@ -380,11 +442,7 @@ class _View(QWidget):
         return box
 
     def _message(self) -> QLabel:
-        label = QLabel(self)
-        label.setStyleSheet(ERROR_CSS)
-        label.setWordWrap(True)
-        label.hide()
-        return label
+        return error_label(self)
 
     def show_refusal(self, label: QLabel, exc: DeskError) -> None:
         label.setText(exc.message())
@@ -400,44 +458,35 @@ class ResidentsView(_View):
 
     VIEW_KEY = "uis_view_residents"
     ADMIN_ONLY = False
+    TEXTS = {"add_button": "uis_add_resident", "plate_button": "uis_add_plate", "import_button": "uimp_button",
+             "edit_button": "uis_edit_resident", "unplate_button": "uis_remove_plate", "moved_box": "uis_show_moved"}
 
     def build(self) -> None:
-        self.confirm = ask_yes_no(self)
+        self.confirm = ask_no_default(self)
         self.choose_plate = ask_plate(self)
         self.model = ResidentsListModel(self.desk.store, self)
         self.search = self._search_box("uis_search_residents", self.apply_search)
         self.table = _table(self.model, self)
         self.table.doubleClicked.connect(lambda _index: self.edit_resident())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.edit_button = QPushButton(self)
-        self.edit_button.clicked.connect(lambda: self.edit_resident())
-        self.unplate_button = QPushButton(self)
-        self.unplate_button.clicked.connect(lambda: self.remove_plate())
-        self.leave_button = QPushButton(self)
-        self.leave_button.clicked.connect(lambda: self.toggle_active())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
+        self.edit_button = self.button(self.edit_resident)
+        self.unplate_button = self.button(self.remove_plate)
+        self.leave_button = self.button(self.toggle_active)
         self.moved_box = QCheckBox(self)
         self.moved_box.toggled.connect(self.show_moved)
         self.count = QLabel(self)
         self.error = self._message()
-        self.add_button = QPushButton(self)
+        self.add_button = self.button(self.add_resident)
         self.add_button.setShortcut(QKeySequence.StandardKey.New)
-        self.add_button.clicked.connect(self.add_resident)
-        self.plate_button = QPushButton(self)
-        self.plate_button.clicked.connect(self.add_plate)
-        self.import_button = QPushButton(self)
-        self.import_button.clicked.connect(lambda: self.import_residents())
+        self.plate_button = self.button(self.add_plate)
+        self.import_button = self.button(self.import_residents)
         row = QHBoxLayout()
         row.addWidget(self.search, 1)
         row.addWidget(self.add_button)
         row.addWidget(self.plate_button)
         row.addWidget(self.import_button)
-        actions = QHBoxLayout()
-        for widget in (self.edit_button, self.unplate_button, self.leave_button):
-            actions.addWidget(widget)
-        actions.addStretch(1)
-        actions.addWidget(self.moved_box)
         self.layout_.addLayout(row)
-        self.layout_.addLayout(actions)
+        self.button_row(self.edit_button, self.unplate_button, self.leave_button).addWidget(self.moved_box)
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.table, 1)
         self.layout_.addWidget(self.count)
@@ -450,24 +499,22 @@ class ResidentsView(_View):
         except DeskError as exc:
             self.show_refusal(self.error, exc)
         self.count.setText(tr("uis_count", n=self.model.rowCount()))
-        self._update_buttons()  # a new list has nothing selected
+        self.update_buttons()  # a new list has nothing selected
 
     def add_resident(self) -> residents.Resident | None:
-        dialog = ResidentDialog(self.desk, None, self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return ResidentDialog(self.desk, None, self).saved_on_accept()
 
     def add_plate(self) -> residents.Resident | None:
         row = _selected_row(self.table)
         if row is None:
             return None
-        dialog = ResidentDialog(self.desk, self.model.resident(row), self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return ResidentDialog(self.desk, self.model.resident(row), self).saved_on_accept()
 
     def _selected(self) -> residents.Resident | None:
         row = _selected_row(self.table)
         return None if row is None else self.model.resident(row)
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         person = self._selected()
         self.edit_button.setEnabled(person is not None)
         self.unplate_button.setEnabled(person is not None and bool(person.plates))
@@ -478,7 +525,7 @@ class ResidentsView(_View):
         row = self.model.row_of(resident_id)
         if row is not None:
             self.table.selectRow(row)
-        self._update_buttons()
+        self.update_buttons()
 
     def edit_resident(self) -> residents.Resident | None:
         """Correct the selected resident in a dialog that shows refusals next to the field."""
@@ -556,13 +603,6 @@ class ResidentsView(_View):
     def retranslate(self, _language: str = "") -> None:
         super().retranslate()
         self.search.setPlaceholderText(tr("uis_search_residents"))
-        self.add_button.setText(tr("uis_add_resident"))
-        self.plate_button.setText(tr("uis_add_plate"))
-        self.import_button.setText(tr("uimp_button"))
-        self.edit_button.setText(tr("uis_edit_resident"))
-        self.unplate_button.setText(tr("uis_remove_plate"))
-        self.moved_box.setText(tr("uis_show_moved"))
-        self._update_buttons()
         self.count.setText(tr("uis_count", n=self.model.rowCount()))
         self.model.retranslate()
 
@@ -591,7 +631,7 @@ class RuleDialog(FieldForm):
         super().__init__(tr("uis_rule_title"), parent)
         self.desk = desk
         self.rule = rule
-        self.confirm = confirm or self._ask
+        self.confirm = confirm or ask_no_default(self)
         self.saved: dict[str, Any] | None = None
         scope = QComboBox(self)
         scope.setEditable(True)  # res:CODE for one resource
@@ -650,11 +690,6 @@ class RuleDialog(FieldForm):
         if self._kind() == "minutes" and text.isdigit():
             return str(int(text) * int(self.unit_field.currentData() or 1))
         return text
-
-    def _ask(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
 
     def _much_stricter(self, typed: str) -> bool:
         if self.rule is None or self.rule["name"] != self.name_field.currentData() or not typed.isdigit():
@@ -773,14 +808,12 @@ class ResourcesRulesView(_View):
     convention (change)."""
 
     VIEW_KEY = "uis_view_resources"
+    TEXTS = {"rule_button": "uis_edit_rule", "add_button": "uis_add_resource", "edit_button": "uis_edit_resource"}
 
     def build(self) -> None:
-        self.confirm = ask_yes_no(self)
+        self.confirm = ask_no_default(self)
         self.resources = ResourcesModel(self.desk.store, self)
-        self.resource_proxy = QSortFilterProxyModel(self)
-        self.resource_proxy.setSourceModel(self.resources)
-        self.resource_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.resource_proxy.setFilterKeyColumn(-1)
+        self.resource_proxy = sorted_filtered(self.resources, self)
         self.rules = RulesModel(self.desk.store, self)
         self.resource_table = _table(self.resource_proxy, self)
         self.resource_table.setSortingEnabled(True)
@@ -796,14 +829,10 @@ class ResourcesRulesView(_View):
         self.rule_table = _table(self.rules, self)
         self.rule_table.doubleClicked.connect(lambda _index: self.edit_rule())
         self.error = self._message()
-        self.add_button, self.edit_button = QPushButton(self), QPushButton(self)
-        self.add_button.clicked.connect(lambda: self.add_resource())
-        self.edit_button.clicked.connect(lambda: self.edit_resource())
-        self.toggle_button = QPushButton(self)
-        self.toggle_button.clicked.connect(self.toggle_resource)
-        self.resource_table.selectionModel().selectionChanged.connect(lambda *_: self._update_toggle())
-        self.rule_button = QPushButton(self)
-        self.rule_button.clicked.connect(lambda: self.edit_rule())
+        self.add_button, self.edit_button = self.button(self.add_resource), self.button(self.edit_resource)
+        self.toggle_button = self.button(self.toggle_resource)
+        self.resource_table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
+        self.rule_button = self.button(self.edit_rule)
         left, right = QWidget(self), QWidget(self)
         left_layout, right_layout = QVBoxLayout(left), QVBoxLayout(right)
         filters = QHBoxLayout()
@@ -811,11 +840,7 @@ class ResourcesRulesView(_View):
         filters.addWidget(self.kind_filter)
         left_layout.addLayout(filters)
         left_layout.addWidget(self.resource_table, 1)
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.toggle_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        left_layout.addLayout(buttons)
+        self.button_row(self.add_button, self.edit_button, self.toggle_button, layout=left_layout)
         right_layout.addWidget(self.rule_table, 1)
         right_layout.addWidget(self.rule_button, 0, Qt.AlignmentFlag.AlignLeft)
         splitter = QSplitter(self)
@@ -845,23 +870,19 @@ class ResourcesRulesView(_View):
                     self.resource_table.selectRow(index.row())
                 return
 
-    def _update_toggle(self) -> None:
+    def update_buttons(self) -> None:
         res = self._selected_resource()
-        enabled = res is None or res.enabled
-        self.toggle_button.setText(tr("uis_disable" if enabled else "uis_enable"))
-        self.toggle_button.setEnabled(res is not None)
+        show_toggle(self.toggle_button, res is None or res.enabled, res is not None)
         self.edit_button.setEnabled(res is not None)
 
     def add_resource(self) -> inventory.Resource | None:
-        dialog = ResourceDialog(self.desk, None, self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return ResourceDialog(self.desk, None, self).saved_on_accept()
 
     def edit_resource(self) -> inventory.Resource | None:
         res = self._selected_resource()
         if res is None:
             return None
-        dialog = ResourceDialog(self.desk, res, self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return ResourceDialog(self.desk, res, self).saved_on_accept()
 
     def toggle_resource(self) -> inventory.Resource | None:
         """Disable the selected resource (no new bookings, history kept; asked first) or enable it again."""
@@ -871,33 +892,26 @@ class ResourcesRulesView(_View):
         if res.enabled and not self.confirm(tr("uis_disable_title"),
                                             tr("uis_disable_confirm", code=res.code, name=res.name)):
             return None
-        self.error.hide()
-        try:
-            changed = inventory.set_enabled(self.desk.store, self.desk.actor, res.code, not res.enabled, now=self.desk.now())
-        except DeskError as exc:
-            self.show_refusal(self.error, exc)
+        changed = self.attempt(lambda: inventory.set_enabled(self.desk.store, self.desk.actor, res.code,
+                                                             not res.enabled, now=self.desk.now()), "resource")
+        if changed is REFUSED:
             return None
-        self.desk.announce("resource")
         self._select_code(res.code)
         return changed
 
     def edit_rule(self) -> dict[str, Any] | None:
         row = _selected_row(self.rule_table)
-        dialog = RuleDialog(self.desk, self.rules.rule(row) if row is not None else None, self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return RuleDialog(self.desk, self.rules.rule(row) if row is not None else None, self).saved_on_accept()
 
     def on_changed(self, what: set[str]) -> None:
         if "resource" in what:
             self.resources.refresh()
-            self._update_toggle()
+            self.update_buttons()
         if what & {"rule", "resource"}:
             self.rules.refresh()
 
     def retranslate(self, _language: str = "") -> None:
         super().retranslate()
-        self.rule_button.setText(tr("uis_edit_rule"))
-        self.add_button.setText(tr("uis_add_resource"))
-        self.edit_button.setText(tr("uis_edit_resource"))
         self.filter_box.setPlaceholderText(tr("uis_filter_resources"))
         current = self.kind_filter.currentData()
         self.kind_filter.blockSignals(True)
@@ -907,7 +921,7 @@ class ResourcesRulesView(_View):
             self.kind_filter.addItem(tr(f"kind_{value}"), value)
         self.kind_filter.setCurrentIndex(max(self.kind_filter.findData(current), 0))
         self.kind_filter.blockSignals(False)
-        self._update_toggle()
+        self.update_buttons()
         self.resources.retranslate()
         self.rules.retranslate()
 
@@ -950,45 +964,30 @@ class ClerksView(_View):
     """The accounts: add one, set a password, disable or enable."""
 
     VIEW_KEY = "uis_view_clerks"
+    TEXTS = {"add_button": "uis_add_clerk", "password_button": "uis_reset_password"}
+    REFRESH_ON = frozenset({"clerk"})
 
     def build(self) -> None:
-        self.confirm = ask_yes_no(self)
+        self.confirm = ask_no_default(self)
         self.model = ClerksModel(self.desk.store, self)
-        self.table = _table(self.model, self)
-        self.error = self._message()
-        self.add_button = QPushButton(self)
-        self.add_button.clicked.connect(self.add_clerk)
-        self.password_button = QPushButton(self)
-        self.password_button.clicked.connect(self.set_password)
-        self.toggle_button = QPushButton(self)
-        self.toggle_button.clicked.connect(self.toggle_clerk)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_toggle())
-        row = QHBoxLayout()
-        for button in (self.add_button, self.password_button, self.toggle_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        self.layout_.addLayout(row)
-        self.layout_.addWidget(self.error)
-        self.layout_.addWidget(self.table, 1)
-        fit_columns(self.table)
+        self.add_button = self.button(self.add_clerk)
+        self.password_button = self.button(self.set_password)
+        self.toggle_button = self.button(self.toggle_clerk)
+        self.list_with_buttons(self.model, self.add_button, self.password_button, self.toggle_button)
 
-    def _update_toggle(self) -> None:
+    def update_buttons(self) -> None:
         row = _selected_row(self.table)
-        active = row is None or self.model.clerk(row).active
-        self.toggle_button.setText(tr("uis_disable" if active else "uis_enable"))
-        self.toggle_button.setEnabled(row is not None)
+        show_toggle(self.toggle_button, row is None or self.model.clerk(row).active, row is not None)
         self.password_button.setEnabled(row is not None)
 
     def add_clerk(self) -> clerks.Clerk | None:
-        dialog = ClerkDialog(self.desk, None, self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return ClerkDialog(self.desk, None, self).saved_on_accept()
 
     def set_password(self) -> clerks.Clerk | None:
         row = _selected_row(self.table)
         if row is None:
             return None
-        dialog = ClerkDialog(self.desk, self.model.clerk(row).name, self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return ClerkDialog(self.desk, self.model.clerk(row).name, self).saved_on_accept()
 
     def toggle_clerk(self) -> clerks.Clerk | None:
         row = _selected_row(self.table)
@@ -998,27 +997,12 @@ class ClerksView(_View):
         if clerk.active and not self.confirm(tr("uis_clerk_disable_title"), tr("uis_clerk_disable_confirm",
                                                                               name=clerk.name)):
             return None
-        self.error.hide()
-        try:
-            changed = clerks.set_active(self.desk.store, self.desk.actor, clerk.name, not clerk.active, now=self.desk.now())
-        except DeskError as exc:
-            self.show_refusal(self.error, exc)
+        changed = self.attempt(lambda: clerks.set_active(self.desk.store, self.desk.actor, clerk.name,
+                                                         not clerk.active, now=self.desk.now()), "clerk")
+        if changed is REFUSED:
             return None
-        self.desk.announce("clerk")
         self.table.selectRow(row)
         return changed
-
-    def on_changed(self, what: set[str]) -> None:
-        if "clerk" in what:
-            self.model.refresh()
-            self._update_toggle()
-
-    def retranslate(self, _language: str = "") -> None:
-        super().retranslate()
-        self.add_button.setText(tr("uis_add_clerk"))
-        self.password_button.setText(tr("uis_reset_password"))
-        self._update_toggle()
-        self.model.retranslate()
 
 
 class AuditView(_View):

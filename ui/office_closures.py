@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
 from booking import bookings, clock, closure_admin, closures, holidays
 from booking.errors import DeskError
 from booking.i18n import define, tr
-from ui.admin import FieldForm, _selected_row, _table, _View, fit_columns
+from ui.admin import REFUSED, FieldForm, _selected_row, _table, _View, fit_columns
 from ui.admin_models import scope_text
 from ui.office_common import RowsModel, ask_no_default, choose, fit_to_content, scope_box
 
@@ -280,7 +280,7 @@ class ClosureDialog(FieldForm):
                 continue
             return answer == QMessageBox.StandardButton.Yes
 
-    def save_changes(self) -> None:
+    def save_changes(self) -> bool | None:
         v = self.values()
         store, actor = self.desk.store, self.desk.actor
         try:
@@ -291,7 +291,7 @@ class ClosureDialog(FieldForm):
             raise
         found = closure_admin.hits(store, v["scope"], v["start"], v["end"], v["rrule"], self.pattern == "holidays")
         if found and not self.ask_hits(found):
-            raise _Cancelled()
+            return False
         if self.closure is not None:
             self.saved = closure_admin.edit(store, actor, self.closure["id"], v["scope"], v["start"], v["end"],
                                             v["reason"], v["rrule"], self.desk.now())
@@ -299,22 +299,10 @@ class ClosureDialog(FieldForm):
             self.saved = closure_admin.add_on_holidays(store, actor, v["scope"], v["reason"], v["start"].date(),
                                                        self.desk.now())
         else:
-            self.saved = closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"], now=self.desk.now())
+            self.saved = closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"],
+                                      now=self.desk.now())
         self.desk.announce("closure")
-
-    def submit(self) -> None:
-        try:
-            self.save_changes()
-        except _Cancelled:
-            return
-        except DeskError as exc:
-            self.show_error(exc)
-            return
-        self.accept()
-
-
-class _Cancelled(Exception):
-    """The admin chose not to save after seeing the bookings a closure meets."""
+        return None
 
 
 class HitsDialog(QDialog):
@@ -346,29 +334,20 @@ class ClosuresView(_View):
     """Every closure, with New, Edit and Remove (Remove asks first, No by default)."""
 
     VIEW_KEY = "uio_view_closures"
+    TEXTS = {"add_button": "uio_add", "edit_button": "uio_edit", "remove_button": "uio_remove"}
+    REFRESH_ON = frozenset({"closure", "resource", "holiday"})
 
     def build(self) -> None:
         self.confirm = ask_no_default(self)
         self.model = RowsModel(("uio_col_scope", "uio_col_when", "uio_col_repeat", "uio_col_reason"),
                                lambda: _closure_rows(self.desk.store), self)
-        self.table = _table(self.model, self)
+        self.add_button = self.button(self.add_closure)
+        self.edit_button = self.button(self.edit_closure)
+        self.remove_button = self.button(self.remove_closure)
+        self.list_with_buttons(self.model, self.add_button, self.edit_button, self.remove_button)
         self.table.doubleClicked.connect(lambda _index: self.edit_closure())
-        self.error = self._message()
-        self.add_button, self.edit_button, self.remove_button = QPushButton(self), QPushButton(self), QPushButton(self)
-        self.add_button.clicked.connect(lambda: self.add_closure())
-        self.edit_button.clicked.connect(lambda: self.edit_closure())
-        self.remove_button.clicked.connect(lambda: self.remove_closure())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        row = QHBoxLayout()
-        for button in (self.add_button, self.edit_button, self.remove_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        self.layout_.addLayout(row)
-        self.layout_.addWidget(self.error)
-        self.layout_.addWidget(self.table, 1)
-        fit_columns(self.table)
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         chosen = _selected_row(self.table) is not None
         self.edit_button.setEnabled(chosen)
         self.remove_button.setEnabled(chosen)
@@ -377,15 +356,13 @@ class ClosuresView(_View):
         return ClosureDialog(self.desk, closure, self)
 
     def add_closure(self) -> dict[str, Any] | None:
-        dialog = self.dialog()
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return self.dialog().saved_on_accept()
 
     def edit_closure(self) -> dict[str, Any] | None:
         row = _selected_row(self.table)
         if row is None:
             return None
-        dialog = self.dialog(self.model.row(row))
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return self.dialog(self.model.row(row)).saved_on_accept()
 
     def remove_closure(self) -> int | None:
         row = _selected_row(self.table)
@@ -395,28 +372,10 @@ class ClosuresView(_View):
         if not self.confirm(tr("uio_remove_title"), tr("uio_remove_text", reason=chosen["reason"],
                                                        scope=chosen["uio_col_scope"], when=chosen["uio_col_when"])):
             return None
-        self.error.hide()
-        try:
-            closures.remove(self.desk.store, self.desk.actor, chosen["id"], now=self.desk.now())
-        except DeskError as exc:
-            self.show_refusal(self.error, exc)
+        if self.attempt(lambda: closures.remove(self.desk.store, self.desk.actor, chosen["id"], now=self.desk.now()),
+                        "closure") is REFUSED:
             return None
-        self.desk.announce("closure")
         return chosen["id"]
-
-    def on_changed(self, what: set[str]) -> None:
-        if what & {"closure", "resource", "holiday"}:
-            self.model.refresh()
-            self._update_buttons()
-
-    def retranslate(self, _language: str = "") -> None:
-        super().retranslate()
-        self.add_button.setText(tr("uio_add"))
-        self.edit_button.setText(tr("uio_edit"))
-        self.remove_button.setText(tr("uio_remove"))
-        self._update_buttons()
-        self.model.refresh()
-        self.model.retranslate()
 
 
 class HolidayYearDialog(FieldForm):
@@ -466,28 +425,23 @@ class HolidaysView(_View):
     """One year's public holidays and make-up workdays, where they come from, and the admin's entry."""
 
     VIEW_KEY = "uio_view_holidays"
+    TEXTS = {"year_label": "uio_year", "enter_button": "uio_enter_year", "clear_button": "uio_clear_year"}
 
     def build(self) -> None:
         self.confirm = ask_no_default(self)
-        top = QHBoxLayout()
         self.year_label = QLabel(self)
         self.year_spin = QSpinBox(self)
         self.year_spin.setRange(2004, 2100)
         self.year_spin.setValue(self.desk.now().year)
         self.year_label.setBuddy(self.year_spin)
-        self.enter_button, self.clear_button = QPushButton(self), QPushButton(self)
-        self.enter_button.clicked.connect(lambda: self.enter_year())
-        self.clear_button.clicked.connect(lambda: self.clear_year())
-        for widget in (self.year_label, self.year_spin, self.enter_button, self.clear_button):
-            top.addWidget(widget)
-        top.addStretch(1)
+        self.enter_button, self.clear_button = self.button(self.enter_year), self.button(self.clear_year)
+        self.button_row(self.year_label, self.year_spin, self.enter_button, self.clear_button)
         self.source_label = QLabel(self)
         self.source_label.setWordWrap(True)
         self.model = RowsModel(("uio_col_date", "uio_col_weekday", "uio_col_day_kind"),
                                lambda: _holiday_rows(self.desk.store, self.year_spin.value()), self)
         self.table = _table(self.model, self)
         self.error = self._message()
-        self.layout_.addLayout(top)
         self.layout_.addWidget(self.source_label)
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(self.table, 1)
@@ -505,20 +459,15 @@ class HolidaysView(_View):
         self.model.refresh()
 
     def enter_year(self) -> dict[str, Any] | None:
-        dialog = HolidayYearDialog(self.desk, self.year_spin.value(), self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return HolidayYearDialog(self.desk, self.year_spin.value(), self).saved_on_accept()
 
     def clear_year(self) -> dict[str, Any] | None:
         year = self.year_spin.value()
         if not self.confirm(tr("uio_clear_title"), tr("uio_clear_text", year=year)):
             return None
-        try:
-            done = holidays.clear_year(self.desk.store, self.desk.actor, year, self.desk.now())
-        except DeskError as exc:
-            self.show_refusal(self.error, exc)
-            return None
-        self.desk.announce("holiday")
-        return done
+        done = self.attempt(lambda: holidays.clear_year(self.desk.store, self.desk.actor, year, self.desk.now()),
+                            "holiday")
+        return None if done is REFUSED else done
 
     def on_changed(self, what: set[str]) -> None:
         if "holiday" in what:
@@ -526,8 +475,5 @@ class HolidaysView(_View):
 
     def retranslate(self, _language: str = "") -> None:
         super().retranslate()
-        self.year_label.setText(tr("uio_year"))
-        self.enter_button.setText(tr("uio_enter_year"))
-        self.clear_button.setText(tr("uio_clear_year"))
         self.show_year()
         self.model.retranslate()

@@ -5,17 +5,17 @@ time-bank rate and the waitlist's offer time. Each applies the domain's checks b
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QTime
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QDialog, QFormLayout, QGroupBox, QHBoxLayout,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateTimeEdit, QFormLayout, QGroupBox, QHBoxLayout,
                                QInputDialog, QLabel, QLineEdit, QPushButton, QSpinBox, QTimeEdit, QVBoxLayout, QWidget)
 
 from booking import credits, fees, gate_camera, passes, restrictions, stations, waitlist
 from booking.errors import DeskError, invalid
 from booking.i18n import define, tr
 from booking.inventory import KINDS
-from ui.admin import FieldForm, _selected_row, _table, _View, fit_columns
+from ui.admin import REFUSED, FieldForm, _selected_row, _table, _View, fit_columns
 from ui.admin_models import scope_text
 from ui.fieldmessages import FieldMessages
 from ui.office_closures import _from_qdt, _to_qdt
@@ -192,30 +192,18 @@ class StationsView(_View):
     """The scan stations: the desk (always there) and those the admin set up; add or remove."""
 
     VIEW_KEY = "uio_view_stations"
+    TEXTS = {"add_button": "uio_add", "remove_button": "uio_remove", "password_button": "uio_camera_password"}
+    REFRESH_ON = frozenset({"station", "resource"})
 
     def build(self) -> None:
         self.confirm = ask_no_default(self)
         self.model = RowsModel(("uio_col_station", "uio_col_takes", "uio_col_mode"),
                                lambda: _station_rows(self.desk.store), self)
-        self.table = _table(self.model, self)
-        self.error = self._message()
-        self.add_button, self.remove_button = QPushButton(self), QPushButton(self)
-        self.password_button = QPushButton(self)
-        self.add_button.clicked.connect(lambda: self.add_station())
-        self.remove_button.clicked.connect(lambda: self.remove_station())
-        self.password_button.clicked.connect(lambda: self.set_camera_password())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        row = QHBoxLayout()
-        row.addWidget(self.add_button)
-        row.addWidget(self.remove_button)
-        row.addWidget(self.password_button)
-        row.addStretch(1)
-        self.layout_.addLayout(row)
-        self.layout_.addWidget(self.error)
-        self.layout_.addWidget(self.table, 1)
-        fit_columns(self.table)
+        self.add_button, self.remove_button = self.button(self.add_station), self.button(self.remove_station)
+        self.password_button = self.button(self.set_camera_password)
+        self.list_with_buttons(self.model, self.add_button, self.remove_button, self.password_button)
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         row = _selected_row(self.table)
         self.remove_button.setEnabled(row is not None and self.model.row(row)["name"] != stations.DESK)
         self.password_button.setEnabled(row is not None and self.model.row(row).get("gate") == "hikvision")
@@ -231,17 +219,11 @@ class StationsView(_View):
                                                 tr("uio_camera_password_text", name=name), QLineEdit.EchoMode.Password)
             if not ok:
                 return False
-        self.error.hide()
-        try:
-            gate_camera.set_password(stations.get(self.desk.store, name), password)
-        except DeskError as exc:
-            self.show_refusal(self.error, exc)
-            return False
-        return True
+        done = self.attempt(lambda: gate_camera.set_password(stations.get(self.desk.store, name), password))
+        return done is not REFUSED
 
     def add_station(self) -> stations.Station | None:
-        dialog = StationDialog(self.desk, self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return StationDialog(self.desk, self).saved_on_accept()
 
     def remove_station(self) -> str | None:
         row = _selected_row(self.table)
@@ -250,28 +232,10 @@ class StationsView(_View):
         name = self.model.row(row)["name"]
         if not self.confirm(tr("uio_station_remove_title"), tr("uio_station_remove_text", name=name)):
             return None
-        self.error.hide()
-        try:
-            stations.remove(self.desk.store, self.desk.actor, name, now=self.desk.now())
-        except DeskError as exc:
-            self.show_refusal(self.error, exc)
+        if self.attempt(lambda: stations.remove(self.desk.store, self.desk.actor, name, now=self.desk.now()),
+                        "station") is REFUSED:
             return None
-        self.desk.announce("station")
         return name
-
-    def on_changed(self, what: set[str]) -> None:
-        if what & {"station", "resource"}:
-            self.model.refresh()
-            self._update_buttons()
-
-    def retranslate(self, _language: str = "") -> None:
-        super().retranslate()
-        self.add_button.setText(tr("uio_add"))
-        self.remove_button.setText(tr("uio_remove"))
-        self.password_button.setText(tr("uio_camera_password"))
-        self._update_buttons()
-        self.model.refresh()
-        self.model.retranslate()
 
 
 def _tariff_rows(store: Any) -> list[dict[str, Any]]:
@@ -446,79 +410,47 @@ class TariffDialog(FieldForm):
         self.preview.setText(text)
         return text
 
-    def save_changes(self) -> None:
+    def save_changes(self) -> bool | None:
         tariff = self.tariff()
         if not self.confirm(tr("uio_tariff_confirm_title"),
                             tr("uio_tariff_confirm", scope=scope_text(self.desk.store, tariff.scope),
                                payer=tr(f"uio_payer_{tariff.payer}"))):
-            raise _NotNow()
+            return False
         self.saved = fees.set_tariff(self.desk.store, self.desk.actor, tariff.scope, tariff.payer, tariff.bands,
-                                     tariff.free_minutes, tariff.unit_minutes, tariff.daily_cap_fen, tariff.exempt, now=self.desk.now())
+                                     tariff.free_minutes, tariff.unit_minutes, tariff.daily_cap_fen, tariff.exempt,
+                                     now=self.desk.now())
         self.desk.announce("tariff")
-
-    def submit(self) -> None:
-        try:
-            self.save_changes()
-        except _NotNow:
-            return
-        except DeskError as exc:
-            self.show_error(exc, {"free_minutes": "free_minutes", "unit_minutes": "unit_minutes"})
-            return
-        self.accept()
-
-
-class _NotNow(Exception):
-    """The admin answered No to saving."""
+        return None
 
 
 class TariffsView(_View):
     """Every tariff; New or Edit opens the tariff form with its preview."""
 
     VIEW_KEY = "uio_view_tariffs"
+    TEXTS = {"add_button": "uio_add", "edit_button": "uio_edit"}
+    REFRESH_ON = frozenset({"tariff", "resource"})
 
     def build(self) -> None:
         self.model = RowsModel(("uio_col_scope", "uio_col_payer", "uio_col_bands", "uio_col_free", "uio_col_unit",
                                 "uio_col_cap", "uio_col_exempt"), lambda: _tariff_rows(self.desk.store), self)
-        self.table = _table(self.model, self)
+        self.add_button, self.edit_button = self.button(self.add_tariff), self.button(self.edit_tariff)
+        self.list_with_buttons(self.model, self.add_button, self.edit_button)
         self.table.doubleClicked.connect(lambda _index: self.edit_tariff())
-        self.add_button, self.edit_button = QPushButton(self), QPushButton(self)
-        self.add_button.clicked.connect(lambda: self.add_tariff())
-        self.edit_button.clicked.connect(lambda: self.edit_tariff())
-        self.table.selectionModel().selectionChanged.connect(
-            lambda *_: self.edit_button.setEnabled(_selected_row(self.table) is not None))
-        row = QHBoxLayout()
-        row.addWidget(self.add_button)
-        row.addWidget(self.edit_button)
-        row.addStretch(1)
-        self.layout_.addLayout(row)
-        self.layout_.addWidget(self.table, 1)
-        fit_columns(self.table)
+
+    def update_buttons(self) -> None:
+        self.edit_button.setEnabled(_selected_row(self.table) is not None)
 
     def dialog(self, tariff: fees.Tariff | None = None) -> TariffDialog:
         return TariffDialog(self.desk, tariff, self)
 
     def add_tariff(self) -> fees.Tariff | None:
-        dialog = self.dialog()
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return self.dialog().saved_on_accept()
 
     def edit_tariff(self) -> fees.Tariff | None:
         row = _selected_row(self.table)
         if row is None:
             return None
-        dialog = self.dialog(self.model.row(row)["tariff"])
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
-
-    def on_changed(self, what: set[str]) -> None:
-        if what & {"tariff", "resource"}:
-            self.model.refresh()
-
-    def retranslate(self, _language: str = "") -> None:
-        super().retranslate()
-        self.add_button.setText(tr("uio_add"))
-        self.edit_button.setText(tr("uio_edit"))
-        self.edit_button.setEnabled(_selected_row(self.table) is not None)
-        self.model.refresh()
-        self.model.retranslate()
+        return self.dialog(self.model.row(row)["tariff"]).saved_on_accept()
 
 
 class NoShowRuleDialog(FieldForm):
@@ -594,6 +526,8 @@ class NoShowView(_View):
     """The convention's no-show rules (change one) and the households restricted now (lift one)."""
 
     VIEW_KEY = "uio_view_noshow"
+    TEXTS = {"rules_heading": "uio_rules_heading", "restricted_heading": "uio_restricted_heading",
+             "rule_button": "uio_edit_noshow", "lift_button": "uio_lift"}
 
     def build(self) -> None:
         self.rules = RowsModel(("uio_col_rule_kind", "uio_col_no_shows", "uio_col_within", "uio_col_ban"),
@@ -603,44 +537,35 @@ class NoShowView(_View):
         self.rule_table, self.restricted_table = _table(self.rules, self), _table(self.restricted, self)
         self.rule_table.doubleClicked.connect(lambda _index: self.edit_rule())
         self.rules_heading, self.restricted_heading = QLabel(self), QLabel(self)
-        self.rule_button, self.lift_button = QPushButton(self), QPushButton(self)
-        self.rule_button.clicked.connect(lambda: self.edit_rule())
-        self.lift_button.clicked.connect(lambda: self.lift())
-        self.restricted_table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.rule_button, self.lift_button = self.button(self.edit_rule), self.button(self.lift)
+        self.restricted_table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
         for widget in (self.rules_heading, self.rule_table, self.rule_button, self.restricted_heading,
                        self.restricted_table, self.lift_button):
             self.layout_.addWidget(widget)
         fit_columns(self.rule_table)
         fit_columns(self.restricted_table)
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         self.lift_button.setEnabled(_selected_row(self.restricted_table) is not None)
 
     def edit_rule(self) -> list[restrictions.NoShowRule] | None:
         row = _selected_row(self.rule_table)
-        dialog = NoShowRuleDialog(self.desk, self.rules.row(row)["rule"] if row is not None else None, self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return NoShowRuleDialog(self.desk, self.rules.row(row)["rule"] if row is not None else None, self).saved_on_accept()
 
     def lift(self) -> dict[str, Any] | None:
         row = _selected_row(self.restricted_table)
         if row is None:
             return None
-        dialog = LiftDialog(self.desk, self.restricted.row(row), self)
-        return dialog.saved if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return LiftDialog(self.desk, self.restricted.row(row), self).saved_on_accept()
 
     def on_changed(self, what: set[str]) -> None:
         if what & {"rule", "restriction", "booking", "scan"}:
             self.rules.refresh()
             self.restricted.refresh()
-            self._update_buttons()
+            self.update_buttons()
 
     def retranslate(self, _language: str = "") -> None:
         super().retranslate()
-        self.rules_heading.setText(tr("uio_rules_heading"))
-        self.restricted_heading.setText(tr("uio_restricted_heading"))
-        self.rule_button.setText(tr("uio_edit_noshow"))
-        self.lift_button.setText(tr("uio_lift"))
-        self._update_buttons()
         for model in (self.rules, self.restricted):
             model.refresh()
             model.retranslate()
@@ -651,6 +576,8 @@ class KeysSettingsView(_View):
     time-bank rate in yuan per hour and the waitlist's offer time in minutes."""
 
     VIEW_KEY = "uio_view_keys"
+    TEXTS = {"retire_box": "uio_retire", "retire_note": "uio_retire_note", "rotate_button": "uio_rotate",
+             "rate_save": "uis_save", "offer_save": "uis_save"}
 
     def build(self) -> None:
         self.confirm = ask_no_default(self)
@@ -661,33 +588,43 @@ class KeysSettingsView(_View):
         self.retire_box = QCheckBox(key_group)
         self.retire_note = QLabel(key_group)
         self.retire_note.setWordWrap(True)
-        self.rotate_button = QPushButton(key_group)
-        self.rotate_button.clicked.connect(lambda: self.rotate())
+        self.rotate_button = self.button(self.rotate)
         self.key_done = QLabel(key_group)
         for widget in (self.key_state, self.retire_note, self.retire_box, self.rotate_button, self.key_done):
             key_layout.addWidget(widget)
         self.key_group = key_group
-        self.rate_group, self.offer_group = QGroupBox(self), QGroupBox(self)
-        rate_form, offer_form = QFormLayout(self.rate_group), QFormLayout(self.offer_group)
-        self.rate_messages = FieldMessages(self.rate_group, rate_form)
-        self.offer_messages = FieldMessages(self.offer_group, offer_form)
-        self.rate_edit = QLineEdit(fees.yuan_text(credits.rate(self.desk.store)), self.rate_group)
-        self.rate_messages.add("rate", self.rate_edit, tr("uio_field_rate"))
-        self.rate_save = QPushButton(tr("uis_save"), self.rate_group)
-        self.rate_save.clicked.connect(lambda: self.save_rate())
-        rate_form.addRow(self.rate_messages.general)
-        rate_form.addRow("", self.rate_save)
-        self.offer_spin = QSpinBox(self.offer_group)
+        self.layout_.addWidget(key_group)
+        self.rate_group, self.rate_messages, self.rate_edit, self.rate_save = self._one_setting(
+            "rate", lambda group: QLineEdit(fees.yuan_text(credits.rate(self.desk.store)), group), self.save_rate)
+        self.offer_group, self.offer_messages, self.offer_spin, self.offer_save = self._one_setting(
+            "minutes", QSpinBox, self.save_offer)
         self.offer_spin.setRange(0, 100000)
         self.offer_spin.setValue(waitlist.offer_minutes(self.desk.store))
-        self.offer_messages.add("minutes", self.offer_spin, tr("uio_field_offer"))
-        self.offer_save = QPushButton(tr("uis_save"), self.offer_group)
-        self.offer_save.clicked.connect(lambda: self.save_offer())
-        offer_form.addRow(self.offer_messages.general)
-        offer_form.addRow("", self.offer_save)
-        for group in (key_group, self.rate_group, self.offer_group):
-            self.layout_.addWidget(group)
         self.layout_.addStretch(1)
+
+    def _one_setting(self, field: str, make: Callable[[QWidget], Any], save: Callable[[], Any]) -> tuple[Any, ...]:
+        """(group, its field messages, the field, Save): one setting in its unit, refused under its field."""
+        group = QGroupBox(self)
+        form = QFormLayout(group)
+        messages = FieldMessages(group, form)
+        widget = messages.add(field, make(group))
+        button = QPushButton(group)
+        button.clicked.connect(lambda: save())
+        form.addRow(messages.general)
+        form.addRow("", button)
+        self.layout_.addWidget(group)
+        return group, messages, widget, button
+
+    def _save_setting(self, messages: FieldMessages, act: Callable[[], Any]) -> Any:
+        """Store one setting: the domain's refusal under its field (None), or the value stored."""
+        try:
+            value = act()
+        except DeskError as exc:
+            messages.show_error(exc)
+            return None
+        messages.show(None, "")
+        self.desk.announce("setting")
+        return value
 
     def _show_key(self) -> None:
         kid = passes.ensure_key(self.desk.store, now=self.desk.now())
@@ -709,25 +646,15 @@ class KeysSettingsView(_View):
         return kid
 
     def save_rate(self) -> int | None:
-        try:
-            fen = credits.set_rate(self.desk.store, self.desk.actor, self.rate_edit.text(), now=self.desk.now())
-        except DeskError as exc:
-            self.rate_messages.show_error(exc)
-            return None
-        self.rate_messages.show(None, "")
-        self.rate_edit.setText(fees.yuan_text(fen))
-        self.desk.announce("setting")
+        fen = self._save_setting(self.rate_messages, lambda: credits.set_rate(
+            self.desk.store, self.desk.actor, self.rate_edit.text(), now=self.desk.now()))
+        if fen is not None:
+            self.rate_edit.setText(fees.yuan_text(fen))
         return fen
 
     def save_offer(self) -> int | None:
-        try:
-            minutes = waitlist.set_offer_minutes(self.desk.store, self.desk.actor, self.offer_spin.value(), now=self.desk.now())
-        except DeskError as exc:
-            self.offer_messages.show_error(exc)
-            return None
-        self.offer_messages.show(None, "")
-        self.desk.announce("setting")
-        return minutes
+        return self._save_setting(self.offer_messages, lambda: waitlist.set_offer_minutes(
+            self.desk.store, self.desk.actor, self.offer_spin.value(), now=self.desk.now()))
 
     def on_changed(self, what: set[str]) -> None:
         if "pass_key" in what:
@@ -736,9 +663,6 @@ class KeysSettingsView(_View):
     def retranslate(self, _language: str = "") -> None:
         super().retranslate()
         self.key_group.setTitle(tr("uio_key_heading"))
-        self.retire_box.setText(tr("uio_retire"))
-        self.retire_note.setText(tr("uio_retire_note"))
-        self.rotate_button.setText(tr("uio_rotate"))
         self.rate_group.setTitle(tr("uio_rate_heading"))
         self.offer_group.setTitle(tr("uio_offer_heading"))
         self.rate_messages.labels["rate"].setText(tr("uio_field_rate"))
