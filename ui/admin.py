@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMenu,
@@ -154,9 +154,9 @@ def _table(model: Any, parent: QWidget) -> QTableView:
     return view
 
 
-def fit_columns(view: QTableView) -> None:
-    """Columns as wide as their content (judged on the first rows only: lists can be long)."""
-    view.horizontalHeader().setResizeContentsPrecision(100)
+def fit_columns(view: QTableView, rows: int = 100) -> None:
+    """Columns as wide as their content, judged on the first `rows` only (lists can be long; -1: all)."""
+    view.horizontalHeader().setResizeContentsPrecision(rows)
     view.resizeColumnsToContents()
 
 
@@ -164,6 +164,13 @@ def show_toggle(button: QPushButton, active: bool, chosen: bool) -> None:
     """A Disable button for an active row (Enable for a disabled one), greyed until a row is chosen."""
     button.setText(tr("uis_disable" if active else "uis_enable"))
     button.setEnabled(chosen)
+
+
+def table_width(view: QTableView) -> int:
+    """How wide `view` must be to show every column whole (with its vertical scroll bar)."""
+    header = view.horizontalHeader()
+    columns = sum(header.sectionSize(n) for n in range(header.count()))
+    return columns + view.verticalScrollBar().sizeHint().width() + 2 * view.frameWidth()
 
 
 def _selected_row(view: QTableView) -> int | None:
@@ -848,8 +855,19 @@ class ResourcesRulesView(_View):
         splitter.addWidget(right)
         self.layout_.addWidget(self.error)
         self.layout_.addWidget(splitter, 1)
-        fit_columns(self.resource_table)
+        fit_columns(self.resource_table, -1)  # a community's 120-odd: the rooms' long names come after 110 spaces
         fit_columns(self.rule_table)
+        self.splitter = splitter
+        self._left_width = table_width(self.resource_table) + left_layout.contentsMargins().left() * 2
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """The spaces' columns whole when the window is wide enough, the rules beside them in the rest."""
+        super().showEvent(event)
+        if not self.refused and not getattr(self, "_sized", False):
+            self._sized = True
+            total = sum(self.splitter.sizes())
+            if total > self._left_width:
+                self.splitter.setSizes([self._left_width, total - self._left_width])
 
     def _filter_kind(self) -> None:
         kind = self.kind_filter.currentData()
@@ -1036,6 +1054,10 @@ VIEWS: dict[str, tuple[type[_View], str]] = {
 }
 
 
+#: the size an office view's window opens at, on a screen with room for it: lists with their columns whole
+COMFORTABLE = QSize(1280, 720)
+
+
 class ViewWindow(QDialog):
     """A non-modal window holding one view (the desk stays usable beside it)."""
 
@@ -1047,7 +1069,7 @@ class ViewWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(view)
-        self.resize(1000, 640)
+        self.resize(COMFORTABLE)  # ui/fit.py keeps it within the screen it is shown on, frame included
         follow(view.desk.language_changed, self, lambda _code: self.setWindowTitle(tr(view.VIEW_KEY)))
 
 

@@ -32,10 +32,12 @@ define(
     uis_col_zone=("区域", "Zone"),
     uis_col_features=("特点", "Features"),
     uis_col_state=("状态", "State"),
+    uis_col_capacity=("容纳人数", "Capacity"),
+    uis_col_area=("面积（㎡）", "Area (m²)"),
     uis_col_scope=("范围", "Scope"),
     uis_col_rule=("规则", "Rule"),
     uis_col_value=("值", "Value"),
-    uis_col_updated=("修改时间", "Changed"),
+    uis_col_updated=("修改日期", "Changed on"),
     uis_col_account=("账号", "Account"),
     uis_col_display=("显示名", "Shown as"),
     uis_col_role=("角色", "Role"),
@@ -121,7 +123,10 @@ class _Table(QAbstractTableModel):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             value = self.cell(index.row(), self.COLUMNS[index.column()])
-            return "" if value is None else str(value)
+            return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+        if role == Qt.ItemDataRole.UserRole:  # what a sorting proxy compares: numbers as numbers
+            value = self.cell(index.row(), self.COLUMNS[index.column()])
+            return value if isinstance(value, (int, float)) else str(value or "")
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.colour(index.row())
         return None
@@ -190,7 +195,7 @@ class ResourcesModel(_Table):
     """Every space and room, disabled ones greyed."""
 
     COLUMNS = ("uis_col_code", "uis_col_kind", "uis_col_res_name", "uis_col_zone", "uis_col_features",
-               "uis_col_state")
+               "uis_col_capacity", "uis_col_area", "uis_col_state")
 
     def __init__(self, store: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -213,6 +218,7 @@ class ResourcesModel(_Table):
         res = self._rows[number]
         return {"uis_col_code": res.code, "uis_col_kind": tr(f"kind_{res.kind}"), "uis_col_res_name": res.name,
                 "uis_col_zone": res.zone or "", "uis_col_features": features_text(res),
+                "uis_col_capacity": res.capacity, "uis_col_area": res.area_m2,
                 "uis_col_state": tr("uis_enabled" if res.enabled else "uis_disabled")}[column]
 
     def colour(self, number: int) -> QColor | None:
@@ -281,7 +287,7 @@ class RulesModel(_Table):
         row = self._rows[number]
         return {"uis_col_scope": scope_text(self.store, row["scope"]), "uis_col_rule": tr(f"rule_{row['name']}"),
                 "uis_col_value": value_text(row["name"], row["value"]),
-                "uis_col_updated": (row["updated_at"] or "")[:16]}[column]
+                "uis_col_updated": (row["updated_at"] or "")[:10]}[column]  # the minute is in the audit log
 
 
 class ClerksModel(_Table):

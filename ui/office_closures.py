@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from typing import Any, Callable
 
 from PySide6.QtCore import QDate, QDateTime, QStringListModel, QTime
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QDialog, QHBoxLayout, QLabel,
-                               QLineEdit, QListView, QMessageBox, QPlainTextEdit, QPushButton, QRadioButton,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox,
+                               QHBoxLayout, QLabel, QLineEdit, QListView, QMessageBox, QPlainTextEdit, QRadioButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from booking import bookings, clock, closure_admin, closures, holidays
@@ -67,6 +67,7 @@ define(
                    "This closure meets {n:existing booking|existing bookings} (the first {first}).\nThey are not cancelled "
                    "by it: tell the residents.\nSave it anyway?"),
     uio_hits_list=("列出这些预约(&L)…", "&List them…"),
+    uio_close=("关闭", "Close"),
     uio_hits_list_title=("关闭时段遇到的预约", "Bookings the closure meets"),
     uio_hit_row=("{start}–{end}  {code}  {door}  预约 {id}", "{start}–{end}  {code}  {door}  booking {id}"),
     uio_remove_title=("删除关闭时段", "Remove a closure"),
@@ -306,21 +307,28 @@ class ClosureDialog(FieldForm):
 
 
 class HitsDialog(QDialog):
-    """The bookings a closure would meet, one line each (a plain list model)."""
+    """The bookings a closure would meet, one whole line each (a plain list model)."""
 
     def __init__(self, found: list[bookings.Booking], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("uio_hits_list_title"))
-        lines = [tr("uio_hit_row", start=f"{b.start:%Y-%m-%d %H:%M}", end=f"{b.end:%H:%M}", code=b.resource,
-                    door=b.door, id=b.id) for b in found]
+        lines = [tr("uio_hit_row", start=f"{b.start:%Y-%m-%d %H:%M}",
+                    end=f"{b.end:%H:%M}" if b.end.date() == b.start.date() else f"{b.end:%Y-%m-%d %H:%M}",
+                    code=b.resource, door=b.door, id=b.id) for b in found]
         self.model = QStringListModel(lines, self)
         view = QListView(self)
         view.setModel(self.model)
+        # every line whole (the fit to the screen scrolls beyond that), a dozen of them before scrolling
+        metrics = view.fontMetrics()
+        view.setMinimumWidth(max(metrics.horizontalAdvance(line) for line in lines) + 4 * metrics.averageCharWidth()
+                             + view.verticalScrollBar().sizeHint().width())
+        view.setMinimumHeight(metrics.lineSpacing() * min(len(lines) + 1, 12) + 8)
         layout = QVBoxLayout(self)
         layout.addWidget(view)
-        close = QPushButton(tr("uis_cancel"), self)
-        close.clicked.connect(self.accept)
-        layout.addWidget(close)
+        buttons = QDialogButtonBox(self)
+        buttons.addButton(tr("uio_close"), QDialogButtonBox.ButtonRole.AcceptRole).setDefault(True)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
         fit_to_content(self)
 
 

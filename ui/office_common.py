@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox, QWidget
 
@@ -23,7 +23,7 @@ define(
 class RowsModel(_Table):
     """A read-only table over a list of dicts from the domain; `load()` gives them again on refresh.
 
-    A row's key "_grey" greys it out. The sort role is the plain value, so numbers sort as numbers.
+    A row's key "_grey" greys it out.
     """
 
     def __init__(self, columns: tuple[str, ...], load: Callable[[], list[dict[str, Any]]], parent: Any = None) -> None:
@@ -50,21 +50,15 @@ class RowsModel(_Table):
     def colour(self, number: int) -> QColor | None:
         return QColor("#8a8f98") if self._rows[number].get("_grey") else None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.UserRole and index.isValid() and 0 <= index.row() < self.row_total():
-            value = self.cell(index.row(), self.COLUMNS[index.column()])
-            return value if isinstance(value, (int, float)) else str(value or "")
-        return super().data(index, role)
-
 
 def sorted_filtered(model: Any, parent: QWidget) -> QSortFilterProxyModel:
-    """A proxy that sorts by the plain value (UserRole when the model gives one) and filters on every column."""
+    """A proxy over one of the office's tables (admin_models._Table): it sorts by the plain value
+    (numbers as numbers) and filters on the text of every column."""
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     proxy.setFilterKeyColumn(-1)
-    if isinstance(model, RowsModel):
-        proxy.setSortRole(Qt.ItemDataRole.UserRole)
+    proxy.setSortRole(Qt.ItemDataRole.UserRole)
     return proxy
 
 

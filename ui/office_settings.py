@@ -27,6 +27,8 @@ define(
     uio_col_station=("名称", "Name"),
     uio_col_takes=("接受", "Takes"),
     uio_col_mode=("方式", "Mode"),
+    uio_col_gate=("道闸摄像机", "Gate camera"),
+    uio_station_desk=("服务台（desk）", "The desk (desk)"),
     uio_station_title=("添加扫码点", "New scan station"),
     uio_field_station_name=("名称", "Name"),
     uio_field_kinds=("接受的类型", "Kinds it takes"),
@@ -132,8 +134,11 @@ def _station_rows(store: Any) -> list[dict[str, Any]]:
     out = []
     for station in stations.all_stations(store):
         data = station.to_json()
-        out.append({**data, "uio_col_station": data["name"], "uio_col_takes": data.get("takes", ""),
-                    "uio_col_mode": data.get("mode_text", ""), "_grey": station.name == stations.DESK})
+        desk = station.name == stations.DESK
+        camera = " · ".join(p for p in (data.get("gate_text"), data.get("camera")) if p)
+        out.append({**data, "uio_col_station": tr("uio_station_desk") if desk else data["name"],
+                    "uio_col_takes": data.get("takes", ""), "uio_col_mode": data.get("mode_text", ""),
+                    "uio_col_gate": camera, "_grey": desk})
     return out
 
 
@@ -166,9 +171,17 @@ class StationDialog(FieldForm):
         self.add_field("camera", tr("uio_field_camera"), QLineEdit(self)).setPlaceholderText(
             "VZ-IN-01 / 192.168.1.64")
         self.add_field("camera_user", tr("uio_field_camera_user"), QLineEdit(self)).setPlaceholderText("admin")
+        gate.currentIndexChanged.connect(lambda _i: self._gate_changed())
+        self._gate_changed()
         self.note.setText(tr("uio_resources_hint"))
         self.note.show()
         fit_to_content(self)
+
+    def _gate_changed(self) -> None:
+        """A camera's address for a gate only; its account for a Hikvision camera only."""
+        gate = self.fields["gate"].currentData()  # type: ignore[attr-defined]
+        self.fields["camera"].setEnabled(gate is not None)
+        self.fields["camera_user"].setEnabled(gate == "hikvision")
 
     def save_changes(self) -> None:
         codes = [c.strip() for c in self.fields["resources"].text().replace("，", ",").split(",")  # type: ignore
@@ -197,7 +210,7 @@ class StationsView(_View):
 
     def build(self) -> None:
         self.confirm = ask_no_default(self)
-        self.model = RowsModel(("uio_col_station", "uio_col_takes", "uio_col_mode"),
+        self.model = RowsModel(("uio_col_station", "uio_col_takes", "uio_col_mode", "uio_col_gate"),
                                lambda: _station_rows(self.desk.store), self)
         self.add_button, self.remove_button = self.button(self.add_station), self.button(self.remove_station)
         self.password_button = self.button(self.set_camera_password)
@@ -539,9 +552,12 @@ class NoShowView(_View):
         self.rules_heading, self.restricted_heading = QLabel(self), QLabel(self)
         self.rule_button, self.lift_button = self.button(self.edit_rule), self.button(self.lift)
         self.restricted_table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
-        for widget in (self.rules_heading, self.rule_table, self.rule_button, self.restricted_heading,
-                       self.restricted_table, self.lift_button):
+        for widget in (self.rules_heading, self.rule_table):
             self.layout_.addWidget(widget)
+        self.button_row(self.rule_button)
+        for widget in (self.restricted_heading, self.restricted_table):
+            self.layout_.addWidget(widget)
+        self.button_row(self.lift_button)
         fit_columns(self.rule_table)
         fit_columns(self.restricted_table)
 
@@ -590,8 +606,10 @@ class KeysSettingsView(_View):
         self.retire_note.setWordWrap(True)
         self.rotate_button = self.button(self.rotate)
         self.key_done = QLabel(key_group)
-        for widget in (self.key_state, self.retire_note, self.retire_box, self.rotate_button, self.key_done):
+        for widget in (self.key_state, self.retire_note, self.retire_box):
             key_layout.addWidget(widget)
+        self.button_row(self.rotate_button, layout=key_layout)
+        key_layout.addWidget(self.key_done)
         self.key_group = key_group
         self.layout_.addWidget(key_group)
         self.rate_group, self.rate_messages, self.rate_edit, self.rate_save = self._one_setting(
@@ -612,6 +630,7 @@ class KeysSettingsView(_View):
         button.clicked.connect(lambda: save())
         form.addRow(messages.general)
         form.addRow("", button)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)  # a short field, a button
         self.layout_.addWidget(group)
         return group, messages, widget, button
 

@@ -143,7 +143,8 @@ def test_an_admin_disables_and_enables_a_space(qtbot, admin_desk, store):
     view.toggle_resource()
     assert asked and "P001" in asked[0]  # disabling is asked first; enabling again is not
     assert not inventory.get(store, "P001").enabled
-    assert view.resources.index(0, 5).data() == "停用" and view.toggle_button.text() == "启用(&E)"
+    state = view.resources.COLUMNS.index("uis_col_state")
+    assert view.resources.index(0, state).data() == "停用" and view.toggle_button.text() == "启用(&E)"
     view.toggle_resource()
     assert inventory.get(store, "P001").enabled
 

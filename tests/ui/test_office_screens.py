@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtWidgets import QListView
 
 from booking import bookings, closures, fees, holidays, inventory, passes, stations
 from booking.errors import DeskError
@@ -104,6 +105,17 @@ def test_a_closure_that_hits_nothing_is_saved_without_a_question(qtbot, desk, st
     dialog.ask_hits = lambda found: pytest.fail("nothing is hit: nothing to ask")
     dialog.submit()
     assert [c["reason"] for c in closures.all_closures(store)] == ["周六集市"]
+
+
+def test_the_bookings_a_closure_meets_are_listed_each_on_one_whole_line(qtbot, desk, store, resident, now):
+    from ui.office_closures import HitsDialog
+    hit = bookings.book(store, ADMIN, bookings.Request("P003", datetime(2026, 12, 5, 19), datetime(2026, 12, 6, 7),
+                                                      resident.id, plate="川A12345"), now)
+    dialog = shown(qtbot, HitsDialog([hit]))
+    line = dialog.model.index(0, 0).data()
+    assert line == f"2026-12-05 19:00–2026-12-06 07:00  P003  3栋2单元501  预约 {hit.id}"  # the night's end dated
+    view = dialog.findChild(QListView)
+    assert view.viewport().width() >= view.fontMetrics().horizontalAdvance(line)
 
 
 def test_the_closures_list_says_repeats_in_words(store):
@@ -246,6 +258,32 @@ def test_a_bad_capacity_is_refused_next_to_it_and_nothing_is_added(qtbot, desk, 
     assert dialog.messages["capacity"].text().startswith("容纳人数")
     with pytest.raises(DeskError):
         inventory.get(store, "P111")
+
+
+def test_a_cameras_fields_are_open_only_for_a_gate_that_uses_them(qtbot, desk):
+    dialog = StationDialog(desk)
+    qtbot.addWidget(dialog)
+    assert not dialog.fields["camera"].isEnabled() and not dialog.fields["camera_user"].isEnabled()
+    dialog.fields["gate"].setCurrentIndex(dialog.fields["gate"].findData("vzenith"))
+    assert dialog.fields["camera"].isEnabled() and not dialog.fields["camera_user"].isEnabled()
+    dialog.fields["gate"].setCurrentIndex(dialog.fields["gate"].findData("hikvision"))
+    assert dialog.fields["camera_user"].isEnabled()
+
+
+def test_the_stations_list_names_the_desk_and_each_gates_camera(qtbot, desk, store):
+    stations.add(store, ADMIN, "北门道闸", ["parking"], mode="in", gate="vzenith", camera="VZ-IN-01", now=NOW)
+    view = shown(qtbot, StationsView(desk))
+    rows = [view.model.row(r) for r in range(view.model.rowCount())]
+    assert [(r["uio_col_station"], r["uio_col_gate"]) for r in rows] == [("服务台（desk）", ""),
+                                                                        ("北门道闸", "臻识 · VZ-IN-01")]
+
+
+def test_a_rooms_capacity_and_area_are_in_the_list_and_sort_as_numbers(qtbot, desk):
+    view = shown(qtbot, ResourcesRulesView(desk))
+    view.kind_filter.setCurrentIndex(view.kind_filter.findData("room"))
+    area = view.resources.COLUMNS.index("uis_col_area")
+    view.resource_table.sortByColumn(area, Qt.SortOrder.DescendingOrder)
+    assert [view.resource_proxy.index(r, area).data() for r in range(3)] == ["2100", "250", "200"]
 
 
 def test_a_gate_station_is_set_up_in_the_window_as_station_add_gate_does(qtbot, desk, store):
