@@ -39,7 +39,7 @@ define(
                           "There is no holiday schedule for {year} yet: once the State Council's notice is out, "
                           "an admin enters it under Manage › Holiday calendar."),
     holiday_name=("公众假日", "Public holiday"),
-    holiday_workday_name=("调休上班", "Make-up workday"),
+    holiday_workday_name=("调休上班日", "Make-up workday"),
     holiday_day_text=("{name}（放假）", "{name} (day off)"),
     holiday_workday_text=("{name}（调休上班）", "{name} (make-up workday)"),
     holiday_source_admin=("管理员录入", "entered by an admin"),
@@ -71,8 +71,8 @@ class Day:
         """'春节（放假）', '春节（调休上班）' or '' for an ordinary day."""
         if self.kind == HOLIDAY:
             return tr("holiday_day_text", name=self.name or tr("holiday_name"))
-        if self.kind == WORKDAY:
-            return tr("holiday_workday_text", name=self.name or tr("holiday_workday_name"))
+        if self.kind == WORKDAY:  # an entered year names no holiday: not '调休上班（调休上班）'
+            return tr("holiday_workday_text", name=self.name) if self.name else tr("holiday_workday_name")
         return ""
 
     def to_json(self) -> dict[str, object]:

@@ -210,6 +210,15 @@ class FieldForm(QDialog):
     def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
         return self.field_messages.add(name, widget, label)
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """Open with the keyboard in the first field (QDialog would give it to the Save button)."""
+        super().showEvent(event)
+        if isinstance(self.focusWidget(), QPushButton) or self.focusWidget() is None:
+            first = next((w for w in self.fields.values() if w.isVisibleTo(self) and w.isEnabled()
+                          and w.focusPolicy() != Qt.FocusPolicy.NoFocus), None)
+            if first is not None:
+                first.setFocus(Qt.FocusReason.TabFocusReason)
+
     def show_error(self, exc: DeskError, aliases: dict[str, str] | None = None) -> None:
         """The refusal next to the field it names (or under the form if it names none)."""
         self.field_messages.show_error(exc, aliases)
@@ -1055,7 +1064,7 @@ VIEWS: dict[str, tuple[type[_View], str]] = {
 
 
 #: the size an office view's window opens at, on a screen with room for it: lists with their columns whole
-COMFORTABLE = QSize(1280, 720)
+COMFORTABLE = QSize(1280, 680)
 
 
 class ViewWindow(QDialog):

@@ -74,7 +74,7 @@ define(
     uio_remove_text=("确定删除“{reason}”（{scope}，{when}）吗？\n删除后这些时间又可以预约。",
                      "Remove “{reason}” ({scope}, {when})?\nThose times can be booked again."),
     uio_year=("年份", "Year"),
-    uio_year_source=("{year} 年的安排来自：{source}。", "The schedule of {year} comes from {source}."),
+    uio_year_source=("{year} 年的安排来自：{source}。", "Where the schedule of {year} comes from: {source}."),
     uio_col_date=("日期", "Date"),
     uio_col_weekday=("星期", "Weekday"),
     uio_col_day_kind=("安排", "Arrangement"),
@@ -93,6 +93,7 @@ define(
                        "The package has the State Council's schedule of {year}. Once saved, this year follows what "
                        "you entered instead: days off, make-up workdays, the closures on public holidays and the "
                        "series that skip them all follow it. Save?"),
+    uio_example=("例如 {text}", "e.g. {text}"),
     uio_clear_title=("删除录入的安排", "Delete the entered schedule"),
     uio_clear_text=("确定删除 {year} 年录入的安排吗？之后按软件包的安排（如果有）。",
                     "Delete the schedule entered for {year}? The package's (if it has one) applies again."),
@@ -399,7 +400,8 @@ class HolidayYearDialog(FieldForm):
         for name, key, days in (("days_off", "uio_field_days_off", current["days_off"]),
                                 ("workdays", "uio_field_workdays", current["workdays"])):
             edit = QPlainTextEdit("\n".join(days), self)  # type: ignore[arg-type]
-            edit.setPlaceholderText(f"{year}-02-06..{year}-02-13" if name == "days_off" else f"{year}-02-20")
+            edit.setPlaceholderText(tr("uio_example", text=f"{year}-02-06..{year}-02-13" if name == "days_off"
+                                       else f"{year}-02-20"))  # plainly an example, never taken for an entry
             edit.setTabChangesFocus(True)
             self.add_field(name, tr(key), edit)
         self.note.setText(tr("uio_year_note"))

@@ -171,6 +171,15 @@ def test_replacing_a_schedule_the_package_knows_asks_first_and_no_keeps_the_pack
     assert len(asked) == 1 and dialog.messages["days_off"].isVisibleTo(dialog)  # a typo is refused, not asked
 
 
+@pytest.mark.parametrize("make", [lambda desk: ClosureDialog(desk), lambda desk: StationDialog(desk),
+                                  lambda desk: ResourceDialog(desk, None)], ids=["closure", "station", "resource"])
+def test_a_form_opens_with_the_keyboard_in_its_first_field(qtbot, desk, make):
+    dialog = shown(qtbot, make(desk))
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.focusWidget() is not None)
+    assert dialog.focusWidget() is next(iter(dialog.fields.values()))
+
+
 def test_a_station_with_an_unknown_code_is_refused_next_to_the_codes(qtbot, desk, store):
     dialog = StationDialog(desk)
     qtbot.addWidget(dialog)
