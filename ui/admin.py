@@ -169,7 +169,10 @@ def show_toggle(button: QPushButton, active: bool, chosen: bool) -> None:
 def table_width(view: QTableView) -> int:
     """How wide `view` must be to show every column whole (with its vertical scroll bar)."""
     header = view.horizontalHeader()
-    columns = sum(header.sectionSize(n) for n in range(header.count()))
+    sizes = [header.sectionSize(n) for n in range(header.count())]
+    if sizes and header.stretchLastSection():  # a stretched last section never gets narrower than the default
+        sizes[-1] = max(sizes[-1], header.defaultSectionSize())
+    columns = sum(sizes)
     return columns + view.verticalScrollBar().sizeHint().width() + 2 * view.frameWidth()
 
 
@@ -866,17 +869,24 @@ class ResourcesRulesView(_View):
         self.layout_.addWidget(splitter, 1)
         fit_columns(self.resource_table, -1)  # a community's 120-odd: the rooms' long names come after 110 spaces
         fit_columns(self.rule_table)
+        # the spaces' columns whole; the rules beside them take what the window has left, and give it up first
+        self._spaces_margins = left_layout.contentsMargins()
         self.splitter = splitter
-        self._left_width = table_width(self.resource_table) + left_layout.contentsMargins().left() * 2
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
-        """The spaces' columns whole when the window is wide enough, the rules beside them in the rest."""
         super().showEvent(event)
-        if not self.refused and not getattr(self, "_sized", False):
-            self._sized = True
-            total = sum(self.splitter.sizes())
-            if total > self._left_width:
-                self.splitter.setSizes([self._left_width, total - self._left_width])
+        if not self.refused and not getattr(self, "_split", False):
+            self._split = True  # once, after the window has its size on this screen (ui/fit.py)
+            QTimer.singleShot(0, self, self._split_for_spaces)
+
+    def _split_for_spaces(self) -> None:
+        fit_columns(self.resource_table, -1)  # again, in the style the window is drawn in (the theme's padding)
+        margins = self._spaces_margins
+        total = sum(self.splitter.sizes())
+        left = min(table_width(self.resource_table) + margins.left() + margins.right(), total * 3 // 4)
+        self.splitter.setSizes([left, total - left])
 
     def _filter_kind(self) -> None:
         kind = self.kind_filter.currentData()
