@@ -43,9 +43,16 @@ class BadEvent(ValueError):
 @dataclass(frozen=True)
 class Heartbeat:
     camera: str
+    address: str | None = None     # the ipaddr the heartbeat names, if it names one
 
 
 # --- Vzenith ------------------------------------------------------------------------
+
+def _address(value: Any) -> str | None:
+    """The address a body says its camera has (checked against the socket's peer by the server)."""
+    text = str(value).strip()[:64] if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    return text or None
+
 
 def _camera_id(value: Any, what: str) -> str:
     text = str(value if value is not None else "").strip()
@@ -79,7 +86,8 @@ def parse_vzenith(body: bytes, content_type: str, now: datetime) -> PlateRead | 
             form = parse_qs(body.decode("utf-8"), strict_parsing=False, max_num_fields=50)
         except (UnicodeDecodeError, ValueError) as exc:
             raise BadEvent(f"heartbeat form unreadable: {exc}") from None
-        return Heartbeat(_camera_id((form.get("serialno") or [""])[0], "heartbeat serialno"))
+        return Heartbeat(_camera_id((form.get("serialno") or [""])[0], "heartbeat serialno"),
+                         _address((form.get("ipaddr") or [""])[0]))
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -89,7 +97,7 @@ def parse_vzenith(body: bytes, content_type: str, now: datetime) -> PlateRead | 
     if "heartbeat" in data or "Heartbeat" in data:
         beat = data.get("heartbeat") or data.get("Heartbeat")
         if isinstance(beat, dict):
-            return Heartbeat(_camera_id(beat.get("serialno"), "heartbeat serialno"))
+            return Heartbeat(_camera_id(beat.get("serialno"), "heartbeat serialno"), _address(beat.get("ipaddr")))
     alarm = data.get("AlarmInfoPlate")
     if not isinstance(alarm, dict):
         raise BadEvent("no AlarmInfoPlate object")
@@ -115,7 +123,8 @@ def parse_vzenith(body: bytes, content_type: str, now: datetime) -> PlateRead | 
                      confidence=confidence if isinstance(confidence, int) and not isinstance(confidence, bool)
                      else None,
                      color=color if isinstance(color, int) and not isinstance(color, bool) else None,
-                     offline=plate.get("isoffline") in (1, "1", True), photo=_photo(plate.get("imageFile")))
+                     offline=plate.get("isoffline") in (1, "1", True), photo=_photo(plate.get("imageFile")),
+                     address=_address(alarm.get("ipaddr")))
 
 
 def led_data(text: str) -> list[dict[str, Any]]:
@@ -246,7 +255,7 @@ def parse_hikvision(body: bytes, content_type: str, now: datetime) -> PlateRead 
     key = f"{at.strftime('%Y%m%d%H%M%S')}|{plate[:16]}"
     return PlateRead(camera=camera, key=key, text=plate[:40], at=at,
                      confidence=int(confidence) if confidence and confidence.isdigit() else None,
-                     offline=offline, photo=photo)
+                     offline=offline, photo=photo, address=camera)
 
 
 def barrier_open_xml() -> bytes:

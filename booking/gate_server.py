@@ -10,7 +10,9 @@ they arrive. The worker also ticks: each minute it marks no-shows (at night
 this server may be the only program running) and brings the Hikvision
 allow-lists in step; each second it sends the openings clerks asked for.
 
-Only configured cameras are answered: an unknown one gets 403, is logged, and
+Only configured cameras are answered, and only from their own address: an
+unknown camera, or a known one posting from another address than the one it
+is bound to (booking/stations.py, `source_address`), gets 403, is logged, and
 changes nothing. Bodies over MAX_BODY get 413; unreadable ones 400 and a log
 line. The server is an edge: its clock is the `now` function it is given
 (booking/clock.py's time in `gate serve`, the window's in the desk).
@@ -49,7 +51,24 @@ Job = Callable[[Store], Any]
 
 
 class Refused(Exception):
-    """An unknown camera: answered 403 and logged."""
+    """An unknown camera, or one posting from the wrong address: answered 403 and logged."""
+
+
+def _bound(station: Station, claimed: str | None, client: str) -> Station:
+    """`station`, if the post came from the address its camera is bound to; else Refused.
+
+    The socket's peer must be that address, and so must the address the body
+    names, when it names one: a serial or an ipAddress in a body is easy to
+    copy, the source address of a TCP connection on the LAN much less so.
+    """
+    bound = station.source_address
+    if not stations.same_address(bound, client):
+        raise Refused(f"{station.gate} camera {station.camera!r} of {station.name} posted from {client}, "
+                      f"but it is bound to {bound or 'no address'}")
+    if claimed is not None and not stations.same_address(bound, claimed):
+        raise Refused(f"{station.gate} camera {station.camera!r} of {station.name} says it is at {claimed!r}, "
+                      f"but it is bound to {bound}")
+    return station
 
 
 class GateService:
@@ -178,14 +197,15 @@ class GateService:
             gates.mark_sent(store, station.name, adds, deletes, now)
         return operate
 
-    def vzenith(self, body: bytes, content_type: str) -> dict[str, Any]:
-        """The reply to one Vzenith post (plate or heartbeat)."""
+    def vzenith(self, body: bytes, content_type: str, client: str) -> dict[str, Any]:
+        """The reply to one Vzenith post (plate or heartbeat) that came from the address `client`."""
         def job(store: Store) -> dict[str, Any]:
             now = self.now()
             parsed = gate_protocols.parse_vzenith(body, content_type, now)
             station = stations.gate_for_camera(store, "vzenith", parsed.camera)
             if station is None:
                 raise Refused(f"vzenith camera {parsed.camera!r} is not configured")
+            _bound(station, parsed.address, client)
             if isinstance(parsed, Heartbeat):
                 opens = gates.pending_opens(store, station.name, now)
                 return gate_protocols.heartbeat_reply(bool(opens), self._whitelist_operate(store, station, now))
@@ -205,9 +225,10 @@ class GateService:
             read = gate_protocols.parse_hikvision(body, content_type, now)
             if read is None:
                 return None
-            station = _hikvision_gate(store, read.camera, client)
+            station = _hikvision_gate(store, read.camera)
             if station is None:
                 raise Refused(f"hikvision camera {read.camera!r} (from {client}) is not configured")
+            _bound(station, read.address, client)
             decision = gates.handle(store, station, read, now)
             self._announce(station, decision, read)
             log.info("gate %s: %s %s -> %s (%s)%s", station.name, read.key, read.text,
@@ -227,14 +248,10 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def _host(address: str) -> str:
-    return address.rsplit(":", 1)[0] if address.count(":") == 1 else address
-
-
-def _hikvision_gate(store: Store, ip: str, client: str) -> Station | None:
-    """The Hikvision gate at `ip`, if the post also came from that address (a body can lie, a socket less so)."""
+def _hikvision_gate(store: Store, ip: str) -> Station | None:
+    """The Hikvision gate whose camera is at `ip` (the event's ipAddress), if there is one."""
     for station in stations.gates(store):
-        if station.gate == "hikvision" and _host(station.camera or "") == ip and ip == client:
+        if station.gate == "hikvision" and stations.same_address(station.source_address, ip):
             return station
     return None
 
@@ -284,7 +301,7 @@ class _Handler(BaseHTTPRequestHandler):
         content_type = self.headers.get("Content-Type", "")
         try:
             if path == "/gate/vzenith":
-                self._answer(200, self.service.vzenith(body, content_type))
+                self._answer(200, self.service.vzenith(body, content_type, self.client_address[0]))
             else:
                 self.service.hikvision(body, content_type, self.client_address[0])
                 self._answer(200)

@@ -110,6 +110,7 @@ class PlateRead:
     color: int | None = None
     offline: bool = False
     photo: bytes | None = field(default=None, repr=False)
+    address: str | None = None     # the address the camera says it posts from (Vzenith ipaddr), if it says
 
 
 @dataclass(frozen=True)

@@ -65,8 +65,10 @@ def clock_():
 
 @pytest.fixture
 def desk(store, store_path, admin, clock_, hikvision):
-    stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", mode="in", now=NOW)
-    stations.add(store, admin, "东门出口", gate="vzenith", camera="VZ-OUT-01", mode="out", now=NOW)
+    stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", camera_address="127.0.0.1", mode="in",
+                 now=NOW)
+    stations.add(store, admin, "东门出口", gate="vzenith", camera="VZ-OUT-01", camera_address="127.0.0.1", mode="out",
+                 now=NOW)
     server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False).start()
     yield server
     server.stop()
@@ -90,6 +92,16 @@ def exit_(base) -> Vzenith:
 def reply(answer) -> dict:
     assert answer.status == 200
     return answer.json["Response_AlarmInfoPlate"]
+
+
+OPEN_BY_HEARTBEAT = "opendoor"
+
+
+def beat(camera: Vzenith) -> dict:
+    """The desk's reply to one heartbeat of `camera`."""
+    answer = camera.heartbeat()
+    assert answer.status == 200
+    return answer.json["Response_Heartbeat"]
 
 
 def led(body: dict) -> str:
@@ -223,9 +235,8 @@ def test_letting_in_by_hand_checks_in_and_opens_at_the_next_heartbeat(store, cle
     event = gates.events(store, 1)[0]
     done = gates.let_in(store, clerk, event["id"], "住户提前回家，已核实", clock_.moment)
     assert done["booking"]["status"] == "checked_in"
-    beat = entry.heartbeat().json["Response_Heartbeat"]
-    assert beat["info"] == "opendoor"
-    assert entry.heartbeat().json["Response_Heartbeat"]["info"] == "no"
+    assert beat(entry)["info"] == OPEN_BY_HEARTBEAT
+    assert beat(entry)["info"] == "no"
     audit = store.conn.execute("SELECT actor, reason FROM audit WHERE action = 'let_in'").fetchone()
     assert tuple(audit) == (clerk.name, "住户提前回家，已核实")
 
@@ -261,7 +272,7 @@ def test_letting_in_by_hand_needs_a_reason(store, clerk, entry, tonight):
 # --- whitelists -------------------------------------------------------------------------
 
 def whitelist(entry: Vzenith) -> dict | None:
-    return entry.heartbeat().json["Response_Heartbeat"].get("white_list_operate")
+    return beat(entry).get("white_list_operate")
 
 
 def test_a_new_booking_is_put_on_the_entry_whitelist_with_its_window(store, entry, clock_, tonight):
@@ -348,6 +359,53 @@ def test_a_hikvision_event_naming_another_address_is_refused(store, base, hikvis
     assert hikvision.opened() == 0 and counts(store) == (0, 0)
 
 
+def nothing_changed(store, booking) -> bool:
+    """No event, scan, opening or whitelist news recorded, and the booking still waiting."""
+    rows = tuple(store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("gate_event", "scan", "gate_whitelist"))
+    return rows == (0, 0, 0) and bookings.get(store, booking.id).status == "booked"
+
+
+def test_a_known_serial_posted_from_another_address_is_refused_logged_and_changes_nothing(
+        store, base, entry, tonight, caplog):
+    caplog.set_level(logging.WARNING, "linli.gates")
+    impostor = Vzenith(base, "VZ-IN-01", source="127.0.0.2", claims="127.0.0.1")  # the serial is printed on the camera
+    answer = impostor.plate("川A12345", IN_TIME, plateid=21085)
+    assert answer.status == 403 and b"ok" not in answer.body
+    assert nothing_changed(store, tonight)
+    assert any("posted from 127.0.0.2" in r.getMessage() and "VZ-IN-01" in r.getMessage() for r in caplog.records)
+    # The camera itself, with the very same plateid, is decided afresh: the impostor left no trace.
+    assert reply(entry.plate("川A12345", IN_TIME, plateid=21085))["info"] == "ok"
+    assert bookings.get(store, tonight.id).status == "checked_in"
+
+
+def test_a_body_naming_another_address_than_the_camera_is_bound_to_is_refused(store, base, tonight, caplog):
+    caplog.set_level(logging.WARNING, "linli.gates")
+    relayed = Vzenith(base, "VZ-IN-01", claims="192.168.1.99")  # right socket, but the body says another camera
+    assert relayed.plate("川A12345", IN_TIME).status == 403
+    assert nothing_changed(store, tonight)
+    assert any("192.168.1.99" in r.getMessage() for r in caplog.records)
+
+
+def test_a_heartbeat_from_another_address_takes_no_opening_and_no_whitelist(store, base, clerk, entry, clock_,
+                                                                            tonight):
+    clock_.moment = datetime(2026, 11, 24, 17, 0)  # tonight's car is due on the entry whitelist by now
+    impostor = Vzenith(base, "VZ-IN-01", source="127.0.0.2", claims="127.0.0.1")
+    answer = impostor.heartbeat()
+    assert answer.status == 403 and "川A12345".encode() not in answer.body
+    assert store.conn.execute("SELECT count(*) FROM gate_whitelist").fetchone()[0] == 0
+    entry.plate("川A12345", clock_.moment)  # too early: shut, and the clerk lets it in by hand
+    gates.let_in(store, clerk, gates.events(store, 1)[0]["id"], "住户提前回家，已核实", clock_.moment)
+    assert impostor.heartbeat().status == 403
+    assert store.conn.execute("SELECT count(*) FROM gate_open WHERE sent_at IS NULL").fetchone()[0] == 1
+    assert beat(entry)["info"] == OPEN_BY_HEARTBEAT  # the opening was still there for the camera itself
+
+
+def test_a_hikvision_event_from_another_address_is_refused(store, base, hikvision, tonight):
+    assert hikvision.post_plate(base, "川A12345", IN_TIME, source="127.0.0.2").status == 403
+    assert hikvision.opened() == 0 and nothing_changed(store, tonight)
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"[]", json.dumps({"AlarmInfoPlate": {"serialno": "VZ-IN-01"}}).encode(),
                                   json.dumps({"AlarmInfoPlate": {"serialno": "VZ-IN-01", "result": {
                                       "PlateResult": {"license": "川A12345"}}}}).encode()])
@@ -391,12 +449,26 @@ def test_a_gate_needs_a_camera(store, admin):
     assert err.value.field == "camera"
 
 
+@pytest.mark.parametrize("address, gate, key", [(None, "vzenith", "station_address_required"),
+                                                ("192.168.1.300", "vzenith", "station_address_bad"),
+                                                ("cam.local", "vzenith", "station_address_bad"),
+                                                ("192.168.1.20", "hikvision", "station_address_hikvision")])
+def test_a_vzenith_gate_is_bound_to_one_ip_address(store, admin, address, gate, key):
+    with pytest.raises(DeskError) as err:
+        stations.add(store, admin, "北门", gate=gate, camera="VZ-N-01" if gate == "vzenith" else "192.168.1.64",
+                     camera_address=address, now=NOW)
+    assert (err.value.key, err.value.field) == (key, "camera_address")
+
+
 def test_station_add_sets_up_a_gate_from_the_command_line(store, run_cli):
-    done = run_cli("station", "add", "东门入口", "--gate", "vzenith", "--camera", "VZ-IN-01", "--mode", "in")
+    done = run_cli("station", "add", "东门入口", "--gate", "vzenith", "--camera", "VZ-IN-01", "--camera-ip",
+                   " 192.168.1.20 ", "--mode", "in")
     assert done.code == 0
     station = done.json["station"]
-    assert (station["gate"], station["camera"], station["mode"], station["kinds"]) == (
-        "vzenith", "VZ-IN-01", "in", ["parking"])
+    assert (station["gate"], station["camera"], station["camera_address"], station["mode"], station["kinds"]) == (
+        "vzenith", "VZ-IN-01", "192.168.1.20", "in", ["parking"])
+    refused = run_cli("station", "add", "东门出口", "--gate", "vzenith", "--camera", "VZ-OUT-01")
+    assert refused.code == 1 and refused.json["code"] != 3
 
 
 def test_gate_serve_listens_and_stops(store, run_cli):
