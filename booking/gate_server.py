@@ -46,6 +46,9 @@ MAX_BODY = 4 * 1024 * 1024     # a plate event with its photos stays well below 
 JOB_TIMEOUT_S = 10.0
 TICK_S = 1.0
 SYNC_EVERY_S = 60.0
+#: How long an empty answer to a Vzenith comet poll is held back: the camera polls again as soon as it
+#: is answered, so without a pause two cameras would keep the desk PC busy answering "nothing new".
+HEARTBEAT_HOLD_S = 1.0
 
 Job = Callable[[Store], Any]
 
@@ -77,9 +80,10 @@ class GateService:
     def __init__(self, store_path: str | Path, now: Callable[[], datetime],
                  on_event: Callable[[dict[str, Any]], None] | None = None,
                  camera: Callable[[Station], gate_camera.HikvisionCamera] = gate_camera.HikvisionCamera,
-                 auto_sync: bool = True) -> None:
+                 auto_sync: bool = True, heartbeat_hold_s: float = HEARTBEAT_HOLD_S) -> None:
         self.store_path = store_path
         self.auto_sync = auto_sync
+        self.heartbeat_hold_s = heartbeat_hold_s
         self.now = now
         self.on_event = on_event
         self.camera = camera
@@ -199,7 +203,7 @@ class GateService:
 
     def vzenith(self, body: bytes, content_type: str, client: str) -> dict[str, Any]:
         """The reply to one Vzenith post (plate or heartbeat) that came from the address `client`."""
-        def job(store: Store) -> dict[str, Any]:
+        def job(store: Store) -> tuple[dict[str, Any], bool]:
             now = self.now()
             parsed = gate_protocols.parse_vzenith(body, content_type, now)
             station = stations.gate_for_camera(store, "vzenith", parsed.camera)
@@ -208,15 +212,18 @@ class GateService:
             _bound(station, parsed.address, client)
             if isinstance(parsed, Heartbeat):
                 opens = gates.pending_opens(store, station.name, now)
-                return gate_protocols.heartbeat_reply(bool(opens), self._whitelist_operate(store, station, now))
+                return gate_protocols.heartbeat_reply(bool(opens), self._whitelist_operate(store, station, now)), True
             decision = gates.handle(store, station, parsed, now)
             self._announce(station, decision, parsed)
             log.info("gate %s: %s %s -> %s (%s)%s", station.name, parsed.key, parsed.text,
                      "open" if decision.opened else "shut", decision.reason_key,
                      " [repeat]" if decision.duplicate else "")
             # The whitelist travels with the heartbeats (every few seconds), not here: the car waits.
-            return gate_protocols.vzenith_reply(parsed.key, decision)
-        return self.call(job)
+            return gate_protocols.vzenith_reply(parsed.key, decision, offline=parsed.offline), False
+        reply, heartbeat = self.call(job)
+        if heartbeat and not gate_protocols.heartbeat_has_news(reply):
+            self._stopped.wait(self.heartbeat_hold_s)  # on this HTTP thread; the worker goes on
+        return reply
 
     def hikvision(self, body: bytes, content_type: str, client: str) -> None:
         """Handle one Hikvision post; opens the barrier itself when the decision says so."""
@@ -325,8 +332,8 @@ class GateServer:
     def __init__(self, store_path: str | Path, host: str, port: int, now: Callable[[], datetime],
                  on_event: Callable[[dict[str, Any]], None] | None = None,
                  camera: Callable[[Station], gate_camera.HikvisionCamera] = gate_camera.HikvisionCamera,
-                 auto_sync: bool = True) -> None:
-        self.service = GateService(store_path, now, on_event, camera, auto_sync)
+                 auto_sync: bool = True, heartbeat_hold_s: float = HEARTBEAT_HOLD_S) -> None:
+        self.service = GateService(store_path, now, on_event, camera, auto_sync, heartbeat_hold_s)
         handler = type("GateHandler", (_Handler,), {"service": self.service})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True

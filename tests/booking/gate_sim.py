@@ -8,7 +8,10 @@
 - `FakeHikvision` plays a Hikvision camera: it posts ANPR events (multipart
   with anpr.xml and a JPEG) to the desk, and serves the camera's own ISAPI on
   127.0.0.1, checking HTTP Digest auth and recording every barrierGate and
-  allow-list call it receives.
+  allow-list call it receives. It keeps its allow-list as a strict firmware
+  does: a record must carry every key the camera's web page sends, an `add`
+  of a plate it holds already is refused (statusCode 6, with HTTP 200), and
+  plates are deleted by `licensePlate`.
 - `MemoryKeyring` is a keyring backend in memory, set with keyring.set_keyring
   so that no test touches the machine's real credential store.
 
@@ -129,6 +132,16 @@ class Vzenith:
         return post(self.url, self.plate_body(plate, at, **kw), "application/json", source=self.source)
 
     def heartbeat(self) -> Answer:
+        """A heartbeat (comet poll) as Vzenith cameras send it: multipart/form-data with the device's fields."""
+        fields = {"device_name": "IVS", "ipaddr": self.claims, "port": "80", "user_name": "admin",
+                  "pass_wd": "admin", "serialno": self.serial, "channel_num": "1"}
+        boundary = "------------------------" + secrets.token_hex(8)
+        body = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                       for k, v in fields.items()) + f"--{boundary}--\r\n"
+        return post(self.url, body.encode("utf-8"), f"multipart/form-data; boundary={boundary}", source=self.source)
+
+    def heartbeat_urlencoded(self) -> Answer:
+        """A heartbeat as some compatible cameras send it: an urlencoded form."""
         body = f"device_name=IVS&ipaddr={self.claims}&port=80&serialno={self.serial}&channel_num=1"
         return post(self.url, body.encode("ascii"), "application/x-www-form-urlencoded", source=self.source)
 
@@ -153,6 +166,12 @@ class FakeHikvision:
     calls: list[Call] = field(default_factory=list)
     refused: int = 0
     realm: str = "IP Camera"
+    allow_list: dict[str, dict[str, Any]] = field(default_factory=dict)   # plate -> record
+
+    RECORD_KEYS = frozenset({"id", "LicensePlate", "listType", "cardNo", "cardID", "plateType", "plateColor",
+                             "plateDescription", "remoteControllerCode", "plateNoSub", "CRIndex", "area", "name",
+                             "certificateType", "certificateNumber", "operationType", "virtualParkingNum",
+                             "groupName", "createTime", "effectiveTime", "operation"})
 
     def __post_init__(self) -> None:
         self._nonce = secrets.token_hex(8)
@@ -180,9 +199,16 @@ class FakeHikvision:
                     return
                 with camera._lock:
                     camera.calls.append(Call("PUT", self.path, body))
-                data = b"<ResponseStatus><statusCode>1</statusCode><statusString>OK</statusString></ResponseStatus>"
+                    code = camera._apply(self.path, body)
+                if "format=json" in self.path:
+                    kind = "application/json"
+                    data = json.dumps({"statusCode": code, "statusString": "OK" if code == 1 else "Invalid Content",
+                                       "subStatusCode": "ok" if code == 1 else "badParameters"}).encode()
+                else:
+                    kind = "application/xml"
+                    data = b"<ResponseStatus><statusCode>1</statusCode><statusString>OK</statusString></ResponseStatus>"
                 self.send_response(200)
-                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -196,6 +222,28 @@ class FakeHikvision:
     @property
     def address(self) -> str:
         return "127.0.0.1:%d" % self.httpd.server_address[1]
+
+    def _apply(self, path: str, body: bytes) -> int:
+        """What a PUT does to the allow-list; the ISAPI statusCode it answers (1 done, 6 refused)."""
+        try:
+            data = json.loads(body.decode("utf-8")) if "format=json" in path else None
+        except ValueError:
+            return 6
+        if path.startswith("/ISAPI/Traffic/channels/1/licensePlateAuditData/record"):
+            records = data.get("LicensePlateInfoList") if isinstance(data, dict) else None
+            if not isinstance(records, list) or any(not isinstance(r, dict) or set(r) != self.RECORD_KEYS or
+                                                    r["listType"] != "allowList" or
+                                                    (r["operationType"] == "add" and r["LicensePlate"] in
+                                                     self.allow_list) for r in records):
+                return 6
+            self.allow_list.update({r["LicensePlate"]: r for r in records})
+        elif path.startswith("/ISAPI/Traffic/channels/1/DelLicensePlateAuditData"):
+            if not isinstance(data, dict) or data.get("deleteAllEnabled") is not False or not isinstance(
+                    data.get("licensePlate"), list):
+                return 6
+            for plate in data["licensePlate"]:
+                self.allow_list.pop(plate, None)
+        return 1
 
     def _authorised(self, header: str, method: str, uri: str) -> bool:
         if not header.startswith("Digest "):

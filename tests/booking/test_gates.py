@@ -11,7 +11,7 @@ import keyring
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from booking import bookings, fees, gate_camera, gates, stations, sweep
+from booking import bookings, fees, gate_camera, gates, reschedule, stations, sweep
 from booking.bookings import Request
 from booking.errors import DeskError
 from booking.gate_protocols import BadEvent, parse_hikvision, parse_vzenith
@@ -69,7 +69,7 @@ def desk(store, store_path, admin, clock_, hikvision):
                  now=NOW)
     stations.add(store, admin, "东门出口", gate="vzenith", camera="VZ-OUT-01", camera_address="127.0.0.1", mode="out",
                  now=NOW)
-    server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False).start()
+    server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False, heartbeat_hold_s=0).start()
     yield server
     server.stop()
 
@@ -94,14 +94,14 @@ def reply(answer) -> dict:
     return answer.json["Response_AlarmInfoPlate"]
 
 
-OPEN_BY_HEARTBEAT = "opendoor"
+OPEN_BY_HEARTBEAT = "ok"   # a comet poll is answered as a plate is: info ok opens
 
 
 def beat(camera: Vzenith) -> dict:
-    """The desk's reply to one heartbeat of `camera`."""
+    """The desk's reply to one heartbeat (comet poll) of `camera`."""
     answer = camera.heartbeat()
     assert answer.status == 200
-    return answer.json["Response_Heartbeat"]
+    return answer.json["Response_AlarmInfoPlate"]
 
 
 def led(body: dict) -> str:
@@ -198,8 +198,9 @@ def test_a_resent_event_is_answered_the_same_and_recorded_once(store, entry, clo
 
 def test_an_offline_replay_is_recorded_at_its_time_and_opens_nothing(store, entry, clock_, tonight):
     clock_.moment = datetime(2026, 11, 24, 21, 0)   # the desk is back; the car came in at 18:50
-    body = reply(entry.plate("川A12345", datetime(2026, 11, 24, 18, 50), offline=True))
+    body = reply(entry.plate("川A12345", datetime(2026, 11, 24, 18, 50), offline=True, plateid=4242))
     assert body["info"] == "no" and body["content"] == "retransfer_stop"
+    assert body["ContinuePushOffline"] == {"plateid": 4242, "continue": 1}  # or the camera sends no more
     assert bookings.get(store, tonight.id).checked_in_at == "2026-11-24 18:50:00"
     assert scans(store, "东门入口")[-1]["at"] == "2026-11-24 18:50:00"
 
@@ -307,6 +308,39 @@ def test_the_exit_whitelist_lets_a_booked_car_out_after_its_end(store, exit_, cl
     assert (data["plate"], data["overdue_time"]) == ("川A12345", "2026-11-25 19:30:00")
 
 
+def test_heartbeats_are_read_as_multipart_or_urlencoded_forms(store, entry, clock_, tonight):
+    clock_.moment = datetime(2026, 11, 24, 10, 0)
+    assert entry.heartbeat_urlencoded().json["Response_AlarmInfoPlate"]["white_list_operate"]["operate_type"] == 0
+    assert beat(entry) == {"info": "no"}  # told once, whichever form it came in
+
+
+def test_parse_vzenith_reads_a_multipart_heartbeat():
+    boundary = "XyZ"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"ipaddr\"\r\n\r\n192.168.1.20\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"serialno\"\r\n\r\nfe71e106-57263272\r\n"
+            f"--{boundary}--\r\n").encode()
+    parsed = parse_vzenith(body, f"multipart/form-data; boundary={boundary}", NOW)
+    assert (parsed.camera, parsed.address) == ("fe71e106-57263272", "192.168.1.20")
+    with pytest.raises(BadEvent):
+        parse_vzenith(b"no parts here", "multipart/form-data; boundary=XyZ", NOW)
+
+
+def test_an_empty_comet_poll_held_back_is_released_when_the_server_stops(store_path, store, admin, clock_):
+    stations.add(store, admin, "北门", gate="vzenith", camera="VZ-N-01", camera_address="127.0.0.1", now=NOW)
+    server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False, heartbeat_hold_s=600).start()
+    camera = Vzenith("http://%s:%d" % server.address, "VZ-N-01")
+    answers: list = []
+    polling = threading.Thread(target=lambda: answers.append(camera.heartbeat()))
+    polling.start()
+    for _ in range(1000):  # until the poll has been decided (its whitelist plan is cached): it is held now
+        if "北门" in server.service._plans or not polling.is_alive():
+            break
+        threading.Event().wait(0.01)
+    server.stop()
+    polling.join(10)
+    assert not polling.is_alive() and answers and answers[0].status == 200
+
+
 # --- Hikvision ---------------------------------------------------------------------------
 
 def test_a_hikvision_plate_opens_the_barrier_with_digest_auth(store, base, hikvision, tonight):
@@ -330,11 +364,36 @@ def test_a_hikvision_allow_list_follows_bookings_and_cancellations(store, admin,
     written = hikvision.allow_list_calls()
     assert written[0].path == "/ISAPI/Traffic/channels/1/licensePlateAuditData/record?format=json"
     record = written[0].json["LicensePlateInfoList"][0]
-    assert (record["LicensePlate"], record["listType"]) == ("川A12345", "whiteList")
+    assert (record["LicensePlate"], record["listType"]) == ("川A12345", "allowList")
+    assert (record["createTime"], record["effectiveTime"]) == ("2026-11-24T18:30:00", "2026-11-24T19:30:00")
+    assert set(hikvision.allow_list) == {"川A12345"}  # the strict camera took the record
     bookings.cancel(store, admin, tonight.id, now=NOW)
     desk.service.call(lambda s: desk.service.sync_all(s, clock_.moment))
     removed = hikvision.allow_list_calls()[-1]
-    assert "DelLicensePlateAuditData" in removed.path and removed.json["LicensePlateInfoList"][0]["LicensePlate"] == "川A12345"
+    assert "DelLicensePlateAuditData" in removed.path
+    assert removed.json == {"deleteAllEnabled": False, "licensePlate": ["川A12345"]}
+    assert hikvision.allow_list == {}
+
+
+def test_a_hikvision_plate_whose_window_changed_is_written_again(store, admin, desk, clock_, hikvision, tonight):
+    clock_.moment = datetime(2026, 11, 24, 10, 0)
+    desk.service.call(lambda s: desk.service.sync_all(s, clock_.moment))
+    reschedule.reschedule(store, admin, tonight.id, datetime(2026, 11, 24, 20, 0), datetime(2026, 11, 25, 7, 30),
+                          now=NOW)
+    desk.service.call(lambda s: desk.service.sync_all(s, clock_.moment))
+    # taken off, then added with the new window: a firmware that refuses a second add takes it too
+    assert hikvision.allow_list["川A12345"]["createTime"] == "2026-11-24T19:30:00"
+    assert gates.whitelist_held(store, "西门入口")["川A12345"][0] == "2026-11-24 19:30:00"
+
+
+def test_a_record_the_hikvision_camera_refuses_is_not_taken_as_written(store, desk, clock_, hikvision, tonight,
+                                                                       caplog):
+    caplog.set_level(logging.WARNING, "linli.gates")
+    hikvision.allow_list["川A12345"] = {}  # the camera holds the plate already: its firmware refuses the add
+    clock_.moment = datetime(2026, 11, 24, 10, 0)
+    desk.service.call(lambda s: desk.service.sync_all(s, clock_.moment))
+    assert gates.whitelist_held(store, "西门入口") == {}  # HTTP 200, but statusCode 6: tried again next time
+    assert any("refused: 6" in r.getMessage() for r in caplog.records)
 
 
 def test_a_wrong_camera_password_opens_nothing_and_is_not_retried_forever(store, base, hikvision, memory_keyring, tonight):
