@@ -5,7 +5,7 @@ started at boot; it serves until stopped (Ctrl+C), or for --for-seconds.
 """
 from __future__ import annotations
 
-import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -73,7 +73,7 @@ def _serve(ctx: cli.Context) -> dict[str, Any]:
             pass
     else:
         server.start()
-        threading.Event().wait(max(0.0, ctx.args.for_seconds))
+        time.sleep(max(0.0, ctx.args.for_seconds))  # not a timed lock wait: see GateServer._beat
         server.stop()
     return {"listen": listen}
 

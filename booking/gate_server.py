@@ -23,6 +23,7 @@ import json
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,10 +46,12 @@ define(gate_listen_bad=("监听地址应为 主机:端口，如 0.0.0.0:8089。"
 MAX_BODY = 4 * 1024 * 1024     # a plate event with its photos stays well below this
 JOB_TIMEOUT_S = 10.0
 TICK_S = 1.0
+_TICK = object()  # the metronome's item in the worker's queue
 SYNC_EVERY_S = 60.0
 #: How long an empty answer to a Vzenith comet poll is held back: the camera polls again as soon as it
 #: is answered, so without a pause two cameras would keep the desk PC busy answering "nothing new".
 HEARTBEAT_HOLD_S = 1.0
+HOLD_STEP_S = 0.05  # how soon a held poll notices that the server stops
 
 Job = Callable[[Store], Any]
 
@@ -87,8 +90,9 @@ class GateService:
         self.now = now
         self.on_event = on_event
         self.camera = camera
-        self._jobs: queue.Queue[tuple[Job, queue.Queue] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Job, queue.Queue] | object | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="gate-worker", daemon=True)
+        self._metronome = threading.Thread(target=self._beat, name="gate-ticks", daemon=True)
         self._ready = threading.Event()
         self._stopped = threading.Event()
         self._error: BaseException | None = None
@@ -111,27 +115,43 @@ class GateService:
             self._ready.set()
             return
         self._ready.set()
+        self._metronome.start()
         clock_s = 0.0
         try:
             while not self._stopped.is_set():
-                try:
-                    item = self._jobs.get(timeout=TICK_S)
-                except queue.Empty:
-                    item = None
+                item = self._jobs.get()
+                if item is None:  # stop() woke us
+                    break
+                if item is _TICK:
                     clock_s += TICK_S
-                else:
-                    if item is None:  # stop() woke us
-                        break
-                if item is not None:
-                    job, answer = item
-                    try:
-                        answer.put((True, job(store)))
-                    except BaseException as exc:  # handed back to the HTTP thread that asked
-                        answer.put((False, exc))
+                    self._tick(store, clock_s)
                     continue
-                self._tick(store, clock_s)
+                job, answer = item
+                try:
+                    answer.put((True, job(store)))
+                except BaseException as exc:  # handed back to the HTTP thread that asked
+                    answer.put((False, exc))
         finally:
             store.close()
+
+    def _hold(self, seconds: float) -> None:
+        """Wait up to `seconds` on this thread, ending early when the server stops.
+
+        Short sleeps, not `Event.wait(timeout)`, for the reason given in `_beat`."""
+        deadline = time.monotonic() + seconds
+        while not self._stopped.is_set() and time.monotonic() < deadline:
+            time.sleep(min(HOLD_STEP_S, max(0.0, deadline - time.monotonic())))
+
+    def _beat(self) -> None:
+        """Put a tick in the worker's queue every TICK_S, between the jobs.
+
+        A sleeping thread rather than `queue.get(timeout=…)`: a timed lock wait measures its
+        deadline on a clock that libfaketime cannot fake (sem_clockwait, libfaketime#390), so
+        under the suite's faketime run the ticks, and with them the whitelist sync, never came.
+        """
+        while not self._stopped.is_set():
+            time.sleep(TICK_S)
+            self._jobs.put(_TICK)
 
     def _tick(self, store: Store, clock_s: float) -> None:
         try:
@@ -222,7 +242,7 @@ class GateService:
             return gate_protocols.vzenith_reply(parsed.key, decision, offline=parsed.offline), False
         reply, heartbeat = self.call(job)
         if heartbeat and not gate_protocols.heartbeat_has_news(reply):
-            self._stopped.wait(self.heartbeat_hold_s)  # on this HTTP thread; the worker goes on
+            self._hold(self.heartbeat_hold_s)  # on this HTTP thread; the worker goes on
         return reply
 
     def hikvision(self, body: bytes, content_type: str, client: str) -> None:

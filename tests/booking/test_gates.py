@@ -5,6 +5,7 @@ import base64
 import json
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 import keyring
@@ -250,7 +251,7 @@ def test_letting_in_by_hand_at_a_hikvision_gate_opens_its_barrier(store, clerk, 
     for _ in range(100):  # the server's next tick (about a second) sends it; bounded
         if hikvision.opened():
             break
-        threading.Event().wait(0.05)
+        time.sleep(0.05)
     assert hikvision.opened() == 1
 
 
@@ -335,7 +336,7 @@ def test_an_empty_comet_poll_held_back_is_released_when_the_server_stops(store_p
     for _ in range(1000):  # until the poll has been decided (its whitelist plan is cached): it is held now
         if "北门" in server.service._plans or not polling.is_alive():
             break
-        threading.Event().wait(0.01)
+        time.sleep(0.01)
     server.stop()
     polling.join(10)
     assert not polling.is_alive() and answers and answers[0].status == 200
