@@ -181,6 +181,7 @@ def grow(dialog: QWidget) -> None:
         needed.setHeight(min(max(needed.height(), layout.totalHeightForWidth(dialog.width())), room(dialog).height()))
     if needed != dialog.size():
         dialog.resize(needed)
+        keep_on_screen(dialog)  # taller downwards: its bottom and buttons must not leave the screen
 
 
 def keep_on_screen(widget: QWidget) -> None:
