@@ -369,7 +369,8 @@ class AuditModel(_Table):
                          "OR entity_id LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\' "
                          "OR after LIKE ? ESCAPE '\\' OR before LIKE ? ESCAPE '\\')")
             params.extend([like] * 7)
-        sql = "SELECT id, at, actor, action, entity, entity_id, reason, before, after FROM audit"
+        sql = ("SELECT id, at, actor, action, entity, entity_id, reason, before, after, reason_key, reason_params "
+               "FROM audit")
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY id DESC LIMIT ?"
@@ -393,7 +394,8 @@ class AuditModel(_Table):
         return len(self._rows)
 
     def cell(self, number: int, column: str) -> Any:
-        _id, at, actor, action, entity, entity_id, reason, before, after = self._rows[number]
+        _id, at, actor, action, entity, entity_id, reason, before, after, reason_key, params = self._rows[number]
+        reason = audit.stored_text(reason_key, reason, params)  # in the language in use
         return {"uis_col_at": at[:19], "uis_col_actor": audit.actor_text(actor), "uis_col_action": audit_word(action),
                 "uis_col_entity": audit_word(entity), "uis_col_entity_id": entity_id or "", "uis_col_reason": reason or "",
                 "uis_col_change": change_text(before, after)}[column]

@@ -151,16 +151,16 @@ class HistoryModel(QAbstractTableModel):
                 note = (f"{e['before'].get('start')} – {e['before'].get('end')} → "
                         f"{after.get('start')} – {after.get('end')}" + (f"；{note}" if note else ""))
             rows.append((e["at"], audit.actor_text(e["actor"]), action_text(e["action"]), note, True))
-        for at, station, ok, action, reason, actor, reason_key in store.conn.execute(
-                "SELECT at, station, ok, action, reason, actor, reason_key FROM scan WHERE booking_id = ? ORDER BY id",
-                (booking_id,)):
+        for at, station, ok, action, reason, actor, reason_key, params in store.conn.execute(
+                "SELECT at, station, ok, action, reason, actor, reason_key, reason_params FROM scan "
+                "WHERE booking_id = ? ORDER BY id", (booking_id,)):
             # a repeat is called what the banner called it ("重复扫描"), not "扫码通过"
             what = tr("ui_detail_scan_repeat" if reason_key == "scan_repeat"
                       else "ui_detail_scan_ok" if ok else "ui_detail_scan_refused")
             if action:
                 what += f"（{action_text(action)}）"
             rows.append((at, f"{station} · {audit.actor_text(actor)}".strip(" ·"), what,
-                         audit.stored_text(reason_key, reason), bool(ok)))
+                         audit.stored_text(reason_key, reason, params), bool(ok)))
         rows.sort(key=lambda r: r[0], reverse=True)
         self.beginResetModel()
         self._rows = rows

@@ -334,7 +334,7 @@ class RecentScansModel(QAbstractTableModel):
                 booking.resource if booking else "",
                 booking.door if booking else "",
                 (booking.plate or "") if booking else "",
-                audit.stored_text(row["reason_key"], row["reason"]),  # in the language in use
+                audit.stored_text(row["reason_key"], row["reason"], row["reason_params"]),  # in the language in use
             ))
             self._colours.append(QColor(AMBER if row["reason_key"] == "scan_repeat" else GREEN if row["ok"] else RED))
         self.endResetModel()
