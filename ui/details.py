@@ -23,7 +23,7 @@ from booking.rules import duration_text
 from booking.validation import mask_name, mask_phone
 from ui import passimage, slip
 from ui.board import COLOURS, status_text
-from ui.booking_dialog import QT_FORMAT, from_qt, to_qt
+from ui.booking_dialog import QT_FORMAT, from_qt, length_text, to_qt
 from ui.cashdesk import AmountDialog, PaymentDialog
 from ui.desk import Desk
 from ui.documents import in_documents
@@ -125,6 +125,11 @@ define(
     uil_refund_label=("退款金额（元）", "Amount to refund (yuan)"),
     uil_refund_button=("退款", "Refund"),
 )
+
+
+def _bare_name(b: Any) -> str:
+    """A resource's name without its code, which the heading already gives: '共享车位', not '共享车位 P008'."""
+    return " ".join(b.resource_name.replace(b.resource, " ").split()) or b.resource_name
 
 
 def action_text(action: str) -> str:
@@ -312,7 +317,7 @@ class DetailsDialog(QDialog):
         fill, _ = COLOURS.get(look, COLOURS["booked"])
         colour = "#555555" if look in ("cancelled", "no_show", "completed") else fill
         self.heading.setText(f"<span style='color:{colour}'>"
-                             + _escape(tr("ui_detail_heading", code=b.resource, name=b.resource_name,
+                             + _escape(tr("ui_detail_heading", code=b.resource, name=_bare_name(b),
                                           status=status_text(look))) + "</span>")
         none = tr("ui_detail_none")
         values = {
@@ -322,7 +327,8 @@ class DetailsDialog(QDialog):
             "phone": mask_phone(b.phone),
             "plate": (b.plate or none) + (tr("ui_detail_visitor") if b.visitor else ""),
             "purpose": b.purpose or none,
-            "time": f"{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}（{duration_text(clock.minutes(b.start, b.end))}）",
+            # the length as the booking dialog said it ("2 小时 30 分钟", not "150 分钟")
+            "time": f"{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}（{length_text(clock.minutes(b.start, b.end))}）",
             "in": b.checked_in_at or none,
             "out": b.checked_out_at or none,
             "over": duration_text(b.overstay_minutes) if b.overstay_minutes else none,
@@ -729,7 +735,7 @@ class PassDialog(QDialog):
         b = bookings.get(self.desk.store, bid)
         self.text = passes.pass_text(self.desk.store, bid)
         self.info = self._pass_info()
-        self.summary.setText(f"{b.resource} {b.resource_name}\n{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}\n"
+        self.summary.setText(f"{b.resource} {_bare_name(b)}\n{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}\n"
                              f"{mask_name(b.resident_name)}  {b.door}  {b.plate or ''}".rstrip())
         self.number.setText(passcode.grouped(self.text))
         self.image = qr_image(self.text, self.fontMetrics().height() * 14)
