@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDia
 from booking import audit, bookings, clock, fees, ledger, passcode, passes, passinfo, reschedule, scanning
 from booking.bookings import Booking
 from booking.errors import DeskError
-from booking.i18n import define, tr
+from booking.i18n import define, language, tr
 from booking.rules import duration_text
 from booking.validation import mask_name, mask_phone
 from ui import passimage, slip
@@ -54,6 +54,8 @@ define(
     ui_detail_col_what=("事件", "What"),
     ui_detail_col_note=("说明", "Details"),
     ui_detail_scan_ok=("扫码通过", "scan accepted"),
+    ui_detail_scan_did=("{what}（{action}）", "{what} ({action})"),
+    ui_detail_time_span=("{start} – {end}（{length}）", "{start} – {end} ({length})"),
     ui_detail_scan_repeat=("重复扫描", "Scanned again"),
     ui_detail_scan_refused=("扫码拒绝", "scan refused"),
     ui_detail_cancel=("取消预约(&C)…", "&Cancel booking…"),
@@ -163,7 +165,7 @@ class HistoryModel(QAbstractTableModel):
             what = tr("ui_detail_scan_repeat" if reason_key == "scan_repeat"
                       else "ui_detail_scan_ok" if ok else "ui_detail_scan_refused")
             if action:
-                what += f"（{action_text(action)}）"
+                what = tr("ui_detail_scan_did", what=what, action=action_text(action))
             rows.append((at, f"{station} · {audit.actor_text(actor)}".strip(" ·"), what,
                          audit.stored_text(reason_key, reason, params), bool(ok)))
         rows.sort(key=lambda r: r[0], reverse=True)
@@ -187,7 +189,10 @@ class HistoryModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return row[index.column()]
+            text = row[index.column()]
+            if index.column() == 2 and language() == "en":  # "Booked", "Scan accepted (check-in)"
+                return text[:1].upper() + text[1:]
+            return text
         if role == Qt.ItemDataRole.ForegroundRole and not row[4]:
             from PySide6.QtGui import QColor
             return QColor("#b3261e")
@@ -328,7 +333,8 @@ class DetailsDialog(QDialog):
             "plate": (b.plate or none) + (tr("ui_detail_visitor") if b.visitor else ""),
             "purpose": b.purpose or none,
             # the length as the booking dialog said it ("2 小时 30 分钟", not "150 分钟")
-            "time": f"{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}（{length_text(clock.minutes(b.start, b.end))}）",
+            "time": tr("ui_detail_time_span", start=f"{b.start:%Y-%m-%d %H:%M}", end=f"{b.end:%Y-%m-%d %H:%M}",
+                       length=length_text(clock.minutes(b.start, b.end))),
             "in": b.checked_in_at or none,
             "out": b.checked_out_at or none,
             "over": duration_text(b.overstay_minutes) if b.overstay_minutes else none,
@@ -401,6 +407,7 @@ class DetailsDialog(QDialog):
         line = tr("uig_fee_line", state=tr(f"fee_state_{account.charge.state}"),
                   total=fees.money(account.charge.total_fen), paid=fees.money(account.paid_fen),
                   due=fees.money(account.due_fen))
+        line = line[:1].upper() + line[1:]  # "Estimate: charge …" (the state word leads the line)
         if account.over_fen:
             line += tr("uig_fee_over", over=fees.money(account.over_fen))
         self.charge_line.setText(line)

@@ -98,3 +98,15 @@ def test_no_two_items_of_a_menu_share_an_access_key(qtbot, store, admin, now, tm
         keys = [_mnemonic(a.text()) for a in menu.actions() if a.isVisible() and not a.isSeparator()]
         clashes += [f"{menu.title()}: {key}" for key in set(keys) if key and keys.count(key) > 1]
     assert clashes == []
+
+
+def test_the_admin_tables_capitalise_their_english_words_not_names(qapp, store):
+    from booking.i18n import set_language
+    from ui.admin_models import ResourcesModel, RulesModel
+    set_language("en")
+    spaces = ResourcesModel(store)
+    first = [spaces.data(spaces.index(0, c)) for c in range(spaces.columnCount())]
+    assert first[:2] == ["P001", "Parking"] and first[4] == "Accessible"
+    rules = RulesModel(store)
+    scopes = {rules.data(rules.index(r, 0)) for r in range(rules.rowCount())}
+    assert {"Everything", "All spaces"} <= scopes
