@@ -148,12 +148,20 @@ def _too_wide(doc: QTextDocument, device: QPagedPaintDevice) -> bool:
 
 
 def _spilt_table(doc: QTextDocument, groups: int, height: float) -> int | None:
-    """The index of the first parking table that runs over the end of its page, or None."""
+    """The index of the first parking table that runs over the end of its page, or None.
+
+    A table that ends a hair above its page's foot can still push the empty line after it onto
+    the next page, and the next table's page break then leaves that page blank: a table that
+    does not start on its own page counts as a spill of the one before it.
+    """
     layout = doc.documentLayout()
     for index, table in enumerate(_parking_tables(doc, groups)):
         rect = layout.frameBoundingRect(table)
         # Page tops are fractional; a table starting a page may begin a hair above its top.
-        if math.floor((rect.top() + 1) / height) != math.floor((rect.bottom() - 1) / height):
+        top = math.floor((rect.top() + 1) / height)
+        if top != index:
+            return max(index - 1, 0)
+        if top != math.floor((rect.bottom() - 1) / height):
             return index
     return None
 

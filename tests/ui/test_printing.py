@@ -82,6 +82,20 @@ def test_a_full_day_fits_on_three_pages_with_parking_first(qapp, full):
     assert "R01" in pdftotext(path, 3, 3) and "交班人" in pdftotext(path, 3, 3)
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_full_day_on_a_1200_dpi_printer_has_the_same_pages_and_none_blank(qapp, full, tmp_path, language):
+    # The preview and the printer lay the sheet out at the printer's resolution, not the PDF's:
+    # rounding once left the empty line after page 1's table on page 2, and page 2 blank.
+    store, day, _ = full
+    i18n.set_language(language)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert printing.print_on(sheet.build(store, day, NOW), printer) == 3
+    pages = [pdftotext(tmp_path / "printed.pdf", n, n) for n in (1, 2, 3)]
+    assert [n for n, text in enumerate(pages, 1) if not re.search(r"\bP\d{3}\b", text)] == []
+
+
 def word_heights(path: Path) -> list[tuple[float, str]]:
     """(height, word) of every word poppler finds in the PDF: the height is the font's size times its
     ascent-plus-descent, so for one font it grows with the size."""
