@@ -7,12 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from booking import clock
-from booking.i18n import define, has, tr
+from booking import i18n
+from booking.i18n import Message, define, tr
 from booking.store import Store
 
 
 define(
     audit_fixed_clock=("固定时钟（设定时的实际时间 {real}）", "fixed clock (real time when set: {real})"),
+    audit_with_clock=("{reason} · {note}", "{reason} · {note}"),
 )
 
 
@@ -41,17 +43,19 @@ SYSTEM = Actor("系统", "admin")
 define(audit_system_actor=("系统", "System"))
 
 
+#: the names the program itself acts under: the scheduled jobs' "系统", and migration 0008's "system"
+_PROGRAM = (SYSTEM.name, "system")
+
+
 def actor_text(name: str | None) -> str:
-    """A stored actor's name as shown: the scheduled jobs' "系统" in the language in use."""
-    return tr("audit_system_actor") if name == SYSTEM.name else (name or "")
+    """A stored actor's name as shown: the program's own ("系统") in the language in use."""
+    return tr("audit_system_actor") if name in _PROGRAM else (name or "")
 
 
-def stored_text(key: str | None, text: str | None) -> str:
-    """A message stored with its key (a scan's reason): shown in the language in use when the
-    message needs no parameters, else as it was recorded (its parameters were not kept)."""
-    if key and has(key) and "{" not in tr(key, "zh") + tr(key, "en"):
-        return tr(key)
-    return text or ""
+def stored_text(key: str | None, text: str | None, params_json: str | None = None) -> str:
+    """A reason stored with its key and parameters (a scan's, an audit entry's), in the language in
+    use; an older row without parameters as booking.i18n.stored_text says."""
+    return i18n.stored_text(key, params_json, text)
 
 
 def record(
@@ -62,7 +66,7 @@ def record(
     entity_id: Any,
     before: Any = None,
     after: Any = None,
-    reason: str | None = None,
+    reason: str | Message | None = None,
     *,
     at: datetime,
 ) -> None:
@@ -70,25 +74,31 @@ def record(
 
     `at` is the `now` the operation was given (one clock for everything the program
     stores): required, so no entry can be stamped by the wall clock behind the caller.
+    A `reason` given as a Message is kept with its key and parameters, and read in the
+    language in use; a clerk's own words (a str) are kept as they are.
     """
+    reason = _with_clock_note(actor, reason)
+    message = reason if isinstance(reason, Message) else None
     store.conn.execute(
-        "INSERT INTO audit(at, actor, action, entity, entity_id, before, after, reason) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit(at, actor, action, entity, entity_id, before, after, reason, reason_key, reason_params) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             clock.to_stamp(at), actor.name, action, entity,
             None if entity_id is None else str(entity_id),
             None if before is None else json.dumps(before, ensure_ascii=False, default=str),
             None if after is None else json.dumps(after, ensure_ascii=False, default=str),
-            _with_clock_note(actor, reason),
+            message.text() if message else reason,
+            message.key if message else None,
+            message.params_json() if message else None,
         ),
     )
 
 
-def _with_clock_note(actor: Actor, reason: str | None) -> str | None:
+def _with_clock_note(actor: Actor, reason: str | Message | None) -> str | Message | None:
     if actor.fixed_clock is None:
         return reason
-    note = tr("audit_fixed_clock", real=actor.fixed_clock)
-    return f"{reason} · {note}" if reason else note
+    note = Message("audit_fixed_clock", {"real": actor.fixed_clock})
+    return Message("audit_with_clock", {"reason": reason, "note": note}) if reason else note
 
 
 def entries(store: Store, entity: str | None = None, entity_id: Any = None,
@@ -109,5 +119,6 @@ def entries(store: Store, entity: str | None = None, entity_id: Any = None,
         for key in ("before", "after"):
             if row[key]:
                 row[key] = json.loads(row[key])
+        row["reason"] = stored_text(row["reason_key"], row["reason"], row.pop("reason_params", None)) or None
         out.append(row)
     return out

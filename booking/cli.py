@@ -181,7 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
-    parser = sub.add_parser(name, help=help_text)
+    # argparse %-formats help texts: a literal '%APPDATA%' made every --help an internal error.
+    parser = sub.add_parser(name, help=help_text.replace("%", "%%"))
     sub.common(parser)
     return parser
 

@@ -16,7 +16,7 @@ from typing import Any
 from booking import audit, clock, closures
 from booking.audit import Actor
 from booking.errors import DeskError, invalid
-from booking.i18n import define, tr
+from booking.i18n import Message, define, tr
 from booking.inventory import Resource, get as get_resource
 from booking.paths import resource_path
 from booking.schema import ACTIVE
@@ -73,11 +73,16 @@ define(
 
 
 def duration_text(minutes: int) -> str:
+    return duration_message(minutes).text()
+
+
+def duration_message(minutes: int) -> Message:
+    """A length of time in its largest whole unit: '2 天', '3 小时', '90 分钟', as a message."""
     if minutes % 1440 == 0 and minutes >= 1440:
-        return tr("unit_days", n=minutes // 1440)
+        return Message("unit_days", {"n": minutes // 1440})
     if minutes % 60 == 0 and minutes >= 60:
-        return tr("unit_hours", n=minutes // 60)
-    return tr("unit_minutes", n=minutes)
+        return Message("unit_hours", {"n": minutes // 60})
+    return Message("unit_minutes", {"n": minutes})
 
 
 @dataclass(frozen=True)

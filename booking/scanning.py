@@ -36,7 +36,7 @@ from booking import audit, bookings, clock, passcode, passes, rules, stations
 from booking.audit import Actor
 from booking.bookings import Booking
 from booking.errors import DeskError, invalid
-from booking.i18n import define, tr
+from booking.i18n import Message, Words, define, tr
 from booking.inventory import get as get_resource
 from booking.stations import Station
 from booking.store import Store
@@ -100,6 +100,7 @@ define(
     scan_not_in=("尚未签到，本扫码点只能离场。请先在入口签到。",
                  "Not checked in yet; this station is exit only. Please check in at the entrance first."),
     scan_date=("{month}月{day}日 {hm}", "{month}/{day} {hm}"),
+    span_times=("{start}–{end}", "{start}–{end}"),  # not a scan_ reason: the same in both languages
     scan_clock_behind=("本机时间（{now}）早于该预约的签到时间（{since}），请先校正电脑时间再扫码。",
                        "This PC's clock ({now}) is earlier than the booking's check-in ({since}); "
                        "set the clock right before scanning."),
@@ -134,6 +135,11 @@ class Verdict:
         """The reason again, in `lang` (for a screen that switches language)."""
         return tr(self.reason_key, lang, **self.params)
 
+    @property
+    def reason_message(self) -> Message:
+        """The reason as a key and parameters, as the scan record and the audit log keep it."""
+        return Message(self.reason_key, dict(self.params))
+
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "action": self.action, "reason": self.reason, "reason_key": self.reason_key,
                 "booking": self.booking.to_json() if self.booking else None}
@@ -147,21 +153,30 @@ def _accept(action: str, key: str, booking: Booking, **params: Any) -> Verdict:
     return Verdict(True, action, key, tr(key, **params), booking, params)
 
 
-def _when(moment: datetime, now: datetime) -> str:
+# The parameters of a verdict's reason are kept with the scan (booking/i18n.Message): whatever
+# depends on the language is a Message or Words, never text written in the language of the moment.
+
+def _when(moment: datetime, now: datetime) -> str | Message:
     """'19:00' today, '11月25日 19:00' on another day."""
     hm = moment.strftime("%H:%M")
     if moment.date() == now.date():
         return hm
-    return tr("scan_date", month=moment.month, day=moment.day, hm=hm)
+    return Message("scan_date", {"month": moment.month, "day": moment.day, "hm": hm})
 
 
-def _window(booking: Booking, now: datetime) -> str:
-    return f"{_when(booking.start, now)}–{_when(booking.end, now)}"
+def _window(booking: Booking, now: datetime) -> Message:
+    return Message("span_times", {"start": _when(booking.start, now), "end": _when(booking.end, now)})
 
 
-def _what(booking: Booking) -> str:
+def _what(store: Store, booking: Booking) -> str | Words:
     """The resource and who uses it, as the banner shows it: 'P001 川A12345' or 'R01 党群驿站'."""
-    return f"{booking.resource} {booking.plate or booking.resource_name}"
+    if booking.plate:
+        return f"{booking.resource} {booking.plate}"
+    try:
+        res = get_resource(store, booking.resource)
+    except DeskError:  # never expected: a booking keeps its resource
+        return f"{booking.resource} {booking.resource_name}"
+    return Words(f"{res.code} {res.name_zh}", f"{res.code} {res.name_en}")
 
 
 def _stamp_time(text: str | None) -> datetime | None:
@@ -276,23 +291,25 @@ def verify(text: str, store: Store, now: datetime, station: str | Station = stat
     if place is None:
         return _refuse("scan_station_unknown", booking, station=_printable(str(station))[:40])
     if not place.accepts(booking.kind, booking.resource):
-        return _refuse("scan_wrong_station", booking, takes=place.takes_text(), resource=booking.resource)
+        return _refuse("scan_wrong_station", booking, takes=Words(place.takes_text("zh"), place.takes_text("en")),
+                       resource=booking.resource)
     # 7. direction
     if not place.does(action):
         if action == CHECK_OUT:
             at = _stamp_time(booking.checked_in_at)
             return _refuse("scan_already_in", booking, at=_when(at, now) if at else "")
         return _refuse("scan_not_in", booking)
+    what = _what(store, booking)
     if action == CHECK_IN:
-        return _accept(action, "scan_check_in", booking, resource=_what(booking), window=_window(booking, now))
+        return _accept(action, "scan_check_in", booking, resource=what, window=_window(booking, now))
     over = overstay_minutes(booking, now)
     if over:
-        return _accept(action, "scan_check_out_late", booking, resource=_what(booking),
-                       over=rules.duration_text(over), end=_when(booking.end, now))
-    return _accept(action, "scan_check_out", booking, resource=_what(booking), window=_window(booking, now))
+        return _accept(action, "scan_check_out_late", booking, resource=what,
+                       over=rules.duration_message(over), end=_when(booking.end, now))
+    return _accept(action, "scan_check_out", booking, resource=what, window=_window(booking, now))
 
 
-def _behind(booking: Booking, now: datetime) -> dict[str, str]:
+def _behind(booking: Booking, now: datetime) -> dict[str, Message]:
     """The words for `now` and the check-in if `now` is earlier than the check-in, else {}."""
     text = booking.checked_in_at
     if not text:
@@ -306,9 +323,9 @@ def _behind(booking: Booking, now: datetime) -> dict[str, str]:
     return {"now": _on_day(now), "since": _on_day(since)}
 
 
-def _on_day(moment: datetime) -> str:
+def _on_day(moment: datetime) -> Message:
     """'11月24日 09:05' whatever day it is (when the clock is in doubt, "today" is too)."""
-    return tr("scan_date", month=moment.month, day=moment.day, hm=moment.strftime("%H:%M"))
+    return Message("scan_date", {"month": moment.month, "day": moment.day, "hm": moment.strftime("%H:%M")})
 
 
 def overstay_minutes(booking: Booking, now: datetime) -> int | None:
@@ -370,10 +387,11 @@ def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
         if verdict.action is not None and verdict.booking is not None:
             verdict = _apply(store, actor, verdict, at)
         store.conn.execute(
-            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, booking_id, actor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (at.strftime(SECONDS_FMT), station_name, stored, int(verdict.ok), verdict.action,
-             verdict.reason, verdict.reason_key, verdict.booking.id if verdict.booking else None, actor.name))
+             verdict.reason, verdict.reason_key, verdict.reason_message.params_json(),
+             verdict.booking.id if verdict.booking else None, actor.name))
     return verdict
 
 
@@ -396,7 +414,7 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdic
     # verify ran inside this same write transaction, so the status cannot have moved.
     assert changed == 1, "booking changed under a write lock"
     audit.record(store, actor, verdict.action, "booking", booking.id, before={"status": booking.status},
-                 after=after, reason=verdict.reason, at=at)
+                 after=after, reason=verdict.reason_message, at=at)
     if verdict.action == CHECK_OUT:
         from booking import fees  # fees prices bookings; imported here to keep scanning light
         fees.settle(store, booking.id, now=at)  # the charge, overstay included, frozen in the same transaction
@@ -417,10 +435,10 @@ def record_decided(store: Store, actor: Actor, verdict: Verdict, station: str, t
         if verdict.action is not None and verdict.booking is not None:
             verdict = _apply(store, actor, verdict, at)
         cursor = store.conn.execute(
-            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, booking_id, actor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (at.strftime(SECONDS_FMT), _printable(station)[:40], recorded_text(text), int(verdict.ok),
-             verdict.action, verdict.reason, verdict.reason_key,
+             verdict.action, verdict.reason, verdict.reason_key, _kept_params(verdict),
              verdict.booking.id if verdict.booking else None, actor.name))
     return verdict, int(cursor.lastrowid)
 
@@ -460,15 +478,23 @@ def manual(store: Store, actor: Actor, booking_id: int, reason: str, *, now: dat
                             status=tr(f"status_{booking.status}"))
         verdict = _apply(store, actor, _accept(action, key, booking, reason=reason), at)
         store.conn.execute(
-            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, booking_id, actor) "
-            "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?)",
-            (at.strftime(SECONDS_FMT), MANUAL_STATION, "", action, verdict.reason, key, booking_id, actor.name))
+            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
+            "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+            (at.strftime(SECONDS_FMT), MANUAL_STATION, "", action, verdict.reason, key,
+             verdict.reason_message.params_json(), booking_id, actor.name))
     return verdict
+
+
+def _kept_params(verdict: Verdict) -> str | None:
+    """The parameters of a verdict decided elsewhere, if it has them: a verdict built with its
+    reason text only (and no parameters) keeps that text, as an older row does."""
+    return verdict.reason_message.params_json() if verdict.params or verdict.reason == tr(verdict.reason_key) else None
 
 
 def recent(store: Store, station: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """The newest scans first, optionally at one station (for the scan screen's list)."""
-    sql = "SELECT id, at, station, text, ok, action, reason, reason_key, booking_id, actor FROM scan"
+    sql = ("SELECT id, at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor "
+           "FROM scan")
     params: list[Any] = []
     if station is not None:
         sql += " WHERE station = ?"

@@ -577,3 +577,14 @@ def gate_camera_address(db: Database) -> None:
     # binds its devices: its serial alone (printed on the camera, sent in every post) must not
     # be enough to pose as it. A Hikvision camera's address is its `camera` already.
     db.executescript("ALTER TABLE station ADD COLUMN camera_address TEXT;")
+
+
+@MIGRATIONS(name="0011_message_params")
+def message_params(db: Database) -> None:
+    # A scan's reason and an audit entry's reason were kept as text in the language of the desk
+    # that recorded them, so an English desk read Chinese. They are kept as a message key and its
+    # parameters now (JSON, booking/i18n.Message), and written in the language in use when shown;
+    # the text stays too, as it read then, for older rows and for whatever reads the store raw.
+    db["scan"].add_column("reason_params", str)
+    db["audit"].add_column("reason_key", str)
+    db["audit"].add_column("reason_params", str)

@@ -8,7 +8,7 @@ bookings appear on both days, written so that neither can be misread
 masked (张*丰, 138****5678): the sheet lies on the desk all day.
 
 Cancelled bookings are left off the lines (they hold nothing and would cost
-the sheet its second page) and only counted. The totals count what happened
+the sheet a page) and only counted. The totals count what happened
 ON the day, so that a month's sheets add up without counting an overnight
 booking twice: check-ins made that day, no-shows of bookings starting that
 day, overstays of bookings ending that day.
@@ -19,6 +19,14 @@ ui/printing.py measures how many lines fit with the fonts it has and passes
 that in, because only Qt knows a font's line height. Status is a symbol and a
 word, never only a colour, so the sheet reads the same from a black-and-white
 printer.
+
+The text is 9 pt at the smallest, for older eyes. At that size a busy day
+(about 330 parking lines: last night's stays, a morning and an afternoon
+booking on most spaces, tonight's stays) takes three A4 landscape pages, not
+two: three column groups of about 45 lines a page is what the width and the
+height allow, and two pages would hold only some 270 lines before the rooms
+and the signature lines. To keep it at three, the check-in and check-out
+share one column ("18:55–07:20", like the booked time beside it).
 """
 from __future__ import annotations
 
@@ -54,6 +62,7 @@ define(
     sheet_col_status=("状态", "St."),
     sheet_col_in=("签到", "In"),
     sheet_col_out=("签退", "Out"),
+    sheet_col_in_out=("签到–签退", "In–out"),
     sheet_free=("空闲", "free"),
     sheet_disabled=("停用", "disabled"),
     sheet_prev_day=("前日", "‹"),
@@ -319,12 +328,12 @@ class PageFit:
 
     `groups` column groups stand side by side on each page. ui/printing.py
     measures the real numbers with its fonts; these defaults suit Noto Sans CJK
-    at 7 pt on A4 landscape.
+    at 9 pt on A4 landscape.
     """
 
-    first: int = 46
-    rest: int = 52
-    groups: int = 4
+    first: int = 43
+    rest: int = 48
+    groups: int = 3
 
 
 @dataclass(frozen=True)
@@ -337,42 +346,50 @@ class _Slot:
     first: bool            # the first line of its place
 
 
+# Qt's rich text reads margins, paddings and letter-spacing only in px (1/96 in on paper too,
+# whatever the printer's resolution): a length in pt there is silently dropped.
 STYLE = """
 body {{ font-family: {families}; font-size: {pt}pt; color: #000; }}
 table {{ border-collapse: collapse; }}
-td, th {{ padding-top: 0; padding-bottom: 0; padding-left: 2pt; padding-right: 2pt; white-space: nowrap; line-height: 86%; }}
-th {{ font-weight: bold; text-align: left; border-bottom: 0.8pt solid #000; }}
+td, th {{ padding-top: 0; padding-bottom: 0; padding-left: {pad}px; padding-right: {pad}px; white-space: nowrap; line-height: 82%; }}
+th {{ font-weight: bold; text-align: left; }}
 td.code {{ font-weight: bold; }}
+td.tt {{ letter-spacing: {track}px; }}
 td.cont {{ color: #555; font-style: italic; }}
-td.sep, th.sep {{ border-left: 1pt solid #000; }}
+td.gap, th.gap {{ padding-left: {gap}px; padding-right: 0; }}
 td.free {{ font-style: italic; letter-spacing: 1pt; }}
 td.nb {{ font-weight: bold; }}
 td.sh {{ background-color: #e6e6e6; }}
-.title {{ font-size: 13pt; font-weight: bold; }}
-.head {{ font-size: 9pt; }}
-.totals {{ font-size: 8.5pt; font-weight: bold; }}
+.title {{ font-size: 14pt; font-weight: bold; }}
+.head {{ font-size: 10pt; }}
+.totals {{ font-size: 9.5pt; font-weight: bold; }}
 .legend {{ font-size: {pt}pt; }}
-h2 {{ font-size: 9.5pt; font-weight: bold; margin-top: 4pt; margin-bottom: 2pt; }}
-table.rooms td, table.rooms th {{ font-size: {room_pt}pt; padding-left: 3pt; padding-right: 3pt; line-height: 100%; }}
-table.sign td {{ font-size: 10pt; padding: 10pt 6pt 2pt 0; }}
+h2 {{ font-size: 10.5pt; font-weight: bold; margin-top: 8px; margin-bottom: 2px; }}
+table.rooms td, table.rooms th {{ padding-left: 4px; padding-right: 4px; }}
+table.sign td {{ font-size: 10.5pt; padding: 14px 10px 2px 0; }}
 """
 
+GAP_PX = 6  # between column groups, about 1.6 mm
+
 _PARKING_COLUMNS = ("sheet_col_space", "sheet_col_time", "sheet_col_plate", "sheet_col_who",
-                    "sheet_col_status", "sheet_col_in", "sheet_col_out")
+                    "sheet_col_status", "sheet_col_in_out")
 
 
-def to_html(sheet: Sheet, families: str = "sans-serif", fit: PageFit | None = None, font_pt: float = 7.0) -> str:
+def to_html(sheet: Sheet, families: str = "sans-serif", fit: PageFit | None = None, font_pt: float = 9.0,
+            pad_pt: float = 1.0, track_pt: float = -0.2) -> str:
     """The sheet as HTML for QTextDocument: header and totals, parking pages, rooms, signature lines.
 
     `families` is a CSS font-family list (ui/fonts.family_css); `fit` how many
     parking lines a column group holds on each page; `font_pt` the size of the
-    parking lines (7 pt: small but clear in print; the printer goes smaller only
-    if a font is too wide for the columns). Each parking page is one
-    table that must end on its page: printing.py checks it and retries with a
-    smaller fit if a font was taller than measured.
+    lines and the legend (9 pt, the sheet's smallest); `pad_pt` the cells' side
+    padding and `track_pt` the letter-spacing of the time, plate and check-in/out
+    cells, which printing.py tightens, never the size, when a font is too wide for
+    the columns. Each parking page is one table that must end on its page:
+    printing.py checks it and retries with a smaller fit if a font was taller
+    than measured.
     """
     fit = fit or PageFit()
-    out = [f"<html><head><meta charset='utf-8'><style>{STYLE.format(families=families, pt=font_pt, room_pt=font_pt + 0.5)}</style></head><body>"]
+    out = [f"<html><head><meta charset='utf-8'><style>{STYLE.format(families=families, pt=font_pt, pad=f'{pad_pt * 4 / 3:.2f}', track=f'{track_pt * 4 / 3:.2f}', gap=GAP_PX)}</style></head><body>"]
     out.append(_header(sheet))
     for index, page in enumerate(_parking_pages(sheet, fit)):
         out.append(_parking_table(page, fit.groups, index > 0))
@@ -403,8 +420,8 @@ def _header(sheet: Sheet) -> str:
         f"{('（' + _e(sheet.calendar) + '）') if sheet.calendar else ''}　"
         f"{tr('sheet_clerk')}{colon}<b>{clerk}</b>　"
         f"{tr('sheet_printed')}{colon}{_e(clock.to_text(sheet.printed_at))}</td></tr></table>"
-        f"<p class='totals' style='margin-top:2pt; margin-bottom:1pt'>{_e(totals)}</p>"
-        f"<p class='legend' style='margin-top:0; margin-bottom:3pt'>{_e(tr('sheet_legend'))}</p>"
+        f"<p class='totals' style='margin-top:2px; margin-bottom:1px'>{_e(totals)}</p>"
+        f"<p class='legend' style='margin-top:0; margin-bottom:4px'>{_e(tr('sheet_legend'))}</p>"
     )
 
 
@@ -439,48 +456,56 @@ def _parking_table(page: list[list[_Slot]], groups: int, break_before: bool) -> 
     style = " style='page-break-before: always'" if break_before else ""
     out = [f"<table class='park' width='100%' cellspacing='0' cellpadding='0'{style}><thead><tr>"]
     for g in range(groups):
-        for i, key in enumerate(_PARKING_COLUMNS):
-            cls = " class='sep'" if g and i == 0 else ""
-            out.append(f"<th{cls}>{tr(key)}</th>")
+        if g:
+            out.append("<th class='gap'></th>")
+        out.extend(f"<th>{tr(key)}</th>" for key in _PARKING_COLUMNS)
     out.append("</tr></thead>")
     rows = max(len(group) for group in page)
     for r in range(rows):
         out.append("<tr>")
         for g in range(groups):
             group = page[g] if g < len(page) else []
-            out.append(_slot_cells(group[r] if r < len(group) else None, g > 0, r == 0))
+            if g:
+                out.append("<td class='gap'></td>")  # white between the groups' shaded bands
+            out.append(_slot_cells(group[r] if r < len(group) else None, r == 0))
         out.append("</tr>")
     out.append("</table>")
     return "".join(out)
 
 
-def _slot_cells(slot: _Slot | None, sep: bool, top: bool) -> str:
+def _slot_cells(slot: _Slot | None, top: bool) -> str:
     n = len(_PARKING_COLUMNS)
     if slot is None:
-        return "".join(f"<td{' class=sep' if sep and i == 0 else ''}></td>" for i in range(n))
+        return "<td></td>" * n
     # Classes, not inline styles: an inline style makes Qt drop the sheet's line height for that cell.
-    # Places are told apart by shading alone: a border on any cell would make Qt's whole row taller.
+    # Places are told apart by shading alone: a border on any cell turns on borders for the whole
+    # table and makes every row taller.
     row = "sh " if slot.index % 2 else ""
 
     def cls(*names: str) -> str:
         return f" class='{row}{' '.join(n for n in names if n)}'" if row or any(names) else ""
 
     place = slot.place
-    first = "sep" if sep else ""
     if slot.first:
         code = _e(place.code) + ("" if place.enabled else f" {tr('sheet_disabled')}")
-        code_cell = f"<td{cls('code', first)}>{code}</td>"
+        code_cell = f"<td{cls('code')}>{code}</td>"
     elif top:  # a place continued from the previous column: name it again, quietly
-        code_cell = f"<td{cls('cont', first)}>{_e(place.code)}</td>"
+        code_cell = f"<td{cls('cont')}>{_e(place.code)}</td>"
     else:
-        code_cell = f"<td{cls(first)}></td>"
+        code_cell = f"<td{cls()}></td>"
     if slot.line is None:
         return code_cell + f"<td colspan='{n - 1}'{cls('free')}>— {tr('sheet_free')} —</td>"
     line = slot.line
     plate = _e(line.plate) + (f" {tr('sheet_visitor')}" if line.visitor else "")
-    cells = [_e(line.time), plate, _e(line.resident), _e(line.status), _e(line.checked_in), _e(line.checked_out)]
-    classes = ["", "", "", "nb", "", ""]
+    cells = [_e(line.time), plate, _e(line.resident), _e(line.status), _e(in_out(line))]
+    classes = ["tt", "tt", "", "nb", "tt"]
     return code_cell + "".join(f"<td{cls(c)}>{v}</td>" for v, c in zip(cells, classes))
+
+
+def in_out(line: Line) -> str:
+    """Check-in and check-out as one range, written like the booked time beside it: '18:55–07:20',
+    '前日18:55–' while the car is inside, '' before it came."""
+    return f"{line.checked_in}–{line.checked_out}" if line.checked_in else ""
 
 
 def _rooms(sheet: Sheet) -> str:

@@ -116,10 +116,10 @@ class Station:
         """Can a scan here check in ('check-in') or check out ('check-out')?"""
         return self.mode == "both" or (self.mode == "in") == (action == "check-in")
 
-    def takes_text(self) -> str:
-        """What it takes, in words: '车位', 'R01、R02', or '全部'."""
-        parts = [tr(f"kind_{k}") for k in self.kinds] + list(self.resources)
-        return "、".join(parts) if parts else tr("station_takes_all")
+    def takes_text(self, language: str | None = None) -> str:
+        """What it takes, in words: '车位', 'R01、R02', or '全部' (in `language`, default the current one)."""
+        parts = [tr(f"kind_{k}", language) for k in self.kinds] + list(self.resources)
+        return "、".join(parts) if parts else tr("station_takes_all", language)
 
     def to_json(self) -> dict[str, Any]:
         out = {"name": self.name, "kinds": list(self.kinds), "resources": list(self.resources),

@@ -20,7 +20,7 @@ from typing import Any
 
 from booking import audit, clock, rules, scanning
 from booking.audit import SYSTEM, Actor
-from booking.i18n import define, tr
+from booking.i18n import Message, define
 from booking.inventory import get_by_id
 from booking.store import Store
 
@@ -81,5 +81,5 @@ def sweep(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any]:
                     marked.append(booking_id)
                     audit.record(store, actor, "no_show", "booking", booking_id,
                                  before={"status": "booked"}, after={"status": "no_show"},
-                                 reason=tr("sweep_no_show_reason", deadline=clock.to_text(closes)), at=now)
+                                 reason=Message("sweep_no_show_reason", {"deadline": clock.to_text(closes)}), at=now)
     return {"no_shows": marked, "overstays": overstays(store, now)}

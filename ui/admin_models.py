@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 
 from booking import audit, clerks, inventory, residents, rules
 from booking.errors import DeskError
-from booking.i18n import define, tr
+from booking.i18n import define, language, tr
 from booking.validation import mask_phone
 
 AUDIT_PAGE = 200
@@ -87,6 +87,9 @@ class _Table(QAbstractTableModel):
     """Read-only table: subclasses give COLUMNS (message keys) and `cell(number, column)`."""
 
     COLUMNS: tuple[str, ...] = ()
+    #: the columns whose cells are the program's own words ("parking", "all spaces"): in English
+    #: they start with a capital like the rest of the table; names and codes stay as they are
+    WORDS: frozenset[str] = frozenset()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else self.row_total()
@@ -120,8 +123,12 @@ class _Table(QAbstractTableModel):
                 or not 0 <= index.column() < len(self.COLUMNS):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            value = self.cell(index.row(), self.COLUMNS[index.column()])
-            return "" if value is None else str(value)
+            column = self.COLUMNS[index.column()]
+            value = self.cell(index.row(), column)
+            text = "" if value is None else str(value)
+            if column in self.WORDS and language() == "en":
+                return text[:1].upper() + text[1:]
+            return text
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.colour(index.row())
         return None
@@ -191,6 +198,7 @@ class ResourcesModel(_Table):
 
     COLUMNS = ("uis_col_code", "uis_col_kind", "uis_col_res_name", "uis_col_zone", "uis_col_features",
                "uis_col_state")
+    WORDS = frozenset({"uis_col_kind", "uis_col_features", "uis_col_state"})
 
     def __init__(self, store: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -259,6 +267,7 @@ class RulesModel(_Table):
     """The residents' convention: every rule at every scope."""
 
     COLUMNS = ("uis_col_scope", "uis_col_rule", "uis_col_value", "uis_col_updated")
+    WORDS = frozenset({"uis_col_scope"})
 
     def __init__(self, store: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -288,6 +297,7 @@ class ClerksModel(_Table):
     """The accounts that can sign in (never anything secret)."""
 
     COLUMNS = ("uis_col_account", "uis_col_display", "uis_col_role", "uis_col_state", "uis_col_created")
+    WORDS = frozenset({"uis_col_role", "uis_col_state"})
 
     def __init__(self, store: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -338,6 +348,7 @@ class AuditModel(_Table):
 
     COLUMNS = ("uis_col_at", "uis_col_actor", "uis_col_action", "uis_col_entity", "uis_col_entity_id",
                "uis_col_reason", "uis_col_change")
+    WORDS = frozenset({"uis_col_action", "uis_col_entity"})
 
     def __init__(self, store: Any, parent: Any = None) -> None:
         super().__init__(parent)
@@ -369,7 +380,8 @@ class AuditModel(_Table):
                          "OR entity_id LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\' "
                          "OR after LIKE ? ESCAPE '\\' OR before LIKE ? ESCAPE '\\')")
             params.extend([like] * 7)
-        sql = "SELECT id, at, actor, action, entity, entity_id, reason, before, after FROM audit"
+        sql = ("SELECT id, at, actor, action, entity, entity_id, reason, before, after, reason_key, reason_params "
+               "FROM audit")
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY id DESC LIMIT ?"
@@ -393,7 +405,8 @@ class AuditModel(_Table):
         return len(self._rows)
 
     def cell(self, number: int, column: str) -> Any:
-        _id, at, actor, action, entity, entity_id, reason, before, after = self._rows[number]
+        _id, at, actor, action, entity, entity_id, reason, before, after, reason_key, params = self._rows[number]
+        reason = audit.stored_text(reason_key, reason, params)  # in the language in use
         return {"uis_col_at": at[:19], "uis_col_actor": audit.actor_text(actor), "uis_col_action": audit_word(action),
                 "uis_col_entity": audit_word(entity), "uis_col_entity_id": entity_id or "", "uis_col_reason": reason or "",
                 "uis_col_change": change_text(before, after)}[column]

@@ -1034,6 +1034,10 @@ class DayBoard(QWidget):
         self.cancelled_box.setText(tr("ui_board_show_cancelled"))
         self.find_label.setText(tr("ui_board_find"))
         self.find_edit.setPlaceholderText(tr("ui_board_find_hint"))
+        # the whole hint in view, and room for the clear button (the row wraps rather than widens)
+        self.find_edit.setMinimumWidth(max(self.fontMetrics().horizontalAdvance("M") * 16,
+                                           self.find_edit.fontMetrics().horizontalAdvance(tr("ui_board_find_hint"))
+                                           + 3 * self.find_edit.fontMetrics().height()))
         self.legend_title.setText(tr("ui_board_legend"))
         for label, look in zip(self._legend_labels, LEGEND_ORDER):
             label.setText(status_text(look))

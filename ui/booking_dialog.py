@@ -39,7 +39,8 @@ define(
     ui_book_find=("查找(&F)：", "&Find:"),
     ui_book_find_hint=("手机号、尾号4位、门牌、车牌或姓名，↓ 选择，回车确定",
                        "Phone, its last 4, door, plate or name; ↓ to choose, Enter to pick"),
-    ui_book_none_found=("没有找到。可点“登记新居民”。", "Nobody found. Use “Register a resident”."),
+    # short: beside the find field it must not squeeze it (the register button is just below)
+    ui_book_none_found=("没有找到", "Nobody found"),
     ui_book_found=("找到 {n} 位", "{n} found"),
     ui_book_chosen=("已选：{name}  {door}  {phone}", "Chosen: {name}  {door}  {phone}"),
     ui_book_nobody=("尚未选择居民", "No resident chosen yet"),
@@ -384,6 +385,8 @@ class BookingDialog(QDialog):
 
         row = QHBoxLayout()
         row.addWidget(self.find_label)
+        # a phone number and more stay in view whatever the label beside it says
+        self.find_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("0" * 22))
         row.addWidget(self.find_edit, 1)
         row.addWidget(self.found_label)
         box = QVBoxLayout(self.resident_box)
@@ -952,6 +955,9 @@ class BookingDialog(QDialog):
             self.chosen_label.setText(tr("ui_book_chosen", name=mask_name(self._resident.name),
                                          door=self._resident.door, phone=mask_phone(self._resident.phone)))
         self.booking_box.setTitle(tr("ui_book_what"))
+        # room for a long length beside the end, so the dialog does not widen as the times change
+        self.length_label.setMinimumWidth(self.length_label.fontMetrics().horizontalAdvance(
+            tr("ui_book_length", length=length_text(12 * 60 + 30), overnight=tr("ui_book_overnight"))))
         self.resource_label.setText(tr("ui_book_resource"))
         for i, res in enumerate(self._resources):
             self.resource_box.setItemText(i, resource_label(res))

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDia
 from booking import audit, bookings, clock, fees, ledger, passcode, passes, passinfo, reschedule, scanning
 from booking.bookings import Booking
 from booking.errors import DeskError
-from booking.i18n import define, tr
+from booking.i18n import define, language, tr
 from booking.rules import duration_text
 from booking.validation import mask_name, mask_phone
 from ui import passimage, slip
 from ui.board import COLOURS, status_text
-from ui.booking_dialog import QT_FORMAT, from_qt, to_qt
+from ui.booking_dialog import QT_FORMAT, from_qt, length_text, to_qt
 from ui.cashdesk import AmountDialog, PaymentDialog
 from ui.desk import Desk
 from ui.documents import in_documents
@@ -54,6 +54,8 @@ define(
     ui_detail_col_what=("事件", "What"),
     ui_detail_col_note=("说明", "Details"),
     ui_detail_scan_ok=("扫码通过", "scan accepted"),
+    ui_detail_scan_did=("{what}（{action}）", "{what} ({action})"),
+    ui_detail_time_span=("{start} – {end}（{length}）", "{start} – {end} ({length})"),
     ui_detail_scan_repeat=("重复扫描", "Scanned again"),
     ui_detail_scan_refused=("扫码拒绝", "scan refused"),
     ui_detail_cancel=("取消预约(&C)…", "&Cancel booking…"),
@@ -127,6 +129,11 @@ define(
 )
 
 
+def _bare_name(b: Any) -> str:
+    """A resource's name without its code, which the heading already gives: '共享车位', not '共享车位 P008'."""
+    return " ".join(b.resource_name.replace(b.resource, " ").split()) or b.resource_name
+
+
 def action_text(action: str) -> str:
     key = "ui_action_" + action.replace("-", "_")
     text = tr(key)
@@ -151,16 +158,16 @@ class HistoryModel(QAbstractTableModel):
                 note = (f"{e['before'].get('start')} – {e['before'].get('end')} → "
                         f"{after.get('start')} – {after.get('end')}" + (f"；{note}" if note else ""))
             rows.append((e["at"], audit.actor_text(e["actor"]), action_text(e["action"]), note, True))
-        for at, station, ok, action, reason, actor, reason_key in store.conn.execute(
-                "SELECT at, station, ok, action, reason, actor, reason_key FROM scan WHERE booking_id = ? ORDER BY id",
-                (booking_id,)):
+        for at, station, ok, action, reason, actor, reason_key, params in store.conn.execute(
+                "SELECT at, station, ok, action, reason, actor, reason_key, reason_params FROM scan "
+                "WHERE booking_id = ? ORDER BY id", (booking_id,)):
             # a repeat is called what the banner called it ("重复扫描"), not "扫码通过"
             what = tr("ui_detail_scan_repeat" if reason_key == "scan_repeat"
                       else "ui_detail_scan_ok" if ok else "ui_detail_scan_refused")
             if action:
-                what += f"（{action_text(action)}）"
+                what = tr("ui_detail_scan_did", what=what, action=action_text(action))
             rows.append((at, f"{station} · {audit.actor_text(actor)}".strip(" ·"), what,
-                         audit.stored_text(reason_key, reason), bool(ok)))
+                         audit.stored_text(reason_key, reason, params), bool(ok)))
         rows.sort(key=lambda r: r[0], reverse=True)
         self.beginResetModel()
         self._rows = rows
@@ -182,7 +189,10 @@ class HistoryModel(QAbstractTableModel):
             return None
         row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return row[index.column()]
+            text = row[index.column()]
+            if index.column() == 2 and language() == "en":  # "Booked", "Scan accepted (check-in)"
+                return text[:1].upper() + text[1:]
+            return text
         if role == Qt.ItemDataRole.ForegroundRole and not row[4]:
             from PySide6.QtGui import QColor
             return QColor("#b3261e")
@@ -312,7 +322,7 @@ class DetailsDialog(QDialog):
         fill, _ = COLOURS.get(look, COLOURS["booked"])
         colour = "#555555" if look in ("cancelled", "no_show", "completed") else fill
         self.heading.setText(f"<span style='color:{colour}'>"
-                             + _escape(tr("ui_detail_heading", code=b.resource, name=b.resource_name,
+                             + _escape(tr("ui_detail_heading", code=b.resource, name=_bare_name(b),
                                           status=status_text(look))) + "</span>")
         none = tr("ui_detail_none")
         values = {
@@ -322,7 +332,9 @@ class DetailsDialog(QDialog):
             "phone": mask_phone(b.phone),
             "plate": (b.plate or none) + (tr("ui_detail_visitor") if b.visitor else ""),
             "purpose": b.purpose or none,
-            "time": f"{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}（{duration_text(clock.minutes(b.start, b.end))}）",
+            # the length as the booking dialog said it ("2 小时 30 分钟", not "150 分钟")
+            "time": tr("ui_detail_time_span", start=f"{b.start:%Y-%m-%d %H:%M}", end=f"{b.end:%Y-%m-%d %H:%M}",
+                       length=length_text(clock.minutes(b.start, b.end))),
             "in": b.checked_in_at or none,
             "out": b.checked_out_at or none,
             "over": duration_text(b.overstay_minutes) if b.overstay_minutes else none,
@@ -395,6 +407,7 @@ class DetailsDialog(QDialog):
         line = tr("uig_fee_line", state=tr(f"fee_state_{account.charge.state}"),
                   total=fees.money(account.charge.total_fen), paid=fees.money(account.paid_fen),
                   due=fees.money(account.due_fen))
+        line = line[:1].upper() + line[1:]  # "Estimate: charge …" (the state word leads the line)
         if account.over_fen:
             line += tr("uig_fee_over", over=fees.money(account.over_fen))
         self.charge_line.setText(line)
@@ -729,7 +742,7 @@ class PassDialog(QDialog):
         b = bookings.get(self.desk.store, bid)
         self.text = passes.pass_text(self.desk.store, bid)
         self.info = self._pass_info()
-        self.summary.setText(f"{b.resource} {b.resource_name}\n{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}\n"
+        self.summary.setText(f"{b.resource} {_bare_name(b)}\n{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}\n"
                              f"{mask_name(b.resident_name)}  {b.door}  {b.plate or ''}".rstrip())
         self.number.setText(passcode.grouped(self.text))
         self.image = qr_image(self.text, self.fontMetrics().height() * 14)

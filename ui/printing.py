@@ -6,11 +6,11 @@ HTML out with QTextDocument and paints its pages, as in Qt's textedit example
 device). The pages are painted one by one rather than with
 `QTextDocument.print_` so that each carries a footer with its number.
 
-Parking must fit on two pages, so the sheet is laid out in a fixed number of
-lines per column: how many fit depends on the font's line height, which only
-Qt knows. `_fitted_document` measures it on a small probe first, lays the
-whole sheet out with that, and checks that every parking page ended on its
-page (a narrower fit is tried if not).
+Parking is laid out in a fixed number of lines per column (booking/sheet.py
+says why a busy day takes three pages at 9 pt): how many fit depends on the
+font's line height, which only Qt knows. `_fitted_document` measures it on a
+small probe first, lays the whole sheet out with that, and checks that every
+parking page ended on its page (a narrower fit is tried if not).
 
 Entry points:
   sheet_pdf(store, day, path, clerk=None)        PDF file, written whole or not at all
@@ -55,11 +55,13 @@ define(
     print_print=("打印(&P)…", "&Print…"),
 )
 
-MARGIN_MM = 8.0
-FOOTER_MM = 4.5
+MARGIN_MM = 6.0
+FOOTER_MM = 5.5
 PDF_DPI = 300
-BASE_PT = 7.0
-SIZES = (BASE_PT, 6.5, 6.0)  # what the parking lines may shrink to when a font is too wide
+BASE_PT = 9.0  # the sheet's smallest text: lines, legend, footer (read by older eyes, issue 12)
+# (cell padding, letter-spacing of the time, plate and check-in/out cells), in points: the roomiest
+# first; a font whose columns come out wider than the page gets the next. Never a smaller font.
+LAYOUTS = ((1.0, -0.2), (0.6, -0.35), (0.3, -0.5))
 
 
 def page_layout() -> QPageLayout:
@@ -87,7 +89,7 @@ def _document(html: str, device: QPagedPaintDevice, page: QSizeF, size: float = 
 
 
 def _parking_tables(doc: QTextDocument, groups: int) -> list[QTextTable]:
-    columns = groups * len(sheets._PARKING_COLUMNS)
+    columns = groups * len(sheets._PARKING_COLUMNS) + groups - 1  # and a gap between groups
     return [f for f in doc.rootFrame().childFrames() if isinstance(f, QTextTable) and f.columns() == columns]
 
 
@@ -99,37 +101,38 @@ def _content_size(device: QPagedPaintDevice) -> QSizeF:
 def _fitted_document(sheet: Sheet, device: QPagedPaintDevice) -> QTextDocument:
     """The sheet laid out for `device` with as many parking lines per page as really fit.
 
-    At 7 pt first; a font whose columns come out wider than the page (another
-    family, longer words in another language) is tried a little smaller.
+    Always at BASE_PT; a font whose columns come out wider than the page (another
+    family, longer words in another language) is tried with tighter cells.
     """
     doc = None
-    for size in SIZES:
-        doc = _fitted_at(sheet, device, size)
+    for pad, track in LAYOUTS:
+        doc = _fitted_at(sheet, device, pad, track)
         if not _too_wide(doc, device):
             return doc
     return doc
 
 
-def _fitted_at(sheet: Sheet, device: QPagedPaintDevice, size: float) -> QTextDocument:
+def _fitted_at(sheet: Sheet, device: QPagedPaintDevice, pad: float, track: float,
+               size: float = BASE_PT) -> QTextDocument:
     families = family_css()
     page = _content_size(device)
     guess = PageFit()
     # A probe with a few spaces has the same header and the same line height, at a fraction of the cost.
     probe_sheet = dataclasses.replace(sheet, spaces=sheet.spaces[:12], rooms=())
     probe_rows = 8
-    probe = _document(sheets.to_html(probe_sheet, families, PageFit(probe_rows, probe_rows, guess.groups), size),
-                      device, page, size)
+    probe = _document(sheets.to_html(probe_sheet, families, PageFit(probe_rows, probe_rows, guess.groups), size,
+                                     pad, track), device, page, size)
     layout = probe.documentLayout()
     tables = _parking_tables(probe, guess.groups)
     fit = guess
     if tables:
         rect = layout.frameBoundingRect(tables[0])
         row = rect.height() / tables[0].rows()
-        first = math.floor((page.height() - rect.top()) / row) - 2   # the column heads, one line spare
-        rest = math.floor(page.height() / row) - 2
+        first = math.floor((page.height() - rect.top()) / row) - 1   # the column heads
+        rest = math.floor(page.height() / row) - 1
         fit = PageFit(max(first, 5), max(rest, 5), guess.groups)
     for _ in range(4):
-        doc = _document(sheets.to_html(sheet, families, fit, size), device, page, size)
+        doc = _document(sheets.to_html(sheet, families, fit, size, pad, track), device, page, size)
         spill = _spilt_table(doc, fit.groups, page.height())
         if spill is None:
             return doc
@@ -139,17 +142,26 @@ def _fitted_at(sheet: Sheet, device: QPagedPaintDevice, size: float) -> QTextDoc
 
 
 def _too_wide(doc: QTextDocument, device: QPagedPaintDevice) -> bool:
-    # Cell borders may stick out by a point or so; more than that means clipped columns.
-    return doc.documentLayout().documentSize().width() > device.width() * 1.01
+    # Cells that do not fit push the table past the page's right edge, into the margin; a
+    # millimetre or so of it is only rounding (and stays well inside what a printer prints).
+    return doc.documentLayout().documentSize().width() > device.width() + 1.5 * device.logicalDpiX() / 25.4
 
 
 def _spilt_table(doc: QTextDocument, groups: int, height: float) -> int | None:
-    """The index of the first parking table that runs over the end of its page, or None."""
+    """The index of the first parking table that runs over the end of its page, or None.
+
+    A table that ends a hair above its page's foot can still push the empty line after it onto
+    the next page, and the next table's page break then leaves that page blank: a table that
+    does not start on its own page counts as a spill of the one before it.
+    """
     layout = doc.documentLayout()
     for index, table in enumerate(_parking_tables(doc, groups)):
         rect = layout.frameBoundingRect(table)
         # Page tops are fractional; a table starting a page may begin a hair above its top.
-        if math.floor((rect.top() + 1) / height) != math.floor((rect.bottom() - 1) / height):
+        top = math.floor((rect.top() + 1) / height)
+        if top != index:
+            return max(index - 1, 0)
+        if top != math.floor((rect.bottom() - 1) / height):
             return index
     return None
 
@@ -161,7 +173,7 @@ def paint_sheet(sheet: Sheet, device: QPagedPaintDevice) -> int:
     page = _content_size(device)
     pages = doc.pageCount()
     footer_font = _base_font()
-    footer_font.setPointSizeF(6.5)
+    footer_font.setPointSizeF(BASE_PT)
     painter = QPainter()
     if not painter.begin(device):
         raise DeskError("internal", "print_failed", name=type(device).__name__)

@@ -39,7 +39,7 @@ PLAIN_YES = ("scan_check_in", "scan_check_out")
 
 define(
     uis_scan_label=("扫码", "Scan"),
-    uis_scan_placeholder=("扫描通行证，或输入号码后按回车", "Scan a pass, or type its number and press Enter"),
+    uis_scan_placeholder=("扫描通行证，或输入号码后按回车", "Scan a pass, or type it and press Enter"),
     uis_scan_ready=("请扫描通行证", "Please scan a pass"),
     uis_scan_ready_hint=("扫码枪已就绪", "The scanner is ready"),
     uis_scan_in=("已签到", "Checked in"),
@@ -334,7 +334,7 @@ class RecentScansModel(QAbstractTableModel):
                 booking.resource if booking else "",
                 booking.door if booking else "",
                 (booking.plate or "") if booking else "",
-                audit.stored_text(row["reason_key"], row["reason"]),  # in the language in use
+                audit.stored_text(row["reason_key"], row["reason"], row["reason_params"]),  # in the language in use
             ))
             self._colours.append(QColor(AMBER if row["reason_key"] == "scan_repeat" else GREEN if row["ok"] else RED))
         self.endResetModel()

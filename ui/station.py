@@ -37,7 +37,7 @@ define(
     uis_station_window=("自助扫码 — {name}", "Self-service scan — {name}"),
     uis_station_footer=("扫码点：{name}　·　接受：{takes}", "Station: {name}  ·  takes: {takes}"),
     uis_station_choose=("打开自助扫码屏", "Open the self-service scan screen"),
-    uis_station_choose_action=("自助扫码屏(&T)…", "Scan s&tation screen…"),
+    uis_station_choose_action=("自助扫码屏(&S)…", "&Scan station screen…"),  # T is the stations' (管理 menu)
     uis_station_field_station=("扫码点", "Station"),
     uis_station_field_reset=("结果显示", "Show each answer for"),
     uis_station_seconds=(" 秒", " s"),

@@ -190,6 +190,11 @@ def test_once_accounts_exist_a_command_without_sign_in_acts_as_a_clerk(run_cli, 
     assert run_cli("rule", "set", "kind:parking", "grace_minutes", "45", "--user", "admin").code == 0
 
 
+def test_the_top_level_help_lists_every_command(run_cli):
+    result = run_cli("--help")
+    assert result.code == 0 and "store-adopt" in result.json["help"] and "%APPDATA%" in result.json["help"]
+
+
 def test_help_with_json_answers_json(run_cli):
     result = run_cli("book", "--help")
     assert result.code == 0 and "--resource" in result.json["help"]

@@ -180,3 +180,10 @@ def test_the_sheet_says_when_the_day_is_a_public_holiday(store, now):
 def test_the_sheet_says_when_the_day_is_a_make_up_workday(store, now):
     assert sheet.build(store, date(2026, 2, 28), now).calendar == "春节（调休上班）"
     assert sheet.build(store, date(2026, 3, 2), now).calendar == ""
+
+
+def test_check_in_and_out_print_as_one_range_like_the_booked_time(store, admin, overnight):
+    _checked_in_last_night(store, admin, overnight)
+    inside = line_of(sheet.build(store, TOMORROW, at("2026-11-25 06:00")), overnight.id)
+    assert sheet.in_out(inside) == "前日19:05–"
+    assert "前日19:05–" in sheet.to_html(sheet.build(store, TOMORROW, at("2026-11-25 06:00")))

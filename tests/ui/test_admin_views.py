@@ -173,7 +173,7 @@ def test_the_views_follow_the_language(qtbot, admin_desk):
     language.apply("en", admin_desk)
     assert view.windowTitle() == "Spaces, rooms and rules"
     assert view.resources.headerData(0, Qt.Orientation.Horizontal) == "Code"
-    assert view.resources.index(0, 1).data() == "parking"
+    assert view.resources.index(0, 1).data() == "Parking"
 
 
 def _edit_rule(qtbot, desk, store, name, answers):

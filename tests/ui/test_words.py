@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import app  # noqa: F401  every module that defines messages, as a real start loads them
 import ui.commands  # noqa: F401
 from booking import i18n
@@ -73,3 +75,38 @@ def test_the_system_actor_is_named_in_the_language_in_use():
     from booking.i18n import set_language
     set_language("en")
     assert audit.actor_text(audit.SYSTEM.name) == "System" and audit.actor_text("小李") == "小李"
+
+
+def _mnemonic(text: str) -> str | None:
+    match = re.search(r"&([^&])", text.replace("&&", ""))
+    return match.group(1).lower() if match else None
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_no_two_items_of_a_menu_share_an_access_key(qtbot, store, admin, now, tmp_path, language):
+    # Alt+M then T must do one thing: with two items on T, Qt only moves between them.
+    from PySide6.QtCore import QSettings
+    from ui import language as languages
+    from ui.desk import Desk
+    from ui.mainwindow import MainWindow
+    desk = Desk(store, admin, fixed_now=now)
+    window = MainWindow(desk, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    languages.apply(language, desk, remember=False)
+    clashes = []
+    for menu in [a.menu() for a in window.menuBar().actions() if a.menu()]:
+        keys = [_mnemonic(a.text()) for a in menu.actions() if a.isVisible() and not a.isSeparator()]
+        clashes += [f"{menu.title()}: {key}" for key in set(keys) if key and keys.count(key) > 1]
+    assert clashes == []
+
+
+def test_the_admin_tables_capitalise_their_english_words_not_names(qapp, store):
+    from booking.i18n import set_language
+    from ui.admin_models import ResourcesModel, RulesModel
+    set_language("en")
+    spaces = ResourcesModel(store)
+    first = [spaces.data(spaces.index(0, c)) for c in range(spaces.columnCount())]
+    assert first[:2] == ["P001", "Parking"] and first[4] == "Accessible"
+    rules = RulesModel(store)
+    scopes = {rules.data(rules.index(r, 0)) for r in range(rules.rowCount())}
+    assert {"Everything", "All spaces"} <= scopes
