@@ -1,0 +1,9 @@
+"""The domain of Linli Desk: pure Python, no Qt anywhere below it, usable headless and tested so.
+
+Its packages are layered, each importing only those before it in this order: store, people,
+places, policy, schedule, money, checkin, reporting, ops, gatehouse, and last cli, the command
+line over all of them. Nothing in booking imports ui, and no domain package imports cli.
+tests/test_import_graph.py reads the "May import:" line of every package and holds the code to it.
+
+May import: nothing of ours (its packages say what they may import).
+"""

@@ -24,10 +24,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
-from booking import bookings, cli, passcode, passes, residents, rules, scanning, setup
-from booking.audit import Actor
-from booking.bookings import Request
-from booking.errors import CODES, DeskError
+from booking import cli
+from booking.checkin import passcode, passes, scanning
+from booking.ops import setup
+from booking.people import residents
+from booking.policy import rules
+from booking.schedule import bookings
+from booking.store.audit import Actor
+from booking.schedule.bookings import Request
+from booking.store.errors import CODES, DeskError
 
 NOW = datetime(2026, 11, 24, 10, 0)
 ADMIN = Actor("管理员甲", "admin")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 import app  # noqa: F401  every module that defines messages, as a real start loads them
-import ui.commands  # noqa: F401
-from booking import i18n
-from booking.i18n import tr
+import ui.desk.offscreen  # noqa: F401
+from booking.store import i18n
+from booking.store.i18n import tr
 
 PLURAL_AFTER_COUNT = re.compile(r"\{(\w+)\} (?:[a-z-]+ )?(days|minutes|hours|bookings|dates|rows|times|scans|"
                                 r"characters|spaces|households|plates|entries)\b")
@@ -24,16 +24,16 @@ def test_no_english_message_puts_a_bare_count_before_a_plural():
     import booking
     import ui
     for package in (booking, ui):  # every module's messages, whatever the other tests imported
-        for module in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"{package.__name__}.{module.name}")
+        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+            importlib.import_module(module.name)
     found = [f"{key}: {tr(key, 'en')}" for key in i18n.keys() if PLURAL_AFTER_COUNT.search(tr(key, "en"))]
     assert found == []
 
 
 def test_the_heat_map_writes_its_date_as_every_other_field_does(qtbot, store, admin, now):
-    from ui import language
-    from ui.desk import Desk
-    from ui.heatmap import HeatmapDialog
+    from ui.desk import language
+    from ui.desk.session import Desk
+    from ui.reports.heatmap import HeatmapDialog
     desk = Desk(store, admin, fixed_now=now)
     language.apply("en", desk, remember=False)
     dialog = HeatmapDialog(desk)
@@ -42,8 +42,8 @@ def test_the_heat_map_writes_its_date_as_every_other_field_does(qtbot, store, ad
 
 
 def test_english_words_in_tables_are_capitalised_and_codes_are_not(qapp):
-    from booking.i18n import set_language
-    from ui.tables import TextTable
+    from booking.store.i18n import set_language
+    from ui.widgets.tables import TextTable
 
     class Payments(TextTable):
         COLUMNS = ("ledger_method_cash", "ledger_method_waived", "uig_stmt_open")
@@ -56,9 +56,9 @@ def test_english_words_in_tables_are_capitalised_and_codes_are_not(qapp):
 
 
 def test_a_recorded_scan_reason_shows_in_the_language_in_use(qapp, store, clerk, now):
-    from booking import scanning
-    from booking.i18n import set_language
-    from ui.scan_panel import RecentScansModel
+    from booking.checkin import scanning
+    from booking.store.i18n import set_language
+    from ui.passes.scan_panel import RecentScansModel
     set_language("zh")
     scanning.scan(store, clerk, "1" * 45, now=now)  # unreadable: recorded while the desk spoke Chinese
     set_language("en")
@@ -69,7 +69,7 @@ def test_a_recorded_scan_reason_shows_in_the_language_in_use(qapp, store, clerk,
 
 
 def test_the_system_actor_is_named_in_the_language_in_use():
-    from booking import audit
-    from booking.i18n import set_language
+    from booking.store import audit
+    from booking.store.i18n import set_language
     set_language("en")
     assert audit.actor_text(audit.SYSTEM.name) == "System" and audit.actor_text("小李") == "小李"
