@@ -35,8 +35,8 @@ def _parsers(sub: Any) -> None:
                        help="today's backup in the app-data folder backups/ (keeps 14 daily, 12 monthly)")
     p = cli.add(sub, "restore", "replace the store's data with a backup; the current file is kept aside")
     p.add_argument("--from", dest="source", metavar="FILE", required=True)
-    p = cli.add(sub, "store-adopt", "copy an earlier version's per-user store (%APPDATA%) to the "
-                "per-machine store folder (%ProgramData%), once")
+    p = cli.add(sub, "store-adopt", "copy an earlier version's per-user store (%%APPDATA%%) to the "
+                "per-machine store folder (%%ProgramData%%), once")  # argparse formats help with %
     p.add_argument("--from", dest="source", metavar="FILE",
                    help="the store to copy (default: the per-user store of an earlier version)")
     cli.add(sub, "store-check", "check that the store can be opened and written (changes nothing)")

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import io
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from booking import cli
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
@@ -189,6 +193,16 @@ def test_once_accounts_exist_a_command_without_sign_in_acts_as_a_clerk(run_cli, 
     assert run_cli("rule", "set", "kind:parking", "grace_minutes", "45", "--user", "admin").json["code"] == "forbidden"
     monkeypatch.setenv("LINLI_PASSWORD", "secret-123")
     assert run_cli("rule", "set", "kind:parking", "grace_minutes", "45", "--user", "admin").code == 0
+
+
+def test_the_program_help_and_every_command_help_format(tmp_path):
+    """argparse formats help texts with %: a bare % (as in %APPDATA%) made `app.py --help` crash."""
+    out = subprocess.run([sys.executable, "app.py", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and "store-adopt" in out.stdout
+    for name in sorted({name.split()[0] for name in cli.commands()}):
+        answer = io.StringIO()
+        assert cli.run([name, "--help", "--json"], answer) == 0, name
+        assert json.loads(answer.getvalue())["help"], name
 
 
 def test_help_with_json_answers_json(run_cli):
