@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from dateutil.rrule import rrulestr
 
 from booking.places import holidays
+from booking.places.scopes import parse_scope
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
@@ -71,7 +72,6 @@ def parse_rrule(text: str, dtstart: datetime, *, max_count: int = 1000) -> list[
 def add(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, reason: str,
         rrule: str | None = None, *, now: datetime) -> dict[str, Any]:
     """Close a scope ('*', 'kind:room', 'res:R06') for a window, optionally repeating (admin)."""
-    from booking.policy.rules import parse_scope
     if not actor.is_admin:
         raise DeskError("forbidden", "rule_admin_only")
     scope = parse_scope(store, scope)

@@ -18,7 +18,7 @@ from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import define
-from booking.policy.rules import Breach
+from booking.policy.breach import Breach
 from booking.store.connection import Store
 
 RULE = "no_show_limit"

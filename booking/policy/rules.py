@@ -9,7 +9,6 @@ message naming the rule.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -18,7 +17,10 @@ from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid
 from booking.store.i18n import define, tr
-from booking.places.inventory import Resource, get as get_resource
+from booking.places.inventory import Resource
+from booking.places.scopes import parse_scope
+from booking.policy.breach import Breach
+from booking.policy.restrictions import restriction_for
 from booking.store.paths import resource_path
 from booking.store.schema import ACTIVE
 from booking.store.connection import Store
@@ -62,8 +64,6 @@ define(
     rule_hint_number=("请填写0或正整数。", "use 0 or a whole positive number."),
     rule_hint_hours=("请写成 HH:MM-HH:MM，如 19:00-07:30；写 off 取消。",
                      "write HH:MM-HH:MM, e.g. 19:00-07:30; 'off' removes it."),
-    rule_scope_bad=("范围应为 *、kind:parking、kind:room 或 res:编号。",
-                    "The scope is *, kind:parking, kind:room or res:CODE."),
     rule_admin_only=("只有管理员可以修改规则和关闭时段。", "Only an admin can change rules and closures."),
     kind_parking=("车位", "parking"),
     kind_room=("场地", "room"),
@@ -79,21 +79,6 @@ def duration_text(minutes: int) -> str:
     if minutes % 60 == 0 and minutes >= 60:
         return tr("unit_hours", n=minutes // 60)
     return tr("unit_minutes", n=minutes)
-
-
-@dataclass(frozen=True)
-class Breach:
-    """One rule a proposed booking breaks, with the words to tell the clerk."""
-
-    rule: str
-    key: str
-    params: dict[str, Any]
-
-    def message(self, language: str | None = None) -> str:
-        return tr(self.key, language, **self.params)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "name": tr(f"rule_{self.rule}"), "message": self.message()}
 
 
 def seed(store: Store, *, now: datetime) -> int:
@@ -133,15 +118,6 @@ def all_rules(store: Store) -> list[dict[str, Any]]:
     rows = store.conn.execute("SELECT scope, name, value, updated_at FROM rule ORDER BY scope, name")
     return [{"scope": s, "name": n, "label": tr(f"rule_{n}"), "value": json.loads(v), "updated_at": u}
             for s, n, v, u in rows]
-
-
-def parse_scope(store: Store, scope: str) -> str:
-    scope = (scope or "").strip()
-    if scope == "*" or scope in ("kind:parking", "kind:room"):
-        return scope
-    if scope.lower().startswith("res:"):
-        return "res:" + get_resource(store, scope[4:]).code
-    raise invalid("rule_scope_bad", field="scope")
 
 
 def parse_value(name: str, text: Any) -> Any:
@@ -247,7 +223,6 @@ def breaches(store: Store, resource: Resource, household_id: int, door: str, sta
     if hours and visitor and not resource.visitor and _window_hits_daily_hours(start, end, hours):
         out.append(Breach("residents_only_hours", "breach_residents_only",
                           {"from_": hours["from"], "to": hours["to"]}))
-    from booking.policy.restrictions import restriction_for  # built on this module's Breach
     restricted = restriction_for(store, household_id, now, kind=resource.kind)
     if restricted is not None:
         out.append(restricted)
