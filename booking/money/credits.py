@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import math
 import re
-import sqlite3
 import unicodedata
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from booking.money import ledger
+from booking.money import ledger, timebank
 from booking.people import residents
 from booking.schedule import bookings
-from booking.store import audit, clock
+from booking.store import audit
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid
 from booking.money.fees import money, parse_yuan, yuan_text
+from booking.money.timebank import balance, hours_text
 from booking.store.i18n import define, tr
 from booking.store.connection import Store
 
@@ -45,8 +45,6 @@ define(
     credit_team=("服务队", "team"),
     credit_activity=("服务内容", "activity"),
     credit_approved_by=("审核人", "approver"),
-    credit_not_enough=("时间银行余额不足：现有 {balance} 小时，需要 {need} 小时。",
-                       "Not enough time-bank credit: {balance} h held, {need} h needed."),
     credit_empty=("时间银行余额为0。", "The time-bank balance is 0."),
     credit_other_household=("只能为本户的预约抵扣（预约属于 {door}）。",
                             "Credits pay only for the resident's own household's bookings (this one is {door})."),
@@ -78,13 +76,6 @@ def parse_hours(text: Any, field: str = "hours") -> int:
     return int(minutes)
 
 
-def hours_text(minutes: int) -> str:
-    """'1.5' for 90 minutes, '0.33' for 20 (display only; the store keeps minutes)."""
-    value = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def rate(store: Store) -> int:
     """Fen one volunteer hour is worth."""
     return int(store.setting(RATE_KEY, "0") or 0)
@@ -103,33 +94,11 @@ def set_rate(store: Store, actor: Actor, yuan_per_hour: str, *, now: datetime) -
     return fen
 
 
-def balance(store: Store, resident_id: int) -> int:
-    """The resident's credit in minutes."""
-    row = store.conn.execute("SELECT minutes FROM timebank_balance WHERE resident_id = ?", (resident_id,)).fetchone()
-    return row[0] if row else 0
-
-
 def _text(value: str | None, what: str, field: str) -> str:
     cleaned = " ".join(unicodedata.normalize("NFKC", value or "").split())
     if not cleaned or len(cleaned) > 60:
         raise invalid("credit_text_required", field=field, what=tr(what))
     return cleaned
-
-
-def _entry(store: Store, actor: Actor, resident_id: int, entry: str, minutes: int, now: datetime,
-           team: str | None = None, activity: str | None = None, approved_by: str | None = None,
-           payment_id: int | None = None) -> int:
-    try:
-        return store.conn.execute(
-            "INSERT INTO timebank(resident_id, at, entry, minutes, team, activity, approved_by, payment_id, "
-            "actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (resident_id, clock.to_text(now), entry, minutes, team, activity, approved_by, payment_id,
-             actor.name, clock.to_stamp(now))).lastrowid
-    except sqlite3.IntegrityError as exc:
-        if "timebank_negative" in str(exc) or "CHECK constraint" in str(exc):
-            raise DeskError("state", "credit_not_enough", balance=hours_text(balance(store, resident_id)),
-                            need=hours_text(-minutes)) from exc
-        raise
 
 
 def earn(store: Store, actor: Actor, resident_id: int, minutes: int, team: str, activity: str,
@@ -146,7 +115,7 @@ def earn(store: Store, actor: Actor, resident_id: int, minutes: int, team: str, 
     activity = _text(activity, "credit_activity", "activity")
     approved_by = _text(approved_by, "credit_approved_by", "approved_by")
     with store.write():
-        entry_id = _entry(store, actor, resident.id, "earn", minutes, now, team, activity, approved_by)
+        entry_id = timebank.record(store, actor, resident.id, "earn", minutes, now, team, activity, approved_by)
         audit.record(store, actor, "earn", "timebank", entry_id,
                      after={"resident": resident.id, "minutes": minutes, "team": team, "activity": activity,
                             "approved_by": approved_by}, at=now)
@@ -186,19 +155,10 @@ def redeem(store: Store, actor: Actor, resident_id: int, booking_id: int, now: d
             raise invalid("credit_too_little", field="hours", hours=hours_text(minutes))
         payment = ledger._insert(store, actor, now, booking_id, "payment", "timebank", value,
                                  credit_minutes=minutes)
-        entry_id = _entry(store, actor, resident.id, "redeem", -minutes, now, payment_id=payment.id)
+        entry_id = timebank.record(store, actor, resident.id, "redeem", -minutes, now, payment_id=payment.id)
     return {"entry": entry_id, "payment": payment.to_json(), "minutes": minutes, "hours": hours_text(minutes),
             "value_fen": value, "value": yuan_text(value), "rate": money(fen_per_hour),
             "balance_minutes": balance(store, resident.id), "balance": hours_text(balance(store, resident.id))}
-
-
-def give_back(store: Store, actor: Actor, payment: ledger.Payment, refund: ledger.Payment, minutes: int,
-              now: datetime) -> None:
-    """Return redeemed minutes with a refund (called by ledger.refund inside its write)."""
-    row = store.conn.execute("SELECT resident_id FROM timebank WHERE payment_id = ? AND entry = 'redeem'",
-                             (payment.id,)).fetchone()
-    if row is not None and minutes > 0:
-        _entry(store, actor, row[0], "refund", minutes, now, payment_id=refund.id)
 
 
 def history(store: Store, resident_id: int, limit: int = 200) -> list[dict[str, Any]]:

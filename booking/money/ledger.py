@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from booking.money import fees
+from booking.money import fees, timebank
 from booking.schedule import bookings
 from booking.store import audit, clock, files, validation
 from booking.store.audit import Actor
@@ -30,6 +30,7 @@ from booking.store.errors import DeskError, invalid, not_found
 from booking.money.fees import money, yuan_text, yuan_words
 from booking.store.i18n import define, tr
 from booking.store.connection import Store
+from booking.store.files import csv_cell
 from booking.store.validation import mask_name
 
 METHODS = ("cash", "wechat", "alipay", "waived", "timebank")
@@ -351,8 +352,7 @@ def refund(store: Store, actor: Actor, booking_id: int, now: datetime, amount_fe
             entry = _insert(store, actor, now, booking_id, "refund", payment.method, -take, reason,
                             corrects=payment.id, credit_minutes=minutes, kind=payment.resource_kind)
             if minutes:
-                from booking.money import credits  # credits builds on the ledger; import late to avoid a cycle
-                credits.give_back(store, actor, payment, entry, minutes, now)
+                timebank.give_back(store, actor, payment.id, entry.id, minutes, now)
             out.append(entry)
     return out
 
@@ -492,7 +492,6 @@ CSV_COLUMNS = ("receipt", "at", "clerk", "entry", "method", "booking", "kind", "
 
 def export_csv(store: Store, month: str, path: str | Path) -> dict[str, Any]:
     """The month's entries as CSV that Excel opens in Chinese (UTF-8 with a BOM)."""
-    from booking.reporting.exports import csv_cell  # exports sits above the reports this module is beside
     rows = entries(store, month)
     target = Path(path)
     try:

@@ -26,6 +26,7 @@ from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from booking.checkin.passinfo import output_target, write_whole
 from booking.store.connection import Store
+from booking.store.files import csv_cell
 
 define(
     export_unmasked_admin=("只有管理员可以导出未遮挡的姓名和电话。",
@@ -44,16 +45,6 @@ Progress = Callable[[int, int], bool]
 PROGRESS_EVERY = 500
 
 XLSX_ROWS = 1_048_576  # Excel's limit, the header included
-#: How a spreadsheet cell's text starts a formula (OWASP "CSV injection"): '=HYPERLINK(...)' typed
-#: as a purpose, or '=cmd|...' as a name, must reach Excel as text, never as something it runs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> Any:
-    """`value` for a CSV cell: text that would start a formula gets a leading ' (Excel shows it as text)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def write_csv(path: Path, header: list[str], rows: Iterable[list[Any]]) -> int:
