@@ -14,7 +14,6 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     from booking import cli
     from booking.store import console, logs
-    import ui.desk.offscreen  # noqa: F401  registers the drawing commands; loads no Qt by itself
 
     window = cli.wants_window(argv)
     kind = logs.process_kind(window)  # before setup, which gives a windowed program a stdout

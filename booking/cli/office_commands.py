@@ -1,6 +1,6 @@
 """Headless commands of the office that came with its window screens: the holiday calendar,
 closures that follow it and editing a closure, a resource's attributes, the no-show rule and
-the list of restricted households. Their parsers sit beside their families' in cli.py and
+the list of restricted households. Their parsers sit beside their families' in core_commands.py and
 fee_commands.py, except `holiday`, which is new here.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Headless commands that correct residents: edit, unplate (a sold car), leave and return.
 
-Their sub-parsers sit with 'resident add/find/plate' in cli._core_parsers (argparse
+Their sub-parsers sit with 'resident add/find/plate' in core_commands._core_parsers (argparse
 builds the 'resident' group once); the handlers live here.
 """
 from __future__ import annotations

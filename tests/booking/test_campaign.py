@@ -24,7 +24,6 @@ import pytest
 
 pytestmark = pytest.mark.slow  # every command, four bad files and two accounts: tens of seconds
 
-import ui.desk.offscreen  # noqa: F401  the drawing commands are part of the campaign too
 from booking import cli
 from booking.ops import setup
 from booking.people import clerks, residents

@@ -9,7 +9,6 @@ from datetime import datetime
 
 import pytest
 
-import ui.desk.offscreen  # noqa: F401  (registers sheet, heatmap and pass --png, drawn offscreen)
 from booking.money import ledger
 from booking.ops import setup
 from booking.policy import rules

@@ -32,7 +32,7 @@ ALLOWED = {
     ("booking/store/clock.py", "*"): "the one clock",
     ("ui/desk/session.py", "clock.now"): "the window's edge: desk.now() and the sweep's real-clock bound",
     ("ui/desk/session.py", "clock.moment"): "the window's edge: scan times with seconds",
-    ("booking/cli/registry.py", "clock.moment"): "the command line's edge: one reading per command",
+    ("booking/cli/main.py", "clock.moment"): "the command line's edge: one reading per command",
     ("booking/cli/gate_commands.py", "clock.moment"): "the gate server's edge: one reading per camera event",
     ("booking/ops/backup.py", "time.time"): "file ages against the files' mtimes, never a stored time",
 }

@@ -86,23 +86,7 @@ PLAUSIBLE: dict[str, Any] = {
 }
 
 
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    """Every registered command's own parser, by its full name ('resident add')."""
-    found: dict[str, argparse.ArgumentParser] = {}
-
-    def walk(parser: argparse.ArgumentParser, prefix: list[str]) -> None:
-        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        if not subs and prefix:
-            found[" ".join(prefix)] = parser
-        for action in subs:
-            for name, child in action.choices.items():
-                walk(child, prefix + [name])
-
-    walk(cli.build_parser(), [])
-    return found
-
-
-COMMANDS = _commands()
+COMMANDS = cli.command_parsers()  # every command's own parser, by its full name ('resident add')
 GLOBAL = {"help", "db", "now", "json", "lang", "user"}
 
 

@@ -302,7 +302,6 @@ def drawing_commands(draw: st.DrawFn, folder: Path) -> list[str]:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_drawing_commands_answer_any_arguments_with_json_and_exit_0_1_or_2(qapp, store, day, tmp_path, data):
-    import ui.desk.offscreen  # noqa: F401  registers pass, sheet, heatmap (as app.py does)
     argv = ["--db", str(day["path"]), "--now", "2026-11-24 10:00", *data.draw(drawing_commands(tmp_path)), "--json"]
     out = io.StringIO()
     code = cli.run(argv, out)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import app  # noqa: F401  every module that defines messages, as a real start loads them
-import ui.desk.offscreen  # noqa: F401
 from booking.store import i18n
 from booking.store.i18n import tr
 

@@ -1,6 +1,6 @@
 """The `self-test` command: booking/ops/selftest.py's steps plus the ones that need Qt.
 
-Registered from ui/desk/offscreen.py; like every drawing command it loads Qt only
+Its arguments are in booking/cli/drawing_commands.py; like every drawing command it loads Qt only
 inside the handler, after `offscreen_app()`. The Qt checks are the ones a
 frozen build gets wrong: the platform plugin, Qt's own Chinese translation,
 the icon, a font that has Chinese characters, and writing a PDF.
@@ -17,16 +17,11 @@ from booking.ops import selftest
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from booking.store.paths import resource_path
+from ui.desk.offscreen import offscreen_app
 
 ICON = ("icons", "linli-desk.png")
 
 define(selftest_sheet_title=("邻里服务台 自检 · 占用表 {day}", "Linli Desk self-test · occupancy sheet {day}"))
-
-
-@cli.parser_section
-def _parsers(sub: Any) -> None:
-    p = cli.add(sub, "self-test", "check the installed program end to end on a temporary store (exit 0 = all good)")
-    p.add_argument("--keep", metavar="FOLDER", help="leave the temporary store and sheet PDF in FOLDER")
 
 
 def _fmt(result: dict[str, Any]) -> str:
@@ -36,8 +31,6 @@ def _fmt(result: dict[str, Any]) -> str:
 
 @cli.command("self-test", _fmt)
 def _self_test(ctx: cli.Context) -> dict[str, Any]:
-    from ui.desk.offscreen import offscreen_app
-
     offscreen_app(check_fonts=False)  # its "qt" step reports a missing Chinese font with the rest
     keep = Path(ctx.args.keep) if ctx.args.keep else None
     result = selftest.run(sheet_pdf=_sheet_pdf, now=ctx.now, checks=[("qt", _qt_check)], keep=keep)

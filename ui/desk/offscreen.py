@@ -1,4 +1,5 @@
-"""Headless commands that draw (pass images and slips, the daily sheet, the heat-map, self-test).
+"""The Qt application of the headless commands that draw (pass images and slips, the daily sheet,
+the heat-map, self-test: booking/cli/drawing_commands.py).
 
 This module loads no Qt when imported: a command that draws calls
 `offscreen_app()` first, which picks a Qt platform that needs no display and
@@ -69,8 +70,3 @@ def has_chinese_font() -> bool:
     if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
         return False
     return QFontMetrics(ui_font()).inFont(PROBE)
-
-
-import ui.app.selftest  # noqa: E402,F401  (registers self-test)
-import ui.passes.pass_command  # noqa: E402,F401  (registers pass)
-import ui.reports.sheet_commands  # noqa: E402,F401  (registers sheet, heatmap)

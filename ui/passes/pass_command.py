@@ -15,23 +15,14 @@ from booking.checkin import passes, passinfo
 from booking.cli import registry as cli
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.desk.offscreen import offscreen_app
 
 define(
-    passcmd_help=("预约的通行证：号码，以及手机图片（--png）或打印用通行证（--slip，PDF）",
-                  "a booking's pass: its number, and a phone image (--png) or a printable slip (--slip, PDF)"),
     passcmd_same_file=("手机图片和打印通行证不能写到同一个文件“{path}”。",
                        "The phone image and the slip cannot both be written to “{path}”."),
     passcmd_png=("手机图片：{path}", "Phone image: {path}"),
     passcmd_slip=("打印通行证：{path}", "Slip: {path}"),
 )
-
-
-@cli.parser_section
-def _parsers(sub: Any) -> None:
-    p = cli.add(sub, "pass", tr("passcmd_help"))
-    p.add_argument("id", type=int, metavar="BOOKING_ID")
-    p.add_argument("--png", metavar="FILE", help="save the pass as an image for a phone (PNG)")
-    p.add_argument("--slip", metavar="FILE.pdf", help="save the printable A6 pass slip (PDF)")
 
 
 def _plain(result: dict[str, Any]) -> str:
@@ -54,7 +45,6 @@ def _pass(ctx: cli.Context) -> dict[str, Any]:
     if png is None and slip is None:
         return result
 
-    from ui.desk.offscreen import offscreen_app
     offscreen_app()
     from ui.passes import passimage, slip as slips
 

@@ -18,35 +18,16 @@ from booking.cli import registry as cli
 from booking.reporting import reports, sheet as sheets
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
-from booking.checkin.passinfo import output_target
+from booking.checkin.passinfo import output_target, write_whole
 from booking.store.validation import parse_date
+from ui.desk.offscreen import offscreen_app
 
 define(
-    sheetcmd_help=("每日占用表：--pdf 保存为 PDF，--print 送到打印机（不加则输出数据）",
-                   "the daily occupancy sheet: --pdf saves a PDF, --print sends it to a printer (neither: the data)"),
     sheetcmd_printer_alone=("--printer 只能和 --print 一起用。", "--printer goes with --print."),
     sheetcmd_pdf=("日表 PDF：{path}（{pages} 页）", "Daily sheet PDF: {path} ({pages} pages)"),
     sheetcmd_printed=("已送到打印机“{printer}”（{pages} 页）", "Sent to the printer “{printer}” ({pages} pages)"),
-    heatcmd_help=("使用热力图：按月或按周，车位×日期或小时×星期；--png 保存图片",
-                  "usage heat-map for a month or a week, spaces × days or hour × weekday; --png saves a picture"),
     heatcmd_png=("热力图：{path}（{width}×{height}）", "Heat-map: {path} ({width}×{height})"),
 )
-
-
-@cli.parser_section
-def _parsers(sub: Any) -> None:
-    p = cli.add(sub, "sheet", tr("sheetcmd_help"))
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="default: today (for the 07:00 scheduled print)")
-    p.add_argument("--pdf", metavar="FILE", help="save the sheet as PDF (A4 landscape)")
-    p.add_argument("--print", dest="to_printer", action="store_true", help="print on the default printer")
-    p.add_argument("--printer", metavar="NAME", help="with --print: this installed printer")
-    p.add_argument("--clerk", metavar="NAME", help="the duty clerk printed in the header")
-    h = cli.add(sub, "heatmap", tr("heatcmd_help"))
-    span = h.add_mutually_exclusive_group(required=True)
-    span.add_argument("--month", metavar="YYYY-MM")
-    span.add_argument("--week", metavar="YYYY-MM-DD", help="any day of the week (Monday to Sunday)")
-    h.add_argument("--by", choices=["spaces", "hours"], default="spaces")
-    h.add_argument("--png", metavar="FILE")
 
 
 def _plain_sheet(result: dict[str, Any]) -> str:
@@ -70,9 +51,7 @@ def _sheet(ctx: cli.Context) -> dict[str, Any]:
     if target is None and not a.to_printer:
         return sheet.to_json()
 
-    from ui.desk.offscreen import offscreen_app
     offscreen_app()
-    from booking.checkin.passinfo import write_whole
     from ui.reports import printing
 
     result: dict[str, Any] = {"date": day.isoformat(), "totals": sheet.totals.to_json(), "pdf": None,
@@ -103,9 +82,7 @@ def _heatmap(ctx: cli.Context) -> dict[str, Any]:
     if target is None:
         return hm.to_json()
 
-    from ui.desk.offscreen import offscreen_app
     offscreen_app()
-    from booking.checkin.passinfo import write_whole
     from ui.reports import heatmap
 
     image = heatmap.heatmap_image(hm)

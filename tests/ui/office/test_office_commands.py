@@ -28,7 +28,6 @@ from booking.schedule import bookings
 from booking.store import audit
 from booking.store.connection import Store
 from tests.conftest import ADMIN, NOW
-import ui.desk.offscreen  # noqa: F401  the drawing commands are part of the table the test checks
 from ui.office.admin import AuditView, ClerkDialog, ClerksView, ResourceDialog, ResourcesRulesView, RuleDialog
 from ui.desk.session import Desk
 from ui.office.screens import ADMIN_SCREENS, VIEWS, menu_path

@@ -12,7 +12,6 @@ from PySide6.QtGui import QImage
 
 from booking.checkin import passes
 from booking.schedule import bookings
-import ui.passes.pass_command  # noqa: F401  registers the command, as app.py does through ui.desk.offscreen
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 

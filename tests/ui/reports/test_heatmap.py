@@ -10,7 +10,6 @@ from booking.schedule import bookings
 from booking.store.audit import Actor
 from booking.schedule.bookings import Request
 from booking.store.errors import DeskError
-import ui.reports.sheet_commands  # noqa: F401  registers heatmap, as app.py does through ui.desk.offscreen
 from ui.reports import heatmap
 from ui.desk.session import Desk
 

@@ -24,7 +24,6 @@ from booking.store import i18n
 from booking.store.audit import Actor
 from booking.schedule.bookings import Request
 from booking.store.errors import DeskError
-import ui.reports.sheet_commands  # noqa: F401  registers sheet, as app.py does through ui.desk.offscreen
 from ui.reports import printing
 from ui.desk.session import Desk
 
