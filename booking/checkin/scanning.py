@@ -33,6 +33,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from booking.checkin import passcode, passes
+from booking.money import fees
 from booking.places import stations
 from booking.policy import rules
 from booking.schedule import bookings
@@ -385,7 +386,6 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdic
     audit.record(store, actor, verdict.action, "booking", booking.id, before={"status": booking.status},
                  after=after, reason=verdict.reason, at=at)
     if verdict.action == CHECK_OUT:
-        from booking.money import fees  # fees prices bookings; imported here to keep scanning light
         fees.settle(store, booking.id, now=at)  # the charge, overstay included, frozen in the same transaction
     return Verdict(verdict.ok, verdict.action, verdict.reason_key, verdict.reason,
                    bookings.get(store, booking.id), verdict.params)

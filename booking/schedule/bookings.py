@@ -16,10 +16,10 @@ from booking.people import residents
 from booking.places import holidays
 from booking.store import audit, clock
 from booking.store.audit import Actor
-from booking.places.closures import parse_rrule
+from booking.places.closures import overlapping, parse_rrule
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import define, language, tr
-from booking.places.inventory import Resource, get as get_resource
+from booking.places.inventory import Resource, all_resources, get as get_resource
 from booking.policy.rules import Breach, breaches
 from booking.store.schema import ACTIVE
 from booking.store.connection import Store
@@ -449,8 +449,6 @@ def busy_resource_ids(store: Store, start: datetime, end: datetime) -> set[int]:
 
 def free(store: Store, start: datetime, end: datetime, kind: str | None = None) -> list[Resource]:
     """Enabled resources with no active booking and no closure anywhere in [start, end)."""
-    from booking.places.closures import overlapping
-    from booking.places.inventory import all_resources
     if end <= start:
         raise invalid("booking_order", field="end")
     busy = busy_resource_ids(store, start, end)

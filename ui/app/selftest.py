@@ -14,6 +14,7 @@ from typing import Any
 
 from booking.cli import registry as cli
 from booking.ops import selftest
+from booking.schedule import bookings
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from booking.store.paths import resource_path
@@ -78,7 +79,6 @@ def _plain_pdf(store: Any, day: date, path: Path) -> Path:
     from PySide6.QtCore import QMarginsF, QRectF, Qt
     from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
-    from booking.schedule import bookings
     from ui.desk.fonts import ui_font
 
     writer = QPdfWriter(str(path))

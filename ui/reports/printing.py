@@ -31,6 +31,7 @@ from PySide6.QtGui import (QFont, QFontMetricsF, QPageLayout, QPageSize, QPagedP
 from PySide6.QtPrintSupport import QPrintPreviewDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
+from booking.checkin.sweep import sweep
 from booking.reporting import printers, sheet as sheets
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
@@ -208,7 +209,6 @@ def build_sheet(store: Store, day: date, clerk: str | None = None, now: datetime
                 sweep_at: datetime | None = None) -> Sheet:
     """The sheet of `day` after the no-show sweep (at `sweep_at`, else `now`), so its statuses are
     those of this minute."""
-    from booking.checkin.sweep import sweep
     moment = current_minute(now)
     sweep(store, sweep_at or moment)
     return sheets.build(store, day, moment, clerk)
