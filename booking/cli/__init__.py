@@ -10,7 +10,9 @@ command runs (drawing_commands.DRAWN): the only way booking reaches ui/, and a c
 draws nothing loads no Qt.
 
 May import: booking.store, booking.people, booking.places, booking.policy, booking.schedule,
-booking.money, booking.checkin, booking.reporting, booking.ops, booking.gatehouse.
+booking.money, booking.checkin, booking.reporting, booking.ops, booking.gatehouse, and by name
+when a drawing command runs (DRAWN): ui.app.selftest, ui.passes.pass_command,
+ui.reports.sheet_commands.
 """
 from booking.cli.main import build_parser, command_parsers, commands, run, wants_window
 
