@@ -26,3 +26,10 @@ def test_every_headless_command_has_a_readme_section():
     top_level = {name.split()[0] for name in cli.commands()}
     missing = [name for name in sorted(top_level) if f"### `{name}`" not in README]
     assert missing == []
+
+
+def test_the_module_map_names_every_package():
+    section = README.split("## Where things are", 1)[1].split("\n## ", 1)[0]
+    packages = sorted(f"{path.parent.parent.name}/{path.parent.name}/" for top in ("booking", "ui")
+                      for path in (ROOT / top).glob("*/__init__.py"))
+    assert [p for p in packages if f"`{p}`" not in section] == []
