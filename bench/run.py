@@ -666,7 +666,8 @@ def measure_gate(built: BuiltStore, reps: int, offset: int = 0) -> None:
     admin = Actor("基准测试", "admin")
     for name, serial, mode in (("基准入口", "BENCH-IN", "in"), ("基准出口", "BENCH-OUT", "out")):
         if stations.find(store, name) is None:
-            stations.add(store, admin, name, gate="vzenith", camera=serial, mode=mode, now=NOW)
+            stations.add(store, admin, name, gate="vzenith", camera=serial, camera_address="127.0.0.1", mode=mode,
+                         now=NOW)
     booked = fresh_bookings(store, built, reps, offset=300_000 + offset)
     moment = {"now": NOW}
     server = GateServer(built.work, "127.0.0.1", 0, lambda: moment["now"], auto_sync=False).start()

@@ -198,6 +198,22 @@ def window_for(start: datetime, end: datetime, values: dict[str, Any]) -> tuple[
     return start - timedelta(minutes=early), closes
 
 
+def window_problem(opens: datetime, closes: datetime, end: datetime, now: datetime) -> str | None:
+    """Why a booking ending at `end` cannot be checked in at `now` in its window [opens, closes).
+
+    'too_early' before the window, 'ended' once the booking is over, 'too_late'
+    after the grace time; None while the window is open. The one check both
+    the pass scan and the barrier gates (booking/gatehouse/gates.py) make.
+    """
+    if now < opens:
+        return "too_early"
+    if now >= end:
+        return "ended"
+    if now >= closes:
+        return "too_late"
+    return None
+
+
 def verify(text: str, store: Store, now: datetime, station: str | Station = stations.DESK) -> Verdict:
     """What a scan of `text` at `station` at `now` would do, and why not. Writes nothing.
 
@@ -249,12 +265,13 @@ def verify(text: str, store: Store, now: datetime, station: str | Station = stat
     # 5. time: only check-in has a window; nobody is ever locked in
     if action == CHECK_IN:
         opens, closes = checkin_window(store, booking)
-        if now < opens:
+        problem = window_problem(opens, closes, booking.end, now)
+        if problem == "too_early":
             return _refuse("scan_too_early", booking, start=_when(booking.start, now),
                            early=clock.minutes(opens, booking.start), opens=_when(opens, now))
-        if now >= booking.end:
+        if problem == "ended":
             return _refuse("scan_ended", booking, end=_when(booking.end, now))
-        if now >= closes:
+        if problem == "too_late":
             return _refuse("scan_too_late", booking, start=_when(booking.start, now),
                            deadline=_when(closes, now))
     elif behind := _behind(booking, now):  # a clock set back would stamp the leaving before the arriving

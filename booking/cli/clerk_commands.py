@@ -7,7 +7,6 @@ twice without echo when a person is at the terminal.
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from typing import Any
 
@@ -54,8 +53,8 @@ def _parsers(sub: Any) -> None:
 def _new_password(ctx: cli.Context) -> str:
     if ctx.args.password:
         return ctx.args.password
-    if os.environ.get(PASSWORD_ENV):
-        return os.environ[PASSWORD_ENV]
+    if password := cli.env_password(PASSWORD_ENV):
+        return password
     if sys.stdin is None:  # the windowed program (LinliDesk.exe) has no console to ask in
         raise DeskError("usage", "clerk_cli_no_console", field="password")
     if sys.stdin.isatty() and not ctx.args.json:
@@ -70,10 +69,10 @@ def _old_password(ctx: cli.Context) -> str | None:
     """The old password of one's own account; signing in with it (LINLI_PASSWORD) has just proved it."""
     if ctx.args.old_password:
         return ctx.args.old_password
-    if os.environ.get(OLD_PASSWORD_ENV):
-        return os.environ[OLD_PASSWORD_ENV]
+    if password := cli.env_password(OLD_PASSWORD_ENV):
+        return password
     if ctx.actor.proven and ctx.args.user:
-        return os.environ.get("LINLI_PASSWORD")
+        return cli.env_password(cli.SIGN_IN_ENV)
     return None
 
 

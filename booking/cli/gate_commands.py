@@ -5,8 +5,7 @@ started at boot; it serves until stopped (Ctrl+C), or for --for-seconds.
 """
 from __future__ import annotations
 
-import os
-import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -20,6 +19,7 @@ from booking.gatehouse.gate_server import GateServer, parse_listen
 from booking.store.i18n import define, tr
 
 DEFAULT_LISTEN = "0.0.0.0:8089"
+PASSWORD_ENV = "LINLI_CAMERA_PASSWORD"
 
 define(
     gate_listen_failed=("无法在 {listen} 监听：{detail}", "Cannot listen on {listen}: {detail}"),
@@ -76,7 +76,7 @@ def _serve(ctx: cli.Context) -> dict[str, Any]:
             pass
     else:
         server.start()
-        threading.Event().wait(max(0.0, ctx.args.for_seconds))
+        time.sleep(max(0.0, ctx.args.for_seconds))  # not a timed lock wait: see GateServer._beat
         server.stop()
     return {"listen": listen}
 
@@ -85,7 +85,7 @@ def _serve(ctx: cli.Context) -> dict[str, Any]:
 def _password(ctx: cli.Context) -> dict[str, Any]:
     ctx.require_admin()
     station = gates.require_gate(stations.get(ctx.store, ctx.args.name))
-    gate_camera.set_password(station, os.environ.get("LINLI_CAMERA_PASSWORD", ""))
+    gate_camera.set_password(station, cli.env_password(PASSWORD_ENV) or "")
     return {"station": station.name, "camera": station.camera, "user": station.camera_user, "stored": True}
 
 

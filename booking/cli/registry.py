@@ -58,6 +58,19 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+#: Where a command finds the password it signs in with (`--user NAME`).
+SIGN_IN_ENV = "LINLI_PASSWORD"
+
+
+def env_password(name: str) -> str | None:
+    """The password handed to a command in the environment variable `name`, or None if unset or empty.
+
+    Passwords reach the commands this way (LINLI_PASSWORD, LINLI_NEW_PASSWORD,
+    LINLI_CAMERA_PASSWORD ...) rather than as arguments a shell history keeps.
+    """
+    return os.environ.get(name) or None
+
+
 class Commands:
     """One level of sub-commands: argparse's sub-parsers, with each command's parser by name, so
     that help and the tests find a command's parser without reading argparse's private fields."""
@@ -120,8 +133,8 @@ class Context:
             store = self._store if self._store is not None else self.store
             if not clerks.count(store):
                 actor = Actor(self.args.user or _os_user(), "admin", proven=False)
-            elif self.args.user and os.environ.get("LINLI_PASSWORD"):
-                actor = clerks.authenticate(store, self.args.user, os.environ["LINLI_PASSWORD"], now=self.now)
+            elif self.args.user and (password := env_password(SIGN_IN_ENV)):
+                actor = clerks.authenticate(store, self.args.user, password, now=self.now)
             else:
                 actor = Actor(tr("cli_unproven", who=_os_user()), "clerk", proven=False)
             if self.args.now and self.real_moment is not None:

@@ -54,6 +54,8 @@ def _parsers(sub: Any) -> None:
     a.add_argument("--gate", choices=stations.GATES, help="a barrier gate with a plate camera of this protocol")
     a.add_argument("--camera", help="the gate's camera: a Vzenith serial, or a Hikvision HOST[:PORT]")
     a.add_argument("--camera-user", help="the account on a Hikvision camera (default admin)")
+    a.add_argument("--camera-ip", dest="camera_address", metavar="IP",
+                   help="a Vzenith camera's fixed IP address: only its posts from there are answered")
     cli.add(inner, "list", "every station")
     r = cli.add(inner, "remove", "take a station away (its scans stay recorded)")
     r.add_argument("name")
@@ -118,7 +120,8 @@ def _sweep(ctx: cli.Context) -> dict[str, Any]:
 def _station_add(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
     station = stations.add(ctx.store, ctx.actor, a.name, a.kind, a.resource, a.mode, gate=a.gate,
-                           camera=a.camera, camera_user=a.camera_user, now=ctx.now)
+                           camera=a.camera, camera_user=a.camera_user, camera_address=a.camera_address,
+                           now=ctx.now)
     return {"station": station.to_json()}
 
 

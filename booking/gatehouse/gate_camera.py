@@ -8,6 +8,7 @@ A test sets its own keyring backend with `keyring.set_keyring`.
 """
 from __future__ import annotations
 
+import json
 import logging
 import urllib.error
 import urllib.request
@@ -87,16 +88,29 @@ class HikvisionCamera:
                                            urllib.request.HTTPDigestAuthHandler(manager))
 
     def put(self, path: str, body: bytes, content_type: str) -> int:
+        """PUT `body` to `path`; CameraError unless the camera says it did it.
+
+        An ISAPI JSON call answers HTTP 200 even when it refuses the content:
+        its own `statusCode` must be 1 as well.
+        """
         request = urllib.request.Request(self.base + path, data=body, method="PUT",
                                          headers={"Content-Type": content_type})
         try:
             with self._opener().open(request, timeout=self.timeout) as answer:
-                answer.read(65536)
-                return answer.status
+                text = answer.read(65536)
+                status = answer.status
         except urllib.error.HTTPError as exc:
             raise CameraError(f"{self.station.name}: {path} answered {exc.code}") from None
         except (urllib.error.URLError, OSError) as exc:
             raise CameraError(f"{self.station.name}: {path} unreachable: {exc}") from None
+        try:
+            said = json.loads(text.decode("utf-8")) if "format=json" in path else None
+        except (UnicodeDecodeError, ValueError):
+            said = None
+        if isinstance(said, dict) and said.get("statusCode", 1) != 1:
+            raise CameraError(f"{self.station.name}: {path} refused: {said.get('statusCode')} "
+                              f"{str(said.get('subStatusCode') or said.get('statusString') or '')[:80]}")
+        return status
 
     def open_gate(self) -> None:
         self.put(BARRIER_PATH, gate_protocols.barrier_open_xml(), "application/xml")
@@ -113,10 +127,14 @@ def sync_allow_list(store: Store, station: Station, now: datetime,
     """Bring a Hikvision camera's allow-list in step with the bookings; what was sent.
 
     Only what the camera accepted is recorded as sent, so a camera that was
-    unreachable is brought in step by the next call.
+    unreachable is brought in step by the next call. A plate whose window
+    changed is taken off and written again: some firmware refuses to add a
+    record it holds already.
     """
     camera = camera or HikvisionCamera(station)
     adds, deletes = gates.whitelist_changes(store, station, now)
+    held = gates.whitelist_held(store, station.name)
+    deletes = deletes + [e.plate for e in adds if e.plate in held]
     sent = {"added": 0, "deleted": 0}
     try:
         if deletes:

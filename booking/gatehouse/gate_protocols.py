@@ -1,12 +1,16 @@
 """What the plate cameras send and what they are answered, as plain data.
 
 Vzenith (臻识) cameras post JSON `{"AlarmInfoPlate": {...}}` for each plate
-and form posts as heartbeats; their reply carries the decision
-(`Response_AlarmInfoPlate`: info ok/no, content retransfer_stop so the camera
-stops resending, the plateid, optional LED text in serialData and optional
-whitelist operations). Hikvision cameras post a multipart body whose part
+and form posts (multipart or urlencoded) as heartbeats; the reply to both is a
+`Response_AlarmInfoPlate` (Vzenith's HTTP push protocol, "业务处理": the
+camera acts on that one object whether it answers a plate or a comet poll):
+info ok/no opens or not, content retransfer_stop so the camera stops
+resending, the plateid, ContinuePushOffline for a replayed event so that the
+camera sends the next one, optional LED text in serialData and optional
+whitelist operations. Hikvision cameras post a multipart body whose part
 `anpr.xml` is an ISAPI EventNotificationAlert, and are answered a plain 200;
-the desk opens their gate itself (booking/gatehouse/gate_camera.py).
+the desk opens their gate itself (booking/gatehouse/gate_camera.py). docs/gates.md,
+"The vendors' field names", says where each name was checked.
 
 Every parser here raises `BadEvent` for anything it cannot read: the server
 answers it 400 and logs the reason, never a traceback. XML with a DTD or
@@ -43,9 +47,16 @@ class BadEvent(ValueError):
 @dataclass(frozen=True)
 class Heartbeat:
     camera: str
+    address: str | None = None     # the ipaddr the heartbeat names, if it names one
 
 
 # --- Vzenith ------------------------------------------------------------------------
+
+def _address(value: Any) -> str | None:
+    """The address a body says its camera has (checked against the socket's peer by the server)."""
+    text = str(value).strip()[:64] if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    return text or None
+
 
 def _camera_id(value: Any, what: str) -> str:
     text = str(value if value is not None else "").strip()
@@ -72,14 +83,33 @@ def _photo(text: Any) -> bytes | None:
     return data if 0 < len(data) <= MAX_PHOTO else None
 
 
+def _form(body: bytes, content_type: str) -> dict[str, str]:
+    """The fields of a form post, multipart/form-data (as Vzenith cameras send their heartbeats) or urlencoded."""
+    if content_type.lower().startswith("multipart/"):
+        head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
+        message = BytesParser(policy=policy.HTTP).parsebytes(head + body)
+        if not message.is_multipart():
+            raise BadEvent("heartbeat form without parts")
+        fields: dict[str, str] = {}
+        for part in list(message.iter_parts())[:50]:
+            name = part.get_param("name", header="content-disposition")
+            if isinstance(name, str) and name not in fields:
+                payload = part.get_payload(decode=True) or b""
+                fields[name] = payload.decode("utf-8", "replace").strip()
+        return fields
+    try:
+        form = parse_qs(body.decode("utf-8"), strict_parsing=False, max_num_fields=50)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadEvent(f"heartbeat form unreadable: {exc}") from None
+    return {key: values[0] for key, values in form.items() if values}
+
+
 def parse_vzenith(body: bytes, content_type: str, now: datetime) -> PlateRead | Heartbeat:
     """A Vzenith post: a plate (JSON AlarmInfoPlate) or a heartbeat (a form post)."""
-    if "application/x-www-form-urlencoded" in (content_type or "").lower():
-        try:
-            form = parse_qs(body.decode("utf-8"), strict_parsing=False, max_num_fields=50)
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise BadEvent(f"heartbeat form unreadable: {exc}") from None
-        return Heartbeat(_camera_id((form.get("serialno") or [""])[0], "heartbeat serialno"))
+    kind = (content_type or "").lower()
+    if "application/x-www-form-urlencoded" in kind or kind.startswith("multipart/form-data"):
+        form = _form(body, content_type)
+        return Heartbeat(_camera_id(form.get("serialno", ""), "heartbeat serialno"), _address(form.get("ipaddr")))
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -89,7 +119,7 @@ def parse_vzenith(body: bytes, content_type: str, now: datetime) -> PlateRead | 
     if "heartbeat" in data or "Heartbeat" in data:
         beat = data.get("heartbeat") or data.get("Heartbeat")
         if isinstance(beat, dict):
-            return Heartbeat(_camera_id(beat.get("serialno"), "heartbeat serialno"))
+            return Heartbeat(_camera_id(beat.get("serialno"), "heartbeat serialno"), _address(beat.get("ipaddr")))
     alarm = data.get("AlarmInfoPlate")
     if not isinstance(alarm, dict):
         raise BadEvent("no AlarmInfoPlate object")
@@ -115,7 +145,8 @@ def parse_vzenith(body: bytes, content_type: str, now: datetime) -> PlateRead | 
                      confidence=confidence if isinstance(confidence, int) and not isinstance(confidence, bool)
                      else None,
                      color=color if isinstance(color, int) and not isinstance(color, bool) else None,
-                     offline=plate.get("isoffline") in (1, "1", True), photo=_photo(plate.get("imageFile")))
+                     offline=plate.get("isoffline") in (1, "1", True), photo=_photo(plate.get("imageFile")),
+                     address=_address(alarm.get("ipaddr")))
 
 
 def led_data(text: str) -> list[dict[str, Any]]:
@@ -136,22 +167,40 @@ def whitelist_operate(adds: list[WhitelistEntry], deletes: list[str]) -> dict[st
     return None
 
 
-def vzenith_reply(plateid: str, decision: Decision, operate: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The answer to one plate: ok opens, no keeps shut; retransfer_stop always (or it is resent)."""
+def vzenith_reply(plateid: str, decision: Decision, operate: dict[str, Any] | None = None,
+                  offline: bool = False) -> dict[str, Any]:
+    """The answer to one plate: ok opens, no keeps shut; retransfer_stop always (or it is resent).
+
+    A replayed (offline) event is answered with ContinuePushOffline, continue 1:
+    the camera sends its next stored event only after that answer.
+    """
     plate_id: Any = int(plateid) if plateid.isdigit() else plateid
     body: dict[str, Any] = {"info": "ok" if decision.opened else "no", "content": "retransfer_stop",
                             "plateid": plate_id, "serialData": led_data(decision.led)}
+    if offline:
+        body["ContinuePushOffline"] = {"plateid": plate_id, "continue": 1}
     if operate:
         body["white_list_operate"] = operate
     return {"Response_AlarmInfoPlate": body}
 
 
 def heartbeat_reply(open_gate: bool, operate: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The answer to a heartbeat: 'opendoor' for a car a clerk let in by hand, and whitelist news."""
-    body: dict[str, Any] = {"info": "opendoor" if open_gate else "no"}
+    """The answer to a heartbeat (comet poll): info ok opens, for a car a clerk let in by hand; whitelist news.
+
+    It is the same Response_AlarmInfoPlate a plate is answered with: a camera
+    in comet-polling mode acts on it (a camera sending plain heartbeats ignores
+    every reply, so the gates are set to comet polling, docs/gates.md).
+    """
+    body: dict[str, Any] = {"info": "ok" if open_gate else "no"}
     if operate:
         body["white_list_operate"] = operate
-    return {"Response_Heartbeat": body}
+    return {"Response_AlarmInfoPlate": body}
+
+
+def heartbeat_has_news(reply: dict[str, Any]) -> bool:
+    """Does a heartbeat reply carry anything (an opening or whitelist news)? An empty one may wait."""
+    body = reply.get("Response_AlarmInfoPlate") or {}
+    return body.get("info") == "ok" or bool(body.get("white_list_operate"))
 
 
 # --- Hikvision ------------------------------------------------------------------------
@@ -246,23 +295,34 @@ def parse_hikvision(body: bytes, content_type: str, now: datetime) -> PlateRead 
     key = f"{at.strftime('%Y%m%d%H%M%S')}|{plate[:16]}"
     return PlateRead(camera=camera, key=key, text=plate[:40], at=at,
                      confidence=int(confidence) if confidence and confidence.isdigit() else None,
-                     offline=offline, photo=photo)
+                     offline=offline, photo=photo, address=camera)
 
 
 def barrier_open_xml() -> bytes:
     return b"<BarrierGate><ctrlMode>open</ctrlMode></BarrierGate>"
 
 
+#: The keys of one allow-list record besides plate and times; the firmware refuses a record
+#: with keys left out, so they are sent, empty, as the camera's own web page sends them.
+_RECORD_BLANKS = ("cardNo", "cardID", "plateType", "plateColor", "plateDescription", "remoteControllerCode",
+                  "plateNoSub", "CRIndex", "area", "name", "certificateType", "certificateNumber",
+                  "virtualParkingNum", "groupName")
+
+
 def allow_list_json(adds: list[WhitelistEntry]) -> bytes:
-    """The Hikvision allow-list records for `adds` (licensePlateAuditData/record?format=json)."""
-    records = [{"LicensePlate": e.plate, "listType": "whiteList",
+    """The Hikvision allow-list records for `adds` (licensePlateAuditData/record?format=json).
+
+    listType is `allowList` when writing (the camera reports it back as
+    whiteList when searched); the window runs from createTime to effectiveTime;
+    the record's id is the plate, so that it can be found and deleted by plate.
+    """
+    records = [{"id": e.plate, "LicensePlate": e.plate, "listType": "allowList",
+                **{key: "" for key in _RECORD_BLANKS}, "operationType": "add", "operation": "new",
                 "createTime": e.enable_at.strftime("%Y-%m-%dT%H:%M:%S"),
-                "effectiveStartDate": e.enable_at.strftime("%Y-%m-%dT%H:%M:%S"),
                 "effectiveTime": e.overdue_at.strftime("%Y-%m-%dT%H:%M:%S")} for e in adds]
     return json.dumps({"LicensePlateInfoList": records}, ensure_ascii=False).encode("utf-8")
 
 
 def allow_list_delete_json(plates: list[str]) -> bytes:
     """The plates to take off a Hikvision allow-list (DelLicensePlateAuditData?format=json)."""
-    return json.dumps({"LicensePlateInfoList": [{"LicensePlate": p} for p in plates]},
-                      ensure_ascii=False).encode("utf-8")
+    return json.dumps({"deleteAllEnabled": False, "licensePlate": list(plates)}, ensure_ascii=False).encode("utf-8")

@@ -10,7 +10,9 @@ they arrive. The worker also ticks: each minute it marks no-shows (at night
 this server may be the only program running) and brings the Hikvision
 allow-lists in step; each second it sends the openings clerks asked for.
 
-Only configured cameras are answered: an unknown one gets 403, is logged, and
+Only configured cameras are answered, and only from their own address: an
+unknown camera, or a known one posting from another address than the one it
+is bound to (booking/places/stations.py, `source_address`), gets 403, is logged, and
 changes nothing. Bodies over MAX_BODY get 413; unreadable ones 400 and a log
 line. The server is an edge: its clock is the `now` function it is given
 (booking/store/clock.py's time in `gate serve`, the window's in the desk).
@@ -21,6 +23,7 @@ import json
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,13 +47,35 @@ define(gate_listen_bad=("监听地址应为 主机:端口，如 0.0.0.0:8089。"
 MAX_BODY = 4 * 1024 * 1024     # a plate event with its photos stays well below this
 JOB_TIMEOUT_S = 10.0
 TICK_S = 1.0
+_TICK = object()  # the metronome's item in the worker's queue
 SYNC_EVERY_S = 60.0
+#: How long an empty answer to a Vzenith comet poll is held back: the camera polls again as soon as it
+#: is answered, so without a pause two cameras would keep the desk PC busy answering "nothing new".
+HEARTBEAT_HOLD_S = 1.0
+HOLD_STEP_S = 0.05  # how soon a held poll notices that the server stops
 
 Job = Callable[[Store], Any]
 
 
 class Refused(Exception):
-    """An unknown camera: answered 403 and logged."""
+    """An unknown camera, or one posting from the wrong address: answered 403 and logged."""
+
+
+def _bound(station: Station, claimed: str | None, client: str) -> Station:
+    """`station`, if the post came from the address its camera is bound to; else Refused.
+
+    The socket's peer must be that address, and so must the address the body
+    names, when it names one: a serial or an ipAddress in a body is easy to
+    copy, the source address of a TCP connection on the LAN much less so.
+    """
+    bound = station.source_address
+    if not stations.same_address(bound, client):
+        raise Refused(f"{station.gate} camera {station.camera!r} of {station.name} posted from {client}, "
+                      f"but it is bound to {bound or 'no address'}")
+    if claimed is not None and not stations.same_address(bound, claimed):
+        raise Refused(f"{station.gate} camera {station.camera!r} of {station.name} says it is at {claimed!r}, "
+                      f"but it is bound to {bound}")
+    return station
 
 
 class GateService:
@@ -59,14 +84,16 @@ class GateService:
     def __init__(self, store_path: str | Path, now: Callable[[], datetime],
                  on_event: Callable[[dict[str, Any]], None] | None = None,
                  camera: Callable[[Station], gate_camera.HikvisionCamera] = gate_camera.HikvisionCamera,
-                 auto_sync: bool = True) -> None:
+                 auto_sync: bool = True, heartbeat_hold_s: float = HEARTBEAT_HOLD_S) -> None:
         self.store_path = store_path
         self.auto_sync = auto_sync
+        self.heartbeat_hold_s = heartbeat_hold_s
         self.now = now
         self.on_event = on_event
         self.camera = camera
-        self._jobs: queue.Queue[tuple[Job, queue.Queue] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[Job, queue.Queue] | object | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="gate-worker", daemon=True)
+        self._metronome = threading.Thread(target=self._beat, name="gate-ticks", daemon=True)
         self._ready = threading.Event()
         self._stopped = threading.Event()
         self._error: BaseException | None = None
@@ -89,27 +116,43 @@ class GateService:
             self._ready.set()
             return
         self._ready.set()
+        self._metronome.start()
         clock_s = 0.0
         try:
             while not self._stopped.is_set():
-                try:
-                    item = self._jobs.get(timeout=TICK_S)
-                except queue.Empty:
-                    item = None
+                item = self._jobs.get()
+                if item is None:  # stop() woke us
+                    break
+                if item is _TICK:
                     clock_s += TICK_S
-                else:
-                    if item is None:  # stop() woke us
-                        break
-                if item is not None:
-                    job, answer = item
-                    try:
-                        answer.put((True, job(store)))
-                    except BaseException as exc:  # handed back to the HTTP thread that asked
-                        answer.put((False, exc))
+                    self._tick(store, clock_s)
                     continue
-                self._tick(store, clock_s)
+                job, answer = item
+                try:
+                    answer.put((True, job(store)))
+                except BaseException as exc:  # handed back to the HTTP thread that asked
+                    answer.put((False, exc))
         finally:
             store.close()
+
+    def _hold(self, seconds: float) -> None:
+        """Wait up to `seconds` on this thread, ending early when the server stops.
+
+        Short sleeps, not `Event.wait(timeout)`, for the reason given in `_beat`."""
+        deadline = time.monotonic() + seconds
+        while not self._stopped.is_set() and time.monotonic() < deadline:
+            time.sleep(min(HOLD_STEP_S, max(0.0, deadline - time.monotonic())))
+
+    def _beat(self) -> None:
+        """Put a tick in the worker's queue every TICK_S, between the jobs.
+
+        A sleeping thread rather than `queue.get(timeout=…)`: a timed lock wait measures its
+        deadline on a clock that libfaketime cannot fake (sem_clockwait, libfaketime#390), so
+        under the suite's faketime run the ticks, and with them the whitelist sync, never came.
+        """
+        while not self._stopped.is_set():
+            time.sleep(TICK_S)
+            self._jobs.put(_TICK)
 
     def _tick(self, store: Store, clock_s: float) -> None:
         try:
@@ -179,25 +222,29 @@ class GateService:
             gates.mark_sent(store, station.name, adds, deletes, now)
         return operate
 
-    def vzenith(self, body: bytes, content_type: str) -> dict[str, Any]:
-        """The reply to one Vzenith post (plate or heartbeat)."""
-        def job(store: Store) -> dict[str, Any]:
+    def vzenith(self, body: bytes, content_type: str, client: str) -> dict[str, Any]:
+        """The reply to one Vzenith post (plate or heartbeat) that came from the address `client`."""
+        def job(store: Store) -> tuple[dict[str, Any], bool]:
             now = self.now()
             parsed = gate_protocols.parse_vzenith(body, content_type, now)
             station = stations.gate_for_camera(store, "vzenith", parsed.camera)
             if station is None:
                 raise Refused(f"vzenith camera {parsed.camera!r} is not configured")
+            _bound(station, parsed.address, client)
             if isinstance(parsed, Heartbeat):
                 opens = gates.pending_opens(store, station.name, now)
-                return gate_protocols.heartbeat_reply(bool(opens), self._whitelist_operate(store, station, now))
+                return gate_protocols.heartbeat_reply(bool(opens), self._whitelist_operate(store, station, now)), True
             decision = gates.handle(store, station, parsed, now)
             self._announce(station, decision, parsed)
             log.info("gate %s: %s %s -> %s (%s)%s", station.name, parsed.key, parsed.text,
                      "open" if decision.opened else "shut", decision.reason_key,
                      " [repeat]" if decision.duplicate else "")
             # The whitelist travels with the heartbeats (every few seconds), not here: the car waits.
-            return gate_protocols.vzenith_reply(parsed.key, decision)
-        return self.call(job)
+            return gate_protocols.vzenith_reply(parsed.key, decision, offline=parsed.offline), False
+        reply, heartbeat = self.call(job)
+        if heartbeat and not gate_protocols.heartbeat_has_news(reply):
+            self._hold(self.heartbeat_hold_s)  # on this HTTP thread; the worker goes on
+        return reply
 
     def hikvision(self, body: bytes, content_type: str, client: str) -> None:
         """Handle one Hikvision post; opens the barrier itself when the decision says so."""
@@ -206,9 +253,10 @@ class GateService:
             read = gate_protocols.parse_hikvision(body, content_type, now)
             if read is None:
                 return None
-            station = _hikvision_gate(store, read.camera, client)
+            station = _hikvision_gate(store, read.camera)
             if station is None:
                 raise Refused(f"hikvision camera {read.camera!r} (from {client}) is not configured")
+            _bound(station, read.address, client)
             decision = gates.handle(store, station, read, now)
             self._announce(station, decision, read)
             log.info("gate %s: %s %s -> %s (%s)%s", station.name, read.key, read.text,
@@ -228,14 +276,10 @@ def parse_listen(text: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def _host(address: str) -> str:
-    return address.rsplit(":", 1)[0] if address.count(":") == 1 else address
-
-
-def _hikvision_gate(store: Store, ip: str, client: str) -> Station | None:
-    """The Hikvision gate at `ip`, if the post also came from that address (a body can lie, a socket less so)."""
+def _hikvision_gate(store: Store, ip: str) -> Station | None:
+    """The Hikvision gate whose camera is at `ip` (the event's ipAddress), if there is one."""
     for station in stations.gates(store):
-        if station.gate == "hikvision" and _host(station.camera or "") == ip and ip == client:
+        if station.gate == "hikvision" and stations.same_address(station.source_address, ip):
             return station
     return None
 
@@ -285,7 +329,7 @@ class _Handler(BaseHTTPRequestHandler):
         content_type = self.headers.get("Content-Type", "")
         try:
             if path == "/gate/vzenith":
-                self._answer(200, self.service.vzenith(body, content_type))
+                self._answer(200, self.service.vzenith(body, content_type, self.client_address[0]))
             else:
                 self.service.hikvision(body, content_type, self.client_address[0])
                 self._answer(200)
@@ -309,8 +353,8 @@ class GateServer:
     def __init__(self, store_path: str | Path, host: str, port: int, now: Callable[[], datetime],
                  on_event: Callable[[dict[str, Any]], None] | None = None,
                  camera: Callable[[Station], gate_camera.HikvisionCamera] = gate_camera.HikvisionCamera,
-                 auto_sync: bool = True) -> None:
-        self.service = GateService(store_path, now, on_event, camera, auto_sync)
+                 auto_sync: bool = True, heartbeat_hold_s: float = HEARTBEAT_HOLD_S) -> None:
+        self.service = GateService(store_path, now, on_event, camera, auto_sync, heartbeat_hold_s)
         handler = type("GateHandler", (_Handler,), {"service": self.service})
         self.httpd = ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True

@@ -113,6 +113,7 @@ class PlateRead:
     color: int | None = None
     offline: bool = False
     photo: bytes | None = field(default=None, repr=False)
+    address: str | None = None     # the address the camera says it posts from (Vzenith ipaddr), if it says
 
 
 @dataclass(frozen=True)
@@ -247,16 +248,17 @@ def decide(store: Store, station: Station, read: PlateRead, now: datetime) -> De
     first_refusal: Decision | None = None
     for booking in waiting:
         opens, closes = _window(store, booking, values)
-        if opens <= now < closes and now < booking.end:
+        problem = scanning.window_problem(opens, closes, booking.end, now)
+        if problem is None:
             breach = restrictions.restriction_for(store, booking.household_id, now, "parking")
             if breach is not None:
                 return _refuse("gate_restricted", plate, booking, until=breach.params["until"])
             return _accept(CHECK_IN, plate, booking, now)
         if first_refusal is None:
-            if now < opens:
+            if problem == "too_early":
                 first_refusal = _refuse("gate_too_early", plate, booking, opens=_when(opens, now),
                                         start=_when(booking.start, now))
-            else:
+            else:  # past the grace time, or the booking is over: its entry has closed either way
                 first_refusal = _refuse("gate_too_late", plate, booking, deadline=_when(closes, now))
     assert first_refusal is not None
     return first_refusal
@@ -275,7 +277,7 @@ def _window(store: Store, booking: Booking, cache: dict[str, dict[str, Any]]) ->
     """The booking's check-in window; `cache` keeps each resource's rules for one decision."""
     if booking.resource not in cache:
         cache[booking.resource] = rules.effective(store, get_resource(store, booking.resource))
-    return scanning.window_for(booking.start, booking.end, cache[booking.resource])
+    return scanning.checkin_window(store, booking, cache[booking.resource])
 
 
 def bookings_time(text: str | None) -> datetime | None:

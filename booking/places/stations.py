@@ -11,9 +11,16 @@ protocol (vzenith or hikvision), `camera` the camera (a Vzenith serial number,
 or a Hikvision camera's address HOST[:PORT]) and `camera_user` the account the
 desk signs in with on a Hikvision camera (its password is in the OS keyring,
 see booking/gatehouse/gate_camera.py). A gate takes parking passes unless told otherwise.
+
+A camera is bound to its address on the LAN, as commercial parking software
+binds its devices: a Vzenith camera's `camera_address` (its fixed IP), a
+Hikvision camera's HOST. The gate server answers a camera only when the post
+comes from that address (`source_address`, `same_address`), so knowing a
+camera's serial is not enough to pose as it.
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import unicodedata
 from dataclasses import dataclass, field
@@ -33,7 +40,7 @@ GATES = ("vzenith", "hikvision")
 MAX_NAME = 20
 MAX_CAMERA = 64
 _CAMERA_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:-_")
-_COLUMNS = "name, kinds, resources, mode, created_at, gate, camera, camera_user"
+_COLUMNS = "name, kinds, resources, mode, created_at, gate, camera, camera_user, camera_address"
 
 define(
     station_not_found=("没有名为“{name}”的扫码点。可用：{names}。",
@@ -60,6 +67,12 @@ define(
                         "A camera serial or address is 1–64 letters, digits or . : - _, without spaces."),
     station_camera_taken=("相机“{camera}”已用于扫码点“{name}”。", "The camera “{camera}” is already the station “{name}”."),
     station_camera_without_gate=("只有道闸（--gate）才有相机。", "Only a gate (--gate) has a camera."),
+    station_address_required=("臻识相机需要填写它的固定 IP 地址（如 192.168.1.20）：只接受从这个地址发来的车牌。",
+                              "A Vzenith camera needs its fixed IP address (e.g. 192.168.1.20): only plates "
+                              "posted from that address are answered."),
+    station_address_bad=("相机 IP 地址应为 192.168.1.20 这样的地址。", "A camera IP address looks like 192.168.1.20."),
+    station_address_hikvision=("海康相机的地址就是“相机”一栏，不需另填 IP 地址。",
+                               "A Hikvision camera's address is its camera field; it takes no separate IP address."),
     station_gate_vzenith=("臻识", "Vzenith"),
     station_gate_hikvision=("海康", "Hikvision"),
 )
@@ -77,6 +90,7 @@ class Station:
     gate: str | None = None          # 'vzenith' or 'hikvision' for a barrier gate's plate camera
     camera: str | None = None        # the camera's serial (Vzenith) or address HOST[:PORT] (Hikvision)
     camera_user: str | None = None   # the account on a Hikvision camera (password in the keyring)
+    camera_address: str | None = None  # a Vzenith camera's fixed IP: its posts must come from there
 
     @property
     def is_gate(self) -> bool:
@@ -89,6 +103,14 @@ class Station:
     def accepts(self, kind: str, resource_code: str) -> bool:
         """Does this station take passes for a resource of this kind and code?"""
         return self.takes_everything or kind in self.kinds or resource_code in self.resources
+
+    @property
+    def source_address(self) -> str | None:
+        """The address this gate's camera posts from: a Vzenith camera's IP, a Hikvision camera's HOST."""
+        if self.gate == "hikvision" and self.camera:
+            host = self.camera
+            return host.rsplit(":", 1)[0] if host.count(":") == 1 else host.strip("[]")
+        return self.camera_address
 
     def does(self, action: str) -> bool:
         """Can a scan here check in ('check-in') or check out ('check-out')?"""
@@ -104,7 +126,7 @@ class Station:
                "mode": self.mode, "mode_text": tr(f"station_mode_{self.mode}"), "takes": self.takes_text()}
         if self.gate is not None:  # a barrier gate says which camera it is
             out.update(gate=self.gate, gate_text=tr(f"station_gate_{self.gate}"), camera=self.camera,
-                       camera_user=self.camera_user)
+                       camera_user=self.camera_user, camera_address=self.camera_address)
         return out
 
 
@@ -127,10 +149,38 @@ def _clean_camera(camera: str | None) -> str:
     return text
 
 
+def _clean_address(address: str | None) -> str | None:
+    """A camera's IP address, written the one way ipaddress writes it; None if none was given."""
+    text = (address or "").strip()
+    if not text:
+        return None
+    try:
+        return str(ipaddress.ip_address(text.strip("[]")))
+    except ValueError:
+        raise invalid("station_address_bad", field="camera_address") from None
+
+
+def same_address(configured: str | None, seen: str | None) -> bool:
+    """Is `seen` (a socket's peer, or the address a body names) the configured address? Never for None.
+
+    IPv4 written inside IPv6 (::ffff:192.168.1.20) is the IPv4 address.
+    """
+    def parse(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+        try:
+            found = ipaddress.ip_address((text or "").strip().strip("[]"))
+        except ValueError:
+            return None
+        mapped = getattr(found, "ipv4_mapped", None)
+        return mapped or found
+
+    a, b = parse(configured), parse(seen)
+    return a is not None and a == b
+
+
 def _row_to_station(row: tuple) -> Station:
-    name, kinds, resources, mode, created_at, gate, camera, camera_user = row
+    name, kinds, resources, mode, created_at, gate, camera, camera_user, camera_address = row
     return Station(name, tuple(json.loads(kinds or "[]")), tuple(json.loads(resources or "[]")),
-                   mode or "both", created_at, gate, camera, camera_user)
+                   mode or "both", created_at, gate, camera, camera_user, camera_address)
 
 
 def find(store: Store, name: str) -> Station | None:
@@ -171,11 +221,13 @@ def gate_for_camera(store: Store, gate: str, camera: str) -> Station | None:
 
 def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...] = (),
         resources: list[str] | tuple[str, ...] = (), mode: str = "both", *, gate: str | None = None,
-        camera: str | None = None, camera_user: str | None = None, now: datetime) -> Station:
+        camera: str | None = None, camera_user: str | None = None, camera_address: str | None = None,
+        now: datetime) -> Station:
     """Set up a station (admin). It takes passes of the given kinds or resources, or all if none.
 
     With `gate` it is a barrier gate whose plate camera is `camera`; a gate
-    takes parking passes unless kinds or resources say otherwise.
+    takes parking passes unless kinds or resources say otherwise. A Vzenith
+    camera also needs `camera_address`, the fixed IP it posts from.
     """
     if not actor.is_admin:
         raise DeskError("forbidden", "station_admin_only")
@@ -189,14 +241,19 @@ def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...
         if kind not in KINDS:
             raise invalid("station_kind_bad", field="kinds")
     codes = tuple(dict.fromkeys(get_resource(store, code).code for code in resources))
+    camera_address = _clean_address(camera_address)
     if gate is not None:
         if gate not in GATES:
             raise invalid("station_gate_bad", field="gate")
         camera = _clean_camera(camera)
         camera_user = (camera_user or "").strip() or ("admin" if gate == "hikvision" else None)
+        if gate == "vzenith" and camera_address is None:
+            raise invalid("station_address_required", field="camera_address")
+        if gate == "hikvision" and camera_address is not None:
+            raise invalid("station_address_hikvision", field="camera_address")
         if not kinds and not codes:
             kinds = ("parking",)
-    elif camera:
+    elif camera or camera_address:
         raise invalid("station_camera_without_gate", field="camera")
     with store.write():
         if store.conn.execute("SELECT 1 FROM station WHERE name = ?", (name,)).fetchone():
@@ -207,11 +264,11 @@ def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...
                 raise invalid("station_camera_taken", field="camera", camera=camera, name=other[0])
         row = {"name": name, "kinds": json.dumps(list(kinds)), "resources": json.dumps(list(codes)),
                "mode": mode, "created_at": clock.to_stamp(now),
-               "gate": gate, "camera": camera, "camera_user": camera_user}
+               "gate": gate, "camera": camera, "camera_user": camera_user, "camera_address": camera_address}
         store.db["station"].insert(row)
         after = {"kinds": list(kinds), "resources": list(codes), "mode": mode}
         if gate is not None:
-            after.update(gate=gate, camera=camera, camera_user=camera_user)
+            after.update(gate=gate, camera=camera, camera_user=camera_user, camera_address=camera_address)
         audit.record(store, actor, "add", "station", name, after=after, at=now)
     return get(store, name)
 

@@ -569,3 +569,11 @@ def booking_pass_nonce(db: Database) -> None:
         END;
         """
     )
+
+
+@MIGRATIONS(name="0010_gate_camera_address")
+def gate_camera_address(db: Database) -> None:
+    # A Vzenith camera is bound to the fixed IP it posts from, as commercial parking software
+    # binds its devices: its serial alone (printed on the camera, sent in every post) must not
+    # be enough to pose as it. A Hikvision camera's address is its `camera` already.
+    db.executescript("ALTER TABLE station ADD COLUMN camera_address TEXT;")

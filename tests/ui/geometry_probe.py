@@ -267,7 +267,8 @@ class Desktop:
         self.booking = bookings.book(self.store, self.admin, Request("P002", datetime(2026, 11, 24, 11, 0),
                                                                      datetime(2026, 11, 24, 18, 0), self.resident.id), NOW)
         # a plate camera, so the window has its gates dock (ui/gates/panel.py) to check too
-        stations.add(self.store, self.admin, "东门入口", gate="vzenith", camera="VZ-IN-01", mode="in", now=NOW)
+        stations.add(self.store, self.admin, "东门入口", gate="vzenith", camera="VZ-IN-01",
+                     camera_address="127.0.0.1", mode="in", now=NOW)
         self.desk = Desk(self.store, self.admin, fixed_now=NOW)
         self.csv_path = tmp / "residents.csv"
         self.csv_path.write_text("姓名,门牌,手机,车牌\n李四,5栋1单元302,13987654321,川AD12345\n", encoding="utf-8")

@@ -45,6 +45,7 @@ define(
     uio_gate_hikvision=("海康威视 Hikvision", "Hikvision"),
     uio_field_camera=("摄像机序列号或地址", "Camera serial or address"),
     uio_field_camera_user=("摄像机账号（海康）", "Camera account (Hikvision)"),
+    uio_field_camera_address=("摄像机 IP 地址（臻识）", "Camera IP address (Vzenith)"),
     uio_camera_password=("摄像机密码(&W)…", "Camera pass&word…"),
     uio_camera_password_title=("摄像机密码", "Camera password"),
     uio_camera_password_text=("“{name}”摄像机的密码（保存在 Windows 凭据管理器中，不写入数据文件）：",
@@ -171,6 +172,8 @@ class StationDialog(FieldForm):
         self.add_field("camera", tr("uio_field_camera"), QLineEdit(self)).setPlaceholderText(
             "VZ-IN-01 / 192.168.1.64")
         self.add_field("camera_user", tr("uio_field_camera_user"), QLineEdit(self)).setPlaceholderText("admin")
+        self.add_field("camera_address", tr("uio_field_camera_address"), QLineEdit(self)).setPlaceholderText(
+            "192.168.1.20")
         self.note.setText(tr("uio_resources_hint"))
         self.note.show()
         fit_to_content(self)
@@ -185,6 +188,7 @@ class StationDialog(FieldForm):
                                       gate=self.fields["gate"].currentData(),  # type: ignore
                                       camera=self.fields["camera"].text().strip() or None,  # type: ignore
                                       camera_user=self.fields["camera_user"].text().strip() or None,  # type: ignore
+                                      camera_address=self.fields["camera_address"].text(),  # type: ignore
                                       now=self.desk.now())
         except DeskError as exc:
             if exc.key == "res_not_found":

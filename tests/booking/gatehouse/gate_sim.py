@@ -1,15 +1,21 @@
 """A loopback simulator of the two kinds of plate camera, for the gate tests and the bench.
 
 - `Vzenith` posts as a Vzenith camera does: JSON AlarmInfoPlate for a plate,
-  a form post for a heartbeat; it returns the desk's reply as data.
+  a form post for a heartbeat; it returns the desk's reply as data. It posts
+  from its own loopback address (`source`, e.g. 127.0.0.2: all of 127/8 is
+  loopback), so a test can play a camera at another address than the desk
+  expects, as an impostor on the LAN would.
 - `FakeHikvision` plays a Hikvision camera: it posts ANPR events (multipart
   with anpr.xml and a JPEG) to the desk, and serves the camera's own ISAPI on
   127.0.0.1, checking HTTP Digest auth and recording every barrierGate and
-  allow-list call it receives.
+  allow-list call it receives. It keeps its allow-list as a strict firmware
+  does: a record must carry every key the camera's web page sends, an `add`
+  of a plate it holds already is refused (statusCode 6, with HTTP 200), and
+  plates are deleted by `licensePlate`.
 - `MemoryKeyring` is a keyring backend in memory, set with keyring.set_keyring
   so that no test touches the machine's real credential store.
 
-Only 127.0.0.1 is used; every wait is bounded.
+Only loopback addresses are used; every wait is bounded.
 """
 from __future__ import annotations
 
@@ -19,7 +25,6 @@ import http.client
 import json
 import secrets
 import threading
-import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
@@ -63,16 +68,19 @@ class Answer:
         return json.loads(self.body.decode("utf-8"))
 
 
-def post(url: str, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> Answer:
-    """POST over loopback without any proxy; HTTP errors are answers too."""
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": content_type, **(headers or {})})
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+def post(url: str, body: bytes, content_type: str, headers: dict[str, str] | None = None,
+         source: str | None = None) -> Answer:
+    """POST over loopback, from the local address `source` if given; HTTP errors are answers too."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=TIMEOUT_S,
+                                            source_address=(source, 0) if source else None)
     try:
-        with opener.open(request, timeout=TIMEOUT_S) as answer:
-            return Answer(answer.status, answer.read())
-    except urllib.error.HTTPError as exc:
-        return Answer(exc.code, exc.read())
+        connection.request("POST", parts.path + (f"?{parts.query}" if parts.query else ""), body=body,
+                           headers={"Content-Type": content_type, **(headers or {})})
+        answer = connection.getresponse()
+        return Answer(answer.status, answer.read())
+    finally:
+        connection.close()
 
 
 def post_declaring(url: str, length: int) -> int:
@@ -94,11 +102,16 @@ def unix(moment: datetime) -> int:
 
 
 class Vzenith:
-    """A Vzenith camera with serial `serial` posting to the desk at `base` (http://127.0.0.1:PORT)."""
+    """A Vzenith camera with serial `serial` at `source`, posting to the desk at `base` (http://127.0.0.1:PORT).
 
-    def __init__(self, base: str, serial: str) -> None:
+    Its bodies name `claims` as its ipaddr (its own address unless told otherwise).
+    """
+
+    def __init__(self, base: str, serial: str, source: str = "127.0.0.1", claims: str | None = None) -> None:
         self.url = base + "/gate/vzenith"
         self.serial = serial
+        self.source = source
+        self.claims = claims or source
         self.next_id = 1000
 
     def plate_body(self, plate: str, at: datetime, plateid: int | None = None, confidence: int = 96,
@@ -111,16 +124,26 @@ class Vzenith:
                                   "timeStamp": {"Timeval": {"sec": unix(at), "usec": 0}}}
         if image is not None:
             result["imageFile"] = base64.b64encode(image).decode("ascii")
-        body = {"AlarmInfoPlate": {"serialno": self.serial, "ipaddr": "127.0.0.1", "channel": 0,
+        body = {"AlarmInfoPlate": {"serialno": self.serial, "ipaddr": self.claims, "channel": 0,
                                    "deviceName": "IVS", "result": {"PlateResult": result}}}
         return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
     def plate(self, plate: str, at: datetime, **kw: Any) -> Answer:
-        return post(self.url, self.plate_body(plate, at, **kw), "application/json")
+        return post(self.url, self.plate_body(plate, at, **kw), "application/json", source=self.source)
 
     def heartbeat(self) -> Answer:
-        body = f"device_name=IVS&ipaddr=127.0.0.1&port=80&serialno={self.serial}&channel_num=1"
-        return post(self.url, body.encode("ascii"), "application/x-www-form-urlencoded")
+        """A heartbeat (comet poll) as Vzenith cameras send it: multipart/form-data with the device's fields."""
+        fields = {"device_name": "IVS", "ipaddr": self.claims, "port": "80", "user_name": "admin",
+                  "pass_wd": "admin", "serialno": self.serial, "channel_num": "1"}
+        boundary = "------------------------" + secrets.token_hex(8)
+        body = "".join(f"--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+                       for k, v in fields.items()) + f"--{boundary}--\r\n"
+        return post(self.url, body.encode("utf-8"), f"multipart/form-data; boundary={boundary}", source=self.source)
+
+    def heartbeat_urlencoded(self) -> Answer:
+        """A heartbeat as some compatible cameras send it: an urlencoded form."""
+        body = f"device_name=IVS&ipaddr={self.claims}&port=80&serialno={self.serial}&channel_num=1"
+        return post(self.url, body.encode("ascii"), "application/x-www-form-urlencoded", source=self.source)
 
 
 @dataclass
@@ -143,6 +166,12 @@ class FakeHikvision:
     calls: list[Call] = field(default_factory=list)
     refused: int = 0
     realm: str = "IP Camera"
+    allow_list: dict[str, dict[str, Any]] = field(default_factory=dict)   # plate -> record
+
+    RECORD_KEYS = frozenset({"id", "LicensePlate", "listType", "cardNo", "cardID", "plateType", "plateColor",
+                             "plateDescription", "remoteControllerCode", "plateNoSub", "CRIndex", "area", "name",
+                             "certificateType", "certificateNumber", "operationType", "virtualParkingNum",
+                             "groupName", "createTime", "effectiveTime", "operation"})
 
     def __post_init__(self) -> None:
         self._nonce = secrets.token_hex(8)
@@ -170,9 +199,16 @@ class FakeHikvision:
                     return
                 with camera._lock:
                     camera.calls.append(Call("PUT", self.path, body))
-                data = b"<ResponseStatus><statusCode>1</statusCode><statusString>OK</statusString></ResponseStatus>"
+                    code = camera._apply(self.path, body)
+                if "format=json" in self.path:
+                    kind = "application/json"
+                    data = json.dumps({"statusCode": code, "statusString": "OK" if code == 1 else "Invalid Content",
+                                       "subStatusCode": "ok" if code == 1 else "badParameters"}).encode()
+                else:
+                    kind = "application/xml"
+                    data = b"<ResponseStatus><statusCode>1</statusCode><statusString>OK</statusString></ResponseStatus>"
                 self.send_response(200)
-                self.send_header("Content-Type", "application/xml")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -186,6 +222,28 @@ class FakeHikvision:
     @property
     def address(self) -> str:
         return "127.0.0.1:%d" % self.httpd.server_address[1]
+
+    def _apply(self, path: str, body: bytes) -> int:
+        """What a PUT does to the allow-list; the ISAPI statusCode it answers (1 done, 6 refused)."""
+        try:
+            data = json.loads(body.decode("utf-8")) if "format=json" in path else None
+        except ValueError:
+            return 6
+        if path.startswith("/ISAPI/Traffic/channels/1/licensePlateAuditData/record"):
+            records = data.get("LicensePlateInfoList") if isinstance(data, dict) else None
+            if not isinstance(records, list) or any(not isinstance(r, dict) or set(r) != self.RECORD_KEYS or
+                                                    r["listType"] != "allowList" or
+                                                    (r["operationType"] == "add" and r["LicensePlate"] in
+                                                     self.allow_list) for r in records):
+                return 6
+            self.allow_list.update({r["LicensePlate"]: r for r in records})
+        elif path.startswith("/ISAPI/Traffic/channels/1/DelLicensePlateAuditData"):
+            if not isinstance(data, dict) or data.get("deleteAllEnabled") is not False or not isinstance(
+                    data.get("licensePlate"), list):
+                return 6
+            for plate in data["licensePlate"]:
+                self.allow_list.pop(plate, None)
+        return 1
 
     def _authorised(self, header: str, method: str, uri: str) -> bool:
         if not header.startswith("Digest "):
@@ -240,9 +298,11 @@ class FakeHikvision:
         out.append(f"--{boundary}--\r\n".encode())
         return b"".join(out), f"multipart/form-data; boundary={boundary}"
 
-    def post_plate(self, desk: str, plate: str, at: datetime, jpeg: bytes | None = None) -> Answer:
+    def post_plate(self, desk: str, plate: str, at: datetime, jpeg: bytes | None = None,
+                   source: str | None = None) -> Answer:
+        """Post an ANPR event naming this camera (127.0.0.1), from `source` (by default, from there)."""
         body, content_type = self.multipart(self.event_xml(plate, at), jpeg)
-        return post(desk + "/gate/hikvision", body, content_type)
+        return post(desk + "/gate/hikvision", body, content_type, source=source)
 
     def close(self) -> None:
         self.httpd.shutdown()

@@ -5,6 +5,7 @@ import base64
 import json
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 import keyring
@@ -15,7 +16,7 @@ from booking.checkin import sweep
 from booking.gatehouse import gate_camera, gates
 from booking.money import fees
 from booking.places import stations
-from booking.schedule import bookings
+from booking.schedule import bookings, reschedule
 from booking.schedule.bookings import Request
 from booking.store.errors import DeskError
 from booking.gatehouse.gate_protocols import BadEvent, parse_hikvision, parse_vzenith
@@ -69,9 +70,11 @@ def clock_():
 
 @pytest.fixture
 def desk(store, store_path, admin, clock_, hikvision):
-    stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", mode="in", now=NOW)
-    stations.add(store, admin, "东门出口", gate="vzenith", camera="VZ-OUT-01", mode="out", now=NOW)
-    server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False).start()
+    stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", camera_address="127.0.0.1", mode="in",
+                 now=NOW)
+    stations.add(store, admin, "东门出口", gate="vzenith", camera="VZ-OUT-01", camera_address="127.0.0.1", mode="out",
+                 now=NOW)
+    server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False, heartbeat_hold_s=0).start()
     yield server
     server.stop()
 
@@ -92,6 +95,16 @@ def exit_(base) -> Vzenith:
 
 
 def reply(answer) -> dict:
+    assert answer.status == 200
+    return answer.json["Response_AlarmInfoPlate"]
+
+
+OPEN_BY_HEARTBEAT = "ok"   # a comet poll is answered as a plate is: info ok opens
+
+
+def beat(camera: Vzenith) -> dict:
+    """The desk's reply to one heartbeat (comet poll) of `camera`."""
+    answer = camera.heartbeat()
     assert answer.status == 200
     return answer.json["Response_AlarmInfoPlate"]
 
@@ -190,8 +203,9 @@ def test_a_resent_event_is_answered_the_same_and_recorded_once(store, entry, clo
 
 def test_an_offline_replay_is_recorded_at_its_time_and_opens_nothing(store, entry, clock_, tonight):
     clock_.moment = datetime(2026, 11, 24, 21, 0)   # the desk is back; the car came in at 18:50
-    body = reply(entry.plate("川A12345", datetime(2026, 11, 24, 18, 50), offline=True))
+    body = reply(entry.plate("川A12345", datetime(2026, 11, 24, 18, 50), offline=True, plateid=4242))
     assert body["info"] == "no" and body["content"] == "retransfer_stop"
+    assert body["ContinuePushOffline"] == {"plateid": 4242, "continue": 1}  # or the camera sends no more
     assert bookings.get(store, tonight.id).checked_in_at == "2026-11-24 18:50:00"
     assert scans(store, "东门入口")[-1]["at"] == "2026-11-24 18:50:00"
 
@@ -227,9 +241,8 @@ def test_letting_in_by_hand_checks_in_and_opens_at_the_next_heartbeat(store, cle
     event = gates.events(store, 1)[0]
     done = gates.let_in(store, clerk, event["id"], "住户提前回家，已核实", clock_.moment)
     assert done["booking"]["status"] == "checked_in"
-    beat = entry.heartbeat().json["Response_Heartbeat"]
-    assert beat["info"] == "opendoor"
-    assert entry.heartbeat().json["Response_Heartbeat"]["info"] == "no"
+    assert beat(entry)["info"] == OPEN_BY_HEARTBEAT
+    assert beat(entry)["info"] == "no"
     audit = store.conn.execute("SELECT actor, reason FROM audit WHERE action = 'let_in'").fetchone()
     assert tuple(audit) == (clerk.name, "住户提前回家，已核实")
 
@@ -242,7 +255,7 @@ def test_letting_in_by_hand_at_a_hikvision_gate_opens_its_barrier(store, clerk, 
     for _ in range(100):  # the server's next tick (about a second) sends it; bounded
         if hikvision.opened():
             break
-        threading.Event().wait(0.05)
+        time.sleep(0.05)
     assert hikvision.opened() == 1
 
 
@@ -265,7 +278,7 @@ def test_letting_in_by_hand_needs_a_reason(store, clerk, entry, tonight):
 # --- whitelists -------------------------------------------------------------------------
 
 def whitelist(entry: Vzenith) -> dict | None:
-    return entry.heartbeat().json["Response_Heartbeat"].get("white_list_operate")
+    return beat(entry).get("white_list_operate")
 
 
 def test_a_new_booking_is_put_on_the_entry_whitelist_with_its_window(store, entry, clock_, tonight):
@@ -300,6 +313,39 @@ def test_the_exit_whitelist_lets_a_booked_car_out_after_its_end(store, exit_, cl
     assert (data["plate"], data["overdue_time"]) == ("川A12345", "2026-11-25 19:30:00")
 
 
+def test_heartbeats_are_read_as_multipart_or_urlencoded_forms(store, entry, clock_, tonight):
+    clock_.moment = datetime(2026, 11, 24, 10, 0)
+    assert entry.heartbeat_urlencoded().json["Response_AlarmInfoPlate"]["white_list_operate"]["operate_type"] == 0
+    assert beat(entry) == {"info": "no"}  # told once, whichever form it came in
+
+
+def test_parse_vzenith_reads_a_multipart_heartbeat():
+    boundary = "XyZ"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"ipaddr\"\r\n\r\n192.168.1.20\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"serialno\"\r\n\r\nfe71e106-57263272\r\n"
+            f"--{boundary}--\r\n").encode()
+    parsed = parse_vzenith(body, f"multipart/form-data; boundary={boundary}", NOW)
+    assert (parsed.camera, parsed.address) == ("fe71e106-57263272", "192.168.1.20")
+    with pytest.raises(BadEvent):
+        parse_vzenith(b"no parts here", "multipart/form-data; boundary=XyZ", NOW)
+
+
+def test_an_empty_comet_poll_held_back_is_released_when_the_server_stops(store_path, store, admin, clock_):
+    stations.add(store, admin, "北门", gate="vzenith", camera="VZ-N-01", camera_address="127.0.0.1", now=NOW)
+    server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False, heartbeat_hold_s=600).start()
+    camera = Vzenith("http://%s:%d" % server.address, "VZ-N-01")
+    answers: list = []
+    polling = threading.Thread(target=lambda: answers.append(camera.heartbeat()))
+    polling.start()
+    for _ in range(1000):  # until the poll has been decided (its whitelist plan is cached): it is held now
+        if "北门" in server.service._plans or not polling.is_alive():
+            break
+        time.sleep(0.01)
+    server.stop()
+    polling.join(10)
+    assert not polling.is_alive() and answers and answers[0].status == 200
+
+
 # --- Hikvision ---------------------------------------------------------------------------
 
 def test_a_hikvision_plate_opens_the_barrier_with_digest_auth(store, base, hikvision, tonight):
@@ -323,11 +369,36 @@ def test_a_hikvision_allow_list_follows_bookings_and_cancellations(store, admin,
     written = hikvision.allow_list_calls()
     assert written[0].path == "/ISAPI/Traffic/channels/1/licensePlateAuditData/record?format=json"
     record = written[0].json["LicensePlateInfoList"][0]
-    assert (record["LicensePlate"], record["listType"]) == ("川A12345", "whiteList")
+    assert (record["LicensePlate"], record["listType"]) == ("川A12345", "allowList")
+    assert (record["createTime"], record["effectiveTime"]) == ("2026-11-24T18:30:00", "2026-11-24T19:30:00")
+    assert set(hikvision.allow_list) == {"川A12345"}  # the strict camera took the record
     bookings.cancel(store, admin, tonight.id, now=NOW)
     desk.service.call(lambda s: desk.service.sync_all(s, clock_.moment))
     removed = hikvision.allow_list_calls()[-1]
-    assert "DelLicensePlateAuditData" in removed.path and removed.json["LicensePlateInfoList"][0]["LicensePlate"] == "川A12345"
+    assert "DelLicensePlateAuditData" in removed.path
+    assert removed.json == {"deleteAllEnabled": False, "licensePlate": ["川A12345"]}
+    assert hikvision.allow_list == {}
+
+
+def test_a_hikvision_plate_whose_window_changed_is_written_again(store, admin, desk, clock_, hikvision, tonight):
+    clock_.moment = datetime(2026, 11, 24, 10, 0)
+    desk.service.call(lambda s: desk.service.sync_all(s, clock_.moment))
+    reschedule.reschedule(store, admin, tonight.id, datetime(2026, 11, 24, 20, 0), datetime(2026, 11, 25, 7, 30),
+                          now=NOW)
+    desk.service.call(lambda s: desk.service.sync_all(s, clock_.moment))
+    # taken off, then added with the new window: a firmware that refuses a second add takes it too
+    assert hikvision.allow_list["川A12345"]["createTime"] == "2026-11-24T19:30:00"
+    assert gates.whitelist_held(store, "西门入口")["川A12345"][0] == "2026-11-24 19:30:00"
+
+
+def test_a_record_the_hikvision_camera_refuses_is_not_taken_as_written(store, desk, clock_, hikvision, tonight,
+                                                                       caplog):
+    caplog.set_level(logging.WARNING, "linli.gates")
+    hikvision.allow_list["川A12345"] = {}  # the camera holds the plate already: its firmware refuses the add
+    clock_.moment = datetime(2026, 11, 24, 10, 0)
+    desk.service.call(lambda s: desk.service.sync_all(s, clock_.moment))
+    assert gates.whitelist_held(store, "西门入口") == {}  # HTTP 200, but statusCode 6: tried again next time
+    assert any("refused: 6" in r.getMessage() for r in caplog.records)
 
 
 def test_a_wrong_camera_password_opens_nothing_and_is_not_retried_forever(store, base, hikvision, memory_keyring, tonight):
@@ -350,6 +421,53 @@ def test_a_hikvision_event_naming_another_address_is_refused(store, base, hikvis
     body, content_type = hikvision.multipart(hikvision.event_xml("川A12345", IN_TIME, ip="10.0.0.9"))
     assert post(base + "/gate/hikvision", body, content_type).status == 403
     assert hikvision.opened() == 0 and counts(store) == (0, 0)
+
+
+def nothing_changed(store, booking) -> bool:
+    """No event, scan, opening or whitelist news recorded, and the booking still waiting."""
+    rows = tuple(store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                 for t in ("gate_event", "scan", "gate_whitelist"))
+    return rows == (0, 0, 0) and bookings.get(store, booking.id).status == "booked"
+
+
+def test_a_known_serial_posted_from_another_address_is_refused_logged_and_changes_nothing(
+        store, base, entry, tonight, caplog):
+    caplog.set_level(logging.WARNING, "linli.gates")
+    impostor = Vzenith(base, "VZ-IN-01", source="127.0.0.2", claims="127.0.0.1")  # the serial is printed on the camera
+    answer = impostor.plate("川A12345", IN_TIME, plateid=21085)
+    assert answer.status == 403 and b"ok" not in answer.body
+    assert nothing_changed(store, tonight)
+    assert any("posted from 127.0.0.2" in r.getMessage() and "VZ-IN-01" in r.getMessage() for r in caplog.records)
+    # The camera itself, with the very same plateid, is decided afresh: the impostor left no trace.
+    assert reply(entry.plate("川A12345", IN_TIME, plateid=21085))["info"] == "ok"
+    assert bookings.get(store, tonight.id).status == "checked_in"
+
+
+def test_a_body_naming_another_address_than_the_camera_is_bound_to_is_refused(store, base, tonight, caplog):
+    caplog.set_level(logging.WARNING, "linli.gates")
+    relayed = Vzenith(base, "VZ-IN-01", claims="192.168.1.99")  # right socket, but the body says another camera
+    assert relayed.plate("川A12345", IN_TIME).status == 403
+    assert nothing_changed(store, tonight)
+    assert any("192.168.1.99" in r.getMessage() for r in caplog.records)
+
+
+def test_a_heartbeat_from_another_address_takes_no_opening_and_no_whitelist(store, base, clerk, entry, clock_,
+                                                                            tonight):
+    clock_.moment = datetime(2026, 11, 24, 17, 0)  # tonight's car is due on the entry whitelist by now
+    impostor = Vzenith(base, "VZ-IN-01", source="127.0.0.2", claims="127.0.0.1")
+    answer = impostor.heartbeat()
+    assert answer.status == 403 and "川A12345".encode() not in answer.body
+    assert store.conn.execute("SELECT count(*) FROM gate_whitelist").fetchone()[0] == 0
+    entry.plate("川A12345", clock_.moment)  # too early: shut, and the clerk lets it in by hand
+    gates.let_in(store, clerk, gates.events(store, 1)[0]["id"], "住户提前回家，已核实", clock_.moment)
+    assert impostor.heartbeat().status == 403
+    assert store.conn.execute("SELECT count(*) FROM gate_open WHERE sent_at IS NULL").fetchone()[0] == 1
+    assert beat(entry)["info"] == OPEN_BY_HEARTBEAT  # the opening was still there for the camera itself
+
+
+def test_a_hikvision_event_from_another_address_is_refused(store, base, hikvision, tonight):
+    assert hikvision.post_plate(base, "川A12345", IN_TIME, source="127.0.0.2").status == 403
+    assert hikvision.opened() == 0 and nothing_changed(store, tonight)
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[]", json.dumps({"AlarmInfoPlate": {"serialno": "VZ-IN-01"}}).encode(),
@@ -395,12 +513,26 @@ def test_a_gate_needs_a_camera(store, admin):
     assert err.value.field == "camera"
 
 
+@pytest.mark.parametrize("address, gate, key", [(None, "vzenith", "station_address_required"),
+                                                ("192.168.1.300", "vzenith", "station_address_bad"),
+                                                ("cam.local", "vzenith", "station_address_bad"),
+                                                ("192.168.1.20", "hikvision", "station_address_hikvision")])
+def test_a_vzenith_gate_is_bound_to_one_ip_address(store, admin, address, gate, key):
+    with pytest.raises(DeskError) as err:
+        stations.add(store, admin, "北门", gate=gate, camera="VZ-N-01" if gate == "vzenith" else "192.168.1.64",
+                     camera_address=address, now=NOW)
+    assert (err.value.key, err.value.field) == (key, "camera_address")
+
+
 def test_station_add_sets_up_a_gate_from_the_command_line(store, run_cli):
-    done = run_cli("station", "add", "东门入口", "--gate", "vzenith", "--camera", "VZ-IN-01", "--mode", "in")
+    done = run_cli("station", "add", "东门入口", "--gate", "vzenith", "--camera", "VZ-IN-01", "--camera-ip",
+                   " 192.168.1.20 ", "--mode", "in")
     assert done.code == 0
     station = done.json["station"]
-    assert (station["gate"], station["camera"], station["mode"], station["kinds"]) == (
-        "vzenith", "VZ-IN-01", "in", ["parking"])
+    assert (station["gate"], station["camera"], station["camera_address"], station["mode"], station["kinds"]) == (
+        "vzenith", "VZ-IN-01", "192.168.1.20", "in", ["parking"])
+    refused = run_cli("station", "add", "东门出口", "--gate", "vzenith", "--camera", "VZ-OUT-01")
+    assert refused.code == 1 and refused.json["code"] != 3
 
 
 def test_gate_serve_listens_and_stops(store, run_cli):

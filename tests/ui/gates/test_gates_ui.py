@@ -45,7 +45,8 @@ def tonight(store, admin, resident, now):
 
 @pytest.fixture
 def gate(store, admin):
-    return stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", mode="in", now=NOW)
+    return stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", camera_address="127.0.0.1",
+                        mode="in", now=NOW)
 
 
 @pytest.fixture
@@ -124,3 +125,20 @@ def test_the_window_shows_the_gates_and_books_a_visitor_from_them(qtbot, tmp_pat
     dialog = window.gates.book_visitor("川B99999")
     assert dialog.visitor_box.isChecked() and dialog.plate_box.currentText() == "川B99999"
     dialog.reject()
+
+
+def test_a_vzenith_gate_is_set_up_in_the_window_with_the_ip_it_is_bound_to(qtbot, store, desk):
+    from ui.office.settings import StationDialog
+    dialog = StationDialog(desk)
+    qtbot.addWidget(dialog)
+    dialog.fields["name"].setText("东门出口")
+    dialog.fields["mode"].setCurrentIndex(dialog.fields["mode"].findData("out"))
+    dialog.fields["gate"].setCurrentIndex(dialog.fields["gate"].findData("vzenith"))
+    dialog.fields["camera"].setText("VZ-OUT-01")
+    dialog.submit()  # no address: refused next to the address field
+    assert dialog.messages["camera_address"].text().startswith("臻识相机需要填写它的固定 IP 地址")
+    assert stations.find(store, "东门出口") is None
+    dialog.fields["camera_address"].setText("192.168.1.21")
+    dialog.submit()
+    gate = stations.get(store, "东门出口")
+    assert (gate.gate, gate.camera, gate.camera_address, gate.mode) == ("vzenith", "VZ-OUT-01", "192.168.1.21", "out")
