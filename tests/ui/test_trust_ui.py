@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-import ui
+import ui.app
 from booking.people import clerks
 from booking.schedule import bookings
 from booking.schedule.bookings import Request
@@ -26,9 +26,9 @@ def settings(tmp_path):
 def test_without_the_sign_in_module_the_window_does_not_start(monkeypatch, store):
     """The old fallback signed in "值班员" as an admin with no password when ui.app.signin failed to import."""
     monkeypatch.setitem(sys.modules, "ui.app.signin", None)  # as if the module were missing or broken
-    monkeypatch.delattr(ui, "signin", raising=False)
+    monkeypatch.delattr(ui.app, "signin", raising=False)
     monkeypatch.delitem(sys.modules, "ui.app.main", raising=False)
-    monkeypatch.delattr(ui, "main", raising=False)
+    monkeypatch.delattr(ui.app, "main", raising=False)
     with pytest.raises(ImportError):
         main = importlib.import_module("ui.app.main")
         main._sign_in(store)  # reached only by the old scaffolding: it returned Actor("值班员", "admin")
