@@ -23,13 +23,15 @@ os.environ["LINLI_DATA_DIR"] = tempfile.mkdtemp(prefix="linli-desk-shots-")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from booking import bookings, demo, residents, setup  # noqa: E402
-from booking.audit import Actor  # noqa: E402
-from ui import language  # noqa: E402
-from ui.desk import Desk  # noqa: E402
-from ui.fonts import ui_font  # noqa: E402
-from ui.main import BASE_POINT_SIZE  # noqa: E402
-from ui.mainwindow import MainWindow  # noqa: E402
+from booking.ops import demo, setup
+from booking.people import residents
+from booking.schedule import bookings  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
+from ui.desk import language  # noqa: E402
+from ui.desk.session import Desk  # noqa: E402
+from ui.desk.fonts import ui_font  # noqa: E402
+from ui.app.main import BASE_POINT_SIZE  # noqa: E402
+from ui.app.mainwindow import MainWindow  # noqa: E402
 from make_screen_screenshots import add_gates  # noqa: E402  (its own temporary folder from here on)
 
 NOW = datetime(2026, 11, 24, 15, 40)

@@ -23,15 +23,19 @@ os.environ["LINLI_DATA_DIR"] = tempfile.mkdtemp(prefix="linli-office-shots-")
 from PySide6.QtCore import QDate, QDateTime, QTime  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from booking import bookings, closure_admin, closures, fees, residents, setup, stations  # noqa: E402
-from booking.audit import Actor  # noqa: E402
-from ui import language  # noqa: E402
-from ui.admin import ResourcesRulesView, ViewWindow  # noqa: E402
-from ui.desk import Desk  # noqa: E402
-from ui.fonts import ui_font  # noqa: E402
-from ui.main import BASE_POINT_SIZE  # noqa: E402
-from ui.office_closures import ClosureDialog, ClosuresView, HolidaysView  # noqa: E402
-from ui.office_settings import KeysSettingsView, NoShowView, StationsView, TariffDialog  # noqa: E402
+from booking.money import fees
+from booking.ops import setup
+from booking.people import residents
+from booking.places import closures, stations
+from booking.schedule import bookings, closure_admin  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
+from ui.desk import language  # noqa: E402
+from ui.office.admin import ResourcesRulesView, ViewWindow  # noqa: E402
+from ui.desk.session import Desk  # noqa: E402
+from ui.desk.fonts import ui_font  # noqa: E402
+from ui.app.main import BASE_POINT_SIZE  # noqa: E402
+from ui.office.closures import ClosureDialog, ClosuresView, HolidaysView  # noqa: E402
+from ui.office.settings import KeysSettingsView, NoShowView, StationsView, TariffDialog  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 10, 0)
 ADMIN = Actor("王主任", "admin")

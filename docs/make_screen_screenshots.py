@@ -29,13 +29,18 @@ from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from booking import bookings, demo, gates, passes, residents, setup, stations  # noqa: E402
-from booking.audit import Actor  # noqa: E402
-from ui import language  # noqa: E402
-from ui.desk import Desk  # noqa: E402
-from ui.fonts import ui_font  # noqa: E402
-from ui.main import BASE_POINT_SIZE  # noqa: E402
-from ui.mainwindow import MainWindow  # noqa: E402
+from booking.checkin import passes
+from booking.gatehouse import gates
+from booking.ops import demo, setup
+from booking.people import residents
+from booking.places import stations
+from booking.schedule import bookings  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
+from ui.desk import language  # noqa: E402
+from ui.desk.session import Desk  # noqa: E402
+from ui.desk.fonts import ui_font  # noqa: E402
+from ui.app.main import BASE_POINT_SIZE  # noqa: E402
+from ui.app.mainwindow import MainWindow  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 15, 40)
 CLERK = Actor("李值班", "clerk")

@@ -6,10 +6,12 @@ from datetime import datetime
 
 import pytest
 
-from booking import audit, bookings, passes, scanning, sweep
-from booking.audit import Actor
-from booking.bookings import Request
-from booking.i18n import set_language
+from booking.checkin import passes, scanning, sweep
+from booking.schedule import bookings
+from booking.store import audit
+from booking.store.audit import Actor
+from booking.schedule.bookings import Request
+from booking.store.i18n import set_language
 
 
 def at(text: str) -> datetime:

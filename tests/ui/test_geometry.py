@@ -17,9 +17,9 @@ from PySide6.QtCore import QByteArray, QRect, QSettings
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QScrollArea, QVBoxLayout
 
-from ui import fit
-from ui.desk import Desk
-from ui.mainwindow import MainWindow
+from ui.widgets import fit
+from ui.desk.session import Desk
+from ui.app.mainwindow import MainWindow
 
 PROBE = Path(__file__).with_name("geometry_probe.py")
 SCREENS = [(1366, 768), (1280, 1024), (1920, 1080)]

@@ -7,12 +7,13 @@ from datetime import datetime
 
 import pytest
 
-from booking import bookings, passes, scanning
-from booking.bookings import Request
-from booking.i18n import set_language
-from ui.admin_models import AuditModel
-from ui.details import HistoryModel
-from ui.scan_panel import RecentScansModel
+from booking.checkin import passes, scanning
+from booking.schedule import bookings
+from booking.schedule.bookings import Request
+from booking.store.i18n import set_language
+from ui.office.admin_models import AuditModel
+from ui.bookings.details import HistoryModel
+from ui.passes.scan_panel import RecentScansModel
 
 NOW = datetime(2026, 11, 24, 10, 0)
 IN_ZH = "签到成功：P001 川A12345，19:00–11月25日 07:30。"
