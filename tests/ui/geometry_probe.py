@@ -46,6 +46,18 @@ def wait(ms: int = 30) -> None:
         QApplication.processEvents()
 
 
+def settle(windows: list[QWidget], limit_ms: int = 3000) -> None:
+    """Let a dialog finish the check it runs a moment after its fields change (the booking
+    dialog's), so the probe judges what the clerk sees once it has answered, not the instant
+    between a new sentence and the dialog growing for it (which a loaded machine can catch)."""
+    timer = QElapsedTimer()
+    timer.start()
+    while timer.elapsed() < limit_ms and any(
+            shiboken6.isValid(w) and getattr(w, "check_pending", lambda: False)() for w in windows):
+        QApplication.processEvents()
+    wait(20)
+
+
 def _clipped_by(widget: QWidget, window: QWidget) -> str | None:
     """The first ancestor that cuts off part of `widget` (a scroll area's content may scroll)."""
     rect = widget.rect()
@@ -165,6 +177,7 @@ class Walk:
             if not fresh:
                 return
             wait(20)
+            settle(fresh)
             for widget in fresh:
                 if not shiboken6.isValid(widget) or not widget.isVisible():  # closed and deleted meanwhile
                     continue
