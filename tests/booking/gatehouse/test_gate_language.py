@@ -174,7 +174,7 @@ def test_a_camera_at_an_english_desk_gets_its_led_line_in_chinese(store, store_p
     set_language("en")
     server = GateServer(store_path, "127.0.0.1", 0, lambda: EARLY, auto_sync=False, heartbeat_hold_s=0).start()
     try:
-        body = Vzenith("http://%s:%d" % server.address, "VZ-IN-01").plate("川A12345", EARLY).json
+        body = Vzenith("http://{}:{}".format(*server.address), "VZ-IN-01").plate("川A12345", EARLY).json
     finally:
         server.stop()
     answer = body["Response_AlarmInfoPlate"]
