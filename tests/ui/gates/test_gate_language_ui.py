@@ -1,5 +1,6 @@
-"""The gate list (and the desk's scan list) shows each car's reason in the language in use: recorded at a
-Chinese desk, read at an English one, and the reverse, also when the clerk switches with the list open (issue 12)."""
+"""The gate list, the scan list and a booking's history show a gate event's reason in the language in
+use: recorded at a Chinese desk, read at an English one, and the reverse, also when the clerk switches
+with the list open (issue 12)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,6 +14,7 @@ from booking.schedule.bookings import Request
 from booking.store.i18n import set_language
 from tests.booking.gatehouse.gate_sim import Vzenith
 from ui.desk import language
+from ui.bookings.details import HistoryModel
 from ui.desk.session import Desk
 from ui.gates.panel import GateHost, GatePanel
 from ui.passes.scan_panel import RecentScansModel
@@ -104,3 +106,14 @@ def test_the_desks_scan_list_shows_the_gates_refusal_in_the_language_in_use(qapp
     model = RecentScansModel(store, now=lambda: EARLY)
     at = model.COLUMNS.index("reason")
     assert [model.index(row, at).data() for row in range(model.rowCount())] == [REFUSED[opened_in]]
+
+
+def test_a_bookings_history_shows_the_gates_check_in_in_the_language_in_use(qapp, store, gate, tonight):
+    set_language("zh")
+    moment = datetime(2026, 11, 24, 18, 45)
+    gates.handle(store, gate, gates.PlateRead("VZ-IN-01", "2", "川A12345", moment), moment)
+    set_language("en")
+    model = HistoryModel()
+    model.load(store, tonight.id)
+    notes = [model.index(row, 3).data() for row in range(model.rowCount())]
+    assert notes.count("Gate opened, entry: P001 川A12345, 19:00–11/25 07:30.") == 2  # the scan and the check-in
