@@ -25,6 +25,8 @@ to a camera: that is booking/gatehouse/gate_server.py and booking/gatehouse/gate
 """
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -36,7 +38,7 @@ from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.schedule.bookings import Booking
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import define, tr
+from booking.store.i18n import Message, define, tr
 from booking.places.inventory import get as get_resource
 from booking.checkin.scanning import CHECK_IN, CHECK_OUT, Verdict
 from booking.places.stations import Station
@@ -118,7 +120,12 @@ class PlateRead:
 
 @dataclass(frozen=True)
 class Decision:
-    """The desk's answer to one plate: open or not, why, what the LED shows, and what was recorded."""
+    """The desk's answer to one plate: open or not, why, what the LED shows, and what was recorded.
+
+    The reason is kept as its key and parameters (as a scan's is, booking/store/i18n.Message), so the
+    record reads in the language in use; `reason` is its text in the language of the moment. The
+    LED line is Chinese whatever the desk's language: it speaks to drivers at the gate.
+    """
 
     ok: bool                       # the car may pass (for an offline replay: it is recorded as passed)
     opened: bool                   # the answer opens the gate (never for a replay or a repeat's doubt)
@@ -131,6 +138,11 @@ class Decision:
     suggested: Booking | None = None
     event_id: int | None = None
     duplicate: bool = False
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def reason_message(self) -> Message:
+        return Message(self.reason_key, dict(self.params))
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "opened": self.opened, "action": self.action, "reason_key": self.reason_key,
@@ -140,23 +152,30 @@ class Decision:
                 "suggested": self.suggested.to_json() if self.suggested else None}
 
 
-def _when(moment: datetime, now: datetime) -> str:
+# A reason's parameters are kept with the event: whatever depends on the language is a Message,
+# never text written in the language of the moment.
+
+def _when(moment: datetime, now: datetime) -> str | Message:
+    """'19:00' today, '11月25日 19:00' (or '11/25 19:00') on another day."""
     hm = moment.strftime("%H:%M")
-    return hm if moment.date() == now.date() else tr("scan_date", month=moment.month, day=moment.day, hm=hm)
+    if moment.date() == now.date():
+        return hm
+    return Message("scan_date", {"month": moment.month, "day": moment.day, "hm": hm})
 
 
 def _refuse(key: str, plate: str | None, booking: Booking | None = None, suggested: Booking | None = None,
             **params: Any) -> Decision:
     led = tr(_LED[key], "zh", plate=plate or "")
-    return Decision(False, False, None, key, tr(key, plate=plate or "", **params), led, plate, booking, suggested)
+    params = {"plate": plate or "", **params}
+    return Decision(False, False, None, key, tr(key, **params), led, plate, booking, suggested, params=params)
 
 
 def _accept(action: str, plate: str, booking: Booking, now: datetime) -> Decision:
     key = "gate_open_in" if action == CHECK_IN else "gate_open_out"
-    what = f"{booking.resource} {plate}"
-    window = f"{_when(booking.start, now)}–{_when(booking.end, now)}"
-    return Decision(True, True, action, key, tr(key, resource=what, window=window),
-                    tr(_LED[key], "zh", plate=plate), plate, booking)
+    window = Message("span_times", {"start": _when(booking.start, now), "end": _when(booking.end, now)})
+    params = {"resource": f"{booking.resource} {plate}", "window": window}
+    return Decision(True, True, action, key, tr(key, **params), tr(_LED[key], "zh", plate=plate), plate, booking,
+                    params=params)
 
 
 # --- reading the plate ----------------------------------------------------------
@@ -267,9 +286,9 @@ def decide(store: Store, station: Station, read: PlateRead, now: datetime) -> De
 def _no_booking(store: Store, station: Station, plate: str, now: datetime, key: str) -> Decision:
     suggested = _near_booking(store, station, plate, now)
     if suggested is not None:  # the read is a plate, but not the booked one: only a person can tell
-        return Decision(False, False, None, "gate_near_match",
-                        tr("gate_near_match", read=plate, plate=suggested.plate),
-                        tr(_LED["gate_near_match"], "zh"), plate, None, suggested)
+        params = {"read": plate, "plate": suggested.plate}
+        return Decision(False, False, None, "gate_near_match", tr("gate_near_match", **params),
+                        tr(_LED["gate_near_match"], "zh"), plate, None, suggested, params=params)
     return _refuse(key, plate)
 
 
@@ -290,18 +309,20 @@ def bookings_time(text: str | None) -> datetime | None:
 
 # --- recording ---------------------------------------------------------------------
 
-_EVENT_COLUMNS = ("id, opened, reason_key, reason, led, plate, booking_id, suggested_id, offline")
+_EVENT_COLUMNS = ("id, opened, reason_key, reason, reason_params, led, plate, booking_id, suggested_id, offline")
 
 
 def _from_record(store: Store, row: tuple) -> Decision:
-    event_id, opened, key, reason, led, plate, booking_id, suggested_id, _ = row
+    event_id, opened, key, reason, params_json, led, plate, booking_id, suggested_id, _ = row
     scan_ok = store.conn.execute(
         "SELECT s.ok, s.action FROM gate_event e JOIN scan s ON s.id = e.scan_id WHERE e.id = ?",
         (event_id,)).fetchone()
     booking = bookings.get(store, booking_id) if booking_id else None
     suggested = bookings.get(store, suggested_id) if suggested_id else None
     ok, action = (bool(scan_ok[0]), scan_ok[1]) if scan_ok else (False, None)
-    return Decision(ok, bool(opened), action, key, reason, led, plate, booking, suggested, event_id, True)
+    # The LED line is answered as it was sent; the reason is written in the language in use.
+    return Decision(ok, bool(opened), action, key, audit.stored_text(key, reason, params_json), led, plate,
+                    booking, suggested, event_id, True)
 
 
 def handle(store: Store, station: Station, read: PlateRead, now: datetime) -> Decision:
@@ -318,45 +339,70 @@ def handle(store: Store, station: Station, read: PlateRead, now: datetime) -> De
             return _from_record(store, row)
         at = (read.at if read.offline else now).replace(microsecond=0)
         decision = decide(store, station, read, at)
-        verdict = Verdict(decision.ok, decision.action, decision.reason_key, decision.reason, decision.booking)
+        # The scan record, and the check-in's or check-out's audit entry, keep the reason's parameters too.
+        verdict = Verdict(decision.ok, decision.action, decision.reason_key, decision.reason, decision.booking,
+                          dict(decision.params))
         verdict, scan_id = scanning.record_decided(store, GATE_ACTOR, verdict, station.name, read.text, at)
         opened = decision.opened and not read.offline
         cursor = store.conn.execute(
             "INSERT INTO gate_event(camera, event_key, station, at, received_at, plate_read, plate, confidence, "
-            "color, offline, opened, reason_key, reason, led, booking_id, suggested_id, scan_id, photo) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "color, offline, opened, reason_key, reason, reason_params, led, booking_id, suggested_id, scan_id, "
+            "photo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (read.camera, read.key, station.name, at.strftime(SECONDS_FMT), now.strftime(SECONDS_FMT),
              scanning.recorded_text(read.text), decision.plate, read.confidence, read.color, int(read.offline),
-             int(opened), decision.reason_key, decision.reason, decision.led,
+             int(opened), decision.reason_key, decision.reason, decision.reason_message.params_json(), decision.led,
              decision.booking.id if decision.booking else None,
              decision.suggested.id if decision.suggested else None, scan_id, read.photo))
     return Decision(decision.ok, opened, decision.action, decision.reason_key, decision.reason, decision.led,
-                    decision.plate, verdict.booking, decision.suggested, int(cursor.lastrowid), False)
+                    decision.plate, verdict.booking, decision.suggested, int(cursor.lastrowid), False,
+                    decision.params)
+
+
+_LISTED = ("SELECT id, camera, station, at, received_at, plate_read, plate, confidence, offline, opened, "
+           "reason_key, reason, reason_params, led, booking_id, suggested_id, scan_id, "
+           "photo IS NOT NULL AS has_photo FROM gate_event")
+
+
+def _listed(row: dict[str, Any]) -> dict[str, Any]:
+    """An event as listed: `reason` in the language in use, `reason_params` as JSON data (None for an
+    event recorded before they were kept, whose reason shows as it was recorded)."""
+    params_json = row["reason_params"]
+    row["reason"] = audit.stored_text(row["reason_key"], row["reason"], params_json)
+    try:
+        row["reason_params"] = json.loads(params_json) if params_json is not None else None
+    except ValueError:
+        row["reason_params"] = None
+    return row
+
+
+def reason_text(event: Mapping[str, Any]) -> str:
+    """A listed event's reason (see `events`) in the language in use now: a screen that switches
+    language writes it again from the event it holds, without reading the store."""
+    params = event.get("reason_params")
+    return audit.stored_text(event["reason_key"], event["reason"],
+                             None if params is None else json.dumps(params, ensure_ascii=False))
 
 
 def events(store: Store, limit: int = 50, station: str | None = None) -> list[dict[str, Any]]:
-    """The newest gate events first, without their photos (see `photo`)."""
-    sql = ("SELECT id, camera, station, at, received_at, plate_read, plate, confidence, offline, opened, "
-           "reason_key, reason, led, booking_id, suggested_id, scan_id, photo IS NOT NULL AS has_photo "
-           "FROM gate_event")
+    """The newest gate events first, without their photos (see `photo`), reasons in the language in use.
+
+    `led` is the line the gate's screen showed, in Chinese as it was sent.
+    """
+    sql = _LISTED
     params: list[Any] = []
     if station is not None:
         sql += " WHERE station = ?"
         params.append(station)
     sql += " ORDER BY id DESC LIMIT ?"
     params.append(limit)
-    return [dict(r) for r in store.db.query(sql, params)]
+    return [_listed(dict(r)) for r in store.db.query(sql, params)]
 
 
 def event(store: Store, event_id: int) -> dict[str, Any]:
-    row = store.db.query(
-        "SELECT id, camera, station, at, received_at, plate_read, plate, confidence, offline, opened, "
-        "reason_key, reason, led, booking_id, suggested_id, scan_id, photo IS NOT NULL AS has_photo "
-        "FROM gate_event WHERE id = ?", [event_id])
-    found = next(iter(row), None)
+    found = next(iter(store.db.query(_LISTED + " WHERE id = ?", [event_id])), None)
     if found is None:
         raise not_found("gate_event_not_found", id=event_id)
-    return dict(found)
+    return _listed(dict(found))
 
 
 def photo(store: Store, event_id: int) -> bytes | None:
@@ -382,8 +428,8 @@ def let_in(store: Store, actor: Actor, event_id: int, reason: str, now: datetime
     with store.write():
         if booking_id and bookings.get(store, booking_id).status == "booked":
             checked_in = scanning.manual(store, actor, booking_id, reason, now=now).booking
-        text = tr("gate_let_in", reason=reason)
-        verdict = Verdict(True, None, "gate_let_in", text, checked_in)
+        verdict = Verdict(True, None, "gate_let_in", tr("gate_let_in", reason=reason), checked_in,
+                          {"reason": reason})  # the clerk's words as written, the frame in the language in use
         scanning.record_decided(store, actor, verdict, found["station"], found["plate_read"], now)
         open_id = store.conn.execute(
             "INSERT INTO gate_open(station, event_id, at, actor, reason) VALUES (?, ?, ?, ?, ?)",

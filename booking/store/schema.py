@@ -588,3 +588,14 @@ def message_params(db: Database) -> None:
     db["scan"].add_column("reason_params", str)
     db["audit"].add_column("reason_key", str)
     db["audit"].add_column("reason_params", str)
+
+
+@MIGRATIONS(name="0012_gate_event_params")
+def gate_event_params(db: Database) -> None:
+    # A gate event's reason was kept as text in the language of the desk that recorded it, as
+    # scans' reasons were before 0011: it is kept as its message key (reason_key, there from the
+    # start) and parameters now, and written in the language in use when shown. The text stays,
+    # as it read then, for older rows and for whatever reads the store raw; the LED line was
+    # always Chinese (it is what the gate's screen showed) and stays as it was sent.
+    # ADD COLUMN fires no trigger: the table stays append-only.
+    db["gate_event"].add_column("reason_params", str)

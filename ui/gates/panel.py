@@ -85,7 +85,7 @@ class GateEventsModel(TextTable):
             result = tr("uig_gates_replay")
         else:
             result = tr("uig_gates_open") if event["opened"] else tr("uig_gates_shut")
-        return (event["at"][5:16], event["station"], event["plate_read"], result, event["reason"])
+        return (event["at"][5:16], event["station"], event["plate_read"], result, gates.reason_text(event))
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and index.column() == 3:
@@ -186,7 +186,7 @@ class GatePanel(QWidget):
                                                         Qt.TransformationMode.SmoothTransformation))
         else:
             self.photo.setText(tr("uig_gates_no_photo"))
-        lines = [event["reason"]]
+        lines = [gates.reason_text(event)]  # in the language in use, whichever the event was recorded in
         suggested = event["suggested_id"]
         if suggested:
             booking = bookings.get(self.desk.store, suggested)
