@@ -5,7 +5,7 @@ screen of the office's 1366×768 laptops, as an admin opens them from the 管理
     DISPLAY=:47 python docs/make_office_screenshots.py
 
 Each picture is one window with its frame, at the size the program gives it on that screen (the
-dialogs fitted by ui/fit.py), cut where the screen ends: what does not fit is not in the picture.
+dialogs fitted by ui/widgets/fit.py), cut where the screen ends: what does not fit is not in the picture.
 
 office-closures.png (the closures list), office-closure-form.png (a weekly closure built from the
 form), office-closure-hits.png and office-closure-hits-list.png (it meets a booking: the question,
@@ -22,7 +22,7 @@ import sys
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,16 +32,21 @@ from PySide6.QtCore import QDate, QDateTime, QElapsedTimer, QTime, QTimer  # noq
 from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
-from booking import bookings, closure_admin, closures, fees, residents, setup, stations  # noqa: E402
-from booking.audit import Actor  # noqa: E402
-from ui import fit, language, theme  # noqa: E402
-from ui.admin import AdminMenu  # noqa: E402
-from ui.desk import Desk  # noqa: E402
-from ui.fonts import ui_font  # noqa: E402
-from ui.main import BASE_POINT_SIZE  # noqa: E402
-from ui.office import VIEWS  # noqa: E402
-from ui.office_closures import ClosureDialog, HitsDialog, HolidayYearDialog  # noqa: E402
-from ui.office_settings import StationDialog, TariffDialog  # noqa: E402
+from booking.money import fees  # noqa: E402
+from booking.ops import setup  # noqa: E402
+from booking.people import residents  # noqa: E402
+from booking.places import closures, stations  # noqa: E402
+from booking.schedule import bookings, closure_admin  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
+from ui.desk import language, theme  # noqa: E402
+from ui.desk.fonts import ui_font  # noqa: E402
+from ui.desk.session import Desk  # noqa: E402
+from ui.app.main import BASE_POINT_SIZE  # noqa: E402
+from ui.office.admin import AdminMenu  # noqa: E402
+from ui.office.closures import ClosureDialog, HitsDialog, HolidayYearDialog  # noqa: E402
+from ui.office.screens import VIEWS  # noqa: E402
+from ui.office.settings import StationDialog, TariffDialog  # noqa: E402
+from ui.widgets import fit  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 10, 0)
 ADMIN = Actor("王主任", "admin")
@@ -98,7 +103,8 @@ def the_store() -> Desk:
                  "FREQ=WEEKLY;BYDAY=SA;UNTIL=20270130T235959", now=NOW)
     closures.add(store, ADMIN, "kind:room", datetime(2026, 12, 1, 13), datetime(2026, 12, 1, 17), "消毒", now=NOW)
     closure_admin.add_on_holidays(store, ADMIN, "kind:room", "节假日闭馆", date(2026, 1, 1), NOW)
-    stations.add(store, ADMIN, "北门道闸", ["parking"], mode="in", gate="vzenith", camera="VZ-IN-01", now=NOW)
+    stations.add(store, ADMIN, "北门道闸", ["parking"], mode="in", gate="vzenith", camera="VZ-IN-01",
+                 camera_address="192.168.1.20", now=NOW)
     stations.add(store, ADMIN, "广场门口", [], ["R06", "R07"], now=NOW)
     for day in (18, 20, 22):
         made = bookings.book(store, ADMIN, bookings.Request("R02", datetime(2026, 11, day, 9),

@@ -6,7 +6,8 @@ to press. Every question (a QMessageBox with Yes) must have No as its default bu
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
@@ -16,8 +17,9 @@ class Modal:
     """Answers, in order, the modal windows that the code inside `with` opens (a dialog's exec(), a
     question, a file chooser): each step is given the window, fills it and returns what to press.
 
-    Every question answered by `yes` must have No as its default button. A window that stays open after its button was pressed (a refusal) fails the test, and so
-    does a step that never found its window; either way every window is closed, so nothing hangs.
+    Every question answered by `yes` must have No as its default button. A window that stays open
+    after its button was pressed (a refusal) fails the test, and so does a step that never found its
+    window; either way every window is closed, so nothing hangs.
     """
 
     def __init__(self, *steps: Callable[[Any], Callable[[], Any]]) -> None:
