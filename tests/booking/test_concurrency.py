@@ -150,6 +150,15 @@ def tightest_start(attempts: list[dict[str, Any]]) -> float:
     return starts[-1] - starts[0]
 
 
+def assert_they_raced(results: dict[int, list[dict[str, Any]]]) -> None:
+    """The test means something only if the attempts really met: in a good share of the rounds
+    (a tenth), every desk's attempt began within 20 ms of the others'. Not the median: on a loaded
+    machine (CI beside other work) the processes are scheduled late in many rounds, which says
+    nothing about the store; what must hold there is the one winner per round asserted above."""
+    spreads = sorted(tightest_start(a) for a in results.values())
+    assert spreads[len(spreads) // 10] < 0.02, spreads
+
+
 @pytest.fixture
 def racing_store(store: Store, store_path: Path) -> Path:
     """The seeded store with the household limit raised, so the only thing a desk can lose on is a clash."""
@@ -188,9 +197,7 @@ def test_four_desks_racing_for_the_same_spaces_never_double_book(racing_store: P
         losers = [a for a in attempts if "id" not in a]
         assert len(winners) == 1, (r, attempts)
         assert {(a["code"], a["key"]) for a in losers} == {("clash", "booking_clash")}, (r, losers)
-    # They did race: in most rounds all four attempts began within a few milliseconds.
-    spreads = sorted(tightest_start(a) for a in results.values())
-    assert spreads[len(spreads) // 2] < 0.02, spreads
+    assert_they_raced(results)
 
 
 def test_two_desks_booking_the_same_slot_at_the_same_moment_exactly_one_wins_each_time(
@@ -219,8 +226,7 @@ def test_two_desks_booking_the_same_slot_at_the_same_moment_exactly_one_wins_eac
         wins_by_desk[desk] = sum("id" in a for a in desk_results)
     assert sum(wins_by_desk) == rounds
     assert overlapping_active(racing_store) == []
-    spreads = sorted(tightest_start(a) for a in results.values())
-    assert spreads[len(spreads) // 2] < 0.02, spreads
+    assert_they_raced(results)
 
 
 def test_a_scan_and_a_cancellation_at_the_same_moment_leave_one_consistent_outcome(
