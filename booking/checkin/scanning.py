@@ -63,7 +63,8 @@ define(
                          "Checked out: {resource}, {over} over time (due out at {end})."),
     scan_repeat=("重复扫描，已忽略。", "Scanned again; ignored."),
     scan_input_too_long=("扫到的内容太长（{n} 个字符），不是本服务台的通行证。",
-                         "What was scanned is far too long ({n:character|characters}); it is not a pass from this desk."),
+                         "What was scanned is far too long ({n:character|characters}); "
+                         "it is not a pass from this desk."),
     scan_unknown_key=("这张通行证不是本服务台签发的（或所用密钥已停用），不能使用。",
                       "This pass was not issued by this desk (or its key was retired); it cannot be used."),
     scan_forged=("通行证无效：签名不符，可能被伪造或改动。请到服务台核实。",

@@ -56,7 +56,8 @@ _CONFUSABLE = {c: cls[0] for cls in ("0DQO", "8B", "1I", "2Z", "5S") for c in cl
 define(
     gate_open_in=("道闸放行入场：{resource}，{window}。", "Gate opened, entry: {resource}, {window}."),
     gate_open_out=("道闸放行离场：{resource}，{window}。", "Gate opened, exit: {resource}, {window}."),
-    gate_unreadable=("车牌未能识别（“{read}”），未开闸。", "The plate could not be read (“{read}”); the gate stays shut."),
+    gate_unreadable=("车牌未能识别（“{read}”），未开闸。",
+                     "The plate could not be read (“{read}”); the gate stays shut."),
     gate_unsure=("识别把握不足（{confidence}%，“{read}”），未开闸，请人工确认。",
                  "The read is doubtful ({confidence}%, “{read}”); the gate stays shut, please check."),
     gate_near_match=("“{read}”与预约车牌 {plate} 相近但不相同，未开闸，请人工确认。",

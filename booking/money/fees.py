@@ -47,8 +47,9 @@ define(
     fee_amount_format=("金额应写成元，最多两位小数，如 12 或 12.50",
                        "Write the amount in yuan with at most two decimals, e.g. 12 or 12.50"),
     fee_amount_positive=("金额必须大于0", "The amount must be more than 0"),
-    fee_amount_too_large=("金额过大（最多 {max} 元），请检查", "The amount is too large (at most {max} yuan); please check it"),
-    fee_band_bad=("时段应写成 HH:MM-HH:MM=元/单位，如 07:30-19:00=3.00", 
+    fee_amount_too_large=("金额过大（最多 {max} 元），请检查",
+                          "The amount is too large (at most {max} yuan); please check it"),
+    fee_band_bad=("时段应写成 HH:MM-HH:MM=元/单位，如 07:30-19:00=3.00",
                   "Write a band as HH:MM-HH:MM=yuan per unit, e.g. 07:30-19:00=3.00"),
     fee_band_overlap=("时段 {a} 与 {b} 重叠，每分钟只能属于一个时段。",
                       "The bands {a} and {b} overlap; each minute belongs to one band only."),
@@ -518,7 +519,8 @@ def charge_for(store: Store, booking_id: int, now: datetime | None = None) -> Ch
     return estimate(store, booking, now)
 
 
-def set_exempt(store: Store, actor: Actor, booking_id: int, purpose: str | None, note: str | None = None, *, now: datetime) -> Charge:
+def set_exempt(store: Store, actor: Actor, booking_id: int, purpose: str | None, note: str | None = None, *,
+               now: datetime) -> Charge:
     """Flag a booking as a volunteer team's or a public-welfare activity's (None clears the flag)."""
     if purpose is not None and purpose not in EXEMPT_PURPOSES:
         raise invalid("fee_exempt_bad", field="exempt")

@@ -357,8 +357,9 @@ def refund(store: Store, actor: Actor, booking_id: int, now: datetime, amount_fe
     return out
 
 
-define(ledger_refund_policy_ok=("按规定退款：开始前 {hours} 小时取消，退 {percent}%",
-                                "Refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back"))
+define(ledger_refund_policy_ok=(
+    "按规定退款：开始前 {hours} 小时取消，退 {percent}%",
+    "Refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back"))
 
 
 def correct(store: Store, actor: Actor, payment_id: int, amount_fen: int, reason: str, now: datetime) -> Payment:

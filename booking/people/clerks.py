@@ -174,7 +174,8 @@ def add(store: Store, actor: Actor, name: str, role: str, password: str,
     return get(store, name)
 
 
-def create_first_admin(store: Store, name: str, password: str, display_name: str | None = None, *, now: datetime) -> Actor:
+def create_first_admin(store: Store, name: str, password: str, display_name: str | None = None, *,
+                       now: datetime) -> Actor:
     """Make the first admin of a store that has no account yet, and sign them in."""
     name = _clean_name(name)
     password = _check_password(password)

@@ -109,7 +109,7 @@ def all_closures(store: Store) -> list[dict[str, Any]]:
     return list(store.db.query("SELECT * FROM closure ORDER BY start_at"))
 
 
-def overlapping(store: Store, resource: "Resource", start: datetime, end: datetime) -> list[Closed]:
+def overlapping(store: Store, resource: Resource, start: datetime, end: datetime) -> list[Closed]:
     """Closure windows of this resource (or its kind, or everything) that meet [start, end)."""
     scopes = (f"res:{resource.code}", f"kind:{resource.kind}", "*")
     rows = store.conn.execute(

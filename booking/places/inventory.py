@@ -184,8 +184,10 @@ def set_enabled(store: Store, actor: Actor, code: str, enabled: bool, *, now: da
 
 
 define(
-    res_capacity_bad=("容纳人数应为 1–100000 的整数，或不填。", "The capacity is a whole number from 1 to 100000, or empty."),
-    res_area_bad=("面积应为 0–1000000 平方米之间的数，或不填。", "The area is a number of m² from 0 to 1000000, or empty."),
+    res_capacity_bad=("容纳人数应为 1–100000 的整数，或不填。",
+                      "The capacity is a whole number from 1 to 100000, or empty."),
+    res_area_bad=("面积应为 0–1000000 平方米之间的数，或不填。",
+                  "The area is a number of m² from 0 to 1000000, or empty."),
     res_zone_bad=("区域最长20个字。", "A zone is at most 20 characters."),
 )
 _UNSET: Any = object()

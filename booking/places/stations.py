@@ -65,7 +65,8 @@ define(
                              "camera's address (e.g. 192.168.1.64)."),
     station_camera_bad=("相机序列号或地址为1–64个字母、数字或 . : - _，不含空格。",
                         "A camera serial or address is 1–64 letters, digits or . : - _, without spaces."),
-    station_camera_taken=("相机“{camera}”已用于扫码点“{name}”。", "The camera “{camera}” is already the station “{name}”."),
+    station_camera_taken=("相机“{camera}”已用于扫码点“{name}”。",
+                          "The camera “{camera}” is already the station “{name}”."),
     station_camera_without_gate=("只有道闸（--gate）才有相机。", "Only a gate (--gate) has a camera."),
     station_address_required=("臻识相机需要填写它的固定 IP 地址（如 192.168.1.20）：只接受从这个地址发来的车牌。",
                               "A Vzenith camera needs its fixed IP address (e.g. 192.168.1.20): only plates "

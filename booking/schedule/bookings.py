@@ -31,7 +31,8 @@ MAX_OCCURRENCES = 400
 define(
     booking_not_found=("没有编号为 {id} 的预约。", "There is no booking with id {id}."),
     booking_resident_moved=("{name}（{door}）已登记迁出，不能再预约；如已回来，请先在居民管理中恢复。",
-                            "{name} ({door}) has moved away and cannot book; restore them in Residents if they are back."),
+                            "{name} ({door}) has moved away and cannot book; "
+                            "restore them in Residents if they are back."),
     booking_order=("结束时间必须晚于开始时间。", "The end must be after the start."),
     booking_years=("预约只能在 {low} 年到 {high} 年之间。", "A booking must lie within the years {low} to {high}."),
     booking_too_long=("一次预约最长 {days} 天（管理员越过规则也一样）；更长的请用重复预约。",
@@ -45,7 +46,8 @@ define(
     booking_rule=("违反规则：{messages}（管理员可注明理由后强制预约）",
                   "Breaks the rules: {messages} (an admin may override with a reason)"),
     booking_override_admin=("只有管理员可以越过规则预约。", "Only an admin can override the rules."),
-    booking_cannot_cancel=("预约 {id} 状态为“{status}”，不能取消。", "Booking {id} is {status} and cannot be cancelled."),
+    booking_cannot_cancel=("预约 {id} 状态为“{status}”，不能取消。",
+                           "Booking {id} is {status} and cannot be cancelled."),
     series_problems=("重复预约中有 {n} 个日期冲突或违反规则：{dates}。可选择跳过这些日期。",
                      "{n:date|dates} of the series clash or break a rule: {dates}. You can skip them."),
     series_all_skipped=("重复预约的所有日期都冲突或违反规则，未预约任何日期。",

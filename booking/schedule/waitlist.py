@@ -32,7 +32,8 @@ OPEN = ("waiting", "offered")
 
 define(
     wait_not_found=("没有编号为 {id} 的候补登记。", "There is no waitlist entry {id}."),
-    wait_kind_or_resource=("请选择类型（车位或场地）或具体的车位/场地。", "Choose a kind (parking or room) or one resource."),
+    wait_kind_or_resource=("请选择类型（车位或场地）或具体的车位/场地。",
+                           "Choose a kind (parking or room) or one resource."),
     wait_past=("候补的开始时间已过。", "The waited-for start has already passed."),
     wait_free_now=("该时段有空闲：{codes}，请直接预约。", "Free at that time: {codes}; book it directly."),
     wait_already=("{door} 已在候补该时段（登记号 {id}）。", "{door} is already waiting for that time (entry {id})."),

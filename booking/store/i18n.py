@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import os
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 LANGUAGES = ("zh", "en")
 _catalog: dict[str, dict[str, str]] = {}

@@ -42,10 +42,12 @@ define(
                      "Backed up to:\n{path}\n({bookings:booking|bookings}, integrity check passed.)"),
     uib_restore_confirm=("用这份备份替换当前的全部数据吗？\n\n{path}\n备份时间 {taken}，{bookings} 条预约。\n\n"
                          "当前数据会先另存一份，不会丢失。",
-                         "Replace all current data with this backup?\n\n{path}\nTaken {taken}, {bookings:booking|bookings}.\n\n"
+                         "Replace all current data with this backup?\n\n{path}\n"
+                         "Taken {taken}, {bookings:booking|bookings}.\n\n"
                          "The current data is kept aside first; nothing is lost."),
     uib_restore_done=("已从备份恢复（{bookings} 条预约）。\n恢复前的数据另存为：\n{aside}",
-                      "Restored from the backup ({bookings:booking|bookings}).\nThe data from before is kept as:\n{aside}"),
+                      "Restored from the backup ({bookings:booking|bookings}).\n"
+                      "The data from before is kept as:\n{aside}"),
     uib_restore_button=("恢复这份备份", "Restore this backup"),
     uib_quit_button=("退出", "Quit"),
     uib_start_title=("数据文件有问题", "The store has a problem"),

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (QCalendarWidget, QDialog, QDialogButtonBox, QDockWidget, QFrame, QLabel, QMainWindow,
-                               QMessageBox, QTextBrowser, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout, QWidget)
+                               QMessageBox, QTextBrowser, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from booking.schedule import bookings, waitlist
 from booking.checkin.sweep import sweep
@@ -81,9 +83,11 @@ define(
     ui_win_col_action=("操作", "Action"),
     ui_win_col_keys=("快捷键", "Keys"),
     ui_win_saved=("已保存预约 {ids}。", "Saved booking {ids}."),
-    ui_win_saved_series=("已保存 {n} 个重复预约，跳过 {skipped} 个日期。", "Saved {n:booking|bookings} of the series; {skipped:date|dates} skipped."),
+    ui_win_saved_series=("已保存 {n} 个重复预约，跳过 {skipped} 个日期。",
+                         "Saved {n:booking|bookings} of the series; {skipped:date|dates} skipped."),
     ui_win_no_shows=("{n} 个预约超过宽限时间未签到，已标为未到场并释放。",
-                     "{n:booking was|bookings were} not checked in within the grace time: marked no-show and released."),
+                     "{n:booking was|bookings were} not checked in within the grace time: "
+                     "marked no-show and released."),
     ui_win_overstays=("超时未签退：{n}", "Overstaying: {n}"),
     ui_win_store=("数据：{path}", "Store: {path}"),
     ui_win_calendar_title=("选择日期", "Go to date"),

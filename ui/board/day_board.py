@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import (QAbstractTableModel, QDate, QEvent, QLocale, QModelIndex, QPersistentModelIndex,
                             QPointF, QRect, QRectF, QSortFilterProxyModel, Qt, Signal)
@@ -538,7 +539,7 @@ class BoardDelegate(QStyledItemDelegate):
         right = rect.right() - 6
         badges = [(tr("ui_board_ev"), "#1b7f3b"), (tr("ui_board_accessible"), "#2456a6"),
                   (tr("ui_board_visitor"), "#8a5a00"), (tr("ui_board_disabled"), "#888888")]
-        shown = [b for b, on in zip(badges, (res.ev, res.accessible, res.visitor, not res.enabled)) if on]
+        shown = [b for b, on in zip(badges, (res.ev, res.accessible, res.visitor, not res.enabled), strict=True) if on]
         badge_font = QFont(font)
         badge_font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         badge_metrics = QFontMetrics(badge_font)
@@ -1041,7 +1042,7 @@ class DayBoard(QWidget):
                                            self.find_edit.fontMetrics().horizontalAdvance(tr("ui_board_find_hint"))
                                            + 3 * self.find_edit.fontMetrics().height()))
         self.legend_title.setText(tr("ui_board_legend"))
-        for label, look in zip(self._legend_labels, LEGEND_ORDER):
+        for label, look in zip(self._legend_labels, LEGEND_ORDER, strict=True):
             label.setText(status_text(look))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
         self.model.refresh()

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 

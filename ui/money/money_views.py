@@ -8,8 +8,9 @@ test can answer them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
@@ -50,7 +51,8 @@ define(
     uig_stmt_open=("未结账", "open"),
     uig_stmt_closed=("已结账：{at}，{by}", "closed {at} by {by}"),
     uig_stmt_confirm_title=("结账", "Close the month"),
-    uig_stmt_confirm=("结账后 {month} 的账目永不能再改，更正只能记在以后的月份。\n收入 {income}，公益基金 {fund}。确定结账吗？",
+    uig_stmt_confirm=("结账后 {month} 的账目永不能再改，更正只能记在以后的月份。\n"
+                      "收入 {income}，公益基金 {fund}。确定结账吗？",
                       "Once closed, {month} can never change again; corrections go into a later month.\n"
                       "Income {income}, welfare fund {fund}. Close it?"),
     uig_stmt_done=("{month} 已结账。", "{month} is closed."),
@@ -93,11 +95,13 @@ define(
 define(
     uil_correct=("更正(&O)…", "C&orrect…"),
     uil_correct_what=("更正账目", "correct the ledger"),
-    uil_correct_pick=("请先在本月各笔中选中要更正的一笔。", "Choose the entry to correct in the month's entries first."),
+    uil_correct_pick=("请先在本月各笔中选中要更正的一笔。",
+                      "Choose the entry to correct in the month's entries first."),
     uil_correct_tip=("对选中的一笔记一条更正：新记录，原记录不变。",
                      "Record a correction of the chosen entry: a new entry; the original stays as it is."),
     uil_correct_title=("更正：收据号 {number}", "Correction: receipt {number}"),
-    uil_correct_summary=("{at}　{entry}　{method}　{amount}　{reason}\n更正是一笔新记录，记入当前月份 {month}，原记录不变。",
+    uil_correct_summary=("{at}　{entry}　{method}　{amount}　{reason}\n"
+                         "更正是一笔新记录，记入当前月份 {month}，原记录不变。",
                          "{at}   {entry}   {method}   {amount}   {reason}\n"
                          "A correction is a new entry in the current month, {month}; the original stays as it is."),
     uil_correct_closed=("{closed} 已结账，不能再改；更正记入 {month}。",
@@ -407,7 +411,7 @@ class CreditsView(QWidget):
         add_form = QFormLayout(self.add_box)
         self.add_labels = [QLabel(self) for _ in range(4)]
         for label, edit in zip(self.add_labels, (self.hours_edit, self.team_edit, self.activity_edit,
-                                                 self.approved_edit)):
+                                                 self.approved_edit), strict=True):
             add_form.addRow(label, edit)
         add_form.addRow("", self.add_button)
 
@@ -524,7 +528,7 @@ class CreditsView(QWidget):
         self.find_edit.setPlaceholderText(tr("uig_credit_find_hint"))
         self.add_box.setTitle(tr("uig_credit_add_box"))
         for label, key in zip(self.add_labels, ("uig_credit_hours", "uig_credit_team", "uig_credit_activity",
-                                                "uig_credit_approved")):
+                                                "uig_credit_approved"), strict=True):
             label.setText(tr(key))
         self.add_button.setText(tr("uig_credit_add"))
         self.redeem_box.setTitle(tr("uig_credit_redeem_box"))

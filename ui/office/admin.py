@@ -9,7 +9,8 @@ the domain's message next to the field it names and decide nothing themselves.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
@@ -522,7 +523,8 @@ class ResidentsView(_View):
         if not self.confirm(tr(f"{key}_title"), tr(f"{key}_confirm", name=person.name, door=person.door)):
             return None
         try:
-            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active, now=self.desk.now())
+            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active,
+                                           now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -871,7 +873,8 @@ class ResourcesRulesView(_View):
             return None
         self.error.hide()
         try:
-            changed = inventory.set_enabled(self.desk.store, self.desk.actor, res.code, not res.enabled, now=self.desk.now())
+            changed = inventory.set_enabled(self.desk.store, self.desk.actor, res.code, not res.enabled,
+                                            now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -940,7 +943,8 @@ class ClerkDialog(FieldForm):
             self.saved = clerks.add(self.desk.store, self.desk.actor, self.value("name"), self.value("role"),
                                     self.value("password"), now=self.desk.now())
         else:
-            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"), now=self.desk.now())
+            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"),
+                                             now=self.desk.now())
         self.desk.announce("clerk")
 
 
@@ -994,7 +998,8 @@ class ClerksView(_View):
         clerk = self.model.clerk(row)
         self.error.hide()
         try:
-            changed = clerks.set_active(self.desk.store, self.desk.actor, clerk.name, not clerk.active, now=self.desk.now())
+            changed = clerks.set_active(self.desk.store, self.desk.actor, clerk.name, not clerk.active,
+                                        now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None

@@ -8,8 +8,9 @@ enter a year the installed package does not know yet.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QStringListModel, QTime
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QDialog, QHBoxLayout, QLabel,
@@ -65,9 +66,10 @@ define(
     uio_repeat_until=("，至 {date}", ", until {date}"),
     uio_repeat_count=("，共 {n} 次", ", {n:time|times}"),
     uio_hits_title=("会影响已有预约", "Existing bookings are affected"),
-    uio_hits_text=("这个关闭时段会遇到 {n} 个已有预约（最早 {first}）。\n这些预约不会被自动取消，请另行通知居民。\n仍然保存吗？",
-                   "This closure meets {n:existing booking|existing bookings} (the first {first}).\nThey are not cancelled "
-                   "by it: tell the residents.\nSave it anyway?"),
+    uio_hits_text=("这个关闭时段会遇到 {n} 个已有预约（最早 {first}）。\n"
+                   "这些预约不会被自动取消，请另行通知居民。\n仍然保存吗？",
+                   "This closure meets {n:existing booking|existing bookings} (the first {first}).\n"
+                   "They are not cancelled by it: tell the residents.\nSave it anyway?"),
     uio_hits_list=("列出这些预约(&L)…", "&List them…"),
     uio_hits_list_title=("关闭时段遇到的预约", "Bookings the closure meets"),
     uio_hit_row=("{start}–{end}  {code}  {door}  预约 {id}", "{start}–{end}  {code}  {door}  booking {id}"),
@@ -170,7 +172,7 @@ class ClosureDialog(FieldForm):
         row = QHBoxLayout(days)
         row.setContentsMargins(0, 0, 0, 0)
         self.day_boxes: dict[str, QCheckBox] = {}
-        for code, name in zip(WEEKDAYS, tr("uio_weekday_names").split()):
+        for code, name in zip(WEEKDAYS, tr("uio_weekday_names").split(), strict=True):
             self.day_boxes[code] = QCheckBox(name, days)
             row.addWidget(self.day_boxes[code])
         self.add_field("days", tr("uio_field_days"), days)
@@ -295,7 +297,8 @@ class ClosureDialog(FieldForm):
             self.saved = closure_admin.add_on_holidays(store, actor, v["scope"], v["reason"], v["start"].date(),
                                                        self.desk.now())
         else:
-            self.saved = closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"], now=self.desk.now())
+            self.saved = closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"],
+                                      now=self.desk.now())
         self.desk.announce("closure")
 
     def submit(self) -> None:

@@ -106,7 +106,8 @@ define(
     uio_restricted_heading=("现在受限制的住户", "Households restricted now"),
     uio_lift_title=("解除 {door} 的限制", "Lift the restriction of {door}"),
     uio_lift_reason=("理由（记入日志）", "Reason (kept in the log)"),
-    uio_lift_note=("解除后，这户以前的未到场不再计算。", "Once lifted, this household's earlier no-shows no longer count."),
+    uio_lift_note=("解除后，这户以前的未到场不再计算。",
+                   "Once lifted, this household's earlier no-shows no longer count."),
     uio_view_keys=("通行证密钥与其他设置", "Pass key and other settings"),
     uio_menu_keys=("通行证密钥与其他设置(&K)…", "Pass &key and other settings…"),
     uio_key_heading=("通行证签名密钥", "Pass signing key"),
@@ -462,7 +463,8 @@ class TariffDialog(FieldForm):
                                payer=tr(f"uio_payer_{tariff.payer}"))):
             raise _NotNow()
         self.saved = fees.set_tariff(self.desk.store, self.desk.actor, tariff.scope, tariff.payer, tariff.bands,
-                                     tariff.free_minutes, tariff.unit_minutes, tariff.daily_cap_fen, tariff.exempt, now=self.desk.now())
+                                     tariff.free_minutes, tariff.unit_minutes, tariff.daily_cap_fen, tariff.exempt,
+                                     now=self.desk.now())
         self.desk.announce("tariff")
 
     def submit(self) -> None:
@@ -730,7 +732,8 @@ class KeysSettingsView(_View):
 
     def save_offer(self) -> int | None:
         try:
-            minutes = waitlist.set_offer_minutes(self.desk.store, self.desk.actor, self.offer_spin.value(), now=self.desk.now())
+            minutes = waitlist.set_offer_minutes(self.desk.store, self.desk.actor, self.offer_spin.value(),
+                                                 now=self.desk.now())
         except DeskError as exc:
             self.offer_messages.show_error(exc)
             return None

@@ -177,7 +177,7 @@ def phone_image(info: PassInfo, width: int = PHONE_WIDTH) -> QImage:
         painter.drawLine(margin, round(y), width - margin, round(y))
         y += gap
         wrap = int(Qt.TextFlag.TextWordWrap)
-        for (label, _), value, row in zip(info.details, values, rows):
+        for (label, _), value, row in zip(info.details, values, rows, strict=True):
             painter.setPen(MUTED)
             painter.setFont(label_font)
             painter.drawText(QRectF(margin, y, label_width, row), int(Qt.AlignmentFlag.AlignLeft) | wrap, label)

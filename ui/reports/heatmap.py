@@ -10,6 +10,7 @@ room (a rule between zones); hour × weekday writes the percentage in each cell.
 """
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
@@ -50,10 +51,10 @@ GRID = QColor(205, 205, 205)
 def colour(value: float) -> QColor:
     """The cell colour for an occupancy fraction 0..1."""
     v = min(1.0, max(0.0, value))
-    for (a, ca), (b, cb) in zip(RAMP, RAMP[1:]):
+    for (a, ca), (b, cb) in pairwise(RAMP):
         if v <= b:
             t = (v - a) / (b - a)
-            return QColor(*(round(x + (y - x) * t) for x, y in zip(ca, cb)))
+            return QColor(*(round(x + (y - x) * t) for x, y in zip(ca, cb, strict=True)))
     return QColor(*RAMP[-1][1])
 
 

@@ -32,7 +32,8 @@ from ui.desk.session import follow
 define(
     uig_sum_title=("月度使用报告", "Monthly use report"),
     uig_sum_month=("月份：", "Month:"),
-    uig_sum_heading=("{month} 使用报告（{first} 至 {last}，共 {days} 天）", "Use in {month} ({first} to {last}, {days:day|days})"),
+    uig_sum_heading=("{month} 使用报告（{first} 至 {last}，共 {days} 天）",
+                     "Use in {month} ({first} to {last}, {days:day|days})"),
     uig_sum_bookings=("预约 {total} 个：车位 {parking}，场地 {room}；另有 {cancelled} 个已取消。",
                       "{total:booking|bookings}: {parking} parking, {room} rooms; {cancelled} more were cancelled."),
     uig_sum_occupancy=("占用率", "Occupancy"),
@@ -68,7 +69,8 @@ define(
     uig_exp_xlsx=("Excel 工作簿", "Excel workbook"),
     uig_exp_choose=("选择…", "Choose…"),
     uig_exp_masked=("遮挡姓名和电话（建议）", "Mask names and phone numbers (recommended)"),
-    uig_exp_masked_admin=("只有管理员可以导出未遮挡的姓名和电话。", "Only an admin can export names and phones unmasked."),
+    uig_exp_masked_admin=("只有管理员可以导出未遮挡的姓名和电话。",
+                          "Only an admin can export names and phones unmasked."),
     uig_exp_reason=("不遮挡的理由（记入日志）：", "Why unmasked (kept in the log):"),
     uig_exp_reason_needed=("不遮挡导出须填写理由。", "Give a reason for an unmasked export."),
     uig_exp_no_file=("请至少选择一种文件并给出保存位置。", "Choose at least one kind of file and where to save it."),
@@ -104,8 +106,9 @@ def summary_html(s: dict[str, Any]) -> str:
     busiest = _table([tr("uig_sum_col_hour"), tr("uig_sum_col_pct")],
                      [[f"{h['hour']:02d}:00–{(h['hour'] + 1) % 24:02d}:00", f"{h['occupancy_pct']}%"]
                       for h in s["busiest_hours"]], {1})
-    repeated = ("<ul>" + "".join(f"<li>{_e(tr('uig_sum_repeated_line', household=r['household'], n=r['no_shows']))}</li>"
-                                 for r in s["repeated_no_shows"]) + "</ul>") if s["repeated_no_shows"] \
+    repeated = ("<ul>" + "".join(
+        f"<li>{_e(tr('uig_sum_repeated_line', household=r['household'], n=r['no_shows']))}</li>"
+        for r in s["repeated_no_shows"]) + "</ul>") if s["repeated_no_shows"] \
         else f"<p>{_e(tr('uig_sum_repeated_none'))}</p>"
     rooms = s["rooms"]
     by_room = _table([tr("uig_sum_col_room"), tr("uig_sum_col_bookings"), tr("uig_sum_col_hours")],

@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QTime
