@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from booking.checkin.sweep import sweep
 from booking.ops import setup
@@ -56,7 +56,7 @@ class _Parser(argparse.ArgumentParser):
         #: the sub-commands `nested` gave this parser (None for a command without them)
         self.commands: Commands | None = None
 
-    def error(self, message: str) -> None:  # never print argparse's English and exit by itself
+    def error(self, message: str) -> NoReturn:  # never print argparse's English and exit by itself
         raise UsageError(message)
 
 

@@ -42,6 +42,7 @@ from booking.checkin.scanning import CHECK_IN, CHECK_OUT, Verdict
 from booking.places.stations import Station
 from booking.store.connection import Store
 from booking.store.validation import PROVINCES, normalize_plate
+from booking.store.rowids import inserted_id
 
 GATE_ACTOR = Actor("道闸", "clerk")
 MIN_CONFIDENCE = 85          # a Vzenith read below this (0–100) is a guess
@@ -209,7 +210,7 @@ def _near_booking(store: Store, station: Station, read: str, now: datetime) -> B
     """The booking a doubtful or near read most likely is: its plate matches once confusions are folded."""
     raw = _raw(read)
     for booking in _candidates(store, station, now):
-        if booking.plate == raw or near(raw, booking.plate):
+        if booking.plate is not None and (booking.plate == raw or near(raw, booking.plate)):
             return booking
     return None
 
@@ -332,7 +333,7 @@ def handle(store: Store, station: Station, read: PlateRead, now: datetime) -> De
              decision.booking.id if decision.booking else None,
              decision.suggested.id if decision.suggested else None, scan_id, read.photo))
     return Decision(decision.ok, opened, decision.action, decision.reason_key, decision.reason, decision.led,
-                    decision.plate, verdict.booking, decision.suggested, int(cursor.lastrowid), False)
+                    decision.plate, verdict.booking, decision.suggested, inserted_id(cursor), False)
 
 
 def events(store: Store, limit: int = 50, station: str | None = None) -> list[dict[str, Any]]:
@@ -386,9 +387,9 @@ def let_in(store: Store, actor: Actor, event_id: int, reason: str, now: datetime
         text = tr("gate_let_in", reason=reason)
         verdict = Verdict(True, None, "gate_let_in", text, checked_in)
         scanning.record_decided(store, actor, verdict, found["station"], found["plate_read"], now)
-        open_id = store.conn.execute(
+        open_id = inserted_id(store.conn.execute(
             "INSERT INTO gate_open(station, event_id, at, actor, reason) VALUES (?, ?, ?, ?, ?)",
-            (found["station"], event_id, now.strftime(SECONDS_FMT), actor.name, reason)).lastrowid
+            (found["station"], event_id, now.strftime(SECONDS_FMT), actor.name, reason)))
         audit.record(store, actor, "let_in", "gate_event", event_id, before={"opened": bool(found["opened"])},
                      after={"opened": True, "booking": checked_in.id if checked_in else None},
                      reason=reason, at=now)
@@ -455,8 +456,10 @@ def whitelist_plan(store: Store, station: Station, now: datetime,
             window = (opens, closes)
             if station.mode == "both":
                 window = (opens, booking.end + timedelta(hours=EXIT_SLACK_HOURS))
-        held = windows.get(booking.plate)
-        windows[booking.plate] = window if held is None else (min(held[0], window[0]), max(held[1], window[1]))
+        plate = booking.plate
+        assert plate is not None  # _candidates keeps only bookings with a plate
+        held = windows.get(plate)
+        windows[plate] = window if held is None else (min(held[0], window[0]), max(held[1], window[1]))
     return [WhitelistEntry(p, a.replace(microsecond=0), b.replace(microsecond=0))
             for p, (a, b) in sorted(windows.items())]
 

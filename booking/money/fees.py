@@ -36,6 +36,7 @@ from booking.store.i18n import define, tr
 from booking.places.inventory import get as get_resource
 from booking.store.connection import Store
 from booking.store.validation import parse_whole
+from booking.store.rowids import inserted_id
 
 PAYERS = ("resident", "visitor")
 EXEMPT_PURPOSES = ("volunteer", "welfare")
@@ -232,7 +233,7 @@ def _minute_of_day(text: str) -> int:
     return int(match[1]) * 60 + int(match[2])
 
 
-def _tariff_from_row(store: Store, row: tuple) -> Tariff:
+def _tariff_from_row(store: Store, row: tuple[Any, ...]) -> Tariff:
     tariff_id, scope, payer, free, unit, cap, exempt = row
     bands = tuple(Band(_minute_of_day(f), _minute_of_day(t), rate) for f, t, rate in store.conn.execute(
         "SELECT band_from, band_to, rate_fen FROM tariff_band WHERE tariff_id = ? ORDER BY band_from, id",
@@ -308,10 +309,10 @@ def set_tariff(store: Store, actor: Actor, scope: str, payer: str, bands: tuple[
     with store.write():
         before = tariff_for_scope(store, scope, payer)
         store.conn.execute("DELETE FROM tariff WHERE scope = ? AND payer = ?", (scope, payer))
-        tariff_id = store.conn.execute(
+        tariff_id = inserted_id(store.conn.execute(
             "INSERT INTO tariff(scope, payer, free_minutes, unit_minutes, daily_cap_fen, exempt, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (scope, payer, free, unit, daily_cap_fen, ",".join(exempt), clock.to_stamp(now))).lastrowid
+            (scope, payer, free, unit, daily_cap_fen, ",".join(exempt), clock.to_stamp(now))))
         for band in bands:
             store.conn.execute(
                 "INSERT INTO tariff_band(tariff_id, band_from, band_to, rate_fen) VALUES (?, ?, ?, ?)",

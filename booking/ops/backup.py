@@ -767,7 +767,7 @@ def _held_exclusively(file: Path) -> bool:
         shared_first = 0x40000000 + 2  # SQLite's PENDING byte + 2: the SHARED range
         probe = struct.pack("hhllhh", fcntl.F_RDLCK, 0, shared_first, 510, 0, 0)
         answer = fcntl.fcntl(handle, fcntl.F_GETLK, probe)
-        return struct.unpack("hhllhh", answer)[0] != fcntl.F_UNLCK
+        return bool(struct.unpack("hhllhh", answer)[0] != fcntl.F_UNLCK)
     except OSError:
         return False
     finally:

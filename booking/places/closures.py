@@ -88,7 +88,7 @@ def add(store: Store, actor: Actor, scope: str, start: datetime, end: datetime, 
            "rrule": rrule or None, "until": until or clock.to_text(end), "reason": reason,
            "created_at": clock.to_stamp(now)}
     with store.write():
-        closure_id = store.db["closure"].insert(row).last_pk
+        closure_id = store.db.table("closure").insert(row).last_pk
         audit.record(store, actor, "add", "closure", closure_id, after=row, at=now)
     return {"id": closure_id, **row}
 

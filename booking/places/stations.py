@@ -123,7 +123,7 @@ class Station:
         return "、".join(parts) if parts else tr("station_takes_all", language)
 
     def to_json(self) -> dict[str, Any]:
-        out = {"name": self.name, "kinds": list(self.kinds), "resources": list(self.resources),
+        out: dict[str, Any] = {"name": self.name, "kinds": list(self.kinds), "resources": list(self.resources),
                "mode": self.mode, "mode_text": tr(f"station_mode_{self.mode}"), "takes": self.takes_text()}
         if self.gate is not None:  # a barrier gate says which camera it is
             out.update(gate=self.gate, gate_text=tr(f"station_gate_{self.gate}"), camera=self.camera,
@@ -178,7 +178,7 @@ def same_address(configured: str | None, seen: str | None) -> bool:
     return a is not None and a == b
 
 
-def _row_to_station(row: tuple) -> Station:
+def _row_to_station(row: tuple[Any, ...]) -> Station:
     name, kinds, resources, mode, created_at, gate, camera, camera_user, camera_address = row
     return Station(name, tuple(json.loads(kinds or "[]")), tuple(json.loads(resources or "[]")),
                    mode or "both", created_at, gate, camera, camera_user, camera_address)
@@ -266,8 +266,8 @@ def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...
         row = {"name": name, "kinds": json.dumps(list(kinds)), "resources": json.dumps(list(codes)),
                "mode": mode, "created_at": clock.to_stamp(now),
                "gate": gate, "camera": camera, "camera_user": camera_user, "camera_address": camera_address}
-        store.db["station"].insert(row)
-        after = {"kinds": list(kinds), "resources": list(codes), "mode": mode}
+        store.db.table("station").insert(row)
+        after: dict[str, Any] = {"kinds": list(kinds), "resources": list(codes), "mode": mode}
         if gate is not None:
             after.update(gate=gate, camera=camera, camera_user=camera_user, camera_address=camera_address)
         audit.record(store, actor, "add", "station", name, after=after, at=now)

@@ -20,11 +20,13 @@ from booking.places.closures import overlapping, parse_rrule
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import define, language, tr
 from booking.places.inventory import Resource, all_resources, get as get_resource
-from booking.policy.rules import Breach, breaches
+from booking.policy.breach import Breach
+from booking.policy.rules import breaches
 from booking.store.schema import ACTIVE
 from booking.store.connection import Store
 from booking.store.validation import (MAX_BOOKING_DAYS, MAX_YEAR, MIN_YEAR, in_range, mask_name, mask_phone,
                                       normalize_plate, reach_back)
+from booking.store.rowids import inserted_id
 
 MAX_OCCURRENCES = 400
 
@@ -112,7 +114,7 @@ _SELECT = (
 )
 
 
-def _to_booking(row: tuple) -> Booking:
+def _to_booking(row: tuple[Any, ...]) -> Booking:
     name = row[4] if language() == "en" else row[3]
     return Booking(row[0], row[1], row[2], name, row[5], row[6], row[7], row[8], row[9], row[10],
                    clock.from_text(row[11]), clock.from_text(row[12]), row[13], row[14],
@@ -244,7 +246,7 @@ def _insert(store: Store, actor: Actor, prep: _Prepared, req: Request, start: da
         if "booking_clash" in str(exc):  # the store's trigger: never double-book
             raise _clash_error(prep.resource, clashes(store, prep.resource, start, end)) from exc
         raise
-    booking_id = cur.lastrowid
+    booking_id = inserted_id(cur)
     audit.record(store, actor, "book", "booking", booking_id,
                  after={"resource": prep.resource.code, "start": clock.to_text(start),
                         "end": clock.to_text(end), "household": prep.resident.door, "plate": prep.plate,
@@ -393,7 +395,7 @@ def book_series(store: Store, actor: Actor, req: Request, rule: str, now: dateti
         if not todo:
             raise DeskError("clash", "series_all_skipped", field="repeat",
                             details=[_skipped_json(p) for p in stopped])
-        series_id = store.db["series"].insert({
+        series_id = store.db.table("series").insert({
             "resource_id": prep.resource.id, "household_id": prep.resident.household_id,
             "resident_id": prep.resident.id, "plate": prep.plate, "rrule": rule,
             "first_start": clock.to_text(req.start), "minutes": clock.minutes(req.start, req.end),

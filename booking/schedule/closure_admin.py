@@ -13,7 +13,7 @@ from booking.store.audit import Actor
 from booking.schedule.bookings import Booking, get as get_booking
 from booking.places.closures import holiday_windows, parse_rrule
 from booking.store.errors import DeskError, invalid, not_found
-from booking.policy.rules import parse_scope
+from booking.places.scopes import parse_scope
 from booking.store.connection import Store
 
 FOREVER = "9999-12-31 23:59"
@@ -46,7 +46,7 @@ def add_on_holidays(store: Store, actor: Actor, scope: str, reason: str, since: 
            "rrule": None, "until": FOREVER, "reason": reason, "holidays": 1,
            "created_at": now.strftime("%Y-%m-%d %H:%M:%S")}
     with store.write():
-        closure_id = store.db["closure"].insert(row).last_pk
+        closure_id = store.db.table("closure").insert(row).last_pk
         audit.record(store, actor, "add", "closure", closure_id, after=row, at=now)
     return {"id": closure_id, **row}
 
@@ -70,7 +70,7 @@ def edit(store: Store, actor: Actor, closure_id: int, scope: str, start: datetim
              "rrule": rrule or None, "reason": reason,
              "until": FOREVER if before.get("holidays") else until or clock.to_text(end)}
     with store.write():
-        store.db["closure"].update(closure_id, after)
+        store.db.table("closure").update(closure_id, after)
         audit.record(store, actor, "edit", "closure", closure_id,
                      before={k: before[k] for k in after}, after=after, at=now)
     return get(store, closure_id)

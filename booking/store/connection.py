@@ -249,10 +249,11 @@ def connect_read_only(path: str | Path, timeout: float = BUSY_TIMEOUT_S) -> sqli
     new -wal and -shm beside a file that may not even be ours.
     """
     absolute = Path(os.path.abspath(path))
-    params = {"mode": "ro"}
-    if not absolute.with_name(absolute.name + "-wal").exists():
-        params["immutable"] = "1"
-    return sqlite3.connect(sqlite_uri(absolute, **params), uri=True, timeout=timeout)
+    if absolute.with_name(absolute.name + "-wal").exists():
+        uri = sqlite_uri(absolute, mode="ro")
+    else:
+        uri = sqlite_uri(absolute, mode="ro", immutable="1")
+    return sqlite3.connect(uri, uri=True, timeout=timeout)
 
 
 def inspect(conn: sqlite3.Connection, path: str | Path, *, damage: bool = True) -> None:

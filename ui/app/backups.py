@@ -18,12 +18,13 @@ from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from booking.ops import backup
 from booking.store.audit import SYSTEM
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 
 log = logging.getLogger("linli.backup")
@@ -137,7 +138,7 @@ def start_daily_backup(store_path: str | Path, today: date,
 
 # --- the menu ---------------------------------------------------------------------------------
 
-def add_menu_actions(window: QMainWindow, desk: Desk) -> tuple[QAction, QAction]:
+def add_menu_actions(window: MainWindow, desk: Desk) -> tuple[QAction, QAction]:
     """Put Backup… and Restore… into the window's File menu, above Quit."""
     backup_action = QAction(window)
     restore_action = QAction(window)

@@ -454,13 +454,14 @@ class BoardDelegate(QStyledItemDelegate):
             signal.connect(self.forget)
 
     @staticmethod
-    def _source(index: QModelIndex) -> tuple[BoardModel, int]:
+    def _source(index: QModelIndex | QPersistentModelIndex) -> tuple[BoardModel, int]:
         model = index.model()
         if isinstance(model, QSortFilterProxyModel):
             return model.sourceModel(), model.mapToSource(index).row()  # type: ignore[return-value]
         return model, index.row()  # type: ignore[return-value]
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         board, number = self._source(index)
         row = board.row(number)
         painter.save()
@@ -476,7 +477,7 @@ class BoardDelegate(QStyledItemDelegate):
 
     # --- headings ---------------------------------------------------------------------------
 
-    def _paint_group(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex,
+    def _paint_group(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
                      row: Row, board: BoardModel) -> None:
         rect = option.rect
         painter.fillRect(rect, QColor("#e3e8ef"))
@@ -563,7 +564,7 @@ class BoardDelegate(QStyledItemDelegate):
 
     # --- the hours --------------------------------------------------------------------------
 
-    def _paint_hour(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex,
+    def _paint_hour(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
                     board: BoardModel, number: int) -> None:
         rect = option.rect
         hour = index.column() - 1
@@ -1017,7 +1018,7 @@ class DayBoard(QWidget):
         box.blockSignals(False)
 
     def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if (watched is self.find_edit and event.type() == QEvent.Type.KeyPress
+        if (watched is self.find_edit and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
                 and event.key() == Qt.Key.Key_Escape and self.find_edit.text()):
             self.find_edit.clear()
             return True

@@ -584,7 +584,9 @@ class BookingDialog(QDialog):
         for edit in (self.start_edit, self.end_edit):
             edit.dateTimeChanged.connect(lambda _t: self._default_space())
         # An editable combo box keeps Enter to itself: in the plate field it must save like anywhere else.
-        self.plate_box.lineEdit().returnPressed.connect(self.accept)
+        plate_line = self.plate_box.lineEdit()
+        assert plate_line is not None  # the combo box is editable
+        plate_line.returnPressed.connect(self.accept)
         self.find_edit.textChanged.connect(self.search)
         self.resource_box.currentIndexChanged.connect(self._resource_changed)
         for signal in (self.plate_box.currentTextChanged, self.visitor_box.toggled, self.purpose_edit.textChanged,
@@ -802,7 +804,7 @@ class BookingDialog(QDialog):
             return
         if self._plan is not None:
             self._show_plan(self._plan)
-        else:
+        elif self._check is not None:
             self._show_check(req, self._check)
         self.save_button.setEnabled(self.can_save())
         self.checked.emit()

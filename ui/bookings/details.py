@@ -162,7 +162,8 @@ class HistoryModel(QAbstractTableModel):
         rows: list[tuple[str, str, str, str, bool]] = []
         for e in audit.entries(store, "booking", booking_id):
             note = e.get("reason") or ""
-            after = e.get("after") if isinstance(e.get("after"), dict) else {}
+            raw_after = e.get("after")
+            after = raw_after if isinstance(raw_after, dict) else {}
             if e["action"] == "reschedule" and isinstance(e.get("before"), dict):
                 note = (f"{e['before'].get('start')} – {e['before'].get('end')} → "
                         f"{after.get('start')} – {after.get('end')}" + (f"；{note}" if note else ""))
@@ -199,7 +200,7 @@ class HistoryModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = row[index.column()]
-            if index.column() == 2 and language() == "en":  # "Booked", "Scan accepted (check-in)"
+            if index.column() == 2 and language() == "en" and isinstance(text, str):  # "Booked", "Scan accepted"
                 return text[:1].upper() + text[1:]
             return text
         if role == Qt.ItemDataRole.ForegroundRole and not row[4]:

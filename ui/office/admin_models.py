@@ -373,7 +373,8 @@ class AuditModel(_Table):
 
     def _page(self, before_id: int | None) -> list[tuple]:
         # Read-only paging by id (the log's order) so a million entries open at once.
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if before_id is not None:
             where.append("id < ?")
             params.append(before_id)

@@ -155,7 +155,7 @@ class ClosureDialog(FieldForm):
         self.closure = closure
         self.saved: dict[str, Any] | None = None
         self.ask_hits: Callable[[list[bookings.Booking]], bool] = self._ask_hits
-        self.add_field("scope", tr("uio_col_scope"), scope_box(desk.store, self))
+        self.scope_field = self.add_field("scope", tr("uio_col_scope"), scope_box(desk.store, self))
         pattern = QComboBox(self)
         for name in PATTERNS:
             pattern.addItem(tr(f"uio_pattern_{name}"), name)
@@ -259,7 +259,7 @@ class ClosureDialog(FieldForm):
         start = _from_qdt(self.start_edit.dateTime())
         if self.pattern == "holidays":
             start = datetime.combine(start.date(), datetime.min.time())
-            return {"scope": self.fields["scope"].currentData(), "start": start, "end": start + timedelta(days=1),
+            return {"scope": self.scope_field.currentData(), "start": start, "end": start + timedelta(days=1),
                     "reason": self.fields["reason"].text(), "rrule": None}  # type: ignore[attr-defined]
         return {"scope": self.fields["scope"].currentData(), "start": start,  # type: ignore[attr-defined]
                 "end": _from_qdt(self.end_edit.dateTime()), "reason": self.fields["reason"].text(),  # type: ignore

@@ -404,7 +404,9 @@ class TariffDialog(FieldForm):
         self.preview = QLabel(group)
         self.preview.setWordWrap(True)
         form.addRow(self.preview)
-        self.layout().insertWidget(1, group)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)  # FieldForm's
+        layout.insertWidget(1, group)
 
     def add_band(self, band: fees.Band | None) -> BandRow:
         row = BandRow(band, self)

@@ -206,7 +206,7 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG", PNG_QUALITY):
+    if not image.save(buffer, "PNG", PNG_QUALITY):  # type: ignore[call-overload]  # PySide6 stubs: format typed bytes, but the binding takes str only
         raise ValueError("the image could not be encoded as PNG")
     buffer.close()
     return bytes(data.data())

@@ -241,11 +241,13 @@ class VerdictBanner(QFrame):
 
     def fit_text(self) -> None:
         """The largest text (at most the designed size) whose wrapped lines fit the banner's box."""
-        box = self.contentsRect().marginsRemoved(self.layout().contentsMargins())
+        layout = self.layout()
+        assert layout is not None  # made in __init__
+        box = self.contentsRect().marginsRemoved(layout.contentsMargins())
         if box.width() < 10 or box.height() < 10:
             return
         shown = [(label, points) for label, points in zip(self.labels, self.SIZES, strict=True) if label.text()]
-        spacing = self.layout().spacing() * max(0, len(shown) - 1)
+        spacing = layout.spacing() * max(0, len(shown) - 1)
         mark_width = QFontMetrics(self.mark.font()).horizontalAdvance(self.mark.text() + " ") if self.mark.text() else 0
         factor = 1.0
         while factor > 0.3:

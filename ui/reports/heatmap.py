@@ -26,7 +26,7 @@ from booking.reporting.reports import HeatMap
 from booking.store.connection import Store
 from ui.widgets.documents import in_documents
 from ui.desk.fonts import ui_font
-from ui.widgets.dates import day_picker
+from ui.widgets.dates import day_picker, py_date
 from ui.desk.session import follow
 
 define(
@@ -146,7 +146,7 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # PySide6 stubs: format typed bytes, but the binding takes str only
         raise OSError("the PNG could not be encoded")
     buffer.close()
     return bytes(data.data())
@@ -206,7 +206,7 @@ class HeatmapDialog(QDialog):
         self.refresh()
 
     def period_text(self) -> str:
-        day = self.day.date().toPython()
+        day = py_date(self.day.date())
         return f"{day:%Y-%m}" if self.span.currentData() == "month" else day.isoformat()
 
     def refresh(self) -> None:

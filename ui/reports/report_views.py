@@ -24,7 +24,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from booking.store.connection import open_store
-from ui.widgets.dates import month_picker
+from ui.widgets.dates import month_picker, py_date
 from ui.widgets.documents import in_documents
 from ui.desk.fonts import family_css
 from ui.desk.session import follow
@@ -188,7 +188,7 @@ class ExportWorker(QThread):
                  xlsx_path: str | None, masked: bool, reason: str | None, parent: Any = None, *,
                  now: datetime) -> None:
         super().__init__(parent)
-        self.args = dict(first=first, last=last, csv_path=csv_path, xlsx_path=xlsx_path, masked=masked,
+        self.args: dict[str, Any] = dict(first=first, last=last, csv_path=csv_path, xlsx_path=xlsx_path, masked=masked,
                          reason=reason, now=now)
         self.store_path = store_path
         self.actor = actor
@@ -340,8 +340,8 @@ class ExportDialog(QDialog):
             return None
         self.result_data, self.error = None, None
         self.message.clear()
-        worker = ExportWorker(self.desk.store.path, self.desk.actor, self.from_edit.date().toPython(),
-                              self.to_edit.date().toPython(), csv_path or None, xlsx_path or None, masked, reason,
+        worker = ExportWorker(self.desk.store.path, self.desk.actor, py_date(self.from_edit.date()),
+                              py_date(self.to_edit.date()), csv_path or None, xlsx_path or None, masked, reason,
                               self, now=self.desk.now())
         progress = QProgressDialog(tr("uig_exp_working", done=0, total="…"), tr("uig_exp_cancel"), 0, 0, self)
         progress.setWindowTitle(tr("uig_exp_title"))
