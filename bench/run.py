@@ -55,8 +55,8 @@ SEED = 20201022
 #: Bump when the bench's own preparation of the stores changes (the demo code is hashed anyway).
 STORE_FORMAT = 1
 #: Files whose content decides what a demo store holds; a change rebuilds the stores.
-STORE_INPUTS = ("booking/ops/demo.py", "booking/store/schema.py", "booking/places/inventory.py", "booking/policy/rules.py",
-                "resources/inventory.json", "resources/rules.json")
+STORE_INPUTS = ("booking/ops/demo.py", "booking/store/schema.py", "booking/places/inventory.py",
+                "booking/policy/rules.py", "resources/inventory.json", "resources/rules.json")
 FILL_TARGET_S = 120.0
 ACTIVE = ("booked", "checked_in")
 
@@ -126,10 +126,14 @@ def missing(key: str, why: str) -> None:
         FIGURES[key].note = why
 
 
-def timed(func: Callable[[], Any]) -> tuple[float, Any]:
-    """(seconds, result) of one call."""
+def timed(func: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    """(seconds, result) of one call of func(*args, **kwargs).
+
+    The arguments are passed in, not caught by a closure: a lambda made in a loop would see
+    the loop variable's last value if it were ever called after the loop (bugbear B023).
+    """
     t0 = time.perf_counter()
-    result = func()
+    result = func(*args, **kwargs)
     return time.perf_counter() - t0, result
 
 
@@ -257,7 +261,7 @@ def bench_residents(store: Any, count: int, offset: int) -> list[Any]:
     return made
 
 
-def fresh_bookings(store: Any, built: "BuiltStore", count: int, offset: int) -> list[Any]:
+def fresh_bookings(store: Any, built: BuiltStore, count: int, offset: int) -> list[Any]:
     """`count` new bookings on random free slots in the coming days, each by a resident of its own."""
     from booking.schedule import bookings
     from booking.store.audit import Actor
@@ -306,7 +310,7 @@ def measure_domain(built: BuiltStore, reps: int, offset: int = 0) -> dict[str, A
     for person in made:
         _, code, start, end = slots.next()
         req = bookings.Request(resource=code, start=start, end=end, resident_id=person.id)
-        seconds, b = timed(lambda: bookings.book(store, actor, req, NOW))
+        seconds, b = timed(bookings.book, store, actor, req, NOW)
         samples.append(seconds * 1000)
         booked.append(b)
     record("book", built.name, samples)
@@ -315,7 +319,7 @@ def measure_domain(built: BuiltStore, reps: int, offset: int = 0) -> dict[str, A
     days = random_days(plain, rng, reps)
     samples, sizes = [], []
     for day in days:
-        seconds, rows = timed(lambda: bookings.on_date(store, day))
+        seconds, rows = timed(bookings.on_date, store, day)
         samples.append(seconds * 1000)
         sizes.append(len(rows))
     record("on_date", built.name, samples)
@@ -326,7 +330,7 @@ def measure_domain(built: BuiltStore, reps: int, offset: int = 0) -> dict[str, A
     for day in random_days(plain, rng, reps):
         hour = rng.choice((8, 19))
         start = datetime(day.year, day.month, day.day, hour)
-        seconds, _ = timed(lambda: bookings.free(store, start, start + timedelta(hours=12)))
+        seconds, _ = timed(lambda start=start: bookings.free(store, start, start + timedelta(hours=12)))
         samples.append(seconds * 1000)
     record("free", built.name, samples)
 
@@ -336,7 +340,7 @@ def measure_domain(built: BuiltStore, reps: int, offset: int = 0) -> dict[str, A
     for b in booked:
         for minutes in (1, 2):
             at = b.start + timedelta(minutes=minutes, seconds=7)
-            seconds, verdict = timed(lambda: scanning.scan(store, actor, texts[b.id], scanning.stations.DESK, now=at))
+            seconds, verdict = timed(scanning.scan, store, actor, texts[b.id], scanning.stations.DESK, now=at)
             if not verdict.ok:
                 raise RuntimeError(f"bench scan refused: {verdict.reason}")
             samples.append(seconds * 1000)
@@ -362,7 +366,7 @@ def measure_floors(built: BuiltStore, plain: sqlite3.Connection, slots: Slots, r
         start = datetime(day.year, day.month, day.day, rng.randrange(24))
         end = start + timedelta(hours=1)
         rid = rng.choice(spaces)
-        seconds, _ = timed(lambda: plain.execute(
+        seconds, _ = timed(lambda rid=rid, start=start, end=end: plain.execute(
             "SELECT id FROM booking WHERE resource_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? "
             f"AND status IN {ACTIVE!r}", (rid, text(start - timedelta(minutes=longest)), text(end),
                                          text(start))).fetchall())
@@ -373,7 +377,7 @@ def measure_floors(built: BuiltStore, plain: sqlite3.Connection, slots: Slots, r
     for day in random_days(plain, rng, reps):
         start = datetime(day.year, day.month, day.day, rng.choice((8, 19)))
         end = start + timedelta(hours=12)
-        seconds, _ = timed(lambda: plain.execute(
+        seconds, _ = timed(lambda start=start, end=end: plain.execute(
             "SELECT DISTINCT resource_id FROM booking WHERE start_at >= ? AND start_at < ? AND end_at > ? "
             f"AND status IN {ACTIVE!r}", (text(start - timedelta(minutes=longest)), text(end),
                                          text(start))).fetchall())
@@ -384,7 +388,7 @@ def measure_floors(built: BuiltStore, plain: sqlite3.Connection, slots: Slots, r
     for day in random_days(plain, rng, reps):
         start = datetime(day.year, day.month, day.day)
         end = start + timedelta(days=1)
-        seconds, _ = timed(lambda: plain.execute(
+        seconds, _ = timed(lambda start=start, end=end: plain.execute(
             "SELECT * FROM booking WHERE start_at >= ? AND start_at < ? AND end_at > ?",
             (text(start - timedelta(minutes=longest)), text(end), text(start))).fetchall())
         samples.append(seconds * 1000)
@@ -395,7 +399,7 @@ def measure_floors(built: BuiltStore, plain: sqlite3.Connection, slots: Slots, r
     for day in months:
         first = date(day.year, day.month, 1)
         after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        seconds, _ = timed(lambda: plain.execute(
+        seconds, _ = timed(lambda first=first, after=after: plain.execute(
             "SELECT resource_id, substr(start_at, 1, 10) AS day, count(*) FROM booking "
             "WHERE start_at >= ? AND start_at < ? AND status <> 'cancelled' GROUP BY resource_id, day",
             (first.isoformat(), after.isoformat())).fetchall())
@@ -412,14 +416,14 @@ def measure_floors(built: BuiltStore, plain: sqlite3.Connection, slots: Slots, r
     for _ in range(reps):
         rid, _code, start, end = slots.next()
 
-        def insert() -> None:
+        def insert(rid: int, start: datetime, end: datetime) -> None:
             writer.execute("BEGIN IMMEDIATE")
             writer.execute(
                 "INSERT INTO booking(resource_id, household_id, resident_id, plate, start_at, end_at, status, "
                 "visitor, pass_rev, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, 'booked', 0, 1, ?, ?)",
                 (rid, person[0], person[1], "渝B99999", text(start), text(end), "2026-11-24 10:00:00", "floor"))
             writer.execute("COMMIT")
-        seconds, _ = timed(insert)
+        seconds, _ = timed(insert, rid, start, end)
         samples.append(seconds * 1000)
     record("floor_insert", built.name, samples)
     writer.close()
@@ -437,29 +441,30 @@ def measure_qr_floor(texts: list[str], store_name: str) -> None:
     from PySide6.QtCore import QBuffer, QByteArray
     from PySide6.QtGui import QImage, QPainter, QColor
 
+    def make(text: str) -> int:
+        code = qrcode.QRCode(error_correction=ERROR_CORRECT_Q, border=4)
+        code.add_data(text, optimize=0)
+        code.make(fit=True)
+        matrix = code.get_matrix()
+        module = 720 // len(matrix)
+        image = QImage(720, 720, QImage.Format.Format_Grayscale8)
+        image.fill(QColor(255, 255, 255))
+        painter = QPainter(image)
+        black = QColor(0, 0, 0)
+        for y, row in enumerate(matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    painter.fillRect(x * module, y * module, module, module, black)
+        painter.end()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QBuffer.OpenModeFlag.WriteOnly)
+        image.save(buffer, "PNG")
+        return data.size()
+
     samples = []
     for text in texts:
-        def make() -> int:
-            code = qrcode.QRCode(error_correction=ERROR_CORRECT_Q, border=4)
-            code.add_data(text, optimize=0)
-            code.make(fit=True)
-            matrix = code.get_matrix()
-            module = 720 // len(matrix)
-            image = QImage(720, 720, QImage.Format.Format_Grayscale8)
-            image.fill(QColor(255, 255, 255))
-            painter = QPainter(image)
-            black = QColor(0, 0, 0)
-            for y, row in enumerate(matrix):
-                for x, dark in enumerate(row):
-                    if dark:
-                        painter.fillRect(x * module, y * module, module, module, black)
-            painter.end()
-            data = QByteArray()
-            buffer = QBuffer(data)
-            buffer.open(QBuffer.OpenModeFlag.WriteOnly)
-            image.save(buffer, "PNG")
-            return data.size()
-        seconds, _ = timed(make)
+        seconds, _ = timed(make, text)
         samples.append(seconds * 1000)
     record("floor_qr", store_name, samples)
 
@@ -531,13 +536,12 @@ def measure_pass_image(built: BuiltStore, reps: int, offset: int = 0) -> None:
     store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
-        for n, booking in enumerate(fresh_bookings(store, built, reps, offset=200_000 + offset)):
-            booking_id = booking.id
+        def make(booking_id: int, n: int) -> None:
+            info = passinfo.pass_info(store, booking_id, NOW)
+            passimage.save_png(passimage.phone_image(info), Path(tmp) / f"p{n}.png")
 
-            def make() -> None:
-                info = passinfo.pass_info(store, booking_id, NOW)
-                passimage.save_png(passimage.phone_image(info), Path(tmp) / f"p{n}.png")
-            seconds, _ = timed(make)
+        for n, booking in enumerate(fresh_bookings(store, built, reps, offset=200_000 + offset)):
+            seconds, _ = timed(make, booking.id, n)
             samples.append(seconds * 1000)
     store.close()
     record("pass_image", built.name, samples)
@@ -559,12 +563,12 @@ def measure_sheet(built: BuiltStore, days: list[date], reps: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         # Today has every status at once; the other days are as full as any.
         for n, day in enumerate([NOW.date()] + days[:max(0, reps - 1)]):
-            seconds, _ = timed(lambda: printing.sheet_pdf(store, day, Path(tmp) / f"s{n}.pdf", clerk="基准测试",
-                                                          now=NOW))
+            seconds, _ = timed(printing.sheet_pdf, store, day, Path(tmp) / f"s{n}.pdf", clerk="基准测试", now=NOW)
             samples.append(seconds)
     store.close()
     record("sheet", built.name, samples)
-    FIGURES["sheet"].note = "ui.reports.printing.sheet_pdf: no-show sweep, booking.reporting.sheet.build, layout, PDF written"
+    FIGURES["sheet"].note = ("ui.reports.printing.sheet_pdf: no-show sweep, booking.reporting.sheet.build, layout, "
+                             "PDF written")
 
 
 def measure_heatmap(built: BuiltStore, reps: int) -> None:
@@ -592,16 +596,16 @@ def measure_heatmap(built: BuiltStore, reps: int) -> None:
             first = date(first.year, first.month, 1)
             after = date(first.year + first.month // 12, first.month % 12 + 1, 1)
             if heatmap is not None:
-                work = lambda: heatmap.heatmap_png(store, f"{first:%Y-%m}", "spaces", Path(tmp) / f"h{n}.png")
+                seconds, _ = timed(heatmap.heatmap_png, store, f"{first:%Y-%m}", "spaces", Path(tmp) / f"h{n}.png")
             else:
-                work = lambda: reports.heatmap(store, first, after, "spaces", month=True)
-            seconds, _ = timed(work)
+                seconds, _ = timed(reports.heatmap, store, first, after, "spaces", month=True)
             samples.append(seconds)
     store.close()
     record("heatmap", built.name, samples)
-    FIGURES["heatmap"].note = ("ui.reports.heatmap.heatmap_png(store, 'YYYY-MM', 'spaces', path): data, picture, PNG written"
-                               if heatmap is not None else
-                               "booking.reporting.reports.heatmap only: the picture is not measured yet (module missing)")
+    FIGURES["heatmap"].note = (
+        "ui.reports.heatmap.heatmap_png(store, 'YYYY-MM', 'spaces', path): data, picture, PNG written"
+        if heatmap is not None else
+        "booking.reporting.reports.heatmap only: the picture is not measured yet (module missing)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -633,13 +637,14 @@ def measure_day_change(built: BuiltStore, days: list[date], reps: int) -> None:
     board.resize(1600, 1000)
     board.show()
     app.processEvents()
+    def change(day: date) -> None:
+        board.set_day(day)
+        board.repaint()          # paint now, children included, as the screen would show it
+        app.processEvents()
+
     samples = []
     for day in days[:reps]:
-        def change() -> None:
-            board.set_day(day)
-            board.repaint()          # paint now, children included, as the screen would show it
-            app.processEvents()
-        seconds, _ = timed(change)
+        seconds, _ = timed(change, day)
         samples.append(seconds * 1000)
     board.close()
     board.deleteLater()
@@ -671,7 +676,8 @@ def measure_gate(built: BuiltStore, reps: int, offset: int = 0) -> None:
     booked = fresh_bookings(store, built, reps, offset=300_000 + offset)
     moment = {"now": NOW}
     server = GateServer(built.work, "127.0.0.1", 0, lambda: moment["now"], auto_sync=False).start()
-    url = "http://%s:%d/gate/vzenith" % server.address
+    host, port = server.address
+    url = f"http://{host}:{port}/gate/vzenith"
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     samples = []
     try:
@@ -680,7 +686,8 @@ def measure_gate(built: BuiltStore, reps: int, offset: int = 0) -> None:
                 at = booking.start + timedelta(minutes=minutes)
                 moment["now"] = at
                 body = json.dumps({"AlarmInfoPlate": {"serialno": serial, "channel": 0, "result": {"PlateResult": {
-                    "license": booking.plate, "colorType": 1, "confidence": 96, "plateid": offset * 10 + n * 2 + minutes,
+                    "license": booking.plate, "colorType": 1, "confidence": 96,
+                    "plateid": offset * 10 + n * 2 + minutes,
                     "isoffline": 0, "timeStamp": {"Timeval": {"sec": 0}}}}}}, ensure_ascii=False).encode()
                 request = urllib.request.Request(url, data=body, method="POST",
                                                  headers={"Content-Type": "application/json"})
@@ -1068,11 +1075,11 @@ def write_report(path: Path, stores: dict[str, BuiltStore], started: datetime, e
 
 # --------------------------------------------------------------------------------------------
 
-def guarded(label: str, key: str, func: Callable[[], Any]) -> Any:
-    """Run one part; a failure is written into the table instead of stopping the benchmark."""
+def guarded(label: str, key: str, func: Callable[..., Any], *args: Any) -> Any:
+    """Run one part, func(*args); a failure is written into the table instead of stopping the benchmark."""
     log(f"  {label} ...")
     try:
-        return func()
+        return func(*args)
     except Exception as exc:  # noqa: BLE001 - a broken part must not hide the others
         traceback.print_exc()
         FIGURES[key].note = f"failed: {type(exc).__name__}: {str(exc)[:200]}"
@@ -1102,19 +1109,18 @@ def main(argv: list[str] | None = None) -> int:
         offset = number * 1000
         for name, built in stores.items():
             log(f"pass {number + 1}/{passes} on the {name} store ({built.info['bookings']:,} bookings)")
-            found = guarded("book, on_date, free, scan, floors", "book",
-                            lambda: measure_domain(built, reps, offset))
+            found = guarded("book, on_date, free, scan, floors", "book", measure_domain, built, reps, offset)
             if not found:
                 continue
-            guarded("qr floor", "floor_qr", lambda: measure_qr_floor(found["texts"][:reps], name))
-            guarded("pass image", "pass_image", lambda: measure_pass_image(built, reps, offset))
-            guarded("daily sheet", "sheet", lambda: measure_sheet(built, found["days"], slow_reps))
-            guarded("heat-map", "heatmap", lambda: measure_heatmap(built, slow_reps))
-            guarded("day change", "day_change", lambda: measure_day_change(built, found["days"], min(reps, 40)))
-            guarded("scan to banner", "scan_banner", lambda: measure_scan_banner(built, min(reps, 40), offset))
-            guarded("plate event to reply", "gate", lambda: measure_gate(built, min(reps, 40), offset))
-            guarded("window start and memory", "window", lambda: measure_window(built, slow_reps))
-        guarded("empty window floor", "floor_window", lambda: measure_window_floor(slow_reps))
+            guarded("qr floor", "floor_qr", measure_qr_floor, found["texts"][:reps], name)
+            guarded("pass image", "pass_image", measure_pass_image, built, reps, offset)
+            guarded("daily sheet", "sheet", measure_sheet, built, found["days"], slow_reps)
+            guarded("heat-map", "heatmap", measure_heatmap, built, slow_reps)
+            guarded("day change", "day_change", measure_day_change, built, found["days"], min(reps, 40))
+            guarded("scan to banner", "scan_banner", measure_scan_banner, built, min(reps, 40), offset)
+            guarded("plate event to reply", "gate", measure_gate, built, min(reps, 40), offset)
+            guarded("window start and memory", "window", measure_window, built, slow_reps)
+        guarded("empty window floor", "floor_window", measure_window_floor, slow_reps)
     out = (ROOT / args.out) if not Path(args.out).is_absolute() else Path(args.out)
     text = write_report(out, stores, started, time.perf_counter() - t0, args)
     for built in stores.values():

@@ -242,6 +242,6 @@ def test_the_script_registers_the_same_task():
     assert tokens[tokens.index("-Execute") + 2:tokens.index("-Execute") + 4] == ['"{0}"', "-f"]
     argument_format = tokens[tokens.index("-Argument") + 2]
     store = r"C:\ProgramData\Linli\LinliDesk\linli-desk.sqlite3"
-    assert execute == "(" and windows_argv('"{0}"'.format(PROGRAM)) == [PROGRAM]
+    assert execute == "(" and windows_argv(f'"{PROGRAM}"') == [PROGRAM]
     assert windows_argv(argument_format.format(store, PRINTER)) == windows_argv(
         value_after(line, "-Argument"))

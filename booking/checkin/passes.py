@@ -77,7 +77,7 @@ def rotate_key(store: Store, actor: Actor, retire_old: bool = False, *, now: dat
         current = int(store.setting("pass_kid") or current)  # another desk may have rotated meanwhile
         live = {r[0] for r in store.conn.execute("SELECT kid FROM pass_key WHERE retired_at IS NULL")}
         candidates = [(current + step - 1) % passcode.MAX_KEY_ID + 1 for step in range(1, passcode.MAX_KEY_ID + 1)]
-        kid = next((k for k in candidates if k not in live), None)
+        kid: int | None = next((k for k in candidates if k not in live), None)
         if kid is None:  # every id holds a live key: replacing one would make its passes read as forged
             raise DeskError("state", "pass_keys_full", max=passcode.MAX_KEY_ID)
         _new_key(store, kid, now=now)

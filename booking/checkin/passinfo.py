@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +179,7 @@ def rule_lines(booking: bookings.Booking, values: dict[str, Any], kind: str) -> 
     return [checkin, no_show, leave, tr("passinfo_reissue")]
 
 
-def date_text(day: datetime, with_year: bool) -> str:
+def date_text(day: date, with_year: bool) -> str:
     """'11月24日（周二）', with the year when asked: '2026年11月24日（周二）'."""
     weekday = tr("passinfo_weekdays").split()[day.weekday()]
     months = tr("passinfo_months").split() or [""] * 12
@@ -232,7 +232,7 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     return target.resolve()
 
 
-def write_whole(target: Path, produce: Callable[[Path], None]) -> Path:
+def write_whole(target: Path, produce: Callable[[Path], object]) -> Path:
     """Have `produce` write a temporary file beside `target`, then rename it over `target`.
 
     Either the whole new file is there afterwards or the old state is

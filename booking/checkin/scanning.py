@@ -45,6 +45,7 @@ from booking.store.i18n import Message, Words, define, tr
 from booking.places.inventory import get as get_resource
 from booking.places.stations import Station
 from booking.store.connection import Store
+from booking.store.rowids import inserted_id
 
 CHECK_IN = "check-in"
 CHECK_OUT = "check-out"
@@ -63,7 +64,8 @@ define(
                          "Checked out: {resource}, {over} over time (due out at {end})."),
     scan_repeat=("重复扫描，已忽略。", "Scanned again; ignored."),
     scan_input_too_long=("扫到的内容太长（{n} 个字符），不是本服务台的通行证。",
-                         "What was scanned is far too long ({n:character|characters}); it is not a pass from this desk."),
+                         "What was scanned is far too long ({n:character|characters}); "
+                         "it is not a pass from this desk."),
     scan_unknown_key=("这张通行证不是本服务台签发的（或所用密钥已停用），不能使用。",
                       "This pass was not issued by this desk (or its key was retired); it cannot be used."),
     scan_forged=("通行证无效：签名不符，可能被伪造或改动。请到服务台核实。",
@@ -314,7 +316,7 @@ def verify(text: str, store: Store, now: datetime, station: str | Station = stat
     return _accept(action, "scan_check_out", booking, resource=what, window=_window(booking, now))
 
 
-def _behind(booking: Booking, now: datetime) -> dict[str, Message]:
+def _behind(booking: Booking, now: datetime) -> dict[str, Any]:
     """The words for `now` and the check-in if `now` is earlier than the check-in, else {}."""
     text = booking.checked_in_at
     if not text:
@@ -365,9 +367,10 @@ def recorded_text(raw: Any) -> str:
 def _previous(store: Store, station: str, text: str, at: datetime) -> tuple[int, int | None] | None:
     """(ok, booking id) of the same text read at the same station within REPEAT_SECONDS before `at`."""
     since = (at - timedelta(seconds=REPEAT_SECONDS)).strftime(SECONDS_FMT)
-    return store.conn.execute(
+    found: tuple[int, int | None] | None = store.conn.execute(
         "SELECT ok, booking_id FROM scan WHERE station = ? AND at >= ? AND at <= ? AND text = ? "
         "ORDER BY id DESC LIMIT 1", (station, since, at.strftime(SECONDS_FMT), text)).fetchone()
+    return found
 
 
 def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
@@ -402,10 +405,11 @@ def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
 
 def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdict:
     """Make the check-in or check-out happen; the caller's transaction records the scan with it."""
-    booking = verdict.booking
-    assert booking is not None
+    booking, action = verdict.booking, verdict.action
+    assert booking is not None and action is not None
     stamp = at.strftime(SECONDS_FMT)
-    if verdict.action == CHECK_IN:
+    after: dict[str, Any]
+    if action == CHECK_IN:
         changed = store.conn.execute(
             "UPDATE booking SET status = 'checked_in', checked_in_at = ? WHERE id = ? AND status = 'booked'",
             (stamp, booking.id)).rowcount
@@ -418,7 +422,7 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdic
         after = {"status": "completed", "checked_out_at": stamp, "overstay_minutes": over}
     # verify ran inside this same write transaction, so the status cannot have moved.
     assert changed == 1, "booking changed under a write lock"
-    audit.record(store, actor, verdict.action, "booking", booking.id, before={"status": booking.status},
+    audit.record(store, actor, action, "booking", booking.id, before={"status": booking.status},
                  after=after, reason=verdict.reason_message, at=at)
     if verdict.action == CHECK_OUT:
         fees.settle(store, booking.id, now=at)  # the charge, overstay included, frozen in the same transaction
@@ -444,7 +448,7 @@ def record_decided(store: Store, actor: Actor, verdict: Verdict, station: str, t
             (at.strftime(SECONDS_FMT), _printable(station)[:40], recorded_text(text), int(verdict.ok),
              verdict.action, verdict.reason, verdict.reason_key, _kept_params(verdict),
              verdict.booking.id if verdict.booking else None, actor.name))
-    return verdict, int(cursor.lastrowid)
+    return verdict, inserted_id(cursor)
 
 
 MANUAL_STATION = "手工"

@@ -52,7 +52,7 @@ def _parsers(sub: Any) -> None:
 
 def _new_password(ctx: cli.Context) -> str:
     if ctx.args.password:
-        return ctx.args.password
+        return str(ctx.args.password)
     if password := cli.env_password(PASSWORD_ENV):
         return password
     if sys.stdin is None:  # the windowed program (LinliDesk.exe) has no console to ask in
@@ -68,7 +68,7 @@ def _new_password(ctx: cli.Context) -> str:
 def _old_password(ctx: cli.Context) -> str | None:
     """The old password of one's own account; signing in with it (LINLI_PASSWORD) has just proved it."""
     if ctx.args.old_password:
-        return ctx.args.old_password
+        return str(ctx.args.old_password)
     if password := cli.env_password(OLD_PASSWORD_ENV):
         return password
     if ctx.actor.proven and ctx.args.user:

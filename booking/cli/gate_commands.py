@@ -24,7 +24,8 @@ PASSWORD_ENV = "LINLI_CAMERA_PASSWORD"
 define(
     gate_listen_failed=("无法在 {listen} 监听：{detail}", "Cannot listen on {listen}: {detail}"),
     cli_gate_served=("道闸服务已停止（{listen}）。", "The gate server stopped ({listen})."),
-    cli_gate_event=("{id}  {at}  {station}  {plate}  {verdict}  {reason}", "{id}  {at}  {station}  {plate}  {verdict}  {reason}"),
+    cli_gate_event=("{id}  {at}  {station}  {plate}  {verdict}  {reason}",
+                    "{id}  {at}  {station}  {plate}  {verdict}  {reason}"),
     cli_gate_open=("开闸", "open"),
     cli_gate_shut=("未开", "shut"),
 )
@@ -68,7 +69,8 @@ def _serve(ctx: cli.Context) -> dict[str, Any]:
     except OSError as exc:
         raise DeskError("usage", "gate_listen_failed", listen=ctx.args.listen, detail=exc.strerror or str(exc)) \
             from None
-    listen = "%s:%s" % server.address
+    host, port = server.address
+    listen = f"{host}:{port}"
     if ctx.args.for_seconds is None:
         try:
             server.serve_forever()

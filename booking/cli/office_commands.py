@@ -89,7 +89,8 @@ def _resource_edit(ctx: cli.Context) -> dict[str, Any]:
 @cli.command("restriction rule")
 def _restriction_rule(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
-    found = restrictions.set_no_show_rule(ctx.store, ctx.actor, a.kind, a.no_shows, a.within_days, a.ban_days, now=ctx.now)
+    found = restrictions.set_no_show_rule(ctx.store, ctx.actor, a.kind, a.no_shows, a.within_days, a.ban_days,
+                                          now=ctx.now)
     return {"rules": [r.to_json() for r in found]}
 
 

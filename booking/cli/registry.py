@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from booking.checkin.sweep import sweep
 from booking.ops import setup
@@ -30,7 +30,8 @@ from booking.store.i18n import define, tr
 define(
     cli_usage=("命令用法有误：{detail}。用 --help 查看说明。", "Wrong usage: {detail}. See --help."),
     cli_help=("邻里服务台：车位和场地预约、通行证、扫码签到。不带命令时打开窗口。",
-              "Linli Desk: book parking spaces and rooms, issue passes, scan them. Without a command it opens the window."),
+              "Linli Desk: book parking spaces and rooms, issue passes, scan them. "
+              "Without a command it opens the window."),
     cli_done=("完成。", "Done."),
     cli_nothing=("（无）", "(none)"),
     cli_now_admin_only=("只有管理员可以用 --now 固定时钟。请用 --user 姓名 以管理员身份登录（密码放在环境变量 "
@@ -38,7 +39,8 @@ define(
                         "Only an admin can fix the clock with --now. Sign in as an admin with --user NAME (the "
                         "password in the LINLI_PASSWORD environment variable), or run without --now."),
     cli_unproven=("{who}（未验证）", "{who} (not signed in)"),
-    cli_admin_only=("只有管理员可以使用“{command}”命令。请用 --user 姓名 以管理员身份登录（密码放在环境变量 LINLI_PASSWORD 中）。",
+    cli_admin_only=("只有管理员可以使用“{command}”命令。"
+                    "请用 --user 姓名 以管理员身份登录（密码放在环境变量 LINLI_PASSWORD 中）。",
                     "Only an admin can use the “{command}” command. Sign in as an admin with --user NAME "
                     "(the password in the LINLI_PASSWORD environment variable)."),
 )
@@ -54,7 +56,7 @@ class _Parser(argparse.ArgumentParser):
         #: the sub-commands `nested` gave this parser (None for a command without them)
         self.commands: Commands | None = None
 
-    def error(self, message: str) -> None:  # never print argparse's English and exit by itself
+    def error(self, message: str) -> NoReturn:  # never print argparse's English and exit by itself
         raise UsageError(message)
 
 

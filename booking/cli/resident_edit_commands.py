@@ -26,7 +26,8 @@ def _resident_unplate(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("resident leave")
 def _resident_leave(ctx: cli.Context) -> dict[str, Any]:
-    return {"resident": residents.set_active(ctx.store, ctx.actor, ctx.args.id, False, now=ctx.now).to_json(masked=True)}
+    gone = residents.set_active(ctx.store, ctx.actor, ctx.args.id, False, now=ctx.now)
+    return {"resident": gone.to_json(masked=True)}
 
 
 @cli.command("resident return")

@@ -68,6 +68,7 @@ def find(name: str) -> Command | None:
     if module_name is None:
         return None
     for handler in _marked(importlib.import_module(module_name), "cli_command"):
-        if handler.cli_command.name == name:
-            return handler.cli_command
+        command: Command = handler.cli_command
+        if command.name == name:
+            return command
     raise RuntimeError(f"{module_name} has no handler for {name!r}")

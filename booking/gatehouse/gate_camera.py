@@ -35,7 +35,8 @@ define(
                             "Give the camera's password (environment variable LINLI_CAMERA_PASSWORD)."),
     gate_password_not_hikvision=("只有海康相机需要密码（“{name}”是{gate}）。",
                                  "Only a Hikvision camera needs a password (“{name}” is {gate})."),
-    gate_keyring_unavailable=("无法使用系统凭据存储：{detail}", "The system's credential store cannot be used: {detail}"),
+    gate_keyring_unavailable=("无法使用系统凭据存储：{detail}",
+                              "The system's credential store cannot be used: {detail}"),
 )
 
 

@@ -27,6 +27,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import policy
+from email.message import Message
 from email.parser import BytesParser
 from typing import Any
 from urllib.parse import parse_qs
@@ -38,6 +39,12 @@ REPLAY_SECONDS = 120     # a Hikvision event older than this when it arrives is 
 MAX_PHOTO = 2_000_000    # bytes of one photo kept with the event
 SECONDS_FMT = "%Y-%m-%d %H:%M:%S"
 _SAFE_KEY = re.compile(r"[0-9A-Za-z_.:\-]{1,64}")
+
+
+def _payload(part: Message) -> bytes:
+    """A part's body, transfer encoding undone (get_payload gives None for a multipart part)."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
 
 
 class BadEvent(ValueError):
@@ -94,7 +101,7 @@ def _form(body: bytes, content_type: str) -> dict[str, str]:
         for part in list(message.iter_parts())[:50]:
             name = part.get_param("name", header="content-disposition")
             if isinstance(name, str) and name not in fields:
-                payload = part.get_payload(decode=True) or b""
+                payload = _payload(part)
                 fields[name] = payload.decode("utf-8", "replace").strip()
         return fields
     try:
@@ -256,7 +263,7 @@ def _parts(body: bytes, content_type: str) -> tuple[bytes, bytes | None]:
     for part in message.iter_parts():
         kind = part.get_content_type()
         name = (part.get_filename() or part.get_param("name", header="content-disposition") or "")
-        payload = part.get_payload(decode=True) or b""
+        payload = _payload(part)
         if xml_part is None and (str(name).lower().endswith(".xml") or kind in ("application/xml", "text/xml")):
             xml_part = payload
         elif kind == "image/jpeg" and (photo is None or "detection" in str(name).lower()):

@@ -127,6 +127,7 @@ class GateService:
                     clock_s += TICK_S
                     self._tick(store, clock_s)
                     continue
+                assert isinstance(item, tuple)  # the rest are (job, answer) from call()
                 job, answer = item
                 try:
                     answer.put((True, job(store)))

@@ -44,6 +44,7 @@ from booking.checkin.scanning import CHECK_IN, CHECK_OUT, Verdict
 from booking.places.stations import Station
 from booking.store.connection import Store
 from booking.store.validation import PROVINCES, normalize_plate
+from booking.store.rowids import inserted_id
 
 GATE_ACTOR = Actor("道闸", "clerk")
 MIN_CONFIDENCE = 85          # a Vzenith read below this (0–100) is a guess
@@ -58,7 +59,8 @@ _CONFUSABLE = {c: cls[0] for cls in ("0DQO", "8B", "1I", "2Z", "5S") for c in cl
 define(
     gate_open_in=("道闸放行入场：{resource}，{window}。", "Gate opened, entry: {resource}, {window}."),
     gate_open_out=("道闸放行离场：{resource}，{window}。", "Gate opened, exit: {resource}, {window}."),
-    gate_unreadable=("车牌未能识别（“{read}”），未开闸。", "The plate could not be read (“{read}”); the gate stays shut."),
+    gate_unreadable=("车牌未能识别（“{read}”），未开闸。",
+                     "The plate could not be read (“{read}”); the gate stays shut."),
     gate_unsure=("识别把握不足（{confidence}%，“{read}”），未开闸，请人工确认。",
                  "The read is doubtful ({confidence}%, “{read}”); the gate stays shut, please check."),
     gate_near_match=("“{read}”与预约车牌 {plate} 相近但不相同，未开闸，请人工确认。",
@@ -173,7 +175,7 @@ def _refuse(key: str, plate: str | None, booking: Booking | None = None, suggest
 def _accept(action: str, plate: str, booking: Booking, now: datetime) -> Decision:
     key = "gate_open_in" if action == CHECK_IN else "gate_open_out"
     window = Message("span_times", {"start": _when(booking.start, now), "end": _when(booking.end, now)})
-    params = {"resource": f"{booking.resource} {plate}", "window": window}
+    params: dict[str, Any] = {"resource": f"{booking.resource} {plate}", "window": window}
     return Decision(True, True, action, key, tr(key, **params), tr(_LED[key], "zh", plate=plate), plate, booking,
                     params=params)
 
@@ -227,7 +229,7 @@ def _near_booking(store: Store, station: Station, read: str, now: datetime) -> B
     """The booking a doubtful or near read most likely is: its plate matches once confusions are folded."""
     raw = _raw(read)
     for booking in _candidates(store, station, now):
-        if booking.plate == raw or near(raw, booking.plate):
+        if booking.plate is not None and (booking.plate == raw or near(raw, booking.plate)):
             return booking
     return None
 
@@ -354,7 +356,7 @@ def handle(store: Store, station: Station, read: PlateRead, now: datetime) -> De
              decision.booking.id if decision.booking else None,
              decision.suggested.id if decision.suggested else None, scan_id, read.photo))
     return Decision(decision.ok, opened, decision.action, decision.reason_key, decision.reason, decision.led,
-                    decision.plate, verdict.booking, decision.suggested, int(cursor.lastrowid), False,
+                    decision.plate, verdict.booking, decision.suggested, inserted_id(cursor), False,
                     decision.params)
 
 
@@ -431,9 +433,9 @@ def let_in(store: Store, actor: Actor, event_id: int, reason: str, now: datetime
         verdict = Verdict(True, None, "gate_let_in", tr("gate_let_in", reason=reason), checked_in,
                           {"reason": reason})  # the clerk's words as written, the frame in the language in use
         scanning.record_decided(store, actor, verdict, found["station"], found["plate_read"], now)
-        open_id = store.conn.execute(
+        open_id = inserted_id(store.conn.execute(
             "INSERT INTO gate_open(station, event_id, at, actor, reason) VALUES (?, ?, ?, ?, ?)",
-            (found["station"], event_id, now.strftime(SECONDS_FMT), actor.name, reason)).lastrowid
+            (found["station"], event_id, now.strftime(SECONDS_FMT), actor.name, reason)))
         audit.record(store, actor, "let_in", "gate_event", event_id, before={"opened": bool(found["opened"])},
                      after={"opened": True, "booking": checked_in.id if checked_in else None},
                      reason=reason, at=now)
@@ -500,8 +502,10 @@ def whitelist_plan(store: Store, station: Station, now: datetime,
             window = (opens, closes)
             if station.mode == "both":
                 window = (opens, booking.end + timedelta(hours=EXIT_SLACK_HOURS))
-        held = windows.get(booking.plate)
-        windows[booking.plate] = window if held is None else (min(held[0], window[0]), max(held[1], window[1]))
+        plate = booking.plate
+        assert plate is not None  # _candidates keeps only bookings with a plate
+        held = windows.get(plate)
+        windows[plate] = window if held is None else (min(held[0], window[0]), max(held[1], window[1]))
     return [WhitelistEntry(p, a.replace(microsecond=0), b.replace(microsecond=0))
             for p, (a, b) in sorted(windows.items())]
 

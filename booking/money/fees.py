@@ -36,6 +36,7 @@ from booking.store.i18n import define, tr
 from booking.places.inventory import get as get_resource
 from booking.store.connection import Store
 from booking.store.validation import parse_whole
+from booking.store.rowids import inserted_id
 
 PAYERS = ("resident", "visitor")
 EXEMPT_PURPOSES = ("volunteer", "welfare")
@@ -47,8 +48,9 @@ define(
     fee_amount_format=("金额应写成元，最多两位小数，如 12 或 12.50",
                        "Write the amount in yuan with at most two decimals, e.g. 12 or 12.50"),
     fee_amount_positive=("金额必须大于0", "The amount must be more than 0"),
-    fee_amount_too_large=("金额过大（最多 {max} 元），请检查", "The amount is too large (at most {max} yuan); please check it"),
-    fee_band_bad=("时段应写成 HH:MM-HH:MM=元/单位，如 07:30-19:00=3.00", 
+    fee_amount_too_large=("金额过大（最多 {max} 元），请检查",
+                          "The amount is too large (at most {max} yuan); please check it"),
+    fee_band_bad=("时段应写成 HH:MM-HH:MM=元/单位，如 07:30-19:00=3.00",
                   "Write a band as HH:MM-HH:MM=yuan per unit, e.g. 07:30-19:00=3.00"),
     fee_band_overlap=("时段 {a} 与 {b} 重叠，每分钟只能属于一个时段。",
                       "The bands {a} and {b} overlap; each minute belongs to one band only."),
@@ -231,7 +233,7 @@ def _minute_of_day(text: str) -> int:
     return int(match[1]) * 60 + int(match[2])
 
 
-def _tariff_from_row(store: Store, row: tuple) -> Tariff:
+def _tariff_from_row(store: Store, row: tuple[Any, ...]) -> Tariff:
     tariff_id, scope, payer, free, unit, cap, exempt = row
     bands = tuple(Band(_minute_of_day(f), _minute_of_day(t), rate) for f, t, rate in store.conn.execute(
         "SELECT band_from, band_to, rate_fen FROM tariff_band WHERE tariff_id = ? ORDER BY band_from, id",
@@ -307,10 +309,10 @@ def set_tariff(store: Store, actor: Actor, scope: str, payer: str, bands: tuple[
     with store.write():
         before = tariff_for_scope(store, scope, payer)
         store.conn.execute("DELETE FROM tariff WHERE scope = ? AND payer = ?", (scope, payer))
-        tariff_id = store.conn.execute(
+        tariff_id = inserted_id(store.conn.execute(
             "INSERT INTO tariff(scope, payer, free_minutes, unit_minutes, daily_cap_fen, exempt, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (scope, payer, free, unit, daily_cap_fen, ",".join(exempt), clock.to_stamp(now))).lastrowid
+            (scope, payer, free, unit, daily_cap_fen, ",".join(exempt), clock.to_stamp(now))))
         for band in bands:
             store.conn.execute(
                 "INSERT INTO tariff_band(tariff_id, band_from, band_to, rate_fen) VALUES (?, ?, ?, ?)",
@@ -518,7 +520,8 @@ def charge_for(store: Store, booking_id: int, now: datetime | None = None) -> Ch
     return estimate(store, booking, now)
 
 
-def set_exempt(store: Store, actor: Actor, booking_id: int, purpose: str | None, note: str | None = None, *, now: datetime) -> Charge:
+def set_exempt(store: Store, actor: Actor, booking_id: int, purpose: str | None, note: str | None = None, *,
+               now: datetime) -> Charge:
     """Flag a booking as a volunteer team's or a public-welfare activity's (None clears the flag)."""
     if purpose is not None and purpose not in EXEMPT_PURPOSES:
         raise invalid("fee_exempt_bad", field="exempt")

@@ -32,6 +32,7 @@ from booking.store.i18n import define, tr
 from booking.store.connection import Store
 from booking.store.files import csv_cell
 from booking.store.validation import mask_name
+from booking.store.rowids import inserted_id
 
 METHODS = ("cash", "wechat", "alipay", "waived", "timebank")
 MONEY_METHODS = ("cash", "wechat", "alipay")   # what reaches the welfare fund
@@ -123,7 +124,7 @@ _COLUMNS = ("id, receipt_no, booking_id, at, clerk, entry, method, amount_fen, r
             "corrects, credit_minutes")
 
 
-def _rows(store: Store, where: str, params: tuple | list) -> list[Payment]:
+def _rows(store: Store, where: str, params: tuple[Any, ...] | list[Any]) -> list[Payment]:
     return [Payment(*row) for row in store.conn.execute(
         f"SELECT {_COLUMNS} FROM payment WHERE {where} ORDER BY at, id", params)]
 
@@ -174,11 +175,11 @@ def _insert(store: Store, actor: Actor, now: datetime, booking_id: int | None, e
     seq = store.conn.execute("SELECT count(*) FROM payment WHERE at >= ? AND at < ?", (start, end)).fetchone()[0]
     receipt_no = f"{month.replace('-', '')}-{seq + 1:05d}"
     try:
-        payment_id = store.conn.execute(
+        payment_id = inserted_id(store.conn.execute(
             "INSERT INTO payment(receipt_no, booking_id, at, clerk, entry, method, amount_fen, resource_kind, "
             "reason, corrects, credit_minutes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (receipt_no, booking_id, at, actor.name, entry, method, amount_fen, kind,
-             (reason or "").strip() or None, corrects, credit_minutes, clock.to_stamp(now))).lastrowid
+             (reason or "").strip() or None, corrects, credit_minutes, clock.to_stamp(now))))
     except sqlite3.IntegrityError as exc:
         if "ledger_month_closed" in str(exc):
             raise DeskError("state", "ledger_month_closed", month=month) from exc
@@ -191,8 +192,9 @@ def _insert(store: Store, actor: Actor, now: datetime, booking_id: int | None, e
 
 def net_paid(store: Store, booking_id: int) -> int:
     """What the booking's entries add up to (payments less refunds, with corrections)."""
-    return store.conn.execute("SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE booking_id = ?",
-                              (booking_id,)).fetchone()[0]
+    paid: int = store.conn.execute("SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE booking_id = ?",
+                                   (booking_id,)).fetchone()[0]
+    return paid
 
 
 @dataclass(frozen=True)
@@ -269,9 +271,10 @@ def _root(store: Store, entry: Payment) -> int:
 
 def _left_of(store: Store, payment_id: int) -> int:
     """What is left of a payment: its amount with every refund and correction of it (or of those)."""
-    return store.conn.execute(
+    left: int = store.conn.execute(
         "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT p.id FROM payment p JOIN tree ON p.corrects = tree.id) "
         "SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE id IN tree", (payment_id,)).fetchone()[0]
+    return left
 
 
 def _refundable(store: Store, booking_id: int) -> list[tuple[Payment, int]]:
@@ -368,8 +371,9 @@ def refund(store: Store, actor: Actor, booking_id: int, now: datetime, amount_fe
     return out
 
 
-define(ledger_refund_policy_ok=("按规定退款：开始前 {hours} 小时取消，退 {percent}%",
-                                "Refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back"))
+define(ledger_refund_policy_ok=(
+    "按规定退款：开始前 {hours} 小时取消，退 {percent}%",
+    "Refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back"))
 
 
 def correct(store: Store, actor: Actor, payment_id: int, amount_fen: int, reason: str, now: datetime) -> Payment:

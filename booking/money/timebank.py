@@ -16,6 +16,7 @@ from booking.store.audit import Actor
 from booking.store.connection import Store
 from booking.store.errors import DeskError
 from booking.store.i18n import define
+from booking.store.rowids import inserted_id
 
 define(
     credit_not_enough=("时间银行余额不足：现有 {balance} 小时，需要 {need} 小时。",
@@ -41,11 +42,11 @@ def record(store: Store, actor: Actor, resident_id: int, entry: str, minutes: in
            payment_id: int | None = None) -> int:
     """Write one entry (inside the caller's write); a balance that would go below zero is refused."""
     try:
-        return store.conn.execute(
+        return inserted_id(store.conn.execute(
             "INSERT INTO timebank(resident_id, at, entry, minutes, team, activity, approved_by, payment_id, "
             "actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (resident_id, clock.to_text(now), entry, minutes, team, activity, approved_by, payment_id,
-             actor.name, clock.to_stamp(now))).lastrowid
+             actor.name, clock.to_stamp(now))))
     except sqlite3.IntegrityError as exc:
         if "timebank_negative" in str(exc) or "CHECK constraint" in str(exc):
             raise DeskError("state", "credit_not_enough", balance=hours_text(balance(store, resident_id)),

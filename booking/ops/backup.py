@@ -85,7 +85,8 @@ define(
     restore_newer=("备份“{path}”由更新版本的邻里服务台写成（{names}），本版本不能恢复它。请先升级程序。当前数据未作任何改动。",
                    "The backup “{path}” was written by a newer Linli Desk ({names}); this version cannot restore "
                    "it. Upgrade the program first. The current data was not changed."),
-    restore_same_file=("要恢复的文件就是当前数据文件本身：“{path}”。", "The file to restore is the store itself: “{path}”."),
+    restore_same_file=("要恢复的文件就是当前数据文件本身：“{path}”。",
+                       "The file to restore is the store itself: “{path}”."),
     restore_readonly=("数据文件或其文件夹是只读的，无法恢复：“{path}”。当前数据未作任何改动。",
                       "The store or its folder is read-only, so nothing can be restored: “{path}”. "
                       "The current data was not changed."),
@@ -93,8 +94,10 @@ define(
                          "The current data could not be kept aside first ({detail}), so nothing was restored. "
                          "The current data was not changed."),
     restore_cannot_copy=("无法读取或复制备份“{path}”：{detail}。当前数据未作任何改动。",
-                         "The backup “{path}” could not be read or copied: {detail}. The current data was not changed."),
-    restore_busy=("另一个程序正在写入数据文件，等待 {seconds} 秒后仍未结束，所以没有恢复。当前数据未作任何改动，请稍后再试。",
+                         "The backup “{path}” could not be read or copied: {detail}. "
+                         "The current data was not changed."),
+    restore_busy=("另一个程序正在写入数据文件，等待 {seconds} 秒后仍未结束，所以没有恢复。"
+                  "当前数据未作任何改动，请稍后再试。",
                   "Another program kept writing to the store for {seconds} s, so nothing was restored. "
                   "The current data was not changed; try again in a moment."),
     backup_not_linli=("“{path}”不是邻里服务台的数据文件，没有备份；原有文件未改动。",
@@ -117,7 +120,8 @@ define(
     startup_readonly=("数据文件“{path}”是只读的，新的预约无法保存。请在文件属性中去掉“只读”，或让管理员给予写权限。",
                       "The store “{path}” is read-only, so new bookings cannot be saved. Clear the file's "
                       "read-only attribute or ask the admin for write permission."),
-    startup_readonly_folder=("数据文件所在的文件夹“{folder}”不可写（{detail}），新的预约无法保存。请检查文件夹权限，或用 --db 换一个位置。",
+    startup_readonly_folder=("数据文件所在的文件夹“{folder}”不可写（{detail}），新的预约无法保存。"
+                             "请检查文件夹权限，或用 --db 换一个位置。",
                              "The store's folder “{folder}” cannot be written ({detail}), so new bookings cannot be "
                              "saved. Check the folder's permissions or choose another place with --db."),
     startup_full=("“{folder}”所在的磁盘几乎已满（只剩 {free}），新的预约可能无法保存。请先清理磁盘再启动。",
@@ -763,7 +767,7 @@ def _held_exclusively(file: Path) -> bool:
         shared_first = 0x40000000 + 2  # SQLite's PENDING byte + 2: the SHARED range
         probe = struct.pack("hhllhh", fcntl.F_RDLCK, 0, shared_first, 510, 0, 0)
         answer = fcntl.fcntl(handle, fcntl.F_GETLK, probe)
-        return struct.unpack("hhllhh", answer)[0] != fcntl.F_UNLCK
+        return bool(struct.unpack("hhllhh", answer)[0] != fcntl.F_UNLCK)
     except OSError:
         return False
     finally:

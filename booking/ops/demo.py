@@ -21,8 +21,10 @@ from booking.store.errors import invalid
 from booking.store.i18n import define
 from booking.store.connection import Store
 from booking.store.validation import normalize_plate
+from booking.store.rowids import inserted_id
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+            "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国志红玉兰小红德明淑珍凤英春梅海燕文"
 TEAMS = ["党员先锋志愿队", "邻里互助队", "银龄关爱队", "环境美化队", "社区舞蹈队", "书法兴趣小组", "家庭医生义诊"]
 PURPOSES = ["志愿者例会", "老年人健康讲座", "亲子阅读", "邻里议事会", "广场舞排练", "书法练习", "义诊"]
@@ -65,15 +67,15 @@ def _people(store: Store, rng: random.Random, *, now: datetime) -> list[tuple[in
                     door = f"{building}栋{unit}单元{floor}{room:02d}"
                     if store.conn.execute("SELECT 1 FROM household WHERE door = ?", (door,)).fetchone():
                         continue
-                    hid = store.conn.execute(
+                    hid = inserted_id(store.conn.execute(
                         "INSERT INTO household(door, building, unit, room, created_at) VALUES (?,?,?,?,?)",
-                        (door, building, unit, floor * 100 + room, stamp)).lastrowid
+                        (door, building, unit, floor * 100 + room, stamp)))
                     for _ in range(rng.choice((1, 2, 2, 3))):
                         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
                         phone = _phone(rng)
-                        rid = store.conn.execute(
+                        rid = inserted_id(store.conn.execute(
                             "INSERT INTO resident(household_id, name, phone, phone_tail, active, created_at) "
-                            "VALUES (?,?,?,?,1,?)", (hid, name, phone, phone[-4:], stamp)).lastrowid
+                            "VALUES (?,?,?,?,1,?)", (hid, name, phone, phone[-4:], stamp)))
                         everyone.append((hid, rid, None))
                         if rng.random() < 0.45:
                             plate = _plate(rng)
@@ -136,12 +138,12 @@ def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
             days = (now.date() - first_day).days + days_ahead
         series_ids = []
         for team_index, room in enumerate(rooms):  # each team meets weekly in one room
-            sid = store.conn.execute(
+            sid = inserted_id(store.conn.execute(
                 "INSERT INTO series(resource_id, household_id, resident_id, rrule, first_start, minutes, created_at, "
                 "created_by) VALUES (?,?,?,?,?,?,?,?)",
                 (room, drivers[team_index][0], drivers[team_index][1],
                  f"FREQ=WEEKLY;BYDAY={'MO TU WE TH FR SA SU'.split()[team_index % 7]};COUNT=9999",
-                 f"{first_day} 14:00", 120, clock.to_stamp(now), ACTOR.name)).lastrowid
+                 f"{first_day} 14:00", 120, clock.to_stamp(now), ACTOR.name)))
             series_ids.append(sid)
     total_written = 0
     stamp = clock.to_stamp(now)
@@ -193,8 +195,9 @@ def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
             "drivers": len(drivers), "cancelled": cancelled}
 
 
-def _row(rng: random.Random, resource_id: int, drivers: list, start: datetime, end: datetime, now: datetime,
-         visitor: bool, series_id: int | None, purpose: str | None, stamp: str) -> tuple:
+def _row(rng: random.Random, resource_id: int, drivers: list[tuple[int, int, str | None]], start: datetime,
+         end: datetime, now: datetime, visitor: bool, series_id: int | None, purpose: str | None,
+         stamp: str) -> tuple[Any, ...]:
     household, resident, plate = drivers[rng.randrange(len(drivers))]
     status, cin, cout, over = _outcome(rng, start, end, now)
     return (resource_id, household, resident, plate if purpose is None else None,

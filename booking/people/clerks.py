@@ -123,7 +123,7 @@ _DECOY = hash_password(secrets.token_hex(8))
 _COLUMNS = "name, display_name, role, active, created_at"
 
 
-def _to_clerk(row: tuple) -> Clerk:
+def _to_clerk(row: tuple[Any, ...]) -> Clerk:
     return Clerk(row[0], row[1], row[2], bool(row[3]), row[4])
 
 
@@ -133,7 +133,7 @@ def _clean_name(name: str | None) -> str:
 
 def count(store: Store) -> int:
     """How many accounts there are (0 on a new store: offer to create the first admin)."""
-    return store.conn.execute("SELECT count(*) FROM clerk").fetchone()[0]
+    return int(store.conn.execute("SELECT count(*) FROM clerk").fetchone()[0])
 
 
 def get(store: Store, name: str) -> Clerk:
@@ -156,7 +156,7 @@ def _insert(store: Store, actor: Actor, name: str, role: str, password: str,
         raise invalid("clerk_name_taken", field="name", name=name)
     row = {"name": name, "display_name": display_name or name, "role": role, "active": 1,
            "created_at": clock.to_stamp(now), "updated_at": clock.to_stamp(now), **hash_password(password)}
-    store.db["clerk"].insert(row)
+    store.db.table("clerk").insert(row)
     audit.record(store, actor, "add", "clerk", name, after={"role": role, "display_name": row["display_name"]}, at=now)
 
 
@@ -174,7 +174,8 @@ def add(store: Store, actor: Actor, name: str, role: str, password: str,
     return get(store, name)
 
 
-def create_first_admin(store: Store, name: str, password: str, display_name: str | None = None, *, now: datetime) -> Actor:
+def create_first_admin(store: Store, name: str, password: str, display_name: str | None = None, *,
+                       now: datetime) -> Actor:
     """Make the first admin of a store that has no account yet, and sign them in."""
     name = _clean_name(name)
     password = _check_password(password)

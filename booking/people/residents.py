@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal, overload
 
 from booking.store import audit, clock
 from booking.store.audit import Actor
@@ -14,6 +14,7 @@ from booking.store.schema import ACTIVE
 from booking.store.connection import Store
 from booking.store.validation import (mask_name, mask_phone, normalize_door, normalize_name, normalize_phone,
                                       normalize_plate, split_door)
+from booking.store.rowids import inserted_id
 
 define(
     resident_not_found=("没有编号为 {id} 的居民。", "There is no resident with id {id}."),
@@ -55,19 +56,25 @@ class Resident:
         return out
 
 
+@overload
+def household_for(store: Store, door: str, create: Literal[True] = True, *, now: datetime) -> int: ...
+@overload
+def household_for(store: Store, door: str, create: bool, *, now: datetime) -> int | None: ...
+
+
 def household_for(store: Store, door: str, create: bool = True, *, now: datetime) -> int | None:
     """The id of the household at `door`, made if needed (inside the caller's write)."""
     door = normalize_door(door)
     row = store.conn.execute("SELECT id FROM household WHERE door = ?", (door,)).fetchone()
     if row:
-        return row[0]
+        return int(row[0])
     if not create:
         return None
     building, unit, room = split_door(door)
     cur = store.conn.execute(
         "INSERT INTO household(door, building, unit, room, created_at) VALUES (?, ?, ?, ?, ?)",
         (door, building, unit, room, clock.to_stamp(now)))
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def find_existing(store: Store, door: str, phone: str) -> int | None:
@@ -83,7 +90,7 @@ def insert_resident(store: Store, household_id: int, name: str, phone: str, *, n
     cur = store.conn.execute(
         "INSERT INTO resident(household_id, name, phone, phone_tail, active, created_at) "
         "VALUES (?, ?, ?, ?, 1, ?)", (household_id, name, phone, phone[-4:], clock.to_stamp(now)))
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def _register_plate(store: Store, plate: str, household_id: int, resident_id: int | None, *, now: datetime) -> None:
@@ -133,7 +140,7 @@ _SELECT = (
 )
 
 
-def _to_resident(row: tuple) -> Resident:
+def _to_resident(row: tuple[Any, ...]) -> Resident:
     plates = tuple(sorted(row[5].split(","))) if row[5] else ()
     return Resident(row[0], row[1], row[2], row[3], row[4], plates, bool(row[6]))
 
@@ -217,8 +224,9 @@ def update(store: Store, actor: Actor, resident_id: int, name: str | None = None
             before["door"], after["door"] = old.door, new_door
         if not after:
             return old
-        household_id = household_for(store, new_door, now=now) if "door" in after else old.household_id
-        phone_now = new_phone if "phone" in after else old.phone
+        household_id = (household_for(store, new_door, now=now) if new_door is not None and "door" in after
+                        else old.household_id)
+        phone_now = new_phone if new_phone is not None else old.phone
         if "phone" in after or "door" in after:
             twin = store.conn.execute(
                 "SELECT id FROM resident WHERE household_id = ? AND phone = ? AND id != ? AND active = 1 "
@@ -240,13 +248,13 @@ def update(store: Store, actor: Actor, resident_id: int, name: str | None = None
     return get(store, resident_id)
 
 
-def _busy_text(rows: list[tuple]) -> str:
+def _busy_text(rows: list[tuple[Any, ...]]) -> str:
     """Bookings in progress named for a refusal: the first three, and how many in all."""
     items = "；".join(tr("resedit_booking_item", id=r[0], code=r[1], start=r[2], end=r[3]) for r in rows[:3])
     return items + ("，" + tr("resedit_more", n=len(rows)) if len(rows) > 3 else "")
 
 
-def _busy(store: Store, column: str, value: Any) -> list[tuple]:
+def _busy(store: Store, column: str, value: Any) -> list[tuple[Any, ...]]:
     """Booked or checked-in bookings whose `column` is `value` (each status through its partial index)."""
     parts = " UNION ALL ".join(
         f"SELECT b.id, r.code, b.start_at, b.end_at FROM booking b JOIN resource r ON r.id = b.resource_id "

@@ -92,7 +92,7 @@ def insert(store: Store, actor: Actor, row: dict[str, Any], now: datetime) -> di
     """Store a checked closure row (created at `now`) with its audit entry; returns it with its id."""
     row = {**row, "created_at": clock.to_stamp(now)}
     with store.write():
-        closure_id = store.db["closure"].insert(row).last_pk
+        closure_id = store.db.table("closure").insert(row).last_pk
         audit.record(store, actor, "add", "closure", closure_id, after=row, at=now)
     return {"id": closure_id, **row}
 
@@ -121,7 +121,7 @@ def all_closures(store: Store) -> list[dict[str, Any]]:
     return list(store.db.query("SELECT * FROM closure ORDER BY start_at"))
 
 
-def overlapping(store: Store, resource: "Resource", start: datetime, end: datetime) -> list[Closed]:
+def overlapping(store: Store, resource: Resource, start: datetime, end: datetime) -> list[Closed]:
     """Closure windows of this resource (or its kind, or everything) that meet [start, end)."""
     scopes = (f"res:{resource.code}", f"kind:{resource.kind}", "*")
     rows = store.conn.execute(

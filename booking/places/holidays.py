@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import chinese_calendar
 
@@ -151,7 +152,7 @@ def special_days(store: Store, first: date, last: date) -> list[Day]:
     return out
 
 
-def schedule(store: Store, year: int) -> dict[str, object]:
+def schedule(store: Store, year: int) -> dict[str, Any]:
     """The year's schedule as data: its source and its days off and make-up workdays."""
     where = source(store, year)
     days = special_days(store, date(year, 1, 1), date(year, 12, 31)) if where else []
@@ -215,7 +216,7 @@ def set_year(store: Store, actor: Actor, year: int, days_off: str | list[date], 
     with store.write():
         before = _entered(store, year)
         store.conn.execute("DELETE FROM holiday_year WHERE year = ?", (year,))
-        store.db["holiday_year"].insert(row)
+        store.db.table("holiday_year").insert(row)
         audit.record(store, actor, "set", "holiday_year", year, before=before,
                      after={"off": [d.isoformat() for d in off], "work": [d.isoformat() for d in work]}, at=now)
     return schedule(store, year)

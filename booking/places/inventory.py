@@ -63,7 +63,7 @@ class Resource:
 _COLUMNS = "id, code, kind, name_zh, name_en, zone, ev, accessible, visitor, capacity, area_m2, enabled"
 
 
-def _row_to_resource(row: tuple) -> Resource:
+def _row_to_resource(row: tuple[Any, ...]) -> Resource:
     (id_, code, kind, name_zh, name_en, zone, ev, acc, vis, cap, area, enabled) = row
     return Resource(id_, code, kind, name_zh, name_en, zone, bool(ev), bool(acc), bool(vis),
                     cap, area, bool(enabled))
@@ -77,7 +77,7 @@ def seed(store: Store, *, now: datetime) -> int:
     stamp = clock.to_stamp(now)
     with store.write():
         for order, item in enumerate(data["resources"]):
-            store.db["resource"].insert({
+            store.db.table("resource").insert({
                 "code": item["code"], "kind": item["kind"], "name_zh": item["name_zh"],
                 "name_en": item["name_en"], "zone": item.get("zone"),
                 "ev": int(bool(item.get("ev"))), "accessible": int(bool(item.get("accessible"))),
@@ -151,7 +151,7 @@ def add(store: Store, actor: Actor, code: str, kind: str, name_zh: str, name_en:
                "ev": int(ev), "accessible": int(accessible), "visitor": int(visitor),
                "capacity": capacity, "area_m2": area_m2, "enabled": 1, "longest_minutes": 0,
                "sort": sort, "created_at": clock.to_stamp(now)}
-        store.db["resource"].insert(row)
+        store.db.table("resource").insert(row)
         audit.record(store, actor, "add", "resource", code, after=row, at=now)
     return get(store, code)
 
@@ -184,8 +184,10 @@ def set_enabled(store: Store, actor: Actor, code: str, enabled: bool, *, now: da
 
 
 define(
-    res_capacity_bad=("容纳人数应为 1–100000 的整数，或不填。", "The capacity is a whole number from 1 to 100000, or empty."),
-    res_area_bad=("面积应为 0–1000000 平方米之间的数，或不填。", "The area is a number of m² from 0 to 1000000, or empty."),
+    res_capacity_bad=("容纳人数应为 1–100000 的整数，或不填。",
+                      "The capacity is a whole number from 1 to 100000, or empty."),
+    res_area_bad=("面积应为 0–1000000 平方米之间的数，或不填。",
+                  "The area is a number of m² from 0 to 1000000, or empty."),
     res_zone_bad=("区域最长20个字。", "A zone is at most 20 characters."),
 )
 _UNSET: Any = object()
@@ -230,7 +232,7 @@ def update(store: Store, actor: Actor, code: str, now: Any, **attributes: Any) -
         return before
     old = before.to_json()
     with store.write():
-        store.db["resource"].update(before.id, changes)
+        store.db.table("resource").update(before.id, changes)
         audit.record(store, actor, "edit", "resource", before.code,
                      before={k: old[k] for k in changes}, after=changes, at=now)
     return get(store, code)

@@ -65,7 +65,8 @@ define(
                              "camera's address (e.g. 192.168.1.64)."),
     station_camera_bad=("相机序列号或地址为1–64个字母、数字或 . : - _，不含空格。",
                         "A camera serial or address is 1–64 letters, digits or . : - _, without spaces."),
-    station_camera_taken=("相机“{camera}”已用于扫码点“{name}”。", "The camera “{camera}” is already the station “{name}”."),
+    station_camera_taken=("相机“{camera}”已用于扫码点“{name}”。",
+                          "The camera “{camera}” is already the station “{name}”."),
     station_camera_without_gate=("只有道闸（--gate）才有相机。", "Only a gate (--gate) has a camera."),
     station_address_required=("臻识相机需要填写它的固定 IP 地址（如 192.168.1.20）：只接受从这个地址发来的车牌。",
                               "A Vzenith camera needs its fixed IP address (e.g. 192.168.1.20): only plates "
@@ -122,7 +123,7 @@ class Station:
         return "、".join(parts) if parts else tr("station_takes_all", language)
 
     def to_json(self) -> dict[str, Any]:
-        out = {"name": self.name, "kinds": list(self.kinds), "resources": list(self.resources),
+        out: dict[str, Any] = {"name": self.name, "kinds": list(self.kinds), "resources": list(self.resources),
                "mode": self.mode, "mode_text": tr(f"station_mode_{self.mode}"), "takes": self.takes_text()}
         if self.gate is not None:  # a barrier gate says which camera it is
             out.update(gate=self.gate, gate_text=tr(f"station_gate_{self.gate}"), camera=self.camera,
@@ -177,7 +178,7 @@ def same_address(configured: str | None, seen: str | None) -> bool:
     return a is not None and a == b
 
 
-def _row_to_station(row: tuple) -> Station:
+def _row_to_station(row: tuple[Any, ...]) -> Station:
     name, kinds, resources, mode, created_at, gate, camera, camera_user, camera_address = row
     return Station(name, tuple(json.loads(kinds or "[]")), tuple(json.loads(resources or "[]")),
                    mode or "both", created_at, gate, camera, camera_user, camera_address)
@@ -265,8 +266,8 @@ def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...
         row = {"name": name, "kinds": json.dumps(list(kinds)), "resources": json.dumps(list(codes)),
                "mode": mode, "created_at": clock.to_stamp(now),
                "gate": gate, "camera": camera, "camera_user": camera_user, "camera_address": camera_address}
-        store.db["station"].insert(row)
-        after = {"kinds": list(kinds), "resources": list(codes), "mode": mode}
+        store.db.table("station").insert(row)
+        after: dict[str, Any] = {"kinds": list(kinds), "resources": list(codes), "mode": mode}
         if gate is not None:
             after.update(gate=gate, camera=camera, camera_user=camera_user, camera_address=camera_address)
         audit.record(store, actor, "add", "station", name, after=after, at=now)

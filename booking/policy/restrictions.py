@@ -20,6 +20,7 @@ from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import define
 from booking.policy.breach import Breach
 from booking.store.connection import Store
+from booking.store.rowids import inserted_id
 
 RULE = "no_show_limit"
 NO_SHOW_KINDS = ("*", "parking", "room")
@@ -78,7 +79,7 @@ def _door(store: Store, household_id: int) -> str:
     row = store.conn.execute("SELECT door FROM household WHERE id = ?", (household_id,)).fetchone()
     if row is None:
         raise not_found("noshow_household_not_found", id=household_id)
-    return row[0]
+    return str(row[0])
 
 
 def _forgiven_until(store: Store, household_id: int, now: datetime) -> str:
@@ -127,9 +128,9 @@ def lift(store: Store, actor: Actor, household_id: int, reason: str, now: dateti
     door = _door(store, household_id)
     with store.write():
         before = restriction_for(store, household_id, now)
-        lift_id = store.conn.execute(
+        lift_id = inserted_id(store.conn.execute(
             "INSERT INTO restriction_lift(household_id, at, reason, lifted_by) VALUES (?, ?, ?, ?)",
-            (household_id, clock.to_text(now), reason.strip(), actor.name)).lastrowid
+            (household_id, clock.to_text(now), reason.strip(), actor.name)))
         audit.record(store, actor, "lift", "restriction", household_id,
                      before=before.params if before else None, after=None, reason=reason.strip(), at=now)
     return {"lift": lift_id, "household": door, "lifted": before.params if before else None}

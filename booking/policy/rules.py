@@ -193,7 +193,7 @@ def household_active_count(store: Store, household_id: int, kind: str, start: da
     if exclude:
         sql += f" AND b.id NOT IN ({','.join('?' * len(exclude))})"
         params.extend(exclude)
-    return store.conn.execute(sql, params).fetchone()[0]
+    return int(store.conn.execute(sql, params).fetchone()[0])
 
 
 def breaches(store: Store, resource: Resource, household_id: int, door: str, start: datetime,

@@ -104,14 +104,15 @@ def _text_cell(sheet: Any, value: Any, cell_type: Any) -> Any:
 
 def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
-    return get_column_letter(index + 1)
+    return str(get_column_letter(index + 1))
 
 
 def booking_count(store: Store, first: date, last: date) -> int:
     """How many rows `reports.booking_rows` gives for the same days (the total for a progress bar)."""
     lo, hi = clock.day_bounds(first)[0], clock.day_bounds(last)[1]
-    return store.conn.execute("SELECT count(*) FROM booking WHERE start_at >= ? AND start_at < ?",
-                              (clock.to_text(lo), clock.to_text(hi))).fetchone()[0]
+    found: int = store.conn.execute("SELECT count(*) FROM booking WHERE start_at >= ? AND start_at < ?",
+                                    (clock.to_text(lo), clock.to_text(hi))).fetchone()[0]
+    return found
 
 
 def _reported(rows: Iterable[list[Any]], progress: Progress, done: int, total: int) -> Iterator[list[Any]]:
@@ -171,7 +172,8 @@ def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_pat
     header = reports.export_header()
     counts: dict[str, int] = {}
     title = tr("export_sheet_title", first=first.isoformat(), last=last.isoformat())
-    files = [kind for kind in ("csv", "xlsx") if targets[kind] is not None]
+    chosen = {kind: path for kind, path in targets.items() if path is not None}
+    files = list(chosen)
     total = booking_count(store, first, last) * len(files) if progress else 0
 
     def writer(kind: str, index: int) -> Callable[[Path], None]:
@@ -183,7 +185,7 @@ def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_pat
         return lambda partial: counts.__setitem__(kind, write_xlsx(partial, header, found, title))
 
     for index, kind in enumerate(files):
-        write_whole(targets[kind], writer(kind, index))
+        write_whole(chosen[kind], writer(kind, index))
         if progress and not progress((index + 1) * total // len(files), total) and index + 1 < len(files):
             raise DeskError("state", "export_cancelled")
     return {"from": first.isoformat(), "to": last.isoformat(), "rows": max(counts.values()), "masked": masked,

@@ -281,7 +281,8 @@ def _room_use(kept: list[_Use], resources: dict[int, Resource], lo: datetime, hi
 
     return {
         "by_room": [{"code": resources[rid].code, "name": resources[rid].name, "bookings": len(items),
-                     "hours": hours(items)} for rid, items in sorted(by_room.items(), key=lambda i: resources[i[0]].code)],
+                     "hours": hours(items)}
+                    for rid, items in sorted(by_room.items(), key=lambda i: resources[i[0]].code)],
         "by_purpose": [{"purpose": p, "bookings": len(items), "hours": hours(items)}
                        for p, items in sorted(by_purpose.items(), key=lambda i: (-len(i[1]), i[0]))],
         "by_organiser": [{"household": door, "name": name, "bookings": len(items), "hours": hours(items)}

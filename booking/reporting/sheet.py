@@ -89,10 +89,12 @@ define(
                   "Legend: ○due = not yet in   ●in = inside   √out = left   ×miss = no-show (space released)   "
                   "▲over = still in after the end   △late = left late   ‹ = the day before, › = the day after"),
     sheet_totals=("预约 {bookings}（车位 {parking} · 场地 {rooms}）　车位占用率 {occupancy}%　"
-                  "签到 {check_ins}（另有前日签到 {carried_in}）　签退 {check_outs}　未到场 {no_shows}　超时 {overstays}　"
+                  "签到 {check_ins}（另有前日签到 {carried_in}）　签退 {check_outs}　"
+                  "未到场 {no_shows}　超时 {overstays}　"
                   "现空车位 {free_now}　全天空闲 {free_all_day}　已取消 {cancelled}",
                   "Bookings {bookings} (parking {parking} · rooms {rooms})   parking occupancy {occupancy}%   "
-                  "check-ins {check_ins} (and {carried_in} from the day before)   check-outs {check_outs}   no-shows {no_shows}   overstays {overstays}   "
+                  "check-ins {check_ins} (and {carried_in} from the day before)   check-outs {check_outs}   "
+                  "no-shows {no_shows}   overstays {overstays}   "
                   "free now {free_now}   free all day {free_all_day}   cancelled {cancelled}"),
     sheet_not_today=("—", "—"),
     sheet_handover=("交班人", "Handed over by"),
@@ -197,8 +199,8 @@ class Sheet:
     def to_json(self) -> dict[str, Any]:
         return {"community": self.community, "title": self.title, "date": self.day.isoformat(),
                 "day_text": self.day_text, "clerk": self.clerk, "printed_at": clock.to_text(self.printed_at),
-                "calendar": self.calendar, "totals": self.totals.to_json(), "spaces": [p.to_json() for p in self.spaces],
-                "rooms": [p.to_json() for p in self.rooms]}
+                "calendar": self.calendar, "totals": self.totals.to_json(),
+                "spaces": [p.to_json() for p in self.spaces], "rooms": [p.to_json() for p in self.rooms]}
 
 
 # --- building the sheet ----------------------------------------------------------------------------
@@ -353,7 +355,8 @@ class _Slot:
 STYLE = """
 body {{ font-family: {families}; font-size: {pt}pt; color: #000; }}
 table {{ border-collapse: collapse; }}
-td, th {{ padding-top: 0; padding-bottom: 0; padding-left: {pad}px; padding-right: {pad}px; white-space: nowrap; line-height: 82%; }}
+td, th {{ padding-top: 0; padding-bottom: 0; padding-left: {pad}px; padding-right: {pad}px;
+          white-space: nowrap; line-height: 82%; }}
 th {{ font-weight: bold; text-align: left; }}
 td.code {{ font-weight: bold; }}
 td.tt {{ letter-spacing: {track}px; }}
@@ -391,7 +394,9 @@ def to_html(sheet: Sheet, families: str = "sans-serif", fit: PageFit | None = No
     than measured.
     """
     fit = fit or PageFit()
-    out = [f"<html><head><meta charset='utf-8'><style>{STYLE.format(families=families, pt=font_pt, pad=f'{pad_pt * 4 / 3:.2f}', track=f'{track_pt * 4 / 3:.2f}', gap=GAP_PX)}</style></head><body>"]
+    style = STYLE.format(families=families, pt=font_pt, pad=f"{pad_pt * 4 / 3:.2f}", track=f"{track_pt * 4 / 3:.2f}",
+                         gap=GAP_PX)
+    out = [f"<html><head><meta charset='utf-8'><style>{style}</style></head><body>"]
     out.append(_header(sheet))
     for index, page in enumerate(_parking_pages(sheet, fit)):
         out.append(_parking_table(page, fit.groups, index > 0))
@@ -501,7 +506,7 @@ def _slot_cells(slot: _Slot | None, top: bool) -> str:
     plate = _e(line.plate) + (f" {tr('sheet_visitor')}" if line.visitor else "")
     cells = [_e(line.time), plate, _e(line.resident), _e(line.status), _e(in_out(line))]
     classes = ["tt", "tt", "", "nb", "tt"]
-    return code_cell + "".join(f"<td{cls(c)}>{v}</td>" for v, c in zip(cells, classes))
+    return code_cell + "".join(f"<td{cls(c)}>{v}</td>" for v, c in zip(cells, classes, strict=True))
 
 
 def in_out(line: Line) -> str:

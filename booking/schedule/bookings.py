@@ -20,18 +20,21 @@ from booking.places.closures import overlapping, parse_rrule
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import define, language, tr
 from booking.places.inventory import Resource, all_resources, get as get_resource
-from booking.policy.rules import Breach, breaches
+from booking.policy.breach import Breach
+from booking.policy.rules import breaches
 from booking.store.schema import ACTIVE
 from booking.store.connection import Store
 from booking.store.validation import (MAX_BOOKING_DAYS, MAX_YEAR, MIN_YEAR, in_range, mask_name, mask_phone,
                                       normalize_plate, reach_back)
+from booking.store.rowids import inserted_id
 
 MAX_OCCURRENCES = 400
 
 define(
     booking_not_found=("没有编号为 {id} 的预约。", "There is no booking with id {id}."),
     booking_resident_moved=("{name}（{door}）已登记迁出，不能再预约；如已回来，请先在居民管理中恢复。",
-                            "{name} ({door}) has moved away and cannot book; restore them in Residents if they are back."),
+                            "{name} ({door}) has moved away and cannot book; "
+                            "restore them in Residents if they are back."),
     booking_order=("结束时间必须晚于开始时间。", "The end must be after the start."),
     booking_years=("预约只能在 {low} 年到 {high} 年之间。", "A booking must lie within the years {low} to {high}."),
     booking_too_long=("一次预约最长 {days} 天（管理员越过规则也一样）；更长的请用重复预约。",
@@ -45,7 +48,8 @@ define(
     booking_rule=("违反规则：{messages}（管理员可注明理由后强制预约）",
                   "Breaks the rules: {messages} (an admin may override with a reason)"),
     booking_override_admin=("只有管理员可以越过规则预约。", "Only an admin can override the rules."),
-    booking_cannot_cancel=("预约 {id} 状态为“{status}”，不能取消。", "Booking {id} is {status} and cannot be cancelled."),
+    booking_cannot_cancel=("预约 {id} 状态为“{status}”，不能取消。",
+                           "Booking {id} is {status} and cannot be cancelled."),
     series_problems=("重复预约中有 {n} 个日期冲突或违反规则：{dates}。可选择跳过这些日期。",
                      "{n:date|dates} of the series clash or break a rule: {dates}. You can skip them."),
     series_all_skipped=("重复预约的所有日期都冲突或违反规则，未预约任何日期。",
@@ -110,7 +114,7 @@ _SELECT = (
 )
 
 
-def _to_booking(row: tuple) -> Booking:
+def _to_booking(row: tuple[Any, ...]) -> Booking:
     name = row[4] if language() == "en" else row[3]
     return Booking(row[0], row[1], row[2], name, row[5], row[6], row[7], row[8], row[9], row[10],
                    clock.from_text(row[11]), clock.from_text(row[12]), row[13], row[14],
@@ -242,7 +246,7 @@ def _insert(store: Store, actor: Actor, prep: _Prepared, req: Request, start: da
         if "booking_clash" in str(exc):  # the store's trigger: never double-book
             raise _clash_error(prep.resource, clashes(store, prep.resource, start, end)) from exc
         raise
-    booking_id = cur.lastrowid
+    booking_id = inserted_id(cur)
     audit.record(store, actor, "book", "booking", booking_id,
                  after={"resource": prep.resource.code, "start": clock.to_text(start),
                         "end": clock.to_text(end), "household": prep.resident.door, "plate": prep.plate,
@@ -391,7 +395,7 @@ def book_series(store: Store, actor: Actor, req: Request, rule: str, now: dateti
         if not todo:
             raise DeskError("clash", "series_all_skipped", field="repeat",
                             details=[_skipped_json(p) for p in stopped])
-        series_id = store.db["series"].insert({
+        series_id = store.db.table("series").insert({
             "resource_id": prep.resource.id, "household_id": prep.resident.household_id,
             "resident_id": prep.resident.id, "plate": prep.plate, "rrule": rule,
             "first_start": clock.to_text(req.start), "minutes": clock.minutes(req.start, req.end),

@@ -13,7 +13,7 @@ from booking.store.audit import Actor
 from booking.schedule.bookings import Booking, get as get_booking
 from booking.places.closures import check, holiday_windows, insert, parse_rrule
 from booking.store.errors import not_found
-from booking.policy.rules import parse_scope
+from booking.places.scopes import parse_scope
 from booking.store.connection import Store
 
 FOREVER = "9999-12-31 23:59"
@@ -48,7 +48,7 @@ def edit(store: Store, actor: Actor, closure_id: int, scope: str, start: datetim
              "rrule": rrule or None, "reason": reason,
              "until": FOREVER if before.get("holidays") else until or clock.to_text(end)}
     with store.write():
-        store.db["closure"].update(closure_id, after)
+        store.db.table("closure").update(closure_id, after)
         audit.record(store, actor, "edit", "closure", closure_id,
                      before={k: before[k] for k in after}, after=after, at=now)
     return get(store, closure_id)

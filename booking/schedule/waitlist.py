@@ -26,13 +26,15 @@ from booking.places.inventory import KINDS, Resource, get as get_resource
 from booking.policy.rules import breaches
 from booking.store.connection import Store
 from booking.store.validation import mask_name, mask_phone, normalize_plate
+from booking.store.rowids import inserted_id
 
 OFFER_KEY = "fee.waitlist_offer_minutes"
 OPEN = ("waiting", "offered")
 
 define(
     wait_not_found=("没有编号为 {id} 的候补登记。", "There is no waitlist entry {id}."),
-    wait_kind_or_resource=("请选择类型（车位或场地）或具体的车位/场地。", "Choose a kind (parking or room) or one resource."),
+    wait_kind_or_resource=("请选择类型（车位或场地）或具体的车位/场地。",
+                           "Choose a kind (parking or room) or one resource."),
     wait_past=("候补的开始时间已过。", "The waited-for start has already passed."),
     wait_free_now=("该时段有空闲：{codes}，请直接预约。", "Free at that time: {codes}; book it directly."),
     wait_already=("{door} 已在候补该时段（登记号 {id}）。", "{door} is already waiting for that time (entry {id})."),
@@ -100,7 +102,7 @@ _SELECT = (
 )
 
 
-def _to_entry(row: tuple) -> Entry:
+def _to_entry(row: tuple[Any, ...]) -> Entry:
     return Entry(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], clock.from_text(row[8]),
                  clock.from_text(row[9]), row[10], bool(row[11]), row[12], row[13], row[14], row[15], row[16],
                  row[17], row[18])
@@ -188,12 +190,12 @@ def join(store: Store, actor: Actor, resident_id: int, start: datetime, end: dat
              clock.to_text(end), clock.to_text(start))).fetchone()
         if same:
             raise DeskError("state", "wait_already", door=resident.door, id=same[0])
-        entry_id = store.conn.execute(
+        entry_id = inserted_id(store.conn.execute(
             "INSERT INTO waitlist(household_id, resident_id, kind, resource_id, start_at, end_at, plate, visitor, "
             "purpose, status, joined_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?)",
             (resident.household_id, resident.id, None if wanted else kind, wanted.id if wanted else None,
              clock.to_text(start), clock.to_text(end), plate, int(visitor), purpose, clock.to_text(now),
-             actor.name)).lastrowid
+             actor.name)))
         audit.record(store, actor, "join", "waitlist", entry_id,
                      after={"household": resident.door, "kind": kind, "resource": resource,
                             "start": clock.to_text(start), "end": clock.to_text(end)}, at=now)

@@ -36,9 +36,12 @@ define(
     store_cannot_create=("无法在“{path}”创建数据文件：{detail}。请检查文件夹权限或磁盘空间，或用 --db 选择其他位置。",
                          "Cannot create the store at “{path}”: {detail}. Check the folder's permissions "
                          "or free space, or choose another place with --db."),
-    store_busy=("数据文件正被其他程序占用，请稍后再试。", "The store is busy in another program; try again in a moment."),
-    store_readonly=("数据文件是只读的，无法保存更改：{path}。", "The store is read-only; changes cannot be saved: {path}."),
-    store_full=("磁盘已满，更改未保存。请清理磁盘后重试。", "The disk is full; the change was not saved. Free some space and retry."),
+    store_busy=("数据文件正被其他程序占用，请稍后再试。",
+                "The store is busy in another program; try again in a moment."),
+    store_readonly=("数据文件是只读的，无法保存更改：{path}。",
+                    "The store is read-only; changes cannot be saved: {path}."),
+    store_full=("磁盘已满，更改未保存。请清理磁盘后重试。",
+                "The disk is full; the change was not saved. Free some space and retry."),
     store_io=("无法写入数据文件（磁盘已满或出错），更改未保存。请检查磁盘空间后重试。",
               "The store could not be written (the disk is full or failing); the change was not saved. "
               "Check the disk's free space and retry."),
@@ -246,10 +249,11 @@ def connect_read_only(path: str | Path, timeout: float = BUSY_TIMEOUT_S) -> sqli
     new -wal and -shm beside a file that may not even be ours.
     """
     absolute = Path(os.path.abspath(path))
-    params = {"mode": "ro"}
-    if not absolute.with_name(absolute.name + "-wal").exists():
-        params["immutable"] = "1"
-    return sqlite3.connect(sqlite_uri(absolute, **params), uri=True, timeout=timeout)
+    if absolute.with_name(absolute.name + "-wal").exists():
+        uri = sqlite_uri(absolute, mode="ro")
+    else:
+        uri = sqlite_uri(absolute, mode="ro", immutable="1")
+    return sqlite3.connect(uri, uri=True, timeout=timeout)
 
 
 def inspect(conn: sqlite3.Connection, path: str | Path, *, damage: bool = True) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import os
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 LANGUAGES = ("zh", "en")
 _catalog: dict[str, dict[str, str]] = {}
@@ -53,13 +54,13 @@ class _Plural(string.Formatter):
             one, many = format_spec.split("|", 1)
             word = one if str(value).strip() == "1" else many  # an int or its text
             return f"{value} {word}"
-        return super().format_field(value, format_spec)
+        return str(super().format_field(value, format_spec))
 
 
 _FORMATTER = _Plural()
 
 
-class _Lenient(dict):
+class _Lenient(dict[str, Any]):
     def __missing__(self, key: str) -> str:  # a missing parameter shows, never crashes
         return "{" + key + "}"
 

@@ -52,7 +52,7 @@ class _DeskLogHandler(logging.handlers.RotatingFileHandler):
     def doRollover(self) -> None:
         if self.stream:
             self.stream.close()
-            self.stream = None  # type: ignore[assignment]
+            self.stream = None
         base = self.baseFilename
         aside = f"{base}.rotating-{os.getpid()}"
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+from booking.store.rowids import inserted_id
 
 MIGRATIONS = Migrations("linli")
 #: the time stamped on the defaults a migration seeds (tariffs): fixed, never the wall clock
@@ -20,8 +21,8 @@ STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
 
 @MIGRATIONS(name="0001_core")
 def core(db: Database) -> None:
-    db["setting"].create({"key": str, "value": str}, pk="key", not_null={"value"}, strict=True)
-    db["resource"].create(
+    db.table("setting").create({"key": str, "value": str}, pk="key", not_null={"value"}, strict=True)
+    db.table("resource").create(
         {
             "id": int, "code": str, "kind": str, "name_zh": str, "name_en": str,
             "zone": str, "ev": int, "accessible": int, "visitor": int,
@@ -33,31 +34,31 @@ def core(db: Database) -> None:
         defaults={"ev": 0, "accessible": 0, "visitor": 0, "enabled": 1, "longest_minutes": 0, "sort": 0},
         strict=True,
     )
-    db["resource"].create_index(["code"], unique=True)
-    db["household"].create(
+    db.table("resource").create_index(["code"], unique=True)
+    db.table("household").create(
         {"id": int, "door": str, "building": int, "unit": int, "room": int, "created_at": str},
         pk="id", not_null={"door", "building", "unit", "room"}, strict=True,
     )
-    db["household"].create_index(["door"], unique=True)
-    db["resident"].create(
+    db.table("household").create_index(["door"], unique=True)
+    db.table("resident").create(
         {"id": int, "household_id": int, "name": str, "phone": str, "phone_tail": str,
          "active": int, "created_at": str},
         pk="id", not_null={"household_id", "name", "phone", "phone_tail", "active"},
         defaults={"active": 1},
         foreign_keys=[("household_id", "household", "id")], strict=True,
     )
-    db["resident"].create_index(["phone"])
-    db["resident"].create_index(["phone_tail"])
-    db["resident"].create_index(["household_id"])
-    db["vehicle"].create(
+    db.table("resident").create_index(["phone"])
+    db.table("resident").create_index(["phone_tail"])
+    db.table("resident").create_index(["household_id"])
+    db.table("vehicle").create(
         {"id": int, "plate": str, "household_id": int, "resident_id": int, "created_at": str},
         pk="id", not_null={"plate", "household_id"},
         foreign_keys=[("household_id", "household", "id"), ("resident_id", "resident", "id")],
         strict=True,
     )
-    db["vehicle"].create_index(["plate"], unique=True)
-    db["vehicle"].create_index(["household_id"])
-    db["series"].create(
+    db.table("vehicle").create_index(["plate"], unique=True)
+    db.table("vehicle").create_index(["household_id"])
+    db.table("series").create(
         {"id": int, "resource_id": int, "household_id": int, "resident_id": int, "plate": str,
          "rrule": str, "first_start": str, "minutes": int, "created_at": str, "created_by": str},
         pk="id", not_null={"resource_id", "household_id", "resident_id", "rrule", "first_start", "minutes"},
@@ -65,7 +66,7 @@ def core(db: Database) -> None:
                       ("resident_id", "resident", "id")],
         strict=True,
     )
-    db["booking"].create(
+    db.table("booking").create(
         {
             "id": int, "resource_id": int, "household_id": int, "resident_id": int,
             "plate": str, "start_at": str, "end_at": str, "status": str,
@@ -82,26 +83,26 @@ def core(db: Database) -> None:
                       ("resident_id", "resident", "id"), ("series_id", "series", "id")],
         strict=True,
     )
-    db["booking"].create_index(["resource_id", "start_at"])
-    db["booking"].create_index(["start_at"])
-    db["booking"].create_index(["household_id", "start_at"])
-    db["booking"].create_index(["series_id"])
-    db["rule"].create(
+    db.table("booking").create_index(["resource_id", "start_at"])
+    db.table("booking").create_index(["start_at"])
+    db.table("booking").create_index(["household_id", "start_at"])
+    db.table("booking").create_index(["series_id"])
+    db.table("rule").create(
         {"id": int, "scope": str, "name": str, "value": str, "updated_at": str},
         pk="id", not_null={"scope", "name", "value"}, strict=True,
     )
-    db["rule"].create_index(["scope", "name"], unique=True)
-    db["closure"].create(
+    db.table("rule").create_index(["scope", "name"], unique=True)
+    db.table("closure").create(
         {"id": int, "scope": str, "start_at": str, "end_at": str, "rrule": str, "until": str,
          "reason": str, "created_at": str},
         pk="id", not_null={"scope", "start_at", "end_at", "reason"}, strict=True,
     )
-    db["audit"].create(
+    db.table("audit").create(
         {"id": int, "at": str, "actor": str, "action": str, "entity": str, "entity_id": str,
          "before": str, "after": str, "reason": str},
         pk="id", not_null={"at", "actor", "action", "entity"}, strict=True,
     )
-    db["audit"].create_index(["entity", "entity_id"])
+    db.table("audit").create_index(["entity", "entity_id"])
 
     # The store itself refuses what must never happen, whatever code path writes.
     db.executescript(
@@ -168,22 +169,22 @@ def core(db: Database) -> None:
 @MIGRATIONS(name="0002_passes_scans")
 def passes_and_scans(db: Database) -> None:
     # Pass keys live in their own table, never joined to or exported with bookings.
-    db["pass_key"].create(
+    db.table("pass_key").create(
         {"kid": int, "secret": bytes, "created_at": str, "retired_at": str},
         pk="kid", not_null={"secret", "created_at"}, strict=True,
     )
-    db["station"].create(
+    db.table("station").create(
         {"name": str, "kinds": str, "resources": str, "created_at": str},
         pk="name", strict=True,
     )
-    db["scan"].create(
+    db.table("scan").create(
         {"id": int, "at": str, "station": str, "text": str, "ok": int, "action": str,
          "reason": str, "reason_key": str, "booking_id": int, "actor": str},
         pk="id", not_null={"at", "station", "text", "ok", "reason_key"},
         foreign_keys=[("booking_id", "booking", "id")], strict=True,
     )
-    db["scan"].create_index(["booking_id"])
-    db["scan"].create_index(["at"])
+    db.table("scan").create_index(["booking_id"])
+    db.table("scan").create_index(["at"])
     db.executescript(
         """
         CREATE TRIGGER scan_no_update BEFORE UPDATE ON scan
@@ -198,7 +199,7 @@ def passes_and_scans(db: Database) -> None:
 def scans(db: Database) -> None:
     # A station checks in, checks out, or both (the desk does both): an entry
     # gate that sees an already checked-in pass must say "already in".
-    db["station"].add_column("mode", str, not_null_default="both")
+    db.table("station").add_column("mode", str, not_null_default="both")
     # Partial indexes hold only the few bookings still waiting for a check-in or
     # a check-out, so the no-show sweep never walks ten years of history, and a
     # booking missed by every earlier sweep is still found by the next one.
@@ -408,11 +409,11 @@ def fees_ledger(db: Database) -> None:
     # operation's `now`: they carry a fixed stamp instead of the wall clock (one clock: booking/store/clock.py).
     stamp = DEFAULTS_STAMP
     for tariff in defaults["tariffs"]:
-        tariff_id = db.execute(
+        tariff_id = inserted_id(db.execute(
             "INSERT INTO tariff(scope, payer, free_minutes, unit_minutes, daily_cap_fen, exempt, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (tariff["scope"], tariff["payer"], tariff["free_minutes"], tariff["unit_minutes"],
-             tariff["daily_cap_fen"], ",".join(tariff["exempt"]), stamp)).lastrowid
+             tariff["daily_cap_fen"], ",".join(tariff["exempt"]), stamp)))
         for band in tariff["bands"]:
             db.execute("INSERT INTO tariff_band(tariff_id, band_from, band_to, rate_fen) VALUES (?, ?, ?, ?)",
                        (tariff_id, band["from"], band["to"], band["rate_fen"]))
@@ -561,7 +562,7 @@ def booking_pass_nonce(db: Database) -> None:
     # is seeded from the operating system per connection, so two copies of one store never
     # agree on a new booking's nonce. Bookings made before keep NULL: their version 1
     # passes stay valid (docs/passes.md, "Pass identity").
-    db["booking"].add_column("pass_nonce", int)
+    db.table("booking").add_column("pass_nonce", int)
     db.executescript(
         """
         CREATE TRIGGER booking_pass_nonce AFTER INSERT ON booking WHEN NEW.pass_nonce IS NULL BEGIN
@@ -585,9 +586,9 @@ def message_params(db: Database) -> None:
     # that recorded them, so an English desk read Chinese. They are kept as a message key and its
     # parameters now (JSON, booking/i18n.Message), and written in the language in use when shown;
     # the text stays too, as it read then, for older rows and for whatever reads the store raw.
-    db["scan"].add_column("reason_params", str)
-    db["audit"].add_column("reason_key", str)
-    db["audit"].add_column("reason_params", str)
+    db.table("scan").add_column("reason_params", str)
+    db.table("audit").add_column("reason_key", str)
+    db.table("audit").add_column("reason_params", str)
 
 
 @MIGRATIONS(name="0012_gate_event_params")
@@ -598,4 +599,4 @@ def gate_event_params(db: Database) -> None:
     # as it read then, for older rows and for whatever reads the store raw; the LED line was
     # always Chinese (it is what the gate's screen showed) and stays as it was sent.
     # ADD COLUMN fires no trigger: the table stays append-only.
-    db["gate_event"].add_column("reason_params", str)
+    db.table("gate_event").add_column("reason_params", str)

@@ -58,7 +58,7 @@ def ico_bytes(images: list[QImage]) -> bytes:
     header = struct.pack("<HHH", 0, 1, len(blobs))
     offset = len(header) + 16 * len(blobs)
     entries = b""
-    for image, blob in zip(images, blobs):
+    for image, blob in zip(images, blobs, strict=True):
         side = image.width() if image.width() < 256 else 0  # 0 means 256 in an ICO directory
         entries += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(blob), offset)
         offset += len(blob)

@@ -260,7 +260,8 @@ def test_every_numeric_and_date_option_answers_odd_digits_and_far_years_with_exi
     event(f"exit {code}")
 
 
-@pytest.mark.parametrize("now", ["9999-12-31 23:59", "0999-01-01 10:00", "２０２６-１１-２４ １０:００", "²⁰²⁶-11-24 10:00"])
+@pytest.mark.parametrize("now", ["9999-12-31 23:59", "0999-01-01 10:00", "２０２６-１１-２４ １０:００",
+                                 "²⁰²⁶-11-24 10:00"])
 def test_a_clock_fixed_outside_the_desks_years_is_wrong_usage(fresh, now) -> None:
     _folder, path = fresh()
     argv = ["--db", str(path), "--now", now, "list", "--date", "2026-11-24", "--json"]

@@ -180,7 +180,8 @@ def test_scanning_forgeries_records_each_refusal_and_changes_no_booking(desk, tm
     statuses = store.conn.execute("SELECT id, status, pass_rev FROM booking ORDER BY id").fetchall()
     sample = forgeries(desk, random.Random(7))[::40]  # 500, spread over every kind
     for n, (_kind, text) in enumerate(sample):
-        verdict = scanning.scan(store, CLERK, text, stations.DESK, now=at("2026-11-24 19:10") + timedelta(seconds=5 * n))
+        verdict = scanning.scan(store, CLERK, text, stations.DESK,
+                                now=at("2026-11-24 19:10") + timedelta(seconds=5 * n))
         assert not verdict.ok and verdict.action is None
     assert store.conn.execute("SELECT id, status, pass_rev FROM booking ORDER BY id").fetchall() == statuses
     recorded = store.conn.execute("SELECT count(*), sum(ok) FROM scan WHERE at >= '2026-11-24 19:10'").fetchone()

@@ -18,9 +18,10 @@ import os
 import pkgutil
 import sys
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
@@ -28,8 +29,9 @@ sys.path.insert(0, str(HERE.parents[1]))
 import shiboken6  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea, QAbstractSpinBox,  # noqa: E402
-                               QApplication, QComboBox, QDateTimeEdit, QDialog, QDockWidget, QLabel, QLineEdit, QMainWindow, QPlainTextEdit,
-                               QScrollArea, QStyle, QStyleOptionComboBox, QTextEdit, QTimeEdit, QWidget)
+                               QApplication, QComboBox, QDateTimeEdit, QDialog, QDockWidget, QLabel, QLineEdit,
+                               QMainWindow, QPlainTextEdit, QScrollArea, QStyle, QStyleOptionComboBox, QTextEdit,
+                               QTimeEdit, QWidget)
 
 NOW = datetime(2026, 11, 24, 10, 0)
 #: at 125 % and 150 % Qt rounds logical pixels: a frame flush with the screen's edge may be 1 px over
@@ -276,9 +278,11 @@ class Desktop:
 
         self.store = setup.open_ready(tmp / "desk.sqlite3", now=NOW)
         self.admin = Actor("管理员甲", "admin")
-        self.resident = residents.add(self.store, self.admin, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
-        self.booking = bookings.book(self.store, self.admin, Request("P002", datetime(2026, 11, 24, 11, 0),
-                                                                     datetime(2026, 11, 24, 18, 0), self.resident.id), NOW)
+        self.resident = residents.add(self.store, self.admin, "张三丰", "3栋2单元501", "13812345678", "川A12345",
+                                      now=NOW)
+        self.booking = bookings.book(self.store, self.admin,
+                                     Request("P002", datetime(2026, 11, 24, 11, 0), datetime(2026, 11, 24, 18, 0),
+                                             self.resident.id), NOW)
         # a plate camera, so the window has its gates dock (ui/gates/panel.py) to check too
         stations.add(self.store, self.admin, "东门入口", gate="vzenith", camera="VZ-IN-01",
                      camera_address="127.0.0.1", mode="in", now=NOW)

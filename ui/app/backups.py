@@ -18,12 +18,13 @@ from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from booking.ops import backup
 from booking.store.audit import SYSTEM
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 
 log = logging.getLogger("linli.backup")
@@ -42,10 +43,12 @@ define(
                      "Backed up to:\n{path}\n({bookings:booking|bookings}, integrity check passed.)"),
     uib_restore_confirm=("用这份备份替换当前的全部数据吗？\n\n{path}\n备份时间 {taken}，{bookings} 条预约。\n\n"
                          "当前数据会先另存一份，不会丢失。",
-                         "Replace all current data with this backup?\n\n{path}\nTaken {taken}, {bookings:booking|bookings}.\n\n"
+                         "Replace all current data with this backup?\n\n{path}\n"
+                         "Taken {taken}, {bookings:booking|bookings}.\n\n"
                          "The current data is kept aside first; nothing is lost."),
     uib_restore_done=("已从备份恢复（{bookings} 条预约）。\n恢复前的数据另存为：\n{aside}",
-                      "Restored from the backup ({bookings:booking|bookings}).\nThe data from before is kept as:\n{aside}"),
+                      "Restored from the backup ({bookings:booking|bookings}).\n"
+                      "The data from before is kept as:\n{aside}"),
     uib_restore_button=("恢复这份备份", "Restore this backup"),
     uib_quit_button=("退出", "Quit"),
     uib_start_title=("数据文件有问题", "The store has a problem"),
@@ -135,7 +138,7 @@ def start_daily_backup(store_path: str | Path, today: date,
 
 # --- the menu ---------------------------------------------------------------------------------
 
-def add_menu_actions(window: QMainWindow, desk: Desk) -> tuple[QAction, QAction]:
+def add_menu_actions(window: MainWindow, desk: Desk) -> tuple[QAction, QAction]:
     """Put Backup… and Restore… into the window's File menu, above Quit."""
     backup_action = QAction(window)
     restore_action = QAction(window)

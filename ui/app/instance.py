@@ -158,7 +158,7 @@ def allow_foreground(pid: int | None, user32: Any = None) -> bool:
     if user32 is None:
         if sys.platform != "win32":
             return False
-        user32 = ctypes.windll.user32  # type: ignore[attr-defined]  (Windows only)
+        user32 = ctypes.windll.user32  # type: ignore[attr-defined]  # windll exists on Windows only
     return bool(user32.AllowSetForegroundWindow(ASFW_ANY if pid is None else pid))
 
 

@@ -70,7 +70,7 @@ def _type_sign_in(spec: str, tries: int = 100) -> None:
 
     def fill(left: int = tries) -> None:
         dialog = QApplication.activeModalWidget()
-        if dialog is None or not hasattr(dialog, "submit"):
+        if not isinstance(dialog, signin.SignInDialog):
             if left:
                 QTimer.singleShot(50, lambda: fill(left - 1))
             return
@@ -99,7 +99,7 @@ def run_window(argv: Sequence[str]) -> int:
     QApplication.setApplicationName(APPLICATION)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "linli-desk"])
     language.start(list(argv))  # --lang, else the remembered choice; Qt's catalogs and locale with it
-    app.setFont(ui_font(BASE_POINT_SIZE))
+    QApplication.setFont(ui_font(BASE_POINT_SIZE))
     theme.apply(app)  # light, whatever Windows' dark mode: the board's colours are light (ui/desk/theme.py)
     errors.install()
 

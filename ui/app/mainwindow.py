@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (QCalendarWidget, QDialog, QDialogButtonBox, QDockWidget, QFrame, QLabel, QMainWindow,
-                               QMessageBox, QTextBrowser, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout, QWidget)
+                               QMessageBox, QTextBrowser, QSizePolicy, QStyle, QToolBar, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from booking.schedule import bookings, waitlist
 from booking.checkin.sweep import sweep
@@ -81,9 +83,11 @@ define(
     ui_win_col_action=("操作", "Action"),
     ui_win_col_keys=("快捷键", "Keys"),
     ui_win_saved=("已保存预约 {ids}。", "Saved booking {ids}."),
-    ui_win_saved_series=("已保存 {n} 个重复预约，跳过 {skipped} 个日期。", "Saved {n:booking|bookings} of the series; {skipped:date|dates} skipped."),
+    ui_win_saved_series=("已保存 {n} 个重复预约，跳过 {skipped} 个日期。",
+                         "Saved {n:booking|bookings} of the series; {skipped:date|dates} skipped."),
     ui_win_no_shows=("{n} 个预约超过宽限时间未签到，已标为未到场并释放。",
-                     "{n:booking was|bookings were} not checked in within the grace time: marked no-show and released."),
+                     "{n:booking was|bookings were} not checked in within the grace time: "
+                     "marked no-show and released."),
     ui_win_overstays=("超时未签退：{n}", "Overstaying: {n}"),
     ui_win_store=("数据：{path}", "Store: {path}"),
     ui_win_calendar_title=("选择日期", "Go to date"),
@@ -140,6 +144,11 @@ class CalendarDialog(QDialog):
 class MainWindow(QMainWindow):
     """The window a duty clerk keeps open all day."""
 
+    # File > Backup… and Restore…, and the watch for another desk's restore: ui/app/backups.py adds them.
+    backup_action: QAction
+    restore_action: QAction
+    restore_watch: QTimer
+
     def __init__(self, desk: Desk, settings: QSettings | None = None,
                  confirm: Callable[[str, str], bool] | None = None) -> None:
         super().__init__()
@@ -170,7 +179,7 @@ class MainWindow(QMainWindow):
         self.scan_panel = self._make_scan_dock()
         self.gates = gates_ui.install(self)  # the plate cameras' cars, live, when gates are set up
         if self.gates is not None:
-            self._stack_docks_if_short(self.gates.dock)
+            self._stack_docks_if_short(self.gates)
         self.store_label = QLabel()
         self.overstay_label = QLabel()
         self.overstay_label.setStyleSheet("color: #c2410c; font-weight: bold;")
@@ -332,18 +341,19 @@ class MainWindow(QMainWindow):
                                         lambda widget: isinstance(widget, ScanInput))
         return panel
 
-    def _stack_docks_if_short(self, dock: QDockWidget) -> None:
+    def _stack_docks_if_short(self, gates: gates_ui.GateDock) -> None:
         """On a screen too short for the scan panel and the gate panel one above the other (1366×768
         at 150 %), the gate panel becomes a tab behind the scan panel: scans come first."""
         scan_dock = self.findChild(QDockWidget, "scanDock")
         if scan_dock is None:
             return
+        dock = gates.dock
         chrome = sum(w.sizeHint().height() for w in (self.menuBar(), self.statusBar(), *self.findChildren(QToolBar)))
         need = scan_dock.minimumSizeHint().height() + dock.minimumSizeHint().height() + chrome
         if need > fit.room(self).height():
             self.tabifyDockWidget(scan_dock, dock)
             scan_dock.raise_()
-            self.gates.panel.photo.setMinimumHeight(gates_ui.PHOTO_HEIGHT // 2)  # the camera's picture, smaller
+            gates.panel.photo.setMinimumHeight(gates_ui.PHOTO_HEIGHT // 2)  # the camera's picture, smaller
 
     # --- the day, the minute and what changed -------------------------------------------------------
 

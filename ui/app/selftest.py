@@ -26,7 +26,8 @@ define(selftest_sheet_title=("邻里服务台 自检 · 占用表 {day}", "Linli
 
 
 def _fmt(result: dict[str, Any]) -> str:
-    lines = [f"{'ok ' if s['ok'] else 'BAD'} {s['step']:<10} {s['ms']:>8.1f} ms  {s['detail']}" for s in result["steps"]]
+    lines = [f"{'ok ' if s['ok'] else 'BAD'} {s['step']:<10} {s['ms']:>8.1f} ms  {s['detail']}"
+             for s in result["steps"]]
     return "\n".join(lines + [f"{result['ms']} ms"])
 
 

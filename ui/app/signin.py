@@ -146,7 +146,8 @@ class SignInDialog(QDialog):
             return
         try:
             if self.first:
-                self.actor = clerks.create_first_admin(self.store, self.name.text(), self.password.text(), now=self._now())
+                self.actor = clerks.create_first_admin(self.store, self.name.text(), self.password.text(),
+                                                       now=self._now())
             else:
                 self.actor = clerks.authenticate(self.store, self.name.text(), self.password.text(), now=self._now())
         except DeskError as exc:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import (QAbstractTableModel, QDate, QEvent, QLocale, QModelIndex, QPersistentModelIndex,
                             QPointF, QRect, QRectF, QSortFilterProxyModel, Qt, Signal)
@@ -453,13 +454,14 @@ class BoardDelegate(QStyledItemDelegate):
             signal.connect(self.forget)
 
     @staticmethod
-    def _source(index: QModelIndex) -> tuple[BoardModel, int]:
+    def _source(index: QModelIndex | QPersistentModelIndex) -> tuple[BoardModel, int]:
         model = index.model()
         if isinstance(model, QSortFilterProxyModel):
             return model.sourceModel(), model.mapToSource(index).row()  # type: ignore[return-value]
         return model, index.row()  # type: ignore[return-value]
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         board, number = self._source(index)
         row = board.row(number)
         painter.save()
@@ -475,7 +477,7 @@ class BoardDelegate(QStyledItemDelegate):
 
     # --- headings ---------------------------------------------------------------------------
 
-    def _paint_group(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex,
+    def _paint_group(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
                      row: Row, board: BoardModel) -> None:
         rect = option.rect
         painter.fillRect(rect, QColor("#e3e8ef"))
@@ -538,7 +540,7 @@ class BoardDelegate(QStyledItemDelegate):
         right = rect.right() - 6
         badges = [(tr("ui_board_ev"), "#1b7f3b"), (tr("ui_board_accessible"), "#2456a6"),
                   (tr("ui_board_visitor"), "#8a5a00"), (tr("ui_board_disabled"), "#888888")]
-        shown = [b for b, on in zip(badges, (res.ev, res.accessible, res.visitor, not res.enabled)) if on]
+        shown = [b for b, on in zip(badges, (res.ev, res.accessible, res.visitor, not res.enabled), strict=True) if on]
         badge_font = QFont(font)
         badge_font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         badge_metrics = QFontMetrics(badge_font)
@@ -562,7 +564,7 @@ class BoardDelegate(QStyledItemDelegate):
 
     # --- the hours --------------------------------------------------------------------------
 
-    def _paint_hour(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex,
+    def _paint_hour(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
                     board: BoardModel, number: int) -> None:
         rect = option.rect
         hour = index.column() - 1
@@ -1016,7 +1018,7 @@ class DayBoard(QWidget):
         box.blockSignals(False)
 
     def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if (watched is self.find_edit and event.type() == QEvent.Type.KeyPress
+        if (watched is self.find_edit and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress
                 and event.key() == Qt.Key.Key_Escape and self.find_edit.text()):
             self.find_edit.clear()
             return True
@@ -1041,7 +1043,7 @@ class DayBoard(QWidget):
                                            self.find_edit.fontMetrics().horizontalAdvance(tr("ui_board_find_hint"))
                                            + 3 * self.find_edit.fontMetrics().height()))
         self.legend_title.setText(tr("ui_board_legend"))
-        for label, look in zip(self._legend_labels, LEGEND_ORDER):
+        for label, look in zip(self._legend_labels, LEGEND_ORDER, strict=True):
             label.setText(status_text(look))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
         self.model.refresh()

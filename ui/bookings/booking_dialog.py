@@ -9,9 +9,10 @@ nothing the clerk typed is lost.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import (QAbstractListModel, QDate, QDateTime, QEvent, QModelIndex, QObject,
                             QPersistentModelIndex, QTime, QTimer, Qt, Signal)
@@ -87,7 +88,8 @@ define(
     ui_book_overstaying=("{code} 的车还没有离开（{plate}，应于 {end} 离开）：建议换一个车位。",
                          "The car in {code} has not left yet ({plate}, due out {end}): better choose another space."),
     ui_book_series_ok=("✓ 共 {n} 次，全部可以预约（{first} 起）。", "✓ {n:date|dates}, all free (from {first})."),
-    ui_book_series_some=("共 {n} 次，其中 {bad} 次冲突或违反规则（见下）。", "{n:date|dates}; {bad} clash or break a rule (listed below)."),
+    ui_book_series_some=("共 {n} 次，其中 {bad} 次冲突或违反规则（见下）。",
+                         "{n:date|dates}; {bad} clash or break a rule (listed below)."),
     ui_book_series_skip=("跳过这些日期，预约其余 {n} 次(&K)", "S&kip these dates, book the other {n}"),
     ui_book_suggest=("改用 {code}", "Use {code} instead"),
     ui_book_suggest_first=("改用 {code} (&U)", "&Use {code} instead"),
@@ -95,7 +97,8 @@ define(
     ui_book_override=("越过规则的理由（管理员）：", "Reason to override (admin):"),
     ui_book_save=("保存预约", "Save booking"),
     ui_book_occurrence=("{start} – {end}：{why}", "{start} – {end}: {why}"),
-    ui_book_clash_with=("与预约号 {id}（{door}，{start}–{end}）冲突", "clashes with booking {id} ({door}, {start}–{end})"),
+    ui_book_clash_with=("与预约号 {id}（{door}，{start}–{end}）冲突",
+                        "clashes with booking {id} ({door}, {start}–{end})"),
     ui_book_refused=("未保存：{message}", "Not saved: {message}"),
 )
 
@@ -256,7 +259,7 @@ def _error_label() -> QLabel:
 class _Keys(QObject):
     """Up/Down in the find field move through the results; Enter picks one (and never saves)."""
 
-    def __init__(self, dialog: "BookingDialog") -> None:
+    def __init__(self, dialog: BookingDialog) -> None:
         super().__init__(dialog)
         self.dialog = dialog
 
@@ -376,7 +379,7 @@ class BookingDialog(QDialog):
         form = QFormLayout(self.register_form)
         form.setContentsMargins(0, 0, 0, 0)
         for label, edit, field in zip(self.reg_labels, (self.reg_name, self.reg_door, self.reg_phone, self.reg_plate),
-                                      ("name", "door", "phone", "plate_new")):
+                                      ("name", "door", "phone", "plate_new"), strict=True):
             label.setBuddy(edit)
             cell = QVBoxLayout()
             cell.setSpacing(1)
@@ -581,7 +584,9 @@ class BookingDialog(QDialog):
         for edit in (self.start_edit, self.end_edit):
             edit.dateTimeChanged.connect(lambda _t: self._default_space())
         # An editable combo box keeps Enter to itself: in the plate field it must save like anywhere else.
-        self.plate_box.lineEdit().returnPressed.connect(self.accept)
+        plate_line = self.plate_box.lineEdit()
+        assert plate_line is not None  # the combo box is editable
+        plate_line.returnPressed.connect(self.accept)
         self.find_edit.textChanged.connect(self.search)
         self.resource_box.currentIndexChanged.connect(self._resource_changed)
         for signal in (self.plate_box.currentTextChanged, self.visitor_box.toggled, self.purpose_edit.textChanged,
@@ -740,7 +745,7 @@ class BookingDialog(QDialog):
 
     def rule(self) -> str | None:
         kind = self.repeat_box.currentData() or "none"
-        days = [code for code, box in zip(WEEKDAYS, self.day_boxes) if box.isChecked()]
+        days = [code for code, box in zip(WEEKDAYS, self.day_boxes, strict=True) if box.isChecked()]
         if self.until_radio.isChecked():
             d = self.until_edit.date()
             return build_rrule(kind, days, date(d.year(), d.month(), d.day()), None)
@@ -799,7 +804,7 @@ class BookingDialog(QDialog):
             return
         if self._plan is not None:
             self._show_plan(self._plan)
-        else:
+        elif self._check is not None:
             self._show_check(req, self._check)
         self.save_button.setEnabled(self.can_save())
         self.checked.emit()
@@ -950,7 +955,8 @@ class BookingDialog(QDialog):
         self.find_edit.setPlaceholderText(tr("ui_book_find_hint"))
         self.register_button.setText(tr("ui_book_register"))
         self.reg_do.setText(tr("ui_book_register_do"))
-        for label, key in zip(self.reg_labels, ("ui_book_name", "ui_book_door", "ui_book_phone", "ui_book_plate_new")):
+        for label, key in zip(self.reg_labels, ("ui_book_name", "ui_book_door", "ui_book_phone", "ui_book_plate_new"),
+                              strict=True):
             label.setText(tr(key))
         if self._resident is None:
             self.chosen_label.setText(tr("ui_book_nobody"))
@@ -971,7 +977,7 @@ class BookingDialog(QDialog):
         self.end_label.setText(tr("ui_book_end"))
         self.quick_label.setText(tr("ui_book_quick"))
         for button, key in zip(self.quick_buttons, ("ui_book_tonight", "ui_book_two_hours", "ui_book_all_day",
-                                                    "ui_book_week_nights")):
+                                                    "ui_book_week_nights"), strict=True):
             button.setText(tr(key))
         self.repeat_label.setText(tr("ui_book_repeat"))
         current = self.repeat_box.currentData()
@@ -981,7 +987,7 @@ class BookingDialog(QDialog):
             self.repeat_box.addItem(tr(f"ui_book_repeat_{kind}"), kind)
         self.repeat_box.setCurrentIndex(max(0, self.repeat_box.findData(current)))
         self.repeat_box.blockSignals(False)
-        for box, name in zip(self.day_boxes, tr("ui_book_days").split()):
+        for box, name in zip(self.day_boxes, tr("ui_book_days").split(), strict=True):
             box.setText(name)
         self.until_radio.setText(tr("ui_book_until"))
         self.count_radio.setText(tr("ui_book_times"))

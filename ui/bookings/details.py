@@ -7,13 +7,15 @@ owns (a message box in the program, a decision in a test).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox,
+                               QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from booking.checkin import passcode, passes, passinfo, scanning
 from booking.money import fees, ledger
@@ -71,7 +73,8 @@ define(
     ui_detail_edit_started=("已签到：只能修改结束时间。", "Checked in: only the end can change."),
     ui_detail_edit_ok=("✓ 可以改为 {start} – {end}", "✓ Can move to {start} – {end}"),
     ui_detail_confirm_cancel_title=("取消预约", "Cancel the booking"),
-    ui_detail_confirm_cancel=("确定取消预约 {id}（{code}，{start} – {end}，{door}）吗？\n取消后记录保留，车位/场地释放。",
+    ui_detail_confirm_cancel=("确定取消预约 {id}（{code}，{start} – {end}，{door}）吗？\n"
+                              "取消后记录保留，车位/场地释放。",
                               "Cancel booking {id} ({code}, {start} – {end}, {door})?\n"
                               "The record is kept and the space or room is freed."),
     ui_detail_confirm_series=("同时取消该系列此后的全部预约？\n选“否”只取消这一次。",
@@ -96,13 +99,15 @@ define(
     ui_passview_copied=("已复制通行证图片和号码。", "Pass image and number copied."),
     ui_passview_saved=("已保存：{path}", "Saved: {path}"),
     ui_passview_print_failed=("打印机无法开始打印，请检查打印机。", "The printer could not start; please check it."),
-    ui_passview_hint=("居民出示此二维码或号码即可签到、签退。", "The resident shows this QR code or number to check in and out."),
+    ui_passview_hint=("居民出示此二维码或号码即可签到、签退。",
+                      "The resident shows this QR code or number to check in and out."),
     ui_passview_file_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
 )
 
 define(
     uig_fee_box=("费用", "Charge"),
-    uig_fee_line=("{state}：应收 {total}　已付 {paid}　待付 {due}", "{state}: charge {total}   paid {paid}   due {due}"),
+    uig_fee_line=("{state}：应收 {total}　已付 {paid}　待付 {due}",
+                  "{state}: charge {total}   paid {paid}   due {due}"),
     uig_fee_over=("　多付 {over}", "   overpaid {over}"),
     uig_fee_pay=("收费(&T)…", "&Take payment…"),
     uig_fee_refund=("退款(&U)…", "Ref&und…"),
@@ -126,7 +131,8 @@ define(
                            "Pay back part or all of what was paid, with a reason (admin)."),
     uil_refund_title=("退款：预约 {id}", "Refund: booking {id}"),
     uil_refund_summary=("应收 {total}，已付 {paid}。\n退款按原付款方式退回，最近的付款先退。",
-                        "Charge {total}, paid {paid}.\nA refund goes back the way it was paid, the latest payment first."),
+                        "Charge {total}, paid {paid}.\n"
+                        "A refund goes back the way it was paid, the latest payment first."),
     uil_refund_label=("退款金额（元）", "Amount to refund (yuan)"),
     uil_refund_button=("退款", "Refund"),
     uil_refund_confirm=("确定为预约 {id} 退还 {amount} 吗？\n按原付款方式退回，原因记入账目：{reason}",
@@ -159,7 +165,8 @@ class HistoryModel(QAbstractTableModel):
         rows: list[tuple[str, str, str, str, bool]] = []
         for e in audit.entries(store, "booking", booking_id):
             note = e.get("reason") or ""
-            after = e.get("after") if isinstance(e.get("after"), dict) else {}
+            raw_after = e.get("after")
+            after = raw_after if isinstance(raw_after, dict) else {}
             if e["action"] == "reschedule" and isinstance(e.get("before"), dict):
                 note = (f"{e['before'].get('start')} – {e['before'].get('end')} → "
                         f"{after.get('start')} – {after.get('end')}" + (f"；{note}" if note else ""))
@@ -196,7 +203,7 @@ class HistoryModel(QAbstractTableModel):
         row = self._rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             text = row[index.column()]
-            if index.column() == 2 and language() == "en":  # "Booked", "Scan accepted (check-in)"
+            if index.column() == 2 and language() == "en" and isinstance(text, str):  # "Booked", "Scan accepted"
                 return text[:1].upper() + text[1:]
             return text
         if role == Qt.ItemDataRole.ForegroundRole and not row[4]:
@@ -500,7 +507,8 @@ class DetailsDialog(QDialog):
                     "amount": tr("uil_refund_label"), "button": tr("uil_refund_button")}
 
         def act(amount_fen: int, reason: str) -> list[ledger.Payment] | None:
-            if admin_only(self.desk, "uil_refund_amount_what"):  # the desk may have been handed to a clerk while the dialog was open
+            # The desk may have been handed to a clerk while the dialog was open.
+            if admin_only(self.desk, "uil_refund_amount_what"):
                 raise DeskError("forbidden", "uig_admin_only", what=tr("uil_refund_amount_what"))
             # The ledger's refusals first, beside their field; then the question, No by default: money goes out.
             ledger.check_amount_refund(self.desk.store, self.desk.actor, self.booking_id, amount_fen, reason)

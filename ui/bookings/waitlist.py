@@ -8,7 +8,8 @@ is shown with the full number, because the clerk has to dial it.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
@@ -49,7 +50,8 @@ define(
     uig_wait_withdraw=("撤回(&D)…", "Withdraw (&D)…"),
     uig_wait_refresh=("刷新(&R)", "&Refresh"),
     uig_wait_calls=("请致电：{calls}", "Please call: {calls}"),
-    uig_wait_call=("{phone}（{door} {name}，{code} 保留至 {until}）", "{phone} ({door} {name}, {code} held until {until})"),
+    uig_wait_call=("{phone}（{door} {name}，{code} 保留至 {until}）",
+                   "{phone} ({door} {name}, {code} held until {until})"),
     uig_wait_no_calls=("目前没有需要联系的住户。", "Nobody to call right now."),
     uig_wait_pick=("请先在列表中选中一条候补。", "Choose an entry in the list first."),
     uig_wait_not_offered=("这一户还没有空出的位置可以接受。", "This household has no offer to accept yet."),
@@ -58,7 +60,8 @@ define(
     uig_wait_confirm=("撤回 {door} 的候补（登记号 {id}）吗？", "Withdraw {door} from the waitlist (entry {id})?"),
     uig_wait_withdrawn=("候补 {id} 已撤回。", "Waitlist entry {id} withdrawn."),
     uig_wait_indicator=("候补：{n} 户待联系", "Waitlist: {n} to call"),
-    uig_wait_indicator_tip=("有空出的位置保留给候补住户，请致电：{calls}", "Places are held for waiting households; call {calls}"),
+    uig_wait_indicator_tip=("有空出的位置保留给候补住户，请致电：{calls}",
+                            "Places are held for waiting households; call {calls}"),
     uig_wait_offered_now=("候补：{n} 户有空出的位置，请致电 {calls}", "Waitlist: {n} offered a place; call {calls}"),
 )
 

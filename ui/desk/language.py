@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from booking.store import i18n
 from booking.store.i18n import define, tr
 from booking.store.paths import APPLICATION, ORGANIZATION, resource_path
+from ui.desk.session import Desk
 
 SETTING = "ui/language"
 _LOCALES = {"zh": QLocale(QLocale.Language.Chinese, QLocale.Country.China),
@@ -78,7 +79,7 @@ def _install_qt_catalogs(language: str) -> list[str]:
     return loaded
 
 
-def apply(language: str, desk: QObject | None = None, remember: bool = True) -> str:
+def apply(language: str, desk: Desk | None = None, remember: bool = True) -> str:
     """Switch the whole program to `language` ('zh' or 'en'); returns the language set.
 
     Qt sends every widget a LanguageChange event when a translator changes;
@@ -109,12 +110,12 @@ def other(language: str | None = None) -> str:
     return "en" if (language or i18n.language()) == "zh" else "zh"
 
 
-def toggle(desk: QObject | None = None) -> str:
+def toggle(desk: Desk | None = None) -> str:
     """Chinese to English or back."""
     return apply(other(), desk)
 
 
-def switch_action(desk: QObject, parent: QObject) -> QAction:
+def switch_action(desk: Desk, parent: QObject) -> QAction:
     """A menu entry that switches to the other language; its text follows the language."""
     action = QAction(parent)
 

@@ -58,7 +58,7 @@ def offscreen_app(check_fonts: bool = True) -> Any:
 
     app = QApplication.instance() or QApplication(["linli-desk"])
     if check_fonts and not has_chinese_font():
-        raise DeskError("system", "draw_no_chinese_font", platform=app.platformName())
+        raise DeskError("system", "draw_no_chinese_font", platform=QApplication.platformName())
     return app
 
 

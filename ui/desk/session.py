@@ -7,10 +7,10 @@ thing refreshes itself. No view reaches into another.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 

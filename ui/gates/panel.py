@@ -55,7 +55,8 @@ define(
     uig_gates_reason_prompt=("放行 {plate}（{gate}）的理由：", "Why {plate} is let in ({gate}):"),
     uig_gates_let_in_done=("已放行 {plate}（{gate}）。", "{plate} let in ({gate})."),
     uig_gates_serving=("本机正在接收道闸相机：{listen}", "This desk serves the gate cameras: {listen}"),
-    uig_gates_serve_failed=("无法接收道闸相机（{listen}）：{detail}", "Cannot serve the gate cameras ({listen}): {detail}"),
+    uig_gates_serve_failed=("无法接收道闸相机（{listen}）：{detail}",
+                            "Cannot serve the gate cameras ({listen}): {detail}"),
     uig_gates_serve_action=("本机接收道闸相机", "This desk serves the gates"),
 )
 
@@ -265,7 +266,8 @@ class GateHost(QObject):
         # The server thread's emit reaches the GUI thread queued: Qt sees the sender's thread differs.
         self.server = GateServer(self.desk.store.path, host, port, now, on_event=self.event_arrived.emit)
         self.server.start()
-        return "%s:%s" % self.server.address
+        host, port = self.server.address
+        return f"{host}:{port}"
 
     def stop(self) -> None:
         if self.server is not None:

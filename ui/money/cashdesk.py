@@ -8,16 +8,18 @@ the desk's one signal, so every view that shows money refreshes itself.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, Qt
+from PySide6.QtCore import QAbstractTableModel, QDate, QDateTime, QTime, Qt
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from booking.money import fees, ledger
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.widgets.dates import py_datetime
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages
 from ui.desk.fonts import ui_font
 from ui.widgets.tables import TextTable
@@ -180,11 +182,12 @@ class PaymentDialog(QDialog):
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for widget in (self.state, self.charge_view, self.totals):
-            layout.addWidget(widget)
+        shown: QWidget
+        for shown in (self.state, self.charge_view, self.totals):
+            layout.addWidget(shown)
         layout.addLayout(form)
-        for widget in (self.general, self.done_line, self.buttons):
-            layout.addWidget(widget)
+        for shown in (self.general, self.done_line, self.buttons):
+            layout.addWidget(shown)
         desk.language_changed.connect(self.retranslate)
         self.refresh()
         self.retranslate()
@@ -328,7 +331,7 @@ class ShiftReportView(QWidget):
         self.title = QLabel(self)
         self.title.setFont(ui_font(14, True))
         self.from_label, self.to_label, self.clerk_label = QLabel(self), QLabel(self), QLabel(self)
-        self.start = QDateTimeEdit(QDateTime(datetime(now.year, now.month, now.day)), self)
+        self.start = QDateTimeEdit(QDateTime(QDate(now.year, now.month, now.day), QTime(0, 0)), self)
         self.end = QDateTimeEdit(QDateTime(now + timedelta(minutes=1)), self)
         for edit in (self.start, self.end):
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -369,8 +372,8 @@ class ShiftReportView(QWidget):
             self.refresh()
 
     def refresh(self) -> None:
-        start = self.start.dateTime().toPython().replace(second=0, microsecond=0)
-        end = self.end.dateTime().toPython().replace(second=0, microsecond=0)
+        start = py_datetime(self.start.dateTime()).replace(second=0, microsecond=0)
+        end = py_datetime(self.end.dateTime()).replace(second=0, microsecond=0)
         if end <= start:
             self.message.setText(tr("booking_order"))
             self.message.show()

@@ -8,8 +8,9 @@ test can answer them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
@@ -51,7 +52,8 @@ define(
     uig_stmt_open=("未结账", "open"),
     uig_stmt_closed=("已结账：{at}，{by}", "closed {at} by {by}"),
     uig_stmt_confirm_title=("结账", "Close the month"),
-    uig_stmt_confirm=("结账后 {month} 的账目永不能再改，更正只能记在以后的月份。\n收入 {income}，公益基金 {fund}。确定结账吗？",
+    uig_stmt_confirm=("结账后 {month} 的账目永不能再改，更正只能记在以后的月份。\n"
+                      "收入 {income}，公益基金 {fund}。确定结账吗？",
                       "Once closed, {month} can never change again; corrections go into a later month.\n"
                       "Income {income}, welfare fund {fund}. Close it?"),
     uig_stmt_done=("{month} 已结账。", "{month} is closed."),
@@ -94,11 +96,13 @@ define(
 define(
     uil_correct=("更正(&O)…", "C&orrect…"),
     uil_correct_what=("更正账目", "correct the ledger"),
-    uil_correct_pick=("请先在本月各笔中选中要更正的一笔。", "Choose the entry to correct in the month's entries first."),
+    uil_correct_pick=("请先在本月各笔中选中要更正的一笔。",
+                      "Choose the entry to correct in the month's entries first."),
     uil_correct_tip=("对选中的一笔记一条更正：新记录，原记录不变。",
                      "Record a correction of the chosen entry: a new entry; the original stays as it is."),
     uil_correct_title=("更正：收据号 {number}", "Correction: receipt {number}"),
-    uil_correct_summary=("{at}　{entry}　{method}　{amount}　{reason}\n更正是一笔新记录，记入当前月份 {month}，原记录不变。",
+    uil_correct_summary=("{at}　{entry}　{method}　{amount}　{reason}\n"
+                         "更正是一笔新记录，记入当前月份 {month}，原记录不变。",
                          "{at}   {entry}   {method}   {amount}   {reason}\n"
                          "A correction is a new entry in the current month, {month}; the original stays as it is."),
     uil_correct_closed=("{closed} 已结账，不能再改；更正记入 {month}。",

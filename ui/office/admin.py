@@ -9,7 +9,8 @@ the domain's message next to the field it names and decide nothing themselves.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
@@ -25,7 +26,7 @@ from booking.store.i18n import define, tr
 from ui.office.admin_models import (MAX_FOUND, AuditModel, ClerksModel, ResidentsModel, ResourcesModel,
                                     RulesModel, value_input)
 from ui.office.demo_dialog import DemoDialog, demo_refusal
-from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages, error_label
+from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages, W, error_label
 from ui.desk.fonts import ui_font
 from ui.office.import_dialog import ImportDialog, choose_file
 from ui.office.common import ask_no_default, sorted_filtered
@@ -212,7 +213,7 @@ class FieldForm(QDialog):
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
 
-    def add_field(self, name: str, label: str, widget: QWidget) -> QWidget:
+    def add_field(self, name: str, label: str, widget: W) -> W:
         return self.field_messages.add(name, widget, label)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
@@ -367,6 +368,8 @@ class _View(QWidget):
     TEXTS: dict[str, str] = {}
     #: for a view over one list (`model`): the announced changes after which it reads the list again
     REFRESH_ON: frozenset[str] = frozenset()
+    #: the list a view with REFRESH_ON reads again (set by its build)
+    model: Any
 
     def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -459,7 +462,12 @@ class _View(QWidget):
         timer.setInterval(SEARCH_DELAY_MS)  # search when typing pauses, not on every key
         timer.timeout.connect(lambda: apply(box.text()))
         box.textChanged.connect(lambda _text: timer.start())
-        box.returnPressed.connect(lambda: (timer.stop(), apply(box.text())))
+
+        def search_now() -> None:
+            timer.stop()
+            apply(box.text())
+
+        box.returnPressed.connect(search_now)
         return box
 
     def _message(self) -> QLabel:
@@ -592,7 +600,8 @@ class ResidentsView(_View):
         if not self.confirm(tr(f"{key}_title"), tr(f"{key}_confirm", name=person.name, door=person.door)):
             return None
         try:
-            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active, now=self.desk.now())
+            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active,
+                                           now=self.desk.now())
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
@@ -746,12 +755,14 @@ class RuleDialog(FieldForm):
         typed = self._typed_minutes()
         if self._much_stricter(typed):
             name = self.name_field.currentText()
+            assert self.rule is not None  # only a change to an existing rule is much stricter
             old, new = self._shown(self.rule["value"]), self._shown(int(typed))
             if not self.confirm(tr("uis_rule_title"), tr("uis_rule_much_stricter", rule=name, old=old, new=new)):
                 return False
         self.saved = rules.set_rule(self.desk.store, self.desk.actor, self.scope(), self.name_field.currentData(),
                                     typed, now=self.desk.now())
         self.desk.announce("rule")
+        return None
 
     def _shown(self, value: int) -> str:
         return rules.duration_text(value) if self._kind() == "minutes" else str(value)
@@ -769,8 +780,8 @@ class ResourceDialog(FieldForm):
         if resource is None:
             self.add_field("code", tr("uis_field_code"), QLineEdit(self)).setPlaceholderText("P111")
             kind = QComboBox(self)
-            for value in inventory.KINDS:
-                kind.addItem(tr(f"kind_{value}"), value)
+            for code in inventory.KINDS:
+                kind.addItem(tr(f"kind_{code}"), code)
             self.add_field("kind", tr("uis_field_kind"), kind)
         for name, key in (("name_zh", "uis_field_name_zh"), ("name_en", "uis_field_name_en"),
                           ("zone", "uis_field_zone")):
@@ -787,6 +798,7 @@ class ResourceDialog(FieldForm):
         self.add_field("capacity", tr("uis_field_capacity"), QLineEdit(self))
         self.add_field("area_m2", tr("uis_field_area"), QLineEdit(self))
         if resource is not None:
+            value: str | int | float | None
             for name, value in (("name_zh", resource.name_zh), ("name_en", resource.name_en),
                                 ("zone", resource.zone or ""), ("capacity", resource.capacity),
                                 ("area_m2", resource.area_m2)):
@@ -803,8 +815,9 @@ class ResourceDialog(FieldForm):
     def save_changes(self) -> None:
         store, actor, now = self.desk.store, self.desk.actor, self.desk.now()
         flags = {name: box.isChecked() for name, box in self.feature_boxes.items()}
-        attributes = dict(zone=self.text_field("zone").text(), capacity=self.text_field("capacity").text(),
-                          area_m2=self.text_field("area_m2").text(), **flags)
+        attributes: dict[str, Any] = dict(zone=self.text_field("zone").text(),
+                                          capacity=self.text_field("capacity").text(),
+                                          area_m2=self.text_field("area_m2").text(), **flags)
         if self.resource is None:
             found = inventory.update_check(**attributes)
             self.saved = inventory.add(store, actor, self.text_field("code").text(),
@@ -995,7 +1008,8 @@ class ClerkDialog(FieldForm):
             self.saved = clerks.add(self.desk.store, self.desk.actor, self.value("name"), self.value("role"),
                                     self.value("password"), now=self.desk.now())
         else:
-            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"), now=self.desk.now())
+            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"),
+                                             now=self.desk.now())
         self.desk.announce("clerk")
 
 

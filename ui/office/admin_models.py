@@ -379,7 +379,8 @@ class AuditModel(_Table):
 
     def _page(self, before_id: int | None) -> list[tuple]:
         # Read-only paging by id (the log's order) so a million entries open at once.
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if before_id is not None:
             where.append("id < ?")
             params.append(before_id)
@@ -417,5 +418,6 @@ class AuditModel(_Table):
         _id, at, actor, action, entity, entity_id, reason, before, after, reason_key, params = self._rows[number]
         reason = audit.stored_text(reason_key, reason, params)  # in the language in use
         return {"uis_col_at": at[:19], "uis_col_actor": audit.actor_text(actor), "uis_col_action": audit_word(action),
-                "uis_col_entity": audit_word(entity), "uis_col_entity_id": entity_id or "", "uis_col_reason": reason or "",
+                "uis_col_entity": audit_word(entity), "uis_col_entity_id": entity_id or "",
+                "uis_col_reason": reason or "",
                 "uis_col_change": change_text(before, after)}[column]

@@ -8,8 +8,9 @@ enter a year the installed package does not know yet.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QStringListModel, QTime
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, QDialog, QDialogButtonBox,
@@ -65,9 +66,10 @@ define(
     uio_repeat_until=("，至 {date}", ", until {date}"),
     uio_repeat_count=("，共 {n} 次", ", {n:time|times}"),
     uio_hits_title=("会影响已有预约", "Existing bookings are affected"),
-    uio_hits_text=("这个关闭时段会遇到 {n} 个已有预约（最早 {first}）。\n这些预约不会被自动取消，请另行通知居民。\n仍然保存吗？",
-                   "This closure meets {n:existing booking|existing bookings} (the first {first}).\nThey are not cancelled "
-                   "by it: tell the residents.\nSave it anyway?"),
+    uio_hits_text=("这个关闭时段会遇到 {n} 个已有预约（最早 {first}）。\n"
+                   "这些预约不会被自动取消，请另行通知居民。\n仍然保存吗？",
+                   "This closure meets {n:existing booking|existing bookings} (the first {first}).\n"
+                   "They are not cancelled by it: tell the residents.\nSave it anyway?"),
     uio_hits_list=("列出这些预约(&L)…", "&List them…"),
     uio_close=("关闭", "Close"),
     uio_hits_list_title=("关闭时段遇到的预约", "Bookings the closure meets"),
@@ -161,7 +163,7 @@ class ClosureDialog(FieldForm):
         self.closure = closure
         self.saved: dict[str, Any] | None = None
         self.ask_hits: Callable[[list[bookings.Booking]], bool] = self._ask_hits
-        self.add_field("scope", tr("uio_col_scope"), scope_box(desk.store, self))
+        self.scope_field = self.add_field("scope", tr("uio_col_scope"), scope_box(desk.store, self))
         pattern = QComboBox(self)
         for name in PATTERNS:
             pattern.addItem(tr(f"uio_pattern_{name}"), name)
@@ -178,7 +180,7 @@ class ClosureDialog(FieldForm):
         row = QHBoxLayout(days)
         row.setContentsMargins(0, 0, 0, 0)
         self.day_boxes: dict[str, QCheckBox] = {}
-        for code, name in zip(WEEKDAYS, tr("uio_weekday_names").split()):
+        for code, name in zip(WEEKDAYS, tr("uio_weekday_names").split(), strict=True):
             self.day_boxes[code] = QCheckBox(name, days)
             row.addWidget(self.day_boxes[code])
         self.add_field("days", tr("uio_field_days"), days)
@@ -265,7 +267,7 @@ class ClosureDialog(FieldForm):
         start = _from_qdt(self.start_edit.dateTime())
         if self.pattern == "holidays":
             start = datetime.combine(start.date(), datetime.min.time())
-            return {"scope": self.fields["scope"].currentData(), "start": start, "end": start + timedelta(days=1),
+            return {"scope": self.scope_field.currentData(), "start": start, "end": start + timedelta(days=1),
                     "reason": self.fields["reason"].text(), "rrule": None}  # type: ignore[attr-defined]
         return {"scope": self.fields["scope"].currentData(), "start": start,  # type: ignore[attr-defined]
                 "end": _from_qdt(self.end_edit.dateTime()), "reason": self.fields["reason"].text(),  # type: ignore

@@ -59,7 +59,7 @@ class DemoDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.work: LongWork | None = None
-        self.result: dict[str, Any] | None = None
+        self.filled: dict[str, Any] | None = None  # not `result`: that is QDialog.result()
         self.setWindowTitle(tr("udemo_title"))
         self.setFont(ui_font(11))
         self.setMinimumWidth(520)
@@ -122,7 +122,7 @@ class DemoDialog(QDialog):
         return self.work
 
     def _done(self, result: dict[str, Any]) -> None:
-        self.result = result
+        self.filled = result
         key = "udemo_stopped" if result.get("cancelled") else "udemo_done"
         self._say(tr(key, bookings=result["bookings"], days=result["days"], first=result["from"]))
         self.confirm.setChecked(False)  # another run needs another tick

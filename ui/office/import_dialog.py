@@ -117,7 +117,7 @@ class ImportDialog(QDialog):
         self.path = path
         self.file_name = Path(path).name
         self.report: imports.Report | None = None
-        self.result: imports.Report | None = None
+        self.done_report: imports.Report | None = None  # not `result`: that is QDialog.result()
         self.work: LongWork | None = None
         self.setWindowTitle(tr("uimp_title"))
         self.setFont(ui_font(11))
@@ -193,7 +193,7 @@ class ImportDialog(QDialog):
         self.checked.emit(report)
 
     def _imported(self, report: imports.Report) -> None:
-        self.result = report
+        self.done_report = report
         self.summary.setText(tr("uimp_done", added=report.added, exists=report.exists, plates=report.plates,
                                 bad=report.invalid_rows))
         self.import_button.setEnabled(False)
@@ -204,7 +204,7 @@ class ImportDialog(QDialog):
     def _stopped(self, error: DeskError) -> None:
         self.message.setText(error.message())
         self.message.show()
-        if self.report is not None and self.result is None:  # a cancelled import may be tried again
+        if self.report is not None and self.done_report is None:  # a cancelled import may be tried again
             self.import_button.setEnabled(bool(self.report.added or self.report.plates))
         self.stopped.emit(error)
 

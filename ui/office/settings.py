@@ -109,7 +109,8 @@ define(
     uio_restricted_heading=("现在受限制的住户", "Households restricted now"),
     uio_lift_title=("解除 {door} 的限制", "Lift the restriction of {door}"),
     uio_lift_reason=("理由（记入日志）", "Reason (kept in the log)"),
-    uio_lift_note=("解除后，这户以前的未到场不再计算。", "Once lifted, this household's earlier no-shows no longer count."),
+    uio_lift_note=("解除后，这户以前的未到场不再计算。",
+                   "Once lifted, this household's earlier no-shows no longer count."),
     uio_view_keys=("通行证密钥与其他设置", "Pass key and other settings"),
     uio_menu_keys=("通行证密钥与其他设置(&K)…", "Pass &key and other settings…"),
     uio_key_heading=("通行证签名密钥", "Pass signing key"),
@@ -383,7 +384,9 @@ class TariffDialog(FieldForm):
         self.preview = QLabel(group)
         self.preview.setWordWrap(True)
         form.addRow(self.preview)
-        self.layout().insertWidget(1, group)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)  # FieldForm's
+        layout.insertWidget(1, group)
 
     def add_band(self, band: fees.Band | None) -> BandRow:
         row = BandRow(band, self)

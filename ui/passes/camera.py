@@ -43,7 +43,7 @@ def decode(image: QImage) -> list[str]:
     grey = image.convertToFormat(QImage.Format.Format_Grayscale8)
     if grey.width() > DECODE_WIDTH:
         grey = grey.scaledToWidth(DECODE_WIDTH, Qt.TransformationMode.SmoothTransformation)
-    found = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(grey, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode))
     return [code.text for code in found if code.text]
 
 

@@ -177,7 +177,7 @@ def phone_image(info: PassInfo, width: int = PHONE_WIDTH) -> QImage:
         painter.drawLine(margin, round(y), width - margin, round(y))
         y += gap
         wrap = int(Qt.TextFlag.TextWordWrap)
-        for (label, _), value, row in zip(info.details, values, rows):
+        for (label, _), value, row in zip(info.details, values, rows, strict=True):
             painter.setPen(MUTED)
             painter.setFont(label_font)
             painter.drawText(QRectF(margin, y, label_width, row), int(Qt.AlignmentFlag.AlignLeft) | wrap, label)
@@ -206,7 +206,7 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG", PNG_QUALITY):
+    if not image.save(buffer, "PNG", PNG_QUALITY):  # type: ignore[call-overload]  # PySide6 stubs: format typed bytes, but the binding takes str only
         raise ValueError("the image could not be encoded as PNG")
     buffer.close()
     return bytes(data.data())

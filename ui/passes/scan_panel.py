@@ -18,8 +18,8 @@ from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QObject, Q
                             Qt, QTimer, Signal)
 from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QFrame,
-                               QHBoxLayout, QHeaderView, QSizePolicy, QLabel, QLineEdit, QPlainTextEdit, QTableView, QTextEdit,
-                               QVBoxLayout, QWidget)
+                               QHBoxLayout, QHeaderView, QSizePolicy, QLabel, QLineEdit, QPlainTextEdit, QTableView,
+                               QTextEdit, QVBoxLayout, QWidget)
 
 from booking.checkin import scanning
 from booking.places import stations
@@ -192,7 +192,7 @@ class VerdictBanner(QFrame):
         top.addWidget(self.headline, 100)
         top.addStretch(1)
         layout.addLayout(top)
-        for label, points, bold in zip(self.labels, self.SIZES, (True, True, False, False, False)):
+        for label, points, bold in zip(self.labels, self.SIZES, (True, True, False, False, False), strict=True):
             label.setFont(ui_font(points * scale, bold))
             label.setWordWrap(True)
             label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
@@ -241,11 +241,13 @@ class VerdictBanner(QFrame):
 
     def fit_text(self) -> None:
         """The largest text (at most the designed size) whose wrapped lines fit the banner's box."""
-        box = self.contentsRect().marginsRemoved(self.layout().contentsMargins())
+        layout = self.layout()
+        assert layout is not None  # made in __init__
+        box = self.contentsRect().marginsRemoved(layout.contentsMargins())
         if box.width() < 10 or box.height() < 10:
             return
-        shown = [(label, points) for label, points in zip(self.labels, self.SIZES) if label.text()]
-        spacing = self.layout().spacing() * max(0, len(shown) - 1)
+        shown = [(label, points) for label, points in zip(self.labels, self.SIZES, strict=True) if label.text()]
+        spacing = layout.spacing() * max(0, len(shown) - 1)
         mark_width = QFontMetrics(self.mark.font()).horizontalAdvance(self.mark.text() + " ") if self.mark.text() else 0
         factor = 1.0
         while factor > 0.3:
@@ -258,7 +260,7 @@ class VerdictBanner(QFrame):
             if height <= box.height():
                 break
             factor -= 0.05
-        for label, points in zip(self.labels, self.SIZES):
+        for label, points in zip(self.labels, self.SIZES, strict=True):
             label.setFont(ui_font(points * self.scale * factor, label.font().bold()))
         self.mark.setFont(ui_font(self.SIZES[0] * self.scale * factor, True))
         self.text_factor = factor

@@ -14,8 +14,8 @@ is not filtered: a pass typed there by hand is scanned on Enter as always.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
@@ -65,7 +65,7 @@ class ScanCatcher(QObject):
         """A widget of the desk window or of a window opened from it (a dialog, a view)."""
         if not isinstance(widget, QWidget) or self.is_scan_field(widget):
             return False
-        window = widget.window()
+        window: QWidget | None = widget.window()
         while window is not None:
             if window is self.home:
                 return True
@@ -79,7 +79,7 @@ class ScanCatcher(QObject):
             return False
         if not isValid(self.home) or not self._ours(watched):
             return False
-        assert isinstance(event, QKeyEvent)
+        assert isinstance(event, QKeyEvent) and isinstance(watched, QWidget)  # _ours: a widget
         plain = event.modifiers() in _PLAIN
         if kind == QEvent.Type.KeyRelease:
             return bool(self.held) and plain and (event.text() in _DIGITS or event.key() in _ENTER)

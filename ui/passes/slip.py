@@ -149,7 +149,7 @@ def paint_slip(painter: QPainter, area: QRectF, info: PassInfo) -> None:
         painter.setPen(QColor(190, 190, 190))
         painter.drawLine(QRectF(x, y, inner, 0).topLeft(), QRectF(x, y, inner, 0).topRight())
         y += lay.mm(2)
-        for (label, _), value, row in zip(info.details, plan.values, plan.rows):
+        for (label, _), value, row in zip(info.details, plan.values, plan.rows, strict=True):
             _line(painter, QRectF(x, y, plan.label_width, row), fonts["label"], MUTED, left | wrap, label)
             _line(painter, QRectF(x + plan.label_width, y, inner - plan.label_width, row), fonts["value"], INK,
                   left | wrap, value)
@@ -158,7 +158,7 @@ def paint_slip(painter: QPainter, area: QRectF, info: PassInfo) -> None:
         box_h = sum(plan.rule_heights) + lay.mm(RULE_GAP_MM) * (len(plan.rules) - 1) + 2 * pad
         painter.fillRect(QRectF(x, y, inner, box_h), QColor(240, 244, 240))
         ry = y + pad
-        for line, height in zip(plan.rules, plan.rule_heights):
+        for line, height in zip(plan.rules, plan.rule_heights, strict=True):
             ry = _line(painter, QRectF(x + pad, ry, inner - 2 * pad, height), fonts["rule"], INK, left | wrap, line)
             ry += lay.mm(RULE_GAP_MM)
         y += box_h + lay.mm(1.5)
@@ -224,10 +224,11 @@ def _twins(font: QFont, drawn: str, codes: set[int]) -> dict[int, int]:
     if not raw.isValid():
         return {}
     chars = sorted(set(drawn))
-    by_glyph = {glyph: ord(ch) for ch, glyph in zip(chars, raw.glyphIndexesForString("".join(chars))) if glyph}
+    by_glyph = {glyph: ord(ch) for ch, glyph in zip(chars, raw.glyphIndexesForString("".join(chars)), strict=True)
+                if glyph}
     strangers = sorted(code for code in codes if chr(code) not in drawn and not 0xD800 <= code <= 0xDFFF)
     glyphs = raw.glyphIndexesForString("".join(map(chr, strangers)))
-    return {code: by_glyph[glyph] for code, glyph in zip(strangers, glyphs)
+    return {code: by_glyph[glyph] for code, glyph in zip(strangers, glyphs, strict=True)
             if glyph in by_glyph and by_glyph[glyph] <= 0xFFFF}
 
 

@@ -215,7 +215,7 @@ class StationChooser(QDialog):
         self.reset = QSpinBox(self)
         self.reset.setRange(2, 60)
         self.reset.setSuffix(tr("uis_station_seconds"))
-        self.reset.setValue(int(saved.value(KEY_RESET, RESET_DEFAULT)))
+        self.reset.setValue(int(str(saved.value(KEY_RESET, RESET_DEFAULT))))  # an int, or its text in the file
         self.input = QComboBox(self)
         for name in INPUTS:
             self.input.addItem(tr(f"uis_station_input_{name}"), name)

@@ -10,6 +10,7 @@ room (a rule between zones); hour × weekday writes the percentage in each cell.
 """
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
@@ -25,7 +26,7 @@ from booking.reporting.reports import HeatMap
 from booking.store.connection import Store
 from ui.widgets.documents import in_documents
 from ui.desk.fonts import ui_font
-from ui.widgets.dates import day_picker
+from ui.widgets.dates import day_picker, py_date
 from ui.desk.session import follow
 
 define(
@@ -50,10 +51,10 @@ GRID = QColor(205, 205, 205)
 def colour(value: float) -> QColor:
     """The cell colour for an occupancy fraction 0..1."""
     v = min(1.0, max(0.0, value))
-    for (a, ca), (b, cb) in zip(RAMP, RAMP[1:]):
+    for (a, ca), (b, cb) in pairwise(RAMP):
         if v <= b:
             t = (v - a) / (b - a)
-            return QColor(*(round(x + (y - x) * t) for x, y in zip(ca, cb)))
+            return QColor(*(round(x + (y - x) * t) for x, y in zip(ca, cb, strict=True)))
     return QColor(*RAMP[-1][1])
 
 
@@ -145,7 +146,7 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not image.save(buffer, "PNG"):
+    if not image.save(buffer, "PNG"):  # type: ignore[call-overload]  # PySide6 stubs: format typed bytes, but the binding takes str only
         raise OSError("the PNG could not be encoded")
     buffer.close()
     return bytes(data.data())
@@ -205,7 +206,7 @@ class HeatmapDialog(QDialog):
         self.refresh()
 
     def period_text(self) -> str:
-        day = self.day.date().toPython()
+        day = py_date(self.day.date())
         return f"{day:%Y-%m}" if self.span.currentData() == "month" else day.isoformat()
 
     def refresh(self) -> None:

@@ -105,12 +105,11 @@ def _fitted_document(sheet: Sheet, device: QPagedPaintDevice) -> QTextDocument:
     Always at BASE_PT; a font whose columns come out wider than the page (another
     family, longer words in another language) is tried with tighter cells.
     """
-    doc = None
-    for pad, track in LAYOUTS:
+    for pad, track in LAYOUTS[:-1]:
         doc = _fitted_at(sheet, device, pad, track)
         if not _too_wide(doc, device):
             return doc
-    return doc
+    return _fitted_at(sheet, device, *LAYOUTS[-1])  # the tightest, whether it fits or not
 
 
 def _fitted_at(sheet: Sheet, device: QPagedPaintDevice, pad: float, track: float,
@@ -299,29 +298,29 @@ def _add_keys(dialog: QPrintPreviewDialog, printer: QPrinter, paint, save_pdf) -
     it), and a labelled "另存为 PDF" button beside Qt's icons."""
     from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtPrintSupport import QPrintDialog
-    from PySide6.QtWidgets import QToolBar
+    from PySide6.QtWidgets import QToolBar, QToolButton
 
     def print_now() -> None:
         chooser = QPrintDialog(printer, dialog)
         if chooser.exec() == QPrintDialog.DialogCode.Accepted:
             paint(printer)
 
-    dialog.print_action = QAction(tr("print_print"), dialog)
-    dialog.print_action.setShortcut(QKeySequence.StandardKey.Print)
-    dialog.print_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-    dialog.print_action.triggered.connect(lambda _checked=False: print_now())
-    dialog.addAction(dialog.print_action)
-    dialog.pdf_action = QAction(tr("print_save_pdf"), dialog)
-    dialog.pdf_action.triggered.connect(lambda _checked=False: save_pdf())
+    print_action = QAction(tr("print_print"), dialog)  # the dialog owns its actions
+    print_action.setShortcut(QKeySequence.StandardKey.Print)
+    print_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    print_action.triggered.connect(lambda _checked=False: print_now())
+    dialog.addAction(print_action)
+    pdf_action = QAction(tr("print_save_pdf"), dialog)
+    pdf_action.triggered.connect(lambda _checked=False: save_pdf())
     toolbar = dialog.findChild(QToolBar)
     if toolbar is not None:
         toolbar.addSeparator()
-        toolbar.addAction(dialog.pdf_action)
-        button = toolbar.widgetForAction(dialog.pdf_action)
-        if button is not None:
+        toolbar.addAction(pdf_action)
+        button = toolbar.widgetForAction(pdf_action)
+        if isinstance(button, QToolButton):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     else:
-        dialog.addAction(dialog.pdf_action)
+        dialog.addAction(pdf_action)
 
 
 def preview_sheet(desk, day: date, parent: QWidget | None = None) -> QPrintPreviewDialog:

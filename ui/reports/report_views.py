@@ -24,7 +24,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from booking.store.connection import open_store
-from ui.widgets.dates import month_picker
+from ui.widgets.dates import month_picker, py_date
 from ui.widgets.documents import in_documents
 from ui.widgets.fieldmessages import error_label
 from ui.desk.fonts import family_css
@@ -33,7 +33,8 @@ from ui.desk.session import follow
 define(
     uig_sum_title=("月度使用报告", "Monthly use report"),
     uig_sum_month=("月份：", "Month:"),
-    uig_sum_heading=("{month} 使用报告（{first} 至 {last}，共 {days} 天）", "Use in {month} ({first} to {last}, {days:day|days})"),
+    uig_sum_heading=("{month} 使用报告（{first} 至 {last}，共 {days} 天）",
+                     "Use in {month} ({first} to {last}, {days:day|days})"),
     uig_sum_bookings=("预约 {total} 个：车位 {parking}，场地 {room}；另有 {cancelled} 个已取消。",
                       "{total:booking|bookings}: {parking} parking, {room} rooms; {cancelled} more were cancelled."),
     uig_sum_occupancy=("占用率", "Occupancy"),
@@ -69,7 +70,8 @@ define(
     uig_exp_xlsx=("Excel 工作簿", "Excel workbook"),
     uig_exp_choose=("选择…", "Choose…"),
     uig_exp_masked=("遮挡姓名和电话（建议）", "Mask names and phone numbers (recommended)"),
-    uig_exp_masked_admin=("只有管理员可以导出未遮挡的姓名和电话。", "Only an admin can export names and phones unmasked."),
+    uig_exp_masked_admin=("只有管理员可以导出未遮挡的姓名和电话。",
+                          "Only an admin can export names and phones unmasked."),
     uig_exp_reason=("不遮挡的理由（记入日志）：", "Why unmasked (kept in the log):"),
     uig_exp_no_file=("请至少选择一种文件并给出保存位置。", "Choose at least one kind of file and where to save it."),
     uig_exp_go=("导出(&E)", "&Export"),
@@ -104,8 +106,9 @@ def summary_html(s: dict[str, Any]) -> str:
     busiest = _table([tr("uig_sum_col_hour"), tr("uig_sum_col_pct")],
                      [[f"{h['hour']:02d}:00–{(h['hour'] + 1) % 24:02d}:00", f"{h['occupancy_pct']}%"]
                       for h in s["busiest_hours"]], {1})
-    repeated = ("<ul>" + "".join(f"<li>{_e(tr('uig_sum_repeated_line', household=r['household'], n=r['no_shows']))}</li>"
-                                 for r in s["repeated_no_shows"]) + "</ul>") if s["repeated_no_shows"] \
+    repeated = ("<ul>" + "".join(
+        f"<li>{_e(tr('uig_sum_repeated_line', household=r['household'], n=r['no_shows']))}</li>"
+        for r in s["repeated_no_shows"]) + "</ul>") if s["repeated_no_shows"] \
         else f"<p>{_e(tr('uig_sum_repeated_none'))}</p>"
     rooms = s["rooms"]
     by_room = _table([tr("uig_sum_col_room"), tr("uig_sum_col_bookings"), tr("uig_sum_col_hours")],
@@ -185,7 +188,7 @@ class ExportWorker(QThread):
                  xlsx_path: str | None, masked: bool, reason: str | None, parent: Any = None, *,
                  now: datetime) -> None:
         super().__init__(parent)
-        self.args = dict(first=first, last=last, csv_path=csv_path, xlsx_path=xlsx_path, masked=masked,
+        self.args: dict[str, Any] = dict(first=first, last=last, csv_path=csv_path, xlsx_path=xlsx_path, masked=masked,
                          reason=reason, now=now)
         self.store_path = store_path
         self.actor = actor
@@ -304,7 +307,7 @@ class ExportDialog(QDialog):
         self.masked_box.setToolTip("" if admin else tr("uig_exp_masked_admin"))
 
     def _name(self, kind: str) -> str:
-        first, last = self.from_edit.date().toPython(), self.to_edit.date().toPython()
+        first, last = py_date(self.from_edit.date()), py_date(self.to_edit.date())
         return f"bookings-{first:%Y%m%d}-{last:%Y%m%d}.{kind}"
 
     def _suggest_names(self) -> None:
@@ -338,7 +341,7 @@ class ExportDialog(QDialog):
             return None
         masked = self.masked_box.isChecked() or not self.desk.actor.is_admin
         reason = self.reason_edit.text().strip() or None
-        first, last = self.from_edit.date().toPython(), self.to_edit.date().toPython()
+        first, last = py_date(self.from_edit.date()), py_date(self.to_edit.date())
         try:  # what the export would refuse, beside its field, before a worker starts
             exports.check_export(self.desk.actor, first, last, csv_path or None, xlsx_path or None, masked, reason)
         except DeskError as exc:
@@ -382,7 +385,7 @@ class ExportDialog(QDialog):
         """The refusal under the field it names (the focus goes there), or under the form; None clears."""
         field = exc.field if exc is not None and exc.field in self.field_errors else None
         for name, label in self.field_errors.items():
-            label.setText(exc.message() if name == field else "")
+            label.setText(exc.message() if exc is not None and name == field else "")
             label.setVisible(name == field)
         self.message.clear()
         if exc is None:

@@ -1,9 +1,9 @@
 """Date inputs shared by the office views."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, QDateTime
 from PySide6.QtWidgets import QDateEdit, QWidget
 
 
@@ -27,3 +27,17 @@ def month_picker(parent: QWidget, today: date) -> QDateEdit:
     edit.setCalendarPopup(True)
     edit.setDate(QDate(today.year, today.month, 1))
     return edit
+
+
+def py_date(value: QDate) -> date:
+    """The QDate as a date (what toPython gives; its stubs only say `object`)."""
+    day = value.toPython()
+    assert isinstance(day, date)
+    return day
+
+
+def py_datetime(value: QDateTime) -> datetime:
+    """The QDateTime as a naive local datetime (what toPython gives; its stubs only say `object`)."""
+    moment = value.toPython()
+    assert isinstance(moment, datetime)
+    return moment

@@ -5,9 +5,13 @@ one under the whole form, and shows the refusal in the right place and gives tha
 """
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from booking.store.errors import DeskError
+
+W = TypeVar("W", bound=QWidget)  # a field's widget, given back as its own type
 
 ERROR_COLOUR = "#b3261e"
 ERROR_CSS = f"color: {ERROR_COLOUR};"
@@ -33,7 +37,7 @@ class FieldMessages:
         self.messages: dict[str, QLabel] = {}
         self.general = error_label(parent)  # a refusal that names no field (e.g. forbidden)
 
-    def add(self, name: str, widget: QWidget, label_text: str = "") -> QWidget:
+    def add(self, name: str, widget: W, label_text: str = "") -> W:
         """Add a labelled row for `widget` and its message line; returns the widget."""
         label = QLabel(label_text, self.parent)
         label.setBuddy(widget)

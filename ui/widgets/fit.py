@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
-from PySide6.QtWidgets import (QApplication, QBoxLayout, QDialog, QDialogButtonBox, QFileDialog, QFrame, QLayout,
+from PySide6.QtWidgets import (QApplication, QBoxLayout, QDialog, QDialogButtonBox, QFileDialog, QFrame,
                                QMainWindow, QMessageBox, QProgressDialog, QProxyStyle, QScrollArea, QStyle,
                                QVBoxLayout, QWidget)
 
@@ -30,7 +30,8 @@ SCROLLED = "fitScrolls"  # dynamic property: the dialog's content was put in a s
 
 def screen_of(widget: QWidget) -> QScreen:
     """The screen the widget is on (or will open on): its parent's, else the primary one."""
-    anchor = widget.parentWidget().window() if widget.parentWidget() is not None else widget
+    parent = widget.parentWidget()
+    anchor = parent.window() if parent is not None else widget
     screen = anchor.screen() if anchor.isVisible() else None
     if screen is None:
         screen = QGuiApplication.screenAt(anchor.frameGeometry().center()) or QGuiApplication.primaryScreen()
@@ -126,10 +127,11 @@ def make_scrollable(dialog: QDialog) -> QScrollArea | None:
     stretches = [top.stretch(n) for n in range(split)]
     for stretch in stretches:
         item = top.takeAt(0)
-        if item.widget() is not None:
-            inner_layout.addWidget(item.widget(), stretch)
-        elif item.layout() is not None:
-            sub: QLayout = item.layout()
+        assert item is not None  # one of the `split` items counted above
+        child, sub = item.widget(), item.layout()
+        if child is not None:
+            inner_layout.addWidget(child, stretch)
+        elif sub is not None:
             sub.setParent(None)
             inner_layout.addLayout(sub, stretch)
         else:
@@ -231,7 +233,7 @@ def install() -> None:
     """Fit every dialog the application shows from now on (once per application)."""
     global _fitter
     app = QApplication.instance()
-    if app is None or _fitter is not None:
+    if not isinstance(app, QApplication) or _fitter is not None:
         return
     _fitter = _Fitter(app)
     app.installEventFilter(_fitter)

@@ -29,7 +29,8 @@ SHOW_AFTER_MS = 300  # a quick job finishes before a dialog flashes up
 define(
     ulong_cancel=("取消", "Cancel"),
     ulong_cancelling=("正在取消…", "Cancelling…"),
-    ulong_no_file=("内存中的数据库不能在后台处理（没有数据文件）。", "A store held in memory has no file a worker could open."),
+    ulong_no_file=("内存中的数据库不能在后台处理（没有数据文件）。",
+                   "A store held in memory has no file a worker could open."),
 )
 
 Work = Callable[[Store, Callable[[int, int], bool]], Any]

@@ -174,7 +174,8 @@ def test_a_store_that_is_not_a_database_exits_1_and_is_untouched(tmp_path):
 
 
 def test_a_no_show_frees_its_space_for_the_next_booking(run_cli, booked):
-    run_cli("resident", "add", "--name", "李四", "--door", "5栋1单元302", "--phone", "13987654321", "--plate", "川AD12345")
+    run_cli("resident", "add", "--name", "李四", "--door", "5栋1单元302", "--phone", "13987654321",
+            "--plate", "川AD12345")
     late = run_cli("book", "--resource", "P001", "--start", "2026-11-24 19:40", "--end", "2026-11-24 23:00",
                    "--resident", "2", now="2026-11-24 19:35")
     assert late.code == 0

@@ -70,7 +70,8 @@ def test_ledger_closes_a_month_and_then_refuses_it(run_cli, room):
 
 def test_ledger_writes_csv_and_corrects(run_cli, room, tmp_path):
     run_cli("pay", str(room), "--amount", "10", "--method", "cash")
-    fixed = run_cli("ledger", "--correct", "1", "--amount", "-2.00", "--reason", "多收", "--csv", str(tmp_path / "l.csv"))
+    fixed = run_cli("ledger", "--correct", "1", "--amount", "-2.00", "--reason", "多收",
+                    "--csv", str(tmp_path / "l.csv"))
     assert fixed.code == 0 and fixed.json["correction"]["amount_fen"] == -200
     assert fixed.json["csv"]["rows"] == 2 and fixed.json["total"]["income"] == "8.00"
     assert (tmp_path / "l.csv").read_bytes().startswith(b"\xef\xbb\xbf")

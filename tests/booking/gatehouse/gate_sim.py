@@ -221,7 +221,7 @@ class FakeHikvision:
 
     @property
     def address(self) -> str:
-        return "127.0.0.1:%d" % self.httpd.server_address[1]
+        return f"127.0.0.1:{self.httpd.server_address[1]:d}"
 
     def _apply(self, path: str, body: bytes) -> int:
         """What a PUT does to the allow-list; the ISAPI statusCode it answers (1 done, 6 refused)."""
@@ -284,7 +284,7 @@ class FakeHikvision:
                 f"<eventType>ANPR</eventType><eventState>active</eventState><eventDescription>ANPR</eventDescription>"
                 f"<ANPR><country>CN</country><licensePlate>{plate}</licensePlate><line>1</line>"
                 f"<direction>{direction}</direction><confidenceLevel>98</confidenceLevel><plateType>92TypeCivil</plateType>"
-                f"<plateColor>blue</plateColor></ANPR></EventNotificationAlert>").encode("utf-8")
+                f"<plateColor>blue</plateColor></ANPR></EventNotificationAlert>").encode()
 
     @staticmethod
     def multipart(xml: bytes, jpeg: bytes | None = None) -> tuple[bytes, str]:

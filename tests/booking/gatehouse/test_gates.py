@@ -1,4 +1,4 @@
-"""The barrier gates end to end: cameras (tests/booking/gatehouse/gate_sim.py) post over loopback to the desk's server."""
+"""The barrier gates end to end: cameras (gate_sim.py, beside this file) post over loopback to the desk's server."""
 from __future__ import annotations
 
 import base64
@@ -81,7 +81,8 @@ def desk(store, store_path, admin, clock_, hikvision):
 
 @pytest.fixture
 def base(desk) -> str:
-    return "http://%s:%d" % desk.address
+    host, port = desk.address
+    return f"http://{host}:{port:d}"
 
 
 @pytest.fixture
@@ -128,7 +129,8 @@ def test_a_booked_plate_opens_the_entry_and_checks_in(store, entry, tonight):
     assert (body["info"], body["content"], body["plateid"]) == ("ok", "retransfer_stop", 21085)
     assert bookings.get(store, tonight.id).checked_in_at == "2026-11-24 18:45:00"
     row = scans(store, "东门入口")[-1]
-    assert (row["ok"], row["action"], row["reason_key"], row["booking_id"]) == (1, "check-in", "gate_open_in", tonight.id)
+    assert (row["ok"], row["action"], row["reason_key"], row["booking_id"]) == (1, "check-in", "gate_open_in",
+                                                                                tonight.id)
     assert led(body) == "川A12345 欢迎回家"
 
 
@@ -263,7 +265,8 @@ def test_let_in_and_events_are_commands_too(store, run_cli, entry, tonight):
     entry.plate("川B99999", IN_TIME)
     listed = run_cli("gate", "events")
     assert listed.code == 0 and listed.json["events"][0]["plate_read"] == "川B99999"
-    done = run_cli("gate", "let-in", str(listed.json["events"][0]["id"]), "--reason", "访客，已电话核实", now="2026-11-24 18:46")
+    done = run_cli("gate", "let-in", str(listed.json["events"][0]["id"]), "--reason", "访客，已电话核实",
+                   now="2026-11-24 18:46")
     assert done.code == 0 and done.json["station"] == "东门入口"
     assert run_cli("gate", "let-in", str(listed.json["events"][0]["id"]), "--reason", " ").code == 1
 
@@ -333,7 +336,8 @@ def test_parse_vzenith_reads_a_multipart_heartbeat():
 def test_an_empty_comet_poll_held_back_is_released_when_the_server_stops(store_path, store, admin, clock_):
     stations.add(store, admin, "北门", gate="vzenith", camera="VZ-N-01", camera_address="127.0.0.1", now=NOW)
     server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False, heartbeat_hold_s=600).start()
-    camera = Vzenith("http://%s:%d" % server.address, "VZ-N-01")
+    host, port = server.address
+    camera = Vzenith(f"http://{host}:{port:d}", "VZ-N-01")
     answers: list = []
     polling = threading.Thread(target=lambda: answers.append(camera.heartbeat()))
     polling.start()
@@ -401,7 +405,8 @@ def test_a_record_the_hikvision_camera_refuses_is_not_taken_as_written(store, de
     assert any("refused: 6" in r.getMessage() for r in caplog.records)
 
 
-def test_a_wrong_camera_password_opens_nothing_and_is_not_retried_forever(store, base, hikvision, memory_keyring, tonight):
+def test_a_wrong_camera_password_opens_nothing_and_is_not_retried_forever(store, base, hikvision, memory_keyring,
+                                                                          tonight):
     gate_camera.set_password(stations.get(store, "西门入口"), "wrong")
     assert hikvision.post_plate(base, "川A12345", IN_TIME).status == 200
     assert hikvision.opened() == 0 and hikvision.refused >= 1
@@ -470,7 +475,8 @@ def test_a_hikvision_event_from_another_address_is_refused(store, base, hikvisio
     assert hikvision.opened() == 0 and nothing_changed(store, tonight)
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[]", json.dumps({"AlarmInfoPlate": {"serialno": "VZ-IN-01"}}).encode(),
+@pytest.mark.parametrize("body", [b"{not json", b"[]",
+                                  json.dumps({"AlarmInfoPlate": {"serialno": "VZ-IN-01"}}).encode(),
                                   json.dumps({"AlarmInfoPlate": {"serialno": "VZ-IN-01", "result": {
                                       "PlateResult": {"license": "川A12345"}}}}).encode()])
 def test_malformed_or_incomplete_vzenith_bodies_get_400_and_a_log_line(store, base, body, caplog):

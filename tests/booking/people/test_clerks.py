@@ -65,7 +65,7 @@ def test_the_password_is_never_in_the_store_file(store: Store, store_path: Path,
     files = [store_path, *store_path.parent.glob(store_path.name + "-*")]
     data = b"".join(f.read_bytes() for f in files)
     assert PASSWORD.encode() not in data
-    assert "admin-pass-1".encode() not in data
+    assert b"admin-pass-1" not in data
     assert PASSWORD.encode("utf-16-le") not in data
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,8 @@ def test_progress_reaches_the_total_and_a_cancel_rolls_everything_back(tmp_path,
     path = write(tmp_path, many(1000))
     seen: list[tuple[int, int]] = []
     with pytest.raises(DeskError) as caught:
-        imports.apply(store, admin, path, progress=lambda done, total: seen.append((done, total)) or done < 1400, now=NOW)
+        imports.apply(store, admin, path, progress=lambda done, total: seen.append((done, total)) or done < 1400,
+                      now=NOW)
     assert caught.value.code == "state" and "取消" in caught.value.message()
     assert seen[-1] == (1400, 2000)  # cancelled while writing: 400 residents were inserted, then rolled back
     assert counts(store)[0] == 0 and audit.entries(store, "resident") == []
@@ -167,7 +169,7 @@ def test_progress_of_a_finished_import_ends_at_the_total(tmp_path, store, admin)
     seen: list[tuple[int, int]] = []
     imports.apply(store, admin, write(tmp_path, many(450)), progress=lambda d, t: seen.append((d, t)) or True, now=NOW)
     assert seen[0] == (200, 900) and seen[-1] == (900, 900)
-    assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
+    assert all(a[0] <= b[0] for a, b in pairwise(seen))
 
 
 def test_ten_thousand_rows_are_imported_in_one_go(tmp_path, store, admin):

@@ -29,7 +29,8 @@ def test_a_plate_belongs_to_one_household(store, admin, resident):
     assert residents.find(store, "李四") == []  # nothing half-written
 
 
-@pytest.mark.parametrize("query", ["13812345678", "5678", "川A12345", "川a 12345", "3-2-501", "3栋2单元501", "三丰", "张"])
+@pytest.mark.parametrize("query", ["13812345678", "5678", "川A12345", "川a 12345", "3-2-501", "3栋2单元501",
+                                   "三丰", "张"])
 def test_find_by_phone_tail_plate_door_or_name(store, resident, neighbour, query):
     assert resident.id in [r.id for r in residents.find(store, query)]
 

@@ -141,7 +141,8 @@ def read_xlsx(path) -> list[list[str]]:
 
 
 def test_the_csv_starts_with_a_byte_order_mark_for_excel(store, admin, month, tmp_path):
-    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), csv_path=str(tmp_path / "b.csv"), now=NOW)
+    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), csv_path=str(tmp_path / "b.csv"),
+                            now=NOW)
     assert (tmp_path / "b.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
@@ -155,7 +156,8 @@ def test_csv_and_excel_hold_the_same_rows(store, admin, now, tmp_path):
 
 
 def test_an_export_masks_names_and_phones_by_default(store, admin, month, tmp_path):
-    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), csv_path=str(tmp_path / "b.csv"), now=NOW)
+    exports.export_bookings(store, admin, date(2026, 11, 1), date(2026, 11, 30), csv_path=str(tmp_path / "b.csv"),
+                            now=NOW)
     text = (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
     assert "张*丰" in text and "138****5678" in text
     assert "张三丰" not in text and "13812345678" not in text

@@ -386,7 +386,8 @@ def test_the_windows_store_is_per_machine():
 
 def test_the_store_folder_can_still_be_chosen_and_linux_keeps_xdg():
     assert str(data_dir_for("win32", {"LINLI_DATA_DIR": r"D:\desk"}, "x")) == r"D:\desk"
-    assert str(data_dir_for("linux", {"XDG_DATA_HOME": "/home/li/.data"}, "/home/li")) == "/home/li/.data/Linli/LinliDesk"
+    assert (str(data_dir_for("linux", {"XDG_DATA_HOME": "/home/li/.data"}, "/home/li"))
+            == "/home/li/.data/Linli/LinliDesk")
 
 
 def test_a_command_refuses_a_missing_store_naming_it(tmp_path, run_cli, store_path):

@@ -72,7 +72,7 @@ def test_joining_from_the_booking_dialog_puts_the_household_on_the_waitlist(qtbo
         "3栋2单元501", "parking", None, *TONIGHT)
     assert entry.plate == "川A12345"
     assert not dialog.isVisible()
-    assert "登记号 %d" % entry.id in window.statusBar().currentMessage()
+    assert f"登记号 {entry.id:d}" in window.statusBar().currentMessage()
 
 
 def test_a_cancellation_is_offered_on_the_minute_and_the_status_bar_says_whom_to_call(

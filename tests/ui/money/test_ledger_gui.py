@@ -49,7 +49,8 @@ def test_a_partial_refund_with_a_reason_is_a_ledger_entry_and_changes_paid_and_d
     refund = ledger.for_booking(store, room.id)[-1]
     assert (refund.entry, refund.method, refund.amount_fen, refund.reason) == ("refund", "cash", -1550,
                                                                                "空调故障，退部分场地费")
-    assert answers.asked == [f"确定为预约 {room.id} 退还 ¥15.50 吗？\n按原付款方式退回，原因记入账目：空调故障，退部分场地费"]
+    assert answers.asked == [f"确定为预约 {room.id} 退还 ¥15.50 吗？\n"
+                             "按原付款方式退回，原因记入账目：空调故障，退部分场地费"]
     assert not dialog.isVisible()
     assert "已付 ¥24.50" in details.charge_line.text() and "待付 ¥15.50" in details.charge_line.text()
     assert refund.receipt_no in details.message.text()

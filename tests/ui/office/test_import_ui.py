@@ -102,7 +102,7 @@ def test_the_import_runs_on_a_worker_with_progress_and_announces_residents(qtbot
     with qtbot.waitSignal(dialog.imported, timeout=WAIT_MS):
         dialog.import_button.click()
     assert dialog.work.runner.isFinished() and dialog.work.dialog.maximum() == 6  # 3 rows checked, then written
-    assert dialog.result.added == 2 and {"resident"} in heard
+    assert dialog.done_report.added == 2 and {"resident"} in heard
     assert residents_in(store) == 2 and "2" in view.count.text()  # the view refreshed itself
     assert "已导入" in dialog.summary.text() and not dialog.import_button.isEnabled()
     entry = audit.entries(store, "resident")[0]

@@ -14,9 +14,9 @@ import inspect
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import keyring

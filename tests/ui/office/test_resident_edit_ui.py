@@ -1,8 +1,9 @@
 """The residents view corrects a resident, removes a sold car's plate and marks residents as moved away."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer

@@ -92,7 +92,7 @@ def test_the_fonts_have_every_character_the_pass_shows(info):
     needed = "".join(sorted({ch for line in info.lines() for ch in line if not ch.isspace()}))
     for font, text in ((ui_font(), needed), (ui_font(bold=True), needed), (mono_font(), info.grouped)):
         glyphs = QRawFont.fromFont(font).glyphIndexesForString(text)  # 0: the font has no such character
-        assert [ch for ch, glyph in zip(text, glyphs) if glyph == 0 and not ch.isspace()] == []
+        assert [ch for ch, glyph in zip(text, glyphs, strict=True) if glyph == 0 and not ch.isspace()] == []
 
 
 def test_a_folder_is_refused_and_nothing_is_written(info, out):

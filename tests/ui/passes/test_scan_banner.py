@@ -4,6 +4,7 @@ overlapping or widening the window."""
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from PySide6.QtWidgets import QVBoxLayout, QWidget
@@ -70,7 +71,7 @@ def test_a_long_refusal_in_a_small_banner_shrinks_and_never_overlaps_or_widens(q
     banner = panel.banner
     shown = [label for label in (banner.headline, banner.reason, banner.who, banner.what, banner.time)
              if label.isVisible()]
-    for upper, lower in zip(shown, shown[1:]):
+    for upper, lower in pairwise(shown):
         assert upper.geometry().bottom() < lower.geometry().top()
     for label in shown:
         assert label.height() >= label.heightForWidth(label.width()) - 1  # every wrapped line shown

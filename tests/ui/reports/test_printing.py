@@ -110,7 +110,7 @@ def word_heights(path: Path) -> list[tuple[float, str]]:
 def nine_point_height(folder: Path) -> float:
     """The height poppler gives a word drawn at exactly 9 pt in the sheet's own font."""
     from PySide6.QtCore import QPointF
-    from PySide6.QtGui import QPageLayout, QPainter, QPdfWriter
+    from PySide6.QtGui import QPainter, QPdfWriter
     path = folder / "nine.pdf"
     writer = QPdfWriter(str(path))
     writer.setResolution(printing.PDF_DPI)
