@@ -12,8 +12,8 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from booking import cli, console, logs
-    import ui.commands  # noqa: F401  registers the drawing commands; loads no Qt by itself
+    from booking import cli
+    from booking.store import console, logs
 
     window = cli.wants_window(argv)
     kind = logs.process_kind(window)  # before setup, which gives a windowed program a stdout
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.setup(kind=kind)  # logs/ in the app-data folder: one file each for window, commands, tasks
 
     if window:
-        from ui.main import run_window  # Qt is loaded only for the window and drawing commands
+        from ui.app.main import run_window  # Qt is loaded only for the window and drawing commands
         return run_window(argv)
     return cli.run(argv)
 

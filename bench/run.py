@@ -55,7 +55,7 @@ SEED = 20201022
 #: Bump when the bench's own preparation of the stores changes (the demo code is hashed anyway).
 STORE_FORMAT = 1
 #: Files whose content decides what a demo store holds; a change rebuilds the stores.
-STORE_INPUTS = ("booking/demo.py", "booking/schema.py", "booking/inventory.py", "booking/rules.py",
+STORE_INPUTS = ("booking/ops/demo.py", "booking/store/schema.py", "booking/places/inventory.py", "booking/policy/rules.py",
                 "resources/inventory.json", "resources/rules.json")
 FILL_TARGET_S = 120.0
 ACTIVE = ("booked", "checked_in")
@@ -167,7 +167,7 @@ def _remove_db(path: Path) -> None:
 
 def build_store(name: str, years: float) -> BuiltStore:
     """The demo store `name` for `years` of history, reused when its inputs have not changed."""
-    from booking import demo, setup
+    from booking.ops import demo, setup
 
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"demo-{name}.sqlite3"
@@ -245,8 +245,8 @@ class Slots:
 
 def bench_residents(store: Any, count: int, offset: int) -> list[Any]:
     """`count` residents, each in a household of their own, so no household rule is ever met."""
-    from booking import residents
-    from booking.audit import Actor
+    from booking.people import residents
+    from booking.store.audit import Actor
 
     actor = Actor("基准测试", "admin")
     made = []
@@ -259,8 +259,8 @@ def bench_residents(store: Any, count: int, offset: int) -> list[Any]:
 
 def fresh_bookings(store: Any, built: "BuiltStore", count: int, offset: int) -> list[Any]:
     """`count` new bookings on random free slots in the coming days, each by a resident of its own."""
-    from booking import bookings
-    from booking.audit import Actor
+    from booking.schedule import bookings
+    from booking.store.audit import Actor
 
     plain = sqlite3.connect(built.work)
     try:
@@ -289,8 +289,10 @@ def random_days(conn: sqlite3.Connection, rng: random.Random, count: int) -> lis
 
 def measure_domain(built: BuiltStore, reps: int, offset: int = 0) -> dict[str, Any]:
     """book, on_date, free, scan and the SQL floors on one store; returns what later parts reuse."""
-    from booking import bookings, passes, scanning, setup
-    from booking.audit import Actor
+    from booking.checkin import passes, scanning
+    from booking.ops import setup
+    from booking.schedule import bookings
+    from booking.store.audit import Actor
 
     rng = random.Random(SEED + offset)
     store = setup.open_ready(built.work, now=NOW)
@@ -519,13 +521,13 @@ def call_by_names(func: Callable[..., Any], values: dict[str, Any]) -> Any:
 def measure_pass_image(built: BuiltStore, reps: int, offset: int = 0) -> None:
     """The phone pass as the `pass --png` command makes it: details read, image drawn, PNG written."""
     try:
-        passimage = importlib.import_module("ui.passimage")
-        passinfo = importlib.import_module("booking.passinfo")
+        passimage = importlib.import_module("ui.passes.passimage")
+        passinfo = importlib.import_module("booking.checkin.passinfo")
     except ModuleNotFoundError as exc:
         missing("pass_image", f"not measured yet (module missing: {exc.name})")
         return
     offscreen_app()
-    from booking import setup
+    from booking.ops import setup
     store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -539,19 +541,19 @@ def measure_pass_image(built: BuiltStore, reps: int, offset: int = 0) -> None:
             samples.append(seconds * 1000)
     store.close()
     record("pass_image", built.name, samples)
-    FIGURES["pass_image"].note = ("booking.passinfo.pass_info + ui.passimage.phone_image + save_png: "
+    FIGURES["pass_image"].note = ("booking.checkin.passinfo.pass_info + ui.passes.passimage.phone_image + save_png: "
                                   "the phone pass written as a PNG file")
 
 
 def measure_sheet(built: BuiltStore, days: list[date], reps: int) -> None:
     """The daily sheet saved as a PDF, as `sheet --date D --pdf FILE` does (sweep, build, lay out, write)."""
     try:
-        printing = importlib.import_module("ui.printing")
+        printing = importlib.import_module("ui.reports.printing")
     except ModuleNotFoundError:
-        missing("sheet", "not measured yet (module missing: ui.printing)")
+        missing("sheet", "not measured yet (module missing: ui.reports.printing)")
         return
     offscreen_app()
-    from booking import setup
+    from booking.ops import setup
     store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -562,25 +564,25 @@ def measure_sheet(built: BuiltStore, days: list[date], reps: int) -> None:
             samples.append(seconds)
     store.close()
     record("sheet", built.name, samples)
-    FIGURES["sheet"].note = "ui.printing.sheet_pdf: no-show sweep, booking.sheet.build, layout, PDF written"
+    FIGURES["sheet"].note = "ui.reports.printing.sheet_pdf: no-show sweep, booking.reporting.sheet.build, layout, PDF written"
 
 
 def measure_heatmap(built: BuiltStore, reps: int) -> None:
     """A month's heat-map of spaces × days saved as PNG, as `heatmap --month M --png FILE` does."""
     try:
-        heatmap = importlib.import_module("ui.heatmap")
+        heatmap = importlib.import_module("ui.reports.heatmap")
     except ModuleNotFoundError:
         heatmap = None
     try:
-        reports = importlib.import_module("booking.reports")
+        reports = importlib.import_module("booking.reporting.reports")
     except ModuleNotFoundError:
         reports = None
     if heatmap is None and reports is None:
-        missing("heatmap", "not measured yet (module missing: ui.heatmap)")
+        missing("heatmap", "not measured yet (module missing: ui.reports.heatmap)")
         return
     if heatmap is not None:
         offscreen_app()
-    from booking import setup
+    from booking.ops import setup
     store = setup.open_ready(built.work, now=NOW)
     samples = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -597,9 +599,9 @@ def measure_heatmap(built: BuiltStore, reps: int) -> None:
             samples.append(seconds)
     store.close()
     record("heatmap", built.name, samples)
-    FIGURES["heatmap"].note = ("ui.heatmap.heatmap_png(store, 'YYYY-MM', 'spaces', path): data, picture, PNG written"
+    FIGURES["heatmap"].note = ("ui.reports.heatmap.heatmap_png(store, 'YYYY-MM', 'spaces', path): data, picture, PNG written"
                                if heatmap is not None else
-                               "booking.reports.heatmap only: the picture is not measured yet (module missing)")
+                               "booking.reporting.reports.heatmap only: the picture is not measured yet (module missing)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -619,13 +621,13 @@ def offscreen_app() -> Any:
 
 def measure_day_change(built: BuiltStore, days: list[date], reps: int) -> None:
     try:
-        importlib.import_module("ui.board")
+        importlib.import_module("ui.board.day_board")
     except ModuleNotFoundError:
-        missing("day_change", "not measured yet (module missing: ui.board)")
+        missing("day_change", "not measured yet (module missing: ui.board.day_board)")
         return
     app = offscreen_app()
-    from booking import setup
-    from ui.board import DayBoard
+    from booking.ops import setup
+    from ui.board.day_board import DayBoard
     store = setup.open_ready(built.work, now=NOW)
     board = DayBoard(store, lambda: NOW)
     board.resize(1600, 1000)
@@ -644,20 +646,21 @@ def measure_day_change(built: BuiltStore, days: list[date], reps: int) -> None:
     app.processEvents()
     store.close()
     record("day_change", built.name, samples)
-    FIGURES["day_change"].note = "ui.board.DayBoard 1600×1000: set_day, repaint, events"
+    FIGURES["day_change"].note = "ui.board.day_board.DayBoard 1600×1000: set_day, repaint, events"
 
 
 def measure_gate(built: BuiltStore, reps: int, offset: int = 0) -> None:
     """A Vzenith camera posts each fresh booking's plate at the entry, then at the exit; post to reply.
 
-    The desk's own gate server (booking/gate_server.py) on 127.0.0.1 decides it:
+    The desk's own gate server (booking/gatehouse/gate_server.py) on 127.0.0.1 decides it:
     the check-in, and at the exit the check-out with its settled charge.
     """
     import urllib.request
 
-    from booking import setup, stations
-    from booking.audit import Actor
-    from booking.gate_server import GateServer
+    from booking.ops import setup
+    from booking.places import stations
+    from booking.store.audit import Actor
+    from booking.gatehouse.gate_server import GateServer
 
     store = setup.open_ready(built.work, now=NOW)
     admin = Actor("基准测试", "admin")
@@ -696,17 +699,18 @@ def measure_gate(built: BuiltStore, reps: int, offset: int = 0) -> None:
 def measure_scan_banner(built: BuiltStore, reps: int, offset: int = 0) -> None:
     """Enter in the desk's scan field, as a USB scanner ends a pass; time to the painted banner."""
     try:
-        scan_panel = importlib.import_module("ui.scan_panel")
+        scan_panel = importlib.import_module("ui.passes.scan_panel")
     except ModuleNotFoundError:
-        missing("scan_banner", "not measured yet (module missing: ui.scan_panel)")
+        missing("scan_banner", "not measured yet (module missing: ui.passes.scan_panel)")
         return
     app = offscreen_app()
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from booking import passes, setup
-    from booking.audit import Actor
-    from ui.desk import Desk
+    from booking.checkin import passes
+    from booking.ops import setup
+    from booking.store.audit import Actor
+    from ui.desk.session import Desk
 
     store = setup.open_ready(built.work, now=NOW)
     booked = fresh_bookings(store, built, reps, offset=100_000 + offset)
@@ -734,7 +738,7 @@ def measure_scan_banner(built: BuiltStore, reps: int, offset: int = 0) -> None:
     app.processEvents()
     store.close()
     record("scan_banner", built.name, samples)
-    FIGURES["scan_banner"].note = ("ui.scan_panel.ScanPanel 1200×800: Enter in the scan field to the painted "
+    FIGURES["scan_banner"].note = ("ui.passes.scan_panel.ScanPanel 1200×800: Enter in the scan field to the painted "
                                    "banner (scan recorded, sound started, last-20 list refreshed)")
 
 
@@ -775,7 +779,7 @@ if {empty!r}:
     window.resize(1600, 1000)
     window.show()
     sys.exit(app.exec())
-from ui.main import run_window
+from ui.app.main import run_window
 sys.exit(run_window(["--db", {db!r}, "--now", {now!r}]))
 """
 
@@ -829,7 +833,7 @@ WINDOW_DIALOG: dict[str, float] = {}
 WARMED: list[bool] = []
 
 
-#: The clerk the window probes sign in as (typed into the sign-in dialog by ui.main's smoke hook;
+#: The clerk the window probes sign in as (typed into the sign-in dialog by ui.app.main's smoke hook;
 #: on a store with no account yet it becomes the first admin).
 SIGN_IN = "值班员甲:bench-secret-1"
 
@@ -869,10 +873,10 @@ def run_program(db: Path, smoke_ms: int, timeout: float = 120.0) -> dict[str, An
 
 def measure_window(built: BuiltStore, reps: int) -> None:
     try:
-        importlib.import_module("ui.main")
+        importlib.import_module("ui.app.main")
     except ModuleNotFoundError:
-        missing("window", "not measured yet (module missing: ui.main)")
-        missing("memory", "not measured yet (module missing: ui.main)")
+        missing("window", "not measured yet (module missing: ui.app.main)")
+        missing("memory", "not measured yet (module missing: ui.app.main)")
         return
     if not WARMED:
         run_probe(built.work, timeout=60)   # not counted: fills the bytecode cache, like a first start
@@ -889,8 +893,8 @@ def measure_window(built: BuiltStore, reps: int) -> None:
     if starts:
         record("window", built.name, starts)
         FIGURES["window"].note = ("a fresh `python` process (QApplication made first, to watch for paint "
-                                  "events) through `ui.main.run_window` to the main window's first paint, "
-                                  "the sign-in typed by ui.main's LINLI_SMOKE_SIGNIN hook (it polls for the "
+                                  "events) through `ui.app.main.run_window` to the main window's first paint, "
+                                  "the sign-in typed by ui.app.main's LINLI_SMOKE_SIGNIN hook (it polls for the "
                                   "dialog every 50 ms) and checked with the real key derivation")
         if dialogs:
             WINDOW_DIALOG[built.name] = statistics.median(dialogs)
@@ -1050,7 +1054,7 @@ def write_report(path: Path, stores: dict[str, BuiltStore], started: datetime, e
         lines.append(f"| {name} ({history}) | {info['bookings']:,} | {span[0]} – {span[1]} | "
                      f"{info['size_mib']} MiB | {info.get('fill_s', '?')} s | {fill_target} | "
                      f"{'reused from ' + str(info.get('built_at')) if info.get('reused') else 'this run'} |")
-    lines += ["", "`demo.fill` is timed when the store is built (`booking.demo.fill`, this machine); a reused "
+    lines += ["", "`demo.fill` is timed when the store is built (`booking.ops.demo.fill`, this machine); a reused "
               "store keeps the figure from its build.", "",
               "## Machine", "", "| | |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in machine()]

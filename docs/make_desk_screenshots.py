@@ -5,14 +5,15 @@
 docs/main-window.png (the day board with the scan panel, mid-afternoon on a
 busy day) and docs/booking-dialog.png (a walk-in found by the last 4 digits of
 the phone, tonight's space already taken: the clash named before saving and the
-nearest free space offered), in Chinese, from a demo store in a temporary folder.
+nearest free space offered), in Chinese, from a demo store in a temporary folder, with the two
+barrier gates set up as docs/make_screen_screenshots.py does (their list docked by the scan panel).
 """
 from __future__ import annotations
 
 import os
 import sys
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,13 +23,16 @@ os.environ["LINLI_DATA_DIR"] = tempfile.mkdtemp(prefix="linli-desk-shots-")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from booking import demo, residents, setup  # noqa: E402
-from booking.audit import Actor  # noqa: E402
-from ui import language  # noqa: E402
-from ui.desk import Desk  # noqa: E402
-from ui.fonts import ui_font  # noqa: E402
-from ui.main import BASE_POINT_SIZE  # noqa: E402
-from ui.mainwindow import MainWindow  # noqa: E402
+from booking.ops import demo, setup
+from booking.people import residents
+from booking.schedule import bookings  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
+from ui.desk import language  # noqa: E402
+from ui.desk.session import Desk  # noqa: E402
+from ui.desk.fonts import ui_font  # noqa: E402
+from ui.app.main import BASE_POINT_SIZE  # noqa: E402
+from ui.app.mainwindow import MainWindow  # noqa: E402
+from make_screen_screenshots import add_gates  # noqa: E402  (its own temporary folder from here on)
 
 NOW = datetime(2026, 11, 24, 15, 40)
 CLERK = Actor("李值班", "clerk")
@@ -47,6 +51,7 @@ def main() -> None:
     store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3", now=NOW)
     demo.fill(store, years=0.05, now=NOW)
     walk_in = residents.add(store, CLERK, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
+    add_gates(store, [r.code for r in bookings.free(store, NOW, NOW + timedelta(hours=2), "parking")])
 
     desk = Desk(store, CLERK, fixed_now=NOW)
     window = MainWindow(desk, QSettings(str(Path(os.environ["LINLI_DATA_DIR"]) / "w.ini"),

@@ -22,14 +22,19 @@ os.environ["LINLI_DATA_DIR"] = tempfile.mkdtemp(prefix="linli-fee-shots-")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from booking import bookings, inventory, ledger, residents, scanning, setup, waitlist  # noqa: E402
-from booking.audit import Actor  # noqa: E402
-from booking.bookings import Request  # noqa: E402
-from ui import language  # noqa: E402
-from ui.desk import Desk  # noqa: E402
-from ui.fonts import ui_font  # noqa: E402
-from ui.main import BASE_POINT_SIZE  # noqa: E402
-from ui.mainwindow import MainWindow  # noqa: E402
+from booking.checkin import scanning
+from booking.money import ledger
+from booking.ops import setup
+from booking.people import residents
+from booking.places import inventory
+from booking.schedule import bookings, waitlist  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
+from booking.schedule.bookings import Request  # noqa: E402
+from ui.desk import language  # noqa: E402
+from ui.desk.session import Desk  # noqa: E402
+from ui.desk.fonts import ui_font  # noqa: E402
+from ui.app.main import BASE_POINT_SIZE  # noqa: E402
+from ui.app.mainwindow import MainWindow  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 15, 40)
 ADMIN = Actor("王主任", "admin")

@@ -23,8 +23,10 @@ os.environ["LINLI_DATA_DIR"] = str(WORK)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import app  # noqa: E402
-from booking import bookings, residents, setup  # noqa: E402
-from booking.audit import Actor  # noqa: E402
+from booking.ops import setup
+from booking.people import residents
+from booking.schedule import bookings  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
 
 
 def main() -> None:

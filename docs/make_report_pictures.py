@@ -25,7 +25,7 @@ os.environ["LINLI_DATA_DIR"] = str(WORK)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import app  # noqa: E402
-from booking import demo, setup  # noqa: E402
+from booking.ops import demo, setup  # noqa: E402
 
 NOW = "2026-11-24 10:00"
 

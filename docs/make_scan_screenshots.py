@@ -21,12 +21,16 @@ os.environ["LINLI_DATA_DIR"] = tempfile.mkdtemp(prefix="linli-shots-")
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from booking import bookings, passes, residents, setup, stations  # noqa: E402
-from booking.audit import Actor  # noqa: E402
-from ui import language  # noqa: E402
-from ui.desk import Desk  # noqa: E402
-from ui.scan_panel import ScanPanel  # noqa: E402
-from ui.station import ScanStation  # noqa: E402
+from booking.checkin import passes
+from booking.ops import setup
+from booking.people import residents
+from booking.places import stations
+from booking.schedule import bookings  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
+from ui.desk import language  # noqa: E402
+from ui.desk.session import Desk  # noqa: E402
+from ui.passes.scan_panel import ScanPanel  # noqa: E402
+from ui.passes.station import ScanStation  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 18, 52)
 ADMIN = Actor("王主任", "admin")

@@ -8,7 +8,9 @@ real window manager, so the window frame and the screen's edges are in the pictu
 
 Each run saves NAME.png (the whole screen: the window as the first start sizes it, a pass just
 scanned into the find box) and NAME-details.png (a booking's details, the tallest dialog, fitted
-to the screen). `--lang en` takes them in English.
+to the screen). `--lang en` takes them in English. The store has the two barrier gates set up,
+so the gates' list is docked beside the scan panel as at a desk with gates; its entry camera has
+read a booked car (let in) and an unknown one (refused).
 """
 from __future__ import annotations
 
@@ -27,16 +29,34 @@ from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from booking import bookings, demo, passes, residents, setup  # noqa: E402
-from booking.audit import Actor  # noqa: E402
-from ui import language  # noqa: E402
-from ui.desk import Desk  # noqa: E402
-from ui.fonts import ui_font  # noqa: E402
-from ui.main import BASE_POINT_SIZE  # noqa: E402
-from ui.mainwindow import MainWindow  # noqa: E402
+from booking.checkin import passes
+from booking.gatehouse import gates
+from booking.ops import demo, setup
+from booking.people import residents
+from booking.places import stations
+from booking.schedule import bookings  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
+from ui.desk import language  # noqa: E402
+from ui.desk.session import Desk  # noqa: E402
+from ui.desk.fonts import ui_font  # noqa: E402
+from ui.app.main import BASE_POINT_SIZE  # noqa: E402
+from ui.app.mainwindow import MainWindow  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 15, 40)
 CLERK = Actor("李值班", "clerk")
+ADMIN = Actor("管理员", "admin")
+
+
+def add_gates(store, spaces: list[str]) -> None:
+    """The east gate's entry and exit cameras; the entry has read a booked car and an unknown one."""
+    entry = stations.add(store, ADMIN, "东门入口", kinds=["parking"], mode="in", gate="vzenith", camera="E-IN", now=NOW)
+    stations.add(store, ADMIN, "东门出口", kinds=["parking"], mode="out", gate="vzenith", camera="E-OUT", now=NOW)
+    driver = residents.add(store, CLERK, "王芳", "5栋1单元302", "13987654321", "川A88Q66", now=NOW)
+    bookings.book(store, CLERK, bookings.Request(spaces[1], NOW, NOW + timedelta(hours=2), driver.id,
+                                                 plate="川A88Q66"), NOW)
+    for key, plate, minutes in (("1", "川A88Q66", 3), ("2", "川B7K219", 1)):
+        gates.handle(store, entry, gates.PlateRead("E-IN", key, plate, NOW - timedelta(minutes=minutes)),
+                     NOW - timedelta(minutes=minutes))
 
 
 def settle(ms: int = 400) -> None:
@@ -58,9 +78,10 @@ def main(name: str, lang: str) -> None:
     store = setup.open_ready(Path(os.environ["LINLI_DATA_DIR"]) / "shots.sqlite3", now=NOW)
     demo.fill(store, years=0.02, now=NOW)
     walk_in = residents.add(store, CLERK, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
-    free = bookings.free(store, NOW, NOW + timedelta(hours=3), "parking")[0].code
-    booked = bookings.book(store, CLERK, bookings.Request(free, NOW, NOW + timedelta(hours=3), walk_in.id,
+    free = [r.code for r in bookings.free(store, NOW, NOW + timedelta(hours=3), "parking")]
+    booked = bookings.book(store, CLERK, bookings.Request(free[0], NOW, NOW + timedelta(hours=3), walk_in.id,
                                                           plate="川A12345"), NOW)
+    add_gates(store, free)
     desk = Desk(store, CLERK, fixed_now=NOW)
     window = MainWindow(desk, QSettings(str(Path(os.environ["LINLI_DATA_DIR"]) / "w.ini"),
                                         QSettings.Format.IniFormat))

@@ -14,9 +14,12 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["LINLI_LANG"] = "zh"
 
-from booking import cli, i18n, residents, setup  # noqa: E402
-from booking.audit import Actor  # noqa: E402
-from booking.store import Store  # noqa: E402
+from booking import cli
+from booking.ops import setup
+from booking.people import residents
+from booking.store import i18n  # noqa: E402
+from booking.store.audit import Actor  # noqa: E402
+from booking.store.connection import Store  # noqa: E402
 
 NOW = datetime(2026, 11, 24, 10, 0)
 ADMIN = Actor("管理员甲", "admin")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from booking import selftest
+from booking.ops import selftest
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = (ROOT / "build.spec").read_text(encoding="utf-8")

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from booking import bookings, passes
-from ui import commands
+from booking.checkin import passes
+from booking.schedule import bookings
+from ui.desk import offscreen as commands
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,10 +24,12 @@ import pytest
 
 pytestmark = pytest.mark.slow  # every command, four bad files and two accounts: tens of seconds
 
-import ui.commands  # noqa: F401  the drawing commands are part of the campaign too
-from booking import bookings, cli, clerks, residents, setup
-from booking.audit import Actor
-from booking.bookings import Request
+from booking import cli
+from booking.ops import setup
+from booking.people import clerks, residents
+from booking.schedule import bookings
+from booking.store.audit import Actor
+from booking.schedule.bookings import Request
 from tests.booking.test_properties import COMMANDS, GLOBAL
 
 NOW = datetime(2026, 11, 24, 10, 0)

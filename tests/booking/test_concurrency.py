@@ -27,9 +27,11 @@ from typing import Any
 
 import pytest
 
-from booking import passes, residents, rules
-from booking.audit import Actor
-from booking.store import Store
+from booking.checkin import passes
+from booking.people import residents
+from booking.policy import rules
+from booking.store.audit import Actor
+from booking.store.connection import Store
 
 pytestmark = pytest.mark.slow  # real processes racing and dying: seconds, not milliseconds
 
@@ -44,10 +46,12 @@ import json, sys, time
 sys.path.insert(0, sys.argv[1])
 job = json.loads(sys.argv[2])
 from datetime import datetime
-from booking import bookings, scanning, stations
-from booking.audit import Actor
-from booking.errors import DeskError
-from booking.store import open_store
+from booking.checkin import scanning
+from booking.places import stations
+from booking.schedule import bookings
+from booking.store.audit import Actor
+from booking.store.errors import DeskError
+from booking.store.connection import open_store
 
 store = open_store(job["db"])
 actor = Actor(job["name"], "clerk")
@@ -221,7 +225,7 @@ def test_two_desks_booking_the_same_slot_at_the_same_moment_exactly_one_wins_eac
 
 def test_a_scan_and_a_cancellation_at_the_same_moment_leave_one_consistent_outcome(
         store: Store, racing_store: Path, drivers: list[int]) -> None:
-    from booking import bookings
+    from booking.schedule import bookings
 
     rounds, period = 40, 0.03
     made = []

@@ -31,9 +31,10 @@ from typing import Any
 
 import pytest
 
-from booking import residents, rules
-from booking.audit import Actor
-from booking.store import Store
+from booking.people import residents
+from booking.policy import rules
+from booking.store.audit import Actor
+from booking.store.connection import Store
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
@@ -51,9 +52,9 @@ ZYGOTE = r"""
 import json, os, random, sys, time
 sys.path.insert(0, sys.argv[1])
 from datetime import datetime, timedelta
-from booking import bookings
-from booking.audit import Actor
-from booking.store import open_store
+from booking.schedule import bookings
+from booking.store.audit import Actor
+from booking.store.connection import open_store
 
 NOW = datetime(2026, 11, 24, 10, 0)
 DAY = datetime(2026, 11, 25)

@@ -35,11 +35,17 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from booking import bookings, cli, passcode, passes, residents, rules, scanning, stations, store as store_module, sweep
-from booking.audit import Actor
-from booking.bookings import Request
-from booking.errors import DeskError
-from booking.store import Store, open_store
+from booking import cli
+from booking.checkin import passcode, passes, scanning, sweep
+from booking.people import residents
+from booking.places import stations
+from booking.policy import rules
+from booking.schedule import bookings
+from booking.store import connection as store_module
+from booking.store.audit import Actor
+from booking.schedule.bookings import Request
+from booking.store.errors import DeskError
+from booking.store.connection import Store, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 10, 0)

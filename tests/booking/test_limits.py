@@ -9,11 +9,13 @@ from datetime import datetime
 
 import pytest
 
-import ui.commands  # noqa: F401  (registers sheet, heatmap and pass --png, drawn offscreen)
-from booking import bookings, ledger, rules, setup
-from booking.bookings import Request
-from booking.errors import DeskError
-from booking.validation import parse_date, parse_minute, parse_month, parse_whole, reach_back
+from booking.money import ledger
+from booking.ops import setup
+from booking.policy import rules
+from booking.schedule import bookings
+from booking.schedule.bookings import Request
+from booking.store.errors import DeskError
+from booking.store.validation import parse_date, parse_minute, parse_month, parse_whole, reach_back
 
 from tests.conftest import ADMIN
 

@@ -1,15 +1,21 @@
 """One clock (issue 11 item 3): every time the program stores comes from the `now` the operation
-was given, and only booking/clock.py reads the wall clock (the window through ui/desk.py)."""
+was given, and only booking/store/clock.py reads the wall clock (the window through ui/desk/session.py)."""
 from __future__ import annotations
 
 import ast
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from booking import (bookings, clerks, closures, credits, fees, ledger, passes, residents, rules, scanning,
-                     schema, setup, stations)
-from booking.audit import Actor
-from booking.bookings import Request
+from booking.checkin import passes, scanning
+from booking.money import credits, fees, ledger
+from booking.ops import setup
+from booking.people import clerks, residents
+from booking.places import closures, stations
+from booking.policy import rules
+from booking.schedule import bookings
+from booking.store import schema
+from booking.store.audit import Actor
+from booking.schedule.bookings import Request
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
@@ -23,12 +29,12 @@ WALL_CLOCK = {("datetime", "now"), ("datetime", "today"), ("datetime", "utcnow")
               ("clock", "now"), ("clock", "moment"), ("clock", "stamp")}
 #: the edges, and why each may read the clock
 ALLOWED = {
-    ("booking/clock.py", "*"): "the one clock",
-    ("ui/desk.py", "clock.now"): "the window's edge: desk.now() and the sweep's real-clock bound",
-    ("ui/desk.py", "clock.moment"): "the window's edge: scan times with seconds",
-    ("booking/cli.py", "clock.moment"): "the command line's edge: one reading per command",
-    ("booking/gate_commands.py", "clock.moment"): "the gate server's edge: one reading per camera event",
-    ("booking/backup.py", "time.time"): "file ages against the files' mtimes, never a stored time",
+    ("booking/store/clock.py", "*"): "the one clock",
+    ("ui/desk/session.py", "clock.now"): "the window's edge: desk.now() and the sweep's real-clock bound",
+    ("ui/desk/session.py", "clock.moment"): "the window's edge: scan times with seconds",
+    ("booking/cli/main.py", "clock.moment"): "the command line's edge: one reading per command",
+    ("booking/cli/gate_commands.py", "clock.moment"): "the gate server's edge: one reading per camera event",
+    ("booking/ops/backup.py", "time.time"): "file ages against the files' mtimes, never a stored time",
 }
 
 
@@ -40,7 +46,7 @@ def wall_clock_reads(path: Path) -> list[tuple[int, str]]:
             owner = node.value.attr if isinstance(node.value, ast.Attribute) else getattr(node.value, "id", None)
             if (owner, node.attr) in WALL_CLOCK:
                 found.append((node.lineno, f"{owner}.{node.attr}"))
-        elif isinstance(node, ast.ImportFrom) and node.module in ("datetime", "time", "booking.clock"):
+        elif isinstance(node, ast.ImportFrom) and node.module in ("datetime", "time", "booking.store.clock"):
             for alias in node.names:  # `from time import time` would hide the call from the check above
                 if (node.module.rsplit(".", 1)[-1], alias.name) in WALL_CLOCK:
                     found.append((node.lineno, f"{node.module}.{alias.name}"))

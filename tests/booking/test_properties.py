@@ -24,10 +24,15 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings, strategies as st
 
-from booking import bookings, cli, passcode, passes, residents, rules, scanning, setup
-from booking.audit import Actor
-from booking.bookings import Request
-from booking.errors import CODES, DeskError
+from booking import cli
+from booking.checkin import passcode, passes, scanning
+from booking.ops import setup
+from booking.people import residents
+from booking.policy import rules
+from booking.schedule import bookings
+from booking.store.audit import Actor
+from booking.schedule.bookings import Request
+from booking.store.errors import CODES, DeskError
 
 NOW = datetime(2026, 11, 24, 10, 0)
 ADMIN = Actor("管理员甲", "admin")
@@ -81,23 +86,7 @@ PLAUSIBLE: dict[str, Any] = {
 }
 
 
-def _commands() -> dict[str, argparse.ArgumentParser]:
-    """Every registered command's own parser, by its full name ('resident add')."""
-    found: dict[str, argparse.ArgumentParser] = {}
-
-    def walk(parser: argparse.ArgumentParser, prefix: list[str]) -> None:
-        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        if not subs and prefix:
-            found[" ".join(prefix)] = parser
-        for action in subs:
-            for name, child in action.choices.items():
-                walk(child, prefix + [name])
-
-    walk(cli.build_parser(), [])
-    return found
-
-
-COMMANDS = _commands()
+COMMANDS = cli.command_parsers()  # every command's own parser, by its full name ('resident add')
 GLOBAL = {"help", "db", "now", "json", "lang", "user"}
 
 

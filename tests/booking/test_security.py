@@ -1,7 +1,7 @@
 """Security: no forged, altered, replayed or foreign pass is ever accepted; the audit log cannot
 be changed from the program; a clerk cannot reach an admin action from the commands.
 
-Passwords are never stored in clear: see tests/booking/test_clerks.py
+Passwords are never stored in clear: see tests/booking/people/test_clerks.py
 (test_the_password_is_never_in_the_store_file, test_the_audit_log_names_the_admin_and_keeps_no_password);
 here only the command line's part is added (a password typed there reaches no file).
 """
@@ -22,9 +22,14 @@ from typing import Any
 
 import pytest
 
-from booking import backup, bookings, cli, closures, clerks, passcode, passes, residents, scanning, setup, stations
-from booking.audit import Actor
-from booking.bookings import Request
+from booking import cli
+from booking.checkin import passcode, passes, scanning
+from booking.ops import backup, setup
+from booking.people import clerks, residents
+from booking.places import closures, stations
+from booking.schedule import bookings
+from booking.store.audit import Actor
+from booking.schedule.bookings import Request
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 10, 0)
@@ -217,7 +222,7 @@ TABLE_API = re.compile(r"""\[\s*["'](audit|scan)["']\s*\]""" + _REWRITES + "|"
 
 
 def program_sources() -> list[Path]:
-    return sorted([ROOT / "app.py", *(ROOT / "booking").glob("*.py"), *(ROOT / "ui").glob("*.py")])
+    return sorted([ROOT / "app.py", *(ROOT / "booking").rglob("*.py"), *(ROOT / "ui").rglob("*.py")])
 
 
 def test_no_part_of_the_program_updates_or_deletes_audit_entries_or_scans():
@@ -437,13 +442,13 @@ def test_a_csv_export_keeps_formula_like_text_from_being_run(hostile_texts, tmp_
 
 def test_the_ledger_csv_keeps_a_formula_like_reason_from_being_run(tmp_path):
     import csv
-    from booking import ledger
+    from booking.money import ledger
     store = setup.open_ready(tmp_path / "desk.sqlite3", now=NOW)
     person = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", now=NOW)
     request = Request("R04", at("2026-11-27 14:00"), at("2026-11-27 16:00"), person.id)
     booking = bookings.book(store, ADMIN, request, NOW)
     ledger.pay(store, Actor("=1+1", "clerk"), booking.id, 500, "waived", NOW, reason="=HYPERLINK(\"http://x.cn\")")
-    ledger.export_csv(store, "2026-11", tmp_path / "ledger.csv")
+    ledger.export_csv(store, "2026-11", tmp_path / "ledger.csv", actor=ADMIN)
     rows = list(csv.reader((tmp_path / "ledger.csv").open(encoding="utf-8-sig")))
     assert "'=HYPERLINK(\"http://x.cn\")" in rows[1] and "'=1+1" in rows[1]
     store.close()

@@ -14,10 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from booking import audit, bookings, passes, residents, scanning, setup
-from booking.audit import Actor
-from booking.bookings import Request
-from booking.errors import DeskError
+from booking.checkin import passes, scanning
+from booking.ops import setup
+from booking.people import residents
+from booking.schedule import bookings
+from booking.store import audit
+from booking.store.audit import Actor
+from booking.schedule.bookings import Request
+from booking.store.errors import DeskError
 
 ADMIN = Actor("管理员甲", "admin")
 NOW = datetime(2026, 11, 24, 10, 0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from ui import language
+from ui.desk import language
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,18 @@ def wait(ms: int = 30) -> None:
         QApplication.processEvents()
 
 
+def settle(windows: list[QWidget], limit_ms: int = 3000) -> None:
+    """Let a dialog finish the check it runs a moment after its fields change (the booking
+    dialog's), so the probe judges what the clerk sees once it has answered, not the instant
+    between a new sentence and the dialog growing for it (which a loaded machine can catch)."""
+    timer = QElapsedTimer()
+    timer.start()
+    while timer.elapsed() < limit_ms and any(
+            shiboken6.isValid(w) and getattr(w, "check_pending", lambda: False)() for w in windows):
+        QApplication.processEvents()
+    wait(20)
+
+
 def _clipped_by(widget: QWidget, window: QWidget) -> str | None:
     """The first ancestor that cuts off part of `widget` (a scroll area's content may scroll)."""
     rect = widget.rect()
@@ -165,6 +177,7 @@ class Walk:
             if not fresh:
                 return
             wait(20)
+            settle(fresh)
             for widget in fresh:
                 if not shiboken6.isValid(widget) or not widget.isVisible():  # closed and deleted meanwhile
                     continue
@@ -214,8 +227,8 @@ def dialog_classes() -> list[type]:
     """Every QDialog subclass defined in the ui package."""
     import ui
     classes = []
-    for info in pkgutil.iter_modules(ui.__path__):
-        module = importlib.import_module(f"ui.{info.name}")
+    for info in pkgutil.walk_packages(ui.__path__, prefix="ui."):
+        module = importlib.import_module(info.name)
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, QDialog) and value.__module__ == module.__name__:
                 classes.append(value)
@@ -232,8 +245,8 @@ def construct(cls: type, desk: Any, window: QWidget) -> QDialog | None:
 
 
 def _a_payment(store: Any, actor: Any, booking_id: int) -> int | None:
-    from booking import ledger
-    from booking.errors import DeskError
+    from booking.money import ledger
+    from booking.store.errors import DeskError
     for amount, method, reason in ((500, "cash", None), (0, "waived", "演示")):
         try:
             return ledger.pay(store, actor, booking_id, amount, method, NOW, reason=reason).id
@@ -251,19 +264,22 @@ class Desktop:
     """A store with a resident, a booking and a payment, and the desk window over it."""
 
     def __init__(self, tmp: Path) -> None:
-        from booking import bookings, residents, setup, stations
-        from booking.audit import Actor
-        from booking.bookings import Request
-        from ui import backups
-        from ui.desk import Desk
-        from ui.mainwindow import MainWindow
+        from booking.ops import setup
+        from booking.people import residents
+        from booking.places import stations
+        from booking.schedule import bookings
+        from booking.store.audit import Actor
+        from booking.schedule.bookings import Request
+        from ui.app import backups
+        from ui.desk.session import Desk
+        from ui.app.mainwindow import MainWindow
 
         self.store = setup.open_ready(tmp / "desk.sqlite3", now=NOW)
         self.admin = Actor("管理员甲", "admin")
         self.resident = residents.add(self.store, self.admin, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW)
         self.booking = bookings.book(self.store, self.admin, Request("P002", datetime(2026, 11, 24, 11, 0),
                                                                      datetime(2026, 11, 24, 18, 0), self.resident.id), NOW)
-        # a plate camera, so the window has its gates dock (ui/gates.py) to check too
+        # a plate camera, so the window has its gates dock (ui/gates/panel.py) to check too
         stations.add(self.store, self.admin, "东门入口", gate="vzenith", camera="VZ-IN-01",
                      camera_address="127.0.0.1", mode="in", now=NOW)
         self.desk = Desk(self.store, self.admin, fixed_now=NOW)
@@ -276,12 +292,12 @@ class Desktop:
 
     def openers(self) -> list[tuple[str, Callable[[], Any]]]:
         """The dialogs opened from inside other dialogs, which no menu entry opens directly."""
-        from ui.admin import ResidentEditDialog
-        from ui.office_closures import HitsDialog, HolidayYearDialog
-        from ui.office_settings import LiftDialog
-        from ui.import_dialog import ImportDialog
-        from ui.receipt import ReceiptDialog
-        from ui.signin import SignInDialog
+        from ui.office.admin import ResidentEditDialog
+        from ui.office.closures import HitsDialog, HolidayYearDialog
+        from ui.office.settings import LiftDialog
+        from ui.office.import_dialog import ImportDialog
+        from ui.money.receipt import ReceiptDialog
+        from ui.app.signin import SignInDialog
         window, desk, booking = self.window, self.desk, self.booking
         found: list[tuple[str, Callable[[], Any]]] = [
             ("booking", window.new_booking),
@@ -324,9 +340,9 @@ def main(out: str) -> int:
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
     app = QApplication([sys.argv[0]])
 
-    from ui import language
-    from ui.fonts import ui_font
-    from ui.main import BASE_POINT_SIZE
+    from ui.desk import language
+    from ui.desk.fonts import ui_font
+    from ui.app.main import BASE_POINT_SIZE
 
     app.setFont(ui_font(BASE_POINT_SIZE))
     desktop = Desktop(tmp)

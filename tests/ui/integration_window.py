@@ -1,4 +1,4 @@
-"""What the integration tests share: the window built as tests/ui/test_mainwindow.py builds it,
+"""What the integration tests share: the window built as tests/ui/app/test_mainwindow.py builds it,
 the clerk's answers to its confirmations, and a short way to write a minute."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QApplication
 
-from ui.mainwindow import MainWindow
+from ui.app.mainwindow import MainWindow
 
 
 def at(text: str) -> datetime:

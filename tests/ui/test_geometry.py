@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QByteArray, QRect, QSettings
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLineEdit, QScrollArea, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QScrollArea, QVBoxLayout
 
-from ui import fit
-from ui.desk import Desk
-from ui.mainwindow import MainWindow
+from ui.widgets import fit
+from ui.desk.session import Desk
+from ui.app.mainwindow import MainWindow
 
 PROBE = Path(__file__).with_name("geometry_probe.py")
 SCREENS = [(1366, 768), (1280, 1024), (1920, 1080)]
@@ -103,6 +103,28 @@ def test_a_dialog_taller_than_the_screen_scrolls_and_keeps_its_buttons_visible(q
     assert scroll is not None and scroll.isAncestorOf(fields[0]) and not scroll.isAncestorOf(buttons)
     ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.isVisible() and dialog.rect().contains(QRect(ok.mapTo(dialog, ok.rect().topLeft()), ok.size()))
+
+
+def test_a_dialog_that_grows_for_a_message_stays_within_the_screen(qtbot):
+    """The booking dialog grows when its check sentence wraps (English at 150 %); near the bottom
+    of the screen it must move up, not push its buttons off screen."""
+    fit.install()
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLineEdit("plate"))
+    message = QLabel("")
+    message.setWordWrap(True)
+    layout.addWidget(message)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    dialog.move(dialog.x(), area.bottom() - dialog.frameGeometry().height())  # sits on the bottom edge
+    qtbot.wait(20)
+    message.setText("\n".join(["a sentence that wraps in English"] * 30))
+    fit.grow(dialog)
+    assert dialog.height() > 200  # it did grow
+    assert area.adjusted(-1, -1, 1, 1).contains(dialog.frameGeometry())
 
 
 def test_menu_entries_get_room_beyond_what_the_style_measures(qtbot, desk, tmp_path):

@@ -25,14 +25,20 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from sqlite_utils import Database
 
-from booking import bookings, cli, clerks, passes, residents, rules, scanning, stations, store as store_module
-from booking.audit import Actor
-from booking.bookings import Request
-from booking.errors import CODES, DeskError
-from booking.store import Store, open_store
-from ui import backups
-from ui.desk import Desk
-from ui.mainwindow import MainWindow
+from booking import cli
+from booking.checkin import passes, scanning
+from booking.people import clerks, residents
+from booking.places import stations
+from booking.policy import rules
+from booking.schedule import bookings
+from booking.store import connection as store_module
+from booking.store.audit import Actor
+from booking.schedule.bookings import Request
+from booking.store.errors import CODES, DeskError
+from booking.store.connection import Store, open_store
+from ui.app import backups
+from ui.desk.session import Desk
+from ui.app.mainwindow import MainWindow
 
 NOW = datetime(2026, 11, 24, 10, 0)
 ADMIN = Actor("管理员甲", "admin")
@@ -296,7 +302,6 @@ def drawing_commands(draw: st.DrawFn, folder: Path) -> list[str]:
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_drawing_commands_answer_any_arguments_with_json_and_exit_0_1_or_2(qapp, store, day, tmp_path, data):
-    import ui.commands  # noqa: F401  registers pass, sheet, heatmap (as app.py does)
     argv = ["--db", str(day["path"]), "--now", "2026-11-24 10:00", *data.draw(drawing_commands(tmp_path)), "--json"]
     out = io.StringIO()
     code = cli.run(argv, out)

@@ -1,12 +1,12 @@
 """Switching the language after dialogs were opened and closed: closed windows no longer listen
 to the desk, so nothing raises and nothing is logged at ERROR (issue 12: a RuntimeError about a
-deleted QComboBox from ui/waitlist.py, once for every booking dialog opened so far)."""
+deleted QComboBox from ui/bookings/waitlist.py, once for every booking dialog opened so far)."""
 from __future__ import annotations
 
 import logging
 
 from geometry_probe import Desktop, Walk, wait
-from ui import language
+from ui.desk import language
 
 
 def test_switching_twice_after_every_dialog_was_opened_and_closed_logs_nothing(qtbot, tmp_path, caplog):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 
-from booking import paths
+from booking.store import paths
 
 
 def test_data_dir_is_where_qt_keeps_the_apps_data(qapp, monkeypatch, tmp_path):

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-import ui
-from booking import bookings, clerks
-from booking.bookings import Request
-from integration_window import make_window
-from ui.desk import Desk
+import ui.app
+from booking.people import clerks
+from booking.schedule import bookings
+from booking.schedule.bookings import Request
+from tests.ui.integration_window import make_window
+from ui.desk.session import Desk
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
@@ -23,18 +24,18 @@ def settings(tmp_path):
 
 
 def test_without_the_sign_in_module_the_window_does_not_start(monkeypatch, store):
-    """The old fallback signed in "值班员" as an admin with no password when ui.signin failed to import."""
-    monkeypatch.setitem(sys.modules, "ui.signin", None)  # as if the module were missing or broken
-    monkeypatch.delattr(ui, "signin", raising=False)
-    monkeypatch.delitem(sys.modules, "ui.main", raising=False)
-    monkeypatch.delattr(ui, "main", raising=False)
+    """The old fallback signed in "值班员" as an admin with no password when ui.app.signin failed to import."""
+    monkeypatch.setitem(sys.modules, "ui.app.signin", None)  # as if the module were missing or broken
+    monkeypatch.delattr(ui.app, "signin", raising=False)
+    monkeypatch.delitem(sys.modules, "ui.app.main", raising=False)
+    monkeypatch.delattr(ui.app, "main", raising=False)
     with pytest.raises(ImportError):
-        main = importlib.import_module("ui.main")
+        main = importlib.import_module("ui.app.main")
         main._sign_in(store)  # reached only by the old scaffolding: it returned Actor("值班员", "admin")
 
 
 def test_a_clerk_may_not_open_the_window_with_a_fixed_clock(store, admin, clerk):
-    from ui.main import may_fix_clock
+    from ui.app.main import may_fix_clock
     assert may_fix_clock(store, admin)
     clerks.create_first_admin(store, "王主任", "admin-pass-1", now=NOW)
     assert not may_fix_clock(store, clerk)
@@ -42,7 +43,7 @@ def test_a_clerk_may_not_open_the_window_with_a_fixed_clock(store, admin, clerk)
 
 
 def test_a_new_store_lets_its_first_user_fix_the_clock(store, clerk):
-    from ui.main import may_fix_clock
+    from ui.app.main import may_fix_clock
     assert may_fix_clock(store, clerk)  # nobody to ask yet: the first admin is made at the sign-in
 
 
@@ -73,7 +74,7 @@ def test_a_clerk_taking_over_a_desk_with_a_fixed_clock_gets_the_real_clock(store
 
 
 def test_an_admins_window_notes_its_fixed_clock_in_the_audit_log(store, admin, resident):
-    from booking import audit
+    from booking.store import audit
     desk = Desk(store, admin, fixed_now=NOW)
     desk.take_over(admin)
     bookings.book(store, desk.actor, Request("P001", NOW + timedelta(hours=1), NOW + timedelta(hours=3),

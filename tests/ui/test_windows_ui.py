@@ -8,12 +8,13 @@ import pytest
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QFileDialog
 
-from booking.audit import Actor
-from ui import printing, theme
-from ui.board import BoardModel, DayBoard
-from ui.desk import Desk
-from ui.documents import documents_folder
-from ui.heatmap import HeatmapDialog
+from booking.store.audit import Actor
+from ui.desk import theme
+from ui.reports import printing
+from ui.board.day_board import BoardModel, DayBoard
+from ui.desk.session import Desk
+from ui.widgets.documents import documents_folder
+from ui.reports.heatmap import HeatmapDialog
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -90,7 +91,7 @@ def test_saving_the_heatmap_suggests_the_documents_folder(qtbot, store, now, ask
 def test_every_save_dialog_in_the_program_starts_in_a_chosen_folder():
     """No getSaveFileName with a bare file name (relative to the working directory)."""
     bare = []
-    for path in sorted((ROOT / "ui").glob("*.py")):
+    for path in sorted((ROOT / "ui").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "getSaveFileName":
                 start = ast.unparse(node.args[2]) if len(node.args) > 2 else ""

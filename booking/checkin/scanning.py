@@ -1,0 +1,509 @@
+"""Scanning a pass: the verdict, and the check-in or check-out it causes.
+
+`verify` is a pure function from (scanned text, store, time, station) to a
+`Verdict`: it reads the store and writes nothing. It asks a short list of
+questions in a fixed order and stops at the first "no", each with its own
+reason in plain words:
+
+1. format     -- is it a pass at all? (`passcode.parse_pass`)
+2. signature  -- did this desk sign it, with a key that is not retired?
+                 Until this passes nothing about any booking is looked at,
+                 so a forged pass learns nothing.
+3. booking    -- is the booking known, is it the very booking the pass was issued
+                 for (its nonce; an id reused after a restore is another
+                 booking), and is this its current revision?
+4. status     -- cancelled, no-show and completed passes are spent.
+5. time       -- check-in opens `checkin_early_minutes` before the start and
+                 closes when the grace time (or the booking) is over;
+                 check-out is always allowed after a check-in, but not at a
+                 time before it (a PC clock set back).
+6. place      -- does this station take passes for this resource?
+7. direction  -- an entry-only gate refuses a second "in", an exit-only gate
+                 an "out" without an "in".
+
+`scan` runs `verify` inside one write transaction and records the scan
+together with the check-in or check-out it causes, so the record of a scan and
+its effect can never disagree, even with two desks on one file.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from booking.checkin import passcode, passes
+from booking.money import fees
+from booking.places import stations
+from booking.policy import rules
+from booking.schedule import bookings
+from booking.store import audit, clock
+from booking.store.audit import Actor
+from booking.schedule.bookings import Booking
+from booking.store.errors import DeskError, invalid
+from booking.store.i18n import Message, Words, define, tr
+from booking.places.inventory import get as get_resource
+from booking.places.stations import Station
+from booking.store.connection import Store
+
+CHECK_IN = "check-in"
+CHECK_OUT = "check-out"
+REPEAT_SECONDS = 3
+MAX_INPUT = 1000      # far more than any scanner types for a pass; beyond it, no pass
+STORED_TEXT = 120     # what the scan record keeps of the text
+SECONDS_FMT = "%Y-%m-%d %H:%M:%S"
+
+_PARSE_KEYS = ("pass_empty", "pass_not_digits", "pass_too_short", "pass_too_long",
+               "pass_unreadable", "pass_unknown_version")
+
+define(
+    scan_check_in=("签到成功：{resource}，{window}。", "Checked in: {resource}, {window}."),
+    scan_check_out=("离场成功：{resource}，{window}。", "Checked out: {resource}, {window}."),
+    scan_check_out_late=("离场成功：{resource}，超时 {over}（应于 {end} 离场）。",
+                         "Checked out: {resource}, {over} over time (due out at {end})."),
+    scan_repeat=("重复扫描，已忽略。", "Scanned again; ignored."),
+    scan_input_too_long=("扫到的内容太长（{n} 个字符），不是本服务台的通行证。",
+                         "What was scanned is far too long ({n:character|characters}); it is not a pass from this desk."),
+    scan_unknown_key=("这张通行证不是本服务台签发的（或所用密钥已停用），不能使用。",
+                      "This pass was not issued by this desk (or its key was retired); it cannot be used."),
+    scan_forged=("通行证无效：签名不符，可能被伪造或改动。请到服务台核实。",
+                 "The pass is not valid: its signature does not match, so it was forged or changed. "
+                 "Please check at the desk."),
+    scan_unknown_booking=("找不到这张通行证的预约（预约号 {id}），请到服务台核实。",
+                          "The booking of this pass (booking {id}) cannot be found; please check at the desk."),
+    scan_replaced=("该通行证已被新的通行证取代（第 {revision} 版，现为第 {current} 版），请使用最新的通行证。",
+                   "This pass has been replaced by a newer one (issue {revision}, now {current}); "
+                   "please use the newest pass."),
+    scan_revision_ahead=("通行证比记录中的更新（第 {revision} 版，记录为第 {current} 版），"
+                         "数据可能从旧备份恢复。请在服务台重新出证。",
+                         "The pass is newer than the record (issue {revision}, record {current}); the store "
+                         "may have been restored from an old backup. Please reissue it at the desk."),
+    scan_other_booking=("这张通行证不是为现在的预约 {id} 签发的：这个预约号已属于另一笔预约"
+                        "（数据可能从较早的备份恢复过，或来自另一份数据文件）。不能使用，请到服务台核实。",
+                        "This pass was not issued for the booking now numbered {id}: that number belongs to "
+                        "another booking (the store may have been restored from an older backup, or the pass "
+                        "comes from another copy of the store). It cannot be used; please check at the desk."),
+    scan_cancelled=("该通行证已取消（预约 {id}）。", "This pass was cancelled (booking {id})."),
+    scan_no_show=("该预约已按未到场处理（{start} 开始后未在宽限时间内签到），通行证作废。",
+                  "This booking was marked a no-show (not checked in within the grace time after {start}); "
+                  "the pass is void."),
+    scan_already_used=("该通行证已使用：{out} 已离场。", "This pass has been used: checked out at {out}."),
+    scan_already_used_plain=("该通行证已使用完毕。", "This pass has been used."),
+    scan_too_early=("太早了：{start} 前 {early} 分钟起可签到（{opens}）。",
+                    "Too early: check-in opens {early:minute|minutes} before {start} (at {opens})."),
+    scan_too_late=("已超过签到宽限时间（{start} 开始，{deadline} 截止），按未到场处理，请到服务台。",
+                   "The grace time is over (start {start}, check-in closed at {deadline}); it counts as a "
+                   "no-show. Please see the desk."),
+    scan_ended=("该预约已于 {end} 结束，不能再签到。", "This booking ended at {end}; it can no longer be checked in."),
+    scan_station_unknown=("本扫码点“{station}”尚未登记，请管理员设置。",
+                          "This scan station “{station}” is not set up; ask the admin."),
+    scan_wrong_station=("本扫码点只接受{takes}通行证（这张是 {resource} 的）。",
+                        "This station takes only {takes} passes (this one is for {resource})."),
+    scan_already_in=("已签到（{at}），本扫码点只能进入，不能重复进入。离场请到出口扫码。",
+                     "Already checked in ({at}); this station is entry only, no second entry. "
+                     "Scan at the exit to leave."),
+    scan_not_in=("尚未签到，本扫码点只能离场。请先在入口签到。",
+                 "Not checked in yet; this station is exit only. Please check in at the entrance first."),
+    scan_date=("{month}月{day}日 {hm}", "{month}/{day} {hm}"),
+    span_times=("{start}–{end}", "{start}–{end}"),  # not a scan_ reason: the same in both languages
+    scan_clock_behind=("本机时间（{now}）早于该预约的签到时间（{since}），请先校正电脑时间再扫码。",
+                       "This PC's clock ({now}) is earlier than the booking's check-in ({since}); "
+                       "set the clock right before scanning."),
+)
+
+
+def _define_format_refusals() -> None:
+    """scan_empty, scan_not_digits, ...: the codec's words under the scan_ prefix.
+
+    Every refusal of a scan has a scan_ key; for a badly formed pass the words
+    are the codec's own, taken from its messages so that they never drift apart.
+    """
+    for key in _PARSE_KEYS:
+        define(**{"scan_" + key[len("pass_"):]: (tr(key, "zh"), tr(key, "en"))})
+
+
+_define_format_refusals()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to one scan: accepted or not, what it does, and why, in the user's words."""
+
+    ok: bool
+    action: str | None          # 'check-in', 'check-out' or None
+    reason_key: str             # scan_...; a stable code for the reason
+    reason: str                 # the reason in the current language
+    booking: Booking | None = None
+    params: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def message(self, lang: str | None = None) -> str:
+        """The reason again, in `lang` (for a screen that switches language)."""
+        return tr(self.reason_key, lang, **self.params)
+
+    @property
+    def reason_message(self) -> Message:
+        """The reason as a key and parameters, as the scan record and the audit log keep it."""
+        return Message(self.reason_key, dict(self.params))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "action": self.action, "reason": self.reason, "reason_key": self.reason_key,
+                "booking": self.booking.to_json() if self.booking else None}
+
+
+def _refuse(key: str, booking: Booking | None = None, **params: Any) -> Verdict:
+    return Verdict(False, None, key, tr(key, **params), booking, params)
+
+
+def _accept(action: str, key: str, booking: Booking, **params: Any) -> Verdict:
+    return Verdict(True, action, key, tr(key, **params), booking, params)
+
+
+# The parameters of a verdict's reason are kept with the scan (booking/i18n.Message): whatever
+# depends on the language is a Message or Words, never text written in the language of the moment.
+
+def _when(moment: datetime, now: datetime) -> str | Message:
+    """'19:00' today, '11月25日 19:00' on another day."""
+    hm = moment.strftime("%H:%M")
+    if moment.date() == now.date():
+        return hm
+    return Message("scan_date", {"month": moment.month, "day": moment.day, "hm": hm})
+
+
+def _window(booking: Booking, now: datetime) -> Message:
+    return Message("span_times", {"start": _when(booking.start, now), "end": _when(booking.end, now)})
+
+
+def _what(store: Store, booking: Booking) -> str | Words:
+    """The resource and who uses it, as the banner shows it: 'P001 川A12345' or 'R01 党群驿站'."""
+    if booking.plate:
+        return f"{booking.resource} {booking.plate}"
+    try:
+        res = get_resource(store, booking.resource)
+    except DeskError:  # never expected: a booking keeps its resource
+        return f"{booking.resource} {booking.resource_name}"
+    return Words(f"{res.code} {res.name_zh}", f"{res.code} {res.name_en}")
+
+
+def _stamp_time(text: str | None) -> datetime | None:
+    try:
+        return clock.from_text(text[:16]) if text else None
+    except ValueError:
+        return None
+
+
+def checkin_window(store: Store, booking: Booking,
+                   values: dict[str, Any] | None = None) -> tuple[datetime, datetime]:
+    """[opens, closes): when the booking can be checked in.
+
+    Opens `checkin_early_minutes` before the start; closes when the grace time
+    after the start is over (then it is a no-show), or at the end if that
+    comes first or no grace time is set. The sweep uses the same deadline.
+    `values` are the resource's rules (`rules.effective`) if already at hand.
+    """
+    if values is None:
+        values = rules.effective(store, get_resource(store, booking.resource))
+    return window_for(booking.start, booking.end, values)
+
+
+def window_for(start: datetime, end: datetime, values: dict[str, Any]) -> tuple[datetime, datetime]:
+    """`checkin_window` for a booking from `start` to `end` under the rules `values`."""
+    early = values.get("checkin_early_minutes") or 0
+    grace = values.get("grace_minutes")
+    closes = end if grace is None else min(end, start + timedelta(minutes=grace))
+    return start - timedelta(minutes=early), closes
+
+
+def window_problem(opens: datetime, closes: datetime, end: datetime, now: datetime) -> str | None:
+    """Why a booking ending at `end` cannot be checked in at `now` in its window [opens, closes).
+
+    'too_early' before the window, 'ended' once the booking is over, 'too_late'
+    after the grace time; None while the window is open. The one check both
+    the pass scan and the barrier gates (booking/gatehouse/gates.py) make.
+    """
+    if now < opens:
+        return "too_early"
+    if now >= end:
+        return "ended"
+    if now >= closes:
+        return "too_late"
+    return None
+
+
+def verify(text: str, store: Store, now: datetime, station: str | Station = stations.DESK) -> Verdict:
+    """What a scan of `text` at `station` at `now` would do, and why not. Writes nothing.
+
+    Never raises for any text: whatever a scanner or a person types is
+    answered with a refusal and its reason.
+    """
+    if not isinstance(text, str):
+        text = text.decode("utf-8", "replace") if isinstance(text, (bytes, bytearray)) else ""
+    if len(text) > MAX_INPUT:
+        return _refuse("scan_input_too_long", n=len(text))
+    # 1. format
+    try:
+        fields = passcode.parse_pass(text)
+    except DeskError as exc:
+        return _refuse("scan_" + exc.key[len("pass_"):], **exc.params)
+    # 2. signature: nothing about bookings is read before the pass is proved genuine
+    secret = passes.secret_for(store, fields.key_id)
+    if secret is None:
+        return _refuse("scan_unknown_key")
+    if not passcode.verify_mac(fields, secret):
+        return _refuse("scan_forged")
+    # 3. the booking and its current revision
+    try:
+        booking = bookings.get(store, fields.booking_id)
+    except DeskError:
+        return _refuse("scan_unknown_booking", id=fields.booking_id)
+    # The pass must name this very booking: the booking's nonce, or none for a version 1 pass
+    # of a booking made before nonces. Another booking's details are not shown.
+    nonce = passes.nonce_of(store, booking.id)
+    if fields.nonce != nonce:
+        if fields.nonce is None and fields.revision < booking.pass_rev:  # an old slip of a reissued booking
+            return _refuse("scan_replaced", booking, revision=fields.revision, current=booking.pass_rev)
+        return _refuse("scan_other_booking", id=fields.booking_id)
+    if fields.revision < booking.pass_rev:
+        return _refuse("scan_replaced", booking, revision=fields.revision, current=booking.pass_rev)
+    if fields.revision > booking.pass_rev:
+        return _refuse("scan_revision_ahead", booking, revision=fields.revision, current=booking.pass_rev)
+    # 4. status
+    if booking.status == "cancelled":
+        return _refuse("scan_cancelled", booking, id=booking.id)
+    if booking.status == "no_show":
+        return _refuse("scan_no_show", booking, start=_when(booking.start, now))
+    if booking.status == "completed":
+        out = _stamp_time(booking.checked_out_at)
+        if out is None:
+            return _refuse("scan_already_used_plain", booking)
+        return _refuse("scan_already_used", booking, out=_when(out, now))
+    action = CHECK_IN if booking.status == "booked" else CHECK_OUT
+    # 5. time: only check-in has a window; nobody is ever locked in
+    if action == CHECK_IN:
+        opens, closes = checkin_window(store, booking)
+        problem = window_problem(opens, closes, booking.end, now)
+        if problem == "too_early":
+            return _refuse("scan_too_early", booking, start=_when(booking.start, now),
+                           early=clock.minutes(opens, booking.start), opens=_when(opens, now))
+        if problem == "ended":
+            return _refuse("scan_ended", booking, end=_when(booking.end, now))
+        if problem == "too_late":
+            return _refuse("scan_too_late", booking, start=_when(booking.start, now),
+                           deadline=_when(closes, now))
+    elif behind := _behind(booking, now):  # a clock set back would stamp the leaving before the arriving
+        return _refuse("scan_clock_behind", booking, **behind)
+    # 6. place
+    place = station if isinstance(station, Station) else stations.find(store, station)
+    if place is None:
+        return _refuse("scan_station_unknown", booking, station=_printable(str(station))[:40])
+    if not place.accepts(booking.kind, booking.resource):
+        return _refuse("scan_wrong_station", booking, takes=Words(place.takes_text("zh"), place.takes_text("en")),
+                       resource=booking.resource)
+    # 7. direction
+    if not place.does(action):
+        if action == CHECK_OUT:
+            at = _stamp_time(booking.checked_in_at)
+            return _refuse("scan_already_in", booking, at=_when(at, now) if at else "")
+        return _refuse("scan_not_in", booking)
+    what = _what(store, booking)
+    if action == CHECK_IN:
+        return _accept(action, "scan_check_in", booking, resource=what, window=_window(booking, now))
+    over = overstay_minutes(booking, now)
+    if over:
+        return _accept(action, "scan_check_out_late", booking, resource=what,
+                       over=rules.duration_message(over), end=_when(booking.end, now))
+    return _accept(action, "scan_check_out", booking, resource=what, window=_window(booking, now))
+
+
+def _behind(booking: Booking, now: datetime) -> dict[str, Message]:
+    """The words for `now` and the check-in if `now` is earlier than the check-in, else {}."""
+    text = booking.checked_in_at
+    if not text:
+        return {}
+    try:
+        since = datetime.strptime(text[:19], SECONDS_FMT)
+    except ValueError:
+        return {}
+    if now >= since:
+        return {}
+    return {"now": _on_day(now), "since": _on_day(since)}
+
+
+def _on_day(moment: datetime) -> Message:
+    """'11月24日 09:05' whatever day it is (when the clock is in doubt, "today" is too)."""
+    return Message("scan_date", {"month": moment.month, "day": moment.day, "hm": moment.strftime("%H:%M")})
+
+
+def overstay_minutes(booking: Booking, now: datetime) -> int | None:
+    """Whole minutes past the end at `now`, or None if not over time."""
+    over = clock.minutes(booking.end, now)
+    return over if over > 0 else None
+
+
+def _printable(text: str) -> str:
+    """`text` with control, format and unpaired surrogate characters written as escapes.
+
+    Keeps the record readable in any viewer and storable: SQLite cannot take a
+    lone surrogate, and a bidi override would make the log lie about what was read.
+    """
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") and ch != " ":
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def recorded_text(raw: Any) -> str:
+    """What the scan record keeps of the scanned text: cleaned, printable, at most STORED_TEXT long."""
+    if not isinstance(raw, str):
+        raw = raw.decode("utf-8", "replace") if isinstance(raw, (bytes, bytearray)) else ""
+    text = _printable(passcode.clean_scan(raw[:MAX_INPUT]))
+    return text if len(text) <= STORED_TEXT else text[:STORED_TEXT - 1] + "…"
+
+
+def _previous(store: Store, station: str, text: str, at: datetime) -> tuple[int, int | None] | None:
+    """(ok, booking id) of the same text read at the same station within REPEAT_SECONDS before `at`."""
+    since = (at - timedelta(seconds=REPEAT_SECONDS)).strftime(SECONDS_FMT)
+    return store.conn.execute(
+        "SELECT ok, booking_id FROM scan WHERE station = ? AND at >= ? AND at <= ? AND text = ? "
+        "ORDER BY id DESC LIMIT 1", (station, since, at.strftime(SECONDS_FMT), text)).fetchone()
+
+
+def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
+         *, now: datetime) -> Verdict:
+    """Verify `text` and record the scan with the check-in or check-out it causes, in one transaction.
+
+    `now` may carry seconds (the window passes real time); decisions use it as
+    is and the record keeps the seconds. The same text read again at the same
+    station within 3 seconds is a repeat: reported, recorded, and not toggled.
+    """
+    at = now.replace(microsecond=0)
+    station_name = _printable(station if isinstance(station, str) else station.name)[:40]
+    stored = recorded_text(text)
+    with store.write():
+        before = _previous(store, station_name, stored, at)
+        if before is not None:
+            ok, booking_id = before
+            booking = bookings.get(store, booking_id) if booking_id is not None else None
+            verdict = Verdict(bool(ok), None, "scan_repeat", tr("scan_repeat"), booking, {})
+        else:
+            verdict = verify(text, store, at, station)
+        if verdict.action is not None and verdict.booking is not None:
+            verdict = _apply(store, actor, verdict, at)
+        store.conn.execute(
+            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (at.strftime(SECONDS_FMT), station_name, stored, int(verdict.ok), verdict.action,
+             verdict.reason, verdict.reason_key, verdict.reason_message.params_json(),
+             verdict.booking.id if verdict.booking else None, actor.name))
+    return verdict
+
+
+def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdict:
+    """Make the check-in or check-out happen; the caller's transaction records the scan with it."""
+    booking = verdict.booking
+    assert booking is not None
+    stamp = at.strftime(SECONDS_FMT)
+    if verdict.action == CHECK_IN:
+        changed = store.conn.execute(
+            "UPDATE booking SET status = 'checked_in', checked_in_at = ? WHERE id = ? AND status = 'booked'",
+            (stamp, booking.id)).rowcount
+        after = {"status": "checked_in", "checked_in_at": stamp}
+    else:
+        over = overstay_minutes(booking, at)
+        changed = store.conn.execute(
+            "UPDATE booking SET status = 'completed', checked_out_at = ?, overstay_minutes = ? "
+            "WHERE id = ? AND status = 'checked_in'", (stamp, over, booking.id)).rowcount
+        after = {"status": "completed", "checked_out_at": stamp, "overstay_minutes": over}
+    # verify ran inside this same write transaction, so the status cannot have moved.
+    assert changed == 1, "booking changed under a write lock"
+    audit.record(store, actor, verdict.action, "booking", booking.id, before={"status": booking.status},
+                 after=after, reason=verdict.reason_message, at=at)
+    if verdict.action == CHECK_OUT:
+        fees.settle(store, booking.id, now=at)  # the charge, overstay included, frozen in the same transaction
+    return Verdict(verdict.ok, verdict.action, verdict.reason_key, verdict.reason,
+                   bookings.get(store, booking.id), verdict.params)
+
+
+def record_decided(store: Store, actor: Actor, verdict: Verdict, station: str, text: str,
+                   at: datetime) -> tuple[Verdict, int]:
+    """Record a scan decided elsewhere (a gate camera's plate, booking/gatehouse/gates.py) with its effect.
+
+    The same path as `scan` after `verify`: the check-in or check-out (and, on
+    check-out, the settled charge) and the scan record in one transaction.
+    Returns the verdict with the booking as it is now, and the scan's id.
+    """
+    at = at.replace(microsecond=0)
+    with store.write():
+        if verdict.action is not None and verdict.booking is not None:
+            verdict = _apply(store, actor, verdict, at)
+        cursor = store.conn.execute(
+            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (at.strftime(SECONDS_FMT), _printable(station)[:40], recorded_text(text), int(verdict.ok),
+             verdict.action, verdict.reason, verdict.reason_key, _kept_params(verdict),
+             verdict.booking.id if verdict.booking else None, actor.name))
+    return verdict, int(cursor.lastrowid)
+
+
+MANUAL_STATION = "手工"
+
+define(
+    scan_manual_reason_required=("手动签到/签退必须写明理由。", "Checking in or out by hand needs a reason."),
+    scan_manual_not_possible=("预约 {id} 状态为“{status}”，不能手动签到或签退。",
+                              "Booking {id} is {status}; it cannot be checked in or out by hand."),
+    scan_manual_in=("手动签到：{reason}", "Checked in by hand: {reason}"),
+    scan_manual_out=("手动签退：{reason}", "Checked out by hand: {reason}"),
+)
+
+
+def manual(store: Store, actor: Actor, booking_id: int, reason: str, *, now: datetime) -> Verdict:
+    """Check a booking in (if booked) or out (if checked in) by hand, for a lost or unreadable pass.
+
+    The clerk's reason is required and kept with the scan record and the audit
+    entry, in the same transaction as the change. Time windows do not apply: the
+    clerk sees the resident; but a cancelled, no-show or completed booking stays so.
+    """
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise invalid("scan_manual_reason_required", field="reason")
+    at = now.replace(microsecond=0)
+    with store.write():
+        booking = bookings.get(store, booking_id)
+        if booking.status == "booked":
+            action, key = CHECK_IN, "scan_manual_in"
+        elif booking.status == "checked_in":
+            action, key = CHECK_OUT, "scan_manual_out"
+            if behind := _behind(booking, at):
+                raise DeskError("state", "scan_clock_behind", **behind)
+        else:
+            raise DeskError("state", "scan_manual_not_possible", id=booking_id,
+                            status=tr(f"status_{booking.status}"))
+        verdict = _apply(store, actor, _accept(action, key, booking, reason=reason), at)
+        store.conn.execute(
+            "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
+            "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
+            (at.strftime(SECONDS_FMT), MANUAL_STATION, "", action, verdict.reason, key,
+             verdict.reason_message.params_json(), booking_id, actor.name))
+    return verdict
+
+
+def _kept_params(verdict: Verdict) -> str | None:
+    """The parameters of a verdict decided elsewhere, if it has them: a verdict built with its
+    reason text only (and no parameters) keeps that text, as an older row does."""
+    return verdict.reason_message.params_json() if verdict.params or verdict.reason == tr(verdict.reason_key) else None
+
+
+def recent(store: Store, station: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest scans first, optionally at one station (for the scan screen's list)."""
+    sql = ("SELECT id, at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor "
+           "FROM scan")
+    params: list[Any] = []
+    if station is not None:
+        sql += " WHERE station = ?"
+        params.append(station)
+    sql += " ORDER BY id DESC LIMIT ?"
+    params.append(limit)
+    return [dict(r) for r in store.db.query(sql, params)]
+

@@ -1,0 +1,87 @@
+"""No-shows and overstays, found without an external scheduler.
+
+A booking still not checked in when its check-in closes (the grace time after
+its start, or its end if that comes first: `scanning.checkin_window`) becomes a
+no-show. The record stays; the resource is free again, because the clash
+check counts only active bookings. A checked-in booking past its end is
+reported as overstaying; the minutes over are recorded when it checks out.
+
+The window runs `sweep` at start and every minute, the headless commands
+before they scan. Only bookings still waiting ('booked') or inside
+('checked_in') are ever read, through partial indexes that hold just those
+(migration 0003_scans): the sweep costs the same on a ten-year store as on a
+new one, and a booking that no earlier sweep saw (the program was closed for
+a month) is still found by the next one.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from booking.checkin import scanning
+from booking.policy import rules
+from booking.store import audit, clock
+from booking.store.audit import SYSTEM, Actor
+from booking.store.i18n import Message, define
+from booking.places.inventory import get_by_id
+from booking.store.connection import Store
+
+define(
+    sweep_no_show_reason=("{deadline} 前未签到，按未到场处理，车位/场地已释放。",
+                          "Not checked in by {deadline}: a no-show; the space or room is free again."),
+)
+
+
+def due_no_shows(store: Store, now: datetime) -> list[tuple[int, datetime]]:
+    """(booking id, check-in deadline) of every booking whose check-in has closed by `now`."""
+    # `status = 'booked'` must stay a literal for SQLite to use the partial index.
+    rows = store.conn.execute(
+        "SELECT id, resource_id, start_at, end_at FROM booking WHERE status = 'booked' AND start_at <= ? "
+        "ORDER BY start_at", (clock.to_text(now),)).fetchall()
+    values: dict[int, dict[str, Any]] = {}  # the rules of each resource met, read once per sweep
+    due = []
+    for booking_id, resource_id, start, end in rows:
+        if resource_id not in values:
+            values[resource_id] = rules.effective(store, get_by_id(store, resource_id))
+        _, closes = scanning.window_for(clock.from_text(start), clock.from_text(end), values[resource_id])
+        if closes <= now:
+            due.append((booking_id, closes))
+    return due
+
+
+def overstays(store: Store, now: datetime) -> list[dict[str, Any]]:
+    """Checked-in bookings past their end at `now`, longest over first."""
+    rows = store.conn.execute(
+        "SELECT b.id, r.code, h.door, b.plate, b.end_at, b.checked_in_at FROM booking b "
+        "JOIN resource r ON r.id = b.resource_id JOIN household h ON h.id = b.household_id "
+        "WHERE b.status = 'checked_in' AND b.end_at < ? ORDER BY b.end_at", (clock.to_text(now),))
+    out = []
+    for booking_id, code, door, plate, end, checked_in_at in rows:
+        over = clock.minutes(clock.from_text(end), now)
+        if over > 0:
+            out.append({"id": booking_id, "resource": code, "household": door, "plate": plate, "end": end,
+                        "checked_in_at": checked_in_at, "minutes_over": over})
+    return out
+
+
+def sweep(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any]:
+    """Mark due no-shows (one transaction, audited) and list overstays.
+
+    Returns {"no_shows": [booking ids], "overstays": [{id, resource, household,
+    plate, end, checked_in_at, minutes_over}]}. Writes nothing when nothing is
+    due, so running it every minute costs one indexed read.
+    """
+    marked: list[int] = []
+    if due_no_shows(store, now):
+        with store.write():
+            # Again under the write lock: another desk may have checked one in meanwhile.
+            for booking_id, closes in due_no_shows(store, now):
+                changed = store.conn.execute(
+                    "UPDATE booking SET status = 'no_show' WHERE id = ? AND status = 'booked'",
+                    (booking_id,)).rowcount
+                if changed:
+                    marked.append(booking_id)
+                    audit.record(store, actor, "no_show", "booking", booking_id,
+                                 before={"status": "booked"}, after={"status": "no_show"},
+                                 reason=Message("sweep_no_show_reason", {"deadline": clock.to_text(closes)}), at=now)
+    return {"no_shows": marked, "overstays": overstays(store, now)}

@@ -1,0 +1,545 @@
+"""The ledger of the community service company's takings, which go to the welfare fund.
+
+Every payment the clerk takes at the desk (cash, WeChat Pay, Alipay; or
+waived, with a reason; or time-bank hours) is one entry, in integer fen, with a
+receipt number. Refunds and corrections are new entries too: the store's
+triggers refuse to edit or delete an entry, and refuse any new entry dated in
+a month the admin has closed (migration 0005). So a closed month's statement
+can be printed once and will never disagree with the file.
+
+Refunds on cancellation follow the convention's steps (setting
+`fee.refund_steps`, e.g. everything back when cancelled at least 24 hours
+before the start, nothing after); each refund goes back the way it was paid,
+newest payment first.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from booking.money import fees, timebank
+from booking.schedule import bookings
+from booking.store import audit, clock, files, validation
+from booking.store.audit import Actor
+from booking.store.errors import DeskError, invalid, not_found
+from booking.money.fees import money, yuan_text, yuan_words
+from booking.store.i18n import define, tr
+from booking.store.connection import Store
+from booking.store.files import csv_cell
+from booking.store.validation import mask_name
+
+METHODS = ("cash", "wechat", "alipay", "waived", "timebank")
+MONEY_METHODS = ("cash", "wechat", "alipay")   # what reaches the welfare fund
+PAYABLE_METHODS = ("cash", "wechat", "alipay", "waived")  # what the clerk records with `pay`
+ENTRIES = ("payment", "refund", "correction")
+
+define(
+    ledger_amount_admin=("只有管理员可以按金额退款；按规则退款请直接退款。",
+                         "Only an admin can refund a chosen amount; a refund by the rules needs no amount."),
+    ledger_correct_admin=("只有管理员可以更正账目。", "Only an admin can correct the ledger."),
+    ledger_method_bad=("付款方式应为 现金(cash)、微信(wechat)、支付宝(alipay) 或 减免(waived)。",
+                       "The method is cash, wechat, alipay or waived."),
+    ledger_reason_required=("请填写原因。", "Give a reason."),
+    ledger_more_than_due=("金额 {amount} 超过应付 {due}。", "The amount {amount} is more than the {due} due."),
+    ledger_nothing_due=("预约 {id} 没有应付金额。", "Nothing is due for booking {id}."),
+    ledger_month_closed=("{month} 已结账，不能再更改；请在本月记一笔更正。",
+                         "{month} is closed and cannot change; record a correction in the current month."),
+    ledger_month_bad=("月份应写成 年-月，如 2026-11", "Write the month as YYYY-MM, e.g. 2026-11"),
+    ledger_month_open=("{month} 尚未结束，不能结账。", "{month} has not ended yet and cannot be closed."),
+    ledger_already_closed=("{month} 已经结账。", "{month} is already closed."),
+    ledger_close_admin=("只有管理员可以结账。", "Only an admin can close a month."),
+    ledger_csv_admin=("只有管理员可以导出月度账目。", "Only an admin can export the monthly statement."),
+    ledger_payment_not_found=("没有编号为 {id} 的收款记录。", "There is no ledger entry with id {id}."),
+    ledger_nothing_to_refund=("预约 {id} 没有可退的款项。", "Nothing paid for booking {id} can be refunded."),
+    ledger_refund_policy=("按规定不退款：在开始前 {hours} 小时取消，退 {percent}%。",
+                          "No refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back."),
+    ledger_refund_not_cancelled=("预约 {id} 未取消；按规定退款只用于已取消的预约，其他情况请填写金额和原因。",
+                                 "Booking {id} is not cancelled; a refund by the rules is for cancelled "
+                                 "bookings; otherwise give the amount and a reason."),
+    ledger_refund_too_much=("最多可退 {max}。", "At most {max} can be refunded."),
+    ledger_correct_timebank=("时间银行抵扣不能更正金额，请退款。",
+                             "A time-bank payment cannot be corrected; refund it instead."),
+    ledger_correct_zero=("更正金额不能为0。", "A correction cannot be 0."),
+    ledger_correct_too_much=("更正后这笔收款的净额会小于0：最多可减 {max}（已付 {paid}，已退或已更正 {taken}）。",
+                             "After this correction the payment would be below 0: at most {max} can be taken "
+                             "off (paid {paid}, already refunded or corrected {taken})."),
+    ledger_method_cash=("现金", "cash"),
+    ledger_method_wechat=("微信支付", "WeChat Pay"),
+    ledger_method_alipay=("支付宝", "Alipay"),
+    ledger_method_waived=("减免", "waived"),
+    ledger_method_timebank=("时间银行抵扣", "time-bank credits"),
+    ledger_entry_payment=("收款", "payment"),
+    ledger_entry_refund=("退款", "refund"),
+    ledger_entry_correction=("更正", "correction"),
+    ledger_kind_other=("其他", "other"),
+    ledger_receipt_title=("邻里服务台收据", "Linli Desk receipt"),
+    ledger_receipt_item=("{resource} {start}–{end}（预约号 {id}）", "{resource} {start}–{end} (booking {id})"),
+    ledger_csv_receipt=("收据号", "Receipt"),
+    ledger_csv_at=("时间", "Time"),
+    ledger_csv_clerk=("值班员", "Clerk"),
+    ledger_csv_entry=("类别", "Entry"),
+    ledger_csv_method=("方式", "Method"),
+    ledger_csv_booking=("预约号", "Booking"),
+    ledger_csv_kind=("类型", "Kind"),
+    ledger_csv_amount=("金额（元）", "Amount (yuan)"),
+    ledger_csv_reason=("原因", "Reason"),
+    ledger_csv_corrects=("对应记录", "Refers to"),
+    ledger_csv_cannot_write=("无法写入“{path}”：{detail}", "Cannot write “{path}”: {detail}"),
+)
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One ledger entry. Refunds are negative; corrections carry their sign."""
+
+    id: int
+    receipt_no: str
+    booking_id: int | None
+    at: str
+    clerk: str
+    entry: str
+    method: str
+    amount_fen: int
+    resource_kind: str | None
+    reason: str | None
+    corrects: int | None
+    credit_minutes: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "receipt_no": self.receipt_no, "booking": self.booking_id, "at": self.at,
+                "clerk": self.clerk, "entry": self.entry, "entry_text": tr(f"ledger_entry_{self.entry}"),
+                "method": self.method, "method_text": tr(f"ledger_method_{self.method}"),
+                "amount_fen": self.amount_fen, "amount": yuan_text(self.amount_fen),
+                "kind": self.resource_kind, "reason": self.reason, "corrects": self.corrects,
+                "credit_minutes": self.credit_minutes}
+
+
+_COLUMNS = ("id, receipt_no, booking_id, at, clerk, entry, method, amount_fen, resource_kind, reason, "
+            "corrects, credit_minutes")
+
+
+def _rows(store: Store, where: str, params: tuple | list) -> list[Payment]:
+    return [Payment(*row) for row in store.conn.execute(
+        f"SELECT {_COLUMNS} FROM payment WHERE {where} ORDER BY at, id", params)]
+
+
+def get(store: Store, payment_id: int) -> Payment:
+    found = _rows(store, "id = ?", (payment_id,))
+    if not found:
+        raise not_found("ledger_payment_not_found", id=payment_id)
+    return found[0]
+
+
+def for_booking(store: Store, booking_id: int) -> list[Payment]:
+    return _rows(store, "booking_id = ?", (booking_id,))
+
+
+def parse_month(text: str | None, field: str = "month") -> str:
+    """'YYYY-MM' checked, from '2026-11', '2026-1' or '2026/11'."""
+    try:
+        return validation.parse_month(text, field).isoformat()[:7]
+    except DeskError as exc:  # the ledger's own words for a month that is not one; the year's range as is
+        if exc.key == "val_month_format":
+            raise invalid("ledger_month_bad", field=field) from None
+        raise
+
+
+def _month_bounds(month: str) -> tuple[str, str]:
+    year, mon = int(month[:4]), int(month[5:])
+    first = date(year, mon, 1)
+    following = date(year + (mon == 12), mon % 12 + 1, 1)
+    return first.isoformat(), following.isoformat()
+
+
+def is_closed(store: Store, month: str) -> bool:
+    return store.conn.execute("SELECT 1 FROM ledger_month WHERE month = ?", (month,)).fetchone() is not None
+
+
+# --- writing entries ------------------------------------------------------------------------
+
+def _insert(store: Store, actor: Actor, now: datetime, booking_id: int | None, entry: str, method: str,
+            amount_fen: int, reason: str | None = None, corrects: int | None = None,
+            credit_minutes: int | None = None, kind: str | None = None) -> Payment:
+    """Append one entry; call inside the caller's write."""
+    at = clock.to_text(now)
+    month = at[:7]
+    if kind is None and booking_id is not None:
+        kind = bookings.get(store, booking_id).kind
+    start, end = _month_bounds(month)
+    seq = store.conn.execute("SELECT count(*) FROM payment WHERE at >= ? AND at < ?", (start, end)).fetchone()[0]
+    receipt_no = f"{month.replace('-', '')}-{seq + 1:05d}"
+    try:
+        payment_id = store.conn.execute(
+            "INSERT INTO payment(receipt_no, booking_id, at, clerk, entry, method, amount_fen, resource_kind, "
+            "reason, corrects, credit_minutes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (receipt_no, booking_id, at, actor.name, entry, method, amount_fen, kind,
+             (reason or "").strip() or None, corrects, credit_minutes, clock.to_stamp(now))).lastrowid
+    except sqlite3.IntegrityError as exc:
+        if "ledger_month_closed" in str(exc):
+            raise DeskError("state", "ledger_month_closed", month=month) from exc
+        raise
+    audit.record(store, actor, entry, "payment", payment_id,
+                 after={"booking": booking_id, "method": method, "amount_fen": amount_fen, "receipt": receipt_no,
+                        "corrects": corrects}, reason=reason, at=now)
+    return get(store, payment_id)
+
+
+def net_paid(store: Store, booking_id: int) -> int:
+    """What the booking's entries add up to (payments less refunds, with corrections)."""
+    return store.conn.execute("SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE booking_id = ?",
+                              (booking_id,)).fetchone()[0]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A booking's charge against what was paid for it."""
+
+    charge: fees.Charge
+    paid_fen: int
+
+    @property
+    def due_fen(self) -> int:
+        return max(0, self.charge.total_fen - self.paid_fen)
+
+    @property
+    def over_fen(self) -> int:
+        return max(0, self.paid_fen - self.charge.total_fen)
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.charge.to_json()
+        out.update({"paid_fen": self.paid_fen, "paid": yuan_text(self.paid_fen),
+                    "due_fen": self.due_fen, "due": yuan_text(self.due_fen),
+                    "over_fen": self.over_fen, "over": yuan_text(self.over_fen)})
+        return out
+
+
+def account(store: Store, booking_id: int, now: datetime | None = None) -> Account:
+    """The booking's charge (settled once checked out) and what has been paid for it."""
+    return Account(fees.charge_for(store, booking_id, now), net_paid(store, booking_id))
+
+
+def pay(store: Store, actor: Actor, booking_id: int, amount_fen: int, method: str, now: datetime,
+        reason: str | None = None) -> Payment:
+    """Record what the clerk took for a booking (or waived, with a reason); never more than is due."""
+    if method not in PAYABLE_METHODS:
+        raise invalid("ledger_method_bad", field="method")
+    if method == "waived" and not (reason or "").strip():
+        raise invalid("ledger_reason_required", field="reason")
+    if amount_fen <= 0:
+        raise invalid("fee_amount_positive", field="amount")
+    with store.write():
+        due = account(store, booking_id, now).due_fen
+        if due == 0:
+            raise DeskError("state", "ledger_nothing_due", id=booking_id)
+        if amount_fen > due:
+            raise invalid("ledger_more_than_due", field="amount", amount=money(amount_fen), due=money(due))
+        return _insert(store, actor, now, booking_id, "payment", method, amount_fen, reason)
+
+
+# --- refunds and corrections ----------------------------------------------------------------
+
+def refund_steps(store: Store) -> list[dict[str, int]]:
+    steps = json.loads(store.setting("fee.refund_steps", "[]") or "[]")
+    return sorted(steps, key=lambda s: -s["min_hours_before"])
+
+
+def refund_percent(steps: list[dict[str, int]], start: datetime, cancelled_at: datetime) -> int:
+    """The percent refunded for a cancellation at `cancelled_at` of a booking starting at `start`."""
+    before = start - cancelled_at
+    for step in sorted(steps, key=lambda s: -s["min_hours_before"]):
+        if before >= timedelta(hours=step["min_hours_before"]):
+            return int(step["percent"])
+    return 0
+
+
+def _root(store: Store, entry: Payment) -> int:
+    """The payment an entry belongs to: refunds and corrections point (maybe via a correction) to it."""
+    root = entry.id
+    corrects = entry.corrects
+    while corrects is not None:
+        root = corrects
+        corrects = store.conn.execute("SELECT corrects FROM payment WHERE id = ?", (root,)).fetchone()[0]
+    return root
+
+
+def _left_of(store: Store, payment_id: int) -> int:
+    """What is left of a payment: its amount with every refund and correction of it (or of those)."""
+    return store.conn.execute(
+        "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT p.id FROM payment p JOIN tree ON p.corrects = tree.id) "
+        "SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE id IN tree", (payment_id,)).fetchone()[0]
+
+
+def _refundable(store: Store, booking_id: int) -> list[tuple[Payment, int]]:
+    """Each refundable payment of the booking (newest first) with what is left of it."""
+    out = []
+    for payment in reversed(for_booking(store, booking_id)):
+        if payment.entry != "payment" or payment.method == "waived":
+            continue
+        left = _left_of(store, payment.id)
+        if left > 0:
+            out.append((payment, left))
+    return out
+
+
+def policy_refund_fen(store: Store, booking_id: int, now: datetime) -> tuple[int, int, float]:
+    """(fen refundable under the rules, percent, hours before the start it was cancelled)."""
+    booking = bookings.get(store, booking_id)
+    if booking.status != "cancelled":
+        raise DeskError("state", "ledger_refund_not_cancelled", id=booking_id)
+    # The cancellation's own time decides, not the time the clerk gets round to the refund.
+    stamp = _cancelled_at(store, booking_id)
+    cancelled_at = datetime.fromisoformat(stamp) if stamp else now
+    percent = refund_percent(refund_steps(store), booking.start, cancelled_at)
+    hours = round((booking.start - cancelled_at).total_seconds() / 3600, 1)
+    paid = store.conn.execute(
+        "SELECT coalesce(sum(p.amount_fen), 0) FROM payment p WHERE p.booking_id = ? AND p.method <> 'waived' "
+        "AND p.entry <> 'refund'", (booking_id,)).fetchone()[0]
+    refunded = -store.conn.execute(
+        "SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE booking_id = ? AND entry = 'refund'",
+        (booking_id,)).fetchone()[0]
+    return max(0, paid * percent // 100 - refunded), percent, hours
+
+
+def _cancelled_at(store: Store, booking_id: int) -> str | None:
+    row = store.conn.execute("SELECT cancelled_at FROM booking WHERE id = ?", (booking_id,)).fetchone()
+    return row[0] if row else None
+
+
+def check_amount_refund(store: Store, actor: Actor, booking_id: int, amount_fen: int, reason: str | None) -> None:
+    """What `refund` of a chosen amount refuses (an admin's, with a reason, more than 0 and at most
+    what is left of the payments), said before it writes: the window asks for a confirmation only
+    of a refund that will be made."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "ledger_amount_admin")
+    bookings.get(store, booking_id)
+    if not (reason or "").strip():
+        raise invalid("ledger_reason_required", field="reason")
+    if amount_fen <= 0:
+        raise invalid("fee_amount_positive", field="amount")
+    left_total = sum(left for _, left in _refundable(store, booking_id))
+    if left_total == 0:
+        raise DeskError("state", "ledger_nothing_to_refund", id=booking_id)
+    if amount_fen > left_total:
+        raise invalid("ledger_refund_too_much", field="amount", max=money(left_total))
+
+
+def refund(store: Store, actor: Actor, booking_id: int, now: datetime, amount_fen: int | None = None,
+           reason: str | None = None) -> list[Payment]:
+    """Pay money back: by the rules for a cancelled booking, or a given amount with a reason.
+
+    Each part goes back the way it was paid, newest payment first; time-bank
+    hours go back to the resident's balance. The rules' refund is any clerk's; a chosen
+    amount is an admin's decision.
+    """
+    if amount_fen is not None and not actor.is_admin:
+        raise DeskError("forbidden", "ledger_amount_admin")
+    with store.write():
+        parts = _refundable(store, booking_id)
+        left_total = sum(left for _, left in parts)
+        if amount_fen is None:
+            amount_fen, percent, hours = policy_refund_fen(store, booking_id, now)
+            if amount_fen == 0:
+                if left_total and percent < 100:
+                    raise DeskError("state", "ledger_refund_policy", hours=hours, percent=percent)
+                raise DeskError("state", "ledger_nothing_to_refund", id=booking_id)
+            reason = (reason or "").strip() or tr("ledger_refund_policy_ok", percent=percent, hours=hours)
+        else:
+            check_amount_refund(store, actor, booking_id, amount_fen, reason)
+        out = []
+        remaining = amount_fen
+        for payment, left in parts:
+            if remaining == 0:
+                break
+            take = min(left, remaining)
+            remaining -= take
+            minutes = None
+            if payment.method == "timebank" and payment.credit_minutes:
+                minutes = payment.credit_minutes * take // payment.amount_fen
+            entry = _insert(store, actor, now, booking_id, "refund", payment.method, -take, reason,
+                            corrects=payment.id, credit_minutes=minutes, kind=payment.resource_kind)
+            if minutes:
+                timebank.give_back(store, actor, payment.id, entry.id, minutes, now)
+            out.append(entry)
+    return out
+
+
+define(ledger_refund_policy_ok=("按规定退款：开始前 {hours} 小时取消，退 {percent}%",
+                                "Refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back"))
+
+
+def correct(store: Store, actor: Actor, payment_id: int, amount_fen: int, reason: str, now: datetime) -> Payment:
+    """A new entry this month that adds `amount_fen` (negative to take off) to an earlier entry (admin)."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "ledger_correct_admin")
+    if not (reason or "").strip():
+        raise invalid("ledger_reason_required", field="reason")
+    if amount_fen == 0:
+        raise invalid("ledger_correct_zero", field="amount")
+    with store.write():
+        original = get(store, payment_id)
+        if original.method == "timebank":
+            raise DeskError("state", "ledger_correct_timebank")
+        # Bounded as refunds are: no correction takes a payment below nothing, or the month's
+        # income and the welfare fund would go negative for money that never came in.
+        root = get(store, _root(store, original))
+        left = _left_of(store, root.id)
+        if root.entry == "payment" and left + amount_fen < 0:
+            raise invalid("ledger_correct_too_much", field="amount", max=money(max(left, 0)),
+                          paid=money(root.amount_fen), taken=money(root.amount_fen - left))
+        return _insert(store, actor, now, original.booking_id, "correction", original.method, amount_fen,
+                       reason, corrects=original.id, kind=original.resource_kind)
+
+
+# --- closing, statements, reports -----------------------------------------------------------
+
+def close_month(store: Store, actor: Actor, month: str, now: datetime) -> dict[str, Any]:
+    """Close a finished month for good (admin): its entries can never change again."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "ledger_close_admin")
+    month = parse_month(month)
+    if month >= clock.to_text(now)[:7]:
+        raise DeskError("state", "ledger_month_open", month=month)
+    with store.write():
+        if is_closed(store, month):
+            raise DeskError("state", "ledger_already_closed", month=month)
+        report = statement(store, month)
+        store.conn.execute("INSERT INTO ledger_month(month, closed_at, closed_by) VALUES (?, ?, ?)",
+                           (month, clock.to_stamp(now), actor.name))
+        audit.record(store, actor, "close", "ledger_month", month,
+                     after={"income_fen": report["total"]["income_fen"], "fund_fen": report["fund_fen"],
+                            "entries": report["total"]["entries"]}, at=now)
+    return statement(store, month)
+
+
+def _empty_sums() -> dict[str, Any]:
+    return {"entries": 0, "payments_fen": 0, "refunds_fen": 0, "corrections_fen": 0,
+            "by_method": {m: 0 for m in METHODS}, "income_fen": 0, "all_fen": 0}
+
+
+def _add(sums: dict[str, Any], entry: str, method: str, amount: int, count: int) -> None:
+    sums["entries"] += count
+    sums[{"payment": "payments_fen", "refund": "refunds_fen", "correction": "corrections_fen"}[entry]] += amount
+    sums["by_method"][method] += amount
+    sums["all_fen"] += amount
+    if method in MONEY_METHODS:
+        sums["income_fen"] += amount
+
+
+def _with_yuan(sums: dict[str, Any]) -> dict[str, Any]:
+    out = dict(sums)
+    out["income"] = yuan_text(sums["income_fen"])
+    out["by_method_text"] = {m: yuan_text(v) for m, v in sums["by_method"].items()}
+    return out
+
+
+def fund_percent(store: Store) -> int:
+    return int(store.setting("fee.welfare_fund_percent", "100") or 100)
+
+
+def statement(store: Store, month: str) -> dict[str, Any]:
+    """The month by resource kind and method, and the amount for the community welfare fund."""
+    month = parse_month(month)
+    start, end = _month_bounds(month)
+    kinds: dict[str, dict[str, Any]] = {}
+    total = _empty_sums()
+    for kind, entry, method, amount, count in store.conn.execute(
+            "SELECT coalesce(resource_kind, ''), entry, method, sum(amount_fen), count(*) FROM payment "
+            "WHERE at >= ? AND at < ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", (start, end)):
+        _add(kinds.setdefault(kind, _empty_sums()), entry, method, amount, count)
+        _add(total, entry, method, amount, count)
+    closed = store.conn.execute("SELECT closed_at, closed_by FROM ledger_month WHERE month = ?", (month,)).fetchone()
+    percent = fund_percent(store)
+    fund = total["income_fen"] * percent // 100
+    return {
+        "month": month, "closed": closed is not None,
+        "closed_at": closed[0] if closed else None, "closed_by": closed[1] if closed else None,
+        "kinds": [dict(_with_yuan(sums), kind=kind or None,
+                       name=tr(f"kind_{kind}") if kind else tr("ledger_kind_other"))
+                  for kind, sums in sorted(kinds.items())],
+        "total": _with_yuan(total),
+        "fund_percent": percent, "fund_fen": fund, "fund": yuan_text(fund),
+    }
+
+
+def entries(store: Store, month: str) -> list[Payment]:
+    start, end = _month_bounds(parse_month(month))
+    return _rows(store, "at >= ? AND at < ?", (start, end))
+
+
+def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None = None) -> dict[str, Any]:
+    """What each clerk took and paid back in [start, end), by method: the cash to hand over."""
+    sql, params = "at >= ? AND at < ?", [clock.to_text(start), clock.to_text(end)]
+    if clerk:
+        sql += " AND clerk = ?"
+        params.append(clerk)
+    found = _rows(store, sql, params)
+    clerks: dict[str, dict[str, Any]] = {}
+    for payment in found:
+        sums = clerks.setdefault(payment.clerk, {m: {"count": 0, "in_fen": 0, "out_fen": 0, "net_fen": 0}
+                                                 for m in METHODS})
+        line = sums[payment.method]
+        line["count"] += 1
+        line["in_fen" if payment.amount_fen > 0 else "out_fen"] += payment.amount_fen
+        line["net_fen"] += payment.amount_fen
+    out = []
+    for name, sums in sorted(clerks.items()):
+        income = sum(sums[m]["net_fen"] for m in MONEY_METHODS)
+        out.append({"clerk": name, "methods": sums, "cash_fen": sums["cash"]["net_fen"],
+                    "cash": yuan_text(sums["cash"]["net_fen"]), "income_fen": income, "income": yuan_text(income)})
+    cash = sum(c["cash_fen"] for c in out)
+    income = sum(c["income_fen"] for c in out)
+    return {"from": clock.to_text(start), "to": clock.to_text(end), "clerk": clerk, "clerks": out,
+            "cash_fen": cash, "cash": yuan_text(cash), "income_fen": income, "income": yuan_text(income),
+            "entries": [p.to_json() for p in found]}
+
+
+CSV_COLUMNS = ("receipt", "at", "clerk", "entry", "method", "booking", "kind", "amount", "reason", "corrects")
+
+
+def export_csv(store: Store, month: str, path: str | Path, *, actor: Actor) -> dict[str, Any]:
+    """The month's entries as CSV that Excel opens in Chinese (UTF-8 with a BOM); an admin's, as
+    the monthly statement is (a clerk's own takings are in the shift report)."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "ledger_csv_admin")
+    rows = entries(store, month)
+    target = Path(path)
+    try:
+        with target.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([tr(f"ledger_csv_{c}") for c in CSV_COLUMNS])
+            for p in rows:
+                # The clerk's name and the reason are typed text: csv_cell keeps '=...' from running in Excel.
+                writer.writerow([p.receipt_no, p.at, csv_cell(p.clerk), tr(f"ledger_entry_{p.entry}"),
+                                 tr(f"ledger_method_{p.method}"), p.booking_id or "",
+                                 tr(f"kind_{p.resource_kind}") if p.resource_kind else "",
+                                 yuan_text(p.amount_fen), csv_cell(p.reason or ""), p.corrects or ""])
+    except OSError as exc:
+        if target.exists() and files.held_open(exc):  # open in Excel (Windows)
+            raise files.in_use_error(target) from exc
+        raise DeskError("store", "ledger_csv_cannot_write", path=str(target), detail=exc.strerror or str(exc)) from exc
+    return {"path": str(target), "rows": len(rows), "total_fen": sum(p.amount_fen for p in rows)}
+
+
+def receipt(store: Store, payment_id: int) -> dict[str, Any]:
+    """A receipt as data for printing: number, date, payer (masked), items, amount in figures and words."""
+    payment = get(store, payment_id)
+    items, payer, household = [], None, None
+    if payment.booking_id is not None:
+        booking = bookings.get(store, payment.booking_id)
+        payer, household = mask_name(booking.resident_name), booking.door
+        items.append({"text": tr("ledger_receipt_item", resource=booking.resource_name,
+                                 start=clock.to_text(booking.start), end=clock.to_text(booking.end)[-5:]
+                                 if booking.start.date() == booking.end.date() else clock.to_text(booking.end),
+                                 id=booking.id),
+                      "amount_fen": payment.amount_fen, "amount": yuan_text(payment.amount_fen)})
+    return {"title": tr("ledger_receipt_title"), "number": payment.receipt_no, "date": payment.at[:10],
+            "at": payment.at, "payer": payer, "household": household, "items": items,
+            "entry": payment.entry, "entry_text": tr(f"ledger_entry_{payment.entry}"),
+            "method": payment.method, "method_text": tr(f"ledger_method_{payment.method}"),
+            "amount_fen": payment.amount_fen, "amount": yuan_text(payment.amount_fen),
+            "amount_words": yuan_words(payment.amount_fen), "reason": payment.reason, "clerk": payment.clerk}

@@ -1,0 +1,254 @@
+"""Clerk accounts: who may sign in at the desk, as a clerk or as an admin.
+
+Passwords are never stored: only a salted scrypt hash (RFC 7914, from Python's
+hashlib) with the algorithm and its parameters written beside it, so a later
+version can raise the cost and still check the passwords already stored (and
+rehash them at the next sign-in). A refused sign-in never says whether the name
+or the password was wrong, and takes as long either way.
+
+The first admin is made by `create_first_admin`, which works only while the
+store has no clerk at all; after that only an admin adds clerks.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from booking.store import audit, clock
+from booking.store.audit import Actor
+from booking.store.errors import DeskError, invalid, not_found
+from booking.store.i18n import define, tr
+from booking.store.connection import Store
+from booking.store.validation import normalize_name
+
+ROLES = ("clerk", "admin")
+MIN_PASSWORD = 6
+MAX_PASSWORD = 128
+KDF = "scrypt"
+# n=2**14, r=8, p=1: the parameters RFC 7914 and OWASP name for interactive
+# sign-in (16 MiB, about 50 ms here): slow for a guesser, unnoticed by a clerk.
+KDF_PARAMS: dict[str, int] = {"n": 2 ** 14, "r": 8, "p": 1, "dklen": 32}
+SALT_BYTES = 16
+
+define(
+    clerk_bad_login=("用户名或密码错误。", "Wrong name or password."),
+    clerk_password_short=("密码至少需要{n}个字符。", "A password needs at least {n:character|characters}."),
+    clerk_password_long=("密码最多{n}个字符。", "A password has at most {n:character|characters}."),
+    clerk_password_blank=("密码不能全是空格。", "A password cannot be only spaces."),
+    clerk_role_bad=("角色应为 clerk（值班员）或 admin（管理员）。", "The role is clerk or admin."),
+    clerk_name_taken=("已有名为“{name}”的账号。", "There is already an account called “{name}”."),
+    clerk_not_found=("没有名为“{name}”的账号。", "There is no account called “{name}”."),
+    clerk_admin_only=("只有管理员可以管理值班员账号。", "Only an admin can manage clerk accounts."),
+    clerk_own_password=("值班员只能修改自己的密码，并且要先登录自己的账号。",
+                        "A clerk can change only their own password, signed in to their own account."),
+    clerk_old_password=("请输入原密码：没有原密码，只有管理员可以重设密码。",
+                        "Give the old password: without it, only an admin can set a new one."),
+    clerk_old_password_wrong=("原密码不对。", "The old password is wrong."),
+    clerk_first_exists=("已有账号，请用管理员账号登录后再添加。",
+                        "Accounts exist already; sign in as an admin to add more."),
+    clerk_last_admin=("不能停用最后一个启用的管理员账号。", "The last active admin account cannot be disabled."),
+    clerk_role_clerk=("值班员", "clerk"),
+    clerk_role_admin=("管理员", "admin"),
+)
+
+
+@dataclass(frozen=True)
+class Clerk:
+    """An account, without anything secret."""
+
+    name: str
+    display_name: str
+    role: str
+    active: bool
+    created_at: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.name, self.role)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "display_name": self.display_name, "role": self.role,
+                "role_text": tr(f"clerk_role_{self.role}"), "active": self.active,
+                "created_at": self.created_at}
+
+
+def _check_password(password: str | None) -> str:
+    text = password or ""
+    if len(text) < MIN_PASSWORD:
+        raise invalid("clerk_password_short", field="password", n=MIN_PASSWORD)
+    if len(text) > MAX_PASSWORD:
+        raise invalid("clerk_password_long", field="password", n=MAX_PASSWORD)
+    if not text.strip():
+        raise invalid("clerk_password_blank", field="password")
+    return text
+
+
+def _check_role(role: str) -> str:
+    if role not in ROLES:
+        raise invalid("clerk_role_bad", field="role")
+    return role
+
+
+def _derive(password: str, salt: bytes, kdf: str, params: dict[str, int]) -> bytes:
+    data = password.encode("utf-8")
+    if kdf == "scrypt":
+        return hashlib.scrypt(data, salt=salt, n=params["n"], r=params["r"], p=params["p"],
+                              dklen=params["dklen"], maxmem=128 * params["r"] * params["n"] * 2)
+    if kdf == "pbkdf2_sha256":  # read only: accepted if a future import brings such hashes
+        return hashlib.pbkdf2_hmac("sha256", data, salt, params["iterations"], params["dklen"])
+    raise ValueError(f"unknown key-derivation function {kdf!r}")
+
+
+def hash_password(password: str) -> dict[str, str]:
+    """The stored form of a password: kdf, its parameters (JSON), salt and hash (hex)."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    digest = _derive(password, salt, KDF, KDF_PARAMS)
+    return {"kdf": KDF, "kdf_params": json.dumps(KDF_PARAMS, sort_keys=True),
+            "salt": salt.hex(), "password_hash": digest.hex()}
+
+
+def _matches(password: str, stored: dict[str, str]) -> bool:
+    digest = _derive(password, bytes.fromhex(stored["salt"]), stored["kdf"], json.loads(stored["kdf_params"]))
+    return hmac.compare_digest(digest, bytes.fromhex(stored["password_hash"]))
+
+
+# Checked against when the name is unknown, so a wrong name costs as long as a wrong password.
+_DECOY = hash_password(secrets.token_hex(8))
+
+_COLUMNS = "name, display_name, role, active, created_at"
+
+
+def _to_clerk(row: tuple) -> Clerk:
+    return Clerk(row[0], row[1], row[2], bool(row[3]), row[4])
+
+
+def _clean_name(name: str | None) -> str:
+    return normalize_name(name)
+
+
+def count(store: Store) -> int:
+    """How many accounts there are (0 on a new store: offer to create the first admin)."""
+    return store.conn.execute("SELECT count(*) FROM clerk").fetchone()[0]
+
+
+def get(store: Store, name: str) -> Clerk:
+    row = store.conn.execute(f"SELECT {_COLUMNS} FROM clerk WHERE name = ?",
+                             (" ".join((name or "").split()),)).fetchone()
+    if row is None:
+        raise not_found("clerk_not_found", name=name)
+    return _to_clerk(row)
+
+
+def all_clerks(store: Store) -> list[Clerk]:
+    """Every account, admins first, then by name (named so: `list` would hide the builtin)."""
+    rows = store.conn.execute(f"SELECT {_COLUMNS} FROM clerk ORDER BY role = 'clerk', name")
+    return [_to_clerk(r) for r in rows]
+
+
+def _insert(store: Store, actor: Actor, name: str, role: str, password: str,
+            display_name: str | None, *, now: datetime) -> None:
+    if store.conn.execute("SELECT 1 FROM clerk WHERE name = ?", (name,)).fetchone():
+        raise invalid("clerk_name_taken", field="name", name=name)
+    row = {"name": name, "display_name": display_name or name, "role": role, "active": 1,
+           "created_at": clock.to_stamp(now), "updated_at": clock.to_stamp(now), **hash_password(password)}
+    store.db["clerk"].insert(row)
+    audit.record(store, actor, "add", "clerk", name, after={"role": role, "display_name": row["display_name"]}, at=now)
+
+
+def add(store: Store, actor: Actor, name: str, role: str, password: str,
+        display_name: str | None = None, *, now: datetime) -> Clerk:
+    """Add an account (admin only). The password needs at least 6 characters."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "clerk_admin_only")
+    name = _clean_name(name)
+    role = _check_role(role)
+    password = _check_password(password)
+    display = normalize_name(display_name) if display_name else None
+    with store.write():
+        _insert(store, actor, name, role, password, display, now=now)
+    return get(store, name)
+
+
+def create_first_admin(store: Store, name: str, password: str, display_name: str | None = None, *, now: datetime) -> Actor:
+    """Make the first admin of a store that has no account yet, and sign them in."""
+    name = _clean_name(name)
+    password = _check_password(password)
+    display = normalize_name(display_name) if display_name else None
+    with store.write():
+        if count(store):  # checked inside the write: two desks starting together make one admin
+            raise DeskError("forbidden", "clerk_first_exists")
+        _insert(store, Actor(name, "admin"), name, "admin", password, display, now=now)
+    return Actor(name, "admin")
+
+
+def authenticate(store: Store, name: str, password: str, *, now: datetime) -> Actor:
+    """The signed-in actor, or DeskError 'forbidden' saying only "wrong name or password"."""
+    key = " ".join((name or "").split())
+    row = store.conn.execute(
+        "SELECT name, role, active, kdf, kdf_params, salt, password_hash FROM clerk WHERE name = ?",
+        (key,)).fetchone()
+    stored = _DECOY if row is None else {"kdf": row[3], "kdf_params": row[4], "salt": row[5],
+                                         "password_hash": row[6]}
+    good = _matches(password or "", stored)
+    if row is None or not good or not row[2]:
+        raise DeskError("forbidden", "clerk_bad_login", field="password")
+    if stored["kdf"] != KDF or json.loads(stored["kdf_params"]) != KDF_PARAMS:
+        _store_password(store, row[0], password, now=now)  # raise an old hash to today's cost
+    return Actor(row[0], row[1])
+
+
+def _stored(store: Store, name: str) -> dict[str, str]:
+    row = store.conn.execute("SELECT kdf, kdf_params, salt, password_hash FROM clerk WHERE name = ?",
+                             (name,)).fetchone()
+    return {"kdf": row[0], "kdf_params": row[1], "salt": row[2], "password_hash": row[3]}
+
+
+def _store_password(store: Store, name: str, password: str, *, now: datetime) -> None:
+    fresh = hash_password(password)
+    with store.write():
+        store.conn.execute(
+            "UPDATE clerk SET kdf = ?, kdf_params = ?, salt = ?, password_hash = ?, updated_at = ? "
+            "WHERE name = ?",
+            (fresh["kdf"], fresh["kdf_params"], fresh["salt"], fresh["password_hash"], clock.to_stamp(now), name))
+
+
+def set_password(store: Store, actor: Actor, name: str, password: str, old_password: str | None = None, *,
+                 now: datetime) -> Clerk:
+    """Change a password: a signed-in admin for anyone; anyone else only their own account, signed in
+    to it, and with its old password (a name merely claimed, or an unattended desk, proves nothing)."""
+    clerk = get(store, name)
+    if not (actor.is_admin and actor.proven):
+        if not actor.proven or actor.name != clerk.name:
+            raise DeskError("forbidden", "clerk_own_password")
+        if not old_password:
+            raise DeskError("forbidden", "clerk_old_password", field="old_password")
+        if not _matches(old_password, _stored(store, clerk.name)):
+            raise DeskError("forbidden", "clerk_old_password_wrong", field="old_password")
+    password = _check_password(password)
+    with store.write():
+        _store_password(store, clerk.name, password, now=now)
+        audit.record(store, actor, "passwd", "clerk", clerk.name, at=now)  # never the password or its hash
+    return get(store, clerk.name)
+
+
+def set_active(store: Store, actor: Actor, name: str, active: bool, *, now: datetime) -> Clerk:
+    """Disable an account (it can no longer sign in; its name stays in the log) or enable it (admin)."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "clerk_admin_only")
+    clerk = get(store, name)
+    with store.write():
+        if not active and clerk.role == "admin" and clerk.active:
+            admins = store.conn.execute(
+                "SELECT count(*) FROM clerk WHERE role = 'admin' AND active = 1").fetchone()[0]
+            if admins <= 1:
+                raise DeskError("state", "clerk_last_admin")
+        store.conn.execute("UPDATE clerk SET active = ?, updated_at = ? WHERE name = ?",
+                           (int(active), clock.to_stamp(now), clerk.name))
+        audit.record(store, actor, "enable" if active else "disable", "clerk", clerk.name,
+                     before={"active": clerk.active}, after={"active": active}, at=now)
+    return get(store, clerk.name)

@@ -1,0 +1,350 @@
+"""Importing residents, with their households and plates, from a CSV file.
+
+The office keeps its register in Excel; "另存为 CSV" gives UTF-8 (with a byte-order
+mark) or, on a Chinese Windows, GB18030/GBK. The first row names the columns
+in Chinese or English (姓名/name, 门牌/door, 手机/phone, 车牌/plate; 车牌 may be
+left out, and one cell may hold several plates separated by ; or 、).
+
+Every row is checked with the same rules as a resident registered by hand
+(booking.store.validation, and a plate belongs to one household only). `check` is a
+dry run that writes nothing; `apply` writes the file's residents in ONE write
+transaction, so an import is all or nothing: a refusal, a cancel (the
+progress callback answering False) or a crash leaves the store as it was.
+Rows with a mistake stop the whole import unless `skip_invalid` is given; a
+resident already registered (same door and phone) is reported as 'exists' and
+never doubled. One audit entry records each import with its counts.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from booking.people import residents
+from booking.store import audit
+from booking.store.audit import Actor
+from booking.store.errors import DeskError
+from booking.store.i18n import define, tr
+from booking.store.connection import Store
+from booking.store.validation import normalize_door, normalize_name, normalize_phone, normalize_plate
+
+define(
+    imp_cannot_read=("无法读取文件“{path}”：{detail}。", "Cannot read the file “{path}”: {detail}."),
+    imp_empty=("文件“{path}”是空的。第一行应是表头：姓名、门牌、手机、车牌。",
+               "The file “{path}” is empty. Its first row should name the columns: name, door, phone, plate."),
+    imp_too_big=("文件太大（超过 {limit} MB），请分成几个文件导入。",
+                 "The file is too large (over {limit} MB); split it into several files."),
+    imp_excel=("这是 Excel 工作簿，不是 CSV。请在 Excel 中“另存为”→“CSV（逗号分隔）”后再导入。",
+               "This is an Excel workbook, not a CSV file. In Excel use Save As → “CSV (Comma delimited)”, "
+               "then import that file."),
+    imp_binary=("“{path}”不是文本格式的 CSV 文件（含有二进制内容）。请选择 Excel 另存的 CSV 文件。",
+                "“{path}” is not a CSV text file (it holds binary data). Choose a CSV file saved from Excel."),
+    imp_encoding=("无法识别文件的编码（既不是 UTF-8 也不是 GBK）。请在 Excel 中另存为“CSV UTF-8”。",
+                  "The file's encoding is neither UTF-8 nor GBK. In Excel save it as “CSV UTF-8”."),
+    imp_unreadable=("第 {line} 行无法按 CSV 读取：{detail}。", "Line {line} cannot be read as CSV: {detail}."),
+    imp_no_header=("第一行应是表头，含“姓名、门牌、手机”（车牌可不填），未找到这些列名。",
+                   "The first row should name the columns “name, door, phone” (plate optional); "
+                   "none of them was found."),
+    imp_missing_column=("表头缺少“{columns}”列。表头应含：姓名、门牌、手机（车牌可不填）。",
+                        "The header lacks the column(s) “{columns}”. It needs name, door, phone (plate optional)."),
+    imp_duplicate_column=("表头中“{column}”出现了两次。", "The column “{column}” appears twice in the header."),
+    imp_no_rows=("文件只有表头，没有要导入的居民。", "The file has a header but no residents to import."),
+    imp_has_invalid=("有 {count} 行填写有误，未导入任何居民。请改正后重试，或选择跳过有误的行。",
+                     "{count:row|rows} have mistakes; nobody was imported. Correct them and retry, "
+                     "or choose to skip the rows with mistakes."),
+    imp_cancelled=("导入已取消，未导入任何居民。", "The import was cancelled; nobody was imported."),
+    imp_field_name=("姓名", "name"),
+    imp_field_door=("门牌", "door"),
+    imp_field_phone=("手机", "phone"),
+    imp_field_plate=("车牌", "plate"),
+)
+
+#: progress(done, total) -> False to cancel. `check` counts rows; `apply` counts each row twice
+#: (checked, then written), so total is twice the rows there.
+Progress = Callable[[int, int], bool]
+PROGRESS_EVERY = 200
+MAX_BYTES = 32 * 1024 * 1024  # ~500,000 rows; a larger file is surely not a register of residents
+VALUE_SHOWN = 40  # how much of a wrong cell an error repeats
+
+COLUMNS = ("name", "door", "phone", "plate")
+REQUIRED = ("name", "door", "phone")
+# The words offices use for each column, compared after NFKC, lower case, without spaces and '*'.
+HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "名字", "居民姓名", "住户姓名", "name", "fullname"),
+    "door": ("门牌", "门牌号", "房号", "住址", "地址", "户号", "door", "address", "room"),
+    "phone": ("手机", "手机号", "手机号码", "电话", "联系电话", "电话号码", "phone", "mobile", "tel", "telephone"),
+    "plate": ("车牌", "车牌号", "车牌号码", "plate", "plates", "licenseplate", "car"),
+}
+_HEADER_INDEX = {word: column for column, words in HEADER_WORDS.items() for word in words}
+_PLATE_SPLIT = re.compile(r"[;；、,，/|]+")
+_EXCEL_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip), .xls (OLE2)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row as read: its line in the file and its cells by column."""
+
+    line: int
+    cells: dict[str, str]
+
+
+@dataclass
+class Report:
+    """What an import found (check) or did (apply)."""
+
+    rows: int = 0
+    added: int = 0
+    exists: int = 0
+    plates: int = 0
+    invalid: list[dict[str, Any]] = field(default_factory=list)
+    applied: bool = False
+    encoding: str = "utf-8"
+
+    @property
+    def invalid_rows(self) -> int:
+        return len({entry["line"] for entry in self.invalid})
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rows": self.rows, "added": self.added, "exists": self.exists, "plates": self.plates,
+                "invalid": self.invalid, "invalid_rows": self.invalid_rows, "applied": self.applied,
+                "encoding": self.encoding}
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """A valid row: the resident in canonical form, whether it is new, and its plates not yet registered."""
+
+    line: int
+    name: str
+    door: str
+    phone: str
+    new: bool
+    new_plates: tuple[str, ...]
+
+
+# --- reading the file ----------------------------------------------------------------------------
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """The file's text and the encoding it was in; DeskError for anything that is not CSV text."""
+    name = str(path)
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise DeskError("not_found" if isinstance(exc, FileNotFoundError) else "invalid", "imp_cannot_read",
+                        field="csv", path=name, detail=exc.strerror or str(exc)) from exc
+    if len(data) > MAX_BYTES:
+        raise DeskError("invalid", "imp_too_big", field="csv", limit=MAX_BYTES // (1024 * 1024))
+    if data.startswith(_EXCEL_MAGIC):
+        raise DeskError("invalid", "imp_excel", field="csv")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16 with a mark
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise DeskError("invalid", "imp_encoding", field="csv") from None
+    if b"\x00" in data:
+        raise DeskError("invalid", "imp_binary", field="csv", path=name)
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        try:  # GB18030 is a superset of GBK and GB2312: what Chinese Excel writes by default
+            text, encoding = data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            raise DeskError("invalid", "imp_encoding", field="csv") from None
+    if not text.strip():
+        raise DeskError("invalid", "imp_empty", field="csv", path=name)
+    return text, encoding
+
+
+def _header_word(cell: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", cell).lower().replace("*", "").split())
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line, cells) of each CSV record; a tab-separated file (no comma in its first line) works too."""
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_BYTES))  # a long cell is a row's mistake, not an unreadable file
+    try:
+        line = 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise DeskError("invalid", "imp_unreadable", field="csv", line=line, detail=str(exc)) from None
+            yield line, cells
+            line = reader.line_num + 1
+    finally:
+        csv.field_size_limit(limit)
+
+
+def read_rows(text: str) -> list[Row]:
+    """The data rows under the header, blank rows left out; DeskError when the header is not usable."""
+    records = _records(text)
+    header: list[str] | None = None
+    for _line, cells in records:
+        if any(cell.strip() for cell in cells):
+            header = cells
+            break
+    if header is None:  # only separators: nothing names the columns
+        raise DeskError("invalid", "imp_no_header", field="csv")
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        column = _HEADER_INDEX.get(_header_word(cell))
+        if column is None:
+            continue  # a column the desk does not keep (备注, 身份证 ...) is left alone
+        if column in positions:
+            raise DeskError("invalid", "imp_duplicate_column", field="csv", column=cell.strip()[:VALUE_SHOWN])
+        positions[column] = index
+    if not positions:
+        raise DeskError("invalid", "imp_no_header", field="csv")
+    missing = [column for column in REQUIRED if column not in positions]
+    if missing:
+        raise DeskError("invalid", "imp_missing_column", field="csv",
+                        columns="、".join(tr(f"imp_field_{column}") for column in missing))
+    rows = []
+    for line, cells in records:
+        if not any(cell.strip() for cell in cells):
+            continue  # Excel leaves rows of empty cells at the end
+        rows.append(Row(line, {column: cells[index] if index < len(cells) else ""
+                               for column, index in positions.items()}))
+    if not rows:
+        raise DeskError("invalid", "imp_no_rows", field="csv")
+    return rows
+
+
+# --- checking the rows -------------------------------------------------------------------------
+
+class _Register:
+    """What the store holds (and what earlier rows of the file add): residents by (door, phone), plates' doors."""
+
+    def __init__(self, store: Store) -> None:
+        self.people: set[tuple[str, str]] = set(store.conn.execute(
+            "SELECT h.door, r.phone FROM resident r JOIN household h ON h.id = r.household_id"))
+        self.plates: dict[str, str] = dict(store.conn.execute(
+            "SELECT v.plate, h.door FROM vehicle v JOIN household h ON h.id = v.household_id"))
+
+
+def _shown(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= VALUE_SHOWN else text[:VALUE_SHOWN - 1] + "…"
+
+
+def split_plates(text: str) -> list[str]:
+    """The plates of one cell: separated by ; 、 , / or |, blanks dropped."""
+    return [part for part in _PLATE_SPLIT.split(text or "") if part.strip()]
+
+
+def _check_row(row: Row, register: _Register) -> tuple[_Planned | None, list[dict[str, Any]]]:
+    """The row as a planned resident, or its mistakes (one per wrong field or plate)."""
+    errors: list[dict[str, Any]] = []
+    values: dict[str, str] = {}
+    for column, normalize in (("name", normalize_name), ("door", normalize_door), ("phone", normalize_phone)):
+        raw = row.cells.get(column, "")
+        try:
+            values[column] = normalize(raw)
+        except DeskError as exc:
+            errors.append({"line": row.line, "field": column, "error": exc.message(), "value": _shown(raw)})
+    plates: list[str] = []
+    for raw in split_plates(row.cells.get("plate", "")):
+        try:
+            plate = normalize_plate(raw)
+        except DeskError as exc:
+            errors.append({"line": row.line, "field": "plate", "error": exc.message(), "value": _shown(raw)})
+            continue
+        owner = register.plates.get(plate)
+        if owner is not None and "door" in values and owner != values["door"]:
+            error = DeskError("invalid", "plate_other_household", field="plate", plate=plate, door=owner)
+            errors.append({"line": row.line, "field": "plate", "error": error.message(), "value": plate})
+        elif plate not in plates:
+            plates.append(plate)
+    if errors:
+        return None, errors
+    door, phone = values["door"], values["phone"]
+    new_plates = tuple(plate for plate in plates if plate not in register.plates)
+    new = (door, phone) not in register.people
+    register.people.add((door, phone))  # a second row of the same resident is then 'exists'
+    for plate in new_plates:
+        register.plates[plate] = door
+    return _Planned(row.line, values["name"], door, phone, new, new_plates), []
+
+
+def _plan(store: Store, rows: list[Row], report: Report, progress: Progress | None,
+          total: int) -> list[_Planned]:
+    register = _Register(store)
+    planned: list[_Planned] = []
+    for count, row in enumerate(rows, 1):
+        resident, errors = _check_row(row, register)
+        if resident is None:
+            report.invalid.extend(errors)
+        else:
+            planned.append(resident)
+            report.added += resident.new
+            report.exists += not resident.new
+            report.plates += len(resident.new_plates)
+        _tell(progress, count, len(rows), count, total)
+    return planned
+
+
+def _tell(progress: Progress | None, count: int, last: int, done: int, total: int) -> None:
+    """Report every PROGRESS_EVERY rows and at the `last`; a False answer cancels the import."""
+    if progress is not None and (count % PROGRESS_EVERY == 0 or count == last):
+        if progress(done, total) is False:
+            raise DeskError("state", "imp_cancelled")
+
+
+# --- the two modes -----------------------------------------------------------------------------
+
+def check(store: Store, path: str | Path, progress: Progress | None = None) -> Report:
+    """A dry run: what `apply` would do with the file, row by row; writes nothing."""
+    text, encoding = read_text(path)
+    rows = read_rows(text)
+    report = Report(rows=len(rows), encoding=encoding)
+    _plan(store, rows, report, progress, len(rows))
+    return report
+
+
+def apply(store: Store, actor: Actor, path: str | Path, skip_invalid: bool = False,
+          progress: Progress | None = None, *, now: datetime) -> Report:
+    """Import the file's residents in one write transaction; all or nothing.
+
+    Rows with mistakes refuse the whole import (DeskError 'invalid', `details` the
+    report) unless `skip_invalid`, which imports the other rows. A cancel from
+    `progress` raises DeskError('state', 'imp_cancelled') after the rollback.
+    """
+    text, encoding = read_text(path)
+    rows = read_rows(text)
+    report = Report(rows=len(rows), encoding=encoding)
+    total = 2 * len(rows)
+    with store.write():
+        # Checked inside the write so no other desk registers a plate between the check and the insert.
+        planned = _plan(store, rows, report, progress, total)
+        if report.invalid and not skip_invalid:
+            raise DeskError("invalid", "imp_has_invalid", field="csv", details=report.to_json(),
+                            count=report.invalid_rows)
+        for count, resident in enumerate(planned, 1):
+            household_id = residents.household_for(store, resident.door, now=now)
+            resident_id = residents.find_existing(store, resident.door, resident.phone)
+            if resident_id is None:
+                resident_id = residents.insert_resident(store, household_id, resident.name, resident.phone, now=now)
+            for plate in resident.new_plates:
+                residents._register_plate(store, plate, household_id, resident_id, now=now)
+            _tell(progress, count, len(planned), len(rows) + count, total)
+        report.applied = True
+        audit.record(store, actor, "import", "resident", None,
+                     after={"file": Path(path).name, "rows": report.rows, "added": report.added,
+                            "exists": report.exists, "plates": report.plates,
+                            "skipped": report.invalid_rows, "encoding": encoding}, at=now)
+    if progress is not None and rows and len(planned) < len(rows):
+        progress(total, total)  # the skipped rows count as done: the bar ends full
+    return report

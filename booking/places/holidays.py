@@ -1,0 +1,232 @@
+"""China's public holidays and make-up workdays (调休上班日), as the calendar of this desk knows them.
+
+The `chinese-calendar` package encodes the years the State Council has announced.
+An admin can enter a year's schedule (days off, make-up workdays) once its notice
+is published; that entry overrides the package for the whole year. A year that
+neither knows is *unknown*, and the program says so instead of guessing.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import chinese_calendar
+
+from booking.store import audit
+from booking.store.audit import Actor
+from booking.store.errors import DeskError, invalid
+from booking.store.i18n import define, tr
+from booking.store.connection import Store
+
+HOLIDAY = "holiday"   # a public holiday (a day off of the schedule)
+WORKDAY = "workday"   # a make-up workday on a weekend (调休上班日)
+SOURCES = ("admin", "package")
+MAX_DAYS = 60         # the days of one year's schedule are a few dozen at most
+
+define(
+    holiday_admin_only=("只有管理员可以录入节假日安排。", "Only an admin can enter a holiday schedule."),
+    holiday_year_bad=("年份应为 2000–2100 之间的整数。", "The year is a whole number from 2000 to 2100."),
+    holiday_date_bad=("日期“{text}”无法识别，应写成 2027-02-06 或 2027-02-06..2027-02-13。",
+                      "The date “{text}” is not valid: write 2027-02-06 or 2027-02-06..2027-02-13."),
+    holiday_date_year=("日期 {day} 不在 {year} 年。", "The date {day} is not in {year}."),
+    holiday_both=("{day} 不能同时是放假日和调休上班日。", "{day} cannot be both a day off and a make-up workday."),
+    holiday_workday_weekday=("{day} 是工作日，调休上班日应在周六或周日。",
+                             "{day} is a weekday; a make-up workday falls on a Saturday or Sunday."),
+    holiday_empty=("请至少录入一个放假日。", "Enter at least one day off."),
+    holiday_too_many=("一年最多录入 {n} 天。", "At most {n:day|days} for one year."),
+    holiday_unknown_year=("{year} 年的节假日安排还没有：国务院通知发布后，请管理员在“管理 › 节假日安排”中录入。",
+                          "There is no holiday schedule for {year} yet: once the State Council's notice is out, "
+                          "an admin enters it under Manage › Holiday calendar."),
+    holiday_name=("公众假日", "Public holiday"),
+    holiday_workday_name=("调休上班日", "Make-up workday"),
+    holiday_day_text=("{name}（放假）", "{name} (day off)"),
+    holiday_workday_text=("{name}（调休上班）", "{name} (make-up workday)"),
+    holiday_source_admin=("管理员录入", "entered by an admin"),
+    holiday_source_package=("chinese-calendar 软件包", "the chinese-calendar package"),
+    holiday_source_none=("没有安排", "no schedule"),
+)
+
+# The package's English holiday names, in the user's language.
+_NAMES = {
+    "New Year's Day": ("元旦", "New Year"), "Spring Festival": ("春节", "Spring Festival"),
+    "Tomb-sweeping Day": ("清明节", "Qingming"), "Labour Day": ("劳动节", "Labour Day"),
+    "Dragon Boat Festival": ("端午节", "Dragon Boat"), "Mid-autumn Festival": ("中秋节", "Mid-Autumn"),
+    "National Day": ("国庆节", "National Day"),
+    "Anti-Fascist 70th Day": ("抗战胜利70周年纪念日", "Victory Day (70th)"),
+}
+define(**{f"holiday_pkg_{i}": names for i, names in enumerate(_NAMES.values())})
+_NAME_KEYS = {name: f"holiday_pkg_{i}" for i, name in enumerate(_NAMES)}
+
+
+@dataclass(frozen=True)
+class Day:
+    """What the calendar says of one date: `kind` is 'holiday', 'workday' or None (an ordinary day)."""
+
+    day: date
+    kind: str | None
+    name: str = ""
+
+    def text(self) -> str:
+        """'春节（放假）', '春节（调休上班）' or '' for an ordinary day."""
+        if self.kind == HOLIDAY:
+            return tr("holiday_day_text", name=self.name or tr("holiday_name"))
+        if self.kind == WORKDAY:  # an entered year names no holiday: not '调休上班（调休上班）'
+            return tr("holiday_workday_text", name=self.name) if self.name else tr("holiday_workday_name")
+        return ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"date": self.day.isoformat(), "kind": self.kind, "name": self.name, "text": self.text()}
+
+
+def _entered(store: Store, year: int) -> dict[str, object] | None:
+    row = store.conn.execute("SELECT days_off, workdays FROM holiday_year WHERE year = ?", (year,)).fetchone()
+    return {"off": json.loads(row[0]), "work": json.loads(row[1])} if row else None
+
+
+def package_knows(year: int) -> bool:
+    """Does the installed chinese-calendar package have this year's schedule?"""
+    try:
+        chinese_calendar.is_holiday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def source(store: Store, year: int) -> str | None:
+    """Where this year's schedule comes from: 'admin', 'package' or None (unknown)."""
+    if _entered(store, year) is not None:
+        return "admin"
+    return "package" if package_knows(year) else None
+
+
+def knows(store: Store, year: int) -> bool:
+    return source(store, year) is not None
+
+
+def require_year(store: Store, year: int, field: str | None = None) -> None:
+    """DeskError naming the year when the calendar has no schedule for it."""
+    if not knows(store, year):
+        raise invalid("holiday_unknown_year", field=field, year=year)
+
+
+def day(store: Store, when: date) -> Day:
+    """The calendar's word on one date (an ordinary day for an unknown year: see `knows`)."""
+    entered = _entered(store, when.year)
+    text = when.isoformat()
+    if entered is not None:
+        if text in entered["off"]:  # type: ignore[operator]
+            return Day(when, HOLIDAY, "")
+        if text in entered["work"]:  # type: ignore[operator]
+            return Day(when, WORKDAY, "")
+        return Day(when, None)
+    if not package_knows(when.year):
+        return Day(when, None)
+    on_holiday, name = chinese_calendar.get_holiday_detail(when)
+    if name is None:
+        return Day(when, None)
+    label = tr(_NAME_KEYS[name]) if name in _NAME_KEYS else name
+    if on_holiday:
+        return Day(when, HOLIDAY, label)
+    return Day(when, WORKDAY, label) if when.weekday() >= 5 else Day(when, None)
+
+
+def is_holiday(store: Store, when: date) -> bool:
+    return day(store, when).kind == HOLIDAY
+
+
+def is_workday(store: Store, when: date) -> bool:
+    """A make-up workday on a weekend: a Saturday that behaves like a weekday."""
+    return day(store, when).kind == WORKDAY
+
+
+def special_days(store: Store, first: date, last: date) -> list[Day]:
+    """The holidays and make-up workdays from `first` to `last` inclusive."""
+    out, current = [], first
+    while current <= last:
+        found = day(store, current)
+        if found.kind:
+            out.append(found)
+        current += timedelta(days=1)
+    return out
+
+
+def schedule(store: Store, year: int) -> dict[str, object]:
+    """The year's schedule as data: its source and its days off and make-up workdays."""
+    where = source(store, year)
+    days = special_days(store, date(year, 1, 1), date(year, 12, 31)) if where else []
+    return {"year": year, "source": where, "source_text": tr(f"holiday_source_{where or 'none'}"),
+            "days_off": [d.day.isoformat() for d in days if d.kind == HOLIDAY],
+            "workdays": [d.day.isoformat() for d in days if d.kind == WORKDAY],
+            "days": [d.to_json() for d in days]}
+
+
+def parse_days(text: str, year: int, field: str) -> list[date]:
+    """'2027-02-06..2027-02-13, 2027-02-20' (commas, spaces or new lines between) as dates of `year`."""
+    out: list[date] = []
+    for part in text.replace("，", ",").replace("\n", ",").replace(" ", ",").split(","):
+        part = part.strip().replace("–", "..")
+        if not part:
+            continue
+        try:
+            if ".." in part:
+                first_text, last_text = part.split("..")
+                first, last = date.fromisoformat(first_text.strip()), date.fromisoformat(last_text.strip())
+            else:
+                first = last = date.fromisoformat(part)
+        except ValueError:
+            raise invalid("holiday_date_bad", field=field, text=part) from None
+        if last < first or (last - first).days > MAX_DAYS:
+            raise invalid("holiday_date_bad", field=field, text=part)
+        while first <= last:
+            if first.year != year:
+                raise invalid("holiday_date_year", field=field, day=first.isoformat(), year=year)
+            out.append(first)
+            first += timedelta(days=1)
+    return sorted(set(out))
+
+
+def set_year(store: Store, actor: Actor, year: int, days_off: str | list[date], workdays: str | list[date],
+             now: datetime) -> dict[str, object]:
+    """Enter a year's schedule (admin); it replaces the package's for that year."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "holiday_admin_only")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise invalid("holiday_year_bad", field="year")
+    off = parse_days(days_off, year, "days_off") if isinstance(days_off, str) else sorted(set(days_off))
+    work = parse_days(workdays, year, "workdays") if isinstance(workdays, str) else sorted(set(workdays))
+    for field, days in (("days_off", off), ("workdays", work)):
+        for one in days:
+            if one.year != year:
+                raise invalid("holiday_date_year", field=field, day=one.isoformat(), year=year)
+    if not off:
+        raise invalid("holiday_empty", field="days_off")
+    if len(off) + len(work) > 2 * MAX_DAYS:
+        raise invalid("holiday_too_many", field="days_off", n=2 * MAX_DAYS)
+    both = sorted(set(off) & set(work))
+    if both:
+        raise invalid("holiday_both", field="workdays", day=both[0].isoformat())
+    weekday = next((d for d in work if d.weekday() < 5), None)
+    if weekday is not None:
+        raise invalid("holiday_workday_weekday", field="workdays", day=weekday.isoformat())
+    row = {"year": year, "days_off": json.dumps([d.isoformat() for d in off]),
+           "workdays": json.dumps([d.isoformat() for d in work]),
+           "entered_at": now.strftime("%Y-%m-%d %H:%M:%S"), "entered_by": actor.name}
+    with store.write():
+        before = _entered(store, year)
+        store.conn.execute("DELETE FROM holiday_year WHERE year = ?", (year,))
+        store.db["holiday_year"].insert(row)
+        audit.record(store, actor, "set", "holiday_year", year, before=before,
+                     after={"off": [d.isoformat() for d in off], "work": [d.isoformat() for d in work]}, at=now)
+    return schedule(store, year)
+
+
+def clear_year(store: Store, actor: Actor, year: int, now: datetime) -> dict[str, object]:
+    """Remove an admin-entered schedule (admin): the package's, if it knows the year, applies again."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "holiday_admin_only")
+    with store.write():
+        before = _entered(store, year)
+        store.conn.execute("DELETE FROM holiday_year WHERE year = ?", (year,))
+        audit.record(store, actor, "clear", "holiday_year", year, before=before, at=now)
+    return schedule(store, year)

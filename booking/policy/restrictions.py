@@ -1,0 +1,152 @@
+"""What a no-show costs a household, as the convention says (data, not code).
+
+A no-show rule reads "at least `no_shows` no-shows within `within_days` days
+→ no new bookings for `ban_days` days after the last of them"; kind '*'
+counts every booking, 'parking' or 'room' only that kind. A no-show counts
+from its booked start. `restriction_for` gives the breach to show when a
+booking is made (the booking core treats it like any rule breach: an admin
+may book anyway with a reason). An admin may also lift a restriction for a
+household with a reason: no-shows before the lifting no longer count.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from booking.store import audit, clock
+from booking.store.audit import Actor
+from booking.store.errors import DeskError, invalid, not_found
+from booking.store.i18n import define
+from booking.policy.breach import Breach
+from booking.store.connection import Store
+
+RULE = "no_show_limit"
+NO_SHOW_KINDS = ("*", "parking", "room")
+
+define(
+    rule_no_show_limit=("未到场限制", "No-show limit"),
+    noshow_breach=("{door} 在 {days} 天内未到场 {count} 次，按公约 {until} 前不能新预约（管理员可注明理由后放行）。",
+                   "{door} did not show up {count:time|times} within {days:day|days}; under the convention it may make "
+                   "no new bookings before {until} (an admin may allow it with a reason)."),
+    noshow_household_not_found=("没有编号为 {id} 的住户。", "There is no household {id}."),
+    noshow_admin_only=("只有管理员可以解除或修改未到场限制。", "Only an admin can lift or change no-show limits."),
+    noshow_reason_required=("请填写解除限制的原因。", "Give the reason for lifting the restriction."),
+    noshow_rule_bad=("未到场规则：次数、天数应为正整数，类型为 *、parking 或 room。",
+                     "A no-show rule has whole positive numbers and the kind *, parking or room."),
+)
+
+
+@dataclass(frozen=True)
+class NoShowRule:
+    id: int
+    kind: str
+    no_shows: int
+    within_days: int
+    ban_days: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def no_show_rules(store: Store, kind: str | None = None) -> list[NoShowRule]:
+    """The convention's no-show rules (those that apply to `kind` if given)."""
+    rows = store.conn.execute("SELECT id, kind, no_shows, within_days, ban_days FROM no_show_rule ORDER BY id")
+    return [NoShowRule(*r) for r in rows if kind is None or r[1] in ("*", kind)]
+
+
+def set_no_show_rule(store: Store, actor: Actor, kind: str, no_shows: int, within_days: int,
+                     ban_days: int, *, now: datetime) -> list[NoShowRule]:
+    """Set the rule for `kind` (no_shows 0 removes it) (admin)."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "noshow_admin_only")
+    if kind not in NO_SHOW_KINDS or no_shows < 0 or no_shows and (within_days <= 0 or ban_days <= 0):
+        raise invalid("noshow_rule_bad", field="rule")
+    with store.write():
+        before = [r.to_json() for r in no_show_rules(store) if r.kind == kind]
+        store.conn.execute("DELETE FROM no_show_rule WHERE kind = ?", (kind,))
+        if no_shows:
+            store.conn.execute("INSERT INTO no_show_rule(kind, no_shows, within_days, ban_days) VALUES (?, ?, ?, ?)",
+                               (kind, no_shows, within_days, ban_days))
+        audit.record(store, actor, "set", "no_show_rule", kind, before=before or None,
+                     after={"no_shows": no_shows, "within_days": within_days, "ban_days": ban_days}
+                     if no_shows else None, at=now)
+    return no_show_rules(store)
+
+
+def _door(store: Store, household_id: int) -> str:
+    row = store.conn.execute("SELECT door FROM household WHERE id = ?", (household_id,)).fetchone()
+    if row is None:
+        raise not_found("noshow_household_not_found", id=household_id)
+    return row[0]
+
+
+def _forgiven_until(store: Store, household_id: int, now: datetime) -> str:
+    row = store.conn.execute("SELECT max(at) FROM restriction_lift WHERE household_id = ? AND at <= ?",
+                             (household_id, clock.to_text(now))).fetchone()
+    return row[0] or ""
+
+
+def restriction_for(store: Store, household_id: int, now: datetime, kind: str | None = None) -> Breach | None:
+    """The no-show restriction the household is under at `now`, or None.
+
+    With `kind`, only the rules for that kind (and '*') apply. The breach's
+    params: door, count, days (the rule's window), until ('YYYY-MM-DD HH:MM').
+    """
+    found: tuple[datetime, int, NoShowRule] | None = None
+    forgiven = _forgiven_until(store, household_id, now)
+    for rule in no_show_rules(store, kind):
+        lower = clock.to_text(now - timedelta(days=rule.within_days + rule.ban_days))
+        sql = ("SELECT b.start_at FROM booking b JOIN resource r ON r.id = b.resource_id "
+               "WHERE b.household_id = ? AND b.status = 'no_show' AND b.start_at > ? AND b.start_at > ? "
+               "AND b.start_at <= ?")
+        params: list[Any] = [household_id, lower, forgiven, clock.to_text(now)]
+        if rule.kind != "*":
+            sql += " AND r.kind = ?"
+            params.append(rule.kind)
+        starts = [clock.from_text(r[0]) for r in store.conn.execute(sql + " ORDER BY b.start_at", params)]
+        for index, last in enumerate(starts):
+            window_start = last - timedelta(days=rule.within_days)
+            count = sum(1 for s in starts[:index + 1] if s > window_start)
+            until = last + timedelta(days=rule.ban_days)
+            if count >= rule.no_shows and until > now and (found is None or until > found[0]):
+                found = (until, count, rule)
+    if found is None:
+        return None
+    until, count, rule = found
+    return Breach(RULE, "noshow_breach", {"door": _door(store, household_id), "count": count,
+                                          "days": rule.within_days, "until": clock.to_text(until)})
+
+
+def lift(store: Store, actor: Actor, household_id: int, reason: str, now: datetime) -> dict[str, Any]:
+    """Lift a household's no-show restriction (admin, with a reason): earlier no-shows stop counting."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "noshow_admin_only")
+    if not (reason or "").strip():
+        raise invalid("noshow_reason_required", field="reason")
+    door = _door(store, household_id)
+    with store.write():
+        before = restriction_for(store, household_id, now)
+        lift_id = store.conn.execute(
+            "INSERT INTO restriction_lift(household_id, at, reason, lifted_by) VALUES (?, ?, ?, ?)",
+            (household_id, clock.to_text(now), reason.strip(), actor.name)).lastrowid
+        audit.record(store, actor, "lift", "restriction", household_id,
+                     before=before.params if before else None, after=None, reason=reason.strip(), at=now)
+    return {"lift": lift_id, "household": door, "lifted": before.params if before else None}
+
+
+def restricted(store: Store, now: datetime) -> list[dict[str, Any]]:
+    """The households under a no-show restriction at `now`: household id, door, count, days, until."""
+    rules = no_show_rules(store)
+    if not rules:
+        return []
+    reach = max(r.within_days + r.ban_days for r in rules)
+    rows = store.conn.execute(
+        "SELECT DISTINCT household_id FROM booking WHERE status = 'no_show' AND start_at > ? AND start_at <= ?",
+        (clock.to_text(now - timedelta(days=reach)), clock.to_text(now))).fetchall()
+    out = []
+    for (household_id,) in rows:
+        breach = restriction_for(store, household_id, now)
+        if breach is not None:
+            out.append({"household_id": household_id, **breach.params})
+    return sorted(out, key=lambda r: r["door"])

@@ -1,0 +1,238 @@
+"""The residents' convention as data: who may book what, when, for how long.
+
+Rules are name → value pairs at a scope: '*' (everything), 'kind:parking' or
+'kind:room', or 'res:CODE' (one resource). The most specific scope wins. The
+admin edits them; the defaults come from resources/rules.json on first start.
+`breaches()` lists every rule a proposed booking would break, each with a
+message naming the rule.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from booking.places import closures
+from booking.store import audit, clock
+from booking.store.audit import Actor
+from booking.store.errors import DeskError, invalid
+from booking.store.i18n import Message, define, tr
+from booking.places.inventory import Resource
+from booking.places.scopes import parse_scope
+from booking.policy.breach import Breach
+from booking.policy.restrictions import restriction_for
+from booking.store.paths import resource_path
+from booking.store.schema import ACTIVE
+from booking.store.connection import Store
+from booking.store.validation import parse_whole, reach_back
+
+# name: (kind of value, label key)
+RULES: dict[str, str] = {
+    "max_duration_minutes": "minutes",
+    "max_days_ahead": "days",
+    "min_notice_minutes": "minutes",
+    "max_active_per_household": "count",
+    "residents_only_hours": "hours",
+    "grace_minutes": "minutes",
+    "checkin_early_minutes": "minutes",
+}
+
+define(
+    rule_max_duration_minutes=("最长预约时长", "Longest booking"),
+    rule_max_days_ahead=("最多提前天数", "How far ahead"),
+    rule_min_notice_minutes=("最短提前时间", "Shortest notice"),
+    rule_max_active_per_household=("每户同时预约上限", "Bookings at once per household"),
+    rule_residents_only_hours=("仅限居民时段", "Residents-only hours"),
+    rule_grace_minutes=("未到场宽限时间", "No-show grace time"),
+    rule_checkin_early_minutes=("最早提前签到时间", "Earliest check-in before start"),
+    rule_closure=("关闭时段", "Closure"),
+    breach_max_duration=("超过“最长预约时长”：最长 {limit}，本次 {actual}。",
+                         "Breaks “Longest booking”: at most {limit}, this one is {actual}."),
+    breach_max_days_ahead=("超过“最多提前天数”：最多提前 {limit} 天，本次提前 {actual} 天。",
+                           "Breaks “How far ahead”: at most {limit:day|days} ahead, this one is {actual}."),
+    breach_min_notice=("不满足“最短提前时间”：需提前 {limit}。",
+                       "Breaks “Shortest notice”: book at least {limit} ahead."),
+    breach_past=("开始时间已过去。", "The start time is in the past."),
+    breach_max_active=("超过“每户同时预约上限”：{door} 在该时段已有 {actual} 个{kind}预约（上限 {limit}）。",
+                       "Breaks “Bookings at once per household”: {door} already has {actual} {kind} "
+                       "booking(s) at that time (limit {limit})."),
+    breach_residents_only=("{from_}–{to} 为仅限居民时段，访客车辆请预约访客车位。",
+                           "{from_}–{to} is for residents only; book a visitor space for a visitor."),
+    breach_closure=("该时段已关闭：{reason}（{start}–{end}）。", "Closed at that time: {reason} ({start}–{end})."),
+    rule_unknown=("没有名为“{name}”的规则。可用：{names}。", "There is no rule “{name}”. Known: {names}."),
+    rule_value_bad=("规则“{name}”的值无效：{hint}", "The value of rule “{name}” is not valid: {hint}"),
+    rule_hint_number=("请填写0或正整数。", "use 0 or a whole positive number."),
+    rule_hint_hours=("请写成 HH:MM-HH:MM，如 19:00-07:30；写 off 取消。",
+                     "write HH:MM-HH:MM, e.g. 19:00-07:30; 'off' removes it."),
+    rule_admin_only=("只有管理员可以修改规则和关闭时段。", "Only an admin can change rules and closures."),
+    kind_parking=("车位", "parking"),
+    kind_room=("场地", "room"),
+    unit_minutes=("{n} 分钟", "{n} min"),
+    unit_hours=("{n} 小时", "{n} h"),
+    unit_days=("{n} 天", "{n:day|days}"),
+)
+
+
+def duration_text(minutes: int) -> str:
+    return duration_message(minutes).text()
+
+
+def duration_message(minutes: int) -> Message:
+    """A length of time in its largest whole unit: '2 天', '3 小时', '90 分钟', as a message."""
+    if minutes % 1440 == 0 and minutes >= 1440:
+        return Message("unit_days", {"n": minutes // 1440})
+    if minutes % 60 == 0 and minutes >= 60:
+        return Message("unit_hours", {"n": minutes // 60})
+    return Message("unit_minutes", {"n": minutes})
+
+
+def seed(store: Store, *, now: datetime) -> int:
+    """Write the default convention into a store that has no rules yet."""
+    if store.conn.execute("SELECT count(*) FROM rule").fetchone()[0]:
+        return 0
+    data = json.loads(resource_path("rules.json").read_text(encoding="utf-8"))["rules"]
+    count = 0
+    with store.write():
+        for scope, values in data.items():
+            for name, value in values.items():
+                store.conn.execute("INSERT INTO rule(scope, name, value, updated_at) VALUES (?, ?, ?, ?)",
+                                   (scope, name, json.dumps(value), clock.to_stamp(now)))
+                count += 1
+        audit.record(store, audit.SYSTEM, "seed", "rule", None, after={"count": count}, at=now)
+    return count
+
+
+def scopes_for(resource: Resource) -> list[str]:
+    """From most to least specific."""
+    return [f"res:{resource.code}", f"kind:{resource.kind}", "*"]
+
+
+def effective(store: Store, resource: Resource) -> dict[str, Any]:
+    """Every rule's value for this resource (None where no scope sets it)."""
+    scopes = scopes_for(resource)
+    rows = store.conn.execute(
+        "SELECT scope, name, value FROM rule WHERE scope IN (?, ?, ?)", scopes).fetchall()
+    by_scope = {(s, n): json.loads(v) for s, n, v in rows}
+    out: dict[str, Any] = {}
+    for name in RULES:
+        out[name] = next((by_scope[(s, name)] for s in scopes if (s, name) in by_scope), None)
+    return out
+
+
+def all_rules(store: Store) -> list[dict[str, Any]]:
+    rows = store.conn.execute("SELECT scope, name, value, updated_at FROM rule ORDER BY scope, name")
+    return [{"scope": s, "name": n, "label": tr(f"rule_{n}"), "value": json.loads(v), "updated_at": u}
+            for s, n, v, u in rows]
+
+
+def parse_value(name: str, text: Any) -> Any:
+    """A rule value from what the admin typed; None means 'remove at this scope'."""
+    if name not in RULES:
+        raise invalid("rule_unknown", field="name", name=name, names=", ".join(RULES))
+    raw = str(text).strip()
+    if raw.lower() in ("off", "none", "-"):
+        return None
+    if RULES[name] == "hours":
+        try:
+            start, end = raw.replace("–", "-").split("-")
+            return {"from": _hhmm(start), "to": _hhmm(end)}
+        except ValueError:
+            raise invalid("rule_value_bad", field="value", name=name, hint=tr("rule_hint_hours")) from None
+    return parse_whole(raw, "value", "rule_value_bad", name=name, hint=tr("rule_hint_number"))
+
+
+def _hhmm(text: str) -> str:
+    moment = datetime.strptime(text.strip(), "%H:%M")
+    return moment.strftime("%H:%M")
+
+
+def set_rule(store: Store, actor: Actor, scope: str, name: str, value: Any, *, now: datetime) -> dict[str, Any]:
+    """Set (or with value 'off', remove) one rule at one scope (admin)."""
+    if not actor.is_admin:
+        raise DeskError("forbidden", "rule_admin_only")
+    scope = parse_scope(store, scope)
+    parsed = parse_value(name, value)
+    with store.write():
+        row = store.conn.execute("SELECT value FROM rule WHERE scope = ? AND name = ?", (scope, name)).fetchone()
+        before = json.loads(row[0]) if row else None
+        if parsed is None:
+            store.conn.execute("DELETE FROM rule WHERE scope = ? AND name = ?", (scope, name))
+        else:
+            store.conn.execute(
+                "INSERT INTO rule(scope, name, value, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(scope, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (scope, name, json.dumps(parsed), clock.to_stamp(now)))
+        audit.record(store, actor, "set", "rule", f"{scope}/{name}", before=before, after=parsed, at=now)
+    return {"scope": scope, "name": name, "value": parsed}
+
+
+def _window_hits_daily_hours(start: datetime, end: datetime, hours: dict[str, str]) -> bool:
+    """Does [start, end) meet the daily window from hours['from'] to hours['to'] (may cross midnight)?"""
+    t_from = time.fromisoformat(hours["from"])
+    t_to = time.fromisoformat(hours["to"])
+    day = start.date() - timedelta(days=1)
+    while datetime.combine(day, time()) < end:
+        w_start = datetime.combine(day, t_from)
+        w_end = datetime.combine(day + timedelta(days=1) if t_to <= t_from else day, t_to)
+        if w_start < end and w_end > start:
+            return True
+        day += timedelta(days=1)
+    return False
+
+
+def household_active_count(store: Store, household_id: int, kind: str, start: datetime, end: datetime,
+                           exclude: tuple[int, ...] = ()) -> int:
+    longest = store.conn.execute("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
+    lower = reach_back(start, longest)
+    sql = (
+        "SELECT count(*) FROM booking b JOIN resource r ON r.id = b.resource_id "
+        "WHERE b.household_id = ? AND r.kind = ? AND b.start_at >= ? AND b.start_at < ? AND b.end_at > ? "
+        f"AND b.status IN {ACTIVE!r}"
+    )
+    params: list[Any] = [household_id, kind, lower, clock.to_text(end), clock.to_text(start)]
+    if exclude:
+        sql += f" AND b.id NOT IN ({','.join('?' * len(exclude))})"
+        params.extend(exclude)
+    return store.conn.execute(sql, params).fetchone()[0]
+
+
+def breaches(store: Store, resource: Resource, household_id: int, door: str, start: datetime,
+             end: datetime, visitor: bool, now: datetime, exclude: tuple[int, ...] = (),
+             planned: int = 0) -> list[Breach]:
+    """Every rule the booking would break. `planned` counts the household's
+    bookings of the same request already accepted (for a series, 0)."""
+    values = effective(store, resource)
+    out: list[Breach] = []
+    length = clock.minutes(start, end)
+    limit = values["max_duration_minutes"]
+    if limit is not None and length > limit:
+        out.append(Breach("max_duration_minutes", "breach_max_duration",
+                          {"limit": duration_text(limit), "actual": duration_text(length)}))
+    ahead = (start.date() - now.date()).days
+    limit = values["max_days_ahead"]
+    if limit is not None and ahead > limit:
+        out.append(Breach("max_days_ahead", "breach_max_days_ahead", {"limit": limit, "actual": ahead}))
+    notice = values["min_notice_minutes"] or 0
+    if start < now:
+        out.append(Breach("min_notice_minutes", "breach_past", {}))
+    elif start < now + timedelta(minutes=notice):
+        out.append(Breach("min_notice_minutes", "breach_min_notice", {"limit": duration_text(notice)}))
+    limit = values["max_active_per_household"]
+    if limit is not None:
+        count = household_active_count(store, household_id, resource.kind, start, end, exclude) + planned
+        if count >= limit:
+            out.append(Breach("max_active_per_household", "breach_max_active",
+                              {"door": door, "actual": count, "limit": limit,
+                               "kind": tr(f"kind_{resource.kind}")}))
+    hours = values["residents_only_hours"]
+    if hours and visitor and not resource.visitor and _window_hits_daily_hours(start, end, hours):
+        out.append(Breach("residents_only_hours", "breach_residents_only",
+                          {"from_": hours["from"], "to": hours["to"]}))
+    restricted = restriction_for(store, household_id, now, kind=resource.kind)
+    if restricted is not None:
+        out.append(restricted)
+    for closed in closures.overlapping(store, resource, start, end):
+        out.append(Breach("closure", "breach_closure",
+                          {"reason": closed.reason, "start": clock.to_text(closed.start),
+                           "end": clock.to_text(closed.end)}))
+    return out

@@ -1,0 +1,581 @@
+"""Opening the one SQLite file that holds everything, safely.
+
+Every write that belongs together runs in `store.write()`: a transaction that
+takes SQLite's write lock up front (BEGIN IMMEDIATE). A deferred BEGIN (what
+sqlite-utils' `atomic()` issues) lets two processes read, then fails one of
+them with "database is locked" when both try to write, without waiting; taking
+the lock first makes a second desk wait its turn (busy timeout) and then see
+the first desk's booking in its own clash check.
+
+Before a file is opened, SQLite is asked whether it is a store this program may
+write (`inspect`): a SQLite file, our migrations, not newer, and not damaged. The
+commands check the whole file first (`PRAGMA quick_check`: about a second on ten
+years of history). The window opens after the checks that cost the same on any
+store and runs the whole-file check on a worker thread (`DamageCheck`): no write
+reaches the file before it has passed, and none after it found damage.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+from sqlite_utils import Database
+
+from booking.store import schema
+from booking.store.errors import DeskError
+from booking.store.i18n import define
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 15.0
+
+define(
+    store_not_database=("“{path}”不是本程序的数据文件（或已损坏），未作任何改动。请选择正确的文件，或从备份恢复。",
+                        "“{path}” is not a Linli Desk store (or it is damaged); nothing was changed. "
+                        "Choose the right file or restore a backup."),
+    store_newer=("该数据文件由更新版本的邻里服务台创建（{names}），本版本无法安全打开。请升级程序。",
+                 "This store was written by a newer version of Linli Desk ({names}); this version "
+                 "cannot open it safely. Please upgrade the program."),
+    store_cannot_create=("无法在“{path}”创建数据文件：{detail}。请检查文件夹权限或磁盘空间，或用 --db 选择其他位置。",
+                         "Cannot create the store at “{path}”: {detail}. Check the folder's permissions "
+                         "or free space, or choose another place with --db."),
+    store_busy=("数据文件正被其他程序占用，请稍后再试。", "The store is busy in another program; try again in a moment."),
+    store_readonly=("数据文件是只读的，无法保存更改：{path}。", "The store is read-only; changes cannot be saved: {path}."),
+    store_full=("磁盘已满，更改未保存。请清理磁盘后重试。", "The disk is full; the change was not saved. Free some space and retry."),
+    store_io=("无法写入数据文件（磁盘已满或出错），更改未保存。请检查磁盘空间后重试。",
+              "The store could not be written (the disk is full or failing); the change was not saved. "
+              "Check the disk's free space and retry."),
+    store_error=("数据文件出错：{detail}。未保存任何更改。", "Store error: {detail}. Nothing was saved."),
+    store_missing=("没有找到数据文件“{path}”。请先运行 init 创建数据文件，或用 --db 指定现有的数据文件。",
+                   "There is no store at “{path}”. Run init first to create it, or name an existing store "
+                   "with --db."),
+    store_foreign=("“{path}”是其他程序的 SQLite 数据库，不是邻里服务台的数据文件，未作任何改动。",
+                   "“{path}” is another program's SQLite database, not a Linli Desk store; nothing was changed."),
+    store_damaged=("数据文件“{path}”已损坏（{detail}），不能写入，未作任何改动。请运行 store-check，从备份恢复。",
+                   "The store “{path}” is damaged ({detail}) and cannot be written; nothing was changed. "
+                   "Run store-check and restore a backup."),
+    store_checking=("数据文件还在检查中，请稍后再试。", "The store is still being checked; try again in a moment."),
+    store_restored=("数据文件刚被另一处从备份恢复，本窗口已重新打开数据。刚才的操作没有保存，请核对后重做。",
+                    "The store was just restored from a backup elsewhere; this desk has reopened it. "
+                    "The last change was not saved: check and do it again."),
+)
+
+#: a setting a restore changes, so every desk that has the store open notices (see Store.write)
+GENERATION_KEY = "store_generation"
+
+
+class DamageCheck:
+    """The whole-file check a store opened with `full_check=False` still owes, run on a worker thread.
+
+    `PRAGMA quick_check` through a read-only connection of its own, started once the
+    store's own connection has the file open in WAL mode, so it reads one consistent
+    snapshot while other desks write. Until it has answered, `Store.write` waits for it
+    as it waits for another program's lock; once it found a problem, every write is
+    refused with it. `when_answered` tells the window.
+    """
+
+    #: how long the check waits between tries while another program holds the store locked
+    RETRY_S = 5.0
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.problem: DeskError | None = None
+        self.seconds: float | None = None  # how long the check took, once answered
+        self._answered = threading.Event()
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[DeskError | None], None]] = []
+        # A daemon: it only reads, through its own read-only connection, so the program's
+        # exit may cut it short without losing anything.
+        self._thread = threading.Thread(target=self._run, name="linli-store-check", daemon=True)
+
+    @property
+    def answered(self) -> bool:
+        return self._answered.is_set()
+
+    def start(self) -> DamageCheck:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """No more tries (the store is closing); a check under way finishes on its own connection."""
+        self._stopped.set()
+
+    def wait(self, seconds: float | None = None) -> bool:
+        """Wait at most `seconds` for the answer; True once there is one."""
+        return self._answered.wait(seconds)
+
+    def allow_write(self, seconds: float) -> None:
+        """Return if a write may go ahead; DeskError if the store is damaged or still unchecked after `seconds`."""
+        if not self._answered.wait(seconds):
+            raise DeskError("store", "store_checking")
+        if self.problem is not None:
+            raise self.problem
+
+    def when_answered(self, listener: Callable[[DeskError | None], None]) -> None:
+        """Call `listener(problem)` once answered (None: sound): on the check's thread, or at once if done."""
+        with self._lock:
+            if not self._answered.is_set():
+                self._listeners.append(listener)
+                return
+        listener(self.problem)
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            while True:
+                try:
+                    _check_before_opening(self.path)
+                    problem: DeskError | None = None
+                except DeskError as exc:
+                    if exc.key == "store_busy" and not self._stopped.wait(self.RETRY_S):
+                        continue  # another program holds it locked: its answer is still owed
+                    problem = exc
+                break
+        except BaseException as exc:  # a fault of the check itself: refuse writes, and show it
+            self._answer(DeskError("store", "store_error", detail=str(exc)), started)
+            raise
+        self._answer(problem, started)
+
+    def _answer(self, problem: DeskError | None, started: float) -> None:
+        with self._lock:
+            self.problem = problem
+            self.seconds = time.perf_counter() - started
+            self._answered.set()
+            listeners, self._listeners = self._listeners, []
+        for listener in listeners:
+            listener(problem)
+
+
+@dataclass
+class Store:
+    """An open store. `db` is the sqlite-utils Database over one connection."""
+
+    db: Database
+    path: str
+    #: which file was opened, and its restore generation: a change of either means a restore
+    #: replaced the data underneath this connection
+    identity: tuple[int, int] | None = None
+    generation: str | None = None
+    #: called after the store was reopened because of a restore (the window refreshes its views)
+    on_reopen: list[Callable[[], None]] = field(default_factory=list)
+    #: the whole-file check still owed (opened with `full_check=False`); None once not owed
+    damage_check: DamageCheck | None = None
+    #: inside `patience`: background work that tries again later rather than wait
+    background: bool = False
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def _configure(self) -> None:
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        if self.path != ":memory:":
+            mode = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":
+                with self.db.ensure_autocommit_on():
+                    self.conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: a booking the desk confirmed survives a power cut.
+        self.conn.execute("PRAGMA synchronous = FULL")
+
+    def _current_generation(self) -> str | None:
+        try:
+            return self.setting(GENERATION_KEY)
+        except sqlite3.OperationalError:  # before the first migration: no setting table yet
+            return None
+
+    def _remember_identity(self) -> None:
+        self.identity = None if self.path == ":memory:" else file_identity(self.path)
+        self.generation = self._current_generation()
+
+    def replaced(self) -> bool:
+        """True if a restore replaced the file or its data since this connection looked."""
+        if self.path == ":memory:":
+            return False
+        return file_identity(self.path) != self.identity or self._current_generation() != self.generation
+
+    def reopen(self) -> None:
+        """Connect again to whatever file is at the path now (after a restore), and tell the listeners."""
+        if self.path != ":memory:" and file_identity(self.path) != self.identity:
+            old = self.db
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
+            self.db = Database(conn)
+            self._configure()
+            if self.identity is not None:  # a disconnected Store is no longer counted
+                with contextlib.suppress(sqlite3.Error):
+                    old.close()
+                untrack(self.path)
+            track(self.path)
+        self._remember_identity()
+        # A restore only ever puts a file in place that passed integrity_check (a superset of
+        # quick_check) on its private copy: a damage found in the data before it is gone with it.
+        self.damage_check = None
+        for listener in list(self.on_reopen):
+            listener()
+
+    def notice_restore(self) -> bool:
+        """Reopen if a restore happened underneath; True if it did (the caller tells the clerk)."""
+        if self.identity is None or self.conn.in_transaction or not self.replaced():
+            return False  # closed (the window is going), mid-write, or nothing happened
+        self.reopen()
+        return True
+
+    def disconnect(self) -> None:
+        """Close the connection but keep the Store; `reopen()` connects again (a restore in between)."""
+        if self.identity is not None:
+            self.db.close()
+            untrack(self.path)
+        self.identity = None
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Database]:
+        """One write transaction holding the write lock from its first statement."""
+        if self.conn.in_transaction:  # nested: a savepoint inside the outer write
+            with self.db.atomic():
+                yield self.db
+            return
+        if self.damage_check is not None:  # the window's whole-file check: waited for, then obeyed
+            # Background work (in `patience`) tries again later, and the window runs it again
+            # once the check passed: it does not wait. A clerk's write waits as for a lock.
+            self.damage_check.allow_write(0.0 if self.background else BUSY_TIMEOUT_S)
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise translate_sqlite_error(exc, self.path) from exc
+        # Under the write lock, so no restore can come between this check and the commit: a
+        # desk whose store was restored underneath it never confirms into a replaced file or
+        # on the strength of data that is gone. It reopens and says so; nothing was saved.
+        if self.identity is not None and self.replaced():
+            self.db.rollback()
+            self.reopen()
+            raise DeskError("store", "store_restored")
+        try:
+            yield self.db
+        except sqlite3.OperationalError as exc:
+            # The disk filled up or the file turned read-only mid-write: the user's words, not
+            # SQLite's; the rollback means nothing of this change was kept, as the message says.
+            self.db.rollback()
+            raise translate_sqlite_error(exc, self.path) from exc
+        except BaseException:
+            self.db.rollback()
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.db.rollback()
+            raise translate_sqlite_error(exc, self.path) from exc
+
+    @contextlib.contextmanager
+    def patience(self, seconds: float) -> Iterator[None]:
+        """Wait at most `seconds` for another program's lock inside this block.
+
+        Background work that can simply try again next minute (the no-show sweep
+        in the window) must not freeze the window for the full busy timeout.
+        """
+        self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        self.background = True
+        try:
+            yield
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self.background = False
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.write():
+            self.conn.execute(
+                "INSERT INTO setting(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def close(self) -> None:
+        if self.damage_check is not None:
+            self.damage_check.stop()
+        if self.identity is not None:
+            untrack(self.path)
+            self.identity = None
+        self.db.close()
+
+
+def translate_sqlite_error(exc: sqlite3.Error, path: str) -> DeskError:
+    """A sqlite3 error as a message the user can act on."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return DeskError("store", "store_busy")
+    if "readonly" in text or "read-only" in text:
+        return DeskError("store", "store_readonly", path=path)
+    if "full" in text:
+        return DeskError("store", "store_full")
+    if "disk i/o error" in text:  # what a write the system refuses (no room, a failing disk) gives on Linux
+        return DeskError("store", "store_io")
+    if "not a database" in text or "malformed" in text or "disk image" in text:
+        return DeskError("store", "store_not_database", path=path)
+    return DeskError("store", "store_error", detail=str(exc))
+
+
+def sqlite_uri(path: str | PurePath, windows: bool | None = None, **params: str) -> str:
+    """A `file:` URI SQLite accepts for `path`, with query `params` (e.g. mode="ro").
+
+    A pure function of the path's text and the platform (tested for both). SQLite's URI
+    rules (sqlite.org/uri.html) allow only an empty authority, so a Windows network path
+    `\\\\nas\\share\\x.bak` must become `file:////nas/share/x.bak` (empty authority, the path
+    `//nas/share/x.bak`, which Windows opens as UNC) and never `file://nas/...` as
+    `Path.as_uri()` writes it; a drive path `Z:\\x.bak` becomes `file:///Z:/x.bak`.
+    The characters SQLite would read as URI syntax (`%`, `?`, `#`) are escaped.
+    """
+    windows = (sys.platform == "win32") if windows is None else windows
+    text = str(path)
+    if windows:
+        text = text.replace("\\", "/")
+        if text.startswith("//?/UNC/"):  # the long form of a network path, as resolve() may give it
+            text = "//" + text[len("//?/UNC/"):]
+        elif text.startswith("//?/"):  # the long form of a drive path
+            text = text[len("//?/"):]
+        if not text.startswith("/"):
+            text = "/" + text  # "Z:/x.bak" -> "/Z:/x.bak"; SQLite drops the slash before a drive letter
+    quoted = text.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"file://{quoted}" + (f"?{query}" if query else "")
+
+
+def connect_read_only(path: str | Path, timeout: float = BUSY_TIMEOUT_S, *,
+                      immutable: bool | None = None) -> sqlite3.Connection:
+    """A connection that cannot write the database (`mode=ro`), through SQLite only.
+
+    Without a -wal beside the file nobody has it open in WAL mode and all its data is in
+    the file, so it is read as immutable: a read-only connection would otherwise leave a
+    new -wal and -shm beside a file that may not even be ours. `immutable=True` reads it
+    so even beside a -wal (the caller knows the -wal holds nothing).
+    """
+    absolute = Path(os.path.abspath(path))
+    params = {"mode": "ro"}
+    if immutable or (immutable is None and not absolute.with_name(absolute.name + "-wal").exists()):
+        params["immutable"] = "1"
+    return sqlite3.connect(sqlite_uri(absolute, **params), uri=True, timeout=timeout)
+
+
+def inspect(conn: sqlite3.Connection, path: str | Path, *, damage: bool = True) -> None:
+    """SQLite's own answers on whether the file behind `conn` is a store this program may open.
+
+    The one check every command, the window and `store-check` share. Raises DeskError
+    (code "store"): not a SQLite file, another program's database (tables but no Linli
+    migrations), written by a newer version, or damaged (`PRAGMA quick_check`). An empty
+    database (no tables yet) passes: `init` or the first start makes it a store. Reads only.
+    """
+    with _sqlite_answers(path):
+        _inspect(conn, str(path), damage)
+
+
+def inspect_quickly(conn: sqlite3.Connection, path: str | Path) -> None:
+    """`inspect` without the whole-file check, at the same cost on any store (`DamageCheck` owes it).
+
+    SQLite itself refuses a file shorter than its header's page count (cut short by a copy
+    or a power cut) at the first read; beyond the structure, the first and last rows of
+    every table and the first entry of every index are read: their root pages and the pages
+    at each end, where the newest rows are.
+    """
+    with _sqlite_answers(path):
+        if _inspect(conn, str(path), damage=False) is not None:
+            _read_the_ends(conn)
+
+
+@contextlib.contextmanager
+def _sqlite_answers(path: str | Path) -> Iterator[None]:
+    """SQLite's errors while inspecting `path` as the DeskError the user reads."""
+    name = str(path)
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        text = str(exc).lower()
+        if "not a database" in text:
+            raise DeskError("store", "store_not_database", path=name) from exc
+        if "malformed" in text or "disk image" in text or "corrupt" in text:
+            raise DeskError("store", "store_damaged", path=name, detail=str(exc)) from exc
+        raise translate_sqlite_error(exc, name) from exc
+
+
+def _inspect(conn: sqlite3.Connection, name: str, damage: bool) -> list[str] | None:
+    """The checks of `inspect`; the store's applied migrations, or None for an empty database."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if damage:
+        _quick_check(conn, name)
+    if not tables:
+        return None
+    table = schema.MIGRATIONS.migrations_table
+    applied = [] if table not in tables else [row[0] for row in conn.execute(
+        f"SELECT name FROM [{table}] WHERE migration_set = ? ORDER BY rowid", (schema.MIGRATIONS.name,))]
+    if not applied:
+        raise DeskError("store", "store_foreign", path=name)
+    unknown = [n for n in applied if n not in known_migrations()]
+    if unknown:
+        raise DeskError("store", "store_newer", names=", ".join(unknown))
+    return applied
+
+
+def _quick_check(conn: sqlite3.Connection, name: str) -> None:
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise DeskError("store", "store_damaged", path=name, detail="; ".join(problems[:3]))
+
+
+_PARTIAL = re.compile(r"\bWHERE\b(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _read_the_ends(conn: sqlite3.Connection) -> None:
+    """Read the first and last row of every table and the first entry of every index.
+
+    A few pages of each b-tree, whatever its size: a garbled root page, or a file cut
+    short where the newest rows were, raises SQLite's "malformed" here.
+    """
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        conn.execute(f"SELECT * FROM [{table}] LIMIT 1").fetchall()
+        with contextlib.suppress(sqlite3.OperationalError):  # only a WITHOUT ROWID table has no rowid
+            conn.execute(f"SELECT * FROM [{table}] ORDER BY rowid DESC LIMIT 1").fetchall()
+    indexes = conn.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'").fetchall()
+    for index, table, sql in indexes:
+        partial = _PARTIAL.search(sql or "")  # a partial index is used only under its own condition
+        where = f" WHERE {partial.group(1)}" if partial else ""
+        try:
+            conn.execute(f"SELECT 1 FROM [{table}] INDEXED BY [{index}]{where} LIMIT 1").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no query solution" not in str(exc):  # the planner cannot use it so: nothing to read
+                raise
+
+
+def _check_before_opening(file: Path, *, damage: bool = True) -> None:
+    """Refuse, without changing a byte, a file that is not ours (see `inspect`; `inspect_quickly`
+    without `damage`).
+
+    Through a read-only SQLite connection, never `open()`: reading the file outside SQLite
+    while this process has it open would drop this process's POSIX locks (SQLite's "How To
+    Corrupt", section 2.2), and the window may have it open while a restore or backup runs.
+    """
+    try:
+        probe = connect_read_only(file)
+    except sqlite3.Error as exc:
+        raise translate_sqlite_error(exc, str(file)) from exc
+    try:
+        if damage:
+            inspect(probe, file)
+        else:
+            inspect_quickly(probe, file)
+    finally:
+        probe.close()
+
+
+#: store files this process has open through SQLite (normalised path -> open connections).
+#: While a file is listed, nothing in this process may open it outside SQLite: closing any
+#: other descriptor of it would drop this process's POSIX locks (SQLite "How To Corrupt" 2.2).
+_OPEN_HERE: dict[str, int] = {}
+
+
+def _key(path: str | Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def track(path: str | Path) -> None:
+    """Note that this process opened a connection to the store file at `path`."""
+    if str(path) != ":memory:":
+        _OPEN_HERE[_key(path)] = _OPEN_HERE.get(_key(path), 0) + 1
+
+
+def untrack(path: str | Path) -> None:
+    if str(path) == ":memory:":
+        return
+    left = _OPEN_HERE.get(_key(path), 0) - 1
+    if left > 0:
+        _OPEN_HERE[_key(path)] = left
+    else:
+        _OPEN_HERE.pop(_key(path), None)
+
+
+def open_in_this_process(path: str | Path) -> bool:
+    """True while a connection of this process (a Store, a backup's or restore's) has the file open."""
+    return _key(path) in _OPEN_HERE
+
+
+def file_identity(path: str | Path) -> tuple[int, int] | None:
+    """Which file is at `path` now (device, inode / file index), or None; `stat`, never `open`."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
+
+
+def open_store(path: str | Path, *, migrate: bool = True, create: bool = True,
+               full_check: bool = True) -> Store:
+    """Open and migrate the store at `path`; ':memory:' for tests.
+
+    With `create=False` (every command but `init`) a missing file is refused with
+    DeskError "not_found" naming the path. A file that is not a SQLite database,
+    another program's database, a damaged store, or one a newer version wrote is
+    refused with a DeskError and left untouched (`inspect`).
+
+    With `full_check=False` (the window) only the checks that cost the same on any store
+    run before it opens (`inspect_quickly`); the whole-file check then runs on a worker
+    thread (`Store.damage_check`), and until it has passed no write goes ahead: not the
+    migrations, not the seeding, not the clerk's first booking.
+    """
+    name = str(path)
+    owed = False  # a new or empty file has nothing in it to check
+    if name != ":memory:":
+        file = Path(path)
+        if not file.exists():
+            if not create:
+                raise DeskError("not_found", "store_missing", path=name)
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DeskError("store", "store_cannot_create", path=name,
+                                detail=exc.strerror or str(exc)) from exc
+        elif file.is_dir():
+            raise DeskError("store", "store_not_database", path=name)
+        elif file.stat().st_size > 0:
+            _check_before_opening(file, damage=full_check)
+            owed = not full_check
+    try:
+        conn = sqlite3.connect(name, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        raise DeskError("store", "store_cannot_create", path=name, detail=str(exc)) from exc
+    try:
+        store = Store(db=Database(conn), path=name)
+        if owed:
+            store.damage_check = DamageCheck(name)
+        store._configure()
+        _check_version(store)  # a first read: the file is open in WAL mode, its -wal and -shm beside it
+        if store.damage_check is not None:
+            store.damage_check.start()
+        if migrate and schema.MIGRATIONS.pending(store.db):
+            with store.write():
+                if schema.MIGRATIONS.pending(store.db):  # another process may have just done it
+                    schema.MIGRATIONS.apply(store.db)
+        store._remember_identity()
+        track(name)
+        return store
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate_sqlite_error(exc, name) from exc
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _check_version(store: Store) -> None:
+    known = {m.name for m in schema.MIGRATIONS._migrations}
+    unknown = [m.name for m in schema.MIGRATIONS.applied(store.db) if m.name not in known]
+    if unknown:
+        raise DeskError("store", "store_newer", names=", ".join(unknown))
+
+
+def known_migrations() -> list[str]:
+    return [m.name for m in schema.MIGRATIONS._migrations]

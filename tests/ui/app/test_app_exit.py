@@ -1,0 +1,77 @@
+"""The program started as a user starts it, in a subprocess: it opens the window, signs in,
+shows the day and exits 0 when closed (PySide6 6.12 aborted at exit here; 6.11.3 is pinned)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from booking.ops import demo, setup
+
+ROOT = Path(__file__).resolve().parents[3]
+NOW = "2026-11-24 10:00"
+
+
+def run_app(store_path: Path, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LINLI_SMOKE_EXIT_MS="1500",
+               LINLI_SMOKE_SIGNIN="值班员甲:desk-secret-1", LINLI_DATA_DIR=str(tmp_path / "appdata"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data"))
+    return subprocess.run([sys.executable, "app.py", "--db", str(store_path), "--now", NOW, *extra],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def smoke_line(result: subprocess.CompletedProcess) -> str:
+    lines = [line for line in result.stdout.splitlines() if line.startswith("linli-smoke:")]
+    assert lines, result.stdout + result.stderr
+    return lines[-1]
+
+
+@pytest.mark.slow
+def test_the_window_opens_and_exits_0_on_a_fresh_store(tmp_path):
+    result = run_app(tmp_path / "fresh.sqlite3", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "值班员甲" in smoke_line(result)
+
+
+@pytest.mark.slow
+def test_the_window_exits_0_with_thousands_of_bookings_shown(tmp_path):
+    path = tmp_path / "busy.sqlite3"
+    store = setup.open_ready(path, now=datetime(2026, 11, 24, 10, 0))
+    filled = demo.fill(store, years=30 / 365, now=datetime(2026, 11, 24, 10, 0))
+    store.close()
+    assert filled["bookings"] >= 5000
+    result = run_app(path, tmp_path)
+    assert result.returncode == 0, result.stderr
+    shown = int(smoke_line(result).split(", ")[1].split()[0])
+    assert shown >= 100  # the day's blocks were on the board when it closed
+
+
+@pytest.mark.slow
+def test_a_file_that_is_not_a_store_is_refused_with_exit_1(tmp_path):
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("not a database", encoding="utf-8")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LINLI_DATA_DIR=str(tmp_path / "appdata"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    # The message box waits for a click; the smoke timer does not run before the store opens,
+    # so close it from outside by its timeout: a refusal must come before any window.
+    result = subprocess.run([sys.executable, "-c",
+                             "import sys, app\n"
+                             "from PySide6.QtCore import QTimer\n"
+                             "from PySide6.QtWidgets import QApplication, QMessageBox\n"
+                             "app_ = QApplication([])\n"
+                             "def close():\n"
+                             "    box = QApplication.activeModalWidget()\n"
+                             "    if box is not None:\n"
+                             "        print('message:', box.text(), flush=True); box.accept()\n"
+                             "    else:\n"
+                             "        QTimer.singleShot(100, close)\n"
+                             "QTimer.singleShot(100, close)\n"
+                             f"sys.exit(app.main(['--db', {str(path)!r}]))\n"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "不是" in result.stdout and "数据文件" in result.stdout  # said in words, in a message box
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,379 @@
+"""Backups in the window: the start-up check, the daily backup, and Backup / Restore in the File menu.
+
+The work is booking/ops/backup.py's; this module only asks (which file? really?)
+and tells (done, kept aside here). ui/app/main.py calls four entry points:
+
+    check_store(path)              before the store is opened: a damaged store is
+                                   explained, with the offer to restore the newest good backup
+    StoreCheckReport(store)        the whole-file check the window's quick open left owed
+                                   (store.DamageCheck, on its worker thread): damage it finds
+                                   is explained the same way; until it passed nothing is written
+    start_daily_backup(path)       after the window is up: today's backup on a worker thread
+    add_menu_actions(window, desk) Backup... and Restore... in the window's File menu
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+
+from booking.ops import backup
+from booking.store.audit import SYSTEM
+from booking.store.connection import Store
+from booking.store.errors import DeskError
+from booking.store.i18n import define, tr
+from ui.desk.session import Desk
+
+log = logging.getLogger("linli.backup")
+
+#: every kind of thing a restore may have changed, for `Desk.announce`
+EVERYTHING = ("booking", "resident", "resource", "rule", "closure", "scan", "setting", "station", "clerk", "fee")
+
+define(
+    uib_backup=("备份数据(&K)…", "Bac&k up…"),
+    uib_restore=("从备份恢复(&R)…", "&Restore from a backup…"),
+    uib_restore_admin_only=("只有管理员可以恢复备份。", "Only an admin can restore a backup."),
+    uib_backup_title=("备份数据", "Back up"),
+    uib_restore_title=("从备份恢复", "Restore from a backup"),
+    uib_files=("邻里服务台备份 (*.sqlite3);;所有文件 (*)", "Linli Desk backups (*.sqlite3);;All files (*)"),
+    uib_backup_done=("已备份到：\n{path}\n（{bookings} 条预约，完整性检查通过。）",
+                     "Backed up to:\n{path}\n({bookings:booking|bookings}, integrity check passed.)"),
+    uib_restore_confirm=("用这份备份替换当前的全部数据吗？\n\n{path}\n备份时间 {taken}，{bookings} 条预约。\n\n"
+                         "当前数据会先另存一份，不会丢失。",
+                         "Replace all current data with this backup?\n\n{path}\nTaken {taken}, {bookings:booking|bookings}.\n\n"
+                         "The current data is kept aside first; nothing is lost."),
+    uib_restore_done=("已从备份恢复（{bookings} 条预约）。\n恢复前的数据另存为：\n{aside}",
+                      "Restored from the backup ({bookings:booking|bookings}).\nThe data from before is kept as:\n{aside}"),
+    uib_restore_button=("恢复这份备份", "Restore this backup"),
+    uib_quit_button=("退出", "Quit"),
+    uib_start_title=("数据文件有问题", "The store has a problem"),
+    uib_adopt_title=("数据文件的新位置", "The store's new place"),
+    uib_adopt_question=("在本 Windows 用户的文件夹里找到了旧版本的数据文件：\n{source}\n\n"
+                        "现在数据文件放在本机所有用户共用的位置：\n{target}\n\n"
+                        "把旧数据复制过去吗？原文件保留不动。选“否”则从空白数据开始。",
+                        "A store of an earlier version was found in this Windows user's folder:\n{source}\n\n"
+                        "The store now lives where every user of this PC finds it:\n{target}\n\n"
+                        "Copy the earlier data there? The original is left as it is. No starts with an "
+                        "empty store."),
+    uib_not_now_button=("暂不恢复", "Not now"),
+    uib_window_saves_nothing=("本窗口仍可查看数据，但不再保存任何更改。",
+                              "The window still shows the data but saves no change."),
+    uib_start_restored=("已恢复 {taken} 的备份。恢复前的文件另存为：\n{aside}",
+                        "The backup of {taken} was restored. The file from before is kept as:\n{aside}"),
+)
+
+
+# --- at start ---------------------------------------------------------------------------------
+
+def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = None, *,
+                damage: bool = True) -> bool:
+    """True if the desk may open the store (it was sound, or a backup was restored over it).
+
+    Otherwise the user has been told why, in a modal box, and the program should exit.
+    `damage=False` leaves the whole-file check to `StoreCheckReport` after the store is open.
+    """
+    backup.clean_leftovers(store_path, now)  # what a killed backup or restore left behind
+    try:
+        backup.startup_check(store_path, backup.backup_dir(), damage=damage)
+        return True
+    except backup.StoreProblem as problem:
+        log.error("start-up check: %s (%s)", problem.problem, store_path)
+        if problem.backup is None:
+            QMessageBox.critical(parent, tr("uib_start_title"), problem.message())
+            return False
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("uib_start_title"), problem.message(),
+                          QMessageBox.StandardButton.NoButton, parent)
+        restore_button = box.addButton(tr("uib_restore_button"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("uib_quit_button"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore_button)
+        box.exec()
+        if box.clickedButton() is not restore_button:
+            return False
+        try:
+            done = backup.restore(problem.backup, store_path, now, actor=SYSTEM)
+        except DeskError as exc:
+            QMessageBox.critical(parent, tr("uib_start_title"), exc.message())
+            return False
+        QMessageBox.information(parent, tr("uib_restore_title"),
+                                tr("uib_start_restored", taken=problem.details["backup_taken"],
+                                   aside=done["kept_aside"] or "-"))
+        return True
+
+
+class StoreCheckReport(QObject):
+    """Tells the clerk what the whole-file check of the open store found (`store.DamageCheck`).
+
+    The check runs on its own thread and read-only connection from the moment the store was
+    opened (while the clerk signs in); the store itself holds every write back until it has
+    passed and refuses them after it found damage. This only explains: on damage, the box
+    of the start-up check (`check_store`) with its offer of the newest good backup, over the
+    window once there is one; on a pass, whatever waited for it (`after_pass`).
+    """
+
+    passed = Signal()
+    #: the StoreProblem, as the start-up check would have raised it
+    found = Signal(object)
+
+    def __init__(self, store: Store, now: Callable[[], datetime], backups_folder: Path | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.check = store.damage_check
+        self.now = now
+        self.folder = backups_folder
+        self.window: QWidget | None = None
+        self.desk: Desk | None = None
+        self.problem: backup.StoreProblem | None = None
+        self._after_pass: list[Callable[[], object]] = []
+        self._ended = False
+        # queued: the check's thread emits, the GUI thread shows
+        self.passed.connect(self._passed, Qt.ConnectionType.QueuedConnection)
+        self.found.connect(self._found, Qt.ConnectionType.QueuedConnection)
+        if self.check is not None:
+            self.check.when_answered(self._answered)
+
+    @property
+    def pending(self) -> bool:
+        return self.check is not None and not self.check.answered
+
+    def attach(self, window: QWidget, desk: Desk) -> None:
+        """From now on the box comes over `window`, and a restore is made as `desk`'s clerk."""
+        self.window, self.desk = window, desk
+
+    def end(self) -> None:
+        """The window has closed: an answer still to come is only logged."""
+        self._ended = True
+
+    def after_pass(self, work: Callable[[], object]) -> None:
+        """Run `work` on the GUI thread once the store passed (at once if it has, or was never owed)."""
+        if self.check is None or (self.check.answered and self.check.problem is None):
+            work()
+        elif not self.check.answered:
+            self._after_pass.append(work)
+
+    def _answered(self, error: DeskError | None) -> None:  # on the check's thread
+        if error is None:
+            self.passed.emit()
+            return
+        # the backup to offer is itself checked (quick_check of each candidate): here, off the GUI thread
+        self.found.emit(backup.whole_file_problem(self.store.path, error, self.folder or backup.backup_dir()))
+
+    def _passed(self) -> None:
+        log.info("whole-file check of %s passed in %.2f s", self.store.path, getattr(self.check, "seconds", 0) or 0)
+        if self._ended:
+            return
+        waiting, self._after_pass = self._after_pass, []
+        for work in waiting:
+            work()
+
+    def _found(self, problem: backup.StoreProblem) -> None:
+        if self.store.damage_check is not self.check:
+            return  # a restore replaced the file meanwhile: what was found is gone with it
+        self.problem = problem
+        self._after_pass.clear()
+        log.error("whole-file check: %s (%s)", problem.problem, self.store.path)
+        if self._ended:
+            return
+        text = problem.message() + "\n\n" + tr("uib_window_saves_nothing")
+        if problem.backup is None:
+            QMessageBox.critical(self.window, tr("uib_start_title"), text)
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("uib_start_title"), text,
+                          QMessageBox.StandardButton.NoButton, self.window)
+        restore_button = box.addButton(tr("uib_restore_button"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("uib_not_now_button"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore_button)
+        box.exec()
+        if box.clickedButton() is not restore_button:
+            return
+        try:
+            done = self._restore(problem.backup)
+        except DeskError as exc:
+            QMessageBox.critical(self.window, tr("uib_start_title"), exc.message())
+            return
+        QMessageBox.information(self.window, tr("uib_restore_title"),
+                                tr("uib_start_restored", taken=problem.details["backup_taken"],
+                                   aside=done["kept_aside"] or "-"))
+
+    def _restore(self, offered: Path) -> dict[str, Any]:
+        """The start-up check's offer, taken from the window: any clerk may, as anyone who starts
+        the program may at the start-up check, because it is only ever the newest intact backup
+        that holds no less than what the damaged store still reads."""
+        if self.desk is not None:
+            return restore_from(self.desk, offered, offered=True)
+        self.store.disconnect()  # before the sign-in: no desk yet, as at the start-up check
+        try:
+            return backup.restore(offered, self.store.path, self.now(), actor=SYSTEM)
+        finally:
+            self.store.reopen()
+
+
+def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = None) -> bool:
+    """At the first start: offer once to copy an earlier per-user store to the per-machine place.
+
+    Once the store exists (copied, or made empty after No) the question is not asked again.
+    """
+    answer = QMessageBox.question(parent, tr("uib_adopt_title"),
+                                  tr("uib_adopt_question", source=str(earlier), target=str(store_path)))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        done = backup.adopt(earlier, store_path)
+    except DeskError as exc:
+        QMessageBox.warning(parent, tr("uib_adopt_title"), exc.message())
+        return False
+    log.info("copied the earlier store %s to %s (%s bookings)", earlier, store_path, done["bookings"])
+    return True
+
+
+def start_daily_backup(store_path: str | Path, today: date,
+                       folder: Path | None = None) -> threading.Thread:
+    """Today's automatic backup on a worker thread (its own connection), so the window opens at once.
+
+    A failure is not caught here: it reaches the error dialog through
+    `threading.excepthook` (ui/app/errors.py), because a backup that silently
+    stopped working is worse than an interruption.
+    """
+    def work() -> None:
+        result = backup.auto_backup(store_path, folder, today=today)
+        if result.get("daily"):
+            log.info("daily backup %s in %s ms; removed %s", result["daily"], result.get("ms"), result["removed"])
+
+    worker = threading.Thread(target=work, name="linli-daily-backup")  # not a daemon: finish before exit
+    worker.start()
+    return worker
+
+
+# --- the menu ---------------------------------------------------------------------------------
+
+def add_menu_actions(window: QMainWindow, desk: Desk) -> tuple[QAction, QAction]:
+    """Put Backup… and Restore… into the window's File menu, above Quit."""
+    backup_action = QAction(window)
+    restore_action = QAction(window)
+    backup_action.triggered.connect(lambda: _ask_and_back_up(window, desk))
+    restore_action.triggered.connect(lambda: _ask_and_restore(window, desk))
+    menu = getattr(window, "menu_file", None) or window.menuBar().addMenu(tr("uib_backup_title"))
+    before = getattr(window, "act_quit", None)
+    if before is not None and before in menu.actions():
+        separator = menu.insertSeparator(before)
+        menu.insertAction(separator, backup_action)
+        menu.insertAction(separator, restore_action)
+    else:
+        menu.addAction(backup_action)
+        menu.addAction(restore_action)
+
+    def retranslate(*_: Any) -> None:
+        backup_action.setText(tr("uib_backup"))
+        restore_action.setText(tr("uib_restore"))
+        restore_action.setEnabled(desk.actor.is_admin)
+        restore_action.setToolTip("" if desk.actor.is_admin else tr("uib_restore_admin_only"))
+
+    retranslate()
+    desk.language_changed.connect(retranslate)
+    # A hand-over (MainWindow.switch_clerk) announces "clerk": Restore follows who is signed in now.
+    desk.changed.connect(lambda what: retranslate() if "clerk" in what else None)
+    window.backup_action, window.restore_action = backup_action, restore_action
+    window.restore_watch = watch_for_restores(window, desk)
+    return backup_action, restore_action
+
+
+def back_up_to(desk: Desk, path: str | Path) -> dict[str, Any]:
+    """Write a checked backup of the desk's store to `path`."""
+    return backup.backup(desk.store, path)
+
+
+def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict[str, Any]:
+    """Restore `path` over the desk's store (the current data kept aside) and refresh every view.
+
+    The desk's own connection is closed first and opened again afterwards: Windows cannot
+    replace a file this process holds open (WinError 32), which a damaged store needs.
+    Only an admin chooses a backup; `offered` is the start-up check's offer over a damaged
+    store (`StoreCheckReport`), which the clerk at the desk may take.
+    """
+    if not offered and not desk.actor.is_admin:
+        raise DeskError("forbidden", "uib_restore_admin_only")
+    desk.store.disconnect()
+    try:
+        done = backup.restore(path, desk.store.path, desk.now(), actor=desk.actor)
+    finally:
+        desk.store.reopen()  # also takes the new restore generation: this desk did the restore
+    desk.announce(*EVERYTHING)
+    return done
+
+
+def watch_for_restores(window: QWidget, desk: Desk, every_ms: int = 5000) -> QTimer:
+    """Notice a restore another desk made underneath this one: reopen, refresh, tell the clerk.
+
+    A write notices it too (Store.write refuses and reopens), so nothing is ever confirmed
+    into replaced data; this only makes sure the clerk hears of it before trying.
+    """
+    def look() -> None:
+        if desk.store.notice_restore():
+            desk.announce(*EVERYTHING)
+            QMessageBox.information(window, tr("uib_restore_title"), tr("store_restored"))
+
+    desk.store.on_reopen.append(lambda: desk.announce(*EVERYTHING))  # a write that noticed it
+    timer = QTimer(window)
+    timer.timeout.connect(look)
+    timer.start(every_ms)
+    return timer
+
+
+def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    suggested = Path(documents) / f"linli-desk-{desk.now():%Y-%m-%d-%H%M}.sqlite3"
+    path, _ = QFileDialog.getSaveFileName(window, tr("uib_backup_title"), str(suggested), tr("uib_files"))
+    if not path:
+        return
+    with _busy():
+        try:
+            done = back_up_to(desk, path)
+        except DeskError as exc:
+            QMessageBox.warning(window, tr("uib_backup_title"), exc.message())
+            return
+    QMessageBox.information(window, tr("uib_backup_title"),
+                            tr("uib_backup_done", path=done["backup"], bookings=done["bookings"]))
+
+
+def _ask_and_restore(window: QWidget, desk: Desk) -> None:
+    path, _ = QFileDialog.getOpenFileName(window, tr("uib_restore_title"), str(backup.backup_dir()),
+                                          tr("uib_files"))
+    if not path:
+        return
+    try:
+        about = backup.describe_backup(path)
+    except DeskError as exc:
+        QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
+        return
+    answer = QMessageBox.question(window, tr("uib_restore_title"),
+                                  tr("uib_restore_confirm", path=path, taken=about["taken"],
+                                     bookings=about["bookings"]),
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                  QMessageBox.StandardButton.No)  # replacing every record: No unless asked
+    if answer != QMessageBox.StandardButton.Yes:
+        return
+    with _busy():
+        try:
+            done = restore_from(desk, path)
+        except DeskError as exc:
+            QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
+            return
+    log.info("restored %s over %s; kept aside %s", path, desk.store.path, done["kept_aside"])
+    QMessageBox.information(window, tr("uib_restore_title"),
+                            tr("uib_restore_done", bookings=done["bookings"], aside=done["kept_aside"] or "-"))
+
+
+class _busy:
+    """The wait cursor while a backup or restore runs in the window's thread."""
+
+    def __enter__(self) -> None:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+
+    def __exit__(self, *_: object) -> None:
+        QGuiApplication.restoreOverrideCursor()

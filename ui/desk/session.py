@@ -1,0 +1,91 @@
+"""The desk as the windows see it: the open store, who is signed in, the clock,
+and one signal that announces what changed.
+
+Every write goes through the domain's service functions; the caller then calls
+`desk.announce(...)` with what changed, and every view that shows that kind of
+thing refreshes itself. No view reaches into another.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal, SignalInstance
+
+from booking.store import clock
+from booking.store.audit import Actor
+from booking.store.connection import Store
+
+
+def current_minute(fixed_now: datetime | None = None) -> datetime:
+    """The desk's minute: the fixed --now, else the real clock. This module is the window's one edge
+    that reads the clock (booking/store/clock.py); everything else is handed `desk.now()`."""
+    return fixed_now or clock.now()
+
+
+def current_moment(fixed_now: datetime | None = None) -> datetime:
+    """As `current_minute`, with the seconds of the real clock (scan records tell repeats apart by them)."""
+    return fixed_now or clock.moment()
+
+
+class Desk(QObject):
+    """Shared state of one running desk."""
+
+    #: what changed: a set of words such as {"booking", "resident", "resource", "rule", "scan"}
+    changed = Signal(object)
+    #: the language was switched ('zh' or 'en'); windows retranslate themselves
+    language_changed = Signal(str)
+
+    def __init__(self, store: Store, actor: Actor, fixed_now: datetime | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.actor = actor
+        self._fixed_now = fixed_now
+
+    def now(self) -> datetime:
+        """The current minute (fixed with --now for tests and back-office corrections)."""
+        return current_minute(self._fixed_now)
+
+    def moment(self) -> datetime:
+        """The current time with seconds, for scans; the fixed clock if one was set."""
+        return current_moment(self._fixed_now)
+
+    def sweep_now(self) -> datetime:
+        """When the minute's no-show sweep acts: the desk's clock, but never ahead of the real one, so
+        a window opened with a fixed clock in the future marks no real booking a no-show for good."""
+        return min(self.now(), clock.now())
+
+    def take_over(self, actor: Actor) -> None:
+        """`actor` signed in at this desk (at the start or a hand-over). Fixing the clock is an admin's
+        act: a clerk's desk follows the real clock; an admin's fixed clock is noted in every audit entry."""
+        if self._fixed_now is not None and not actor.is_admin:
+            self._fixed_now = None
+        if self._fixed_now is not None:
+            actor = replace(actor, fixed_clock=clock.to_stamp(clock.moment()))
+        self.actor = actor
+
+    def set_now(self, moment: datetime | None) -> None:
+        self._fixed_now = moment
+
+    def announce(self, *what: str) -> None:
+        self.changed.emit(set(what))
+
+
+def follow(signal: SignalInstance, owner: QObject, slot: Callable[..., Any]) -> None:
+    """Connect `slot` to a desk signal for as long as `owner` lives.
+
+    A lambda or a plain function connected to `desk.changed` or `desk.language_changed` stays
+    connected after the dialog it serves is deleted, and then touches deleted widgets (Qt only
+    disconnects a bound method of the deleted object itself). Every window that listens to the
+    desk through anything else goes through here."""
+    signal.connect(slot)
+
+    def drop(*_args: Any) -> None:
+        try:
+            signal.disconnect(slot)
+        except (RuntimeError, TypeError):  # already gone with the desk
+            pass
+
+    owner.destroyed.connect(drop)

@@ -1,0 +1,397 @@
+"""The cash desk: a payment dialog for a booking and the shift report for hand-over.
+
+Qt only: the charge, the ledger and their refusals come from booking.money.fees and
+booking.money.ledger. The dialog shows what is due, takes an amount, a method and a
+reason, and shows a refusal next to the field it concerns; the report view is
+two read-only models over `ledger.shift_report`. Writes announce "payment" on
+the desk's one signal, so every view that shows money refreshes itself.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from PySide6.QtCore import QAbstractTableModel, QDateTime, Qt
+from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+
+from booking.money import fees, ledger
+from booking.store.errors import DeskError
+from booking.store.i18n import define, tr
+from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages
+from ui.desk.fonts import ui_font
+from ui.widgets.tables import TextTable
+
+
+define(
+    uif_pay_title=("收款：预约 {id}", "Payment: booking {id}"),
+    uif_charge_state=("{state}：{start} – {end}", "{state}: {start} – {end}"),
+    uif_total=("应收 {total}　已付 {paid}　待付 {due}", "Charge {total}   paid {paid}   due {due}"),
+    uif_amount=("金额（元）", "Amount (yuan)"),
+    uif_method=("付款方式", "Method"),
+    uif_reason=("原因（减免时必填）", "Reason (needed to waive)"),
+    uif_pay=("收款", "Take payment"),
+    uif_close=("关闭", "Close"),
+    uif_paid_receipt=("已收 {amount}，收据号 {number}", "Took {amount}, receipt {number}"),
+    uif_col_item=("项目", "Item"),
+    uif_col_minutes=("分钟", "Minutes"),
+    uif_col_amount=("金额", "Amount"),
+    uif_col_receipt=("收据号", "Receipt"),
+    uif_col_at=("时间", "Time"),
+    uif_col_clerk=("值班员", "Clerk"),
+    uif_col_entry=("类别", "Entry"),
+    uif_col_method=("方式", "Method"),
+    uif_col_reason=("原因", "Reason"),
+    uif_col_count=("笔数", "Count"),
+    uif_col_in=("收入", "In"),
+    uif_col_out=("退出", "Out"),
+    uif_col_net=("净额", "Net"),
+    uif_shift_title=("交班收款报表", "Shift cash report"),
+    uif_from=("从", "From"),
+    uif_to=("到", "To"),
+    uif_clerk_filter=("值班员（空为全部）", "Clerk (empty: all)"),
+    uif_refresh=("刷新", "Refresh"),
+    uif_shift_totals=("应交现金 {cash}　收入合计 {income}", "Cash to hand over {cash}   income {income}"),
+)
+
+
+class ChargeModel(TextTable):
+    """The lines of a charge: what, minutes, amount."""
+
+    COLUMNS = ("uif_col_item", "uif_col_minutes", "uif_col_amount")
+    RIGHT = frozenset({1, 2})
+
+    def __init__(self, charge: fees.Charge | None = None) -> None:
+        super().__init__()
+        self._items: list[fees.ChargeItem] = []
+        if charge:
+            self.set_charge(charge)
+
+    def set_charge(self, charge: fees.Charge) -> None:
+        self._items = list(charge.items)
+        self._set(self._texts())
+
+    def _texts(self) -> list[tuple[str, ...]]:
+        return [(item.text(), str(item.minutes) if item.minutes else "", fees.money(item.fen)) for item in self._items]
+
+    def refresh_texts(self) -> None:
+        self._rows = self._texts()
+
+
+class PaymentsModel(TextTable):
+    """Ledger entries (a booking's, or a shift's)."""
+
+    COLUMNS = ("uif_col_receipt", "uif_col_at", "uif_col_clerk", "uif_col_entry", "uif_col_method",
+               "uif_col_amount", "uif_col_reason")
+    RIGHT = frozenset({5})
+
+    def __init__(self, payments: list[ledger.Payment] | None = None) -> None:
+        super().__init__()
+        self._payments: list[ledger.Payment] = []
+        self.set_payments(list(payments or []))
+
+    def set_payments(self, payments: list[ledger.Payment]) -> None:
+        self._payments = list(payments)
+        self._set(self._texts())
+
+    def payment(self, row: int) -> ledger.Payment:
+        return self._payments[row]
+
+    def _texts(self) -> list[tuple[str, ...]]:
+        return [(p.receipt_no, p.at, p.clerk, tr(f"ledger_entry_{p.entry}"), tr(f"ledger_method_{p.method}"),
+                 fees.money(p.amount_fen), p.reason or "") for p in self._payments]
+
+    def refresh_texts(self) -> None:
+        self._rows = self._texts()
+
+
+class ShiftModel(TextTable):
+    """One row per clerk and method used in the shift: count, in, out, net."""
+
+    COLUMNS = ("uif_col_clerk", "uif_col_method", "uif_col_count", "uif_col_in", "uif_col_out", "uif_col_net")
+    RIGHT = frozenset({2, 3, 4, 5})
+
+    def __init__(self, report: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self._lines: list[tuple[str, str, dict[str, int]]] = []
+        if report:
+            self.set_report(report)
+
+    def set_report(self, report: dict[str, Any]) -> None:
+        self._lines = [(c["clerk"], method, line) for c in report["clerks"]
+                       for method, line in c["methods"].items() if line["count"]]
+        self._set(self._texts())
+
+    def _texts(self) -> list[tuple[str, ...]]:
+        return [(clerk, tr(f"ledger_method_{method}"), str(line["count"]), fees.money(line["in_fen"]),
+                 fees.money(line["out_fen"]), fees.money(line["net_fen"])) for clerk, method, line in self._lines]
+
+    def refresh_texts(self) -> None:
+        self._rows = self._texts()
+
+
+def _table(parent: QWidget, model: QAbstractTableModel, stretch: int) -> QTableView:
+    """A read-only table whose columns fit their content, column `stretch` taking the rest."""
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+class PaymentDialog(QDialog):
+    """Take a payment for one booking: what is due, amount, method, reason; refusals beside the field."""
+
+    FIELDS = ("amount", "method", "reason")
+
+    def __init__(self, desk: Any, booking_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.booking_id = booking_id
+        self.paid: ledger.Payment | None = None
+        self.setFont(ui_font(11))
+        self.setMinimumWidth(520)
+        self.state = QLabel(self)
+        self.charge_model = ChargeModel()
+        self.charge_view = _table(self, self.charge_model, 0)
+        self.charge_view.setMinimumHeight(160)
+        self.totals = QLabel(self)
+        self.totals.setFont(ui_font(13, True))
+        self.amount = QLineEdit(self)
+        self.method = QComboBox(self)
+        for method in ledger.PAYABLE_METHODS:
+            self.method.addItem("", method)
+        self.reason = QLineEdit(self)
+        form = QFormLayout()
+        self.field_messages = FieldMessages(self, form)
+        for name, widget in (("amount", self.amount), ("method", self.method), ("reason", self.reason)):
+            self.field_messages.add(name, widget)
+        self.labels, self.messages = self.field_messages.labels, self.field_messages.messages
+        self.general = self.field_messages.general
+        self.done_line = QLabel(self)
+        self.buttons = QDialogButtonBox(self)
+        self.pay_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self.pay_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for widget in (self.state, self.charge_view, self.totals):
+            layout.addWidget(widget)
+        layout.addLayout(form)
+        for widget in (self.general, self.done_line, self.buttons):
+            layout.addWidget(widget)
+        desk.language_changed.connect(self.retranslate)
+        self.refresh()
+        self.retranslate()
+        self.amount.selectAll()
+        self.amount.setFocus()
+
+    def refresh(self) -> None:
+        """Show the charge as it stands now and put what is due in the amount field."""
+        self.account = ledger.account(self.desk.store, self.booking_id, self.desk.now())
+        self.charge_model.set_charge(self.account.charge)
+        self.amount.setText(fees.yuan_text(self.account.due_fen) if self.account.due_fen else "")
+        self._show_totals()
+
+    def _show_totals(self) -> None:
+        charge = self.account.charge
+        self.state.setText(tr("uif_charge_state", state=tr(f"fee_state_{charge.state}"),
+                              start=charge.start.strftime("%Y-%m-%d %H:%M"), end=charge.end.strftime("%Y-%m-%d %H:%M")))
+        self.totals.setText(tr("uif_total", total=fees.money(charge.total_fen), paid=fees.money(self.account.paid_fen),
+                               due=fees.money(self.account.due_fen)))
+
+    def retranslate(self, *_: Any) -> None:
+        self.setWindowTitle(tr("uif_pay_title", id=self.booking_id))
+        self.labels["amount"].setText(tr("uif_amount"))
+        self.labels["method"].setText(tr("uif_method"))
+        self.labels["reason"].setText(tr("uif_reason"))
+        for i in range(self.method.count()):
+            self.method.setItemText(i, tr(f"ledger_method_{self.method.itemData(i)}"))
+        self.pay_button.setText(tr("uif_pay"))
+        self.close_button.setText(tr("uif_close"))
+        self.charge_model.retranslate()
+        self._show_totals()
+
+    def show_error(self, exc: DeskError) -> None:
+        """The refusal next to the field it names, or under the form."""
+        self.field_messages.show_error(exc)
+
+    def submit(self) -> None:
+        """Record the payment through the ledger; stay open with the reason if it is refused."""
+        try:
+            amount = fees.parse_yuan(self.amount.text())
+            self.paid = ledger.pay(self.desk.store, self.desk.actor, self.booking_id, amount,
+                                   self.method.currentData(), self.desk.now(), self.reason.text() or None)
+        except DeskError as exc:
+            self.show_error(exc)
+            return
+        self.desk.announce("payment")
+        self.done_line.setText(tr("uif_paid_receipt", amount=fees.money(self.paid.amount_fen),
+                                  number=self.paid.receipt_no))
+        self.accept()
+
+
+define(
+    uil_amount_reason=("原因（必填，记入账目）", "Reason (needed; kept in the ledger)"),
+)
+
+
+class AmountDialog(QDialog):
+    """An amount in yuan and a reason for one ledger action (a refund of a chosen amount, a correction).
+
+    The dialog decides nothing: it reads the amount exactly (booking.money.fees.parse_yuan) and hands
+    amount and reason to `act`, which asks the domain (and may ask for a confirmation first, answering
+    None when declined). A DeskError is shown beside the field it names, or under the form; on
+    success `outcome` holds what `act` returned and the dialog closes.
+    """
+
+    def __init__(self, desk: Any, texts: Callable[[], dict[str, str]], act: Callable[[int, str], Any],
+                 allow_negative: bool = False, allow_zero: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.texts = texts  # title, summary, amount (its label), button: remade on a language switch
+        self.act = act
+        self.allow_negative = allow_negative
+        self.allow_zero = allow_zero  # let `act` say why 0 is wrong in its own words (a correction of 0)
+        self.outcome: Any = None
+        self.setFont(ui_font(11))
+        self.setMinimumWidth(520)
+        self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # a reason typed as "<b>..." shows as typed
+        self.summary.setWordWrap(True)
+        self.amount = QLineEdit(self)
+        self.reason = QLineEdit(self)
+        form = QFormLayout()
+        self.field_messages = FieldMessages(self, form)
+        for name, widget in (("amount", self.amount), ("reason", self.reason)):
+            self.field_messages.add(name, widget)
+        self.labels, self.messages = self.field_messages.labels, self.field_messages.messages
+        self.general = self.field_messages.general
+        self.buttons = QDialogButtonBox(self)
+        self.ok_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(self.buttons)
+        desk.language_changed.connect(self.retranslate)
+        self.retranslate()
+        self.amount.setFocus()
+
+    def retranslate(self, *_: Any) -> None:
+        texts = self.texts()
+        self.setWindowTitle(texts["title"])
+        self.summary.setText(texts["summary"])
+        self.labels["amount"].setText(texts["amount"])
+        self.labels["reason"].setText(tr("uil_amount_reason"))
+        self.ok_button.setText(texts["button"])
+        self.close_button.setText(tr("uif_close"))
+
+    def show_error(self, exc: DeskError | None) -> None:
+        """The refusal next to the field it names, or under the form (None clears them)."""
+        self.field_messages.show_error(exc)
+
+    def submit(self) -> Any:
+        """Read the amount and hand it on; stay open with the refusal, or when the confirmation says no."""
+        try:
+            amount = fees.parse_yuan(self.amount.text(), allow_negative=self.allow_negative,
+                                     allow_zero=self.allow_zero)
+            done = self.act(amount, self.reason.text().strip())
+        except DeskError as exc:
+            self.show_error(exc)
+            return None
+        self.show_error(None)
+        if done is None:
+            return None
+        self.outcome = done
+        self.accept()
+        return done
+
+
+class ShiftReportView(QWidget):
+    """The shift's takings per clerk and method, the cash to hand over, and the entries."""
+
+    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.setFont(ui_font(11))
+        now = desk.now()
+        self.title = QLabel(self)
+        self.title.setFont(ui_font(14, True))
+        self.from_label, self.to_label, self.clerk_label = QLabel(self), QLabel(self), QLabel(self)
+        self.start = QDateTimeEdit(QDateTime(datetime(now.year, now.month, now.day)), self)
+        self.end = QDateTimeEdit(QDateTime(now + timedelta(minutes=1)), self)
+        for edit in (self.start, self.end):
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.setCalendarPopup(True)
+        self.clerk = QLineEdit(desk.actor.name, self)
+        self.refresh_button = QPushButton(self)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.shift_model = ShiftModel()
+        self.entries_model = PaymentsModel()
+        self.totals = QLabel(self)
+        self.totals.setFont(ui_font(14, True))
+        self.message = QLabel(self)
+        self.message.setStyleSheet(ERROR_CSS)
+        self.message.hide()
+        bar = QHBoxLayout()
+        for widget in (self.from_label, self.start, self.to_label, self.end, self.clerk_label, self.clerk,
+                       self.refresh_button):
+            bar.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(bar)
+        layout.addWidget(self.message)
+        layout.addWidget(_table(self, self.shift_model, 5))
+        layout.addWidget(self.totals)
+        layout.addWidget(_table(self, self.entries_model, 6), 1)
+        desk.changed.connect(self.on_changed)
+        desk.language_changed.connect(self.retranslate)
+        self.report: dict[str, Any] = {}
+        self.retranslate()
+        self.refresh()
+
+    def on_changed(self, what: set[str]) -> None:
+        if "payment" in what:
+            # A payment just taken belongs in the report even if the window was opened earlier.
+            now = self.desk.now() + timedelta(minutes=1)
+            if self.end.dateTime().toPython() < now:
+                self.end.setDateTime(QDateTime(now))
+            self.refresh()
+
+    def refresh(self) -> None:
+        start = self.start.dateTime().toPython().replace(second=0, microsecond=0)
+        end = self.end.dateTime().toPython().replace(second=0, microsecond=0)
+        if end <= start:
+            self.message.setText(tr("booking_order"))
+            self.message.show()
+            return
+        self.message.hide()
+        self.report = ledger.shift_report(self.desk.store, start, end, self.clerk.text().strip() or None)
+        self.shift_model.set_report(self.report)
+        self.entries_model.set_payments([ledger.get(self.desk.store, e["id"]) for e in self.report["entries"]])
+        self._show_totals()
+
+    def _show_totals(self) -> None:
+        if self.report:
+            self.totals.setText(tr("uif_shift_totals", cash=fees.money(self.report["cash_fen"]),
+                                   income=fees.money(self.report["income_fen"])))
+
+    def retranslate(self, *_: Any) -> None:
+        self.title.setText(tr("uif_shift_title"))
+        self.from_label.setText(tr("uif_from"))
+        self.to_label.setText(tr("uif_to"))
+        self.clerk_label.setText(tr("uif_clerk_filter"))
+        self.refresh_button.setText(tr("uif_refresh"))
+        self.shift_model.retranslate()
+        self.entries_model.retranslate()
+        self._show_totals()

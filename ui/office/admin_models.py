@@ -1,0 +1,421 @@
+"""The table models of the admin views: residents, resources, rules, clerks, the audit log.
+
+Each is a read-only QAbstractTableModel over the domain's data. The long lists
+(residents, the audit log) hold only ids or load a page at a time, so a store
+with ten years of history opens them at once; the short ones (117 resources,
+a few dozen rules and clerks) load whole.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from booking.people import clerks, residents
+from booking.places import inventory
+from booking.policy import rules
+from booking.store import audit
+from booking.store.errors import DeskError
+from booking.store.i18n import define, language, tr
+from booking.store.validation import mask_phone
+
+AUDIT_PAGE = 200
+MAX_FOUND = 500
+
+define(
+    uis_col_name=("姓名", "Name"),
+    uis_col_phone=("手机", "Mobile"),
+    uis_col_door=("门牌", "Door"),
+    uis_col_plates=("车牌", "Plates"),
+    uis_col_code=("编号", "Code"),
+    uis_col_kind=("类型", "Kind"),
+    uis_col_res_name=("名称", "Name"),
+    uis_col_zone=("区域", "Zone"),
+    uis_col_features=("特点", "Features"),
+    uis_col_state=("状态", "State"),
+    uis_col_capacity=("容纳人数", "Capacity"),
+    uis_col_area=("面积（㎡）", "Area (m²)"),
+    uis_col_scope=("范围", "Scope"),
+    uis_col_rule=("规则", "Rule"),
+    uis_col_value=("值", "Value"),
+    uis_col_updated=("修改日期", "Changed on"),
+    uis_col_account=("账号", "Account"),
+    uis_col_display=("显示名", "Shown as"),
+    uis_col_role=("角色", "Role"),
+    uis_col_created=("创建时间", "Created"),
+    uis_col_at=("时间", "Time"),
+    uis_col_actor=("操作人", "By"),
+    uis_col_action=("操作", "Action"),
+    uis_col_entity=("对象", "Record"),
+    uis_col_entity_id=("编号", "Id"),
+    uis_col_reason=("理由", "Reason"),
+    uis_col_change=("变更", "Change"),
+    uis_enabled=("启用", "in use"),
+    uis_disabled=("停用", "disabled"),
+    uis_feature_ev=("充电", "EV charging"),
+    uis_feature_accessible=("无障碍", "accessible"),
+    uis_feature_visitor=("访客", "visitor"),
+    uis_scope_all=("全部", "everything"),
+    uis_scope_parking=("全部车位", "all spaces"),
+    uis_scope_room=("全部场地", "all rooms"),
+    uis_rule_off=("不限", "no limit"),
+)
+
+# The audit log's action and record codes in words; a code not listed shows as it is stored.
+AUDIT_WORDS = {
+    "add": ("添加", "added"), "book": ("预约", "booked"), "cancel": ("取消", "cancelled"),
+    "check-in": ("签到", "checked in"), "check-out": ("签退", "checked out"), "create": ("创建", "created"),
+    "disable": ("停用", "disabled"), "enable": ("启用", "enabled"), "no_show": ("未到场", "no-show"),
+    "passwd": ("设置密码", "password set"), "reissue": ("重发通行证", "pass reissued"),
+    "remove": ("删除", "removed"), "rename": ("改名", "renamed"), "reschedule": ("改时间", "rescheduled"),
+    "restore": ("恢复备份", "restored"), "rotate": ("更换密钥", "key rotated"), "seed": ("初始化", "seeded"),
+    "set": ("设置", "set"), "demo": ("演示数据", "demo data"), "import": ("导入", "imported"),
+    "booking": ("预约", "booking"), "resident": ("居民", "resident"), "resource": ("车位/场地", "space/room"),
+    "rule": ("规则", "rule"), "clerk": ("账号", "account"), "closure": ("关闭时段", "closure"),
+    "station": ("扫码点", "scan station"), "pass_key": ("通行证密钥", "pass key"), "vehicle": ("车辆", "vehicle"),
+    "setting": ("设置", "setting"), "store": ("数据文件", "store"),
+}
+define(**{f"uis_audit_{code.replace('-', '_')}": words for code, words in AUDIT_WORDS.items()})
+
+
+def audit_word(code: str | None) -> str:
+    """An audit action or record code in the user's language."""
+    if not code:
+        return ""
+    key = f"uis_audit_{code.replace('-', '_')}"
+    return tr(key) if code in AUDIT_WORDS else code
+
+
+class _Table(QAbstractTableModel):
+    """Read-only table: subclasses give COLUMNS (message keys) and `cell(number, column)`."""
+
+    COLUMNS: tuple[str, ...] = ()
+    #: the columns whose cells are the program's own words ("parking", "all spaces"): in English
+    #: they start with a capital like the rest of the table; names and codes stay as they are
+    WORDS: frozenset[str] = frozenset()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self.row_total()
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def row_total(self) -> int:
+        raise NotImplementedError
+
+    def cell(self, number: int, column: str) -> Any:
+        raise NotImplementedError
+
+    def colour(self, number: int) -> QColor | None:
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.COLUMNS):
+            return tr(self.COLUMNS[section])
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self.row_total() \
+                or not 0 <= index.column() < len(self.COLUMNS):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            column = self.COLUMNS[index.column()]
+            value = self.cell(index.row(), column)
+            text = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+            if column in self.WORDS and language() == "en":
+                return text[:1].upper() + text[1:]
+            return text
+        if role == Qt.ItemDataRole.UserRole:  # what a sorting proxy compares: numbers as numbers
+            value = self.cell(index.row(), self.COLUMNS[index.column()])
+            return value if isinstance(value, (int, float)) else str(value or "")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.colour(index.row())
+        return None
+
+    def retranslate(self) -> None:
+        """Headers and texts in the new language."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        if self.row_total():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.row_total() - 1, len(self.COLUMNS) - 1))
+
+
+class ResidentsModel(_Table):
+    """Active residents by door, or those a search finds (phone, last 4, door, plate, name)."""
+
+    COLUMNS = ("uis_col_name", "uis_col_phone", "uis_col_door", "uis_col_plates")
+
+    def __init__(self, store: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.query = ""
+        self._ids: list[int] = []
+        self._cache: dict[int, residents.Resident] = {}
+        self.refresh()
+
+    def search(self, text: str) -> None:
+        self.query = " ".join((text or "").split())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._cache.clear()
+        if self.query:
+            found = residents.find(self.store, self.query, limit=MAX_FOUND)
+            self._ids = [r.id for r in found]
+            self._cache.update({r.id: r for r in found})
+        else:
+            # Ids only (14,000 residents at most); each row is read from the domain when shown.
+            self._ids = [row[0] for row in self.store.conn.execute(
+                "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE r.active = 1 "
+                "ORDER BY h.building, h.unit, h.room, r.name")]
+        self.endResetModel()
+
+    def row_total(self) -> int:
+        return len(self._ids)
+
+    def resident(self, number: int) -> residents.Resident:
+        resident_id = self._ids[number]
+        if resident_id not in self._cache:
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            self._cache[resident_id] = residents.get(self.store, resident_id)
+        return self._cache[resident_id]
+
+    def cell(self, number: int, column: str) -> Any:
+        person = self.resident(number)
+        return {"uis_col_name": person.name, "uis_col_phone": mask_phone(person.phone),
+                "uis_col_door": person.door, "uis_col_plates": " ".join(person.plates)}[column]
+
+
+def features_text(res: inventory.Resource) -> str:
+    flags = [("ev", res.ev), ("accessible", res.accessible), ("visitor", res.visitor)]
+    return "、".join(tr(f"uis_feature_{name}") for name, on in flags if on)
+
+
+class ResourcesModel(_Table):
+    """Every space and room, disabled ones greyed."""
+
+    COLUMNS = ("uis_col_code", "uis_col_kind", "uis_col_res_name", "uis_col_zone", "uis_col_features",
+               "uis_col_capacity", "uis_col_area", "uis_col_state")
+    WORDS = frozenset({"uis_col_kind", "uis_col_features", "uis_col_state"})
+
+    def __init__(self, store: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._rows: list[inventory.Resource] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._rows = inventory.all_resources(self.store)
+        self.endResetModel()
+
+    def row_total(self) -> int:
+        return len(self._rows)
+
+    def resource(self, number: int) -> inventory.Resource:
+        return self._rows[number]
+
+    def cell(self, number: int, column: str) -> Any:
+        res = self._rows[number]
+        return {"uis_col_code": res.code, "uis_col_kind": tr(f"kind_{res.kind}"), "uis_col_res_name": res.name,
+                "uis_col_zone": res.zone or "", "uis_col_features": features_text(res),
+                "uis_col_capacity": res.capacity, "uis_col_area": res.area_m2,
+                "uis_col_state": tr("uis_enabled" if res.enabled else "uis_disabled")}[column]
+
+    def colour(self, number: int) -> QColor | None:
+        return None if self._rows[number].enabled else QColor("#8a8f98")
+
+
+def scope_text(store: Any, scope: str) -> str:
+    """'*' → 全部, 'kind:parking' → 全部车位, 'res:R06' → 'R06 市民广场'."""
+    if scope == "*":
+        return tr("uis_scope_all")
+    if scope.startswith("kind:"):
+        return tr(f"uis_scope_{scope[5:]}")
+    code = scope[4:] if scope.startswith("res:") else scope
+    try:
+        return f"{code} {inventory.get(store, code).name}"
+    except DeskError:  # a rule for a resource code that no longer exists: show the code
+        return code
+
+
+def value_text(name: str, value: Any) -> str:
+    """A rule's value in words: '3 天', '19:00–07:30', '不限'."""
+    if value is None:
+        return tr("uis_rule_off")
+    kind = rules.RULES.get(name)
+    if kind == "hours" and isinstance(value, dict):
+        return f"{value.get('from')}–{value.get('to')}"
+    if kind == "minutes":
+        return rules.duration_text(int(value))
+    if kind == "days":
+        return tr("unit_days", n=value)
+    return str(value)
+
+
+def value_input(name: str, value: Any) -> str:
+    """A rule's value as the admin types it (the inverse of rules.parse_value)."""
+    if value is None:
+        return "off"
+    if isinstance(value, dict):
+        return f"{value.get('from')}-{value.get('to')}"
+    return str(value)
+
+
+class RulesModel(_Table):
+    """The residents' convention: every rule at every scope."""
+
+    COLUMNS = ("uis_col_scope", "uis_col_rule", "uis_col_value", "uis_col_updated")
+    WORDS = frozenset({"uis_col_scope"})
+
+    def __init__(self, store: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._rows: list[dict[str, Any]] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._rows = rules.all_rules(self.store)
+        self.endResetModel()
+
+    def row_total(self) -> int:
+        return len(self._rows)
+
+    def rule(self, number: int) -> dict[str, Any]:
+        return self._rows[number]
+
+    def cell(self, number: int, column: str) -> Any:
+        row = self._rows[number]
+        return {"uis_col_scope": scope_text(self.store, row["scope"]), "uis_col_rule": tr(f"rule_{row['name']}"),
+                "uis_col_value": value_text(row["name"], row["value"]),
+                "uis_col_updated": (row["updated_at"] or "")[:10]}[column]  # the minute is in the audit log
+
+
+class ClerksModel(_Table):
+    """The accounts that can sign in (never anything secret)."""
+
+    COLUMNS = ("uis_col_account", "uis_col_display", "uis_col_role", "uis_col_state", "uis_col_created")
+    WORDS = frozenset({"uis_col_role", "uis_col_state"})
+
+    def __init__(self, store: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._rows: list[clerks.Clerk] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._rows = clerks.all_clerks(self.store)
+        self.endResetModel()
+
+    def row_total(self) -> int:
+        return len(self._rows)
+
+    def clerk(self, number: int) -> clerks.Clerk:
+        return self._rows[number]
+
+    def cell(self, number: int, column: str) -> Any:
+        clerk = self._rows[number]
+        return {"uis_col_account": clerk.name, "uis_col_display": clerk.display_name,
+                "uis_col_role": tr(f"clerk_role_{clerk.role}"),
+                "uis_col_state": tr("uis_enabled" if clerk.active else "uis_disabled"),
+                "uis_col_created": clerk.created_at[:16]}[column]
+
+    def colour(self, number: int) -> QColor | None:
+        return None if self._rows[number].active else QColor("#8a8f98")
+
+
+def change_text(before: str | None, after: str | None) -> str:
+    """The before and after of an audit entry, short: 'booked → checked_in'."""
+    def short(text: str | None) -> str:
+        if not text:
+            return ""
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(value, dict):
+            return ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+        return str(value)
+    old, new = short(before), short(after)
+    return f"{old} → {new}" if old and new else new or old
+
+
+class AuditModel(_Table):
+    """The audit log, newest first, a page at a time; optionally only entries mentioning a text."""
+
+    COLUMNS = ("uis_col_at", "uis_col_actor", "uis_col_action", "uis_col_entity", "uis_col_entity_id",
+               "uis_col_reason", "uis_col_change")
+    WORDS = frozenset({"uis_col_action", "uis_col_entity"})
+
+    def __init__(self, store: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.query = ""
+        self._rows: list[tuple] = []
+        self._more = True
+        self.refresh()
+
+    def search(self, text: str) -> None:
+        self.query = " ".join((text or "").split())
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._rows = self._page(None)
+        self._more = len(self._rows) == AUDIT_PAGE
+        self.endResetModel()
+
+    def _page(self, before_id: int | None) -> list[tuple]:
+        # Read-only paging by id (the log's order) so a million entries open at once.
+        where, params = [], []
+        if before_id is not None:
+            where.append("id < ?")
+            params.append(before_id)
+        if self.query:
+            like = "%" + self.query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append("(actor LIKE ? ESCAPE '\\' OR action LIKE ? ESCAPE '\\' OR entity LIKE ? ESCAPE '\\' "
+                         "OR entity_id LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\' "
+                         "OR after LIKE ? ESCAPE '\\' OR before LIKE ? ESCAPE '\\')")
+            params.extend([like] * 7)
+        sql = ("SELECT id, at, actor, action, entity, entity_id, reason, before, after, reason_key, reason_params "
+               "FROM audit")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY id DESC LIMIT ?"
+        return self.store.conn.execute(sql, [*params, AUDIT_PAGE]).fetchall()
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
+        return not parent.isValid() and self._more
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: N802
+        if parent.isValid() or not self._more or not self._rows:
+            self._more = False
+            return
+        page = self._page(self._rows[-1][0])
+        self._more = len(page) == AUDIT_PAGE
+        if page:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def row_total(self) -> int:
+        return len(self._rows)
+
+    def cell(self, number: int, column: str) -> Any:
+        _id, at, actor, action, entity, entity_id, reason, before, after, reason_key, params = self._rows[number]
+        reason = audit.stored_text(reason_key, reason, params)  # in the language in use
+        return {"uis_col_at": at[:19], "uis_col_actor": audit.actor_text(actor), "uis_col_action": audit_word(action),
+                "uis_col_entity": audit_word(entity), "uis_col_entity_id": entity_id or "", "uis_col_reason": reason or "",
+                "uis_col_change": change_text(before, after)}[column]

@@ -1,0 +1,215 @@
+"""Importing residents from a CSV file: a dry run shown row by row, then the import.
+
+The dialog decides nothing: booking.people.imports checks the file (on a worker
+thread, so a big file never freezes the desk) and the dialog lists each
+mistake with its line, field and message. "导入 N 位" imports the rows without
+mistakes in one transaction, again on a worker with a progress bar and Cancel;
+a cancelled import leaves the store as it was.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QLabel, QTableView,
+                               QVBoxLayout, QWidget)
+
+from booking.people import imports
+from booking.store.errors import DeskError
+from booking.store.i18n import define, tr
+from ui.desk.fonts import ui_font
+from ui.widgets.longwork import LongWork
+
+define(
+    uimp_button=("导入居民(&I)…", "&Import residents…"),
+    uimp_title=("导入居民", "Import residents"),
+    uimp_choose=("选择居民名单（CSV）", "Choose the list of residents (CSV)"),
+    uimp_filter=("CSV 文件 (*.csv *.txt);;所有文件 (*)", "CSV files (*.csv *.txt);;All files (*)"),
+    uimp_checking=("正在检查 {file}…", "Checking {file}…"),
+    uimp_importing=("正在导入 {file}…", "Importing {file}…"),
+    uimp_col_line=("行", "Line"),
+    uimp_col_field=("项目", "Field"),
+    uimp_col_message=("问题", "Problem"),
+    uimp_col_value=("内容", "Content"),
+    uimp_summary=("{file}：共 {rows} 行。可导入新居民 {added} 位，已登记 {exists} 位，新车牌 {plates} 个；"
+                  "有误 {bad} 行（见下表，导入时跳过）。",
+                  "{file}: {rows:row|rows}. {added} new residents can be imported, {exists} are registered already, "
+                  "{plates:new plate|new plates}; {bad:row|rows} have mistakes (listed below, skipped by the import)."),
+    uimp_all_good=("没有发现错误。", "No mistakes found."),
+    uimp_import_n=("导入 {n} 位(&I)", "&Import {n}"),
+    uimp_import_plates=("导入车牌(&I)", "&Import the plates"),
+    uimp_done=("已导入：新居民 {added} 位，已登记 {exists} 位，新车牌 {plates} 个，跳过有误的 {bad} 行。",
+               "Imported: {added} new residents, {exists} registered already, {plates:new plate|new plates}, "
+               "{bad:row|rows} with mistakes skipped."),
+    uimp_close=("关闭", "Close"),
+)
+
+
+class CheckModel(QAbstractTableModel):
+    """The mistakes a dry run found: line, field, message and the cell as written."""
+
+    COLUMNS = ("uimp_col_line", "uimp_col_field", "uimp_col_message", "uimp_col_value")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.entries: list[dict[str, Any]] = []
+
+    def set_entries(self, entries: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.entries):
+            return None
+        entry = self.entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            column = index.column()
+            if column == 0:
+                return entry["line"]
+            if column == 1:
+                return tr(f"imp_field_{entry['field']}")
+            if column == 2:
+                return entry["error"]
+            return entry.get("value", "")
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(self.COLUMNS):
+            return tr(self.COLUMNS[section])
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+
+
+def choose_file(parent: QWidget | None) -> str | None:
+    """The CSV the clerk picks, or None."""
+    path, _filter = QFileDialog.getOpenFileName(parent, tr("uimp_choose"), "", tr("uimp_filter"))
+    return path or None
+
+
+class ImportDialog(QDialog):
+    """Check a CSV file, show what it holds and its mistakes, then import it on request.
+
+    `checked(report)` / `imported(report)` are emitted when each step is over; a
+    refusal (an unreadable file, a cancel) is shown in the dialog's message line.
+    """
+
+    checked = Signal(object)
+    imported = Signal(object)
+    stopped = Signal(object)  # the DeskError that ended a step (cancel included)
+
+    def __init__(self, desk: Any, path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.path = path
+        self.file_name = Path(path).name
+        self.report: imports.Report | None = None
+        self.result: imports.Report | None = None
+        self.work: LongWork | None = None
+        self.setWindowTitle(tr("uimp_title"))
+        self.setFont(ui_font(11))
+        self.resize(820, 520)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # a file name is shown as written
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.hide()
+        self.model = CheckModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.buttons = QDialogButtonBox(self)
+        self.import_button = self.buttons.addButton(tr("uimp_import_n", n=0), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        self.close_button = self.buttons.addButton(tr("uimp_close"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.import_button.clicked.connect(self.start_import)
+        self.close_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.buttons)
+
+    # --- the two steps, each on a worker --------------------------------------------------------
+
+    def start_check(self) -> LongWork:
+        """The dry run of the file (writes nothing)."""
+        self.summary.setText(tr("uimp_checking", file=self.file_name))
+        return self._run(lambda store, progress: imports.check(store, self.path, progress),
+                         tr("uimp_checking", file=self.file_name), self._checked)
+
+    def start_import(self) -> LongWork | None:
+        """Import the rows without mistakes (they were shown in the table) in one transaction."""
+        if self.report is None or (self.work is not None and self.work.running):
+            return None
+        self.import_button.setEnabled(False)
+        actor = self.desk.actor
+        return self._run(lambda store, progress: imports.apply(store, actor, self.path, skip_invalid=True,
+                                                               progress=progress, now=self.desk.now()),
+                         tr("uimp_importing", file=self.file_name), self._imported)
+
+    def _run(self, work: Any, label: str, then: Any) -> LongWork:
+        self.message.hide()
+        self.work = LongWork(self.desk.store.path, work, label, self)
+        self.work.succeeded.connect(then)
+        self.work.failed.connect(self._stopped)
+        self.work.start()
+        return self.work
+
+    def _checked(self, report: imports.Report) -> None:
+        self.report = report
+        self.model.set_entries(report.invalid)
+        self.table.horizontalHeader().setResizeContentsPrecision(100)  # judged on the first rows: lists are long
+        self.table.resizeColumnsToContents()
+        text = tr("uimp_summary", file=self.file_name, rows=report.rows, added=report.added, exists=report.exists,
+                  plates=report.plates, bad=report.invalid_rows)
+        self.summary.setText(text if report.invalid else text + " " + tr("uimp_all_good"))
+        self.import_button.setText(tr("uimp_import_n", n=report.added) if report.added
+                                   else tr("uimp_import_plates"))
+        self.import_button.setEnabled(bool(report.added or report.plates))
+        if self.import_button.isEnabled():
+            self.import_button.setDefault(True)
+            self.import_button.setFocus()
+        self.checked.emit(report)
+
+    def _imported(self, report: imports.Report) -> None:
+        self.result = report
+        self.summary.setText(tr("uimp_done", added=report.added, exists=report.exists, plates=report.plates,
+                                bad=report.invalid_rows))
+        self.import_button.setEnabled(False)
+        self.close_button.setDefault(True)
+        self.desk.announce("resident")
+        self.imported.emit(report)
+
+    def _stopped(self, error: DeskError) -> None:
+        self.message.setText(error.message())
+        self.message.show()
+        if self.report is not None and self.result is None:  # a cancelled import may be tried again
+            self.import_button.setEnabled(bool(self.report.added or self.report.plates))
+        self.stopped.emit(error)
+
+    def reject(self) -> None:
+        if self.work is not None and self.work.running:  # never leave a worker behind the dialog
+            self.work.cancel()
+            self.work.wait()
+        super().reject()
