@@ -651,7 +651,8 @@ def clean_leftovers(store_path: str | Path, now: datetime, older_than_s: float =
 # --- the start-up check -------------------------------------------------------------------------
 
 def startup_check(path: str | Path, backups_folder: str | Path | None = None, *,
-                  min_free_bytes: int = MIN_FREE_BYTES, busy_timeout: float = 2.0) -> dict[str, Any]:
+                  min_free_bytes: int = MIN_FREE_BYTES, busy_timeout: float = 2.0,
+                  damage: bool = True) -> dict[str, Any]:
     """Check that the store can be opened and written; raise StoreProblem if not.
 
     Changes no byte of any file and checkpoints nothing: SQLite checks a private
@@ -659,24 +660,55 @@ def startup_check(path: str | Path, backups_folder: str | Path | None = None, *,
     read-only connection to it). A missing store is fine (the first start makes it)
     as long as its folder can be written. A damaged store is offered only a backup
     that is not older than what SQLite can still read of it.
+
+    With `damage=False` (the window's start, which checks the whole file once it has
+    opened the store: `store.DamageCheck`) the whole-file check is left out, and the
+    store is first looked at where it lies, through an immutable read-only connection,
+    instead of copied: milliseconds on any store. What that look doubts is judged
+    again on the private copy, and a problem found there the full way, so a refusal
+    says exactly what it says with `damage`.
     """
     started = time.perf_counter()
     file = Path(path)
-    problem = _diagnose(file, min_free_bytes, busy_timeout)
+    problem = _diagnose(file, min_free_bytes, busy_timeout, damage)
     if problem is not None:
-        kind, params = problem
-        detail = params.pop("detail", None)
-        newest = params.pop("newest", None)
-        if isinstance(detail, str):  # SQLite's or the system's own words
-            detail = ("startup_detail_text", {"text": detail})
-        backup_file = newest_good_backup(backups_folder, newest) if kind in RESTORABLE else None
-        raise StoreProblem(kind, file, backup_file, detail, **params)
+        raise _store_problem(file, problem, backups_folder)
     return {"store": str(file), "ok": True, "exists": file.exists(),
             "bytes": file.stat().st_size if file.exists() else 0,
             "ms": round((time.perf_counter() - started) * 1000)}
 
 
-def _diagnose(file: Path, min_free_bytes: int, busy_timeout: float) -> tuple[str, dict[str, Any]] | None:
+def whole_file_problem(path: str | Path, error: DeskError,
+                       backups_folder: str | Path | None = None) -> StoreProblem:
+    """The start-up check's StoreProblem (and the backup it may offer) for the refusal of a
+    whole-file check the window ran after it opened (`store.DamageCheck`), so the clerk reads
+    what the start-up check would have said. Reads only, beside the window's own connection."""
+    file = Path(path)
+    try:
+        conn = stores.connect_read_only(file)
+    except sqlite3.Error:
+        conn = None
+    try:
+        problem = _kind_of(error, conn)
+    finally:
+        if conn is not None:
+            conn.close()
+    return _store_problem(file, problem, backups_folder)
+
+
+def _store_problem(file: Path, problem: tuple[str, dict[str, Any]],
+                   backups_folder: str | Path | None) -> StoreProblem:
+    kind, params = problem
+    detail = params.pop("detail", None)
+    newest = params.pop("newest", None)
+    if isinstance(detail, str):  # SQLite's or the system's own words
+        detail = ("startup_detail_text", {"text": detail})
+    backup_file = newest_good_backup(backups_folder, newest) if kind in RESTORABLE else None
+    return StoreProblem(kind, file, backup_file, detail, **params)
+
+
+def _diagnose(file: Path, min_free_bytes: int, busy_timeout: float,
+              damage: bool = True) -> tuple[str, dict[str, Any]] | None:
     folder = file.parent
     if not file.exists():
         if folder.exists():
@@ -686,7 +718,7 @@ def _diagnose(file: Path, min_free_bytes: int, busy_timeout: float) -> tuple[str
         return None
     if file.stat().st_size == 0:
         return None  # an empty file is a new store; SQLite makes it one
-    problem = _sqlite_verdict(file, busy_timeout)
+    problem = _sqlite_verdict(file, busy_timeout, damage)
     if problem:
         return problem
     if _file_is_read_only(file):
@@ -700,7 +732,7 @@ def _diagnose(file: Path, min_free_bytes: int, busy_timeout: float) -> tuple[str
     return None
 
 
-def _sqlite_verdict(file: Path, busy_timeout: float) -> tuple[str, dict[str, Any]] | None:
+def _sqlite_verdict(file: Path, busy_timeout: float, damage: bool = True) -> tuple[str, dict[str, Any]] | None:
     """What SQLite says of the store and its -wal, read where no byte can change."""
     if stores.open_in_this_process(file):
         # Plain reads of the file would drop this process's locks; a read-only connection
@@ -710,11 +742,13 @@ def _sqlite_verdict(file: Path, busy_timeout: float) -> tuple[str, dict[str, Any
         except sqlite3.Error as exc:
             return _classify(exc)
         try:
-            return _verdict(conn, file)
+            return _verdict(conn, file, damage)
         finally:
             conn.close()
     if fcntl is not None and sys.platform.startswith("linux") and _held_exclusively(file):
         return "locked", {}
+    if not damage and _sound_where_it_lies(file):
+        return None
     work = _work_folder_for_check(file.parent)
     try:
         copy = work / file.name
@@ -735,11 +769,34 @@ def _sqlite_verdict(file: Path, busy_timeout: float) -> tuple[str, dict[str, Any
         except sqlite3.Error as exc:
             return "unreadable", {"detail": str(exc)}
         try:
-            return _verdict(conn, file)
+            return _verdict(conn, file, damage)
         finally:
             conn.close()
     finally:
         _remove_quietly(work)
+
+
+def _sound_where_it_lies(file: Path) -> bool:
+    """The quick verdict on a store no connection of this process has open, read where it lies
+    through an immutable read-only connection: no lock taken, nothing created or changed beside
+    it, the -wal left unread. False for any doubt, which the caller judges again the full way.
+
+    What sits only in a -wal (a desk cut off before its checkpoint, or another program's
+    latest writes) is not seen here; the open that follows reads it (`store.open_store`'s
+    checks on a read-only connection, then the whole-file check), so nothing is written to
+    a store they refuse.
+    """
+    try:
+        conn = stores.connect_read_only(file, timeout=0, immutable=True)
+    except sqlite3.Error:
+        return False
+    try:
+        stores.inspect_quickly(conn, file)
+        return True
+    except (DeskError, sqlite3.Error):
+        return False
+    finally:
+        conn.close()
 
 
 def _work_folder_for_check(beside: Path) -> Path:
@@ -774,21 +831,35 @@ def _held_exclusively(file: Path) -> bool:
         os.close(handle)
 
 
-def _verdict(conn: sqlite3.Connection, file: Path) -> tuple[str, dict[str, Any]] | None:
-    """The store check's problem from `inspect`'s answer on `conn`, with what is still readable."""
+def _verdict(conn: sqlite3.Connection, file: Path, damage: bool = True) -> tuple[str, dict[str, Any]] | None:
+    """The store check's problem from `inspect`'s answer on `conn`, with what is still readable.
+
+    Without `damage` a problem is judged again with the whole-file check, so it reads as before.
+    """
     try:
-        stores.inspect(conn, file)
+        if damage:
+            stores.inspect(conn, file)
+        else:
+            stores.inspect_quickly(conn, file)
         return None
     except DeskError as exc:
-        if exc.key == "store_not_database" or exc.key == "store_foreign":
-            return "not_database", {}
-        if exc.key == "store_newer":
-            return "newer", {"names": exc.params.get("names", "")}
-        if exc.key == "store_damaged":
-            return "damaged", {"detail": exc.params.get("detail", ""), "newest": _newest_ids(conn)}
-        if exc.key == "store_busy":
-            return "locked", {}
-        return "unreadable", {"detail": exc.message()}
+        if not damage:
+            return _verdict(conn, file, damage=True)
+        return _kind_of(exc, conn)
+
+
+def _kind_of(exc: DeskError, conn: sqlite3.Connection | None) -> tuple[str, dict[str, Any]]:
+    """The start-up check's kind of problem for `inspect`'s refusal `exc` of the file behind `conn`."""
+    if exc.key == "store_not_database" or exc.key == "store_foreign":
+        return "not_database", {}
+    if exc.key == "store_newer":
+        return "newer", {"names": exc.params.get("names", "")}
+    if exc.key == "store_damaged":
+        return "damaged", {"detail": exc.params.get("detail", ""),
+                           "newest": _newest_ids(conn) if conn is not None else None}
+    if exc.key == "store_busy":
+        return "locked", {}
+    return "unreadable", {"detail": exc.message()}
 
 
 define(

@@ -18,14 +18,15 @@ def prepare(store: Store, *, now: datetime) -> Store:
     return store
 
 
-def open_ready(path: str | Path, *, now: datetime, create: bool = True) -> Store:
+def open_ready(path: str | Path, *, now: datetime, create: bool = True, full_check: bool = True) -> Store:
     """Open, migrate and seed the store at `path`.
 
     `create=False` refuses a missing store (DeskError "not_found" naming the path): every
     command but `init` opens that way, so a task running as another account, or a mistyped
-    --db, never makes a new, empty store with a new pass key.
+    --db, never makes a new, empty store with a new pass key. `full_check=False` (the
+    window) leaves the whole-file damage check owed (`store.open_store`).
     """
-    store = open_store(path, create=create)
+    store = open_store(path, create=create, full_check=full_check)
     try:
         return prepare(store, now=now)
     except BaseException:

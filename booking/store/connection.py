@@ -6,13 +6,23 @@ sqlite-utils' `atomic()` issues) lets two processes read, then fails one of
 them with "database is locked" when both try to write, without waiting; taking
 the lock first makes a second desk wait its turn (busy timeout) and then see
 the first desk's booking in its own clash check.
+
+Before a file is opened, SQLite is asked whether it is a store this program may
+write (`inspect`): a SQLite file, our migrations, not newer, and not damaged. The
+commands check the whole file first (`PRAGMA quick_check`: about a second on ten
+years of history). The window opens after the checks that cost the same on any
+store and runs the whole-file check on a worker thread (`DamageCheck`): no write
+reaches the file before it has passed, and none after it found damage.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -54,6 +64,7 @@ define(
     store_damaged=("数据文件“{path}”已损坏（{detail}），不能写入，未作任何改动。请运行 store-check，从备份恢复。",
                    "The store “{path}” is damaged ({detail}) and cannot be written; nothing was changed. "
                    "Run store-check and restore a backup."),
+    store_checking=("数据文件还在检查中，请稍后再试。", "The store is still being checked; try again in a moment."),
     store_restored=("数据文件刚被另一处从备份恢复，本窗口已重新打开数据。刚才的操作没有保存，请核对后重做。",
                     "The store was just restored from a backup elsewhere; this desk has reopened it. "
                     "The last change was not saved: check and do it again."),
@@ -61,6 +72,89 @@ define(
 
 #: a setting a restore changes, so every desk that has the store open notices (see Store.write)
 GENERATION_KEY = "store_generation"
+
+
+class DamageCheck:
+    """The whole-file check a store opened with `full_check=False` still owes, run on a worker thread.
+
+    `PRAGMA quick_check` through a read-only connection of its own, started once the
+    store's own connection has the file open in WAL mode, so it reads one consistent
+    snapshot while other desks write. Until it has answered, `Store.write` waits for it
+    as it waits for another program's lock; once it found a problem, every write is
+    refused with it. `when_answered` tells the window.
+    """
+
+    #: how long the check waits between tries while another program holds the store locked
+    RETRY_S = 5.0
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.problem: DeskError | None = None
+        self.seconds: float | None = None  # how long the check took, once answered
+        self._answered = threading.Event()
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[DeskError | None], None]] = []
+        # A daemon: it only reads, through its own read-only connection, so the program's
+        # exit may cut it short without losing anything.
+        self._thread = threading.Thread(target=self._run, name="linli-store-check", daemon=True)
+
+    @property
+    def answered(self) -> bool:
+        return self._answered.is_set()
+
+    def start(self) -> DamageCheck:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """No more tries (the store is closing); a check under way finishes on its own connection."""
+        self._stopped.set()
+
+    def wait(self, seconds: float | None = None) -> bool:
+        """Wait at most `seconds` for the answer; True once there is one."""
+        return self._answered.wait(seconds)
+
+    def allow_write(self, seconds: float) -> None:
+        """Return if a write may go ahead; DeskError if the store is damaged or still unchecked after `seconds`."""
+        if not self._answered.wait(seconds):
+            raise DeskError("store", "store_checking")
+        if self.problem is not None:
+            raise self.problem
+
+    def when_answered(self, listener: Callable[[DeskError | None], None]) -> None:
+        """Call `listener(problem)` once answered (None: sound): on the check's thread, or at once if done."""
+        with self._lock:
+            if not self._answered.is_set():
+                self._listeners.append(listener)
+                return
+        listener(self.problem)
+
+    def _run(self) -> None:
+        started = time.perf_counter()
+        try:
+            while True:
+                try:
+                    _check_before_opening(self.path)
+                    problem: DeskError | None = None
+                except DeskError as exc:
+                    if exc.key == "store_busy" and not self._stopped.wait(self.RETRY_S):
+                        continue  # another program holds it locked: its answer is still owed
+                    problem = exc
+                break
+        except BaseException as exc:  # a fault of the check itself: refuse writes, and show it
+            self._answer(DeskError("store", "store_error", detail=str(exc)), started)
+            raise
+        self._answer(problem, started)
+
+    def _answer(self, problem: DeskError | None, started: float) -> None:
+        with self._lock:
+            self.problem = problem
+            self.seconds = time.perf_counter() - started
+            self._answered.set()
+            listeners, self._listeners = self._listeners, []
+        for listener in listeners:
+            listener(problem)
 
 
 @dataclass
@@ -75,6 +169,10 @@ class Store:
     generation: str | None = None
     #: called after the store was reopened because of a restore (the window refreshes its views)
     on_reopen: list[Callable[[], None]] = field(default_factory=list)
+    #: the whole-file check still owed (opened with `full_check=False`); None once not owed
+    damage_check: DamageCheck | None = None
+    #: inside `patience`: background work that tries again later rather than wait
+    background: bool = False
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -119,6 +217,9 @@ class Store:
                 untrack(self.path)
             track(self.path)
         self._remember_identity()
+        # A restore only ever puts a file in place that passed integrity_check (a superset of
+        # quick_check) on its private copy: a damage found in the data before it is gone with it.
+        self.damage_check = None
         for listener in list(self.on_reopen):
             listener()
 
@@ -143,6 +244,10 @@ class Store:
             with self.db.atomic():
                 yield self.db
             return
+        if self.damage_check is not None:  # the window's whole-file check: waited for, then obeyed
+            # Background work (in `patience`) tries again later, and the window runs it again
+            # once the check passed: it does not wait. A clerk's write waits as for a lock.
+            self.damage_check.allow_write(0.0 if self.background else BUSY_TIMEOUT_S)
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -178,10 +283,12 @@ class Store:
         in the window) must not freeze the window for the full busy timeout.
         """
         self.conn.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+        self.background = True
         try:
             yield
         finally:
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self.background = False
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
@@ -194,6 +301,8 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
     def close(self) -> None:
+        if self.damage_check is not None:
+            self.damage_check.stop()
         if self.identity is not None:
             untrack(self.path)
             self.identity = None
@@ -241,18 +350,20 @@ def sqlite_uri(path: str | PurePath, windows: bool | None = None, **params: str)
     return f"file://{quoted}" + (f"?{query}" if query else "")
 
 
-def connect_read_only(path: str | Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+def connect_read_only(path: str | Path, timeout: float = BUSY_TIMEOUT_S, *,
+                      immutable: bool | None = None) -> sqlite3.Connection:
     """A connection that cannot write the database (`mode=ro`), through SQLite only.
 
     Without a -wal beside the file nobody has it open in WAL mode and all its data is in
     the file, so it is read as immutable: a read-only connection would otherwise leave a
-    new -wal and -shm beside a file that may not even be ours.
+    new -wal and -shm beside a file that may not even be ours. `immutable=True` reads it
+    so even beside a -wal (the caller knows the -wal holds nothing).
     """
     absolute = Path(os.path.abspath(path))
-    if absolute.with_name(absolute.name + "-wal").exists():
-        uri = sqlite_uri(absolute, mode="ro")
-    else:
+    if immutable or (immutable is None and not absolute.with_name(absolute.name + "-wal").exists()):
         uri = sqlite_uri(absolute, mode="ro", immutable="1")
+    else:
+        uri = sqlite_uri(absolute, mode="ro")
     return sqlite3.connect(uri, uri=True, timeout=timeout)
 
 
@@ -264,23 +375,29 @@ def inspect(conn: sqlite3.Connection, path: str | Path, *, damage: bool = True) 
     migrations), written by a newer version, or damaged (`PRAGMA quick_check`). An empty
     database (no tables yet) passes: `init` or the first start makes it a store. Reads only.
     """
+    with _sqlite_answers(path):
+        _inspect(conn, str(path), damage)
+
+
+def inspect_quickly(conn: sqlite3.Connection, path: str | Path) -> None:
+    """`inspect` without the whole-file check, at the same cost on any store (`DamageCheck` owes it).
+
+    SQLite itself refuses a file shorter than its header's page count (cut short by a copy
+    or a power cut) at the first read; beyond the structure, the first and last rows of
+    every table and the first entry of every index are read: their root pages and the pages
+    at each end, where the newest rows are.
+    """
+    with _sqlite_answers(path):
+        if _inspect(conn, str(path), damage=False) is not None:
+            _read_the_ends(conn)
+
+
+@contextlib.contextmanager
+def _sqlite_answers(path: str | Path) -> Iterator[None]:
+    """SQLite's errors while inspecting `path` as the DeskError the user reads."""
     name = str(path)
     try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if damage:
-            problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
-            if problems != ["ok"]:
-                raise DeskError("store", "store_damaged", path=name, detail="; ".join(problems[:3]))
-        if not tables:
-            return
-        table = schema.MIGRATIONS.migrations_table
-        applied = [] if table not in tables else [row[0] for row in conn.execute(
-            f"SELECT name FROM [{table}] WHERE migration_set = ? ORDER BY rowid", (schema.MIGRATIONS.name,))]
-        if not applied:
-            raise DeskError("store", "store_foreign", path=name)
-        unknown = [n for n in applied if n not in known_migrations()]
-        if unknown:
-            raise DeskError("store", "store_newer", names=", ".join(unknown))
+        yield
     except sqlite3.DatabaseError as exc:
         text = str(exc).lower()
         if "not a database" in text:
@@ -290,8 +407,57 @@ def inspect(conn: sqlite3.Connection, path: str | Path, *, damage: bool = True) 
         raise translate_sqlite_error(exc, name) from exc
 
 
-def _check_before_opening(file: Path) -> None:
-    """Refuse, without changing a byte, a file that is not ours (see `inspect`).
+def _inspect(conn: sqlite3.Connection, name: str, damage: bool) -> list[str] | None:
+    """The checks of `inspect`; the store's applied migrations, or None for an empty database."""
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if damage:
+        _quick_check(conn, name)
+    if not tables:
+        return None
+    table = schema.MIGRATIONS.migrations_table
+    applied = [] if table not in tables else [row[0] for row in conn.execute(
+        f"SELECT name FROM [{table}] WHERE migration_set = ? ORDER BY rowid", (schema.MIGRATIONS.name,))]
+    if not applied:
+        raise DeskError("store", "store_foreign", path=name)
+    unknown = [n for n in applied if n not in known_migrations()]
+    if unknown:
+        raise DeskError("store", "store_newer", names=", ".join(unknown))
+    return applied
+
+
+def _quick_check(conn: sqlite3.Connection, name: str) -> None:
+    problems = [row[0] for row in conn.execute("PRAGMA quick_check")]
+    if problems != ["ok"]:
+        raise DeskError("store", "store_damaged", path=name, detail="; ".join(problems[:3]))
+
+
+_PARTIAL = re.compile(r"\bWHERE\b(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _read_the_ends(conn: sqlite3.Connection) -> None:
+    """Read the first and last row of every table and the first entry of every index.
+
+    A few pages of each b-tree, whatever its size: a garbled root page, or a file cut
+    short where the newest rows were, raises SQLite's "malformed" here.
+    """
+    for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+        conn.execute(f"SELECT * FROM [{table}] LIMIT 1").fetchall()
+        with contextlib.suppress(sqlite3.OperationalError):  # only a WITHOUT ROWID table has no rowid
+            conn.execute(f"SELECT * FROM [{table}] ORDER BY rowid DESC LIMIT 1").fetchall()
+    indexes = conn.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'").fetchall()
+    for index, table, sql in indexes:
+        partial = _PARTIAL.search(sql or "")  # a partial index is used only under its own condition
+        where = f" WHERE {partial.group(1)}" if partial else ""
+        try:
+            conn.execute(f"SELECT 1 FROM [{table}] INDEXED BY [{index}]{where} LIMIT 1").fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no query solution" not in str(exc):  # the planner cannot use it so: nothing to read
+                raise
+
+
+def _check_before_opening(file: Path, *, damage: bool = True) -> None:
+    """Refuse, without changing a byte, a file that is not ours (see `inspect`; `inspect_quickly`
+    without `damage`).
 
     Through a read-only SQLite connection, never `open()`: reading the file outside SQLite
     while this process has it open would drop this process's POSIX locks (SQLite's "How To
@@ -302,7 +468,10 @@ def _check_before_opening(file: Path) -> None:
     except sqlite3.Error as exc:
         raise translate_sqlite_error(exc, str(file)) from exc
     try:
-        inspect(probe, file)
+        if damage:
+            inspect(probe, file)
+        else:
+            inspect_quickly(probe, file)
     finally:
         probe.close()
 
@@ -347,15 +516,22 @@ def file_identity(path: str | Path) -> tuple[int, int] | None:
     return found.st_dev, found.st_ino
 
 
-def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -> Store:
+def open_store(path: str | Path, *, migrate: bool = True, create: bool = True,
+               full_check: bool = True) -> Store:
     """Open and migrate the store at `path`; ':memory:' for tests.
 
     With `create=False` (every command but `init`) a missing file is refused with
     DeskError "not_found" naming the path. A file that is not a SQLite database,
     another program's database, a damaged store, or one a newer version wrote is
     refused with a DeskError and left untouched (`inspect`).
+
+    With `full_check=False` (the window) only the checks that cost the same on any store
+    run before it opens (`inspect_quickly`); the whole-file check then runs on a worker
+    thread (`Store.damage_check`), and until it has passed no write goes ahead: not the
+    migrations, not the seeding, not the clerk's first booking.
     """
     name = str(path)
+    owed = False  # a new or empty file has nothing in it to check
     if name != ":memory:":
         file = Path(path)
         if not file.exists():
@@ -369,15 +545,20 @@ def open_store(path: str | Path, *, migrate: bool = True, create: bool = True) -
         elif file.is_dir():
             raise DeskError("store", "store_not_database", path=name)
         elif file.stat().st_size > 0:
-            _check_before_opening(file)
+            _check_before_opening(file, damage=full_check)
+            owed = not full_check
     try:
         conn = sqlite3.connect(name, timeout=BUSY_TIMEOUT_S)
     except sqlite3.Error as exc:
         raise DeskError("store", "store_cannot_create", path=name, detail=str(exc)) from exc
     try:
         store = Store(db=Database(conn), path=name)
+        if owed:
+            store.damage_check = DamageCheck(name)
         store._configure()
-        _check_version(store)
+        _check_version(store)  # a first read: the file is open in WAL mode, its -wal and -shm beside it
+        if store.damage_check is not None:
+            store.damage_check.start()
         if migrate and schema.MIGRATIONS.pending(store.db):
             with store.write():
                 if schema.MIGRATIONS.pending(store.db):  # another process may have just done it

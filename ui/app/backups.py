@@ -1,10 +1,13 @@
 """Backups in the window: the start-up check, the daily backup, and Backup / Restore in the File menu.
 
 The work is booking/ops/backup.py's; this module only asks (which file? really?)
-and tells (done, kept aside here). ui/app/main.py calls three entry points:
+and tells (done, kept aside here). ui/app/main.py calls four entry points:
 
     check_store(path)              before the store is opened: a damaged store is
                                    explained, with the offer to restore the newest good backup
+    StoreCheckReport(store)        the whole-file check the window's quick open left owed
+                                   (store.DamageCheck, on its worker thread): damage it finds
+                                   is explained the same way; until it passed nothing is written
     start_daily_backup(path)       after the window is up: today's backup on a worker thread
     add_menu_actions(window, desk) Backup... and Restore... in the window's File menu
 """
@@ -12,16 +15,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from booking.ops import backup
 from booking.store.audit import SYSTEM
+from booking.store.connection import Store
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.app.mainwindow import MainWindow
@@ -60,6 +65,9 @@ define(
                         "The store now lives where every user of this PC finds it:\n{target}\n\n"
                         "Copy the earlier data there? The original is left as it is. No starts with an "
                         "empty store."),
+    uib_not_now_button=("暂不恢复", "Not now"),
+    uib_window_saves_nothing=("本窗口仍可查看数据，但不再保存任何更改。",
+                              "The window still shows the data but saves no change."),
     uib_start_restored=("已恢复 {taken} 的备份。恢复前的文件另存为：\n{aside}",
                         "The backup of {taken} was restored. The file from before is kept as:\n{aside}"),
 )
@@ -67,14 +75,16 @@ define(
 
 # --- at start ---------------------------------------------------------------------------------
 
-def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = None) -> bool:
+def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = None, *,
+                damage: bool = True) -> bool:
     """True if the desk may open the store (it was sound, or a backup was restored over it).
 
     Otherwise the user has been told why, in a modal box, and the program should exit.
+    `damage=False` leaves the whole-file check to `StoreCheckReport` after the store is open.
     """
     backup.clean_leftovers(store_path, now)  # what a killed backup or restore left behind
     try:
-        backup.startup_check(store_path, backup.backup_dir())
+        backup.startup_check(store_path, backup.backup_dir(), damage=damage)
         return True
     except backup.StoreProblem as problem:
         log.error("start-up check: %s (%s)", problem.problem, store_path)
@@ -98,6 +108,113 @@ def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = 
                                 tr("uib_start_restored", taken=problem.details["backup_taken"],
                                    aside=done["kept_aside"] or "-"))
         return True
+
+
+class StoreCheckReport(QObject):
+    """Tells the clerk what the whole-file check of the open store found (`store.DamageCheck`).
+
+    The check runs on its own thread and read-only connection from the moment the store was
+    opened (while the clerk signs in); the store itself holds every write back until it has
+    passed and refuses them after it found damage. This only explains: on damage, the box
+    of the start-up check (`check_store`) with its offer of the newest good backup, over the
+    window once there is one; on a pass, whatever waited for it (`after_pass`).
+    """
+
+    passed = Signal()
+    #: the StoreProblem, as the start-up check would have raised it
+    found = Signal(object)
+
+    def __init__(self, store: Store, now: Callable[[], datetime], backups_folder: Path | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.check = store.damage_check
+        self.now = now
+        self.folder = backups_folder
+        self.window: QWidget | None = None
+        self.desk: Desk | None = None
+        self.problem: backup.StoreProblem | None = None
+        self._after_pass: list[Callable[[], object]] = []
+        self._ended = False
+        # queued: the check's thread emits, the GUI thread shows
+        self.passed.connect(self._passed, Qt.ConnectionType.QueuedConnection)
+        self.found.connect(self._found, Qt.ConnectionType.QueuedConnection)
+        if self.check is not None:
+            self.check.when_answered(self._answered)
+
+    @property
+    def pending(self) -> bool:
+        return self.check is not None and not self.check.answered
+
+    def attach(self, window: QWidget, desk: Desk) -> None:
+        """From now on the box comes over `window`, and a restore is made as `desk`'s clerk."""
+        self.window, self.desk = window, desk
+
+    def end(self) -> None:
+        """The window has closed: an answer still to come is only logged."""
+        self._ended = True
+
+    def after_pass(self, work: Callable[[], object]) -> None:
+        """Run `work` on the GUI thread once the store passed (at once if it has, or was never owed)."""
+        if self.check is None or (self.check.answered and self.check.problem is None):
+            work()
+        elif not self.check.answered:
+            self._after_pass.append(work)
+
+    def _answered(self, error: DeskError | None) -> None:  # on the check's thread
+        if error is None:
+            self.passed.emit()
+            return
+        # the backup to offer is itself checked (quick_check of each candidate): here, off the GUI thread
+        self.found.emit(backup.whole_file_problem(self.store.path, error, self.folder or backup.backup_dir()))
+
+    def _passed(self) -> None:
+        log.info("whole-file check of %s passed in %.2f s", self.store.path, getattr(self.check, "seconds", 0) or 0)
+        if self._ended:
+            return
+        waiting, self._after_pass = self._after_pass, []
+        for work in waiting:
+            work()
+
+    def _found(self, problem: backup.StoreProblem) -> None:
+        if self.store.damage_check is not self.check:
+            return  # a restore replaced the file meanwhile: what was found is gone with it
+        self.problem = problem
+        self._after_pass.clear()
+        log.error("whole-file check: %s (%s)", problem.problem, self.store.path)
+        if self._ended:
+            return
+        text = problem.message() + "\n\n" + tr("uib_window_saves_nothing")
+        if problem.backup is None:
+            QMessageBox.critical(self.window, tr("uib_start_title"), text)
+            return
+        box = QMessageBox(QMessageBox.Icon.Critical, tr("uib_start_title"), text,
+                          QMessageBox.StandardButton.NoButton, self.window)
+        restore_button = box.addButton(tr("uib_restore_button"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("uib_not_now_button"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore_button)
+        box.exec()
+        if box.clickedButton() is not restore_button:
+            return
+        try:
+            done = self._restore(problem.backup)
+        except DeskError as exc:
+            QMessageBox.critical(self.window, tr("uib_start_title"), exc.message())
+            return
+        QMessageBox.information(self.window, tr("uib_restore_title"),
+                                tr("uib_start_restored", taken=problem.details["backup_taken"],
+                                   aside=done["kept_aside"] or "-"))
+
+    def _restore(self, offered: Path) -> dict[str, Any]:
+        """The start-up check's offer, taken from the window: any clerk may, as anyone who starts
+        the program may at the start-up check, because it is only ever the newest intact backup
+        that holds no less than what the damaged store still reads."""
+        if self.desk is not None:
+            return restore_from(self.desk, offered, offered=True)
+        self.store.disconnect()  # before the sign-in: no desk yet, as at the start-up check
+        try:
+            return backup.restore(offered, self.store.path, self.now(), actor=SYSTEM)
+        finally:
+            self.store.reopen()
 
 
 def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = None) -> bool:
@@ -174,13 +291,15 @@ def back_up_to(desk: Desk, path: str | Path) -> dict[str, Any]:
     return backup.backup(desk.store, path)
 
 
-def restore_from(desk: Desk, path: str | Path) -> dict[str, Any]:
+def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict[str, Any]:
     """Restore `path` over the desk's store (the current data kept aside) and refresh every view.
 
     The desk's own connection is closed first and opened again afterwards: Windows cannot
     replace a file this process holds open (WinError 32), which a damaged store needs.
+    Only an admin chooses a backup; `offered` is the start-up check's offer over a damaged
+    store (`StoreCheckReport`), which the clerk at the desk may take.
     """
-    if not desk.actor.is_admin:
+    if not offered and not desk.actor.is_admin:
         raise DeskError("forbidden", "uib_restore_admin_only")
     desk.store.disconnect()
     try:

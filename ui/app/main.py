@@ -116,39 +116,49 @@ def run_window(argv: Sequence[str]) -> int:
         earlier = earlier_user_store() if not args.db and not store_path.exists() else None
         if earlier is not None:
             backups.offer_adoption(earlier, store_path)  # once: afterwards the store exists
-        # damaged, locked, read-only or full: explained (a restore offered), nothing changed
-        if not backups.check_store(store_path, current_minute(fixed_now)):
+        # damaged, locked, read-only or full: explained (a restore offered), nothing changed.
+        # The whole-file damage check (a second or two on ten years) is left out here: it runs
+        # on a worker thread once the store is open, and the store writes nothing before it passed.
+        if not backups.check_store(store_path, current_minute(fixed_now), damage=False):
             return 1
         try:
             # the window's first start makes the store
-            store = setup.open_ready(store_path, now=current_minute(fixed_now), create=True)
+            store = setup.open_ready(store_path, now=current_minute(fixed_now), create=True, full_check=False)
         except DeskError as exc:
             return _fail(tr("ui_main_cannot_start"), exc.message())
         try:
-            return _run_desk(app, store, store_path, instance, fixed_now)
+            report = backups.StoreCheckReport(store, lambda: current_minute(fixed_now))
+            return _run_desk(app, store, store_path, instance, fixed_now, report)
         finally:
             store.close()
     finally:
         instance.release()
 
 
-def _run_desk(app: Any, store: Any, store_path: Path, instance: Any, fixed_now: datetime | None) -> int:
-    actor = _sign_in(store, fixed_now)
+def _run_desk(app: Any, store: Any, store_path: Path, instance: Any, fixed_now: datetime | None,
+              report: backups.StoreCheckReport) -> int:
+    actor = _sign_in(store, fixed_now)  # the whole-file check runs meanwhile
     if actor is None:  # the clerk chose Quit at the sign-in
         return 0
     if fixed_now is not None and not may_fix_clock(store, actor):
         return _fail(tr("ui_main_cannot_start"), tr("ui_main_fixed_clock_admin"))
     desk = Desk(store, actor, fixed_now)
     desk.take_over(actor)  # an admin's fixed clock is noted in every audit entry
+    unchecked = report.pending  # then the window's first sweep is turned away: it runs again on the pass
     window = MainWindow(desk)
     instance.watch(window)
     backups.add_menu_actions(window, desk)  # File > Backup…, Restore…
+    report.attach(window, desk)
     window.show()
-    backups.start_daily_backup(store_path, desk.now().date())  # on a worker thread: the window is usable at once
+    if unchecked:
+        report.after_pass(window.minute)
+    # on a worker thread, once the store passed its whole-file check: the window is usable at once
+    report.after_pass(lambda: backups.start_daily_backup(store_path, desk.now().date()))
     smoke = os.environ.get("LINLI_SMOKE_EXIT_MS")
     if smoke:
         QTimer.singleShot(int(smoke), lambda: _smoke_close(window))
     code = app.exec()
+    report.end()
     window.hide()
     window.deleteLater()
     app.processEvents()
