@@ -31,7 +31,7 @@ from booking.store import clock, files
 from booking.store.errors import DeskError
 from booking.store.i18n import define, language, tr
 from booking.places.inventory import get as get_resource
-from booking.store.connection import Store
+from booking.store.connection import Store, refuse_store_file
 from booking.store.validation import mask_name
 
 define(
@@ -226,6 +226,7 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise DeskError("invalid", "passinfo_path_no_folder", field="path", folder=str(folder))
+    refuse_store_file(target, writing=True)
     if target.exists() and not os.access(target, os.W_OK):
         raise DeskError("invalid", "passinfo_path_unwritable", field="path", path=str(target),
                         detail=os.strerror(errno.EACCES))

@@ -31,7 +31,7 @@ from booking.store import audit
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
-from booking.store.connection import Store
+from booking.store.connection import Store, refuse_store_file
 from booking.store.validation import normalize_door, normalize_name, normalize_phone, normalize_plate
 
 define(
@@ -133,6 +133,7 @@ class _Planned:
 def read_text(path: str | Path) -> tuple[str, str]:
     """The file's text and the encoding it was in; DeskError for anything that is not CSV text."""
     name = str(path)
+    refuse_store_file(path, "csv", writing=False)
     try:
         with open(path, "rb") as stream:
             data = stream.read(MAX_BYTES + 1)

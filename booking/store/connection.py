@@ -37,6 +37,9 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 15.0
 
 define(
+    store_file_chosen=("“{path}”是数据文件（或它旁边的 -wal/-shm 文件），不能读作别的文件，也不能被覆盖。"
+                       "请另选一个文件。", "“{path}” is a store (or the -wal/-shm file beside one); it cannot be read "
+                       "as another kind of file or written over. Choose another file."),
     store_not_database=("“{path}”不是本程序的数据文件（或已损坏），未作任何改动。请选择正确的文件，或从备份恢复。",
                         "“{path}” is not a Linli Desk store (or it is damaged); nothing was changed. "
                         "Choose the right file or restore a backup."),
@@ -505,6 +508,33 @@ def untrack(path: str | Path) -> None:
 def open_in_this_process(path: str | Path) -> bool:
     """True while a connection of this process (a Store, a backup's or restore's) has the file open."""
     return _key(path) in _OPEN_HERE
+
+
+_SIDECARS = ("-wal", "-shm", "-journal")
+
+
+def refuse_store_file(path: str | Path, field: str = "path", *, writing: bool) -> None:
+    """Refuse a file a clerk chose to read (an import) or write (an export, a PDF, a PNG) when it is
+    a store or the -wal/-shm/-journal beside one. Written over, it would be lost; opened outside
+    SQLite while this process has it open, closing it would drop this process's locks.
+
+    A store this process has open is recognised by its path or its file identity; for writing,
+    any other existing SQLite file too (a backup, another desk's store), by its header, read
+    only because no connection of this process has that file open."""
+    target = Path(path)
+    bases = [target] + [target.with_name(target.name[:-len(s)]) for s in _SIDECARS if target.name.endswith(s)]
+    open_identities = {file_identity(key) for key in _OPEN_HERE} - {None}
+    for base in bases:
+        if open_in_this_process(base) or (file_identity(base) is not None and file_identity(base) in open_identities):
+            raise DeskError("invalid", "store_file_chosen", field=field, path=str(target))
+    if writing and target.is_file():
+        try:
+            with open(target, "rb") as stream:  # not open through SQLite here: checked just above
+                header = stream.read(len(SQLITE_HEADER))
+        except OSError:
+            return  # the write itself will say why it cannot
+        if header == SQLITE_HEADER:
+            raise DeskError("invalid", "store_file_chosen", field=field, path=str(target))
 
 
 def file_identity(path: str | Path) -> tuple[int, int] | None:

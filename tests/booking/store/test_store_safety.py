@@ -425,3 +425,37 @@ def test_an_earlier_per_user_store_is_moved_once(store, store_path, tmp_path, ru
     again = io.StringIO()
     assert cli.run(["--db", str(target), "store-adopt", "--from", str(store_path), "--json"], again) == 1
     assert "已经有数据文件" in again.getvalue()  # once only: the moved store is never overwritten
+
+
+# --- a store chosen as a file to read or write (an export, an import, a pass picture) -------------
+
+@pytest.mark.parametrize("name", ["desk.sqlite3", "desk.sqlite3-wal", "desk.sqlite3-shm"])
+def test_an_export_onto_the_store_or_its_wal_is_refused_and_the_store_keeps_its_data(store, store_path, run_cli,
+                                                                                     name):
+    residents.add(store, ADMIN, "王五", "7栋1单元101", "13700000000", "川A55555", now=NOW)
+    store.close()
+    target = store_path.with_name(name)
+    result = run_cli("export", "--from", "2026-11-01", "--to", "2026-11-30", "--csv", str(target))
+    assert result.code == 1 and result.json["code"] == "invalid" and result.json["field"] == "csv"
+    assert "数据文件" in result.json["error"]
+    again = open_store(store_path, create=False)  # still a store, with its resident
+    try:
+        assert again.conn.execute("SELECT count(*) FROM resident WHERE name = '王五'").fetchone()[0] == 1
+    finally:
+        again.close()
+
+
+def test_a_pass_picture_is_never_written_over_a_backup(store, store_path, run_cli, tmp_path):
+    store.close()
+    saved = tmp_path / "monday.sqlite3"
+    assert run_cli("backup", "--to", str(saved)).code == 0
+    before = digest(saved)
+    result = run_cli("sheet", "--pdf", str(saved))
+    assert result.code == 1 and result.json["code"] == "invalid"
+    assert digest(saved) == before
+
+
+def test_the_open_store_is_not_read_as_a_csv_to_import(store, store_path, run_cli):
+    result = run_cli("import", "residents", "--csv", str(store_path))
+    assert result.code == 1 and result.json["code"] == "invalid" and result.json["field"] == "csv"
+    assert "数据文件" in result.json["error"]
