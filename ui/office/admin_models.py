@@ -148,6 +148,27 @@ class _Table(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.row_total() - 1, len(self.COLUMNS) - 1))
 
 
+class _Listed(_Table):
+    """A table of one list the domain gives whole (`load`), read again by `refresh`."""
+
+    def __init__(self, store: Any, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._rows: list[Any] = []
+        self.refresh()
+
+    def load(self) -> list[Any]:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._rows = self.load()
+        self.endResetModel()
+
+    def row_total(self) -> int:
+        return len(self._rows)
+
+
 class ResidentsModel(_Table):
     """Active residents by door, or those a search finds (phone, last 4, door, plate, name)."""
 
@@ -201,26 +222,15 @@ def features_text(res: inventory.Resource) -> str:
     return "、".join(tr(f"uis_feature_{name}") for name, on in flags if on)
 
 
-class ResourcesModel(_Table):
+class ResourcesModel(_Listed):
     """Every space and room, disabled ones greyed."""
 
     COLUMNS = ("uis_col_code", "uis_col_kind", "uis_col_res_name", "uis_col_zone", "uis_col_features",
                "uis_col_capacity", "uis_col_area", "uis_col_state")
     WORDS = frozenset({"uis_col_kind", "uis_col_features", "uis_col_state"})
 
-    def __init__(self, store: Any, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self._rows: list[inventory.Resource] = []
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._rows = inventory.all_resources(self.store)
-        self.endResetModel()
-
-    def row_total(self) -> int:
-        return len(self._rows)
+    def load(self) -> list[inventory.Resource]:
+        return inventory.all_resources(self.store)
 
     def resource(self, number: int) -> inventory.Resource:
         return self._rows[number]
@@ -272,25 +282,14 @@ def value_input(name: str, value: Any) -> str:
     return str(value)
 
 
-class RulesModel(_Table):
+class RulesModel(_Listed):
     """The residents' convention: every rule at every scope."""
 
     COLUMNS = ("uis_col_scope", "uis_col_rule", "uis_col_value", "uis_col_updated")
     WORDS = frozenset({"uis_col_scope"})
 
-    def __init__(self, store: Any, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self._rows: list[dict[str, Any]] = []
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._rows = rules.all_rules(self.store)
-        self.endResetModel()
-
-    def row_total(self) -> int:
-        return len(self._rows)
+    def load(self) -> list[dict[str, Any]]:
+        return rules.all_rules(self.store)
 
     def rule(self, number: int) -> dict[str, Any]:
         return self._rows[number]
@@ -302,25 +301,14 @@ class RulesModel(_Table):
                 "uis_col_updated": (row["updated_at"] or "")[:10]}[column]  # the minute is in the audit log
 
 
-class ClerksModel(_Table):
+class ClerksModel(_Listed):
     """The accounts that can sign in (never anything secret)."""
 
     COLUMNS = ("uis_col_account", "uis_col_display", "uis_col_role", "uis_col_state", "uis_col_created")
     WORDS = frozenset({"uis_col_role", "uis_col_state"})
 
-    def __init__(self, store: Any, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.store = store
-        self._rows: list[clerks.Clerk] = []
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.beginResetModel()
-        self._rows = clerks.all_clerks(self.store)
-        self.endResetModel()
-
-    def row_total(self) -> int:
-        return len(self._rows)
+    def load(self) -> list[clerks.Clerk]:
+        return clerks.all_clerks(self.store)
 
     def clerk(self, number: int) -> clerks.Clerk:
         return self._rows[number]
