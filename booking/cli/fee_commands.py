@@ -255,7 +255,7 @@ def _waitlist_list(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("waitlist process")
 def _waitlist_process(ctx: cli.Context) -> dict[str, Any]:
-    return waitlist.process(ctx.store, ctx.now, ctx.actor)
+    return waitlist.process(ctx.store, ctx.now, ctx.actor).to_json()
 
 
 @cli.command("waitlist accept")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from booking.ops import backup
 from booking.store.audit import SYSTEM
 from booking.store.connection import Store
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.app.mainwindow import MainWindow
@@ -34,8 +35,8 @@ from ui.desk.session import Desk
 
 log = logging.getLogger("linli.backup")
 
-#: every kind of thing a restore may have changed, for `Desk.announce`
-EVERYTHING = ("booking", "resident", "resource", "rule", "closure", "scan", "setting", "station", "clerk", "fee")
+#: a restore may have changed every kind of thing the store holds
+EVERYTHING = Changes.everything()
 
 define(
     uib_backup=("备份数据(&K)…", "Bac&k up…"),
@@ -279,8 +280,8 @@ def add_menu_actions(window: MainWindow, desk: Desk) -> tuple[QAction, QAction]:
 
     retranslate()
     desk.language_changed.connect(retranslate)
-    # A hand-over (MainWindow.switch_clerk) announces "clerk": Restore follows who is signed in now.
-    desk.changed.connect(lambda what: retranslate() if "clerk" in what else None)
+    # A hand-over (MainWindow.switch_clerk) announces signed_in: Restore follows who is signed in now.
+    desk.changed.connect(lambda changes, _origin: retranslate() if changes.signed_in else None)
     window.backup_action, window.restore_action = backup_action, restore_action
     window.restore_watch = watch_for_restores(window, desk)
     return backup_action, restore_action
@@ -306,7 +307,7 @@ def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict
         done = backup.restore(path, desk.store.path, desk.now(), actor=desk.actor)
     finally:
         desk.store.reopen()  # also takes the new restore generation: this desk did the restore
-    desk.announce(*EVERYTHING)
+    desk.notify(EVERYTHING)
     return done
 
 
@@ -318,10 +319,10 @@ def watch_for_restores(window: QWidget, desk: Desk, every_ms: int = 5000) -> QTi
     """
     def look() -> None:
         if desk.store.notice_restore():
-            desk.announce(*EVERYTHING)
+            desk.notify(EVERYTHING)
             QMessageBox.information(window, tr("uib_restore_title"), tr("store_restored"))
 
-    desk.store.on_reopen.append(lambda: desk.announce(*EVERYTHING))  # a write that noticed it
+    desk.store.on_reopen.append(lambda: desk.notify(EVERYTHING))  # a write that noticed it
     timer = QTimer(window)
     timer.timeout.connect(look)
     timer.start(every_ms)

@@ -22,6 +22,7 @@ from booking.money import fees, ledger
 from booking.schedule import bookings, reschedule
 from booking.store import audit, clock
 from booking.schedule.bookings import Booking
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, language, tr
 from booking.policy.rules import duration_text
@@ -35,6 +36,10 @@ from ui.widgets.documents import in_documents
 from ui.desk.fonts import mono_font, ui_font
 from ui.money.money_views import admin_only
 from ui.money.receipt import ReceiptDialog
+
+PAID = Changes(payments=True)
+#: the details show the booking, its scans and its money
+DETAILS_SHOW = Changes(bookings=True, scans=True, payments=True)
 
 define(
     ui_detail_title=("预约 {id}", "Booking {id}"),
@@ -319,13 +324,13 @@ class DetailsDialog(QDialog):
         self.load()
         metrics = self.fontMetrics()  # room for the history's four columns, in the font's own units
         self.resize(metrics.horizontalAdvance("M") * 72, metrics.height() * 40)
-        desk.changed.connect(self._changed)
+        desk.changed.connect(self.on_changes)
         desk.language_changed.connect(self.retranslate)
 
     # --- showing -------------------------------------------------------------------------------
 
-    def _changed(self, what: set[str]) -> None:
-        if what & {"booking", "scan", "payment"}:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.touches(DETAILS_SHOW) and origin is not self:  # its own write reads itself once
             self.load()
 
     def load(self) -> None:
@@ -468,8 +473,7 @@ class DetailsDialog(QDialog):
         return dialog
 
     def _paid(self, dialog: Any) -> None:
-        paid = dialog.paid
-        self.load()
+        paid = dialog.paid  # the payment's announcement has read the booking again
         if paid is not None:
             self._say(tr("uig_fee_paid", amount=fees.money(paid.amount_fen), number=paid.receipt_no))
             self.open_receipt(paid.id)
@@ -484,11 +488,11 @@ class DetailsDialog(QDialog):
                                                           hours=hours, percent=percent)):
             return False
         try:
-            entries = ledger.refund(self.desk.store, self.desk.actor, self.booking_id, self.desk.now())
+            entries = self.desk.run(lambda: ledger.refund(self.desk.store, self.desk.actor, self.booking_id,
+                                                          self.desk.now()), PAID, self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
-        self.desk.announce("payment")
         self.load()
         self._say(tr("uig_fee_refunded", amount=fees.money(-sum(e.amount_fen for e in entries)),
                      number="、".join(e.receipt_no for e in entries)))
@@ -516,9 +520,8 @@ class DetailsDialog(QDialog):
                                 tr("uil_refund_confirm", amount=fees.money(amount_fen), id=self.booking_id,
                                    reason=reason)):
                 return None
-            done = ledger.refund(self.desk.store, self.desk.actor, self.booking_id, self.desk.now(), amount_fen, reason)
-            self.desk.announce("payment")
-            return done
+            return self.desk.run(lambda: ledger.refund(self.desk.store, self.desk.actor, self.booking_id,
+                                                       self.desk.now(), amount_fen, reason), PAID, self)
 
         dialog = AmountDialog(self.desk, texts, act, parent=self)
         dialog.accepted.connect(lambda: self._refunded(dialog.outcome))
@@ -558,11 +561,11 @@ class DetailsDialog(QDialog):
         following = bool(b.series_id) and self.confirm(tr("ui_detail_confirm_cancel_title"),
                                                        tr("ui_detail_confirm_series"))
         try:
-            bookings.cancel(self.desk.store, self.desk.actor, b.id, following=following, now=self.desk.now())
+            self.desk.run(lambda: bookings.cancel(self.desk.store, self.desk.actor, b.id, following=following,
+                                                  now=self.desk.now()), Changes(bookings=True), self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
-        self.desk.announce("booking")
         self.load()
         self._say(tr("ui_detail_done_cancel", id=b.id))
         return True
@@ -573,11 +576,11 @@ class DetailsDialog(QDialog):
         if not self.confirm(tr("ui_detail_confirm_reissue_title"), tr("ui_detail_confirm_reissue", id=self.booking_id)):
             return False
         try:
-            passes.reissue(self.desk.store, self.desk.actor, self.booking_id, now=self.desk.now())
+            self.desk.run(lambda: passes.reissue(self.desk.store, self.desk.actor, self.booking_id,
+                                                 now=self.desk.now()), Changes(bookings=True, passes=True), self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
-        self.desk.announce("booking", "pass")
         self.load()
         self.show_pass.emit(self.booking_id)
         return True
@@ -595,11 +598,11 @@ class DetailsDialog(QDialog):
         if not reason:
             return
         try:
-            scanning.manual(self.desk.store, self.desk.actor, self.booking_id, reason=reason, now=self.desk.now())
+            self.desk.run(lambda: scanning.manual(self.desk.store, self.desk.actor, self.booking_id, reason=reason,
+                                                  now=self.desk.now()), origin=self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return
-        self.desk.announce("booking", "scan")
         self.load()
 
     # --- new times -------------------------------------------------------------------------------
@@ -641,11 +644,11 @@ class DetailsDialog(QDialog):
             return False
         start, end = self._times()
         try:
-            reschedule.reschedule(self.desk.store, self.desk.actor, self.booking_id, start, end, self.desk.now())
+            self.desk.run(lambda: reschedule.reschedule(self.desk.store, self.desk.actor, self.booking_id, start, end,
+                                                        self.desk.now()), Changes(bookings=True), self)
         except DeskError as exc:
             self._edit_result(False, [exc.message()])
             return False
-        self.desk.announce("booking")
         self.load()
         self._say(tr("ui_detail_done_move", id=self.booking_id, start=f"{start:%m-%d %H:%M}", end=f"{end:%m-%d %H:%M}"))
         return True

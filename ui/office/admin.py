@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from booking.people import clerks, residents
 from booking.places import inventory
 from booking.policy import rules
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.office.admin_models import (MAX_FOUND, AuditModel, ClerksModel, ResidentsModel, ResourcesModel,
@@ -31,9 +32,12 @@ from ui.desk.fonts import ui_font
 from ui.office.import_dialog import ImportDialog, choose_file
 from ui.office.common import ask_no_default, sorted_filtered
 from ui.passes.station import station_action
-from ui.desk.session import follow
+from ui.desk.session import Desk, follow
 
 SEARCH_DELAY_MS = 250
+RESIDENTS = Changes(residents=True)
+SPACES = Changes(spaces=True)
+CLERKS = Changes(clerks=True)
 
 define(
     uis_admin_only=("只有管理员可以使用“{view}”。请用管理员账号登录后再打开。",
@@ -136,7 +140,7 @@ define(
 )
 
 
-def admin_refusal(desk: Any, view_key: str) -> str | None:
+def admin_refusal(desk: Desk, view_key: str) -> str | None:
     """Why this actor may not open an admin view, or None for an admin."""
     if desk.actor.is_admin:
         return None
@@ -253,7 +257,7 @@ class FieldForm(QDialog):
 class ResidentDialog(FieldForm):
     """Register a resident (name, door, phone, optional plate), or add a plate to one."""
 
-    def __init__(self, desk: Any, resident: residents.Resident | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, resident: residents.Resident | None = None, parent: QWidget | None = None) -> None:
         title = (tr("uis_resident_title_new") if resident is None
                  else tr("uis_resident_title_plate", name=resident.name, door=resident.door))
         super().__init__(title, parent)
@@ -273,19 +277,22 @@ class ResidentDialog(FieldForm):
         return widget.text()
 
     def save_changes(self) -> None:
-        if self.resident is None:
-            self.saved = residents.add(self.desk.store, self.desk.actor, self.text("name"), self.text("door"),
-                                       self.text("phone"), self.text("plate") or None, now=self.desk.now())
+        resident = self.resident
+        if resident is None:
+            self.saved = self.desk.run(lambda: residents.add(self.desk.store, self.desk.actor, self.text("name"),
+                                                             self.text("door"), self.text("phone"),
+                                                             self.text("plate") or None, now=self.desk.now()),
+                                       RESIDENTS, self)
         else:
-            self.saved = residents.add_vehicle(self.desk.store, self.desk.actor, self.resident.id,
-                                               self.text("plate"), now=self.desk.now())
-        self.desk.announce("resident")
+            self.saved = self.desk.run(lambda: residents.add_vehicle(self.desk.store, self.desk.actor, resident.id,
+                                                                     self.text("plate"), now=self.desk.now()),
+                                       RESIDENTS, self)
 
 
 class ResidentEditDialog(FieldForm):
     """Correct a resident's name or mobile number, or move them to another door."""
 
-    def __init__(self, desk: Any, resident: residents.Resident, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, resident: residents.Resident, parent: QWidget | None = None) -> None:
         super().__init__(tr("uis_resident_title_edit", name=resident.name, door=resident.door), parent)
         self.desk = desk
         self.resident = resident
@@ -304,9 +311,10 @@ class ResidentEditDialog(FieldForm):
         return widget.text()
 
     def save_changes(self) -> None:
-        self.saved = residents.update(self.desk.store, self.desk.actor, self.resident.id, name=self.text("name"),
-                                      phone=self.text("phone"), door=self.text("door"), now=self.desk.now())
-        self.desk.announce("resident")
+        self.saved = self.desk.run(lambda: residents.update(self.desk.store, self.desk.actor, self.resident.id,
+                                                            name=self.text("name"), phone=self.text("phone"),
+                                                            door=self.text("door"), now=self.desk.now()),
+                                   RESIDENTS, self)
 
 
 def ask_plate(parent: QWidget) -> Callable[[residents.Resident], str | None]:
@@ -367,11 +375,11 @@ class _View(QWidget):
     #: attribute -> message key: the view's buttons and labels, set again on a language switch
     TEXTS: dict[str, str] = {}
     #: for a view over one list (`model`): the announced changes after which it reads the list again
-    REFRESH_ON: frozenset[str] = frozenset()
+    REFRESH_ON: Changes = Changes()
     #: the list a view with REFRESH_ON reads again (set by its build)
     model: Any
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.setFont(ui_font(11))
@@ -389,15 +397,15 @@ class _View(QWidget):
             self.layout_.addWidget(self.refusal)
             return
         self.build()
-        desk.changed.connect(self.on_changed)
+        desk.changed.connect(self.on_changes)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
     def build(self) -> None:
         raise NotImplementedError
 
-    def on_changed(self, what: set[str]) -> None:
-        if what & self.REFRESH_ON:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.touches(self.REFRESH_ON):
             self.model.refresh()
             self.update_buttons()
 
@@ -440,18 +448,16 @@ class _View(QWidget):
         fit_columns(self.table)
         return self.table
 
-    def attempt(self, act: Callable[[], Any], *changed: str) -> Any:
+    def attempt(self, act: Callable[[], Any], changes: Changes | None = None) -> Any:
         """Make a change through the domain: its refusal goes to the view's `error` line (REFUSED
-        is returned), or what changed is announced and the act's result returned."""
+        is returned), or the act's result is returned and its `changes` (a write to the store)
+        announced."""
         self.error.hide()
         try:
-            done = act()
+            return act() if changes is None else self.desk.run(act, changes, self)
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return REFUSED
-        if changed:
-            self.desk.announce(*changed)
-        return done
 
     def _search_box(self, placeholder_key: str, apply: Any) -> QLineEdit:
         box = QLineEdit(self)
@@ -582,11 +588,11 @@ class ResidentsView(_View):
                                          tr("uis_unplate_confirm", door=person.door, plate=plate)):
             return None
         try:
-            residents.remove_plate(self.desk.store, self.desk.actor, plate, now=self.desk.now())
+            self.desk.run(lambda: residents.remove_plate(self.desk.store, self.desk.actor, plate, now=self.desk.now()),
+                          RESIDENTS, self)
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
-        self.desk.announce("resident")
         self._reselect(person.id)
         return plate
 
@@ -600,12 +606,12 @@ class ResidentsView(_View):
         if not self.confirm(tr(f"{key}_title"), tr(f"{key}_confirm", name=person.name, door=person.door)):
             return None
         try:
-            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active,
-                                           now=self.desk.now())
+            changed = self.desk.run(lambda: residents.set_active(self.desk.store, self.desk.actor, person.id,
+                                                                 not person.active, now=self.desk.now()),
+                                    RESIDENTS, self)
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
-        self.desk.announce("resident")
         self._reselect(person.id)
         return changed
 
@@ -626,8 +632,8 @@ class ResidentsView(_View):
         dialog.start_check()
         return dialog
 
-    def on_changed(self, what: set[str]) -> None:
-        if "resident" in what:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.residents:
             self.apply_search(self.search.text())
 
     def retranslate(self, _language: str = "") -> None:
@@ -656,7 +662,7 @@ class RuleDialog(FieldForm):
     and typed in its own unit (minutes, hours or days; days; a count; a time-of-day range), and a
     change that makes a rule much stricter asks first."""
 
-    def __init__(self, desk: Any, rule: dict[str, Any] | None = None, parent: QWidget | None = None,
+    def __init__(self, desk: Desk, rule: dict[str, Any] | None = None, parent: QWidget | None = None,
                  confirm: Callable[[str, str], bool] | None = None) -> None:
         super().__init__(tr("uis_rule_title"), parent)
         self.desk = desk
@@ -759,9 +765,9 @@ class RuleDialog(FieldForm):
             old, new = self._shown(self.rule["value"]), self._shown(int(typed))
             if not self.confirm(tr("uis_rule_title"), tr("uis_rule_much_stricter", rule=name, old=old, new=new)):
                 return False
-        self.saved = rules.set_rule(self.desk.store, self.desk.actor, self.scope(), self.name_field.currentData(),
-                                    typed, now=self.desk.now())
-        self.desk.announce("rule")
+        self.saved = self.desk.run(lambda: rules.set_rule(self.desk.store, self.desk.actor, self.scope(),
+                                                          self.name_field.currentData(), typed, now=self.desk.now()),
+                                   Changes(rules=True), self)
         return None
 
     def _shown(self, value: int) -> str:
@@ -771,7 +777,7 @@ class RuleDialog(FieldForm):
 class ResourceDialog(FieldForm):
     """A new space or room, or a change to one's names and attributes (its code and kind stay)."""
 
-    def __init__(self, desk: Any, resource: inventory.Resource | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, resource: inventory.Resource | None = None, parent: QWidget | None = None) -> None:
         super().__init__(tr("uis_resource_title_new") if resource is None
                          else tr("uis_resource_title_edit", code=resource.code), parent)
         self.desk = desk
@@ -820,21 +826,23 @@ class ResourceDialog(FieldForm):
                                           area_m2=self.text_field("area_m2").text(), **flags)
         if self.resource is None:
             found = inventory.update_check(**attributes)
-            self.saved = inventory.add(store, actor, self.text_field("code").text(),
-                                       self.fields["kind"].currentData(),  # type: ignore[attr-defined]
-                                       self.text_field("name_zh").text(), self.text_field("name_en").text() or None,
-                                       found["zone"], bool(found["ev"]), bool(found["accessible"]),
-                                       bool(found["visitor"]), found["capacity"], found["area_m2"], now=now)
-            self.desk.announce("resource")
+            self.saved = self.desk.run(lambda: inventory.add(
+                store, actor, self.text_field("code").text(),
+                self.fields["kind"].currentData(),  # type: ignore[attr-defined]
+                self.text_field("name_zh").text(), self.text_field("name_en").text() or None,
+                found["zone"], bool(found["ev"]), bool(found["accessible"]),
+                bool(found["visitor"]), found["capacity"], found["area_m2"], now=now), SPACES, self)
             return
         else:
-            code = self.resource.code
+            code, resource = self.resource.code, self.resource
+
+        def edit() -> inventory.Resource:  # a new name and new attributes: one change announced
             if (self.text_field("name_zh").text(), self.text_field("name_en").text()) != \
-                    (self.resource.name_zh, self.resource.name_en):
+                    (resource.name_zh, resource.name_en):
                 inventory.rename(store, actor, code, self.text_field("name_zh").text(),
                                  self.text_field("name_en").text(), now=now)
-        self.saved = inventory.update(store, actor, code, now, **attributes)
-        self.desk.announce("resource")
+            return inventory.update(store, actor, code, now, **attributes)
+        self.saved = self.desk.run(edit, SPACES, self)
 
 
 class ResourcesRulesView(_View):
@@ -945,7 +953,7 @@ class ResourcesRulesView(_View):
                                             tr("uis_disable_confirm", code=res.code, name=res.name)):
             return None
         changed = self.attempt(lambda: inventory.set_enabled(self.desk.store, self.desk.actor, res.code,
-                                                             not res.enabled, now=self.desk.now()), "resource")
+                                                             not res.enabled, now=self.desk.now()), SPACES)
         if changed is REFUSED:
             return None
         self._select_code(res.code)
@@ -955,11 +963,11 @@ class ResourcesRulesView(_View):
         row = _selected_row(self.rule_table)
         return RuleDialog(self.desk, self.rules.rule(row) if row is not None else None, self).saved_on_accept()
 
-    def on_changed(self, what: set[str]) -> None:
-        if "resource" in what:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.spaces:
             self.resources.refresh()
             self.update_buttons()
-        if what & {"rule", "resource"}:
+        if changes.rules or changes.spaces:
             self.rules.refresh()
 
     def retranslate(self, _language: str = "") -> None:
@@ -981,7 +989,7 @@ class ResourcesRulesView(_View):
 class ClerkDialog(FieldForm):
     """A new account (name, role, password twice), or a new password for one."""
 
-    def __init__(self, desk: Any, name: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, name: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(tr("uis_clerk_title") if name is None else tr("uis_password_title", name=name), parent)
         self.desk = desk
         self.name = name
@@ -1004,13 +1012,15 @@ class ClerkDialog(FieldForm):
     def save_changes(self) -> None:
         if self.value("password") != self.value("again"):
             raise DeskError("invalid", "uis_password_mismatch", field="again")
-        if self.name is None:
-            self.saved = clerks.add(self.desk.store, self.desk.actor, self.value("name"), self.value("role"),
-                                    self.value("password"), now=self.desk.now())
+        name = self.name
+        if name is None:
+            self.saved = self.desk.run(lambda: clerks.add(self.desk.store, self.desk.actor, self.value("name"),
+                                                          self.value("role"), self.value("password"),
+                                                          now=self.desk.now()), CLERKS, self)
         else:
-            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"),
-                                             now=self.desk.now())
-        self.desk.announce("clerk")
+            self.saved = self.desk.run(lambda: clerks.set_password(self.desk.store, self.desk.actor, name,
+                                                                   self.value("password"), now=self.desk.now()),
+                                       CLERKS, self)
 
 
 class ClerksView(_View):
@@ -1018,7 +1028,7 @@ class ClerksView(_View):
 
     VIEW_KEY = "uis_view_clerks"
     TEXTS = {"add_button": "uis_add_clerk", "password_button": "uis_reset_password"}
-    REFRESH_ON = frozenset({"clerk"})
+    REFRESH_ON = CLERKS | Changes(signed_in=True)
 
     def build(self) -> None:
         self.confirm = ask_no_default(self)
@@ -1051,7 +1061,7 @@ class ClerksView(_View):
                                                                               name=clerk.name)):
             return None
         changed = self.attempt(lambda: clerks.set_active(self.desk.store, self.desk.actor, clerk.name,
-                                                         not clerk.active, now=self.desk.now()), "clerk")
+                                                         not clerk.active, now=self.desk.now()), CLERKS)
         if changed is REFUSED:
             return None
         self.table.selectRow(row)
@@ -1071,8 +1081,8 @@ class AuditView(_View):
         self.layout_.addWidget(self.table, 1)
         fit_columns(self.table)
 
-    def on_changed(self, what: set[str]) -> None:
-        if what:  # every change is logged
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes:  # every change is logged
             self.model.refresh()
 
     def retranslate(self, _language: str = "") -> None:
@@ -1116,7 +1126,7 @@ class AdminMenu(QObject):
     menu bar. Call `update_permissions()` after a different clerk signs in.
     """
 
-    def __init__(self, desk: Any, parent: QWidget | None = None,
+    def __init__(self, desk: Desk, parent: QWidget | None = None,
                  more_views: dict[str, tuple[type[_View], str]] | None = None) -> None:
         super().__init__(parent)
         self.desk = desk

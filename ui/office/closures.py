@@ -20,12 +20,16 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
 from booking.places import closures, holidays
 from booking.schedule import bookings, closure_admin
 from booking.store import clock
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.office.admin import REFUSED, FieldForm, _selected_row, _table, _View, fit_columns
 from ui.office.admin_models import scope_text
 from ui.office.common import RowsModel, ask_no_default, choose, fit_to_content, scope_box
+from ui.desk.session import Desk
 
+CLOSED = Changes(closures=True)
+HOLIDAYS = Changes(holidays=True)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PATTERNS = ("once", "weekly", "monthly", "yearly", "holidays")
 
@@ -157,7 +161,7 @@ class ClosureDialog(FieldForm):
     No by default, and offers to list them); tests put their answer in its place.
     """
 
-    def __init__(self, desk: Any, closure: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, closure: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(tr("uio_closure_title_edit" if closure else "uio_closure_title_new"), parent)
         self.desk = desk
         self.closure = closure
@@ -298,16 +302,18 @@ class ClosureDialog(FieldForm):
         found = closure_admin.hits(store, v["scope"], v["start"], v["end"], v["rrule"], self.pattern == "holidays")
         if found and not self.ask_hits(found):
             return False
-        if self.closure is not None:
-            self.saved = closure_admin.edit(store, actor, self.closure["id"], v["scope"], v["start"], v["end"],
-                                            v["reason"], v["rrule"], self.desk.now())
-        elif self.pattern == "holidays":
-            self.saved = closure_admin.add_on_holidays(store, actor, v["scope"], v["reason"], v["start"].date(),
-                                                       self.desk.now())
-        else:
-            self.saved = closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"],
-                                      now=self.desk.now())
-        self.desk.announce("closure")
+        closure = self.closure
+
+        def save() -> Any:
+            if closure is not None:
+                return closure_admin.edit(store, actor, closure["id"], v["scope"], v["start"], v["end"],
+                                          v["reason"], v["rrule"], self.desk.now())
+            if self.pattern == "holidays":
+                return closure_admin.add_on_holidays(store, actor, v["scope"], v["reason"], v["start"].date(),
+                                                     self.desk.now())
+            return closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"],
+                                now=self.desk.now())
+        self.saved = self.desk.run(save, CLOSED, self)
         return None
 
 
@@ -348,7 +354,7 @@ class ClosuresView(_View):
 
     VIEW_KEY = "uio_view_closures"
     TEXTS = {"add_button": "uio_add", "edit_button": "uio_edit", "remove_button": "uio_remove"}
-    REFRESH_ON = frozenset({"closure", "resource", "holiday"})
+    REFRESH_ON = Changes(closures=True, spaces=True, holidays=True)
 
     def build(self) -> None:
         self.confirm = ask_no_default(self)
@@ -386,7 +392,7 @@ class ClosuresView(_View):
                                                        scope=chosen["uio_col_scope"], when=chosen["uio_col_when"])):
             return None
         if self.attempt(lambda: closures.remove(self.desk.store, self.desk.actor, chosen["id"], now=self.desk.now()),
-                        "closure") is REFUSED:
+                        CLOSED) is REFUSED:
             return None
         return chosen["id"]
 
@@ -394,7 +400,7 @@ class ClosuresView(_View):
 class HolidayYearDialog(FieldForm):
     """Enter a year's days off and make-up workdays as the State Council's notice gives them."""
 
-    def __init__(self, desk: Any, year: int, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, year: int, parent: QWidget | None = None) -> None:
         super().__init__(tr("uio_year_title", year=year), parent)
         self.desk = desk
         self.year = year
@@ -422,9 +428,9 @@ class HolidayYearDialog(FieldForm):
                 holidays.parse_days(self.text(name), year, name)  # a typo is refused beside its field first
             if not self.confirm(tr("uio_override_title", year=year), tr("uio_override_text", year=year)):
                 return False
-        self.saved = holidays.set_year(store, self.desk.actor, year, self.text("days_off"), self.text("workdays"),
-                                       self.desk.now())
-        self.desk.announce("holiday")
+        self.saved = self.desk.run(lambda: holidays.set_year(store, self.desk.actor, year, self.text("days_off"),
+                                                             self.text("workdays"), self.desk.now()),
+                                   HOLIDAYS, self)
         return None
 
 
@@ -480,11 +486,11 @@ class HolidaysView(_View):
         if not self.confirm(tr("uio_clear_title"), tr("uio_clear_text", year=year)):
             return None
         done = self.attempt(lambda: holidays.clear_year(self.desk.store, self.desk.actor, year, self.desk.now()),
-                            "holiday")
+                            HOLIDAYS)
         return None if done is REFUSED else done
 
-    def on_changed(self, what: set[str]) -> None:
-        if "holiday" in what:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.holidays:
             self.show_year()
 
     def retranslate(self, _language: str = "") -> None:
