@@ -32,6 +32,7 @@ from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
+from ui.widgets.confirm import ask
 
 log = logging.getLogger("linli.backup")
 
@@ -223,9 +224,9 @@ def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = Non
 
     Once the store exists (copied, or made empty after No) the question is not asked again.
     """
-    answer = QMessageBox.question(parent, tr("uib_adopt_title"),
-                                  tr("uib_adopt_question", source=str(earlier), target=str(store_path)))
-    if answer != QMessageBox.StandardButton.Yes:
+    # Yes by default, as ever: the first start offers what the person came for, and No loses nothing.
+    if not ask(parent, tr("uib_adopt_title"), tr("uib_adopt_question", source=str(earlier), target=str(store_path)),
+               default_yes=True):
         return False
     try:
         done = backup.adopt(earlier, store_path)
@@ -355,12 +356,8 @@ def _ask_and_restore(window: QWidget, desk: Desk) -> None:
     except DeskError as exc:
         QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
         return
-    answer = QMessageBox.question(window, tr("uib_restore_title"),
-                                  tr("uib_restore_confirm", path=path, taken=about["taken"],
-                                     bookings=about["bookings"]),
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)  # replacing every record: No unless asked
-    if answer != QMessageBox.StandardButton.Yes:
+    if not ask(window, tr("uib_restore_title"),  # replacing every record: No unless asked
+               tr("uib_restore_confirm", path=path, taken=about["taken"], bookings=about["bookings"])):
         return
     with _busy():
         try:

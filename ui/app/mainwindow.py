@@ -34,8 +34,9 @@ from ui.reports import printing
 from ui.board.day_board import DayBoard
 from ui.bookings.booking_dialog import BookingDialog, BookingPlan, next_hours, tonight
 from ui.widgets import fit
+from ui.widgets.confirm import confirmer
 from ui.desk.session import Desk, follow
-from ui.bookings.details import DetailsDialog, PassDialog, ask_yes_no
+from ui.bookings.details import DetailsDialog, PassDialog
 from ui.money.cashdesk import ShiftReportView
 from ui.passes.scan_panel import ScanInput
 from ui.passes.scancatcher import ScanCatcher
@@ -161,7 +162,7 @@ class MainWindow(QMainWindow):
         self.desk = desk
         self.settings = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
         #: asked before anything that cannot be undone (a plain callable: tests answer it directly)
-        self.confirm = confirm or ask_yes_no(self)
+        self.confirm = confirm or confirmer(self)
         self.setObjectName("mainWindow")
         self.booking_dialog: BookingDialog | None = None
         self.details_dialog: DetailsDialog | None = None

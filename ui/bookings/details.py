@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox,
+                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
 from booking.checkin import passcode, passes, passinfo, scanning
@@ -833,12 +833,3 @@ class PassDialog(QDialog):
         self.hint.setText(tr("ui_passview_hint"))
         self.load()
 
-
-def ask_yes_no(parent: QWidget | None) -> Callable[[str, str], bool]:
-    """The program's confirmation: a message box whose safe answer (No) is the default."""
-    def confirm(title: str, text: str) -> bool:
-        answer = QMessageBox.question(parent, title, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-    return confirm

@@ -30,7 +30,8 @@ from ui.office.demo_dialog import DemoDialog, demo_refusal
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages, W, error_label
 from ui.desk.fonts import ui_font
 from ui.office.import_dialog import ImportDialog, choose_file
-from ui.office.common import ask_no_default, sorted_filtered
+from ui.office.common import sorted_filtered
+from ui.widgets.confirm import confirmer
 from ui.passes.station import station_action
 from ui.desk.session import Desk, follow
 
@@ -497,7 +498,7 @@ class ResidentsView(_View):
              "edit_button": "uis_edit_resident", "unplate_button": "uis_remove_plate", "moved_box": "uis_show_moved"}
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.choose_plate = ask_plate(self)
         self.model = ResidentsListModel(self.desk.store, self)
         self.search = self._search_box("uis_search_residents", self.apply_search)
@@ -667,7 +668,7 @@ class RuleDialog(FieldForm):
         super().__init__(tr("uis_rule_title"), parent)
         self.desk = desk
         self.rule = rule
-        self.confirm = confirm or ask_no_default(self)
+        self.confirm = confirm or confirmer(self)
         self.saved: dict[str, Any] | None = None
         scope = QComboBox(self)
         scope.setEditable(True)  # res:CODE for one resource
@@ -853,7 +854,7 @@ class ResourcesRulesView(_View):
     TEXTS = {"rule_button": "uis_edit_rule", "add_button": "uis_add_resource", "edit_button": "uis_edit_resource"}
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.resources = ResourcesModel(self.desk.store, self)
         self.resource_proxy = sorted_filtered(self.resources, self)
         self.rules = RulesModel(self.desk.store, self)
@@ -1031,7 +1032,7 @@ class ClerksView(_View):
     REFRESH_ON = CLERKS | Changes(signed_in=True)
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.model = ClerksModel(self.desk.store, self)
         self.add_button = self.button(self.add_clerk)
         self.password_button = self.button(self.set_password)

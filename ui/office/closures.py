@@ -25,7 +25,8 @@ from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.office.admin import REFUSED, FieldForm, _selected_row, _table, _View, fit_columns
 from ui.office.admin_models import scope_text
-from ui.office.common import RowsModel, ask_no_default, choose, fit_to_content, scope_box
+from ui.office.common import RowsModel, choose, fit_to_content, scope_box
+from ui.widgets.confirm import confirmer
 from ui.desk.session import Desk
 
 CLOSED = Changes(closures=True)
@@ -357,7 +358,7 @@ class ClosuresView(_View):
     REFRESH_ON = Changes(closures=True, spaces=True, holidays=True)
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.model = RowsModel(("uio_col_scope", "uio_col_when", "uio_col_repeat", "uio_col_reason"),
                                lambda: _closure_rows(self.desk.store), self)
         self.add_button = self.button(self.add_closure)
@@ -405,7 +406,7 @@ class HolidayYearDialog(FieldForm):
         self.desk = desk
         self.year = year
         self.saved: dict[str, Any] | None = None
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         current = holidays.schedule(desk.store, year)
         for name, key, days in (("days_off", "uio_field_days_off", current["days_off"]),
                                 ("workdays", "uio_field_workdays", current["workdays"])):
@@ -448,7 +449,7 @@ class HolidaysView(_View):
     TEXTS = {"year_label": "uio_year", "enter_button": "uio_enter_year", "clear_button": "uio_clear_year"}
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.year_label = QLabel(self)
         self.year_spin = QSpinBox(self)
         self.year_spin.setRange(2004, 2100)

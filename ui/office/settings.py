@@ -26,7 +26,8 @@ from ui.office.admin import REFUSED, FieldForm, _selected_row, _table, _View, fi
 from ui.office.admin_models import scope_text
 from ui.widgets.fieldmessages import FieldMessages
 from ui.office.closures import _from_qdt, _to_qdt
-from ui.office.common import RowsModel, ask_no_default, choose, fit_to_content, scope_box
+from ui.office.common import RowsModel, choose, fit_to_content, scope_box
+from ui.widgets.confirm import confirmer
 from ui.desk.session import Desk
 
 #: the no-show rules and the households restricted by them (after the no-shows bookings and scans make)
@@ -227,7 +228,7 @@ class StationsView(_View):
     REFRESH_ON = Changes(stations=True, spaces=True)
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.model = RowsModel(("uio_col_station", "uio_col_takes", "uio_col_mode", "uio_col_gate"),
                                lambda: _station_rows(self.desk.store), self)
         self.add_button, self.remove_button = self.button(self.add_station), self.button(self.remove_station)
@@ -312,7 +313,7 @@ class TariffDialog(FieldForm):
         super().__init__(tr("uio_tariff_title"), parent)
         self.desk = desk
         self.saved: fees.Tariff | None = None
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.add_field("scope", tr("uio_col_scope"), scope_box(desk.store, self, include_all=False))
         payer = QComboBox(self)
         for value in fees.PAYERS:
@@ -617,7 +618,7 @@ class KeysSettingsView(_View):
              "rate_save": "uis_save", "offer_save": "uis_save"}
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         key_group = QGroupBox(self)
         key_layout = QVBoxLayout(key_group)
         self.key_state = QLabel(key_group)

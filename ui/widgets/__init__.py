@@ -1,8 +1,8 @@
 """Pieces windows are built from, with no idea of bookings or passes: fitting every window to
 its screen (fit), a wrapping row layout (flow), tables of display texts (tables), date inputs
 (dates), a refusal shown next to its field (fieldmessages), the documents folder save dialogs
-suggest (documents), the yes and no sounds (sounds), and long work on a worker thread with a
-progress dialog (longwork).
+suggest (documents), the yes and no sounds (sounds), long work on a worker thread with a
+progress dialog (longwork), and the one Yes/No question, No by default (confirm).
 
 May import: booking.store.
 """
