@@ -7,6 +7,7 @@ owns (a message box in the program, a decision in a test).
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -217,10 +218,6 @@ class HistoryModel(QAbstractTableModel):
         return None
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class DetailsDialog(QDialog):
     """What is known about one booking and what can be done with it."""
 
@@ -340,8 +337,8 @@ class DetailsDialog(QDialog):
         fill, _ = COLOURS.get(look, COLOURS["booked"])
         colour = "#555555" if look in ("cancelled", "no_show", "completed") else fill
         self.heading.setText(f"<span style='color:{colour}'>"
-                             + _escape(tr("ui_detail_heading", code=b.resource, name=_bare_name(b),
-                                          status=status_text(look))) + "</span>")
+                             + html.escape(tr("ui_detail_heading", code=b.resource, name=_bare_name(b),
+                                          status=status_text(look)), quote=False) + "</span>")
         none = tr("ui_detail_none")
         values = {
             "id": str(b.id),
@@ -636,7 +633,8 @@ class DetailsDialog(QDialog):
     def _edit_result(self, ok: bool, lines: list[str]) -> None:
         colour = "#1b7f3b" if ok else "#b3261e"
         self.edit_check.setText(f"<span style='color:{colour}'>" +
-                                "<br>".join(("" if ok else "✗ ") + _escape(s) for s in lines) + "</span>")
+                                "<br>".join(("" if ok else "✗ ") + html.escape(s, quote=False) for s in lines)
+                                + "</span>")
         self.edit_save.setEnabled(ok)
 
     def save_times(self) -> bool:
@@ -659,7 +657,7 @@ class DetailsDialog(QDialog):
 
     def _say(self, text: str, error: bool = False) -> None:
         colour = "#b3261e" if error else "#1b7f3b"
-        self.message.setText(f"<span style='color:{colour}'>{_escape(text)}</span>")
+        self.message.setText(f"<span style='color:{colour}'>{html.escape(text, quote=False)}</span>")
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("ui_detail_title", id=self.booking_id))
