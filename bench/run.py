@@ -58,7 +58,8 @@ STORE_FORMAT = 1
 STORE_INPUTS = ("booking/ops/demo.py", "booking/store/schema.py", "booking/places/inventory.py",
                 "booking/policy/rules.py", "resources/inventory.json", "resources/rules.json")
 FILL_TARGET_S = 120.0
-ACTIVE = ("booked", "checked_in")
+
+from booking.store.schema import ACTIVE  # noqa: E402 - the statuses that hold a space, as the store defines them
 
 
 # --------------------------------------------------------------------------------------------

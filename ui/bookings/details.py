@@ -26,6 +26,7 @@ from booking.schedule.bookings import Booking
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, language, tr
+from booking.store.schema import ACTIVE, ENDED
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
 from ui.passes import passimage, slip
@@ -335,7 +336,7 @@ class DetailsDialog(QDialog):
         b = self.booking = bookings.get(self.desk.store, self.booking_id)
         look = "overstay" if b.status == "checked_in" and b.end < self.desk.now() else b.status
         fill, _ = COLOURS.get(look, COLOURS["booked"])
-        colour = "#555555" if look in ("cancelled", "no_show", "completed") else fill
+        colour = "#555555" if look in ENDED else fill
         self.heading.setText(f"<span style='color:{colour}'>"
                              + html.escape(tr("ui_detail_heading", code=b.resource, name=_bare_name(b),
                                           status=status_text(look)), quote=False) + "</span>")
@@ -365,7 +366,7 @@ class DetailsDialog(QDialog):
         self.history_view.resizeRowsToContents()
         self.load_charge()
 
-        open_ = b.status in ("booked", "checked_in")
+        open_ = b.status in ACTIVE
         self.cancel_button.setEnabled(b.status == "booked")
         self.reissue_button.setEnabled(open_)
         self.pass_button.setEnabled(open_)
