@@ -212,14 +212,14 @@ def _shift_report(ctx: cli.Context) -> dict[str, Any]:
 def _credits_add(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
     return credits.earn(ctx.store, ctx.actor, a.resident, credits.parse_hours(a.hours), a.team, a.activity,
-                        a.approved_by, ctx.now)
+                        a.approved_by, ctx.now).to_json()
 
 
 @cli.command("credits redeem")
 def _credits_redeem(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
     minutes = credits.parse_hours(a.hours) if a.hours else None
-    out = credits.redeem(ctx.store, ctx.actor, a.resident, a.booking, ctx.now, minutes)
+    out = credits.redeem(ctx.store, ctx.actor, a.resident, a.booking, ctx.now, minutes).to_json()
     out["account"] = _account(ctx, a.booking)
     return out
 

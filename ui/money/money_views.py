@@ -491,7 +491,7 @@ class CreditsView(QWidget):
         self.add_box.setToolTip(refusal or "")
         self.redeem_box.setEnabled(self.chosen is not None)
 
-    def add_hours(self) -> dict[str, Any] | None:
+    def add_hours(self) -> credits.Earned | None:
         """Record the hours a team leader approved (admin)."""
         if self.chosen is None or admin_only(self.desk, "uig_credit_add_what"):
             return None
@@ -501,7 +501,7 @@ class CreditsView(QWidget):
             result = self.desk.run(lambda: credits.earn(self.desk.store, self.desk.actor, chosen.id, minutes,
                                                         self.team_edit.text(), self.activity_edit.text(),
                                                         self.approved_edit.text(), self.desk.now()),
-                                   Changes(credits=True), self)
+                                   origin=self)
         except DeskError as exc:
             self.add_messages.show_error(exc)
             self.message.clear()
@@ -509,10 +509,10 @@ class CreditsView(QWidget):
         self.add_messages.show_error(None)
         self.hours_edit.clear()
         self.activity_edit.clear()
-        self._say(tr("uig_credit_added", hours=result["hours"], balance=result["balance"]))
+        self._say(tr("uig_credit_added", hours=result.hours, balance=result.balance))
         return result
 
-    def redeem(self) -> dict[str, Any] | None:
+    def redeem(self) -> credits.Redeemed | None:
         """Pay what is due for one of the household's bookings with the resident's hours."""
         if self.chosen is None:
             return None
@@ -521,15 +521,15 @@ class CreditsView(QWidget):
             chosen = self.chosen
             result = self.desk.run(lambda: credits.redeem(self.desk.store, self.desk.actor, chosen.id,
                                                           self.booking_spin.value(), self.desk.now(), minutes),
-                                   Changes(payments=True, credits=True), self)
+                                   origin=self)
         except DeskError as exc:
             self.redeem_messages.show_error(exc)
             self.message.clear()
             return None
         self.redeem_messages.show_error(None)
         self.redeem_hours.clear()
-        self._say(tr("uig_credit_redeemed", hours=result["hours"], value=fees.money(result["value_fen"]),
-                     number=result["payment"]["receipt_no"], balance=result["balance"]))
+        self._say(tr("uig_credit_redeemed", hours=result.hours, value=fees.money(result.value_fen),
+                     number=result.payment.receipt_no, balance=result.balance))
         return result
 
     def _say(self, text: str, error: bool = False) -> None:
