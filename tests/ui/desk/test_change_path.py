@@ -17,7 +17,7 @@ from booking.schedule import bookings
 from booking.store.changes import Changes
 from ui.desk.session import Desk
 from ui.office.settings import KeysSettingsView
-from tests.ui.integration_window import at, make_window
+from tests.ui.integration_window import Answers, at, make_window
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -123,3 +123,20 @@ def test_no_window_announces_by_word():
                                                  and path.name != "session.py"):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+@pytest.fixture
+def answering_window(qtbot, desk, tmp_path):
+    return make_window(qtbot, desk, QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat),
+                       confirm=Answers(True))
+
+
+def test_the_details_dialog_reads_itself_once_after_its_own_cancel(qtbot, answering_window, desk, store, booked):
+    details = answering_window.open_details(booked.id)
+    history_reads: list[object] = []
+    details.history.modelReset.connect(lambda: history_reads.append(True))
+    board_reads, heard = count_board_reads(answering_window), heard_on(desk)
+    assert details.cancel_booking()
+    assert bookings.get(store, booked.id).status == "cancelled"
+    assert heard == [(Changes(bookings=True), details)]
+    assert len(history_reads) == 1 and len(board_reads) == 1
