@@ -22,6 +22,7 @@ from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from booking.store.validation import mask_name, mask_phone
 from booking.schedule.waitlist import Entry
+from ui.bookings.booking_dialog import BookingDialog
 from ui.desk.fonts import ui_font
 from ui.desk.session import Desk, follow
 
@@ -273,7 +274,7 @@ class JoinWaitlist(QObject):
 
     joined = Signal(object)  # waitlist.Entry
 
-    def __init__(self, dialog: Any, desk: Desk) -> None:
+    def __init__(self, dialog: BookingDialog, desk: Desk) -> None:
         super().__init__(dialog)
         self.dialog = dialog
         self.desk = desk
