@@ -226,7 +226,7 @@ def _credits_redeem(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("credits show")
 def _credits_show(ctx: cli.Context) -> dict[str, Any]:
-    return credits.summary(ctx.store, ctx.args.resident)
+    return credits.summary(ctx.store, ctx.args.resident).to_json()
 
 
 @cli.command("credits rate")

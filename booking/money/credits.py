@@ -231,10 +231,31 @@ def history(store: Store, resident_id: int, limit: int = 200) -> list[dict[str, 
     return out[-limit:]
 
 
-def summary(store: Store, resident_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Summary:
+    """A resident's time-bank account: the balance, what it is worth at today's rate, its history."""
+
+    resident: int
+    household: str  # the door
+    balance_minutes: int
+    rate_fen: int
+    history: list[dict[str, Any]]
+
+    @property
+    def balance(self) -> str:
+        return hours_text(self.balance_minutes)
+
+    @property
+    def worth_fen(self) -> int:
+        return self.balance_minutes * self.rate_fen // 60
+
+    def to_json(self) -> dict[str, Any]:
+        return {"resident": self.resident, "household": self.household, "balance_minutes": self.balance_minutes,
+                "balance": self.balance, "rate_fen": self.rate_fen, "rate": yuan_text(self.rate_fen),
+                "worth_fen": self.worth_fen, "history": self.history}
+
+
+def summary(store: Store, resident_id: int) -> Summary:
+    """The resident's account as the credits view and `credits show` show it."""
     resident = residents.get(store, resident_id)
-    held = balance(store, resident.id)
-    fen_per_hour = rate(store)
-    return {"resident": resident.id, "household": resident.door, "balance_minutes": held,
-            "balance": hours_text(held), "rate_fen": fen_per_hour, "rate": yuan_text(fen_per_hour),
-            "worth_fen": held * fen_per_hour // 60, "history": history(store, resident.id)}
+    return Summary(resident.id, resident.door, balance(store, resident.id), rate(store), history(store, resident.id))

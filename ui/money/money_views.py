@@ -480,9 +480,9 @@ class CreditsView(QWidget):
             self.history.set_history([])
         else:
             s = credits.summary(self.desk.store, r.id)
-            self.balance.setText(tr("uig_credit_balance", name=r.name, door=r.door, hours=s["balance"],
-                                    worth=fees.money(s["worth_fen"]), rate=fees.money(s["rate_fen"])))
-            self.history.set_history(s["history"])
+            self.balance.setText(tr("uig_credit_balance", name=r.name, door=r.door, hours=s.balance,
+                                    worth=fees.money(s.worth_fen), rate=fees.money(s.rate_fen)))
+            self.history.set_history(s.history)
         self.update_permissions()
 
     def update_permissions(self) -> None:

@@ -171,3 +171,13 @@ def test_earning_and_redeeming_say_what_they_changed_and_keep_their_json(store, 
                            "balance"]
     assert (shown["payment"], shown["hours"], shown["value"], shown["balance"]) == (
         done.payment.to_json(), "4", "40.00", "1")
+
+
+def test_the_summary_is_typed_and_its_json_is_as_before(store, clerk, resident):
+    earn(store, clerk, resident, 90)
+    shown = credits.summary(store, resident.id)
+    assert (shown.balance, shown.worth_fen) == ("1.5", 90 * shown.rate_fen // 60)
+    as_json = shown.to_json()
+    assert list(as_json) == ["resident", "household", "balance_minutes", "balance", "rate_fen", "rate", "worth_fen",
+                             "history"]
+    assert (as_json["household"], as_json["history"]) == (resident.door, credits.history(store, resident.id))
