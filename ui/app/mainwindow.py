@@ -31,7 +31,8 @@ from ui.gates import panel as gates_ui
 from ui.office import admin, screens as office
 from ui.reports import printing
 from ui.board.day_board import DayBoard
-from ui.bookings.booking_dialog import BookingDialog, BookingPlan, next_hours, tonight
+from booking.schedule.quick_times import next_hours, tonight
+from ui.bookings.booking_dialog import BookingDialog, BookingPlan
 from ui.widgets import fit
 from ui.desk.session import Desk, follow
 from ui.bookings.details import DetailsDialog, PassDialog, ask_yes_no
