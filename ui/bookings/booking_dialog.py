@@ -34,7 +34,7 @@ from booking.people.residents import Resident
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
 from ui.widgets import fit
-from ui.board.day_board import resource_label
+from ui.board.model import resource_label
 from ui.desk.session import Desk
 from ui.desk.fonts import ui_font
 

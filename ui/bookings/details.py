@@ -27,7 +27,7 @@ from booking.store.i18n import define, language, tr
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
 from ui.passes import passimage, slip
-from ui.board.day_board import COLOURS, status_text
+from ui.board.model import COLOURS, status_text
 from ui.bookings.booking_dialog import QT_FORMAT, from_qt, length_text, to_qt
 from ui.money.cashdesk import AmountDialog, PaymentDialog
 from ui.desk.session import Desk
