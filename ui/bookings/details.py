@@ -13,9 +13,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
+                               QFormLayout, QGroupBox, QHBoxLayout, QInputDialog, QLabel, QMessageBox,
+                               QPushButton, QVBoxLayout, QWidget)
 
 from booking.checkin import passcode, passes, passinfo, scanning
 from booking.money import fees, ledger
@@ -35,6 +35,7 @@ from ui.widgets.documents import in_documents
 from ui.desk.fonts import mono_font, ui_font
 from ui.money.money_views import admin_only
 from ui.money.receipt import ReceiptDialog
+from ui.widgets.tables import read_only_view
 
 define(
     ui_detail_title=("预约 {id}", "Booking {id}"),
@@ -247,15 +248,8 @@ class DetailsDialog(QDialog):
         self._build_charge_box()
 
         self.history = HistoryModel(self)
-        self.history_view = QTableView()
-        self.history_view.setModel(self.history)
-        self.history_view.verticalHeader().hide()
-        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history_view = read_only_view(self.history, single=False)
         self.history_view.setWordWrap(True)
-        header = self.history_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         self.history_box = QGroupBox()
         QVBoxLayout(self.history_box).addWidget(self.history_view)
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMenu,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
+                               QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMenu,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from booking.people import clerks, residents
@@ -27,6 +27,7 @@ from ui.office.admin_models import (MAX_FOUND, AuditModel, ClerksModel, Resident
                                     RulesModel, value_input)
 from ui.office.demo_dialog import DemoDialog, demo_refusal
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages, W, error_label
+from ui.widgets.tables import read_only_view
 from ui.desk.fonts import ui_font
 from ui.office.import_dialog import ImportDialog, choose_file
 from ui.office.common import ask_no_default, sorted_filtered
@@ -141,20 +142,6 @@ def admin_refusal(desk: Any, view_key: str) -> str | None:
     if desk.actor.is_admin:
         return None
     return tr("uis_admin_only", view=tr(view_key))
-
-
-def _table(model: Any, parent: QWidget) -> QTableView:
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setStretchLastSection(True)
-    return view
 
 
 def fit_columns(view: QTableView, rows: int = 100) -> None:
@@ -432,7 +419,7 @@ class _View(QWidget):
         """The office's usual view: its buttons, the line for a refusal, then the list; choosing a row
         updates the buttons. Sets `table` and `error`."""
         self.error = self._message()
-        self.table = _table(model, self)
+        self.table = read_only_view(model, self, fit=False, striped=True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
         self.button_row(*buttons)
         self.layout_.addWidget(self.error)
@@ -495,7 +482,7 @@ class ResidentsView(_View):
         self.choose_plate = ask_plate(self)
         self.model = ResidentsListModel(self.desk.store, self)
         self.search = self._search_box("uis_search_residents", self.apply_search)
-        self.table = _table(self.model, self)
+        self.table = read_only_view(self.model, self, fit=False, striped=True)
         self.table.doubleClicked.connect(lambda _index: self.edit_resident())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
         self.edit_button = self.button(self.edit_resident)
@@ -849,7 +836,7 @@ class ResourcesRulesView(_View):
         self.resources = ResourcesModel(self.desk.store, self)
         self.resource_proxy = sorted_filtered(self.resources, self)
         self.rules = RulesModel(self.desk.store, self)
-        self.resource_table = _table(self.resource_proxy, self)
+        self.resource_table = read_only_view(self.resource_proxy, self, fit=False, striped=True)
         self.resource_table.setSortingEnabled(True)
         self.resource_table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the inventory's own order first
         self.resource_table.doubleClicked.connect(lambda _index: self.edit_resource())
@@ -860,7 +847,7 @@ class ResourcesRulesView(_View):
         # its items change with the language: never narrower than the longest ("Every kind")
         self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.kind_filter.currentIndexChanged.connect(lambda _i: self._filter_kind())
-        self.rule_table = _table(self.rules, self)
+        self.rule_table = read_only_view(self.rules, self, fit=False, striped=True)
         self.rule_table.doubleClicked.connect(lambda _index: self.edit_rule())
         self.error = self._message()
         self.add_button, self.edit_button = self.button(self.add_resource), self.button(self.edit_resource)
@@ -1066,7 +1053,7 @@ class AuditView(_View):
     def build(self) -> None:
         self.model = AuditModel(self.desk.store, self)
         self.search = self._search_box("uis_search_audit", self.model.search)
-        self.table = _table(self.model, self)
+        self.table = read_only_view(self.model, self, fit=False, striped=True)
         self.layout_.addWidget(self.search)
         self.layout_.addWidget(self.table, 1)
         fit_columns(self.table)
