@@ -23,7 +23,7 @@ from booking.store import clock
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.widgets.tables import read_only_view
-from ui.office.admin import REFUSED, FieldForm, _selected_row, _View, fit_columns
+from ui.office.base import REFUSED, FieldForm, _selected_row, _View, fit_columns
 from ui.office.admin_models import scope_text
 from ui.office.common import RowsModel, ask_no_default, choose, fit_to_content, scope_box
 

@@ -21,7 +21,7 @@ from booking.schedule import waitlist
 from booking.store.errors import DeskError, invalid
 from booking.store.i18n import define, tr
 from booking.places.inventory import KINDS
-from ui.office.admin import REFUSED, FieldForm, _selected_row, _View, fit_columns
+from ui.office.base import REFUSED, FieldForm, _selected_row, _View, fit_columns
 from ui.office.admin_models import scope_text
 from ui.widgets.fieldmessages import FieldMessages
 from ui.widgets.tables import read_only_view
