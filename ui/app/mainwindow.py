@@ -32,11 +32,13 @@ from ui.gates import panel as gates_ui
 from ui.office import admin, screens as office
 from ui.reports import printing
 from ui.board.day_board import DayBoard
-from ui.bookings.booking_dialog import BookingDialog, BookingPlan, next_hours, tonight
+from booking.schedule.quick_times import next_hours, tonight
+from ui.bookings.booking_dialog import BookingDialog, BookingPlan
 from ui.widgets import fit
 from ui.widgets.confirm import confirmer
 from ui.desk.session import Desk, follow
-from ui.bookings.details import DetailsDialog, PassDialog
+from ui.bookings.details import DetailsDialog
+from ui.bookings.pass_dialog import PassDialog
 from ui.money.cashdesk import ShiftReportView
 from ui.passes.scan_panel import ScanInput
 from ui.passes.scancatcher import ScanCatcher
