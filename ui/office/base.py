@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayo
                                QTableView, QVBoxLayout, QWidget)
 
 from booking.store.changes import Changes
-from ui.desk.session import Desk
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.desk.session import Desk
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages, W, error_label
 from ui.widgets.tables import read_only_view
 from ui.desk.fonts import ui_font

@@ -3,14 +3,13 @@ enabling it (ClerksView, ClerkDialog).
 """
 from __future__ import annotations
 
-
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from booking.people import clerks
 from booking.store.changes import Changes
-from ui.desk.session import Desk
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.desk.session import Desk
 from ui.office.admin_models import ClerksModel
 from ui.widgets.confirm import confirmer
 from ui.office.base import REFUSED, FieldForm, _selected_row, _View, show_toggle

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QInputDialog, QLa
 
 from booking.people import residents
 from booking.store.changes import Changes
-from ui.desk.session import Desk
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.desk.session import Desk
 from ui.office.admin_models import MAX_FOUND, ResidentsModel
 from ui.widgets.tables import read_only_view
 from ui.office.import_dialog import ImportDialog, choose_file

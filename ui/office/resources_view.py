@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
 from booking.store.changes import Changes
-from ui.desk.session import Desk
 from booking.places import inventory
 from booking.policy import rules
 from booking.store.i18n import define, tr
+from ui.desk.session import Desk
 from ui.office.admin_models import ResourcesModel, RulesModel, value_input
 from ui.widgets.tables import read_only_view
 from ui.office.common import sorted_filtered
