@@ -27,6 +27,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from booking.store.schema import ACTIVE  # the statuses that hold a space, as the store defines them
+
 ROOT = Path(__file__).resolve().parents[1]
 
 OUT = ROOT / "bench" / "out"
@@ -38,7 +40,6 @@ STORE_FORMAT = 1
 STORE_INPUTS = ("booking/ops/demo.py", "booking/store/schema.py", "booking/places/inventory.py",
                 "booking/policy/rules.py", "resources/inventory.json", "resources/rules.json")
 FILL_TARGET_S = 120.0
-ACTIVE = ("booked", "checked_in")
 
 # --------------------------------------------------------------------------------------------
 # Results

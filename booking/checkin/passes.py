@@ -23,6 +23,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError
 from booking.store.i18n import define
 from booking.store.connection import Store
+from booking.store.schema import ENDED
 
 define(
     pass_no_pass_for_status=("预约 {id} 状态为“{status}”，不能发放通行证。",
@@ -94,7 +95,7 @@ def nonce_of(store: Store, booking_id: int) -> int | None:
 
 def _issuable(store: Store, booking_id: int) -> bookings.Booking:
     booking = bookings.get(store, booking_id)
-    if booking.status in ("cancelled", "no_show", "completed"):
+    if booking.status in ENDED:
         raise DeskError("state", "pass_no_pass_for_status", id=booking_id,
                         status=booking.to_json()["status_text"])
     return booking

@@ -39,6 +39,7 @@ from booking.policy import rules
 from booking.schedule import bookings
 from booking.store import audit, clock
 from booking.store.audit import Actor
+from booking.store.changes import Changes
 from booking.schedule.bookings import Booking
 from booking.store.errors import DeskError, invalid
 from booking.store.i18n import Message, Words, define, tr
@@ -141,6 +142,11 @@ class Verdict:
     def message(self, lang: str | None = None) -> str:
         """The reason again, in `lang` (for a screen that switches language)."""
         return tr(self.reason_key, lang, **self.params)
+
+    @property
+    def changes(self) -> Changes:
+        """Every scan is recorded; a check-in or check-out changes its booking too."""
+        return Changes(scans=True, bookings=bool(self.action))
 
     @property
     def reason_message(self) -> Message:

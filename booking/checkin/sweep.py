@@ -15,6 +15,7 @@ a month) is still found by the next one.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from booking.checkin import scanning
 from booking.policy import rules
 from booking.store import audit, clock
 from booking.store.audit import SYSTEM, Actor
+from booking.store.changes import Changes
 from booking.store.i18n import Message, define
 from booking.places.inventory import get_by_id
 from booking.store.connection import Store
@@ -64,12 +66,25 @@ def overstays(store: Store, now: datetime) -> list[dict[str, Any]]:
     return out
 
 
-def sweep(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Sweep:
+    """What one sweep did: the bookings it marked no-show, and the ones overstaying now."""
+
+    no_shows: list[int]  # booking ids, marked in this sweep
+    overstays: list[dict[str, Any]]  # as `overstays` lists them, longest over first
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(bookings=bool(self.no_shows))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"no_shows": self.no_shows, "overstays": self.overstays}
+
+
+def sweep(store: Store, now: datetime, actor: Actor = SYSTEM) -> Sweep:
     """Mark due no-shows (one transaction, audited) and list overstays.
 
-    Returns {"no_shows": [booking ids], "overstays": [{id, resource, household,
-    plate, end, checked_in_at, minutes_over}]}. Writes nothing when nothing is
-    due, so running it every minute costs one indexed read.
+    Writes nothing when nothing is due, so running it every minute costs one indexed read.
     """
     marked: list[int] = []
     if due_no_shows(store, now):
@@ -84,4 +99,4 @@ def sweep(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any]:
                     audit.record(store, actor, "no_show", "booking", booking_id,
                                  before={"status": "booked"}, after={"status": "no_show"},
                                  reason=Message("sweep_no_show_reason", {"deadline": clock.to_text(closes)}), at=now)
-    return {"no_shows": marked, "overstays": overstays(store, now)}
+    return Sweep(marked, overstays(store, now))

@@ -212,21 +212,21 @@ def _shift_report(ctx: cli.Context) -> dict[str, Any]:
 def _credits_add(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
     return credits.earn(ctx.store, ctx.actor, a.resident, credits.parse_hours(a.hours), a.team, a.activity,
-                        a.approved_by, ctx.now)
+                        a.approved_by, ctx.now).to_json()
 
 
 @cli.command("credits redeem")
 def _credits_redeem(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
     minutes = credits.parse_hours(a.hours) if a.hours else None
-    out = credits.redeem(ctx.store, ctx.actor, a.resident, a.booking, ctx.now, minutes)
+    out = credits.redeem(ctx.store, ctx.actor, a.resident, a.booking, ctx.now, minutes).to_json()
     out["account"] = _account(ctx, a.booking)
     return out
 
 
 @cli.command("credits show")
 def _credits_show(ctx: cli.Context) -> dict[str, Any]:
-    return credits.summary(ctx.store, ctx.args.resident)
+    return credits.summary(ctx.store, ctx.args.resident).to_json()
 
 
 @cli.command("credits rate")
@@ -255,7 +255,7 @@ def _waitlist_list(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("waitlist process")
 def _waitlist_process(ctx: cli.Context) -> dict[str, Any]:
-    return waitlist.process(ctx.store, ctx.now, ctx.actor)
+    return waitlist.process(ctx.store, ctx.now, ctx.actor).to_json()
 
 
 @cli.command("waitlist accept")

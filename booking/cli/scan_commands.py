@@ -113,7 +113,7 @@ def _reissue(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("sweep", _fmt_sweep)
 def _sweep(ctx: cli.Context) -> dict[str, Any]:
-    return sweep(ctx.store, ctx.now, ctx.actor)
+    return sweep(ctx.store, ctx.now, ctx.actor).to_json()
 
 
 @cli.command("station add")

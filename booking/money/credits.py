@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,6 +25,7 @@ from booking.people import residents
 from booking.schedule import bookings
 from booking.store import audit
 from booking.store.audit import Actor
+from booking.store.changes import Changes
 from booking.store.errors import DeskError, invalid
 from booking.money.fees import money, parse_yuan, yuan_text
 from booking.money.timebank import balance, hours_text
@@ -102,8 +104,63 @@ def _text(value: str | None, what: str, field: str) -> str:
     return cleaned
 
 
+@dataclass(frozen=True)
+class Earned:
+    """Hours recorded for a resident (earn): the time-bank entry and the balance after it."""
+
+    entry: int
+    resident: int
+    minutes: int
+    balance_minutes: int
+
+    @property
+    def hours(self) -> str:
+        return hours_text(self.minutes)
+
+    @property
+    def balance(self) -> str:
+        return hours_text(self.balance_minutes)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(credits=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entry": self.entry, "resident": self.resident, "minutes": self.minutes, "hours": self.hours,
+                "balance_minutes": self.balance_minutes, "balance": self.balance}
+
+
+@dataclass(frozen=True)
+class Redeemed:
+    """Hours paid for a booking (redeem): the time-bank entry, the ledger's payment, what they were worth."""
+
+    entry: int
+    payment: ledger.Payment
+    minutes: int
+    value_fen: int
+    rate_fen: int  # the worth of an hour when redeemed
+    balance_minutes: int
+
+    @property
+    def hours(self) -> str:
+        return hours_text(self.minutes)
+
+    @property
+    def balance(self) -> str:
+        return hours_text(self.balance_minutes)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(payments=True, credits=True)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entry": self.entry, "payment": self.payment.to_json(), "minutes": self.minutes, "hours": self.hours,
+                "value_fen": self.value_fen, "value": yuan_text(self.value_fen), "rate": money(self.rate_fen),
+                "balance_minutes": self.balance_minutes, "balance": self.balance}
+
+
 def earn(store: Store, actor: Actor, resident_id: int, minutes: int, team: str, activity: str,
-         approved_by: str, now: datetime) -> dict[str, Any]:
+         approved_by: str, now: datetime) -> Earned:
     """Record volunteer hours a team leader approved (admin: hours are worth money at the desk)."""
     if not actor.is_admin:
         raise DeskError("forbidden", "credit_earn_admin_only")
@@ -120,12 +177,11 @@ def earn(store: Store, actor: Actor, resident_id: int, minutes: int, team: str, 
         audit.record(store, actor, "earn", "timebank", entry_id,
                      after={"resident": resident.id, "minutes": minutes, "team": team, "activity": activity,
                             "approved_by": approved_by}, at=now)
-    return {"entry": entry_id, "resident": resident.id, "minutes": minutes, "hours": hours_text(minutes),
-            "balance_minutes": balance(store, resident.id), "balance": hours_text(balance(store, resident.id))}
+    return Earned(entry_id, resident.id, minutes, balance(store, resident.id))
 
 
 def redeem(store: Store, actor: Actor, resident_id: int, booking_id: int, now: datetime,
-           minutes: int | None = None) -> dict[str, Any]:
+           minutes: int | None = None) -> Redeemed:
     """Pay (part of) what is due for a household's booking with the resident's hours.
 
     Without `minutes`, as many hours as cover what is due (or the whole balance
@@ -157,9 +213,7 @@ def redeem(store: Store, actor: Actor, resident_id: int, booking_id: int, now: d
         payment = ledger._insert(store, actor, now, booking_id, "payment", "timebank", value,
                                  credit_minutes=minutes)
         entry_id = timebank.record(store, actor, resident.id, "redeem", -minutes, now, payment_id=payment.id)
-    return {"entry": entry_id, "payment": payment.to_json(), "minutes": minutes, "hours": hours_text(minutes),
-            "value_fen": value, "value": yuan_text(value), "rate": money(fen_per_hour),
-            "balance_minutes": balance(store, resident.id), "balance": hours_text(balance(store, resident.id))}
+    return Redeemed(entry_id, payment, minutes, value, fen_per_hour, balance(store, resident.id))
 
 
 def history(store: Store, resident_id: int, limit: int = 200) -> list[dict[str, Any]]:
@@ -177,10 +231,31 @@ def history(store: Store, resident_id: int, limit: int = 200) -> list[dict[str, 
     return out[-limit:]
 
 
-def summary(store: Store, resident_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Summary:
+    """A resident's time-bank account: the balance, what it is worth at today's rate, its history."""
+
+    resident: int
+    household: str  # the door
+    balance_minutes: int
+    rate_fen: int
+    history: list[dict[str, Any]]
+
+    @property
+    def balance(self) -> str:
+        return hours_text(self.balance_minutes)
+
+    @property
+    def worth_fen(self) -> int:
+        return self.balance_minutes * self.rate_fen // 60
+
+    def to_json(self) -> dict[str, Any]:
+        return {"resident": self.resident, "household": self.household, "balance_minutes": self.balance_minutes,
+                "balance": self.balance, "rate_fen": self.rate_fen, "rate": yuan_text(self.rate_fen),
+                "worth_fen": self.worth_fen, "history": self.history}
+
+
+def summary(store: Store, resident_id: int) -> Summary:
+    """The resident's account as the credits view and `credits show` show it."""
     resident = residents.get(store, resident_id)
-    held = balance(store, resident.id)
-    fen_per_hour = rate(store)
-    return {"resident": resident.id, "household": resident.door, "balance_minutes": held,
-            "balance": hours_text(held), "rate_fen": fen_per_hour, "rate": yuan_text(fen_per_hour),
-            "worth_fen": held * fen_per_hour // 60, "history": history(store, resident.id)}
+    return Summary(resident.id, resident.door, balance(store, resident.id), rate(store), history(store, resident.id))

@@ -29,6 +29,7 @@ from booking.store.i18n import define, language, tr
 from booking.places.inventory import Resource, all_resources
 from booking.reporting.sheet import OCCUPYING, ROOM_DAY
 from booking.store.connection import Store
+from booking.store.schema import STATUSES
 from booking.store.validation import (mask_name, mask_phone, parse_date, parse_month as parse_month_text,
                                       reach_back)
 
@@ -388,7 +389,7 @@ def booking_rows(store: Store, first: date, last: date, masked: bool = True) -> 
         raise invalid("report_range_order", field="to")
     lo, hi = clock.day_bounds(first)[0], clock.day_bounds(last)[1]
     english = language() == "en"
-    statuses = {s: tr(f"status_{s}") for s in ("booked", "checked_in", "completed", "cancelled", "no_show")}
+    statuses = {s: tr(f"status_{s}") for s in STATUSES}
     kinds = {k: tr(f"report_kind_{k}") for k in ("parking", "room")}
     yes = tr("report_yes")
     cursor = store.conn.execute(

@@ -20,6 +20,7 @@ from booking.people import residents
 from booking.schedule import bookings
 from booking.store import audit, clock
 from booking.store.audit import SYSTEM, Actor
+from booking.store.changes import Changes
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import define, tr
 from booking.places.inventory import KINDS, Resource, get as get_resource
@@ -209,7 +210,26 @@ def _set_status(store: Store, actor: Actor, entry: Entry, status: str, *, now: d
                  after={"status": status, **columns}, at=now)
 
 
-def process(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Processed:
+    """What one run of `process` did (entry ids) and whom the clerk should call (Entry.call)."""
+
+    expired: list[int]
+    lapsed: list[int]
+    offered: list[int]
+    calls: list[dict[str, Any]]  # the offers made in this run
+    open_offers: list[dict[str, Any]]  # every offer still running (to_call)
+
+    @property
+    def changes(self) -> Changes:
+        return Changes(waitlist=bool(self.offered or self.expired or self.lapsed))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"expired": self.expired, "lapsed": self.lapsed, "offered": self.offered,
+                "calls": self.calls, "open": self.open_offers}
+
+
+def process(store: Store, now: datetime, actor: Actor = SYSTEM) -> Processed:
     """Expire old offers, drop entries whose window has begun, and offer what is free, in order.
 
     Safe to run as often as liked (the window runs it every minute, after the
@@ -234,8 +254,7 @@ def process(store: Store, now: datetime, actor: Actor = SYSTEM) -> dict[str, Any
                 _set_status(store, actor, entry, "offered", offer_resource_id=found[0].id, offered_at=stamp,
                             offer_expires_at=until, now=now)
                 offered.append(entry.id)
-    return {"expired": expired, "lapsed": lapsed, "offered": offered,
-            "calls": [get(store, i).call() for i in offered], "open": to_call(store, now)}
+    return Processed(expired, lapsed, offered, [get(store, i).call() for i in offered], to_call(store, now))
 
 
 def to_call(store: Store, now: datetime) -> list[dict[str, Any]]:

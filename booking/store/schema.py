@@ -17,6 +17,8 @@ DEFAULTS_STAMP = "2000-01-01 00:00:00"
 
 ACTIVE = ("booked", "checked_in")
 STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
+#: the statuses a booking ends in: nothing moves it on from there
+ENDED = tuple(s for s in STATUSES if s not in ACTIVE)
 
 
 @MIGRATIONS(name="0001_core")

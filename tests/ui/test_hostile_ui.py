@@ -25,6 +25,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from sqlite_utils import Database
 
+from booking.store.changes import Changes
 from booking import cli
 from booking.checkin import passes, scanning
 from booking.people import clerks, residents
@@ -267,7 +268,7 @@ def test_after_a_hand_over_to_a_clerk_the_admin_entries_and_restore_are_disabled
     # what MainWindow.switch_clerk does once the next clerk has signed in
     window.desk.actor = clerks.authenticate(store, "小李", "zhiban-2026!", now=NOW)
     window.admin_menu.update_permissions()
-    window.desk.announce("clerk")
+    window.desk.notify(Changes(signed_in=True))
     assert not window.admin_menu.actions["audit"].isEnabled()
     assert not window.restore_action.isEnabled()
 

@@ -27,15 +27,17 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from booking.ops import backup, restore, startup
 from booking.store.audit import SYSTEM
 from booking.store.connection import Store
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
+from ui.widgets.confirm import ask
 
 log = logging.getLogger("linli.backup")
 
-#: every kind of thing a restore may have changed, for `Desk.announce`
-EVERYTHING = ("booking", "resident", "resource", "rule", "closure", "scan", "setting", "station", "clerk", "fee")
+#: a restore may have changed every kind of thing the store holds
+EVERYTHING = Changes.everything()
 
 define(
     uib_backup=("备份数据(&K)…", "Bac&k up…"),
@@ -222,9 +224,9 @@ def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = Non
 
     Once the store exists (copied, or made empty after No) the question is not asked again.
     """
-    answer = QMessageBox.question(parent, tr("uib_adopt_title"),
-                                  tr("uib_adopt_question", source=str(earlier), target=str(store_path)))
-    if answer != QMessageBox.StandardButton.Yes:
+    # Yes by default, as ever: the first start offers what the person came for, and No loses nothing.
+    if not ask(parent, tr("uib_adopt_title"), tr("uib_adopt_question", source=str(earlier), target=str(store_path)),
+               default_yes=True):
         return False
     try:
         done = backup.adopt(earlier, store_path)
@@ -279,8 +281,8 @@ def add_menu_actions(window: MainWindow, desk: Desk) -> tuple[QAction, QAction]:
 
     retranslate()
     desk.language_changed.connect(retranslate)
-    # A hand-over (MainWindow.switch_clerk) announces "clerk": Restore follows who is signed in now.
-    desk.changed.connect(lambda what: retranslate() if "clerk" in what else None)
+    # A hand-over (MainWindow.switch_clerk) announces signed_in: Restore follows who is signed in now.
+    desk.changed.connect(lambda changes, _origin: retranslate() if changes.signed_in else None)
     window.backup_action, window.restore_action = backup_action, restore_action
     window.restore_watch = watch_for_restores(window, desk)
     return backup_action, restore_action
@@ -306,7 +308,7 @@ def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict
         done = restore.restore(path, desk.store.path, desk.now(), actor=desk.actor)
     finally:
         desk.store.reopen()  # also takes the new restore generation: this desk did the restore
-    desk.announce(*EVERYTHING)
+    desk.notify(EVERYTHING)
     return done
 
 
@@ -318,10 +320,10 @@ def watch_for_restores(window: QWidget, desk: Desk, every_ms: int = 5000) -> QTi
     """
     def look() -> None:
         if desk.store.notice_restore():
-            desk.announce(*EVERYTHING)
+            desk.notify(EVERYTHING)
             QMessageBox.information(window, tr("uib_restore_title"), tr("store_restored"))
 
-    desk.store.on_reopen.append(lambda: desk.announce(*EVERYTHING))  # a write that noticed it
+    desk.store.on_reopen.append(lambda: desk.notify(EVERYTHING))  # a write that noticed it
     timer = QTimer(window)
     timer.timeout.connect(look)
     timer.start(every_ms)
@@ -354,12 +356,8 @@ def _ask_and_restore(window: QWidget, desk: Desk) -> None:
     except DeskError as exc:
         QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
         return
-    answer = QMessageBox.question(window, tr("uib_restore_title"),
-                                  tr("uib_restore_confirm", path=path, taken=about["taken"],
-                                     bookings=about["bookings"]),
-                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                  QMessageBox.StandardButton.No)  # replacing every record: No unless asked
-    if answer != QMessageBox.StandardButton.Yes:
+    if not ask(window, tr("uib_restore_title"),  # replacing every record: No unless asked
+               tr("uib_restore_confirm", path=path, taken=about["taken"], bookings=about["bookings"])):
         return
     with _busy():
         try:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QCalendarWidget, QDialog, QDialogButtonBox, QDock
 
 from booking.schedule import bookings, waitlist
 from booking.checkin.sweep import sweep
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from booking.store.paths import APPLICATION, ORGANIZATION
@@ -34,8 +35,9 @@ from ui.board.day_board import DayBoard
 from booking.schedule.quick_times import next_hours, tonight
 from ui.bookings.booking_dialog import BookingDialog, BookingPlan
 from ui.widgets import fit
+from ui.widgets.confirm import confirmer
 from ui.desk.session import Desk, follow
-from ui.bookings.details import DetailsDialog, ask_yes_no
+from ui.bookings.details import DetailsDialog
 from ui.bookings.pass_dialog import PassDialog
 from ui.money.cashdesk import ShiftReportView
 from ui.passes.scan_panel import ScanInput
@@ -110,6 +112,10 @@ define(
 
 SWEEP_MS = 60_000
 
+#: what the board shows: the day's bookings, with their residents' doors and their passes
+BOARD_SHOWS = Changes(bookings=True, residents=True, passes=True)
+BOOKED = Changes(bookings=True)
+
 
 def plain_text(label: str) -> str:
     """A menu label without its mnemonic: "新建预约(&N)…" -> "新建预约", "&New booking…" -> "New booking"."""
@@ -158,7 +164,7 @@ class MainWindow(QMainWindow):
         self.desk = desk
         self.settings = settings if settings is not None else QSettings(ORGANIZATION, APPLICATION)
         #: asked before anything that cannot be undone (a plain callable: tests answer it directly)
-        self.confirm = confirm or ask_yes_no(self)
+        self.confirm = confirm or confirmer(self)
         self.setObjectName("mainWindow")
         self.booking_dialog: BookingDialog | None = None
         self.details_dialog: DetailsDialog | None = None
@@ -201,7 +207,7 @@ class MainWindow(QMainWindow):
         self.sweep_timer.timeout.connect(self.minute)
         self.sweep_timer.start()
 
-        desk.changed.connect(self._changed)
+        desk.changed.connect(self.on_changes)
         follow(desk.language_changed, self, lambda _code: self.retranslate())
         self.retranslate()
         self.restore_settings()
@@ -337,7 +343,7 @@ class MainWindow(QMainWindow):
         toggle = dock.toggleViewAction()
         toggle.setShortcut(QKeySequence("Ctrl+Shift+S"))
         self.menu_view.insertAction(self.act_refresh, toggle)
-        panel.scanned.connect(lambda _verdict: self.board.refresh())
+        # the scan's Changes refresh the board (on_changes), once
         # a pass scanned while the focus is in the find box, a filter or a dialog is still a scan
         self.scan_catcher = ScanCatcher(self, lambda text: panel.scan(text, take_focus=False),
                                         lambda widget: isinstance(widget, ScanInput))
@@ -359,14 +365,15 @@ class MainWindow(QMainWindow):
 
     # --- the day, the minute and what changed -------------------------------------------------------
 
-    def _changed(self, what: set[str]) -> None:
-        if "clerk" in what:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        """The board shows the day's bookings (with their residents and passes) on the spaces."""
+        if changes.signed_in:
             self._update_permissions()
-        if "waitlist" in what:
+        if changes.waitlist and origin is not self:  # the minute's own run shows its calls itself
             self.show_calls(waitlist.to_call(self.desk.store, self.desk.now()))
-        if "resource" in what:
+        if changes.spaces:
             self.board.reload_resources()
-        elif what & {"booking", "scan", "pass", "resident"}:
+        elif changes.touches(BOARD_SHOWS):
             self.board.refresh()
 
     def refresh(self) -> None:
@@ -384,34 +391,31 @@ class MainWindow(QMainWindow):
             with self.desk.store.patience(BACKGROUND_WAIT_S):
                 # never ahead of the real clock: a window opened with a fixed clock in the future
                 # must not mark real bookings as no-shows for good
-                result = sweep(self.desk.store, self.desk.sweep_now())
+                result = self.desk.run(lambda: sweep(self.desk.store, self.desk.sweep_now()), origin=self)
         except DeskError as exc:  # the store is busy in another desk: try again next minute
             log.warning("sweep skipped: %s", exc.message("en"))
             result = None
-        if result:
-            if result.get("no_shows"):
-                self.statusBar().showMessage(tr("ui_win_no_shows", n=len(result["no_shows"])), 30_000)
-                self.desk.announce("booking")
-            over = len(result.get("overstays") or [])
+        if result is not None:
+            if result.no_shows:
+                self.statusBar().showMessage(tr("ui_win_no_shows", n=len(result.no_shows)), 30_000)
+            over = len(result.overstays)
             self.overstay_label.setText(tr("ui_win_overstays", n=over) if over else "")
         self.process_waitlist(now)
         self.board.tick()
 
-    def process_waitlist(self, now: datetime) -> dict[str, Any] | None:
+    def process_waitlist(self, now: datetime) -> waitlist.Processed | None:
         """After the sweep: expire old offers and offer what is free to the first household waiting
         (booking.schedule.waitlist.process); say whom to call, in the status bar and its indicator."""
         try:
             with self.desk.store.patience(BACKGROUND_WAIT_S):
-                result = waitlist.process(self.desk.store, now)
+                result = self.desk.run(lambda: waitlist.process(self.desk.store, now), origin=self)
         except DeskError as exc:  # the store is busy in another desk: next minute
             log.warning("waitlist skipped: %s", exc.message("en"))
             return None
-        if result["offered"] or result["expired"] or result["lapsed"]:
-            self.desk.announce("waitlist")
-        if result["calls"]:
-            self.statusBar().showMessage(tr("uig_wait_offered_now", n=len(result["calls"]),
-                                            calls="；".join(call_text(c) for c in result["calls"])), 120_000)
-        self.show_calls(result["open"])
+        if result.calls:
+            self.statusBar().showMessage(tr("uig_wait_offered_now", n=len(result.calls),
+                                            calls="；".join(call_text(c) for c in result.calls)), 120_000)
+        self.show_calls(result.open_offers)
         return result
 
     def show_calls(self, calls: list[dict[str, Any]]) -> None:
@@ -449,20 +453,22 @@ class MainWindow(QMainWindow):
         """Book what the dialog asked for; a refusal goes back to the dialog, which stays open."""
         try:
             if plan.rule:
-                result = bookings.book_series(self.desk.store, self.desk.actor, plan.request, plan.rule,
-                                              self.desk.now(), skip_clashes=plan.skip_clashes,
-                                              skip_holidays=plan.skip_holidays, workdays=plan.workdays)
+                rule = plan.rule
+                result = self.desk.run(lambda: bookings.book_series(
+                    self.desk.store, self.desk.actor, plan.request, rule, self.desk.now(),
+                    skip_clashes=plan.skip_clashes, skip_holidays=plan.skip_holidays, workdays=plan.workdays),
+                    BOOKED, self)
                 ids = [b.id for b in result.bookings]
                 message = tr("ui_win_saved_series", n=len(ids), skipped=len(result.skipped))
             else:
-                booking = bookings.book(self.desk.store, self.desk.actor, plan.request, self.desk.now())
+                booking = self.desk.run(lambda: bookings.book(self.desk.store, self.desk.actor, plan.request,
+                                                              self.desk.now()), BOOKED, self)
                 ids = [booking.id]
                 message = tr("ui_win_saved", ids=booking.id)
         except DeskError as exc:
             dialog.show_error(exc)
             return []
         dialog.finish()
-        self.desk.announce("booking")
         self.statusBar().showMessage(message, 15_000)
         self.show_pass(ids)
         return ids
@@ -497,7 +503,7 @@ class MainWindow(QMainWindow):
         self.desk.take_over(actor)  # a clerk taking over a desk with a fixed clock gets the real one
         self.admin_menu.update_permissions()
         self._update_title()
-        self.desk.announce("clerk")
+        self.desk.notify(Changes(signed_in=True), self)
 
     # --- the waitlist, money and reports -------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.desk import language
-from ui.desk.session import current_minute
+from ui.desk.session import Desk, current_minute
 from ui.widgets.fieldmessages import ERROR_CSS
 from ui.desk.fonts import ui_font
 
@@ -48,7 +48,7 @@ define(
 class SignInDialog(QDialog):
     """Name and password; on a new store, the first admin's name and password twice."""
 
-    def __init__(self, store: Any, desk: Any = None, parent: QWidget | None = None,
+    def __init__(self, store: Any, desk: Desk | None = None, parent: QWidget | None = None,
                  now: Callable[[], datetime] | None = None) -> None:
         super().__init__(parent)
         self.store = store
@@ -164,7 +164,7 @@ class SignInDialog(QDialog):
         self.accept()
 
 
-def sign_in(store: Any, desk: Any = None, parent: QWidget | None = None,
+def sign_in(store: Any, desk: Desk | None = None, parent: QWidget | None = None,
             now: Callable[[], datetime] | None = None) -> Actor | None:
     """Ask who is at the desk; the signed-in actor, or None if they quit."""
     dialog = SignInDialog(store, desk, parent, now)

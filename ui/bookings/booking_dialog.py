@@ -9,6 +9,7 @@ nothing the clerk typed is lost.
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -776,8 +777,8 @@ class BookingDialog(QDialog):
     def _show_check(self, req: Request, found: Check) -> None:
         still = bookings.overstaying(self.desk.store, self.desk.now()).get(req.resource) if found.ok else None
         if still is not None:  # free on paper, but the car of the booking before has not left
-            self._show_status("⚠ " + _escape(tr("ui_book_overstaying", code=req.resource, plate=still.plate or "—",
-                                                 end=f"{still.end:%m-%d %H:%M}")), "#a35200")
+            self._show_status("⚠ " + html.escape(tr("ui_book_overstaying", code=req.resource, plate=still.plate or "—",
+                                                 end=f"{still.end:%m-%d %H:%M}"), quote=False), "#a35200")
             self._show_override(False)
             return
         if found.ok:
@@ -791,7 +792,7 @@ class BookingDialog(QDialog):
                                 door=b.door, id=b.id) for b in found.clashes[:3])
             lines.append(tr("booking_clash", code=req.resource, clashes=items))
         lines += [b.message() for b in found.breaches]
-        self._show_status("<br>".join("✗ " + _escape(line) for line in lines), "#b3261e")
+        self._show_status("<br>".join("✗ " + html.escape(line, quote=False) for line in lines), "#b3261e")
         if found.clashes:
             self.errors["start"].setText(lines[0])
             self.errors["start"].show()
@@ -843,7 +844,7 @@ class BookingDialog(QDialog):
         label = self.errors.get(field) or self.errors["start"]
         label.setText(message)
         label.show()
-        self._show_status("✗ " + _escape(tr("ui_book_refused", message=message)), "#b3261e")
+        self._show_status("✗ " + html.escape(tr("ui_book_refused", message=message), quote=False), "#b3261e")
         self.save_button.setEnabled(False)
 
     def can_save(self) -> bool:
@@ -955,7 +956,3 @@ class BookingDialog(QDialog):
         if hasattr(self, "_form"):
             self._update_length()
             self.schedule_check()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButt
 
 from booking.money import fees, ledger
 from booking.schedule.bookings import Booking
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.money.cashdesk import AmountDialog, PaymentDialog
@@ -21,6 +22,8 @@ from ui.desk.session import Desk
 from ui.desk.fonts import ui_font
 from ui.money.money_views import admin_only
 from ui.money.receipt import ReceiptDialog
+
+PAID = Changes(payments=True)
 
 define(
     uig_fee_box=("费用", "Charge"),
@@ -162,8 +165,7 @@ class ChargePanel(QDialog):
         return dialog
 
     def _paid(self, dialog: Any) -> None:
-        paid = dialog.paid
-        self.load()
+        paid = dialog.paid  # the payment's announcement has read the booking again
         if paid is not None:
             self._say(tr("uig_fee_paid", amount=fees.money(paid.amount_fen), number=paid.receipt_no))
             self.open_receipt(paid.id)
@@ -178,11 +180,11 @@ class ChargePanel(QDialog):
                                                           hours=hours, percent=percent)):
             return False
         try:
-            entries = ledger.refund(self.desk.store, self.desk.actor, self.booking_id, self.desk.now())
+            entries = self.desk.run(lambda: ledger.refund(self.desk.store, self.desk.actor, self.booking_id,
+                                                          self.desk.now()), PAID, self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
-        self.desk.announce("payment")
         self.load()
         self._say(tr("uig_fee_refunded", amount=fees.money(-sum(e.amount_fen for e in entries)),
                      number="、".join(e.receipt_no for e in entries)))
@@ -210,9 +212,8 @@ class ChargePanel(QDialog):
                                 tr("uil_refund_confirm", amount=fees.money(amount_fen), id=self.booking_id,
                                    reason=reason)):
                 return None
-            done = ledger.refund(self.desk.store, self.desk.actor, self.booking_id, self.desk.now(), amount_fen, reason)
-            self.desk.announce("payment")
-            return done
+            return self.desk.run(lambda: ledger.refund(self.desk.store, self.desk.actor, self.booking_id,
+                                                       self.desk.now(), amount_fen, reason), PAID, self)
 
         dialog = AmountDialog(self.desk, texts, act, parent=self)
         dialog.accepted.connect(lambda: self._refunded(dialog.outcome))

@@ -7,20 +7,23 @@ owns (a message box in the program, a decision in a test).
 """
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
 from PySide6.QtWidgets import (QDateTimeEdit, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QInputDialog,
-                               QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget)
+                               QLabel, QPushButton, QVBoxLayout, QWidget)
 
 from booking.checkin import passes, scanning
 from booking.schedule import bookings, reschedule
 from booking.store import audit, clock
 from booking.schedule.bookings import Booking
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, language, tr
+from booking.store.schema import ACTIVE, ENDED
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
 from ui.board.model import COLOURS, status_text
@@ -29,6 +32,9 @@ from ui.desk.session import Desk
 from ui.desk.fonts import ui_font
 from ui.widgets.tables import read_only_view
 from ui.bookings.charge_panel import ChargePanel
+
+#: the details show the booking, its scans and its money
+DETAILS_SHOW = Changes(bookings=True, scans=True, payments=True)
 
 define(
     ui_detail_title=("预约 {id}", "Booking {id}"),
@@ -159,10 +165,6 @@ class HistoryModel(QAbstractTableModel):
         return None
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 class DetailsDialog(ChargePanel):
     """What is known about one booking and what can be done with it."""
 
@@ -259,13 +261,13 @@ class DetailsDialog(ChargePanel):
         self.load()
         metrics = self.fontMetrics()  # room for the history's four columns, in the font's own units
         self.resize(metrics.horizontalAdvance("M") * 72, metrics.height() * 40)
-        desk.changed.connect(self._changed)
+        desk.changed.connect(self.on_changes)
         desk.language_changed.connect(self.retranslate)
 
     # --- showing -------------------------------------------------------------------------------
 
-    def _changed(self, what: set[str]) -> None:
-        if what & {"booking", "scan", "payment"}:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.touches(DETAILS_SHOW) and origin is not self:  # its own write reads itself once
             self.load()
 
     def load(self) -> None:
@@ -273,10 +275,10 @@ class DetailsDialog(ChargePanel):
         b = self.booking = bookings.get(self.desk.store, self.booking_id)
         look = "overstay" if b.status == "checked_in" and b.end < self.desk.now() else b.status
         fill, _ = COLOURS.get(look, COLOURS["booked"])
-        colour = "#555555" if look in ("cancelled", "no_show", "completed") else fill
+        colour = "#555555" if look in ENDED else fill
         self.heading.setText(f"<span style='color:{colour}'>"
-                             + _escape(tr("ui_detail_heading", code=b.resource, name=_bare_name(b),
-                                          status=status_text(look))) + "</span>")
+                             + html.escape(tr("ui_detail_heading", code=b.resource, name=_bare_name(b),
+                                          status=status_text(look)), quote=False) + "</span>")
         none = tr("ui_detail_none")
         values = {
             "id": str(b.id),
@@ -303,7 +305,7 @@ class DetailsDialog(ChargePanel):
         self.history_view.resizeRowsToContents()
         self.load_charge()
 
-        open_ = b.status in ("booked", "checked_in")
+        open_ = b.status in ACTIVE
         self.cancel_button.setEnabled(b.status == "booked")
         self.reissue_button.setEnabled(open_)
         self.pass_button.setEnabled(open_)
@@ -331,11 +333,11 @@ class DetailsDialog(ChargePanel):
         following = bool(b.series_id) and self.confirm(tr("ui_detail_confirm_cancel_title"),
                                                        tr("ui_detail_confirm_series"))
         try:
-            bookings.cancel(self.desk.store, self.desk.actor, b.id, following=following, now=self.desk.now())
+            self.desk.run(lambda: bookings.cancel(self.desk.store, self.desk.actor, b.id, following=following,
+                                                  now=self.desk.now()), Changes(bookings=True), self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
-        self.desk.announce("booking")
         self.load()
         self._say(tr("ui_detail_done_cancel", id=b.id))
         return True
@@ -346,11 +348,11 @@ class DetailsDialog(ChargePanel):
         if not self.confirm(tr("ui_detail_confirm_reissue_title"), tr("ui_detail_confirm_reissue", id=self.booking_id)):
             return False
         try:
-            passes.reissue(self.desk.store, self.desk.actor, self.booking_id, now=self.desk.now())
+            self.desk.run(lambda: passes.reissue(self.desk.store, self.desk.actor, self.booking_id,
+                                                 now=self.desk.now()), Changes(bookings=True, passes=True), self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
-        self.desk.announce("booking", "pass")
         self.load()
         self.show_pass.emit(self.booking_id)
         return True
@@ -368,11 +370,11 @@ class DetailsDialog(ChargePanel):
         if not reason:
             return
         try:
-            scanning.manual(self.desk.store, self.desk.actor, self.booking_id, reason=reason, now=self.desk.now())
+            self.desk.run(lambda: scanning.manual(self.desk.store, self.desk.actor, self.booking_id, reason=reason,
+                                                  now=self.desk.now()), origin=self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return
-        self.desk.announce("booking", "scan")
         self.load()
 
     # --- new times -------------------------------------------------------------------------------
@@ -406,7 +408,8 @@ class DetailsDialog(ChargePanel):
     def _edit_result(self, ok: bool, lines: list[str]) -> None:
         colour = "#1b7f3b" if ok else "#b3261e"
         self.edit_check.setText(f"<span style='color:{colour}'>" +
-                                "<br>".join(("" if ok else "✗ ") + _escape(s) for s in lines) + "</span>")
+                                "<br>".join(("" if ok else "✗ ") + html.escape(s, quote=False) for s in lines)
+                                + "</span>")
         self.edit_save.setEnabled(ok)
 
     def save_times(self) -> bool:
@@ -414,11 +417,11 @@ class DetailsDialog(ChargePanel):
             return False
         start, end = self._times()
         try:
-            reschedule.reschedule(self.desk.store, self.desk.actor, self.booking_id, start, end, self.desk.now())
+            self.desk.run(lambda: reschedule.reschedule(self.desk.store, self.desk.actor, self.booking_id, start, end,
+                                                        self.desk.now()), Changes(bookings=True), self)
         except DeskError as exc:
             self._edit_result(False, [exc.message()])
             return False
-        self.desk.announce("booking")
         self.load()
         self._say(tr("ui_detail_done_move", id=self.booking_id, start=f"{start:%m-%d %H:%M}", end=f"{end:%m-%d %H:%M}"))
         return True
@@ -429,7 +432,7 @@ class DetailsDialog(ChargePanel):
 
     def _say(self, text: str, error: bool = False) -> None:
         colour = "#b3261e" if error else "#1b7f3b"
-        self.message.setText(f"<span style='color:{colour}'>{_escape(text)}</span>")
+        self.message.setText(f"<span style='color:{colour}'>{html.escape(text, quote=False)}</span>")
 
     def retranslate(self) -> None:
         self.setWindowTitle(tr("ui_detail_title", id=self.booking_id))
@@ -453,12 +456,3 @@ class DetailsDialog(ChargePanel):
                 self.load()
             except DeskError:
                 pass
-
-def ask_yes_no(parent: QWidget | None) -> Callable[[str, str], bool]:
-    """The program's confirmation: a message box whose safe answer (No) is the default."""
-    def confirm(title: str, text: str) -> bool:
-        answer = QMessageBox.question(parent, title, text,
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                                      QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
-    return confirm

@@ -17,13 +17,19 @@ from PySide6.QtWidgets import (QDialogButtonBox, QHBoxLayout, QLabel, QPushButto
                                QVBoxLayout, QWidget)
 
 from booking.schedule import bookings, waitlist
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from booking.store.validation import mask_name, mask_phone
 from booking.schedule.waitlist import Entry
+from ui.bookings.booking_dialog import BookingDialog
 from ui.desk.fonts import ui_font
-from ui.desk.session import follow
+from ui.desk.session import Desk, follow
 from ui.widgets.tables import read_only_view
+
+WAITED = Changes(waitlist=True)
+#: the list follows the entries and the bookings (an offer taken is a booking)
+LIST_SHOWS = Changes(waitlist=True, bookings=True)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -138,7 +144,7 @@ class WaitlistView(QWidget):
 
     booked = Signal(int)  # the booking made from an accepted offer: the window shows its pass
 
-    def __init__(self, desk: Any, confirm: Callable[[str, str], bool], parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, confirm: Callable[[str, str], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.confirm = confirm
@@ -170,7 +176,7 @@ class WaitlistView(QWidget):
         layout.addWidget(self.view, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.message)
-        follow(desk.changed, self, lambda what: self.refresh() if what & {"waitlist", "booking"} else None)
+        follow(desk.changed, self, lambda changes, _origin: self.refresh() if changes.touches(LIST_SHOWS) else None)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -216,11 +222,12 @@ class WaitlistView(QWidget):
         if entry is None:
             return None
         try:
-            _, booking = waitlist.accept(self.desk.store, self.desk.actor, entry.id, self.desk.now())
+            _, booking = self.desk.run(lambda: waitlist.accept(self.desk.store, self.desk.actor, entry.id,
+                                                               self.desk.now()),
+                                       Changes(bookings=True, waitlist=True), self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return None
-        self.desk.announce("booking", "waitlist")
         self._say(tr("uig_wait_booked", id=entry.id, booking=booking.id))
         self.booked.emit(booking.id)
         return booking
@@ -231,11 +238,11 @@ class WaitlistView(QWidget):
                                              tr("uig_wait_confirm", door=entry.door, id=entry.id)):
             return False
         try:
-            waitlist.withdraw(self.desk.store, self.desk.actor, entry.id, now=self.desk.now())
+            self.desk.run(lambda: waitlist.withdraw(self.desk.store, self.desk.actor, entry.id, now=self.desk.now()),
+                          WAITED, self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
-        self.desk.announce("waitlist")
         self._say(tr("uig_wait_withdrawn", id=entry.id))
         return True
 
@@ -260,7 +267,7 @@ class JoinWaitlist(QObject):
 
     joined = Signal(object)  # waitlist.Entry
 
-    def __init__(self, dialog: Any, desk: Any) -> None:
+    def __init__(self, dialog: BookingDialog, desk: Desk) -> None:
         super().__init__(dialog)
         self.dialog = dialog
         self.desk = desk
@@ -301,13 +308,13 @@ class JoinWaitlist(QObject):
             return None
         kind, resource = wanted
         try:
-            entry = waitlist.join(self.desk.store, self.desk.actor, req.resident_id, req.start, req.end,
-                                  self.desk.now(), kind=None if resource else kind, resource=resource,
-                                  plate=req.plate, visitor=req.visitor, purpose=req.purpose)
+            entry = self.desk.run(lambda: waitlist.join(self.desk.store, self.desk.actor, req.resident_id, req.start,
+                                                        req.end, self.desk.now(), kind=None if resource else kind,
+                                                        resource=resource, plate=req.plate, visitor=req.visitor,
+                                                        purpose=req.purpose), WAITED, self)
         except DeskError as exc:
             self.dialog.show_error(exc)
             return None
-        self.desk.announce("waitlist")
         self.joined.emit(entry)
         self.dialog.reject()
         return entry

@@ -1,22 +1,30 @@
 """The desk as the windows see it: the open store, who is signed in, the clock,
 and one signal that announces what changed.
 
-Every write goes through the domain's service functions; the caller then calls
-`desk.announce(...)` with what changed, and every view that shows that kind of
-thing refreshes itself. No view reaches into another.
+Every write from a window is one call, `desk.run(op, changes, origin=view)`: the domain's
+service function runs, and if it succeeds its `Changes` (booking/store/changes.py) are
+announced once on `desk.changed` with the view that asked. Every view that shows that kind
+of thing refreshes itself in its `on_changes(changes, origin)`; the view that started the
+write knows it did and need not read itself twice. No view reaches into another. What
+changes without a write from this window (a gate camera's car, another desk's restore, a
+long import finished on its worker, a hand-over) is told with `desk.notify(changes)`.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal, SignalInstance
 
 from booking.store import clock
 from booking.store.audit import Actor
+from booking.store.changes import Changes, changes_of
 from booking.store.connection import Store
+
+
+R = TypeVar("R")
 
 
 def current_minute(fixed_now: datetime | None = None) -> datetime:
@@ -33,8 +41,8 @@ def current_moment(fixed_now: datetime | None = None) -> datetime:
 class Desk(QObject):
     """Shared state of one running desk."""
 
-    #: what changed: a set of words such as {"booking", "resident", "resource", "rule", "scan"}
-    changed = Signal(object)
+    #: (Changes, origin): what a write changed, and the view that started it (None if no view did)
+    changed = Signal(object, object)
     #: the language was switched ('zh' or 'en'); windows retranslate themselves
     language_changed = Signal(str)
 
@@ -69,8 +77,23 @@ class Desk(QObject):
     def set_now(self, moment: datetime | None) -> None:
         self._fixed_now = moment
 
-    def announce(self, *what: str) -> None:
-        self.changed.emit(set(what))
+    def run(self, op: Callable[[], R], changes: Changes | None = None, origin: object | None = None) -> R:
+        """Run one write and announce what it changed, once; a refusal (DeskError) is raised and
+        nothing is announced. `changes` may be left out when the result says itself what it
+        changed (a `changes` property, as a scan's Verdict has)."""
+        result = op()
+        said = changes if changes is not None else changes_of(result)
+        if said is None:
+            raise TypeError(f"{op!r} returned {type(result).__name__}, which does not say what changed")
+        self.notify(said, origin)
+        return result
+
+    def notify(self, changes: Changes, origin: object | None = None) -> None:
+        """Announce `changes` to every view (nothing is announced when nothing changed)."""
+        if not isinstance(changes, Changes):
+            raise TypeError(f"desk changes are a Changes, not {changes!r}")
+        if changes:
+            self.changed.emit(changes, origin)
 
 
 def follow(signal: SignalInstance, owner: QObject, slot: Callable[..., Any]) -> None:

@@ -24,14 +24,18 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QMessageBox,
 from booking.gatehouse import gates
 from booking.places import stations
 from booking.schedule import bookings
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.gatehouse.gate_server import GateServer, parse_listen
 from booking.store.i18n import define, tr
 from ui.desk.fonts import ui_font
 from ui.widgets.tables import TextTable, read_only_view
+from ui.desk.session import Desk
 
 LIMIT = 50
 PHOTO_HEIGHT = 220
+#: what a car at a gate changes: the gate's record, a scan, and the booking it checks in or out
+GATE_EVENT = Changes(gates=True, scans=True, bookings=True)
 SETTING_SERVE = "gates/serve"       # QSettings of this PC: does this window serve the cameras?
 SETTING_LISTEN = "gates/listen"
 DEFAULT_LISTEN = "0.0.0.0:8089"
@@ -101,7 +105,7 @@ class GatePanel(QWidget):
     #: (plate) the clerk wants a visitor space booked for this car now
     book_visitor_requested = Signal(str)
 
-    def __init__(self, desk: Any, parent: QWidget | None = None,
+    def __init__(self, desk: Desk, parent: QWidget | None = None,
                  ask_reason: Callable[[str], str | None] | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
@@ -135,7 +139,7 @@ class GatePanel(QWidget):
         self.visitor_button.clicked.connect(self.book_visitor)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_chosen())
         self.model.modelReset.connect(self._select_first)
-        desk.changed.connect(self._on_changed)
+        desk.changed.connect(self.on_changes)
         desk.language_changed.connect(lambda _code: self.retranslate())
         self.retranslate()
         self._select_first()
@@ -191,8 +195,8 @@ class GatePanel(QWidget):
     def refresh(self) -> None:
         self.model.refresh()
 
-    def _on_changed(self, what: set[str]) -> None:
-        if what & {"gate", "scan", "booking"}:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.touches(GATE_EVENT):
             self.refresh()
 
     # --- the clerk's choices -----------------------------------------------------------------
@@ -212,7 +216,7 @@ class GatePanel(QWidget):
             if reason is None:
                 return None
             try:
-                done = gates.let_in(self.desk.store, self.desk.actor, event["id"], reason, self.desk.now())
+                done = self._let_in(event["id"], reason)
             except DeskError as exc:
                 if exc.field == "reason":  # ask again, saying why
                     prompt = exc.message() + "\n" + tr("uig_gates_reason_prompt", plate=event["plate_read"],
@@ -220,8 +224,11 @@ class GatePanel(QWidget):
                     continue
                 QMessageBox.warning(self, tr("uig_gates_reason_title"), exc.message())
                 return None
-            self.desk.announce("gate", "scan", "booking")
             return done
+
+    def _let_in(self, event_id: int, reason: str) -> dict[str, Any]:
+        return self.desk.run(lambda: gates.let_in(self.desk.store, self.desk.actor, event_id, reason, self.desk.now()),
+                             GATE_EVENT, self)
 
     def book_visitor(self) -> str | None:
         event = self.chosen()
@@ -245,11 +252,11 @@ class GateHost(QObject):
     #: an event the server decided (its Decision as JSON, with the station), on the GUI thread
     event_arrived = Signal(object)
 
-    def __init__(self, desk: Any, parent: QObject | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.server: GateServer | None = None
-        self.event_arrived.connect(lambda _event: desk.announce("gate", "scan", "booking"))
+        self.event_arrived.connect(lambda _event: desk.notify(GATE_EVENT, self))
 
     def start(self, listen: str, now: Callable[[], datetime]) -> str:
         """Start serving on `listen` (HOST:PORT); returns the address it listens on."""
@@ -267,11 +274,11 @@ class GateHost(QObject):
             self.server = None
 
 
-def has_gates(desk: Any) -> bool:
+def has_gates(desk: Desk) -> bool:
     return bool(stations.gates(desk.store))
 
 
-def gate_clock(desk: Any) -> Callable[[], datetime]:
+def gate_clock(desk: Desk) -> Callable[[], datetime]:
     """The server's clock in the window: the desk's fixed clock if it has one, else real time to the second."""
     def now() -> datetime:
         return desk.moment()

@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonB
                                QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
 from booking.money import fees, ledger
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
-from ui.widgets.dates import py_datetime
+from ui.widgets.dates import py_datetime, qt_datetime
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages
 from ui.desk.fonts import ui_font
+from ui.desk.session import Desk
 from ui.widgets.tables import TextTable, read_only_view
 
 
@@ -137,7 +139,7 @@ class PaymentDialog(QDialog):
 
     FIELDS = ("amount", "method", "reason")
 
-    def __init__(self, desk: Any, booking_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, booking_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.booking_id = booking_id
@@ -215,12 +217,12 @@ class PaymentDialog(QDialog):
         """Record the payment through the ledger; stay open with the reason if it is refused."""
         try:
             amount = fees.parse_yuan(self.amount.text())
-            self.paid = ledger.pay(self.desk.store, self.desk.actor, self.booking_id, amount,
-                                   self.method.currentData(), self.desk.now(), self.reason.text() or None)
+            self.paid = self.desk.run(lambda: ledger.pay(self.desk.store, self.desk.actor, self.booking_id, amount,
+                                                         self.method.currentData(), self.desk.now(),
+                                                         self.reason.text() or None), Changes(payments=True), self)
         except DeskError as exc:
             self.show_error(exc)
             return
-        self.desk.announce("payment")
         self.done_line.setText(tr("uif_paid_receipt", amount=fees.money(self.paid.amount_fen),
                                   number=self.paid.receipt_no))
         self.accept()
@@ -240,7 +242,7 @@ class AmountDialog(QDialog):
     success `outcome` holds what `act` returned and the dialog closes.
     """
 
-    def __init__(self, desk: Any, texts: Callable[[], dict[str, str]], act: Callable[[int, str], Any],
+    def __init__(self, desk: Desk, texts: Callable[[], dict[str, str]], act: Callable[[int, str], Any],
                  allow_negative: bool = False, allow_zero: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
@@ -310,7 +312,7 @@ class AmountDialog(QDialog):
 class ShiftReportView(QWidget):
     """The shift's takings per clerk and method, the cash to hand over, and the entries."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.setFont(ui_font(11))
@@ -319,7 +321,7 @@ class ShiftReportView(QWidget):
         self.title.setFont(ui_font(14, True))
         self.from_label, self.to_label, self.clerk_label = QLabel(self), QLabel(self), QLabel(self)
         self.start = QDateTimeEdit(QDateTime(QDate(now.year, now.month, now.day), QTime(0, 0)), self)
-        self.end = QDateTimeEdit(QDateTime(now + timedelta(minutes=1)), self)
+        self.end = QDateTimeEdit(qt_datetime(now + timedelta(minutes=1)), self)
         for edit in (self.start, self.end):
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
             edit.setCalendarPopup(True)
@@ -344,18 +346,18 @@ class ShiftReportView(QWidget):
         layout.addWidget(read_only_view(self.shift_model, self, 5, single=False))
         layout.addWidget(self.totals)
         layout.addWidget(read_only_view(self.entries_model, self, 6, single=False), 1)
-        desk.changed.connect(self.on_changed)
+        desk.changed.connect(self.on_changes)
         desk.language_changed.connect(self.retranslate)
         self.report: dict[str, Any] = {}
         self.retranslate()
         self.refresh()
 
-    def on_changed(self, what: set[str]) -> None:
-        if "payment" in what:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.payments:
             # A payment just taken belongs in the report even if the window was opened earlier.
             now = self.desk.now() + timedelta(minutes=1)
-            if self.end.dateTime().toPython() < now:
-                self.end.setDateTime(QDateTime(now))
+            if py_datetime(self.end.dateTime()) < now:
+                self.end.setDateTime(qt_datetime(now))
             self.refresh()
 
     def refresh(self) -> None:

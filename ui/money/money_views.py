@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFormLayout, QGro
 
 from booking.money import credits, fees, ledger
 from booking.people import residents
+from booking.store.changes import Changes
 from booking.store.errors import DeskError, invalid
 from booking.store.i18n import define, tr
 from booking.money.ledger import METHODS
@@ -29,11 +30,15 @@ from ui.widgets.dates import month_picker
 from ui.widgets.documents import in_documents
 from ui.widgets.fieldmessages import FieldMessages
 from ui.desk.fonts import ui_font
-from ui.desk.session import follow
+from ui.desk.session import Desk, follow
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR = "#b3261e"
 OK = "#1b7f3b"
+PAID = Changes(payments=True)
+#: the statement shows the month's entries, and what the clerk signed in may do with them
+STATEMENT_SHOWS = Changes(payments=True, signed_in=True)
+CREDITS_SHOW = Changes(payments=True, credits=True, signed_in=True)
 
 define(
     uig_admin_only=("只有管理员可以{what}。请用管理员账号登录。", "Only an admin can {what}. Sign in as an admin."),
@@ -123,7 +128,7 @@ def signed_money(fen: int) -> str:
     return ("+" if fen > 0 else "") + fees.money(fen)
 
 
-def admin_only(desk: Any, what_key: str) -> str | None:
+def admin_only(desk: Desk, what_key: str) -> str | None:
     """Why this actor may not do `what`, or None for an admin."""
     return None if desk.actor.is_admin else tr("uig_admin_only", what=tr(what_key))
 
@@ -146,7 +151,7 @@ class StatementModel(TextTable):
 class StatementView(QWidget):
     """A month's takings for the welfare fund; close it (admin, confirmed); export its entries as CSV."""
 
-    def __init__(self, desk: Any, confirm: Callable[[str, str], bool],
+    def __init__(self, desk: Desk, confirm: Callable[[str, str], bool],
                  ask_path: Callable[[str], str | None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
@@ -203,7 +208,8 @@ class StatementView(QWidget):
         layout.addWidget(self.state)
         layout.addWidget(self.entries_box, 1)
         layout.addWidget(self.message)
-        follow(desk.changed, self, lambda what: self.refresh() if what & {"payment", "clerk"} else None)
+        follow(desk.changed, self,
+               lambda changes, _origin: self.refresh() if changes.touches(STATEMENT_SHOWS) else None)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -267,9 +273,8 @@ class StatementView(QWidget):
                           change=signed_money(amount_fen), month=into, reason=reason)
             if not self.confirm(tr("uil_correct_confirm_title"), question):
                 return None
-            fix = ledger.correct(self.desk.store, self.desk.actor, original.id, amount_fen, reason, self.desk.now())
-            self.desk.announce("payment")
-            return fix
+            return self.desk.run(lambda: ledger.correct(self.desk.store, self.desk.actor, original.id, amount_fen,
+                                                        reason, self.desk.now()), PAID, self)
 
         dialog = AmountDialog(self.desk, texts, act, allow_negative=True, allow_zero=True, parent=self)
         dialog.accepted.connect(lambda: self._corrected(dialog.outcome))
@@ -297,13 +302,12 @@ class StatementView(QWidget):
                       fund=fees.money(s["fund_fen"]))
         if not self.confirm(tr("uig_stmt_confirm_title"), question):
             return False
-        try:
-            ledger.close_month(self.desk.store, self.desk.actor, s["month"], self.desk.now())
+        try:  # the statement reads itself again when the closing is announced
+            self.desk.run(lambda: ledger.close_month(self.desk.store, self.desk.actor, s["month"], self.desk.now()),
+                          PAID, self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
-        self.desk.announce("payment")
-        self.refresh()
         self._say(tr("uig_stmt_done", month=s["month"]))
         return True
 
@@ -363,7 +367,7 @@ class CreditHistoryModel(TextTable):
 class CreditsView(QWidget):
     """Find a resident; see the balance and history; add hours (admin); redeem for a booking."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.chosen: Resident | None = None
@@ -431,7 +435,7 @@ class CreditsView(QWidget):
         layout.addLayout(boxes)
         layout.addWidget(self.message)
         follow(desk.changed, self,
-               lambda what: self.show_resident() if what & {"payment", "credit", "clerk"} else None)
+               lambda changes, _origin: self.show_resident() if changes.touches(CREDITS_SHOW) else None)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -458,9 +462,9 @@ class CreditsView(QWidget):
             self.history.set_history([])
         else:
             s = credits.summary(self.desk.store, r.id)
-            self.balance.setText(tr("uig_credit_balance", name=r.name, door=r.door, hours=s["balance"],
-                                    worth=fees.money(s["worth_fen"]), rate=fees.money(s["rate_fen"])))
-            self.history.set_history(s["history"])
+            self.balance.setText(tr("uig_credit_balance", name=r.name, door=r.door, hours=s.balance,
+                                    worth=fees.money(s.worth_fen), rate=fees.money(s.rate_fen)))
+            self.history.set_history(s.history)
         self.update_permissions()
 
     def update_permissions(self) -> None:
@@ -469,14 +473,17 @@ class CreditsView(QWidget):
         self.add_box.setToolTip(refusal or "")
         self.redeem_box.setEnabled(self.chosen is not None)
 
-    def add_hours(self) -> dict[str, Any] | None:
+    def add_hours(self) -> credits.Earned | None:
         """Record the hours a team leader approved (admin)."""
         if self.chosen is None or admin_only(self.desk, "uig_credit_add_what"):
             return None
         try:
             minutes = credits.parse_hours(self.hours_edit.text())
-            result = credits.earn(self.desk.store, self.desk.actor, self.chosen.id, minutes, self.team_edit.text(),
-                                  self.activity_edit.text(), self.approved_edit.text(), self.desk.now())
+            chosen = self.chosen
+            result = self.desk.run(lambda: credits.earn(self.desk.store, self.desk.actor, chosen.id, minutes,
+                                                        self.team_edit.text(), self.activity_edit.text(),
+                                                        self.approved_edit.text(), self.desk.now()),
+                                   origin=self)
         except DeskError as exc:
             self.add_messages.show_error(exc)
             self.message.clear()
@@ -484,27 +491,27 @@ class CreditsView(QWidget):
         self.add_messages.show_error(None)
         self.hours_edit.clear()
         self.activity_edit.clear()
-        self.desk.announce("credit")
-        self._say(tr("uig_credit_added", hours=result["hours"], balance=result["balance"]))
+        self._say(tr("uig_credit_added", hours=result.hours, balance=result.balance))
         return result
 
-    def redeem(self) -> dict[str, Any] | None:
+    def redeem(self) -> credits.Redeemed | None:
         """Pay what is due for one of the household's bookings with the resident's hours."""
         if self.chosen is None:
             return None
         try:
             minutes = credits.parse_hours(self.redeem_hours.text()) if self.redeem_hours.text().strip() else None
-            result = credits.redeem(self.desk.store, self.desk.actor, self.chosen.id, self.booking_spin.value(),
-                                    self.desk.now(), minutes)
+            chosen = self.chosen
+            result = self.desk.run(lambda: credits.redeem(self.desk.store, self.desk.actor, chosen.id,
+                                                          self.booking_spin.value(), self.desk.now(), minutes),
+                                   origin=self)
         except DeskError as exc:
             self.redeem_messages.show_error(exc)
             self.message.clear()
             return None
         self.redeem_messages.show_error(None)
         self.redeem_hours.clear()
-        self.desk.announce("payment", "credit")
-        self._say(tr("uig_credit_redeemed", hours=result["hours"], value=fees.money(result["value_fen"]),
-                     number=result["payment"]["receipt_no"], balance=result["balance"]))
+        self._say(tr("uig_credit_redeemed", hours=result.hours, value=fees.money(result.value_fen),
+                     number=result.payment.receipt_no, balance=result.balance))
         return result
 
     def _say(self, text: str, error: bool = False) -> None:

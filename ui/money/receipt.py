@@ -24,6 +24,7 @@ import booking.reporting.sheet  # noqa: F401  -- defines the community's name (s
 from ui.widgets.documents import in_documents
 from ui.desk.fonts import family_css, ui_font
 from ui.passes.slip import repair_to_unicode
+from ui.desk.session import Desk
 
 define(
     uig_receipt_title=("收据 {number}", "Receipt {number}"),
@@ -144,7 +145,7 @@ def save_receipt_pdf(data: dict[str, Any], path: str | Path) -> Path:
 class ReceiptDialog(QDialog):
     """One receipt on screen, with Print (Qt's print dialog) and Save as PDF."""
 
-    def __init__(self, desk: Any, payment_id: int, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, payment_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.payment_id = payment_id

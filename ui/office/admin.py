@@ -12,7 +12,6 @@ views are residents_view, resources_view, clerks_view and audit_view, built on b
 """
 from __future__ import annotations
 
-from typing import Any
 
 from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QVBoxLayout, QWidget
 from booking.store.i18n import define, tr
 from ui.office.demo_dialog import DemoDialog, demo_refusal
 from ui.passes.station import station_action
-from ui.desk.session import follow
+from ui.desk.session import Desk, follow
 from ui.office.base import _View, admin_refusal
 from ui.office.audit_view import AuditView
 from ui.office.clerks_view import ClerksView
@@ -72,7 +71,7 @@ class AdminMenu(QObject):
     menu bar. Call `update_permissions()` after a different clerk signs in.
     """
 
-    def __init__(self, desk: Any, parent: QWidget | None = None,
+    def __init__(self, desk: Desk, parent: QWidget | None = None,
                  more_views: dict[str, tuple[type[_View], str]] | None = None) -> None:
         super().__init__(parent)
         self.desk = desk

@@ -2,6 +2,7 @@
 """
 from __future__ import annotations
 
+from booking.store.changes import Changes
 from booking.store.i18n import define, tr
 from ui.office.admin_models import AuditModel
 from ui.widgets.tables import read_only_view
@@ -25,8 +26,8 @@ class AuditView(_View):
         self.layout_.addWidget(self.table, 1)
         fit_columns(self.table)
 
-    def on_changed(self, what: set[str]) -> None:
-        if what:  # every change is logged
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes:  # every change is logged
             self.model.refresh()
 
     def retranslate(self, _language: str = "") -> None:

@@ -13,8 +13,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QTableView, QVBoxLayout, QWidget)
 
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.desk.session import Desk
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages, W, error_label
 from ui.widgets.tables import read_only_view
 from ui.desk.fonts import ui_font
@@ -36,7 +38,7 @@ define(
 )
 
 
-def admin_refusal(desk: Any, view_key: str) -> str | None:
+def admin_refusal(desk: Desk, view_key: str) -> str | None:
     """Why this actor may not open an admin view, or None for an admin."""
     if desk.actor.is_admin:
         return None
@@ -148,11 +150,11 @@ class _View(QWidget):
     #: attribute -> message key: the view's buttons and labels, set again on a language switch
     TEXTS: dict[str, str] = {}
     #: for a view over one list (`model`): the announced changes after which it reads the list again
-    REFRESH_ON: frozenset[str] = frozenset()
+    REFRESH_ON: Changes = Changes()
     #: the list a view with REFRESH_ON reads again (set by its build)
     model: Any
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.setFont(ui_font(11))
@@ -170,15 +172,15 @@ class _View(QWidget):
             self.layout_.addWidget(self.refusal)
             return
         self.build()
-        desk.changed.connect(self.on_changed)
+        desk.changed.connect(self.on_changes)
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
     def build(self) -> None:
         raise NotImplementedError
 
-    def on_changed(self, what: set[str]) -> None:
-        if what & self.REFRESH_ON:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.touches(self.REFRESH_ON):
             self.model.refresh()
             self.update_buttons()
 
@@ -221,18 +223,16 @@ class _View(QWidget):
         fit_columns(self.table)
         return self.table
 
-    def attempt(self, act: Callable[[], Any], *changed: str) -> Any:
+    def attempt(self, act: Callable[[], Any], changes: Changes | None = None) -> Any:
         """Make a change through the domain: its refusal goes to the view's `error` line (REFUSED
-        is returned), or what changed is announced and the act's result returned."""
+        is returned), or the act's result is returned and its `changes` (a write to the store)
+        announced."""
         self.error.hide()
         try:
-            done = act()
+            return act() if changes is None else self.desk.run(act, changes, self)
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return REFUSED
-        if changed:
-            self.desk.announce(*changed)
-        return done
 
     def _search_box(self, placeholder_key: str, apply: Any) -> QLineEdit:
         box = QLineEdit(self)

@@ -3,16 +3,18 @@ enabling it (ClerksView, ClerkDialog).
 """
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
 from booking.people import clerks
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.desk.session import Desk
 from ui.office.admin_models import ClerksModel
-from ui.office.common import ask_no_default
+from ui.widgets.confirm import confirmer
 from ui.office.base import REFUSED, FieldForm, _selected_row, _View, show_toggle
+
+CLERKS = Changes(clerks=True)
 
 define(
     uis_add_clerk=("添加账号(&N)…", "&New account…"),
@@ -34,7 +36,7 @@ define(
 class ClerkDialog(FieldForm):
     """A new account (name, role, password twice), or a new password for one."""
 
-    def __init__(self, desk: Any, name: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, name: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(tr("uis_clerk_title") if name is None else tr("uis_password_title", name=name), parent)
         self.desk = desk
         self.name = name
@@ -57,13 +59,15 @@ class ClerkDialog(FieldForm):
     def save_changes(self) -> None:
         if self.value("password") != self.value("again"):
             raise DeskError("invalid", "uis_password_mismatch", field="again")
-        if self.name is None:
-            self.saved = clerks.add(self.desk.store, self.desk.actor, self.value("name"), self.value("role"),
-                                    self.value("password"), now=self.desk.now())
+        name = self.name
+        if name is None:
+            self.saved = self.desk.run(lambda: clerks.add(self.desk.store, self.desk.actor, self.value("name"),
+                                                          self.value("role"), self.value("password"),
+                                                          now=self.desk.now()), CLERKS, self)
         else:
-            self.saved = clerks.set_password(self.desk.store, self.desk.actor, self.name, self.value("password"),
-                                             now=self.desk.now())
-        self.desk.announce("clerk")
+            self.saved = self.desk.run(lambda: clerks.set_password(self.desk.store, self.desk.actor, name,
+                                                                   self.value("password"), now=self.desk.now()),
+                                       CLERKS, self)
 
 
 class ClerksView(_View):
@@ -71,10 +75,10 @@ class ClerksView(_View):
 
     VIEW_KEY = "uis_view_clerks"
     TEXTS = {"add_button": "uis_add_clerk", "password_button": "uis_reset_password"}
-    REFRESH_ON = frozenset({"clerk"})
+    REFRESH_ON = CLERKS | Changes(signed_in=True)
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.model = ClerksModel(self.desk.store, self)
         self.add_button = self.button(self.add_clerk)
         self.password_button = self.button(self.set_password)
@@ -104,7 +108,7 @@ class ClerksView(_View):
                                                                               name=clerk.name)):
             return None
         changed = self.attempt(lambda: clerks.set_active(self.desk.store, self.desk.actor, clerk.name,
-                                                         not clerk.active, now=self.desk.now()), "clerk")
+                                                         not clerk.active, now=self.desk.now()), CLERKS)
         if changed is REFUSED:
             return None
         self.table.selectRow(row)

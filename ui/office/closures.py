@@ -20,13 +20,18 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
 from booking.places import closures, holidays
 from booking.schedule import bookings, closure_admin
 from booking.store import clock
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.widgets.tables import read_only_view
 from ui.office.base import REFUSED, FieldForm, _selected_row, _View, fit_columns
 from ui.office.admin_models import scope_text
-from ui.office.common import RowsModel, ask_no_default, choose, fit_to_content, scope_box
+from ui.office.common import RowsModel, choose, fit_to_content, scope_box
+from ui.widgets.confirm import confirmer
+from ui.desk.session import Desk
 
+CLOSED = Changes(closures=True)
+HOLIDAYS = Changes(holidays=True)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PATTERNS = ("once", "weekly", "monthly", "yearly", "holidays")
 
@@ -158,7 +163,7 @@ class ClosureDialog(FieldForm):
     No by default, and offers to list them); tests put their answer in its place.
     """
 
-    def __init__(self, desk: Any, closure: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, closure: dict[str, Any] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(tr("uio_closure_title_edit" if closure else "uio_closure_title_new"), parent)
         self.desk = desk
         self.closure = closure
@@ -299,16 +304,18 @@ class ClosureDialog(FieldForm):
         found = closure_admin.hits(store, v["scope"], v["start"], v["end"], v["rrule"], self.pattern == "holidays")
         if found and not self.ask_hits(found):
             return False
-        if self.closure is not None:
-            self.saved = closure_admin.edit(store, actor, self.closure["id"], v["scope"], v["start"], v["end"],
-                                            v["reason"], v["rrule"], self.desk.now())
-        elif self.pattern == "holidays":
-            self.saved = closure_admin.add_on_holidays(store, actor, v["scope"], v["reason"], v["start"].date(),
-                                                       self.desk.now())
-        else:
-            self.saved = closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"],
-                                      now=self.desk.now())
-        self.desk.announce("closure")
+        closure = self.closure
+
+        def save() -> Any:
+            if closure is not None:
+                return closure_admin.edit(store, actor, closure["id"], v["scope"], v["start"], v["end"],
+                                          v["reason"], v["rrule"], self.desk.now())
+            if self.pattern == "holidays":
+                return closure_admin.add_on_holidays(store, actor, v["scope"], v["reason"], v["start"].date(),
+                                                     self.desk.now())
+            return closures.add(store, actor, v["scope"], v["start"], v["end"], v["reason"], v["rrule"],
+                                now=self.desk.now())
+        self.saved = self.desk.run(save, CLOSED, self)
         return None
 
 
@@ -349,10 +356,10 @@ class ClosuresView(_View):
 
     VIEW_KEY = "uio_view_closures"
     TEXTS = {"add_button": "uio_add", "edit_button": "uio_edit", "remove_button": "uio_remove"}
-    REFRESH_ON = frozenset({"closure", "resource", "holiday"})
+    REFRESH_ON = Changes(closures=True, spaces=True, holidays=True)
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.model = RowsModel(("uio_col_scope", "uio_col_when", "uio_col_repeat", "uio_col_reason"),
                                lambda: _closure_rows(self.desk.store), self)
         self.add_button = self.button(self.add_closure)
@@ -387,7 +394,7 @@ class ClosuresView(_View):
                                                        scope=chosen["uio_col_scope"], when=chosen["uio_col_when"])):
             return None
         if self.attempt(lambda: closures.remove(self.desk.store, self.desk.actor, chosen["id"], now=self.desk.now()),
-                        "closure") is REFUSED:
+                        CLOSED) is REFUSED:
             return None
         return chosen["id"]
 
@@ -395,12 +402,12 @@ class ClosuresView(_View):
 class HolidayYearDialog(FieldForm):
     """Enter a year's days off and make-up workdays as the State Council's notice gives them."""
 
-    def __init__(self, desk: Any, year: int, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, year: int, parent: QWidget | None = None) -> None:
         super().__init__(tr("uio_year_title", year=year), parent)
         self.desk = desk
         self.year = year
         self.saved: dict[str, Any] | None = None
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         current = holidays.schedule(desk.store, year)
         for name, key, days in (("days_off", "uio_field_days_off", current["days_off"]),
                                 ("workdays", "uio_field_workdays", current["workdays"])):
@@ -423,9 +430,9 @@ class HolidayYearDialog(FieldForm):
                 holidays.parse_days(self.text(name), year, name)  # a typo is refused beside its field first
             if not self.confirm(tr("uio_override_title", year=year), tr("uio_override_text", year=year)):
                 return False
-        self.saved = holidays.set_year(store, self.desk.actor, year, self.text("days_off"), self.text("workdays"),
-                                       self.desk.now())
-        self.desk.announce("holiday")
+        self.saved = self.desk.run(lambda: holidays.set_year(store, self.desk.actor, year, self.text("days_off"),
+                                                             self.text("workdays"), self.desk.now()),
+                                   HOLIDAYS, self)
         return None
 
 
@@ -443,7 +450,7 @@ class HolidaysView(_View):
     TEXTS = {"year_label": "uio_year", "enter_button": "uio_enter_year", "clear_button": "uio_clear_year"}
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.year_label = QLabel(self)
         self.year_spin = QSpinBox(self)
         self.year_spin.setRange(2004, 2100)
@@ -481,11 +488,11 @@ class HolidaysView(_View):
         if not self.confirm(tr("uio_clear_title"), tr("uio_clear_text", year=year)):
             return None
         done = self.attempt(lambda: holidays.clear_year(self.desk.store, self.desk.actor, year, self.desk.now()),
-                            "holiday")
+                            HOLIDAYS)
         return None if done is REFUSED else done
 
-    def on_changed(self, what: set[str]) -> None:
-        if "holiday" in what:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.holidays:
             self.show_year()
 
     def retranslate(self, _language: str = "") -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QWidget
 
 from booking.places import inventory
 from booking.store.i18n import define, tr
@@ -81,16 +81,6 @@ def choose(box: QComboBox, data: Any) -> None:
     index = box.findData(data)
     if index >= 0:
         box.setCurrentIndex(index)
-
-
-def ask_no_default(parent: QWidget) -> Callable[[str, str], bool]:
-    """A Yes/No question whose safe answer (No) is the default; tests put their answers in its place."""
-    def confirm(title: str, text: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, title, text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        return box.exec() == QMessageBox.StandardButton.Yes
-    return confirm
 
 
 def fit_to_content(dialog: QDialog) -> None:

@@ -15,11 +15,13 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QVBoxLayout, QWidget)
 
 from booking.ops import demo
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.widgets import fit
 from ui.desk.fonts import ui_font
 from ui.widgets.longwork import LongWork
+from ui.desk.session import Desk
 
 define(
     udemo_action=("生成演示数据(&G)…", "&Generate demo data…"),
@@ -44,7 +46,7 @@ define(
 )
 
 
-def demo_refusal(desk: Any) -> str | None:
+def demo_refusal(desk: Desk) -> str | None:
     """Why this actor may not generate demo data, or None for an admin."""
     return None if desk.actor.is_admin else tr("udemo_admin_only")
 
@@ -55,7 +57,7 @@ class DemoDialog(QDialog):
     finished_work = Signal(object)  # the result of demo.fill (its "cancelled" says whether it stopped)
     stopped = Signal(object)  # a DeskError
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.work: LongWork | None = None
@@ -126,7 +128,7 @@ class DemoDialog(QDialog):
         key = "udemo_stopped" if result.get("cancelled") else "udemo_done"
         self._say(tr(key, bookings=result["bookings"], days=result["days"], first=result["from"]))
         self.confirm.setChecked(False)  # another run needs another tick
-        self.desk.announce("booking", "resident")
+        self.desk.notify(Changes(bookings=True, residents=True), self)  # written on the worker
         self.finished_work.emit(result)
 
     def _failed(self, error: DeskError) -> None:

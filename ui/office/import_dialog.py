@@ -15,10 +15,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QVBoxLayout, QWidget)
 
 from booking.people import imports
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.desk.fonts import ui_font
 from ui.widgets.longwork import LongWork
+from ui.desk.session import Desk
 from ui.widgets.tables import read_only_view
 
 define(
@@ -111,7 +113,7 @@ class ImportDialog(QDialog):
     imported = Signal(object)
     stopped = Signal(object)  # the DeskError that ended a step (cancel included)
 
-    def __init__(self, desk: Any, path: str, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.path = path
@@ -192,7 +194,7 @@ class ImportDialog(QDialog):
                                 bad=report.invalid_rows))
         self.import_button.setEnabled(False)
         self.close_button.setDefault(True)
-        self.desk.announce("resident")
+        self.desk.notify(Changes(residents=True), self)  # written on the worker
         self.imported.emit(report)
 
     def _stopped(self, error: DeskError) -> None:

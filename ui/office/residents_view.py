@@ -12,13 +12,17 @@ from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QWidget
 
 from booking.people import residents
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
+from ui.desk.session import Desk
 from ui.office.admin_models import MAX_FOUND, ResidentsModel
 from ui.widgets.tables import read_only_view
 from ui.office.import_dialog import ImportDialog, choose_file
-from ui.office.common import ask_no_default
+from ui.widgets.confirm import confirmer
 from ui.office.base import FieldForm, _selected_row, _View, fit_columns
+
+RESIDENTS = Changes(residents=True)
 
 define(
     uis_search_residents=("手机号、尾号4位、门牌、车牌或姓名", "Phone, its last 4 digits, door, plate or name"),
@@ -59,7 +63,7 @@ define(
 class ResidentDialog(FieldForm):
     """Register a resident (name, door, phone, optional plate), or add a plate to one."""
 
-    def __init__(self, desk: Any, resident: residents.Resident | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, resident: residents.Resident | None = None, parent: QWidget | None = None) -> None:
         title = (tr("uis_resident_title_new") if resident is None
                  else tr("uis_resident_title_plate", name=resident.name, door=resident.door))
         super().__init__(title, parent)
@@ -79,19 +83,22 @@ class ResidentDialog(FieldForm):
         return widget.text()
 
     def save_changes(self) -> None:
-        if self.resident is None:
-            self.saved = residents.add(self.desk.store, self.desk.actor, self.text("name"), self.text("door"),
-                                       self.text("phone"), self.text("plate") or None, now=self.desk.now())
+        resident = self.resident
+        if resident is None:
+            self.saved = self.desk.run(lambda: residents.add(self.desk.store, self.desk.actor, self.text("name"),
+                                                             self.text("door"), self.text("phone"),
+                                                             self.text("plate") or None, now=self.desk.now()),
+                                       RESIDENTS, self)
         else:
-            self.saved = residents.add_vehicle(self.desk.store, self.desk.actor, self.resident.id,
-                                               self.text("plate"), now=self.desk.now())
-        self.desk.announce("resident")
+            self.saved = self.desk.run(lambda: residents.add_vehicle(self.desk.store, self.desk.actor, resident.id,
+                                                                     self.text("plate"), now=self.desk.now()),
+                                       RESIDENTS, self)
 
 
 class ResidentEditDialog(FieldForm):
     """Correct a resident's name or mobile number, or move them to another door."""
 
-    def __init__(self, desk: Any, resident: residents.Resident, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, resident: residents.Resident, parent: QWidget | None = None) -> None:
         super().__init__(tr("uis_resident_title_edit", name=resident.name, door=resident.door), parent)
         self.desk = desk
         self.resident = resident
@@ -110,9 +117,10 @@ class ResidentEditDialog(FieldForm):
         return widget.text()
 
     def save_changes(self) -> None:
-        self.saved = residents.update(self.desk.store, self.desk.actor, self.resident.id, name=self.text("name"),
-                                      phone=self.text("phone"), door=self.text("door"), now=self.desk.now())
-        self.desk.announce("resident")
+        self.saved = self.desk.run(lambda: residents.update(self.desk.store, self.desk.actor, self.resident.id,
+                                                            name=self.text("name"), phone=self.text("phone"),
+                                                            door=self.text("door"), now=self.desk.now()),
+                                   RESIDENTS, self)
 
 
 def ask_plate(parent: QWidget) -> Callable[[residents.Resident], str | None]:
@@ -175,7 +183,7 @@ class ResidentsView(_View):
              "edit_button": "uis_edit_resident", "unplate_button": "uis_remove_plate", "moved_box": "uis_show_moved"}
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.choose_plate = ask_plate(self)
         self.model = ResidentsListModel(self.desk.store, self)
         self.search = self._search_box("uis_search_residents", self.apply_search)
@@ -266,11 +274,11 @@ class ResidentsView(_View):
                                          tr("uis_unplate_confirm", door=person.door, plate=plate)):
             return None
         try:
-            residents.remove_plate(self.desk.store, self.desk.actor, plate, now=self.desk.now())
+            self.desk.run(lambda: residents.remove_plate(self.desk.store, self.desk.actor, plate, now=self.desk.now()),
+                          RESIDENTS, self)
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
-        self.desk.announce("resident")
         self._reselect(person.id)
         return plate
 
@@ -284,12 +292,12 @@ class ResidentsView(_View):
         if not self.confirm(tr(f"{key}_title"), tr(f"{key}_confirm", name=person.name, door=person.door)):
             return None
         try:
-            changed = residents.set_active(self.desk.store, self.desk.actor, person.id, not person.active,
-                                           now=self.desk.now())
+            changed = self.desk.run(lambda: residents.set_active(self.desk.store, self.desk.actor, person.id,
+                                                                 not person.active, now=self.desk.now()),
+                                    RESIDENTS, self)
         except DeskError as exc:
             self.show_refusal(self.error, exc)
             return None
-        self.desk.announce("resident")
         self._reselect(person.id)
         return changed
 
@@ -310,8 +318,8 @@ class ResidentsView(_View):
         dialog.start_check()
         return dialog
 
-    def on_changed(self, what: set[str]) -> None:
-        if "resident" in what:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.residents:
             self.apply_search(self.search.text())
 
     def retranslate(self, _language: str = "") -> None:

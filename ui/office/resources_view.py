@@ -10,13 +10,18 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QSplitter, QVBoxLayout, QWidget
 
+from booking.store.changes import Changes
 from booking.places import inventory
 from booking.policy import rules
 from booking.store.i18n import define, tr
+from ui.desk.session import Desk
 from ui.office.admin_models import ResourcesModel, RulesModel, value_input
 from ui.widgets.tables import read_only_view
-from ui.office.common import ask_no_default, sorted_filtered
+from ui.office.common import sorted_filtered
+from ui.widgets.confirm import confirmer
 from ui.office.base import REFUSED, FieldForm, _selected_row, _View, fit_columns, show_toggle, table_width
+
+SPACES = Changes(spaces=True)
 
 define(
     uis_edit_rule=("修改规则(&U)…", "Change a r&ule…"),
@@ -76,12 +81,12 @@ class RuleDialog(FieldForm):
     and typed in its own unit (minutes, hours or days; days; a count; a time-of-day range), and a
     change that makes a rule much stricter asks first."""
 
-    def __init__(self, desk: Any, rule: dict[str, Any] | None = None, parent: QWidget | None = None,
+    def __init__(self, desk: Desk, rule: dict[str, Any] | None = None, parent: QWidget | None = None,
                  confirm: Callable[[str, str], bool] | None = None) -> None:
         super().__init__(tr("uis_rule_title"), parent)
         self.desk = desk
         self.rule = rule
-        self.confirm = confirm or ask_no_default(self)
+        self.confirm = confirm or confirmer(self)
         self.saved: dict[str, Any] | None = None
         scope = QComboBox(self)
         scope.setEditable(True)  # res:CODE for one resource
@@ -179,9 +184,9 @@ class RuleDialog(FieldForm):
             old, new = self._shown(self.rule["value"]), self._shown(int(typed))
             if not self.confirm(tr("uis_rule_title"), tr("uis_rule_much_stricter", rule=name, old=old, new=new)):
                 return False
-        self.saved = rules.set_rule(self.desk.store, self.desk.actor, self.scope(), self.name_field.currentData(),
-                                    typed, now=self.desk.now())
-        self.desk.announce("rule")
+        self.saved = self.desk.run(lambda: rules.set_rule(self.desk.store, self.desk.actor, self.scope(),
+                                                          self.name_field.currentData(), typed, now=self.desk.now()),
+                                   Changes(rules=True), self)
         return None
 
     def _shown(self, value: int) -> str:
@@ -191,7 +196,7 @@ class RuleDialog(FieldForm):
 class ResourceDialog(FieldForm):
     """A new space or room, or a change to one's names and attributes (its code and kind stay)."""
 
-    def __init__(self, desk: Any, resource: inventory.Resource | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, resource: inventory.Resource | None = None, parent: QWidget | None = None) -> None:
         super().__init__(tr("uis_resource_title_new") if resource is None
                          else tr("uis_resource_title_edit", code=resource.code), parent)
         self.desk = desk
@@ -240,21 +245,23 @@ class ResourceDialog(FieldForm):
                                           area_m2=self.text_field("area_m2").text(), **flags)
         if self.resource is None:
             found = inventory.update_check(**attributes)
-            self.saved = inventory.add(store, actor, self.text_field("code").text(),
-                                       self.fields["kind"].currentData(),  # type: ignore[attr-defined]
-                                       self.text_field("name_zh").text(), self.text_field("name_en").text() or None,
-                                       found["zone"], bool(found["ev"]), bool(found["accessible"]),
-                                       bool(found["visitor"]), found["capacity"], found["area_m2"], now=now)
-            self.desk.announce("resource")
+            self.saved = self.desk.run(lambda: inventory.add(
+                store, actor, self.text_field("code").text(),
+                self.fields["kind"].currentData(),  # type: ignore[attr-defined]
+                self.text_field("name_zh").text(), self.text_field("name_en").text() or None,
+                found["zone"], bool(found["ev"]), bool(found["accessible"]),
+                bool(found["visitor"]), found["capacity"], found["area_m2"], now=now), SPACES, self)
             return
         else:
-            code = self.resource.code
+            code, resource = self.resource.code, self.resource
+
+        def edit() -> inventory.Resource:  # a new name and new attributes: one change announced
             if (self.text_field("name_zh").text(), self.text_field("name_en").text()) != \
-                    (self.resource.name_zh, self.resource.name_en):
+                    (resource.name_zh, resource.name_en):
                 inventory.rename(store, actor, code, self.text_field("name_zh").text(),
                                  self.text_field("name_en").text(), now=now)
-        self.saved = inventory.update(store, actor, code, now, **attributes)
-        self.desk.announce("resource")
+            return inventory.update(store, actor, code, now, **attributes)
+        self.saved = self.desk.run(edit, SPACES, self)
 
 
 class ResourcesRulesView(_View):
@@ -265,7 +272,7 @@ class ResourcesRulesView(_View):
     TEXTS = {"rule_button": "uis_edit_rule", "add_button": "uis_add_resource", "edit_button": "uis_edit_resource"}
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.resources = ResourcesModel(self.desk.store, self)
         self.resource_proxy = sorted_filtered(self.resources, self)
         self.rules = RulesModel(self.desk.store, self)
@@ -365,7 +372,7 @@ class ResourcesRulesView(_View):
                                             tr("uis_disable_confirm", code=res.code, name=res.name)):
             return None
         changed = self.attempt(lambda: inventory.set_enabled(self.desk.store, self.desk.actor, res.code,
-                                                             not res.enabled, now=self.desk.now()), "resource")
+                                                             not res.enabled, now=self.desk.now()), SPACES)
         if changed is REFUSED:
             return None
         self._select_code(res.code)
@@ -375,11 +382,11 @@ class ResourcesRulesView(_View):
         row = _selected_row(self.rule_table)
         return RuleDialog(self.desk, self.rules.rule(row) if row is not None else None, self).saved_on_accept()
 
-    def on_changed(self, what: set[str]) -> None:
-        if "resource" in what:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.spaces:
             self.resources.refresh()
             self.update_buttons()
-        if what & {"rule", "resource"}:
+        if changes.rules or changes.spaces:
             self.rules.refresh()
 
     def retranslate(self, _language: str = "") -> None:

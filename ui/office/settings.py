@@ -18,6 +18,7 @@ from booking.money import credits, fees
 from booking.places import stations
 from booking.policy import restrictions
 from booking.schedule import waitlist
+from booking.store.changes import Changes
 from booking.store.errors import DeskError, invalid
 from booking.store.i18n import define, tr
 from booking.places.inventory import KINDS
@@ -26,7 +27,12 @@ from ui.office.admin_models import scope_text
 from ui.widgets.fieldmessages import FieldMessages
 from ui.widgets.tables import read_only_view
 from ui.office.closures import _from_qdt, _to_qdt
-from ui.office.common import RowsModel, ask_no_default, choose, fit_to_content, scope_box
+from ui.office.common import RowsModel, choose, fit_to_content, scope_box
+from ui.widgets.confirm import confirmer
+from ui.desk.session import Desk
+
+#: the no-show rules and the households restricted by them (after the no-shows bookings and scans make)
+RESTRICTIONS_SHOW = Changes(rules=True, restrictions=True, bookings=True, scans=True)
 
 define(
     uio_view_stations=("扫码点", "Scan stations"),
@@ -154,7 +160,7 @@ def _station_rows(store: Any) -> list[dict[str, Any]]:
 class StationDialog(FieldForm):
     """A new scan station: name, what it takes (kinds and codes) and whether it checks in, out or both."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(tr("uio_station_title"), parent)
         self.desk = desk
         self.saved: stations.Station | None = None
@@ -201,18 +207,18 @@ class StationDialog(FieldForm):
                  if c.strip()]
         kinds = [k for k, box in self.kind_boxes.items() if box.isChecked()]
         try:
-            self.saved = stations.add(self.desk.store, self.desk.actor, self.fields["name"].text(),  # type: ignore
-                                      kinds, codes, self.fields["mode"].currentData(),  # type: ignore
-                                      gate=self.fields["gate"].currentData(),  # type: ignore
-                                      camera=self.fields["camera"].text().strip() or None,  # type: ignore
-                                      camera_user=self.fields["camera_user"].text().strip() or None,  # type: ignore
-                                      camera_address=self.fields["camera_address"].text(),  # type: ignore
-                                      now=self.desk.now())
+            self.saved = self.desk.run(lambda: stations.add(
+                self.desk.store, self.desk.actor, self.fields["name"].text(),  # type: ignore
+                kinds, codes, self.fields["mode"].currentData(),  # type: ignore
+                gate=self.fields["gate"].currentData(),  # type: ignore
+                camera=self.fields["camera"].text().strip() or None,  # type: ignore
+                camera_user=self.fields["camera_user"].text().strip() or None,  # type: ignore
+                camera_address=self.fields["camera_address"].text(),  # type: ignore
+                now=self.desk.now()), Changes(stations=True), self)
         except DeskError as exc:
             if exc.key == "res_not_found":
                 exc.field = "resources"
             raise
-        self.desk.announce("station")
 
 
 class StationsView(_View):
@@ -220,10 +226,10 @@ class StationsView(_View):
 
     VIEW_KEY = "uio_view_stations"
     TEXTS = {"add_button": "uio_add", "remove_button": "uio_remove", "password_button": "uio_camera_password"}
-    REFRESH_ON = frozenset({"station", "resource"})
+    REFRESH_ON = Changes(stations=True, spaces=True)
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.model = RowsModel(("uio_col_station", "uio_col_takes", "uio_col_mode", "uio_col_gate"),
                                lambda: _station_rows(self.desk.store), self)
         self.add_button, self.remove_button = self.button(self.add_station), self.button(self.remove_station)
@@ -260,7 +266,7 @@ class StationsView(_View):
         if not self.confirm(tr("uio_station_remove_title"), tr("uio_station_remove_text", name=name)):
             return None
         if self.attempt(lambda: stations.remove(self.desk.store, self.desk.actor, name, now=self.desk.now()),
-                        "station") is REFUSED:
+                        Changes(stations=True)) is REFUSED:
             return None
         return name
 
@@ -304,11 +310,11 @@ class TariffDialog(FieldForm):
     """A tariff's bands, free minutes, unit, daily cap and free purposes, with a live preview of
     what a sample booking would cost under it; saving asks first (every later charge follows it)."""
 
-    def __init__(self, desk: Any, tariff: fees.Tariff | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, tariff: fees.Tariff | None = None, parent: QWidget | None = None) -> None:
         super().__init__(tr("uio_tariff_title"), parent)
         self.desk = desk
         self.saved: fees.Tariff | None = None
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         self.add_field("scope", tr("uio_col_scope"), scope_box(desk.store, self, include_all=False))
         payer = QComboBox(self)
         for value in fees.PAYERS:
@@ -445,10 +451,10 @@ class TariffDialog(FieldForm):
                             tr("uio_tariff_confirm", scope=scope_text(self.desk.store, tariff.scope),
                                payer=tr(f"uio_payer_{tariff.payer}"))):
             return False
-        self.saved = fees.set_tariff(self.desk.store, self.desk.actor, tariff.scope, tariff.payer, tariff.bands,
-                                     tariff.free_minutes, tariff.unit_minutes, tariff.daily_cap_fen, tariff.exempt,
-                                     now=self.desk.now())
-        self.desk.announce("tariff")
+        self.saved = self.desk.run(lambda: fees.set_tariff(
+            self.desk.store, self.desk.actor, tariff.scope, tariff.payer, tariff.bands, tariff.free_minutes,
+            tariff.unit_minutes, tariff.daily_cap_fen, tariff.exempt, now=self.desk.now()),
+            Changes(tariffs=True), self)
         return None
 
 
@@ -457,7 +463,7 @@ class TariffsView(_View):
 
     VIEW_KEY = "uio_view_tariffs"
     TEXTS = {"add_button": "uio_add", "edit_button": "uio_edit"}
-    REFRESH_ON = frozenset({"tariff", "resource"})
+    REFRESH_ON = Changes(tariffs=True, spaces=True)
 
     def build(self) -> None:
         self.model = RowsModel(("uio_col_scope", "uio_col_payer", "uio_col_bands", "uio_col_free", "uio_col_unit",
@@ -485,7 +491,7 @@ class TariffsView(_View):
 class NoShowRuleDialog(FieldForm):
     """The no-show rule of one kind: how many no-shows within how many days restrict for how long."""
 
-    def __init__(self, desk: Any, rule: restrictions.NoShowRule | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, rule: restrictions.NoShowRule | None = None, parent: QWidget | None = None) -> None:
         super().__init__(tr("uio_noshow_title"), parent)
         self.desk = desk
         self.saved: list[restrictions.NoShowRule] | None = None
@@ -509,22 +515,21 @@ class NoShowRuleDialog(FieldForm):
 
     def save_changes(self) -> None:
         try:
-            self.saved = restrictions.set_no_show_rule(self.desk.store, self.desk.actor,
-                                                       self.fields["kind"].currentData(),  # type: ignore
-                                                       self.value("no_shows"), self.value("within_days"),
-                                                       self.value("ban_days"), now=self.desk.now())
+            self.saved = self.desk.run(lambda: restrictions.set_no_show_rule(
+                self.desk.store, self.desk.actor, self.fields["kind"].currentData(),  # type: ignore
+                self.value("no_shows"), self.value("within_days"), self.value("ban_days"), now=self.desk.now()),
+                Changes(rules=True), self)
         except DeskError as exc:
             if exc.field == "rule":
                 exc.field = "within_days" if self.value("within_days") <= 0 else "ban_days" \
                     if self.value("ban_days") <= 0 else "no_shows"
             raise
-        self.desk.announce("rule")
 
 
 class LiftDialog(FieldForm):
     """Lift a household's no-show restriction, with the reason the log keeps."""
 
-    def __init__(self, desk: Any, household: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, household: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(tr("uio_lift_title", door=household["door"]), parent)
         self.desk = desk
         self.household = household
@@ -535,9 +540,10 @@ class LiftDialog(FieldForm):
         fit_to_content(self)
 
     def save_changes(self) -> None:
-        self.saved = restrictions.lift(self.desk.store, self.desk.actor, self.household["household_id"],
-                                       self.fields["reason"].text(), self.desk.now())  # type: ignore[attr-defined]
-        self.desk.announce("restriction")
+        self.saved = self.desk.run(lambda: restrictions.lift(
+            self.desk.store, self.desk.actor, self.household["household_id"],
+            self.fields["reason"].text(), self.desk.now()),  # type: ignore[attr-defined]
+            Changes(restrictions=True), self)
 
 
 def _rule_rows(store: Any) -> list[dict[str, Any]]:
@@ -592,8 +598,8 @@ class NoShowView(_View):
             return None
         return LiftDialog(self.desk, self.restricted.row(row), self).saved_on_accept()
 
-    def on_changed(self, what: set[str]) -> None:
-        if what & {"rule", "restriction", "booking", "scan"}:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.touches(RESTRICTIONS_SHOW):
             self.rules.refresh()
             self.restricted.refresh()
             self.update_buttons()
@@ -614,7 +620,7 @@ class KeysSettingsView(_View):
              "rate_save": "uis_save", "offer_save": "uis_save"}
 
     def build(self) -> None:
-        self.confirm = ask_no_default(self)
+        self.confirm = confirmer(self)
         key_group = QGroupBox(self)
         key_layout = QVBoxLayout(key_group)
         self.key_state = QLabel(key_group)
@@ -655,12 +661,11 @@ class KeysSettingsView(_View):
     def _save_setting(self, messages: FieldMessages, act: Callable[[], Any]) -> Any:
         """Store one setting: the domain's refusal under its field (None), or the value stored."""
         try:
-            value = act()
+            value = self.desk.run(act, Changes(settings=True), self)
         except DeskError as exc:
             messages.show_error(exc)
             return None
         messages.show(None, "")
-        self.desk.announce("setting")
         return value
 
     def _show_key(self) -> None:
@@ -673,13 +678,13 @@ class KeysSettingsView(_View):
         if not self.confirm(tr("uio_rotate_title"), tr("uio_rotate_retire_text" if retire else "uio_rotate_text")):
             return None
         try:
-            kid = passes.rotate_key(self.desk.store, self.desk.actor, retire_old=retire, now=self.desk.now())
+            kid = self.desk.run(lambda: passes.rotate_key(self.desk.store, self.desk.actor, retire_old=retire,
+                                                          now=self.desk.now()), Changes(pass_key=True), self)
         except DeskError as exc:
             self.key_done.setText(exc.message())
             return None
         self.key_done.setText(tr("uio_rotated", kid=kid))
         self.retire_box.setChecked(False)
-        self.desk.announce("pass_key")
         return kid
 
     def save_rate(self) -> int | None:
@@ -693,8 +698,8 @@ class KeysSettingsView(_View):
         return self._save_setting(self.offer_messages, lambda: waitlist.set_offer_minutes(
             self.desk.store, self.desk.actor, self.offer_spin.value(), now=self.desk.now()))
 
-    def on_changed(self, what: set[str]) -> None:
-        if "pass_key" in what:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.pass_key:
             self._show_key()
 
     def retranslate(self, _language: str = "") -> None:

@@ -29,12 +29,15 @@ from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from booking.checkin.scanning import Verdict
 from booking.store.validation import mask_name
-from ui.desk.session import current_minute
+from booking.store.changes import Changes
+from ui.desk.session import Desk, current_minute
 from ui.desk.fonts import mono_font, ui_font
 from ui.widgets.sounds import Chime
 from ui.widgets.tables import read_only_view
 
 RECENT = 20
+#: what the recent scans show: each scan, with its booking's space, door and plate
+RECENT_SHOWS = Changes(scans=True, bookings=True, residents=True, spaces=True)
 #: the banner goes back to "请扫描通行证" this long after a verdict, so an old red answer is not
 #: taken for the next resident's
 RESET_MS = 8_000
@@ -287,16 +290,16 @@ class VerdictBanner(QFrame):
         self._set("problem", tr("uis_scan_problem"), message, mark="!")
 
 
-def scan_time(desk: Any) -> datetime:
+def scan_time(desk: Desk) -> datetime:
     """The moment to record: the desk's fixed clock if it has one, else real time to the second."""
     return desk.moment()
 
 
-def run_scan(desk: Any, text: str, station: str) -> Verdict:
-    """Scan `text` at `station` for the signed-in clerk and tell the desk what changed."""
-    verdict = scanning.scan(desk.store, desk.actor, text, station, now=scan_time(desk))
-    desk.announce(*(("scan", "booking") if verdict.action else ("scan",)))
-    return verdict
+def run_scan(desk: Desk, text: str, station: str, origin: object | None = None) -> Verdict:
+    """Scan `text` at `station` for the signed-in clerk; the desk announces what it changed
+    (the verdict says: a check-in or check-out changed its booking, every scan the record)."""
+    return desk.run(lambda: scanning.scan(desk.store, desk.actor, text, station, now=scan_time(desk)),
+                    origin=origin)
 
 
 class RecentScansModel(QAbstractTableModel):
@@ -398,7 +401,7 @@ class ScanPanel(QWidget):
 
     scanned = Signal(object)  # the Verdict, for whoever wants to follow up (e.g. open the booking)
 
-    def __init__(self, desk: Any, station: str = stations.DESK, parent: QWidget | None = None,
+    def __init__(self, desk: Desk, station: str = stations.DESK, parent: QWidget | None = None,
                  sound: bool = True) -> None:
         super().__init__(parent)
         self.desk = desk
@@ -439,7 +442,7 @@ class ScanPanel(QWidget):
         self.reset_timer.timeout.connect(self.show_ready)
 
         self.field.scanned.connect(self.scan)
-        desk.changed.connect(self._on_changed)
+        desk.changed.connect(self.on_changes)
         desk.language_changed.connect(self.retranslate)
         self._watched: QWidget | None = None
         self.retranslate()
@@ -452,7 +455,7 @@ class ScanPanel(QWidget):
         `take_focus=False` for a pass caught while the clerk was elsewhere (ui.passes.scancatcher):
         the keyboard stays where it was."""
         try:
-            verdict = run_scan(self.desk, text, self.station)
+            verdict = run_scan(self.desk, text, self.station, origin=self)
         except DeskError as exc:  # the store is busy or read-only: say so, keep the field ready
             self.last_verdict = None
             self.banner.show_problem(exc.message())
@@ -507,8 +510,8 @@ class ScanPanel(QWidget):
             return
         self.focus_scan()
 
-    def _on_changed(self, what: set[str]) -> None:
-        if what & {"scan", "booking", "resident", "resource"}:
+    def on_changes(self, changes: Changes, origin: object | None) -> None:
+        if changes.touches(RECENT_SHOWS):
             self.model.refresh()
         if self.window().isActiveWindow():
             self._reclaim_focus()

@@ -28,6 +28,7 @@ from ui.desk.fonts import ui_font
 from ui.desk.language import settings
 from ui.passes.scan_panel import ScanInput, VerdictBanner, run_scan
 from ui.widgets.sounds import Chime
+from ui.desk.session import Desk
 
 RESET_DEFAULT = 6
 INPUTS = ("scanner", "camera")
@@ -67,7 +68,7 @@ def pick_screen(saved: str | None = None) -> QScreen | None:
 class ScanStation(QWidget):
     """The full-screen self-service window of one scan station."""
 
-    def __init__(self, desk: Any, station: str, reset_seconds: float = RESET_DEFAULT,
+    def __init__(self, desk: Desk, station: str, reset_seconds: float = RESET_DEFAULT,
                  use_camera: bool = False, sound: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.desk = desk
@@ -129,7 +130,7 @@ class ScanStation(QWidget):
     def scan(self, text: str) -> Verdict | None:
         """Scan `text` here, show the answer, and come back to the prompt after a few seconds."""
         try:
-            verdict = run_scan(self.desk, text, self.station.name)
+            verdict = run_scan(self.desk, text, self.station.name, origin=self)
         except DeskError as exc:
             self.last_verdict = None
             self.banner.show_problem(exc.message())
@@ -202,7 +203,7 @@ class StationChooser(QDialog):
     """Asks, before opening the station: which station, how long each answer stays,
     scanner or webcam, and which screen. Remembers the answers (QSettings)."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("uis_station_choose"))
         saved = settings()
@@ -253,7 +254,7 @@ class StationChooser(QDialog):
         saved.setValue(KEY_SCREEN, self.screen_box.currentData())
         super().accept()
 
-    def open_station(self, desk: Any, sound: bool = True) -> ScanStation:
+    def open_station(self, desk: Desk, sound: bool = True) -> ScanStation:
         """The station window as chosen, shown full screen on the chosen screen."""
         window = ScanStation(desk, self.station.currentData(), self.reset.value(),
                              use_camera=self.input.currentData() == "camera", sound=sound)
@@ -262,7 +263,7 @@ class StationChooser(QDialog):
         return window
 
 
-def open_station(desk: Any, parent: QWidget | None = None) -> ScanStation | None:
+def open_station(desk: Desk, parent: QWidget | None = None) -> ScanStation | None:
     """Ask which station and screen, then open it full screen; None if the clerk cancels."""
     chooser = StationChooser(desk, parent)
     if chooser.exec() != QDialog.DialogCode.Accepted:
@@ -270,7 +271,7 @@ def open_station(desk: Any, parent: QWidget | None = None) -> ScanStation | None
     return chooser.open_station(desk)
 
 
-def station_action(desk: Any, parent: QObject) -> QAction:
+def station_action(desk: Desk, parent: QObject) -> QAction:
     """The menu entry that opens the scan station (the window keeps itself alive while open)."""
     action = QAction(parent)
     opened: list[ScanStation] = []

@@ -201,7 +201,7 @@ class HeatmapDialog(QDialog):
         for signal in (self.span.currentIndexChanged, self.by.currentIndexChanged, self.day.dateChanged):
             signal.connect(self.refresh)
         self.save_button.clicked.connect(self.save)
-        follow(desk.changed, self, lambda what: self.refresh() if "booking" in what else None)
+        follow(desk.changed, self, lambda changes, _origin: self.refresh() if changes.bookings else None)
         self.resize(1000, 760)
         self.refresh()
 

@@ -28,7 +28,7 @@ from ui.widgets.dates import month_picker, py_date
 from ui.widgets.documents import in_documents
 from ui.widgets.fieldmessages import error_label
 from ui.desk.fonts import family_css
-from ui.desk.session import follow
+from ui.desk.session import Desk, follow
 
 define(
     uig_sum_title=("月度使用报告", "Monthly use report"),
@@ -142,7 +142,7 @@ def summary_html(s: dict[str, Any]) -> str:
 class SummaryDialog(QDialog):
     """The monthly summary for a chosen month, as a page (names masked)."""
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.summary: dict[str, Any] = {}
@@ -224,7 +224,7 @@ class ExportDialog(QDialog):
 
     finished_export = Signal(object)  # the result dict, or None when cancelled or refused
 
-    def __init__(self, desk: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.result_data: dict[str, Any] | None = None
@@ -290,7 +290,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         desk.language_changed.connect(self.retranslate)
-        follow(desk.changed, self, lambda what: self.update_permissions() if "clerk" in what else None)
+        follow(desk.changed, self, lambda changes, _origin: self.update_permissions() if changes.signed_in else None)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 50)
         self.retranslate()
         self._masking_changed(True)

@@ -2,8 +2,8 @@
 its screen (fit), a wrapping row layout (flow), read-only tables: the one
 table-model base and the one view factory (tables), date inputs
 (dates), a refusal shown next to its field (fieldmessages), the documents folder save dialogs
-suggest (documents), the yes and no sounds (sounds), and long work on a worker thread with a
-progress dialog (longwork).
+suggest (documents), the yes and no sounds (sounds), long work on a worker thread with a
+progress dialog (longwork), and the one Yes/No question, No by default (confirm).
 
 May import: booking.store.
 """

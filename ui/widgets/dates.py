@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QDateTime
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QDateEdit, QWidget
 
 
@@ -41,3 +41,9 @@ def py_datetime(value: QDateTime) -> datetime:
     moment = value.toPython()
     assert isinstance(moment, datetime)
     return moment
+
+
+def qt_datetime(moment: datetime) -> QDateTime:
+    """A naive local datetime as a QDateTime, to the second (what QDateTime(moment) does; its stubs
+    do not take a datetime)."""
+    return QDateTime(QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute, moment.second))

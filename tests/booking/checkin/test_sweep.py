@@ -9,6 +9,7 @@ from booking.checkin import passes, scanning
 from booking.policy import rules
 from booking.schedule import bookings
 from booking.store import audit
+from booking.store.changes import Changes
 from booking.schedule.bookings import Request
 from booking.checkin.sweep import sweep
 
@@ -27,12 +28,12 @@ def tonight(store, admin, resident, now) -> bookings.Booking:
 
 
 def test_nothing_is_marked_before_the_grace_time_is_over(store, tonight):
-    assert sweep(store, at("2026-11-24 19:29"))["no_shows"] == []
+    assert sweep(store, at("2026-11-24 19:29")).no_shows == []
     assert bookings.get(store, tonight.id).status == "booked"
 
 
 def test_a_booking_not_checked_in_after_the_grace_time_becomes_a_no_show(store, tonight):
-    assert sweep(store, at("2026-11-24 19:30"))["no_shows"] == [tonight.id]
+    assert sweep(store, at("2026-11-24 19:30")).no_shows == [tonight.id]
     assert bookings.get(store, tonight.id).status == "no_show"
 
 
@@ -52,30 +53,30 @@ def test_a_no_show_frees_the_space_for_someone_else(store, admin, tonight, neigh
 
 def test_a_checked_in_booking_is_no_no_show(store, admin, tonight):
     scanning.scan(store, admin, passes.pass_text(store, tonight.id), "desk", now=at("2026-11-24 18:50"))
-    assert sweep(store, at("2026-11-24 20:00"))["no_shows"] == []
+    assert sweep(store, at("2026-11-24 20:00")).no_shows == []
 
 
 def test_a_room_uses_its_own_shorter_grace_time(store, admin, resident, now):
     room = bookings.book(store, admin, Request("R01", at("2026-11-25 14:00"), at("2026-11-25 16:00"),
                                                resident.id), now)
-    assert sweep(store, at("2026-11-25 14:14"))["no_shows"] == []
-    assert sweep(store, at("2026-11-25 14:15"))["no_shows"] == [room.id]
+    assert sweep(store, at("2026-11-25 14:14")).no_shows == []
+    assert sweep(store, at("2026-11-25 14:15")).no_shows == [room.id]
 
 
 def test_a_booking_no_sweep_saw_in_time_is_still_marked_much_later(store, tonight):
-    assert sweep(store, at("2027-02-01 09:00"))["no_shows"] == [tonight.id]
+    assert sweep(store, at("2027-02-01 09:00")).no_shows == [tonight.id]
 
 
 def test_sweeping_twice_marks_once(store, tonight):
     sweep(store, at("2026-11-24 19:30"))
-    assert sweep(store, at("2026-11-24 19:31"))["no_shows"] == []
+    assert sweep(store, at("2026-11-24 19:31")).no_shows == []
 
 
 def test_without_a_grace_time_a_booking_becomes_a_no_show_at_its_end(store, admin, tonight):
     for scope in ("*", "kind:parking"):
         rules.set_rule(store, admin, scope, "grace_minutes", "off", now=NOW)
-    assert sweep(store, at("2026-11-25 07:29"))["no_shows"] == []
-    assert sweep(store, at("2026-11-25 07:30"))["no_shows"] == [tonight.id]
+    assert sweep(store, at("2026-11-25 07:29")).no_shows == []
+    assert sweep(store, at("2026-11-25 07:30")).no_shows == [tonight.id]
 
 
 def test_the_verifier_and_the_sweep_agree_on_the_deadline(store, tonight):
@@ -83,13 +84,13 @@ def test_the_verifier_and_the_sweep_agree_on_the_deadline(store, tonight):
     _, closes = scanning.checkin_window(store, tonight)
     assert scanning.verify(text, store, closes - timedelta(seconds=1), "desk").ok
     assert scanning.verify(text, store, closes, "desk").reason_key == "scan_too_late"
-    assert sweep(store, closes)["no_shows"] == [tonight.id]
+    assert sweep(store, closes).no_shows == [tonight.id]
 
 
 def test_an_overstay_is_listed_after_the_end_and_not_before(store, admin, tonight):
     scanning.scan(store, admin, passes.pass_text(store, tonight.id), "desk", now=at("2026-11-24 18:50"))
-    assert sweep(store, at("2026-11-25 07:30"))["overstays"] == []
-    over = sweep(store, at("2026-11-25 08:10"))["overstays"]
+    assert sweep(store, at("2026-11-25 07:30")).overstays == []
+    over = sweep(store, at("2026-11-25 08:10")).overstays
     assert [(o["id"], o["resource"], o["plate"], o["minutes_over"]) for o in over] == [
         (tonight.id, "P001", "川A12345", 40)]
 
@@ -124,5 +125,13 @@ def test_the_sweep_skips_finished_history(store, admin):
     total = store.conn.execute("SELECT count(*) FROM booking").fetchone()[0]
     assert total > 10_000 and waiting < 50
     result = sweep(store, at("2026-11-24 10:00"))
-    assert len(result["no_shows"]) <= waiting
-    assert sweep(store, at("2026-11-24 10:00"))["no_shows"] == []
+    assert len(result.no_shows) <= waiting
+    assert sweep(store, at("2026-11-24 10:00")).no_shows == []
+
+
+def test_the_sweep_says_what_it_changed_and_its_json_is_as_before(store, tonight):
+    quiet = sweep(store, at("2026-11-24 19:29"))
+    assert not quiet.changes and quiet.to_json() == {"no_shows": [], "overstays": []}
+    marked = sweep(store, at("2026-11-24 19:30"))
+    assert marked.changes == Changes(bookings=True)
+    assert list(marked.to_json()) == ["no_shows", "overstays"] and marked.to_json()["no_shows"] == [tonight.id]

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from booking.money import credits, ledger
 from booking.schedule import bookings
 from booking.store.audit import Actor
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 
 ADMIN = Actor("管理员甲", "admin")
@@ -65,17 +66,17 @@ def test_redeeming_pays_what_is_due_at_the_admins_rate(store, admin, clerk, resi
     booking = room(store, admin, resident)
     earn(store, clerk, resident, 300)
     done = credits.redeem(store, clerk, resident.id, booking.id, NOW)
-    assert (done["minutes"], done["value_fen"]) == (240, 4000)
+    assert (done.minutes, done.value_fen) == (240, 4000)
     assert credits.balance(store, resident.id) == 60
     assert ledger.account(store, booking.id, NOW).due_fen == 0
-    assert done["payment"]["method"] == "timebank"
+    assert done.payment.method == "timebank"
 
 
 def test_a_smaller_balance_pays_part(store, admin, clerk, resident):
     booking = room(store, admin, resident)
     earn(store, clerk, resident, 90)
     done = credits.redeem(store, clerk, resident.id, booking.id, NOW)
-    assert (done["value_fen"], credits.balance(store, resident.id)) == (1500, 0)
+    assert (done.value_fen, credits.balance(store, resident.id)) == (1500, 0)
     assert ledger.account(store, booking.id, NOW).due_fen == 2500
 
 
@@ -83,7 +84,7 @@ def test_a_new_rate_from_the_admin_applies(store, admin, clerk, resident):
     credits.set_rate(store, admin, "20", now=NOW)
     booking = room(store, admin, resident)
     earn(store, clerk, resident, 300)
-    assert credits.redeem(store, clerk, resident.id, booking.id, NOW)["minutes"] == 120
+    assert credits.redeem(store, clerk, resident.id, booking.id, NOW).minutes == 120
 
 
 def test_only_an_admin_sets_the_rate(store, clerk):
@@ -155,3 +156,28 @@ def test_a_balance_never_goes_below_zero(steps, store, admin, clerk, resident):
     history = credits.history(store, resident.id)
     assert all(e["balance_minutes"] >= 0 for e in history)
     assert credits.balance(store, resident.id) == (history[-1]["balance_minutes"] if history else 0)
+
+
+def test_earning_and_redeeming_say_what_they_changed_and_keep_their_json(store, admin, clerk, resident):
+    earned = earn(store, clerk, resident, 300)
+    assert earned.changes == Changes(credits=True)
+    assert earned.to_json() == {"entry": earned.entry, "resident": resident.id, "minutes": 300, "hours": "5",
+                                "balance_minutes": 300, "balance": "5"}
+    booking = room(store, admin, resident)
+    done = credits.redeem(store, clerk, resident.id, booking.id, NOW)
+    assert done.changes == Changes(payments=True, credits=True)
+    shown = done.to_json()
+    assert list(shown) == ["entry", "payment", "minutes", "hours", "value_fen", "value", "rate", "balance_minutes",
+                           "balance"]
+    assert (shown["payment"], shown["hours"], shown["value"], shown["balance"]) == (
+        done.payment.to_json(), "4", "40.00", "1")
+
+
+def test_the_summary_is_typed_and_its_json_is_as_before(store, clerk, resident):
+    earn(store, clerk, resident, 90)
+    shown = credits.summary(store, resident.id)
+    assert (shown.balance, shown.worth_fen) == ("1.5", 90 * shown.rate_fen // 60)
+    as_json = shown.to_json()
+    assert list(as_json) == ["resident", "household", "balance_minutes", "balance", "rate_fen", "rate", "worth_fen",
+                             "history"]
+    assert (as_json["household"], as_json["history"]) == (resident.door, credits.history(store, resident.id))

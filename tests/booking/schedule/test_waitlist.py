@@ -8,6 +8,7 @@ import pytest
 from booking.checkin import sweep
 from booking.people import residents
 from booking.schedule import bookings, waitlist
+from booking.store.changes import Changes
 from booking.store.errors import DeskError
 
 NOW = datetime(2026, 11, 24, 10, 0)
@@ -50,7 +51,7 @@ def test_a_household_waits_once_for_a_window(store, clerk, resident, taken):
 
 def test_nothing_is_offered_while_nothing_is_free(store, clerk, resident, taken):
     join(store, clerk, resident)
-    assert waitlist.process(store, NOW)["offered"] == []
+    assert waitlist.process(store, NOW).offered == []
 
 
 def test_a_cancellation_is_offered_to_the_first_household_in_order(store, admin, clerk, resident, third, taken):
@@ -58,8 +59,8 @@ def test_a_cancellation_is_offered_to_the_first_household_in_order(store, admin,
     second = join(store, clerk, third, now=NOW + timedelta(minutes=1))
     bookings.cancel(store, admin, taken.id, now=NOW)
     result = waitlist.process(store, NOW + timedelta(minutes=5))
-    assert result["offered"] == [first.id]
-    assert result["calls"][0]["phone"] == "13812345678" and result["calls"][0]["resource"] == "R01"
+    assert result.offered == [first.id]
+    assert result.calls[0]["phone"] == "13812345678" and result.calls[0]["resource"] == "R01"
     assert waitlist.get(store, second.id).status == "waiting"
 
 
@@ -68,9 +69,9 @@ def test_an_expired_offer_passes_to_the_next_household(store, admin, clerk, resi
     second = join(store, clerk, third, now=NOW + timedelta(minutes=1))
     bookings.cancel(store, admin, taken.id, now=NOW)
     waitlist.process(store, NOW + timedelta(minutes=5))
-    assert waitlist.process(store, NOW + timedelta(minutes=34))["offered"] == []  # 30 minutes not yet up
+    assert waitlist.process(store, NOW + timedelta(minutes=34)).offered == []  # 30 minutes not yet up
     result = waitlist.process(store, NOW + timedelta(minutes=35))
-    assert (result["expired"], result["offered"]) == ([first.id], [second.id])
+    assert (result.expired, result.offered) == ([first.id], [second.id])
 
 
 def test_an_accepted_offer_becomes_a_booking(store, admin, clerk, resident, taken):
@@ -98,8 +99,8 @@ def test_a_no_show_frees_a_room_for_the_waitlist(store, admin, clerk, resident, 
     entry = waitlist.join(store, clerk, resident.id, NOW + timedelta(hours=4), NOW + timedelta(hours=6), NOW,
                           resource="R01")
     later = NOW + timedelta(hours=2, minutes=20)
-    assert sweep.sweep(store, later)["no_shows"] == [soon.id]
-    assert waitlist.process(store, later)["offered"] == [entry.id]
+    assert sweep.sweep(store, later).no_shows == [soon.id]
+    assert waitlist.process(store, later).offered == [entry.id]
 
 
 def test_a_household_waits_for_any_room_of_a_kind(store, admin, clerk, resident, third):
@@ -109,12 +110,12 @@ def test_a_household_waits_for_any_room_of_a_kind(store, admin, clerk, resident,
     entry = join(store, clerk, resident, resource=None, kind="room")
     bookings.cancel(store, admin, bookings.on_date(store, START.date())[3].id, now=NOW)
     result = waitlist.process(store, NOW + timedelta(minutes=1))
-    assert result["offered"] == [entry.id] and waitlist.get(store, entry.id).offer == codes[3]
+    assert result.offered == [entry.id] and waitlist.get(store, entry.id).offer == codes[3]
 
 
 def test_an_entry_lapses_once_its_window_has_begun(store, clerk, resident, taken):
     entry = join(store, clerk, resident)
-    assert waitlist.process(store, START)["lapsed"] == [entry.id]
+    assert waitlist.process(store, START).lapsed == [entry.id]
     assert waitlist.get(store, entry.id).status == "lapsed"
 
 
@@ -131,3 +132,16 @@ def test_the_admin_sets_how_long_an_offer_holds(store, admin, clerk, resident, t
     bookings.cancel(store, admin, taken.id, now=NOW)
     waitlist.process(store, NOW)
     assert waitlist.get(store, entry.id).offer_expires_at == "2026-11-24 10:10"
+
+
+def test_a_run_says_what_it_changed_and_its_json_is_as_before(store, admin, clerk, resident, taken):
+    entry = join(store, clerk, resident)
+    quiet = waitlist.process(store, NOW)
+    assert not quiet.changes
+    assert quiet.to_json() == {"expired": [], "lapsed": [], "offered": [], "calls": [], "open": []}
+    bookings.cancel(store, admin, taken.id, now=NOW)
+    offered = waitlist.process(store, NOW + timedelta(minutes=5))
+    assert offered.changes == Changes(waitlist=True)
+    assert list(offered.to_json()) == ["expired", "lapsed", "offered", "calls", "open"]
+    assert offered.to_json()["open"] == offered.open_offers == waitlist.to_call(store, NOW + timedelta(minutes=5))
+    assert offered.offered == [entry.id]

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from booking.store.changes import Changes
 from booking.ops import backup, setup, startup
 from booking.schedule import bookings
 from booking.store import i18n
@@ -118,7 +119,7 @@ def test_a_restore_in_the_window_refreshes_every_view(qtbot, desk, tmp_path):
     backups.back_up_to(desk, copy)
     with qtbot.waitSignal(desk.changed) as changed:
         done = backups.restore_from(desk, copy)
-    assert {"booking", "resource", "rule"} <= changed.args[0]
+    assert changed.args[0] == Changes.everything()
     assert Path(done["kept_aside"]).exists()
 
 

@@ -166,8 +166,8 @@ def test_cancel_after_a_yes_cancels_and_the_board_forgets_it(qtbot, desk, settin
 def test_cancel_with_a_real_message_box(qtbot, store, desk, tonight_p001):
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMessageBox
-    from ui.bookings.details import ask_yes_no
-    details = DetailsDialog(desk, tonight_p001.id, confirm=ask_yes_no(None))
+    from ui.widgets.confirm import confirmer
+    details = DetailsDialog(desk, tonight_p001.id, confirm=confirmer(None))
     qtbot.addWidget(details)
 
     def answer_yes() -> None:

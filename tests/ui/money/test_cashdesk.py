@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from booking.store.changes import Changes
 from booking.money import fees, ledger
 from booking.schedule import bookings
 from booking.store import i18n
@@ -51,7 +52,7 @@ def test_the_payment_dialog_offers_what_is_due_and_records_it(qtbot, desk, store
     assert dialog.amount.text() == "40.00" and "¥40.00" in dialog.totals.text()
     with qtbot.waitSignal(desk.changed) as changed:
         dialog.submit()
-    assert changed.args == [{"payment"}]
+    assert changed.args == [Changes(payments=True), dialog]
     assert dialog.paid is not None and dialog.paid.amount_fen == 4000
     assert ledger.account(store, room.id, desk.now()).due_fen == 0
 
@@ -86,5 +87,5 @@ def test_the_shift_report_shows_the_cash_to_hand_over_and_follows_new_payments(q
     qtbot.addWidget(view)
     assert view.shift_model.rowCount() == 0
     ledger.pay(store, clerk, room.id, 1500, "cash", desk.now())
-    desk.announce("payment")
+    desk.notify(Changes(payments=True))
     assert "¥15.00" in view.totals.text() and view.entries_model.rowCount() == 1

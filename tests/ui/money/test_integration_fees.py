@@ -144,7 +144,7 @@ def test_the_time_bank_adds_hours_and_redeems_them_for_a_booking(qtbot, store, a
     assert "余额 2 小时" in view.balance.text()
     view.booking_spin.setValue(room.id)
     result = view.redeem()
-    assert result is not None and result["value_fen"] == 2000  # 2 h at ¥10 an hour
+    assert result is not None and result.value_fen == 2000  # 2 h at ¥10 an hour
     assert ledger.account(store, room.id, now).due_fen == 2000
     assert credits.balance(store, view.chosen.id) == 0 and view.history.rowCount() == 2
 

@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import Qt
 
+from booking.store.changes import Changes
 from booking.people import clerks, residents
 from booking.places import inventory
 from booking.policy import rules
@@ -97,7 +98,7 @@ def test_the_residents_view_finds_by_plate_and_refreshes_after_a_change(qtbot, c
     assert view.model.rowCount() == 1 and view.count.text() == "共 1 条"
     view.apply_search("")
     residents.add(store, clerk_desk.actor, "李四", "5栋1单元302", "13987654321", now=NOW)
-    clerk_desk.announce("resident")
+    clerk_desk.notify(Changes(residents=True))
     assert view.model.rowCount() == 2
 
 

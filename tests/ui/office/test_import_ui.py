@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 
+from booking.store.changes import Changes
 from booking.store import audit
 from ui.office.admin import AdminMenu
 from ui.office.residents_view import ResidentsView
@@ -98,12 +99,12 @@ def test_an_unreadable_file_says_why_and_offers_no_import(qtbot, tmp_path, admin
 
 def test_the_import_runs_on_a_worker_with_progress_and_announces_residents(qtbot, tmp_path, admin_desk, store):
     view, dialog = checked_dialog(qtbot, admin_desk, write(tmp_path, MIXED))
-    heard: list[set[str]] = []
-    admin_desk.changed.connect(heard.append)
+    heard: list[Changes] = []
+    admin_desk.changed.connect(lambda changes, _origin: heard.append(changes))
     with qtbot.waitSignal(dialog.imported, timeout=WAIT_MS):
         dialog.import_button.click()
     assert dialog.work.runner.isFinished() and dialog.work.dialog.maximum() == 6  # 3 rows checked, then written
-    assert dialog.done_report.added == 2 and {"resident"} in heard
+    assert dialog.done_report.added == 2 and heard == [Changes(residents=True)]
     assert residents_in(store) == 2 and "2" in view.count.text()  # the view refreshed itself
     assert "已导入" in dialog.summary.text() and not dialog.import_button.isEnabled()
     entry = audit.entries(store, "resident")[0]
@@ -158,12 +159,12 @@ def test_demo_data_needs_the_tick_then_runs_with_progress_and_announces(qtbot, a
     assert dialog.start() is None  # not confirmed yet
     dialog.years.setValue(0.1)
     dialog.confirm.setChecked(True)
-    heard: list[set[str]] = []
-    admin_desk.changed.connect(heard.append)
+    heard: list[Changes] = []
+    admin_desk.changed.connect(lambda changes, _origin: heard.append(changes))
     with qtbot.waitSignal(dialog.finished_work, timeout=WAIT_MS) as done:
         dialog.start_button.click()
     assert done.args[0]["cancelled"] is False and bookings_in(store) == done.args[0]["bookings"] > 0
-    assert {"booking", "resident"} in heard and "已生成" in dialog.message.text()
+    assert heard == [Changes(bookings=True, residents=True)] and "已生成" in dialog.message.text()
     assert not dialog.confirm.isChecked()  # another run needs another tick
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from booking.store.changes import Changes
 from booking.checkin import passes
 from booking.schedule import bookings
 from ui.desk import language
@@ -151,7 +152,7 @@ def test_full_width_digits_from_an_input_method_are_accepted(qtbot, panel, pass_
 def test_a_scan_announces_scan_and_booking(qtbot, panel, desk, pass_text):
     with qtbot.waitSignal(desk.changed) as announced:
         panel.scan(pass_text)
-    assert announced.args[0] == {"scan", "booking"}
+    assert announced.args == [Changes(scans=True, bookings=True), panel]  # the verdict says what it changed
 
 
 def test_the_last_scans_are_listed_newest_first(qtbot, panel, desk, pass_text, now):

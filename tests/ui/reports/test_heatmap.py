@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtGui import QColor, QImage
 
+from booking.store.changes import Changes
 from booking.schedule import bookings
 from booking.store.audit import Actor
 from booking.schedule.bookings import Request
@@ -107,7 +108,7 @@ def test_the_dialog_follows_new_bookings(qtbot, store, admin, resident, now):
     before = dialog.image.copy()
     bookings.book(store, admin, Request("P003", datetime(2026, 11, 24, 12, 0), datetime(2026, 11, 24, 18, 0),
                                         resident.id), now)
-    desk.announce("booking")
+    desk.notify(Changes(bookings=True))
     assert dialog.image != before
 
 
