@@ -43,7 +43,7 @@ from booking.store import audit, i18n, schema
 from booking.store import connection as stores
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.paths import data_dir
 from booking.store.connection import BUSY_TIMEOUT_S, GENERATION_KEY, Store, known_migrations
 
@@ -63,78 +63,6 @@ _DAILY = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d{{2}})-(\d{{2}})\.sqlite3$")
 _MONTHLY = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d{{2}})\.sqlite3$")
 #: problems where restoring a backup is the cure (for the others it would not help)
 RESTORABLE = ("not_database", "damaged")
-
-define(
-    backup_no_store=("没有找到数据文件“{path}”，无法备份。", "There is no store at “{path}”; nothing to back up."),
-    backup_same_file=("备份不能写到数据文件本身：“{path}”。请另选一个文件名。",
-                      "A backup cannot be written over the store itself (“{path}”); choose another file name."),
-    backup_cannot_write=("无法写入备份“{path}”：{detail}。原有文件未改动。",
-                         "Cannot write the backup “{path}”: {detail}. No existing file was changed."),
-    backup_copy_damaged=("备份副本没有通过完整性检查（{detail}），已删除该副本。数据文件本身可能有问题，请运行启动检查。",
-                         "The backup copy failed its integrity check ({detail}) and was deleted. The store itself "
-                         "may be damaged; run the store check."),
-    restore_no_file=("没有找到备份文件“{path}”。", "There is no backup file at “{path}”."),
-    restore_not_database=("“{path}”不是 SQLite 数据文件，不能用于恢复。当前数据未作任何改动。",
-                          "“{path}” is not a SQLite file and cannot be restored. The current data was not changed."),
-    restore_damaged=("备份“{path}”已损坏（{detail}），不能用于恢复。当前数据未作任何改动。",
-                     "The backup “{path}” is damaged ({detail}) and cannot be restored. "
-                     "The current data was not changed."),
-    restore_not_linli=("“{path}”是其他程序的 SQLite 文件，不是邻里服务台的数据，不能用于恢复。当前数据未作任何改动。",
-                       "“{path}” is another program's SQLite file, not Linli Desk data, and cannot be restored. "
-                       "The current data was not changed."),
-    restore_newer=("备份“{path}”由更新版本的邻里服务台写成（{names}），本版本不能恢复它。请先升级程序。当前数据未作任何改动。",
-                   "The backup “{path}” was written by a newer Linli Desk ({names}); this version cannot restore "
-                   "it. Upgrade the program first. The current data was not changed."),
-    restore_same_file=("要恢复的文件就是当前数据文件本身：“{path}”。",
-                       "The file to restore is the store itself: “{path}”."),
-    restore_readonly=("数据文件或其文件夹是只读的，无法恢复：“{path}”。当前数据未作任何改动。",
-                      "The store or its folder is read-only, so nothing can be restored: “{path}”. "
-                      "The current data was not changed."),
-    restore_cannot_keep=("无法先把当前数据另存一份（{detail}），所以没有恢复。当前数据未作任何改动。",
-                         "The current data could not be kept aside first ({detail}), so nothing was restored. "
-                         "The current data was not changed."),
-    restore_cannot_copy=("无法读取或复制备份“{path}”：{detail}。当前数据未作任何改动。",
-                         "The backup “{path}” could not be read or copied: {detail}. "
-                         "The current data was not changed."),
-    restore_busy=("另一个程序正在写入数据文件，等待 {seconds} 秒后仍未结束，所以没有恢复。"
-                  "当前数据未作任何改动，请稍后再试。",
-                  "Another program kept writing to the store for {seconds} s, so nothing was restored. "
-                  "The current data was not changed; try again in a moment."),
-    backup_not_linli=("“{path}”不是邻里服务台的数据文件，没有备份；原有文件未改动。",
-                      "“{path}” is not a Linli Desk store, so it was not backed up; no existing file was changed."),
-    adopt_exists=("“{path}”已经有数据文件，没有搬移。", "There already is a store at “{path}”; nothing was moved."),
-    adopt_none=("没有找到要搬移的数据文件“{path}”。", "There is no store to move at “{path}”."),
-    restore_failed=("恢复没有完成（{detail}）。恢复前的数据保存在“{aside}”。",
-                    "The restore did not finish ({detail}). The data from before is kept in “{aside}”."),
-    startup_not_database=("“{path}”不是邻里服务台的数据文件，或者文件开头已经损坏。程序没有改动这个文件。",
-                          "“{path}” is not a Linli Desk store, or its beginning is damaged. The program has not "
-                          "changed the file."),
-    startup_damaged=("数据文件“{path}”已损坏（{detail}），可能是断电或磁盘故障时被截断或写坏。程序没有改动这个文件。",
-                     "The store “{path}” is damaged ({detail}); a power cut or a disk fault may have cut it short "
-                     "or garbled it. The program has not changed the file."),
-    startup_locked=("数据文件“{path}”正被另一个程序占用（例如另一个邻里服务台、杀毒或备份软件）。请关闭那个程序后重新启动。",
-                    "The store “{path}” is held by another program (another Linli Desk, an antivirus or a backup "
-                    "tool). Close that program and start again."),
-    startup_unreadable=("无法读取数据文件“{path}”：{detail}。请检查文件的权限。",
-                        "The store “{path}” cannot be read: {detail}. Check the file's permissions."),
-    startup_readonly=("数据文件“{path}”是只读的，新的预约无法保存。请在文件属性中去掉“只读”，或让管理员给予写权限。",
-                      "The store “{path}” is read-only, so new bookings cannot be saved. Clear the file's "
-                      "read-only attribute or ask the admin for write permission."),
-    startup_readonly_folder=("数据文件所在的文件夹“{folder}”不可写（{detail}），新的预约无法保存。"
-                             "请检查文件夹权限，或用 --db 换一个位置。",
-                             "The store's folder “{folder}” cannot be written ({detail}), so new bookings cannot be "
-                             "saved. Check the folder's permissions or choose another place with --db."),
-    startup_full=("“{folder}”所在的磁盘几乎已满（只剩 {free}），新的预约可能无法保存。请先清理磁盘再启动。",
-                  "The disk of “{folder}” is nearly full ({free} left), so new bookings may not be saved. "
-                  "Free some space, then start again."),
-    startup_newer=("数据文件“{path}”由更新版本的邻里服务台写成（{names}），本版本无法安全打开。请升级程序。",
-                   "The store “{path}” was written by a newer Linli Desk ({names}); this version cannot open it "
-                   "safely. Please upgrade the program."),
-    startup_offer_backup=("有一份完好的备份（{taken}，{file}），可以从它恢复；恢复前会把当前文件另存一份。",
-                          "A good backup exists ({taken}, {file}); you can restore it. The current file will be kept "
-                          "aside first."),
-    startup_no_backup=("没有找到可用的备份。请联系管理员。", "No usable backup was found. Please call the admin."),
-)
 
 
 class StoreProblem(DeskError):
@@ -860,11 +788,6 @@ def _kind_of(exc: DeskError, conn: sqlite3.Connection | None) -> tuple[str, dict
     if exc.key == "store_busy":
         return "locked", {}
     return "unreadable", {"detail": exc.message()}
-
-
-define(
-    startup_detail_text=("{text}", "{text}"),
-)
 
 
 def _newest_ids(conn: sqlite3.Connection) -> dict[str, int] | None:

@@ -26,16 +26,11 @@ from booking.people import residents
 from booking.schedule import bookings
 from booking.store import clock
 from booking.store.audit import Actor
-from booking.store.i18n import define
 from booking.store.paths import resource_dir, resource_path
 from booking.store.connection import Store
 
 ACTOR = Actor("自检", "admin")
 REQUIRED_RESOURCES = ("inventory.json", "rules.json")
-
-define(
-    selftest_failed=("自检未通过：{step} 出错（{detail}）。", "The self-test failed at {step} ({detail})."),
-)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from booking.schedule import bookings, reschedule
 from booking.store import audit, clock
 from booking.schedule.bookings import Booking
 from booking.store.errors import DeskError
-from booking.store.i18n import define, language, tr
+from booking.store.i18n import language, tr
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
 from ui.passes import passimage, slip
@@ -35,110 +35,6 @@ from ui.widgets.documents import in_documents
 from ui.desk.fonts import mono_font, ui_font
 from ui.money.money_views import admin_only
 from ui.money.receipt import ReceiptDialog
-
-define(
-    ui_detail_title=("预约 {id}", "Booking {id}"),
-    ui_detail_heading=("{code} {name} — {status}", "{code} {name} — {status}"),
-    ui_detail_id=("预约号：", "Booking:"),
-    ui_detail_resident=("居民：", "Resident:"),
-    ui_detail_door=("门牌：", "Door:"),
-    ui_detail_phone=("手机：", "Mobile:"),
-    ui_detail_plate=("车牌：", "Plate:"),
-    ui_detail_purpose=("用途：", "Purpose:"),
-    ui_detail_time=("时间：", "Time:"),
-    ui_detail_in=("签到：", "Checked in:"),
-    ui_detail_out=("签退：", "Checked out:"),
-    ui_detail_over=("超时：", "Overstay:"),
-    ui_detail_series=("重复系列：", "Series:"),
-    ui_detail_series_text=("系列 {id}", "series {id}"),
-    ui_detail_visitor=("（访客）", " (visitor)"),
-    ui_detail_none=("—", "—"),
-    ui_detail_history=("记录（含扫码）", "History (scans included)"),
-    ui_detail_col_at=("时间", "When"),
-    ui_detail_col_who=("操作人 / 扫码点", "Who / where"),
-    ui_detail_col_what=("事件", "What"),
-    ui_detail_col_note=("说明", "Details"),
-    ui_detail_scan_ok=("扫码通过", "scan accepted"),
-    ui_detail_scan_did=("{what}（{action}）", "{what} ({action})"),
-    ui_detail_time_span=("{start} – {end}（{length}）", "{start} – {end} ({length})"),
-    ui_detail_scan_repeat=("重复扫描", "Scanned again"),
-    ui_detail_scan_refused=("扫码拒绝", "scan refused"),
-    ui_detail_cancel=("取消预约(&C)…", "&Cancel booking…"),
-    ui_detail_reissue=("补发通行证(&R)…", "&Reissue pass…"),
-    ui_detail_show_pass=("通行证(&P)", "&Pass"),
-    ui_detail_manual=("手动签到/签退(&I)…", "Check &in/out by hand…"),
-    ui_detail_manual_reason=("手动{action}的理由（将记入日志）：", "Reason to {action} by hand (kept in the log):"),
-    ui_detail_edit=("修改时间", "Change the times"),
-    ui_detail_edit_save=("保存新时间(&S)", "&Save new times"),
-    ui_detail_edit_started=("已签到：只能修改结束时间。", "Checked in: only the end can change."),
-    ui_detail_edit_ok=("✓ 可以改为 {start} – {end}", "✓ Can move to {start} – {end}"),
-    ui_detail_confirm_cancel_title=("取消预约", "Cancel the booking"),
-    ui_detail_confirm_cancel=("确定取消预约 {id}（{code}，{start} – {end}，{door}）吗？\n"
-                              "取消后记录保留，车位/场地释放。",
-                              "Cancel booking {id} ({code}, {start} – {end}, {door})?\n"
-                              "The record is kept and the space or room is freed."),
-    ui_detail_confirm_series=("同时取消该系列此后的全部预约？\n选“否”只取消这一次。",
-                              "Also cancel the later bookings of this series?\n“No” cancels only this one."),
-    ui_detail_confirm_reissue_title=("补发通行证", "Reissue the pass"),
-    ui_detail_confirm_reissue=("补发后，预约 {id} 的旧通行证全部失效。继续吗？",
-                               "After reissuing, every older pass of booking {id} stops working. Go on?"),
-    ui_detail_done_cancel=("已取消预约 {id}。", "Booking {id} cancelled."),
-    ui_detail_done_move=("预约 {id} 已改为 {start} – {end}。", "Booking {id} moved to {start} – {end}."),
-    ui_action_book=("预约", "booked"),
-    ui_action_cancel=("取消", "cancelled"),
-    ui_action_reschedule=("改时间", "times changed"),
-    ui_action_reissue=("补发通行证", "pass reissued"),
-    ui_action_check_in=("签到", "checked in"),
-    ui_action_check_out=("签退", "checked out"),
-    ui_action_no_show=("未到场", "no-show"),
-    ui_passview_title=("通行证 — 预约 {id}", "Pass — booking {id}"),
-    ui_passview_which=("预约：", "Booking:"),
-    ui_passview_print=("打印小票(&P)…", "&Print slip…"),
-    ui_passview_save=("保存图片(&S)…", "&Save image…"),
-    ui_passview_copy=("复制(&C)", "&Copy"),
-    ui_passview_copied=("已复制通行证图片和号码。", "Pass image and number copied."),
-    ui_passview_saved=("已保存：{path}", "Saved: {path}"),
-    ui_passview_print_failed=("打印机无法开始打印，请检查打印机。", "The printer could not start; please check it."),
-    ui_passview_hint=("居民出示此二维码或号码即可签到、签退。",
-                      "The resident shows this QR code or number to check in and out."),
-    ui_passview_file_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
-)
-
-define(
-    uig_fee_box=("费用", "Charge"),
-    uig_fee_line=("{state}：应收 {total}　已付 {paid}　待付 {due}",
-                  "{state}: charge {total}   paid {paid}   due {due}"),
-    uig_fee_over=("　多付 {over}", "   overpaid {over}"),
-    uig_fee_pay=("收费(&T)…", "&Take payment…"),
-    uig_fee_refund=("退款(&U)…", "Ref&und…"),
-    uig_fee_receipt=("收据(&E)…", "Rec&eipt…"),
-    uig_fee_nothing_due=("没有待付金额。", "Nothing is due."),
-    uig_fee_no_receipt=("还没有收款记录。", "Nothing has been paid yet."),
-    uig_fee_refund_open=("预约取消后，按规定退款。", "A refund under the rules follows a cancellation."),
-    uig_fee_refund_none=("没有可退的款项。", "Nothing paid can be refunded."),
-    uig_fee_refund_title=("退款", "Refund"),
-    uig_fee_refund_confirm=("按规定退还 {amount}（开始前 {hours} 小时取消，退 {percent}%）？\n按原付款方式退回。",
-                            "Refund {amount} under the rules (cancelled {hours:hour|hours} before the start, "
-                            "{percent}% back)?\nIt goes back the way it was paid."),
-    uig_fee_refunded=("已退款 {amount}，收据号 {number}。", "Refunded {amount}, receipt {number}."),
-    uig_fee_paid=("已收 {amount}，收据号 {number}。", "Took {amount}, receipt {number}."),
-)
-
-define(
-    uil_refund_amount=("退指定金额(&M)…", "Refund an a&mount…"),
-    uil_refund_amount_what=("按金额退款", "refund a chosen amount"),
-    uil_refund_amount_tip=("退还已付款项的一部分或全部，需填写原因（管理员）。",
-                           "Pay back part or all of what was paid, with a reason (admin)."),
-    uil_refund_title=("退款：预约 {id}", "Refund: booking {id}"),
-    uil_refund_summary=("应收 {total}，已付 {paid}。\n退款按原付款方式退回，最近的付款先退。",
-                        "Charge {total}, paid {paid}.\n"
-                        "A refund goes back the way it was paid, the latest payment first."),
-    uil_refund_label=("退款金额（元）", "Amount to refund (yuan)"),
-    uil_refund_button=("退款", "Refund"),
-    uil_refund_confirm=("确定为预约 {id} 退还 {amount} 吗？\n按原付款方式退回，原因记入账目：{reason}",
-                        "Refund {amount} for booking {id}?\nIt goes back the way it was paid; the ledger keeps "
-                        "the reason: {reason}"),
-)
 
 
 def _bare_name(b: Any) -> str:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSe
 from PySide6.QtGui import QAction
 
 from booking.store import i18n
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.paths import APPLICATION, ORGANIZATION, resource_path
 from ui.desk.session import Desk
 
@@ -24,11 +24,6 @@ _LOCALES = {"zh": QLocale(QLocale.Language.Chinese, QLocale.Country.China),
 # Qt's own catalogs to load per language; English is Qt's source language and needs none.
 _QT_CATALOGS = {"zh": ("qtbase_zh_CN",), "en": ()}
 _installed: list[QTranslator] = []  # kept alive: Qt does not own an installed translator
-
-define(
-    uis_lang_switch=("English", "中文"),
-    uis_lang_switch_tip=("切换为英文界面（Switch to English）", "切换为中文界面（Switch to Chinese）"),
-)
 
 
 def settings() -> QSettings:

@@ -22,7 +22,7 @@ from booking.people import clerks, residents
 from booking.places import inventory
 from booking.policy import rules
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.office.admin_models import (MAX_FOUND, AuditModel, ClerksModel, ResidentsModel, ResourcesModel,
                                     RulesModel, value_input)
 from ui.office.demo_dialog import DemoDialog, demo_refusal
@@ -34,106 +34,6 @@ from ui.passes.station import station_action
 from ui.desk.session import follow
 
 SEARCH_DELAY_MS = 250
-
-define(
-    uis_admin_only=("只有管理员可以使用“{view}”。请用管理员账号登录后再打开。",
-                    "Only an admin can use “{view}”. Sign in as an admin to open it."),
-    uis_view_residents=("居民与住户", "Residents and households"),
-    uis_view_resources=("车位、场地与规则", "Spaces, rooms and rules"),
-    uis_view_clerks=("值班员账号", "Clerk accounts"),
-    uis_view_audit=("操作记录", "Audit log"),
-    uis_menu_residents=("居民与住户(&R)…", "&Residents and households…"),
-    uis_menu_resources=("车位、场地与规则(&P)…", "S&paces, rooms and rules…"),
-    uis_menu_clerks=("值班员账号(&C)…", "&Clerk accounts…"),
-    uis_menu_audit=("操作记录(&A)…", "&Audit log…"),
-    uis_menu_office=("管理(&M)", "&Manage"),
-    uis_search=("搜索", "Search"),
-    uis_search_residents=("手机号、尾号4位、门牌、车牌或姓名", "Phone, its last 4 digits, door, plate or name"),
-    uis_search_audit=("操作人、操作、对象、编号或理由", "Who, action, record, id or reason"),
-    uis_count=("共 {n} 条", "{n:row|rows}"),
-    uis_add_resident=("登记居民(&N)", "&New resident"),
-    uis_add_plate=("添加车牌(&L)", "Add a p&late"),
-    uis_resident_title_new=("登记居民", "New resident"),
-    uis_resident_title_plate=("为 {name}（{door}）添加车牌", "Add a plate for {name} ({door})"),
-    uis_field_name=("姓名", "Name"),
-    uis_field_door=("门牌", "Door"),
-    uis_field_phone=("手机号", "Mobile"),
-    uis_field_plate=("车牌（可不填）", "Plate (optional)"),
-    uis_field_new_plate=("新车牌", "New plate"),
-    uis_save=("保存", "Save"),
-    uis_cancel=("取消", "Cancel"),
-    uis_disable=("停用(&D)", "&Disable"),
-    uis_enable=("启用(&E)", "&Enable"),
-    uis_edit_rule=("修改规则(&U)…", "Change a r&ule…"),
-    uis_rule_title=("修改规则", "Change a rule"),
-    uis_field_scope=("范围", "Scope"),
-    uis_field_rule=("规则", "Rule"),
-    uis_field_value=("值", "Value"),
-    uis_field_unit=("单位", "Unit"),
-    uis_unit_minutes=("分钟", "minutes"),
-    uis_unit_hours=("小时", "hours"),
-    uis_unit_days=("天", "days"),
-    uis_unit_fixed_days=("天", "days"),
-    uis_unit_fixed_count=("个（次数）", "(a count)"),
-    uis_unit_fixed_hours=("时段，如 19:00-07:30", "times of day, e.g. 19:00-07:30"),
-    uis_rule_much_stricter=("“{rule}”将从 {old} 改为 {new}，比现在严格很多。确定要改吗？",
-                            "“{rule}” goes from {old} to {new}: much stricter than now. Change it?"),
-    uis_rule_value_hint=("分钟、天数或次数填整数；时段写 19:00-07:30；写 off 取消本范围的规则。",
-                         "Minutes, days or counts as whole numbers; hours as 19:00-07:30; 'off' removes "
-                         "the rule at this scope."),
-    uis_add_clerk=("添加账号(&N)…", "&New account…"),
-    uis_reset_password=("设置密码(&P)…", "Set &password…"),
-    uis_clerk_title=("添加值班员账号", "New clerk account"),
-    uis_password_title=("设置“{name}”的密码", "Set the password of “{name}”"),
-    uis_field_account=("账号（登录用的姓名）", "Account (the name to sign in with)"),
-    uis_field_role=("角色", "Role"),
-    uis_field_password=("密码", "Password"),
-    uis_field_again=("再输一次", "Password again"),
-    uis_clerk_disable_title=("停用账号", "Disable an account"),
-    uis_clerk_disable_confirm=("确定停用账号“{name}”吗？\n停用后不能再用它登录；以往的操作记录保留，以后可以重新启用。",
-                               "Disable the account “{name}”?\nNobody can sign in with it any more; what it did stays "
-                               "in the log, and it can be enabled again."),
-    uis_password_mismatch=("两次输入的密码不一致。", "The two passwords differ."),
-    uis_edit_resident=("编辑(&E)…", "&Edit…"),
-    uis_remove_plate=("移除车牌(&R)…", "&Remove a plate…"),
-    uis_move_out=("迁出(&O)…", "Moved &out…"),
-    uis_move_back=("恢复(&B)…", "Moved &back…"),
-    uis_show_moved=("显示已迁出", "Show those who moved away"),
-    uis_moved_away=("（已迁出）", " (moved away)"),
-    uis_resident_title_edit=("修改 {name}（{door}）", "Edit {name} ({door})"),
-    uis_resident_edit_note=("换门牌时，本人登记的车辆随本人迁到新门牌；以往的预约记录不变。",
-                            "On a new door the plates this resident registered move along; past bookings "
-                            "keep their door."),
-    uis_unplate_title=("移除车牌", "Remove a plate"),
-    uis_unplate_choose=("{door} 登记了多辆车，移除哪一个车牌？", "{door} has several cars: which plate goes?"),
-    uis_unplate_none=("{door} 没有登记车牌。", "{door} has no plate registered."),
-    uis_unplate_confirm=("确定从 {door} 移除车牌 {plate} 吗？\n（如车已卖出）以往的预约记录保留。",
-                         "Remove the plate {plate} from {door}?\n(For a car sold.) Past bookings keep it."),
-    uis_leave_title=("登记迁出", "Moved away"),
-    uis_leave_confirm=("确定登记 {name}（{door}）已迁出吗？\n之后查找不到此人；以往记录保留，可以恢复。",
-                       "Mark {name} ({door}) as moved away?\nThey are no longer found; history is kept "
-                       "and this can be undone."),
-    uis_return_title=("恢复居民", "Moved back"),
-    uis_return_confirm=("确定恢复 {name}（{door}）为在住居民吗？", "Mark {name} ({door}) as living here again?"),
-    uis_add_resource=("添加(&N)…", "&New…"),
-    uis_edit_resource=("修改(&M)…", "&Modify…"),
-    uis_resource_title_new=("添加车位或场地", "New space or room"),
-    uis_resource_title_edit=("修改 {code}", "Edit {code}"),
-    uis_field_code=("编号", "Code"),
-    uis_field_kind=("类型", "Kind"),
-    uis_field_name_zh=("中文名称", "Chinese name"),
-    uis_field_name_en=("英文名称", "English name"),
-    uis_field_zone=("区域", "Zone"),
-    uis_field_features=("特点", "Features"),
-    uis_field_capacity=("容纳人数", "Capacity (people)"),
-    uis_field_area=("面积（平方米）", "Area (m²)"),
-    uis_filter_resources=("编号、名称或区域", "Code, name or zone"),
-    uis_filter_all_kinds=("全部类型", "Every kind"),
-    uis_disable_title=("停用车位或场地", "Disable a space or room"),
-    uis_disable_confirm=("确定停用 {code} {name} 吗？\n已有的预约保留，之后不能再预约；以后可以重新启用。",
-                         "Disable {code} {name}?\nExisting bookings stay; no new ones can be made; it can be "
-                         "enabled again."),
-)
 
 
 def admin_refusal(desk: Any, view_key: str) -> str | None:
