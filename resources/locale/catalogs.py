@@ -23,6 +23,7 @@ by the catalogs' own texts.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import sys
@@ -230,24 +231,34 @@ def _literals(node: ast.expr) -> list[str | None]:
 
 def called_keys() -> dict[str, list[str]]:
     """Every key passed to a keyword function, with where ("booking/x.py:12")."""
-    found: dict[str, list[str]] = {}
-    for package in SOURCES:
-        for path in sorted((ROOT / package).rglob("*.py")):
-            with path.open("rb") as handle:
-                for lineno, message, _comments, _context in extract(extract_keys, handle, keywords=KEYWORDS):
-                    if isinstance(message, str):
-                        found.setdefault(message, []).append(f"{path.relative_to(ROOT).as_posix()}:{lineno}")
-    return found
+    return _called(ROOT, SOURCES)
 
 
 def strings_in_code() -> set[str]:
     """Every string constant in the program's code (a key in a table is one)."""
-    found: set[str] = set()
-    for package in SOURCES:
-        for path in (ROOT / package).rglob("*.py"):
-            found |= {node.value for node in ast.walk(ast.parse(path.read_bytes()))
-                      if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+    return _strings(ROOT, SOURCES)
+
+
+@functools.cache
+def _files(root: Path, sources: tuple[str, ...]) -> tuple[tuple[str, bytes], ...]:
+    return tuple((path.relative_to(root).as_posix(), path.read_bytes())
+                 for package in sources for path in sorted((root / package).rglob("*.py")))
+
+
+@functools.cache
+def _called(root: Path, sources: tuple[str, ...]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for name, source in _files(root, sources):
+        for lineno, message, _comments, _context in extract(extract_keys, io.BytesIO(source), keywords=KEYWORDS):
+            if isinstance(message, str):
+                found.setdefault(message, []).append(f"{name}:{lineno}")
     return found
+
+
+@functools.cache
+def _strings(root: Path, sources: tuple[str, ...]) -> set[str]:
+    return {node.value for _name, source in _files(root, sources) for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)}
 
 
 def built_keys() -> set[str]:
