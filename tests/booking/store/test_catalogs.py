@@ -13,8 +13,10 @@ from types import ModuleType
 
 import pytest
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 
-from booking.store.i18n import COUNTS
+from booking.store import i18n
+from booking.store.i18n import COUNTS, tr
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -127,3 +129,29 @@ def test_the_program_reads_its_catalogs_without_babel():
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def _stub_catalog(folder: Path, language: str, texts: dict[str, str | tuple[str, ...]]) -> None:
+    """A translator's first catalog: a few entries, compiled as `catalogs.py compile` would."""
+    catalog = Catalog(locale=language, domain="linli")
+    for key, text in texts.items():
+        catalog.add((key, key) if isinstance(text, tuple) else key, text)
+    (folder / language / "LC_MESSAGES").mkdir(parents=True)
+    with (folder / language / "LC_MESSAGES" / "linli.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+
+
+def test_a_third_language_is_a_catalog_file_and_falls_back_to_chinese(tmp_path, monkeypatch):
+    assert i18n.set_language("zh_TW") == "zh"  # no such catalog yet: Chinese
+    too_long = "一次預約最長 {days} 天（管理員越過規則也一樣）；更長的請用重複預約。"
+    _stub_catalog(tmp_path, "zh_TW", {"uis_app_name": "鄰里服務台", "unit_days": ("{n} 天",),
+                                      "booking_too_long": (too_long,)})
+    monkeypatch.setenv("LINLI_LOCALE_DIR", str(tmp_path))
+    assert "zh_TW" in i18n.catalogs()
+    assert i18n.set_language("zh-TW") == "zh_TW" and i18n.language() == "zh_TW"
+    assert tr("uis_app_name") == "鄰里服務台"
+    assert tr("unit_days", n=3) == "3 天" and tr("booking_too_long", days=1).startswith("一次預約最長 1 天")
+    assert tr("status_booked") == "已预约"  # not translated yet: the Chinese (zh_CN) text
+    assert tr("uis_app_name", "en") == "Linli Desk" and tr("uis_app_name", "zh") == "邻里服务台"
+    monkeypatch.setenv("LINLI_LANG", "zh_TW")
+    assert i18n.default_language() == "zh_TW"
