@@ -93,9 +93,11 @@ COUNTS: dict[str, str] = {
     "unit_days": "n",
 }
 _language = "zh"
-# Read once: (language, LINLI_LOCALE_DIR) -> catalog, and (tag, LINLI_LOCALE_DIR) -> language.
-_loaded: dict[tuple[str, str | None], _Catalog] = {}
-_codes: dict[tuple[str | None, str | None], str] = {}
+# Read once: a language's catalog, and the language a tag names; made again when a language is set
+# after LINLI_LOCALE_DIR changed (a test's, or a translator's, catalog folder).
+_loaded: dict[str, _Catalog] = {}
+_codes: dict[str | None, str] = {}
+_made_for: list[str | None] = [None]  # the LINLI_LOCALE_DIR of what _loaded and _codes hold
 _bundled: list[Path] = []
 
 
@@ -136,11 +138,18 @@ def _name(code: str) -> str:
 
 def _code(language: str | None) -> str:
     """'zh', 'en' or another catalog's name for a language tag ('zh_CN', 'en-US', 'zh_TW'); else 'zh'."""
-    asked = (language, os.environ.get("LINLI_LOCALE_DIR"))
-    found = _codes.get(asked)
+    found = _codes.get(language)
     if found is None:
-        found = _codes[asked] = _find_code(language)
+        found = _codes[language] = _find_code(language)
     return found
+
+
+def _look_again() -> None:
+    override = os.environ.get("LINLI_LOCALE_DIR")
+    if override != _made_for[0]:
+        _made_for[0] = override
+        _loaded.clear()
+        _codes.clear()
 
 
 def _find_code(language: str | None) -> str:
@@ -155,15 +164,24 @@ def _find_code(language: str | None) -> str:
 
 
 def _translations(code: str) -> _Catalog:
-    """The catalog of `code` falling back to Chinese, read once (per LINLI_LOCALE_DIR)."""
-    asked = (code, os.environ.get("LINLI_LOCALE_DIR"))
-    found = _loaded.get(asked)
+    """The catalog of `code`, falling back to Chinese, read once."""
+    found = _loaded.get(code)
     if found is None:
         found = _read(_name(code))
         if code != "zh":
-            found.add_fallback(_translations("zh"))
-        _loaded[asked] = found
+            found.add_fallback(_Chinese())
+        _loaded[code] = found
     return found
+
+
+class _Chinese(gettext.NullTranslations):
+    """zh_CN behind another catalog, read only if that one lacks a message (English starts reading one)."""
+
+    def gettext(self, message: str) -> str:
+        return _translations("zh").gettext(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return _translations("zh").ngettext(msgid1, msgid2, n)
 
 
 def _read(name: str) -> _Catalog:
@@ -178,6 +196,7 @@ def set_language(language: str | None) -> str:
     """Set the language for `tr`: 'zh' or 'en' (also 'zh_CN', 'en_US'), or any language with a
     catalog ('zh_TW'); anything else is Chinese. Returns the language set."""
     global _language
+    _look_again()
     _language = _code(language)
     return _language
 
@@ -188,6 +207,7 @@ def language() -> str:
 
 def default_language() -> str:
     """The language asked for by the LINLI_LANG environment variable, or Chinese."""
+    _look_again()
     return _code(os.environ.get("LINLI_LANG"))
 
 
@@ -223,7 +243,7 @@ def tr(key: str, language: str | None = None, **params: object) -> str:
     has reads as itself.
     """
     code = _language if language is None else _code(language)
-    catalog = _translations(code)
+    catalog = _loaded.get(code) or _translations(code)
     counted = COUNTS.get(key)
     if counted is None:
         text = catalog.gettext(key)
