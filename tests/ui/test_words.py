@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-import app  # noqa: F401  every module that defines messages, as a real start loads them
+import app  # noqa: F401  the program as a real start loads it
 from booking.store import i18n
 from booking.store.i18n import tr
 
