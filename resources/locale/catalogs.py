@@ -4,6 +4,7 @@
     python resources/locale/catalogs.py compile   # after editing a .po by hand
     python resources/locale/catalogs.py check     # what tests/booking/store/test_catalogs.py checks
     python resources/locale/catalogs.py template linli.pot   # for a translator starting a language
+    python resources/locale/catalogs.py absorb FILE...       # define(key=(zh, en)) calls into the catalogs
 
 `update` adds every key the code uses to every catalog (an empty text, to write), drops the
 entries nothing uses, and compiles each linli.po to the linli.mo beside it. The program reads only
@@ -124,14 +125,14 @@ BUILT: dict[str, tuple[str, ...]] = {
         "startup_damaged", "startup_full", "startup_locked", "startup_newer", "startup_not_database",
         "startup_readonly", "startup_readonly_folder", "startup_unreadable",
     ),
-    "status_{}": (
-        "status_booked", "status_cancelled", "status_checked_in", "status_completed", "status_no_show",
-    ),
     "station_gate_{}": (
         "station_gate_hikvision", "station_gate_vzenith",
     ),
     "station_mode_{}": (
         "station_mode_both", "station_mode_in", "station_mode_out",
+    ),
+    "status_{}": (
+        "status_booked", "status_cancelled", "status_checked_in", "status_completed", "status_no_show",
     ),
     "ui_action_{}": (
         "ui_action_book", "ui_action_cancel", "ui_action_check_in", "ui_action_check_out", "ui_action_no_show",
@@ -368,6 +369,55 @@ def problems() -> list[str]:
     return found
 
 
+def absorb(paths: list[Path]) -> list[str]:
+    """Move the old scheme's module-level `define(key=(zh, en), ...)` calls of `paths` (a branch
+    written before the catalogs) into the Chinese and English catalogs, and remove them and the
+    `define` import from the code. A text that counts with {n:one|many} is reported, to be made a
+    plural entry by hand; a define() built by a comprehension is left for a person."""
+    catalogs = {language: read(language) for language in ("zh_CN", "en")}
+    notes = []
+    for path in paths:
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines(keepends=True)
+        cut: set[int] = set()
+        for node in ast.parse(source).body:
+            call = node.value if isinstance(node, ast.Expr) else None
+            if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) == "define"):
+                continue
+            try:
+                pairs = {kw.arg: ast.literal_eval(kw.value) for kw in call.keywords if kw.arg}
+            except ValueError:
+                pairs = {}
+            if not pairs or len(pairs) != len(call.keywords):
+                notes.append(f"{path}:{node.lineno}: define() not made of literal pairs, left as it is")
+                continue
+            for key, (zh, en) in pairs.items():
+                for language, text in (("zh_CN", zh), ("en", en)):
+                    known = catalogs[language].get(key)
+                    if known is not None and known.string != text:
+                        notes.append(f"{language}: {key} already reads {known.string!r}; kept, not {text!r}")
+                    elif known is None:
+                        catalogs[language].add(key, text)
+                if "|" in en:
+                    notes.append(f"{key}: counts with {{n:one|many}}: make it a plural entry and name it in COUNTS")
+            start = node.lineno - 1
+            while start > 0 and lines[start - 1].lstrip().startswith("#"):
+                start -= 1
+            cut |= set(range(start, node.end_lineno or node.lineno))
+        if cut:
+            kept = "".join(line for i, line in enumerate(lines) if i not in cut)
+            kept = re.sub(r"\n{4,}", "\n\n\n", kept)
+            kept = re.sub(r"^(from booking\.store\.i18n import )(.*)\n",
+                          lambda m: (m.group(1) + ", ".join(n for n in m.group(2).split(", ") if n != "define") + "\n")
+                          if m.group(2) != "define" else "", kept, flags=re.M)
+            path.write_text(kept.rstrip("\n") + "\n", encoding="utf-8")
+            notes.append(f"{path}: {len(cut)} lines of define() moved into the catalogs")
+    for language, catalog in catalogs.items():
+        write(language, catalog)
+    compile_all()
+    return notes
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "check"
     if command == "update":
@@ -377,6 +427,8 @@ def main(argv: list[str]) -> int:
     elif command == "template":
         with open(argv[1] if len(argv) > 1 else "linli.pot", "wb") as handle:
             write_po(handle, template(), width=0, no_location=True, sort_output=True)
+    elif command == "absorb":
+        print("\n".join(absorb([Path(arg) for arg in argv[1:]])))
     elif command == "check":
         found = problems()
         print("\n".join(found) or "the catalogs match the code")

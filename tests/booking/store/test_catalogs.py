@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -155,3 +156,19 @@ def test_a_third_language_is_a_catalog_file_and_falls_back_to_chinese(tmp_path, 
     assert tr("uis_app_name", "en") == "Linli Desk" and tr("uis_app_name", "zh") == "邻里服务台"
     monkeypatch.setenv("LINLI_LANG", "zh_TW")
     assert i18n.default_language() == "zh_TW"
+
+
+def test_absorb_moves_a_branchs_define_calls_into_the_catalogs(tmp_path, monkeypatch):
+    # a branch written before the catalogs still declares its messages in the code
+    shutil.copytree(catalogs.LOCALE, tmp_path / "locale", ignore=shutil.ignore_patterns("*.py"))
+    monkeypatch.setattr(catalogs, "LOCALE", tmp_path / "locale")
+    module = tmp_path / "late.py"
+    module.write_text('from booking.store.i18n import define, tr\n\n# the late words\n'
+                      'define(\n    late_word=("迟到", "late"),\n    status_booked=("已预约", "booked"),\n)\n\n\n'
+                      'def word() -> str:\n    return tr("late_word")\n', encoding="utf-8")
+    notes = catalogs.absorb([module])
+    assert module.read_text(encoding="utf-8") == ('from booking.store.i18n import tr\n\n\n'
+                                                  'def word() -> str:\n    return tr("late_word")\n')
+    assert catalogs.read("zh_CN")["late_word"].string == "迟到" and catalogs.read("en")["late_word"].string == "late"
+    assert any("late.py: 5 lines" in note for note in notes)
+    assert catalogs.catalog_path("en", "mo").read_bytes() == catalogs.compiled("en")
