@@ -6,6 +6,7 @@ import ast
 import fnmatch
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -17,6 +18,8 @@ from booking.ops import selftest
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = (ROOT / "build.spec").read_text(encoding="utf-8")
+# the generators' scripts and the catalogs' sources (.po; compiled into the .mo files shipped)
+SOURCE_SUFFIXES = (".py", ".po", ".pot")
 STEPS = ["resources", "qt", "store", "book", "pass", "scan", "backup", "sheet"]
 
 
@@ -51,9 +54,30 @@ def test_a_failing_step_is_named_and_stops_the_self_test():
 def test_every_resource_file_is_in_build_spec():
     patterns = spec_list("RESOURCES")
     files = [p.relative_to(ROOT / "resources").as_posix() for p in (ROOT / "resources").rglob("*")
-             if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts]
+             if p.is_file() and p.suffix not in SOURCE_SUFFIXES and "__pycache__" not in p.parts]
     missing = [f for f in files if not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)]
     assert missing == [], "add these to RESOURCES in build.spec, or they will not reach the duty PC"
+
+
+def test_build_spec_ships_each_compiled_catalog_and_no_catalog_source():
+    patterns = spec_list("RESOURCES")
+    shipped = [f"locale/{language}/LC_MESSAGES/linli.mo" for language in ("en", "zh_CN")]
+    assert all(any(fnmatch.fnmatch(f, pattern) for pattern in patterns) for f in shipped)
+    assert not any(fnmatch.fnmatch("locale/en/LC_MESSAGES/linli.po", pattern) for pattern in patterns)
+
+
+def test_the_self_test_fails_when_a_build_lost_a_catalog(tmp_path):
+    # a build's resources, as PyInstaller unpacks them (sys._MEIPASS), without the English catalog
+    shutil.copytree(ROOT / "resources", tmp_path / "resources", ignore=shutil.ignore_patterns("en", "*.py"))
+    code = ("import json, sys\n"
+            f"sys._MEIPASS = {str(tmp_path)!r}\n"
+            "from booking.ops import selftest\n"
+            "from datetime import datetime\n"
+            "print(json.dumps(selftest.first_failure(selftest.run(now=datetime(2026, 11, 24, 10, 0)))))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "LINLI_DATA_DIR": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"})
+    failed = json.loads(done.stdout)
+    assert failed["step"] == "resources" and "no message catalog for en" in failed["detail"], done.stderr
 
 
 def test_build_spec_names_no_platform_paths():

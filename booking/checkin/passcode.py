@@ -37,7 +37,6 @@ import unicodedata
 from dataclasses import dataclass
 
 from booking.store.errors import invalid
-from booking.store.i18n import define
 
 VERSION = 1          # the layout without a nonce, still read for bookings older than nonces
 NONCE_VERSION = 2    # the layout the desk issues
@@ -82,24 +81,6 @@ _AIM_PREFIX = re.compile(r"\][A-Za-z][0-9]")
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 # Invisible characters some input methods and phone apps slip into pasted text.
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
-
-define(
-    pass_empty=("请扫描通行证，或输入通行证上的号码。",
-                "Scan a pass, or type the number printed on it."),
-    pass_not_digits=("这不是本服务台的通行证（通行证号码只有数字）。",
-                     "This is not a pass from this desk (pass numbers are digits only)."),
-    pass_too_short=("通行证号码不完整，少了 {missing} 位，请重新扫描或手工输入完整号码。",
-                    "The pass number is incomplete, {missing} digit(s) short; "
-                    "scan again or type the whole number."),
-    pass_too_long=("通行证号码多了 {extra} 位，请重新扫描或手工输入正确号码。",
-                   "The pass number has {extra} digit(s) too many; "
-                   "scan again or type the correct number."),
-    pass_unreadable=("通行证无法读取，请重新扫描或手工输入。",
-                     "The pass could not be read; scan it again or type the number by hand."),
-    pass_unknown_version=("本服务台不认识这种通行证（第 {version} 版），请在服务台重新出证。",
-                          "This desk does not know this kind of pass (version {version}); "
-                          "please have it reissued at the desk."),
-)
 
 
 @dataclass(frozen=True)

@@ -21,22 +21,8 @@ from booking.schedule import bookings
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.i18n import define
 from booking.store.connection import Store
 from booking.store.schema import ENDED
-
-define(
-    pass_no_pass_for_status=("预约 {id} 状态为“{status}”，不能发放通行证。",
-                             "Booking {id} is {status}; no pass can be issued."),
-    pass_keys_admin_only=("只有管理员可以更换通行证密钥。", "Only an admin can rotate the pass key."),
-    pass_revision_limit=("预约 {id} 的通行证已重新出证 {max} 次，不能再出证。请取消这笔预约后重新预约。",
-                         "The pass of booking {id} has been reissued {max:time|times} and cannot be reissued "
-                         "again. Cancel the booking and book again."),
-    pass_keys_full=("已有 {max} 把在用的通行证密钥，不能再增加。请更换密钥并停用旧密钥（--retire-old）；"
-                    "旧密钥签发的通行证随之失效，需重新出证。",
-                    "{max} pass keys are in use; no more can be added. Rotate with --retire-old; passes "
-                    "signed by the old keys stop working and must be reissued."),
-)
 
 
 def ensure_key(store: Store, *, now: datetime) -> int:

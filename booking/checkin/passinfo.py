@@ -29,60 +29,10 @@ from booking.policy import rules
 from booking.schedule import bookings
 from booking.store import clock, files
 from booking.store.errors import DeskError
-from booking.store.i18n import define, language, tr
+from booking.store.i18n import language, tr
 from booking.places.inventory import get as get_resource
 from booking.store.connection import Store, refuse_store_file
 from booking.store.validation import mask_name
-
-define(
-    passinfo_desk=("邻里服务台", "Linli Desk"),
-    passinfo_title_parking=("停车通行证", "Parking pass"),
-    passinfo_title_room=("场地通行证", "Room pass"),
-    passinfo_resource=("车位/场地", "Space/room"),
-    passinfo_resource_parking=("车位", "Space"),
-    passinfo_resource_room=("场地", "Room"),
-    passinfo_time=("时间", "Time"),
-    passinfo_household=("住户", "Household"),
-    passinfo_plate=("车牌", "Plate"),
-    passinfo_purpose=("用途", "Purpose"),
-    passinfo_visitor=("（访客）", " (visitor)"),
-    passinfo_moment=("{date}{time}", "{date} {time}"),
-    passinfo_overnight=("（过夜）", " (overnight)"),
-    passinfo_number=("通行证号码", "Pass number"),
-    passinfo_date=("{month}月{day}日（{weekday}）", "{weekday} {day} {month_name}"),
-    passinfo_date_year=("{year}年{month}月{day}日（{weekday}）", "{weekday} {day} {month_name} {year}"),
-    passinfo_weekdays=("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
-    passinfo_months=("", "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"),
-    passinfo_same_day=("{date}{start}–{end}", "{date} {start}–{end}"),
-    passinfo_across=("{date}{start} → {end_date}{end}", "{date} {start} → {end_date} {end}"),
-    passinfo_checkin=("签到时间：{opens} 至 {closes}（开始前 {early}起可签到）。",
-                      "Check in from {opens} to {closes} (from {early} before the start)."),
-    passinfo_checkin_no_early=("签到时间：{opens} 至 {closes}。", "Check in from {opens} to {closes}."),
-    passinfo_grace_parking=("超过开始时间 {grace}未签到，预约将作废，车位释放。",
-                            "Not checked in {grace} after the start: the booking lapses and the space is released."),
-    passinfo_grace_room=("超过开始时间 {grace}未签到，预约将作废，场地释放。",
-                         "Not checked in {grace} after the start: the booking lapses and the room is released."),
-    passinfo_no_grace_parking=("到结束时间仍未签到，预约将作废，车位释放。",
-                               "Not checked in by the end: the booking lapses and the space is released."),
-    passinfo_no_grace_room=("到结束时间仍未签到，预约将作废，场地释放。",
-                            "Not checked in by the end: the booking lapses and the room is released."),
-    passinfo_leave_parking=("请于 {end} 前驶离，超时离场将被记录。",
-                            "Please leave by {end}; a late exit is recorded."),
-    passinfo_leave_room=("请于 {end} 前离开场地，超时将被记录。",
-                         "Please leave the room by {end}; staying late is recorded."),
-    passinfo_reissue=("凭此码进出。遗失请到服务台补发，补发后旧码作废。",
-                      "Show this code to enter and leave. If lost, ask the desk for a new one; "
-                      "the old one then stops working."),
-    passinfo_footer=("预约号 {id} · 第 {revision} 版 · {issued} 出证",
-                     "Booking {id} · revision {revision} · issued {issued}"),
-    passinfo_path_folder=("“{path}”是一个文件夹，请给出文件名。",
-                          "“{path}” is a folder; give a file name."),
-    passinfo_path_no_folder=("文件夹“{folder}”不存在，请先建好或换一个位置。",
-                             "The folder “{folder}” does not exist; create it or choose another place."),
-    passinfo_path_unwritable=("无法写入“{path}”：{detail}。请换一个位置。",
-                              "Cannot write “{path}”: {detail}. Choose another place."),
-    passinfo_path_empty=("请给出要保存的文件名。", "Give the name of the file to save."),
-)
 
 
 PURPOSE_CHARS = 60  # a purpose is free text; the slip keeps room for the code and the rules

@@ -42,7 +42,7 @@ from booking.store.audit import Actor
 from booking.store.changes import Changes
 from booking.schedule.bookings import Booking
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import Message, Words, define, tr
+from booking.store.i18n import Message, Words, tr
 from booking.places.inventory import get as get_resource
 from booking.places.stations import Station
 from booking.store.connection import Store
@@ -55,77 +55,11 @@ MAX_INPUT = 1000      # far more than any scanner types for a pass; beyond it, n
 STORED_TEXT = 120     # what the scan record keeps of the text
 SECONDS_FMT = "%Y-%m-%d %H:%M:%S"
 
+# Every refusal of a scan has a scan_ key; for a badly formed pass (scan_empty, scan_not_digits, ...)
+# its words are the codec's own, those of the pass_ message (tests/booking/store/test_catalogs.py
+# holds them equal in every catalog, so that they never drift apart).
 _PARSE_KEYS = ("pass_empty", "pass_not_digits", "pass_too_short", "pass_too_long",
                "pass_unreadable", "pass_unknown_version")
-
-define(
-    scan_check_in=("签到成功：{resource}，{window}。", "Checked in: {resource}, {window}."),
-    scan_check_out=("离场成功：{resource}，{window}。", "Checked out: {resource}, {window}."),
-    scan_check_out_late=("离场成功：{resource}，超时 {over}（应于 {end} 离场）。",
-                         "Checked out: {resource}, {over} over time (due out at {end})."),
-    scan_repeat=("重复扫描，已忽略。", "Scanned again; ignored."),
-    scan_input_too_long=("扫到的内容太长（{n} 个字符），不是本服务台的通行证。",
-                         "What was scanned is far too long ({n:character|characters}); "
-                         "it is not a pass from this desk."),
-    scan_unknown_key=("这张通行证不是本服务台签发的（或所用密钥已停用），不能使用。",
-                      "This pass was not issued by this desk (or its key was retired); it cannot be used."),
-    scan_forged=("通行证无效：签名不符，可能被伪造或改动。请到服务台核实。",
-                 "The pass is not valid: its signature does not match, so it was forged or changed. "
-                 "Please check at the desk."),
-    scan_unknown_booking=("找不到这张通行证的预约（预约号 {id}），请到服务台核实。",
-                          "The booking of this pass (booking {id}) cannot be found; please check at the desk."),
-    scan_replaced=("该通行证已被新的通行证取代（第 {revision} 版，现为第 {current} 版），请使用最新的通行证。",
-                   "This pass has been replaced by a newer one (issue {revision}, now {current}); "
-                   "please use the newest pass."),
-    scan_revision_ahead=("通行证比记录中的更新（第 {revision} 版，记录为第 {current} 版），"
-                         "数据可能从旧备份恢复。请在服务台重新出证。",
-                         "The pass is newer than the record (issue {revision}, record {current}); the store "
-                         "may have been restored from an old backup. Please reissue it at the desk."),
-    scan_other_booking=("这张通行证不是为现在的预约 {id} 签发的：这个预约号已属于另一笔预约"
-                        "（数据可能从较早的备份恢复过，或来自另一份数据文件）。不能使用，请到服务台核实。",
-                        "This pass was not issued for the booking now numbered {id}: that number belongs to "
-                        "another booking (the store may have been restored from an older backup, or the pass "
-                        "comes from another copy of the store). It cannot be used; please check at the desk."),
-    scan_cancelled=("该通行证已取消（预约 {id}）。", "This pass was cancelled (booking {id})."),
-    scan_no_show=("该预约已按未到场处理（{start} 开始后未在宽限时间内签到），通行证作废。",
-                  "This booking was marked a no-show (not checked in within the grace time after {start}); "
-                  "the pass is void."),
-    scan_already_used=("该通行证已使用：{out} 已离场。", "This pass has been used: checked out at {out}."),
-    scan_already_used_plain=("该通行证已使用完毕。", "This pass has been used."),
-    scan_too_early=("太早了：{start} 前 {early} 分钟起可签到（{opens}）。",
-                    "Too early: check-in opens {early:minute|minutes} before {start} (at {opens})."),
-    scan_too_late=("已超过签到宽限时间（{start} 开始，{deadline} 截止），按未到场处理，请到服务台。",
-                   "The grace time is over (start {start}, check-in closed at {deadline}); it counts as a "
-                   "no-show. Please see the desk."),
-    scan_ended=("该预约已于 {end} 结束，不能再签到。", "This booking ended at {end}; it can no longer be checked in."),
-    scan_station_unknown=("本扫码点“{station}”尚未登记，请管理员设置。",
-                          "This scan station “{station}” is not set up; ask the admin."),
-    scan_wrong_station=("本扫码点只接受{takes}通行证（这张是 {resource} 的）。",
-                        "This station takes only {takes} passes (this one is for {resource})."),
-    scan_already_in=("已签到（{at}），本扫码点只能进入，不能重复进入。离场请到出口扫码。",
-                     "Already checked in ({at}); this station is entry only, no second entry. "
-                     "Scan at the exit to leave."),
-    scan_not_in=("尚未签到，本扫码点只能离场。请先在入口签到。",
-                 "Not checked in yet; this station is exit only. Please check in at the entrance first."),
-    scan_date=("{month}月{day}日 {hm}", "{month}/{day} {hm}"),
-    span_times=("{start}–{end}", "{start}–{end}"),  # not a scan_ reason: the same in both languages
-    scan_clock_behind=("本机时间（{now}）早于该预约的签到时间（{since}），请先校正电脑时间再扫码。",
-                       "This PC's clock ({now}) is earlier than the booking's check-in ({since}); "
-                       "set the clock right before scanning."),
-)
-
-
-def _define_format_refusals() -> None:
-    """scan_empty, scan_not_digits, ...: the codec's words under the scan_ prefix.
-
-    Every refusal of a scan has a scan_ key; for a badly formed pass the words
-    are the codec's own, taken from its messages so that they never drift apart.
-    """
-    for key in _PARSE_KEYS:
-        define(**{"scan_" + key[len("pass_"):]: (tr(key, "zh"), tr(key, "en"))})
-
-
-_define_format_refusals()
 
 
 @dataclass(frozen=True)
@@ -458,14 +392,6 @@ def record_decided(store: Store, actor: Actor, verdict: Verdict, station: str, t
 
 
 MANUAL_STATION = "手工"
-
-define(
-    scan_manual_reason_required=("手动签到/签退必须写明理由。", "Checking in or out by hand needs a reason."),
-    scan_manual_not_possible=("预约 {id} 状态为“{status}”，不能手动签到或签退。",
-                              "Booking {id} is {status}; it cannot be checked in or out by hand."),
-    scan_manual_in=("手动签到：{reason}", "Checked in by hand: {reason}"),
-    scan_manual_out=("手动签退：{reason}", "Checked out by hand: {reason}"),
-)
 
 
 def manual(store: Store, actor: Actor, booking_id: int, reason: str, *, now: datetime) -> Verdict:

@@ -24,14 +24,9 @@ from booking.policy import rules
 from booking.store import audit, clock
 from booking.store.audit import SYSTEM, Actor
 from booking.store.changes import Changes
-from booking.store.i18n import Message, define
+from booking.store.i18n import Message
 from booking.places.inventory import get_by_id
 from booking.store.connection import Store
-
-define(
-    sweep_no_show_reason=("{deadline} 前未签到，按未到场处理，车位/场地已释放。",
-                          "Not checked in by {deadline}: a no-show; the space or room is free again."),
-)
 
 
 def due_no_shows(store: Store, now: datetime) -> list[tuple[int, datetime]]:

@@ -15,18 +15,7 @@ from booking.ops import backup, restore, startup
 from booking.store import paths
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
-
-define(
-    cli_backup_done=("已备份到 {path}（{size} KB，完整性检查通过）。",
-                     "Backed up to {path} ({size} KB, integrity check passed)."),
-    cli_backup_skipped=("今天已经备份过：{folder}", "Today's backup already exists in {folder}"),
-    cli_restore_done=("已从 {path} 恢复。恢复前的数据另存为 {aside}。",
-                      "Restored from {path}. The data from before is kept as {aside}."),
-    cli_adopt_done=("已把 {path} 复制到 {store}；原文件保留未动。",
-                    "Copied {path} to {store}; the original was left as it was."),
-    cli_store_ok=("数据文件完好：{path}", "The store is sound: {path}"),
-)
+from booking.store.i18n import tr
 
 
 @cli.parser_section

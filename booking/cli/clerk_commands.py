@@ -13,22 +13,10 @@ from typing import Any
 from booking.cli import registry as cli
 from booking.people import clerks
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 
 PASSWORD_ENV = "LINLI_NEW_PASSWORD"
 OLD_PASSWORD_ENV = "LINLI_OLD_PASSWORD"
-
-define(
-    clerk_cli_password_needed=("请用 --password 或环境变量 LINLI_NEW_PASSWORD 提供新密码。",
-                               "Give the new password with --password or the LINLI_NEW_PASSWORD variable."),
-    clerk_cli_no_console=("这个程序没有控制台窗口，无法询问密码。请用 --password 或环境变量 LINLI_NEW_PASSWORD "
-                          "提供新密码，或在命令提示符中运行 linli-desk.exe。",
-                          "This program has no console to ask for a password in. Give the new password with "
-                          "--password or the LINLI_NEW_PASSWORD variable, or run linli-desk.exe in a command prompt."),
-    clerk_cli_prompt=("新密码：", "New password: "),
-    clerk_cli_again=("再输一次：", "Again: "),
-    clerk_cli_mismatch=("两次输入的密码不一致。", "The two passwords differ."),
-)
 
 
 @cli.parser_section

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from booking.cli.registry import add, parser_section
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 
 #: command -> the ui module whose @command handler runs it
 DRAWN = {
@@ -25,15 +25,6 @@ DRAWN = {
     "sheet": "ui.reports.sheet_commands",
     "heatmap": "ui.reports.sheet_commands",
 }
-
-define(
-    passcmd_help=("预约的通行证：号码，以及手机图片（--png）或打印用通行证（--slip，PDF）",
-                  "a booking's pass: its number, and a phone image (--png) or a printable slip (--slip, PDF)"),
-    sheetcmd_help=("每日占用表：--pdf 保存为 PDF，--print 送到打印机（不加则输出数据）",
-                   "the daily occupancy sheet: --pdf saves a PDF, --print sends it to a printer (neither: the data)"),
-    heatcmd_help=("使用热力图：按月或按周，车位×日期或小时×星期；--png 保存图片",
-                  "usage heat-map for a month or a week, spaces × days or hour × weekday; --png saves a picture"),
-)
 
 
 @parser_section

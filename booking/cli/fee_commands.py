@@ -18,19 +18,9 @@ from booking.policy import restrictions
 from booking.schedule import waitlist
 from booking.store import clock
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.places.inventory import KINDS
 from booking.store.validation import parse_minute, parse_whole
-
-define(
-    feecli_door_unknown=("没有门牌为 {door} 的住户。", "There is no household at {door}."),
-    feecli_household_needed=("请用 --door 或 --resident 指明住户。", "Name the household with --door or --resident."),
-    feecli_correct_needs=("更正需要 --amount 和 --reason。", "A correction needs --amount and --reason."),
-    feecli_offer_minutes_bad=("保留时间应为分钟数，如 30", "The offer time is a number of minutes, e.g. 30"),
-    feecli_line_total=("合计 {total}  已付 {paid}  应付 {due}", "total {total}  paid {paid}  due {due}"),
-    feecli_line_clerk=("{clerk}：现金 {cash}  收入 {income}", "{clerk}: cash {cash}  income {income}"),
-    feecli_cap_bad=("封顶金额写成元，如 20.00；不封顶写 none。", "Write the cap in yuan, e.g. 20.00, or none."),
-)
 
 
 @cli.parser_section

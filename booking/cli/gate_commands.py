@@ -16,19 +16,10 @@ from booking.places import stations
 from booking.store import clock
 from booking.store.errors import DeskError
 from booking.gatehouse.gate_server import GateServer, parse_listen
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 
 DEFAULT_LISTEN = "0.0.0.0:8089"
 PASSWORD_ENV = "LINLI_CAMERA_PASSWORD"
-
-define(
-    gate_listen_failed=("无法在 {listen} 监听：{detail}", "Cannot listen on {listen}: {detail}"),
-    cli_gate_served=("道闸服务已停止（{listen}）。", "The gate server stopped ({listen})."),
-    cli_gate_event=("{id}  {at}  {station}  {plate}  {verdict}  {reason}",
-                    "{id}  {at}  {station}  {plate}  {verdict}  {reason}"),
-    cli_gate_open=("开闸", "open"),
-    cli_gate_shut=("未开", "shut"),
-)
 
 
 @cli.parser_section

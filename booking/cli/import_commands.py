@@ -15,18 +15,7 @@ from typing import Any
 
 from booking.cli import registry as cli
 from booking.people import imports
-from booking.store.i18n import define, tr
-
-define(
-    importcmd_help=("从 CSV 文件导入（姓名、门牌、手机、车牌）", "import from a CSV file (name, door, phone, plate)"),
-    importcmd_residents_help=("导入居民及其住户和车牌", "import residents with their households and plates"),
-    importcmd_summary=("{mode}：共 {rows} 行，新增 {added} 位，已登记 {exists} 位，新车牌 {plates} 个，有误 {bad} 行。",
-                       "{mode}: {rows:row|rows}, {added} new, {exists} already registered, "
-                       "{plates:new plate|new plates}, {bad:row|rows} with mistakes."),
-    importcmd_checked=("检查", "Checked"),
-    importcmd_applied=("已导入", "Imported"),
-    importcmd_error_line=("第 {line} 行 {field}：{error}", "line {line} {field}: {error}"),
-)
+from booking.store.i18n import tr
 
 
 @cli.parser_section

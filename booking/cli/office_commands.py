@@ -13,12 +13,7 @@ from booking.places import holidays, inventory
 from booking.policy import restrictions
 from booking.schedule import closure_admin
 from booking.store.errors import invalid
-from booking.store.i18n import define
 from booking.store.validation import parse_minute
-
-define(
-    officecli_date_bad=("日期应写成 2026-02-15。", "Write the date as 2026-02-15."),
-)
 
 
 @cli.parser_section

@@ -25,25 +25,7 @@ from booking.store import clock
 from booking.store.audit import Actor
 from booking.store.connection import Store
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
-
-define(
-    cli_usage=("命令用法有误：{detail}。用 --help 查看说明。", "Wrong usage: {detail}. See --help."),
-    cli_help=("邻里服务台：车位和场地预约、通行证、扫码签到。不带命令时打开窗口。",
-              "Linli Desk: book parking spaces and rooms, issue passes, scan them. "
-              "Without a command it opens the window."),
-    cli_done=("完成。", "Done."),
-    cli_nothing=("（无）", "(none)"),
-    cli_now_admin_only=("只有管理员可以用 --now 固定时钟。请用 --user 姓名 以管理员身份登录（密码放在环境变量 "
-                        "LINLI_PASSWORD 中），或不带 --now 运行。",
-                        "Only an admin can fix the clock with --now. Sign in as an admin with --user NAME (the "
-                        "password in the LINLI_PASSWORD environment variable), or run without --now."),
-    cli_unproven=("{who}（未验证）", "{who} (not signed in)"),
-    cli_admin_only=("只有管理员可以使用“{command}”命令。"
-                    "请用 --user 姓名 以管理员身份登录（密码放在环境变量 LINLI_PASSWORD 中）。",
-                    "Only an admin can use the “{command}” command. Sign in as an admin with --user NAME "
-                    "(the password in the LINLI_PASSWORD environment variable)."),
-)
+from booking.store.i18n import tr
 
 
 class UsageError(Exception):

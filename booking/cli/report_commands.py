@@ -13,16 +13,8 @@ from typing import Any
 
 from booking.cli import registry as cli
 from booking.reporting import exports, reports
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.validation import parse_date
-
-define(
-    reportcmd_help=("月度使用报告（JSON）：占用率、最忙时段、未到场、场地使用",
-                    "monthly use report (JSON): occupancy, busiest hours, no-shows, room use"),
-    exportcmd_help=("导出一段日期内的预约为 CSV 或 Excel（默认遮挡姓名和电话）",
-                    "export the bookings of a date range as CSV or Excel (names and phones masked by default)"),
-    exportcmd_done=("已导出 {rows} 条预约：{files}", "Exported {rows:booking|bookings}: {files}"),
-)
 
 
 @cli.parser_section

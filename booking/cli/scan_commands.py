@@ -13,18 +13,9 @@ from typing import Any
 from booking.checkin import passcode, passes, scanning
 from booking.cli import registry as cli
 from booking.places import stations
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.places.inventory import KINDS
 from booking.checkin.sweep import sweep
-
-define(
-    cli_scan_ok=("✓ 通过", "✓ OK"),
-    cli_scan_refused=("✗ 拒绝", "✗ REFUSED"),
-    cli_sweep_none=("没有未到场或超时的预约。", "No no-shows or overstays."),
-    cli_sweep_no_shows=("未到场：{ids}", "No-shows: {ids}"),
-    cli_sweep_overstay=("超时：预约 {id}（{resource}，{end} 应离场，已超 {minutes} 分钟）",
-                        "Over time: booking {id} ({resource}, due out {end}, {minutes} min over)"),
-)
 
 
 @cli.parser_section

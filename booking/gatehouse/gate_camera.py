@@ -19,7 +19,6 @@ import keyring.errors
 
 from booking.gatehouse import gate_protocols, gates
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import define
 from booking.places.stations import Station
 from booking.store.connection import Store
 
@@ -29,15 +28,6 @@ TIMEOUT_S = 3.0
 BARRIER_PATH = "/ISAPI/Parking/channels/1/barrierGate"
 ALLOW_LIST_PATH = "/ISAPI/Traffic/channels/1/licensePlateAuditData/record?format=json"
 ALLOW_LIST_DELETE_PATH = "/ISAPI/Traffic/channels/1/DelLicensePlateAuditData?format=json"
-
-define(
-    gate_password_required=("请提供相机密码（环境变量 LINLI_CAMERA_PASSWORD）。",
-                            "Give the camera's password (environment variable LINLI_CAMERA_PASSWORD)."),
-    gate_password_not_hikvision=("只有海康相机需要密码（“{name}”是{gate}）。",
-                                 "Only a Hikvision camera needs a password (“{name}” is {gate})."),
-    gate_keyring_unavailable=("无法使用系统凭据存储：{detail}",
-                              "The system's credential store cannot be used: {detail}"),
-)
 
 
 class CameraError(Exception):

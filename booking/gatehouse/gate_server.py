@@ -35,7 +35,6 @@ from booking.places import stations
 from booking.store.errors import DeskError
 from booking.gatehouse.gate_protocols import BadEvent, Heartbeat
 from booking.gatehouse.gates import Decision, PlateRead
-from booking.store.i18n import define
 from booking.ops.setup import open_ready
 from booking.places.stations import Station
 from booking.store.connection import Store
@@ -43,7 +42,6 @@ from booking.checkin.sweep import sweep
 
 log = logging.getLogger("linli.gates")
 
-define(gate_listen_bad=("监听地址应为 主机:端口，如 0.0.0.0:8089。", "Listen on HOST:PORT, e.g. 0.0.0.0:8089."))
 MAX_BODY = 4 * 1024 * 1024     # a plate event with its photos stays well below this
 JOB_TIMEOUT_S = 10.0
 TICK_S = 1.0

@@ -38,7 +38,7 @@ from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.schedule.bookings import Booking
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import Message, define, tr
+from booking.store.i18n import Message, tr
 from booking.places.inventory import get as get_resource
 from booking.checkin.scanning import CHECK_IN, CHECK_OUT, Verdict
 from booking.places.stations import Station
@@ -55,47 +55,6 @@ LOOKAHEAD_DAYS = 2           # bookings further ahead are not looked at for a ca
 SECONDS_FMT = scanning.SECONDS_FMT
 # The characters plate cameras confuse; each class is compared as one character.
 _CONFUSABLE = {c: cls[0] for cls in ("0DQO", "8B", "1I", "2Z", "5S") for c in cls}
-
-define(
-    gate_open_in=("道闸放行入场：{resource}，{window}。", "Gate opened, entry: {resource}, {window}."),
-    gate_open_out=("道闸放行离场：{resource}，{window}。", "Gate opened, exit: {resource}, {window}."),
-    gate_unreadable=("车牌未能识别（“{read}”），未开闸。",
-                     "The plate could not be read (“{read}”); the gate stays shut."),
-    gate_unsure=("识别把握不足（{confidence}%，“{read}”），未开闸，请人工确认。",
-                 "The read is doubtful ({confidence}%, “{read}”); the gate stays shut, please check."),
-    gate_near_match=("“{read}”与预约车牌 {plate} 相近但不相同，未开闸，请人工确认。",
-                     "“{read}” is close to the booked plate {plate} but not the same; the gate stays shut, "
-                     "please check."),
-    gate_no_booking=("{plate} 没有可在此道闸使用的预约，未开闸。", "{plate} has no booking this gate takes; "
-                     "the gate stays shut."),
-    gate_too_early=("{plate} 太早了：{opens} 起可入场（预约 {start} 开始）。",
-                    "{plate} is too early: entry opens at {opens} (the booking starts {start})."),
-    gate_too_late=("{plate} 已超过入场宽限时间（{deadline} 截止），未开闸。",
-                   "{plate} is past the entry grace time (closed at {deadline}); the gate stays shut."),
-    gate_restricted=("{plate} 所在住户因未到场受限至 {until}，未开闸。",
-                     "{plate}'s household is restricted for no-shows until {until}; the gate stays shut."),
-    gate_already_in=("{plate} 已于 {at} 入场且未离场，不能再次入场。",
-                     "{plate} entered at {at} and has not left; it cannot enter again."),
-    gate_not_in=("{plate} 没有入场记录，未开闸。", "{plate} has no entry on record; the gate stays shut."),
-    gate_clock_behind=("{plate} 离场时间早于入场时间，请校正相机或电脑时间。",
-                       "{plate}'s exit is earlier than its entry; set the camera's or the PC's clock right."),
-    gate_let_in=("人工放行：{reason}", "Let in by hand: {reason}"),
-    gate_let_in_reason_required=("人工放行必须写明理由。", "Letting a car in by hand needs a reason."),
-    gate_event_not_found=("没有编号为 {id} 的道闸记录。", "There is no gate event {id}."),
-    gate_not_a_gate=("扫码点“{name}”不是道闸。", "The station “{name}” is not a gate."),
-    # What the gate's LED screen shows: short, and in Chinese whatever the desk's language,
-    # since it speaks to residents and LED controllers carry a Chinese font.
-    gate_led_in=("{plate} 欢迎回家", "{plate} welcome"),
-    gate_led_out=("{plate} 一路平安", "{plate} goodbye"),
-    gate_led_no_booking=("未预约 请到服务台", "No booking - see the desk"),
-    gate_led_too_early=("未到入场时间 请到服务台", "Too early - see the desk"),
-    gate_led_too_late=("已过入场时间 请到服务台", "Too late - see the desk"),
-    gate_led_restricted=("暂停预约 请到服务台", "Restricted - see the desk"),
-    gate_led_already_in=("已在场内 请到服务台", "Already inside - see the desk"),
-    gate_led_not_in=("无入场记录 请到服务台", "No entry record - see the desk"),
-    gate_led_unsure=("请稍候 人工确认", "Please wait - checking"),
-    gate_led_let_in=("人工放行", "Opened by hand"),
-)
 
 _LED = {"gate_open_in": "gate_led_in", "gate_open_out": "gate_led_out",
         "gate_unreadable": "gate_led_unsure", "gate_unsure": "gate_led_unsure",

@@ -29,35 +29,11 @@ from booking.store.changes import Changes
 from booking.store.errors import DeskError, invalid
 from booking.money.fees import money, parse_yuan, yuan_text
 from booking.money.timebank import balance, hours_text
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.connection import Store
 
 MAX_MINUTES_PER_ENTRY = 24 * 60
 RATE_KEY = "fee.timebank_fen_per_hour"
-
-define(
-    credit_earn_admin_only=("只有管理员可以登记志愿时长。", "Only an admin can record volunteer hours."),
-    credit_hours_required=("请填写小时数，如 2 或 1.5", "Enter the hours, e.g. 2 or 1.5"),
-    credit_hours_format=("小时数应为正数，最多两位小数，如 2 或 1.5",
-                         "Hours are a positive number with at most two decimals, e.g. 2 or 1.5"),
-    credit_hours_minutes=("小时数须折合为整分钟（如 0.25 小时 = 15 分钟）",
-                          "Hours must come to whole minutes (e.g. 0.25 h = 15 min)"),
-    credit_hours_too_many=("一次最多记 {max} 小时", "At most {max:hour|hours} at a time"),
-    credit_text_required=("请填写{what}", "Enter the {what}"),
-    credit_team=("服务队", "team"),
-    credit_activity=("服务内容", "activity"),
-    credit_approved_by=("审核人", "approver"),
-    credit_empty=("时间银行余额为0。", "The time-bank balance is 0."),
-    credit_other_household=("只能为本户的预约抵扣（预约属于 {door}）。",
-                            "Credits pay only for the resident's own household's bookings (this one is {door})."),
-    credit_too_little=("{hours} 小时不足以抵扣 0.01 元。", "{hours} h is worth less than 0.01 yuan."),
-    credit_rate_admin=("只有管理员可以设定时间银行折算标准。", "Only an admin can set the time-bank rate."),
-    credit_rate_zero=("未设定时间银行折算标准，请管理员先设定。",
-                      "No time-bank rate is set; ask the admin to set one."),
-    credit_entry_earn=("服务获得", "earned"),
-    credit_entry_redeem=("抵扣", "redeemed"),
-    credit_entry_refund=("退回", "given back"),
-)
 
 
 def parse_hours(text: Any, field: str = "hours") -> int:

@@ -32,7 +32,7 @@ from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.schedule.bookings import Booking
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.places.inventory import get as get_resource
 from booking.store.connection import Store
 from booking.store.validation import parse_whole
@@ -42,48 +42,6 @@ PAYERS = ("resident", "visitor")
 EXEMPT_PURPOSES = ("volunteer", "welfare")
 MAX_FEN = 100_000_000  # one million yuan: far beyond any desk payment, catches typing slips
 DAY = timedelta(days=1)
-
-define(
-    fee_amount_required=("请填写金额，如 12.50", "Enter the amount, e.g. 12.50"),
-    fee_amount_format=("金额应写成元，最多两位小数，如 12 或 12.50",
-                       "Write the amount in yuan with at most two decimals, e.g. 12 or 12.50"),
-    fee_amount_positive=("金额必须大于0", "The amount must be more than 0"),
-    fee_amount_too_large=("金额过大（最多 {max} 元），请检查",
-                          "The amount is too large (at most {max} yuan); please check it"),
-    fee_band_bad=("时段应写成 HH:MM-HH:MM=元/单位，如 07:30-19:00=3.00",
-                  "Write a band as HH:MM-HH:MM=yuan per unit, e.g. 07:30-19:00=3.00"),
-    fee_band_overlap=("时段 {a} 与 {b} 重叠，每分钟只能属于一个时段。",
-                      "The bands {a} and {b} overlap; each minute belongs to one band only."),
-    fee_scope_bad=("收费范围应为 kind:parking、kind:room 或 res:编号。",
-                   "The scope of a tariff is kind:parking, kind:room or res:CODE."),
-    fee_payer_bad=("付款人应为 resident（居民）或 visitor（访客）。", "The payer is resident or visitor."),
-    fee_number_bad=("{what}应为0或正整数。", "{what} must be 0 or a whole positive number."),
-    fee_exempt_bad=("免费用途应为 volunteer（志愿服务队）或 welfare（公益活动）。",
-                    "The free purpose is volunteer (a volunteer team) or welfare (a public-welfare activity)."),
-    fee_admin_only=("只有管理员可以修改收费标准。", "Only an admin can change the tariffs."),
-    fee_already_settled=("预约 {id} 已结算，不能再更改免费标记。",
-                         "Booking {id} is settled; its free flag can no longer change."),
-    fee_free_minutes=("免费分钟数", "Free minutes"),
-    fee_unit_minutes=("计费单位（分钟）", "Billing unit (minutes)"),
-    fee_item_band=("{band}（{rate}/{unit}）：{minutes} 分钟，计 {units} 个单位",
-                   "{band} ({rate} per {unit}): {minutes} min, {units} unit(s)"),
-    fee_item_free=("前 {n} 分钟免费", "First {n:minute|minutes} free"),
-    fee_item_cap=("每24小时封顶 {cap}", "Capped at {cap} per 24 hours"),
-    fee_item_overstay=("含超时 {n} 分钟", "Includes {n:minute|minutes} over time"),
-    fee_item_exempt_volunteer=("志愿服务队使用，免费", "Volunteer team: free"),
-    fee_item_exempt_welfare=("公益活动，免费", "Public-welfare activity: free"),
-    fee_item_no_tariff=("无收费标准，免费", "No tariff: free"),
-    fee_state_estimate=("预估", "estimate"),
-    fee_state_settled=("已结算", "settled"),
-    fee_state_cancelled=("已取消，不收费", "cancelled, nothing charged"),
-    fee_state_no_show=("未到场，不收费", "no-show, nothing charged"),
-    fee_payer_resident=("居民", "resident"),
-    fee_payer_visitor=("访客", "visitor"),
-    fee_exempt_volunteer=("志愿服务队", "volunteer team"),
-    fee_exempt_welfare=("公益活动", "public-welfare activity"),
-    fee_all_day=("全天", "all day"),
-    fee_unit_hour=("小时", "hour"),
-)
 
 
 # --- money ----------------------------------------------------------------------------------

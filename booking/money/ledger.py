@@ -28,7 +28,7 @@ from booking.store import audit, clock, files, validation
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.money.fees import money, yuan_text, yuan_words
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.connection import Store
 from booking.store.files import csv_cell
 from booking.store.validation import mask_name
@@ -38,60 +38,6 @@ METHODS = ("cash", "wechat", "alipay", "waived", "timebank")
 MONEY_METHODS = ("cash", "wechat", "alipay")   # what reaches the welfare fund
 PAYABLE_METHODS = ("cash", "wechat", "alipay", "waived")  # what the clerk records with `pay`
 ENTRIES = ("payment", "refund", "correction")
-
-define(
-    ledger_amount_admin=("只有管理员可以按金额退款；按规则退款请直接退款。",
-                         "Only an admin can refund a chosen amount; a refund by the rules needs no amount."),
-    ledger_correct_admin=("只有管理员可以更正账目。", "Only an admin can correct the ledger."),
-    ledger_method_bad=("付款方式应为 现金(cash)、微信(wechat)、支付宝(alipay) 或 减免(waived)。",
-                       "The method is cash, wechat, alipay or waived."),
-    ledger_reason_required=("请填写原因。", "Give a reason."),
-    ledger_more_than_due=("金额 {amount} 超过应付 {due}。", "The amount {amount} is more than the {due} due."),
-    ledger_nothing_due=("预约 {id} 没有应付金额。", "Nothing is due for booking {id}."),
-    ledger_month_closed=("{month} 已结账，不能再更改；请在本月记一笔更正。",
-                         "{month} is closed and cannot change; record a correction in the current month."),
-    ledger_month_bad=("月份应写成 年-月，如 2026-11", "Write the month as YYYY-MM, e.g. 2026-11"),
-    ledger_month_open=("{month} 尚未结束，不能结账。", "{month} has not ended yet and cannot be closed."),
-    ledger_already_closed=("{month} 已经结账。", "{month} is already closed."),
-    ledger_close_admin=("只有管理员可以结账。", "Only an admin can close a month."),
-    ledger_csv_admin=("只有管理员可以导出月度账目。", "Only an admin can export the monthly statement."),
-    ledger_payment_not_found=("没有编号为 {id} 的收款记录。", "There is no ledger entry with id {id}."),
-    ledger_nothing_to_refund=("预约 {id} 没有可退的款项。", "Nothing paid for booking {id} can be refunded."),
-    ledger_refund_policy=("按规定不退款：在开始前 {hours} 小时取消，退 {percent}%。",
-                          "No refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back."),
-    ledger_refund_not_cancelled=("预约 {id} 未取消；按规定退款只用于已取消的预约，其他情况请填写金额和原因。",
-                                 "Booking {id} is not cancelled; a refund by the rules is for cancelled "
-                                 "bookings; otherwise give the amount and a reason."),
-    ledger_refund_too_much=("最多可退 {max}。", "At most {max} can be refunded."),
-    ledger_correct_timebank=("时间银行抵扣不能更正金额，请退款。",
-                             "A time-bank payment cannot be corrected; refund it instead."),
-    ledger_correct_zero=("更正金额不能为0。", "A correction cannot be 0."),
-    ledger_correct_too_much=("更正后这笔收款的净额会小于0：最多可减 {max}（已付 {paid}，已退或已更正 {taken}）。",
-                             "After this correction the payment would be below 0: at most {max} can be taken "
-                             "off (paid {paid}, already refunded or corrected {taken})."),
-    ledger_method_cash=("现金", "cash"),
-    ledger_method_wechat=("微信支付", "WeChat Pay"),
-    ledger_method_alipay=("支付宝", "Alipay"),
-    ledger_method_waived=("减免", "waived"),
-    ledger_method_timebank=("时间银行抵扣", "time-bank credits"),
-    ledger_entry_payment=("收款", "payment"),
-    ledger_entry_refund=("退款", "refund"),
-    ledger_entry_correction=("更正", "correction"),
-    ledger_kind_other=("其他", "other"),
-    ledger_receipt_title=("邻里服务台收据", "Linli Desk receipt"),
-    ledger_receipt_item=("{resource} {start}–{end}（预约号 {id}）", "{resource} {start}–{end} (booking {id})"),
-    ledger_csv_receipt=("收据号", "Receipt"),
-    ledger_csv_at=("时间", "Time"),
-    ledger_csv_clerk=("值班员", "Clerk"),
-    ledger_csv_entry=("类别", "Entry"),
-    ledger_csv_method=("方式", "Method"),
-    ledger_csv_booking=("预约号", "Booking"),
-    ledger_csv_kind=("类型", "Kind"),
-    ledger_csv_amount=("金额（元）", "Amount (yuan)"),
-    ledger_csv_reason=("原因", "Reason"),
-    ledger_csv_corrects=("对应记录", "Refers to"),
-    ledger_csv_cannot_write=("无法写入“{path}”：{detail}", "Cannot write “{path}”: {detail}"),
-)
 
 
 @dataclass(frozen=True)
@@ -369,11 +315,6 @@ def refund(store: Store, actor: Actor, booking_id: int, now: datetime, amount_fe
                 timebank.give_back(store, actor, payment.id, entry.id, minutes, now)
             out.append(entry)
     return out
-
-
-define(ledger_refund_policy_ok=(
-    "按规定退款：开始前 {hours} 小时取消，退 {percent}%",
-    "Refund under the rules: cancelled {hours:hour|hours} before the start, {percent}% back"))
 
 
 def correct(store: Store, actor: Actor, payment_id: int, amount_fen: int, reason: str, now: datetime) -> Payment:

@@ -15,13 +15,7 @@ from booking.store import clock
 from booking.store.audit import Actor
 from booking.store.connection import Store
 from booking.store.errors import DeskError
-from booking.store.i18n import define
 from booking.store.rowids import inserted_id
-
-define(
-    credit_not_enough=("时间银行余额不足：现有 {balance} 小时，需要 {need} 小时。",
-                       "Not enough time-bank credit: {balance} h held, {need} h needed."),
-)
 
 
 def hours_text(minutes: int) -> str:

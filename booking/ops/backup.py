@@ -25,7 +25,6 @@ from typing import Any
 
 from booking.store import connection as stores
 from booking.store.errors import DeskError
-from booking.store.i18n import define
 from booking.store.paths import data_dir
 from booking.store.connection import BUSY_TIMEOUT_S, Store
 from booking.ops.storefile import (Contents, check_file, discard, fsync, fsync_folder, linli_contents, os_text,
@@ -36,21 +35,6 @@ KEEP_DAILY = 14
 KEEP_MONTHLY = 12
 _DAILY = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d{{2}})-(\d{{2}})\.sqlite3$")
 _MONTHLY = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d{{2}})\.sqlite3$")
-
-define(
-    backup_no_store=("没有找到数据文件“{path}”，无法备份。", "There is no store at “{path}”; nothing to back up."),
-    backup_same_file=("备份不能写到数据文件本身：“{path}”。请另选一个文件名。",
-                      "A backup cannot be written over the store itself (“{path}”); choose another file name."),
-    backup_cannot_write=("无法写入备份“{path}”：{detail}。原有文件未改动。",
-                         "Cannot write the backup “{path}”: {detail}. No existing file was changed."),
-    backup_copy_damaged=("备份副本没有通过完整性检查（{detail}），已删除该副本。数据文件本身可能有问题，请运行启动检查。",
-                         "The backup copy failed its integrity check ({detail}) and was deleted. The store itself "
-                         "may be damaged; run the store check."),
-    backup_not_linli=("“{path}”不是邻里服务台的数据文件，没有备份；原有文件未改动。",
-                      "“{path}” is not a Linli Desk store, so it was not backed up; no existing file was changed."),
-    adopt_exists=("“{path}”已经有数据文件，没有搬移。", "There already is a store at “{path}”; nothing was moved."),
-    adopt_none=("没有找到要搬移的数据文件“{path}”。", "There is no store to move at “{path}”."),
-)
 
 
 def backup_dir() -> Path:

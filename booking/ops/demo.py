@@ -18,7 +18,6 @@ from typing import Any
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import invalid
-from booking.store.i18n import define
 from booking.store.connection import Store
 from booking.store.validation import normalize_plate
 from booking.store.rowids import inserted_id
@@ -32,9 +31,6 @@ LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 CITY = "ABCDEFGHJKLMNQRSTUVWXYZ"
 ACTOR = Actor("演示数据", "admin")
 MAX_YEARS = 50
-
-define(demo_years=("演示数据的年数应在 0 到 {limit} 之间，如 1 或 0.5。",
-                   "The demo's years must be from 0 to {limit}, e.g. 1 or 0.5."))
 
 
 def _plate(rng: random.Random) -> str:

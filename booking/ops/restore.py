@@ -33,30 +33,9 @@ from booking.store import audit
 from booking.store import connection as stores
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.i18n import define
 from booking.store.connection import BUSY_TIMEOUT_S, GENERATION_KEY
 
 log = logging.getLogger("linli.backup")
-
-define(
-    restore_same_file=("要恢复的文件就是当前数据文件本身：“{path}”。",
-                       "The file to restore is the store itself: “{path}”."),
-    restore_readonly=("数据文件或其文件夹是只读的，无法恢复：“{path}”。当前数据未作任何改动。",
-                      "The store or its folder is read-only, so nothing can be restored: “{path}”. "
-                      "The current data was not changed."),
-    restore_cannot_keep=("无法先把当前数据另存一份（{detail}），所以没有恢复。当前数据未作任何改动。",
-                         "The current data could not be kept aside first ({detail}), so nothing was restored. "
-                         "The current data was not changed."),
-    restore_cannot_copy=("无法读取或复制备份“{path}”：{detail}。当前数据未作任何改动。",
-                         "The backup “{path}” could not be read or copied: {detail}. "
-                         "The current data was not changed."),
-    restore_busy=("另一个程序正在写入数据文件，等待 {seconds} 秒后仍未结束，所以没有恢复。"
-                  "当前数据未作任何改动，请稍后再试。",
-                  "Another program kept writing to the store for {seconds} s, so nothing was restored. "
-                  "The current data was not changed; try again in a moment."),
-    restore_failed=("恢复没有完成（{detail}）。恢复前的数据保存在“{aside}”。",
-                    "The restore did not finish ({detail}). The data from before is kept in “{aside}”."),
-)
 
 
 # --- restore ------------------------------------------------------------------------------------

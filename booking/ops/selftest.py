@@ -24,18 +24,14 @@ from booking.checkin import passcode, passes
 from booking.ops import backup, setup
 from booking.people import residents
 from booking.schedule import bookings
-from booking.store import clock
+from booking.store import clock, i18n
 from booking.store.audit import Actor
-from booking.store.i18n import define
 from booking.store.paths import resource_dir, resource_path
 from booking.store.connection import Store
 
 ACTOR = Actor("自检", "admin")
 REQUIRED_RESOURCES = ("inventory.json", "rules.json")
-
-define(
-    selftest_failed=("自检未通过：{step} 出错（{detail}）。", "The self-test failed at {step} ({detail})."),
-)
+REQUIRED_CATALOGS = ("en", "zh_CN")  # resources/locale/<language>/LC_MESSAGES/linli.mo
 
 
 @dataclass
@@ -118,7 +114,12 @@ def _do(state: _Run, name: str, step: Callable[[], str]) -> bool:
 def _resources() -> str:
     for name in REQUIRED_RESOURCES:
         json.loads(resource_path(name).read_text(encoding="utf-8"))
-    return f"{', '.join(REQUIRED_RESOURCES)} in {resource_dir()}"
+    missing = sorted(set(REQUIRED_CATALOGS) - set(i18n.catalogs()))
+    if missing:
+        raise FileNotFoundError(f"no message catalog for {', '.join(missing)} in {resource_path('locale')}")
+    if i18n.tr("status_booked", "zh") == i18n.tr("status_booked", "en"):  # each speaks its own language
+        raise ValueError("the Chinese and English catalogs give the same words")
+    return f"{', '.join(REQUIRED_RESOURCES)}, catalogs {', '.join(REQUIRED_CATALOGS)} in {resource_dir()}"
 
 
 def _store(state: _Run) -> str:

@@ -22,7 +22,7 @@ from booking.ops.storefile import file_is_read_only, folder_write_problem, os_te
 from booking.store import i18n
 from booking.store import connection as stores
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 
 try:
     import fcntl  # POSIX only: asking who holds a lock, in the start-up check
@@ -33,37 +33,6 @@ except ImportError:  # Windows
 MIN_FREE_BYTES = 20 * 1024 * 1024
 #: problems where restoring a backup is the cure (for the others it would not help)
 RESTORABLE = ("not_database", "damaged")
-
-define(
-    startup_not_database=("“{path}”不是邻里服务台的数据文件，或者文件开头已经损坏。程序没有改动这个文件。",
-                          "“{path}” is not a Linli Desk store, or its beginning is damaged. The program has not "
-                          "changed the file."),
-    startup_damaged=("数据文件“{path}”已损坏（{detail}），可能是断电或磁盘故障时被截断或写坏。程序没有改动这个文件。",
-                     "The store “{path}” is damaged ({detail}); a power cut or a disk fault may have cut it short "
-                     "or garbled it. The program has not changed the file."),
-    startup_locked=("数据文件“{path}”正被另一个程序占用（例如另一个邻里服务台、杀毒或备份软件）。请关闭那个程序后重新启动。",
-                    "The store “{path}” is held by another program (another Linli Desk, an antivirus or a backup "
-                    "tool). Close that program and start again."),
-    startup_unreadable=("无法读取数据文件“{path}”：{detail}。请检查文件的权限。",
-                        "The store “{path}” cannot be read: {detail}. Check the file's permissions."),
-    startup_readonly=("数据文件“{path}”是只读的，新的预约无法保存。请在文件属性中去掉“只读”，或让管理员给予写权限。",
-                      "The store “{path}” is read-only, so new bookings cannot be saved. Clear the file's "
-                      "read-only attribute or ask the admin for write permission."),
-    startup_readonly_folder=("数据文件所在的文件夹“{folder}”不可写（{detail}），新的预约无法保存。"
-                             "请检查文件夹权限，或用 --db 换一个位置。",
-                             "The store's folder “{folder}” cannot be written ({detail}), so new bookings cannot be "
-                             "saved. Check the folder's permissions or choose another place with --db."),
-    startup_full=("“{folder}”所在的磁盘几乎已满（只剩 {free}），新的预约可能无法保存。请先清理磁盘再启动。",
-                  "The disk of “{folder}” is nearly full ({free} left), so new bookings may not be saved. "
-                  "Free some space, then start again."),
-    startup_newer=("数据文件“{path}”由更新版本的邻里服务台写成（{names}），本版本无法安全打开。请升级程序。",
-                   "The store “{path}” was written by a newer Linli Desk ({names}); this version cannot open it "
-                   "safely. Please upgrade the program."),
-    startup_offer_backup=("有一份完好的备份（{taken}，{file}），可以从它恢复；恢复前会把当前文件另存一份。",
-                          "A good backup exists ({taken}, {file}); you can restore it. The current file will be kept "
-                          "aside first."),
-    startup_no_backup=("没有找到可用的备份。请联系管理员。", "No usable backup was found. Please call the admin."),
-)
 
 
 class StoreProblem(DeskError):
@@ -305,11 +274,6 @@ def _kind_of(exc: DeskError, conn: sqlite3.Connection | None) -> tuple[str, dict
     if exc.key == "store_busy":
         return "locked", {}
     return "unreadable", {"detail": exc.message()}
-
-
-define(
-    startup_detail_text=("{text}", "{text}"),
-)
 
 
 def _newest_ids(conn: sqlite3.Connection) -> dict[str, int] | None:

@@ -22,25 +22,9 @@ from typing import Any
 from booking.store import schema
 from booking.store import connection as stores
 from booking.store.errors import DeskError
-from booking.store.i18n import define
 from booking.store.connection import known_migrations
 
 log = logging.getLogger("linli.backup")
-
-define(
-    restore_no_file=("没有找到备份文件“{path}”。", "There is no backup file at “{path}”."),
-    restore_not_database=("“{path}”不是 SQLite 数据文件，不能用于恢复。当前数据未作任何改动。",
-                          "“{path}” is not a SQLite file and cannot be restored. The current data was not changed."),
-    restore_damaged=("备份“{path}”已损坏（{detail}），不能用于恢复。当前数据未作任何改动。",
-                     "The backup “{path}” is damaged ({detail}) and cannot be restored. "
-                     "The current data was not changed."),
-    restore_not_linli=("“{path}”是其他程序的 SQLite 文件，不是邻里服务台的数据，不能用于恢复。当前数据未作任何改动。",
-                       "“{path}” is another program's SQLite file, not Linli Desk data, and cannot be restored. "
-                       "The current data was not changed."),
-    restore_newer=("备份“{path}”由更新版本的邻里服务台写成（{names}），本版本不能恢复它。请先升级程序。当前数据未作任何改动。",
-                   "The backup “{path}” was written by a newer Linli Desk ({names}); this version cannot restore "
-                   "it. Upgrade the program first. The current data was not changed."),
-)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.connection import Store
 from booking.store.validation import normalize_name
 
@@ -34,27 +34,6 @@ KDF = "scrypt"
 # sign-in (16 MiB, about 50 ms here): slow for a guesser, unnoticed by a clerk.
 KDF_PARAMS: dict[str, int] = {"n": 2 ** 14, "r": 8, "p": 1, "dklen": 32}
 SALT_BYTES = 16
-
-define(
-    clerk_bad_login=("用户名或密码错误。", "Wrong name or password."),
-    clerk_password_short=("密码至少需要{n}个字符。", "A password needs at least {n:character|characters}."),
-    clerk_password_long=("密码最多{n}个字符。", "A password has at most {n:character|characters}."),
-    clerk_password_blank=("密码不能全是空格。", "A password cannot be only spaces."),
-    clerk_role_bad=("角色应为 clerk（值班员）或 admin（管理员）。", "The role is clerk or admin."),
-    clerk_name_taken=("已有名为“{name}”的账号。", "There is already an account called “{name}”."),
-    clerk_not_found=("没有名为“{name}”的账号。", "There is no account called “{name}”."),
-    clerk_admin_only=("只有管理员可以管理值班员账号。", "Only an admin can manage clerk accounts."),
-    clerk_own_password=("值班员只能修改自己的密码，并且要先登录自己的账号。",
-                        "A clerk can change only their own password, signed in to their own account."),
-    clerk_old_password=("请输入原密码：没有原密码，只有管理员可以重设密码。",
-                        "Give the old password: without it, only an admin can set a new one."),
-    clerk_old_password_wrong=("原密码不对。", "The old password is wrong."),
-    clerk_first_exists=("已有账号，请用管理员账号登录后再添加。",
-                        "Accounts exist already; sign in as an admin to add more."),
-    clerk_last_admin=("不能停用最后一个启用的管理员账号。", "The last active admin account cannot be disabled."),
-    clerk_role_clerk=("值班员", "clerk"),
-    clerk_role_admin=("管理员", "admin"),
-)
 
 
 @dataclass(frozen=True)

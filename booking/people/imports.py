@@ -30,40 +30,10 @@ from booking.people import residents
 from booking.store import audit
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.connection import Store, refuse_store_file
 from booking.store.validation import normalize_door, normalize_name, normalize_phone, normalize_plate
 
-define(
-    imp_cannot_read=("无法读取文件“{path}”：{detail}。", "Cannot read the file “{path}”: {detail}."),
-    imp_empty=("文件“{path}”是空的。第一行应是表头：姓名、门牌、手机、车牌。",
-               "The file “{path}” is empty. Its first row should name the columns: name, door, phone, plate."),
-    imp_too_big=("文件太大（超过 {limit} MB），请分成几个文件导入。",
-                 "The file is too large (over {limit} MB); split it into several files."),
-    imp_excel=("这是 Excel 工作簿，不是 CSV。请在 Excel 中“另存为”→“CSV（逗号分隔）”后再导入。",
-               "This is an Excel workbook, not a CSV file. In Excel use Save As → “CSV (Comma delimited)”, "
-               "then import that file."),
-    imp_binary=("“{path}”不是文本格式的 CSV 文件（含有二进制内容）。请选择 Excel 另存的 CSV 文件。",
-                "“{path}” is not a CSV text file (it holds binary data). Choose a CSV file saved from Excel."),
-    imp_encoding=("无法识别文件的编码（既不是 UTF-8 也不是 GBK）。请在 Excel 中另存为“CSV UTF-8”。",
-                  "The file's encoding is neither UTF-8 nor GBK. In Excel save it as “CSV UTF-8”."),
-    imp_unreadable=("第 {line} 行无法按 CSV 读取：{detail}。", "Line {line} cannot be read as CSV: {detail}."),
-    imp_no_header=("第一行应是表头，含“姓名、门牌、手机”（车牌可不填），未找到这些列名。",
-                   "The first row should name the columns “name, door, phone” (plate optional); "
-                   "none of them was found."),
-    imp_missing_column=("表头缺少“{columns}”列。表头应含：姓名、门牌、手机（车牌可不填）。",
-                        "The header lacks the column(s) “{columns}”. It needs name, door, phone (plate optional)."),
-    imp_duplicate_column=("表头中“{column}”出现了两次。", "The column “{column}” appears twice in the header."),
-    imp_no_rows=("文件只有表头，没有要导入的居民。", "The file has a header but no residents to import."),
-    imp_has_invalid=("有 {count} 行填写有误，未导入任何居民。请改正后重试，或选择跳过有误的行。",
-                     "{count:row|rows} have mistakes; nobody was imported. Correct them and retry, "
-                     "or choose to skip the rows with mistakes."),
-    imp_cancelled=("导入已取消，未导入任何居民。", "The import was cancelled; nobody was imported."),
-    imp_field_name=("姓名", "name"),
-    imp_field_door=("门牌", "door"),
-    imp_field_phone=("手机", "phone"),
-    imp_field_plate=("车牌", "plate"),
-)
 
 #: progress(done, total) -> False to cancel. `check` counts rows; `apply` counts each row twice
 #: (checked, then written), so total is twice the rows there.

@@ -9,32 +9,12 @@ from typing import Any, Literal, overload
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.schema import ACTIVE
 from booking.store.connection import Store
 from booking.store.validation import (mask_name, mask_phone, normalize_door, normalize_name, normalize_phone,
                                       normalize_plate, split_door)
 from booking.store.rowids import inserted_id
-
-define(
-    resident_not_found=("没有编号为 {id} 的居民。", "There is no resident with id {id}."),
-    plate_other_household=("车牌 {plate} 已登记在 {door} 名下。", "The plate {plate} is registered to {door}."),
-    find_empty=("请输入手机号、尾号4位、门牌、车牌或姓名。",
-                "Type a phone number, its last 4 digits, a door, a plate or a name."),
-    resedit_nothing=("请至少给出要修改的姓名、手机号或门牌。",
-                     "Give at least one of the name, mobile number or door to change."),
-    resedit_phone_taken=("{door} 已登记了这个手机号的居民（编号 {id}）。",
-                         "{door} already has a resident with this mobile number (id {id})."),
-    resedit_plate_not_found=("没有登记车牌 {plate}。", "The plate {plate} is not registered."),
-    resedit_plate_busy=("车牌 {plate} 还有未结束的预约：{bookings}。请先取消预约或签退后再移除。",
-                        "The plate {plate} still has bookings in progress: {bookings}. "
-                        "Cancel them or check the car out first."),
-    resedit_resident_busy=("居民 {id}（{door}）还有未结束的预约：{bookings}。请先取消预约或签退后再登记迁出。",
-                           "Resident {id} ({door}) still has bookings in progress: {bookings}. "
-                           "Cancel them or check out first."),
-    resedit_booking_item=("预约号 {id}（{code}，{start}–{end}）", "booking {id} ({code}, {start}–{end})"),
-    resedit_more=("等共 {n} 个", "{n} in all"),
-)
 
 
 @dataclass(frozen=True)

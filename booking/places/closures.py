@@ -18,22 +18,10 @@ from booking.places.scopes import parse_scope
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import define
 from booking.store.connection import Store
 
 if TYPE_CHECKING:
     from booking.places.inventory import Resource
-
-define(
-    closure_not_found=("没有编号为 {id} 的关闭时段。", "There is no closure with id {id}."),
-    closure_reason_required=("请填写关闭原因。", "Give a reason for the closure."),
-    closure_order=("结束时间必须晚于开始时间。", "The end must be after the start."),
-    rrule_bad=("重复规则无法识别：{detail}。示例：FREQ=WEEKLY;BYDAY=TU;UNTIL=20270131",
-               "The repeat rule is not valid: {detail}. Example: FREQ=WEEKLY;BYDAY=TU;UNTIL=20270131"),
-    closure_holidays_text=("每逢公众假日", "on every public holiday"),
-    rrule_unbounded=("重复规则必须有结束日期（UNTIL）或次数（COUNT）。",
-                     "A repeat rule needs an end date (UNTIL) or a count (COUNT)."),
-)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import chinese_calendar
 from booking.store import audit
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.connection import Store
 
 HOLIDAY = "holiday"   # a public holiday (a day off of the schedule)
@@ -25,38 +25,9 @@ WORKDAY = "workday"   # a make-up workday on a weekend (调休上班日)
 SOURCES = ("admin", "package")
 MAX_DAYS = 60         # the days of one year's schedule are a few dozen at most
 
-define(
-    holiday_admin_only=("只有管理员可以录入节假日安排。", "Only an admin can enter a holiday schedule."),
-    holiday_year_bad=("年份应为 2000–2100 之间的整数。", "The year is a whole number from 2000 to 2100."),
-    holiday_date_bad=("日期“{text}”无法识别，应写成 2027-02-06 或 2027-02-06..2027-02-13。",
-                      "The date “{text}” is not valid: write 2027-02-06 or 2027-02-06..2027-02-13."),
-    holiday_date_year=("日期 {day} 不在 {year} 年。", "The date {day} is not in {year}."),
-    holiday_both=("{day} 不能同时是放假日和调休上班日。", "{day} cannot be both a day off and a make-up workday."),
-    holiday_workday_weekday=("{day} 是工作日，调休上班日应在周六或周日。",
-                             "{day} is a weekday; a make-up workday falls on a Saturday or Sunday."),
-    holiday_empty=("请至少录入一个放假日。", "Enter at least one day off."),
-    holiday_too_many=("一年最多录入 {n} 天。", "At most {n:day|days} for one year."),
-    holiday_unknown_year=("{year} 年的节假日安排还没有：国务院通知发布后，请管理员在“管理 › 节假日安排”中录入。",
-                          "There is no holiday schedule for {year} yet: once the State Council's notice is out, "
-                          "an admin enters it under Manage › Holiday calendar."),
-    holiday_name=("公众假日", "Public holiday"),
-    holiday_workday_name=("调休上班日", "Make-up workday"),
-    holiday_day_text=("{name}（放假）", "{name} (day off)"),
-    holiday_workday_text=("{name}（调休上班）", "{name} (make-up workday)"),
-    holiday_source_admin=("管理员录入", "entered by an admin"),
-    holiday_source_package=("chinese-calendar 软件包", "the chinese-calendar package"),
-    holiday_source_none=("没有安排", "no schedule"),
-)
-
-# The package's English holiday names, in the user's language.
-_NAMES = {
-    "New Year's Day": ("元旦", "New Year"), "Spring Festival": ("春节", "Spring Festival"),
-    "Tomb-sweeping Day": ("清明节", "Qingming"), "Labour Day": ("劳动节", "Labour Day"),
-    "Dragon Boat Festival": ("端午节", "Dragon Boat"), "Mid-autumn Festival": ("中秋节", "Mid-Autumn"),
-    "National Day": ("国庆节", "National Day"),
-    "Anti-Fascist 70th Day": ("抗战胜利70周年纪念日", "Victory Day (70th)"),
-}
-define(**{f"holiday_pkg_{i}": names for i, names in enumerate(_NAMES.values())})
+# The package's English holiday names; their words are the messages holiday_pkg_0, _1, ... in this order.
+_NAMES = ("New Year's Day", "Spring Festival", "Tomb-sweeping Day", "Labour Day", "Dragon Boat Festival",
+          "Mid-autumn Festival", "National Day", "Anti-Fascist 70th Day")
 _NAME_KEYS = {name: f"holiday_pkg_{i}" for i, name in enumerate(_NAMES)}
 
 

@@ -15,24 +15,13 @@ from typing import Any
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import define, language
+from booking.store.i18n import language
 from booking.store.paths import resource_path
 from booking.store.connection import Store
 from booking.store.validation import parse_whole
 
 KINDS = ("parking", "room")
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{1,9}$")
-
-define(
-    res_not_found=("没有编号为“{code}”的车位或场地。", "There is no space or room with code “{code}”."),
-    res_code_bad=("编号应为大写字母开头的2–10位字母或数字，如 P111、R08。",
-                  "A code is 2–10 capital letters or digits starting with a letter, e.g. P111, R08."),
-    res_code_taken=("编号“{code}”已被使用。", "The code “{code}” is already in use."),
-    res_kind_bad=("类型应为 parking（车位）或 room（场地）。", "The kind must be parking or room."),
-    res_name_bad=("名称不能为空，最长40个字。", "A name is 1–40 characters."),
-    res_disabled=("“{code}”已停用，不接受新的预约。", "“{code}” is disabled and takes no new bookings."),
-    res_admin_only=("只有管理员可以修改车位和场地。", "Only an admin can change spaces and rooms."),
-)
 
 
 @dataclass(frozen=True)
@@ -183,13 +172,6 @@ def set_enabled(store: Store, actor: Actor, code: str, enabled: bool, *, now: da
     return get(store, code)
 
 
-define(
-    res_capacity_bad=("容纳人数应为 1–100000 的整数，或不填。",
-                      "The capacity is a whole number from 1 to 100000, or empty."),
-    res_area_bad=("面积应为 0–1000000 平方米之间的数，或不填。",
-                  "The area is a number of m² from 0 to 1000000, or empty."),
-    res_zone_bad=("区域最长20个字。", "A zone is at most 20 characters."),
-)
 _UNSET: Any = object()
 
 

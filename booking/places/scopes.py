@@ -9,12 +9,6 @@ from __future__ import annotations
 from booking.places.inventory import get as get_resource
 from booking.store.connection import Store
 from booking.store.errors import invalid
-from booking.store.i18n import define
-
-define(
-    rule_scope_bad=("范围应为 *、kind:parking、kind:room 或 res:编号。",
-                    "The scope is *, kind:parking, kind:room or res:CODE."),
-)
 
 
 def parse_scope(store: Store, scope: str) -> str:

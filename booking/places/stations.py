@@ -30,7 +30,7 @@ from typing import Any
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.places.inventory import KINDS, get as get_resource
 from booking.store.connection import Store
 
@@ -41,42 +41,6 @@ MAX_NAME = 20
 MAX_CAMERA = 64
 _CAMERA_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.:-_")
 _COLUMNS = "name, kinds, resources, mode, created_at, gate, camera, camera_user, camera_address"
-
-define(
-    station_not_found=("没有名为“{name}”的扫码点。可用：{names}。",
-                       "There is no scan station “{name}”. Known: {names}."),
-    station_name_bad=("扫码点名称为1–20个字符，不能含控制字符。",
-                      "A station name is 1–20 characters, without control characters."),
-    station_name_taken=("扫码点“{name}”已存在。", "The station “{name}” already exists."),
-    station_desk_reserved=("“desk”是服务台本身，接受所有通行证，不能修改。",
-                           "“desk” is the duty desk itself; it takes every pass and cannot be changed."),
-    station_kind_bad=("类型应为 parking（车位）或 room（场地）。", "A kind is parking or room."),
-    station_mode_bad=("方式应为 both（进出）、in（只进）或 out（只出）。",
-                      "The mode is both, in (entry only) or out (exit only)."),
-    station_admin_only=("只有管理员可以设置扫码点。", "Only an admin can set up scan stations."),
-    station_mode_both=("进出", "in and out"),
-    station_mode_in=("只进", "entry only"),
-    station_mode_out=("只出", "exit only"),
-    station_takes_all=("全部", "everything"),
-    station_gate_bad=("道闸协议应为 vzenith（臻识）或 hikvision（海康）。",
-                      "The gate protocol is vzenith or hikvision."),
-    station_camera_required=("道闸需要填写相机：臻识相机的序列号，或海康相机的地址（如 192.168.1.64）。",
-                             "A gate needs its camera: a Vzenith camera's serial number, or a Hikvision "
-                             "camera's address (e.g. 192.168.1.64)."),
-    station_camera_bad=("相机序列号或地址为1–64个字母、数字或 . : - _，不含空格。",
-                        "A camera serial or address is 1–64 letters, digits or . : - _, without spaces."),
-    station_camera_taken=("相机“{camera}”已用于扫码点“{name}”。",
-                          "The camera “{camera}” is already the station “{name}”."),
-    station_camera_without_gate=("只有道闸（--gate）才有相机。", "Only a gate (--gate) has a camera."),
-    station_address_required=("臻识相机需要填写它的固定 IP 地址（如 192.168.1.20）：只接受从这个地址发来的车牌。",
-                              "A Vzenith camera needs its fixed IP address (e.g. 192.168.1.20): only plates "
-                              "posted from that address are answered."),
-    station_address_bad=("相机 IP 地址应为 192.168.1.20 这样的地址。", "A camera IP address looks like 192.168.1.20."),
-    station_address_hikvision=("海康相机的地址就是“相机”一栏，不需另填 IP 地址。",
-                               "A Hikvision camera's address is its camera field; it takes no separate IP address."),
-    station_gate_vzenith=("臻识", "Vzenith"),
-    station_gate_hikvision=("海康", "Hikvision"),
-)
 
 
 @dataclass(frozen=True)

@@ -17,25 +17,12 @@ from typing import Any
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import define
 from booking.policy.breach import Breach
 from booking.store.connection import Store
 from booking.store.rowids import inserted_id
 
 RULE = "no_show_limit"
 NO_SHOW_KINDS = ("*", "parking", "room")
-
-define(
-    rule_no_show_limit=("未到场限制", "No-show limit"),
-    noshow_breach=("{door} 在 {days} 天内未到场 {count} 次，按公约 {until} 前不能新预约（管理员可注明理由后放行）。",
-                   "{door} did not show up {count:time|times} within {days:day|days}; under the convention it may make "
-                   "no new bookings before {until} (an admin may allow it with a reason)."),
-    noshow_household_not_found=("没有编号为 {id} 的住户。", "There is no household {id}."),
-    noshow_admin_only=("只有管理员可以解除或修改未到场限制。", "Only an admin can lift or change no-show limits."),
-    noshow_reason_required=("请填写解除限制的原因。", "Give the reason for lifting the restriction."),
-    noshow_rule_bad=("未到场规则：次数、天数应为正整数，类型为 *、parking 或 room。",
-                     "A no-show rule has whole positive numbers and the kind *, parking or room."),
-)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from booking.places import closures
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import Message, define, tr
+from booking.store.i18n import Message, tr
 from booking.places.inventory import Resource
 from booking.places.scopes import parse_scope
 from booking.policy.breach import Breach
@@ -36,41 +36,6 @@ RULES: dict[str, str] = {
     "grace_minutes": "minutes",
     "checkin_early_minutes": "minutes",
 }
-
-define(
-    rule_max_duration_minutes=("最长预约时长", "Longest booking"),
-    rule_max_days_ahead=("最多提前天数", "How far ahead"),
-    rule_min_notice_minutes=("最短提前时间", "Shortest notice"),
-    rule_max_active_per_household=("每户同时预约上限", "Bookings at once per household"),
-    rule_residents_only_hours=("仅限居民时段", "Residents-only hours"),
-    rule_grace_minutes=("未到场宽限时间", "No-show grace time"),
-    rule_checkin_early_minutes=("最早提前签到时间", "Earliest check-in before start"),
-    rule_closure=("关闭时段", "Closure"),
-    breach_max_duration=("超过“最长预约时长”：最长 {limit}，本次 {actual}。",
-                         "Breaks “Longest booking”: at most {limit}, this one is {actual}."),
-    breach_max_days_ahead=("超过“最多提前天数”：最多提前 {limit} 天，本次提前 {actual} 天。",
-                           "Breaks “How far ahead”: at most {limit:day|days} ahead, this one is {actual}."),
-    breach_min_notice=("不满足“最短提前时间”：需提前 {limit}。",
-                       "Breaks “Shortest notice”: book at least {limit} ahead."),
-    breach_past=("开始时间已过去。", "The start time is in the past."),
-    breach_max_active=("超过“每户同时预约上限”：{door} 在该时段已有 {actual} 个{kind}预约（上限 {limit}）。",
-                       "Breaks “Bookings at once per household”: {door} already has {actual} {kind} "
-                       "booking(s) at that time (limit {limit})."),
-    breach_residents_only=("{from_}–{to} 为仅限居民时段，访客车辆请预约访客车位。",
-                           "{from_}–{to} is for residents only; book a visitor space for a visitor."),
-    breach_closure=("该时段已关闭：{reason}（{start}–{end}）。", "Closed at that time: {reason} ({start}–{end})."),
-    rule_unknown=("没有名为“{name}”的规则。可用：{names}。", "There is no rule “{name}”. Known: {names}."),
-    rule_value_bad=("规则“{name}”的值无效：{hint}", "The value of rule “{name}” is not valid: {hint}"),
-    rule_hint_number=("请填写0或正整数。", "use 0 or a whole positive number."),
-    rule_hint_hours=("请写成 HH:MM-HH:MM，如 19:00-07:30；写 off 取消。",
-                     "write HH:MM-HH:MM, e.g. 19:00-07:30; 'off' removes it."),
-    rule_admin_only=("只有管理员可以修改规则和关闭时段。", "Only an admin can change rules and closures."),
-    kind_parking=("车位", "parking"),
-    kind_room=("场地", "room"),
-    unit_minutes=("{n} 分钟", "{n} min"),
-    unit_hours=("{n} 小时", "{n} h"),
-    unit_days=("{n} 天", "{n:day|days}"),
-)
 
 
 def duration_text(minutes: int) -> str:

@@ -23,24 +23,11 @@ from booking.reporting import reports
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.checkin.passinfo import output_target, write_whole
 from booking.store.connection import Store
 from booking.store.files import csv_cell
 
-define(
-    export_unmasked_admin=("只有管理员可以导出未遮挡的姓名和电话。",
-                           "Only an admin can export names and phone numbers unmasked."),
-    export_too_many=("Excel 工作表最多 {limit} 行，这段时间有更多预约。请缩短日期范围，或导出 CSV。",
-                     "An Excel sheet holds at most {limit:row|rows} and this period has more bookings. "
-                     "Choose a shorter range or export CSV."),
-    export_nothing=("请用 --csv 或 --xlsx 给出要保存的文件。", "Give the file to save with --csv or --xlsx."),
-    export_reason_required=("不遮挡导出须填写理由（记入操作记录）。",
-                            "Give a reason for an unmasked export (it is kept in the audit log)."),
-    export_same_file=("CSV 和 Excel 不能写到同一个文件“{path}”。", "CSV and Excel cannot both go to “{path}”."),
-    export_sheet_title=("预约 {first} 至 {last}", "Bookings {first} to {last}"),
-    export_cancelled=("导出已取消，未保存文件。", "The export was cancelled; no file was saved."),
-)
 
 #: progress(done, total) -> False to cancel; called every PROGRESS_EVERY rows and at the end of each file
 Progress = Callable[[int, int], bool]

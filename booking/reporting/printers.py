@@ -13,24 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from booking.store.errors import DeskError
-from booking.store.i18n import define
 
 # Words in the names Windows and the usual PDF tools give their virtual printers.
 VIRTUAL_WORDS = ("pdf", "xps", "onenote", "fax", "传真", "document writer", "send to", "发送至", "snagit")
-
-define(
-    printers_none=("没有安装打印机。请在 Windows 设置中添加打印机，或用 --pdf 保存为文件。",
-                   "No printer is installed. Add one in Windows Settings, or save a file with --pdf."),
-    printers_virtual_default=(
-        "默认打印机“{printer}”不是真正的打印机（它会弹出对话框等人回答），无人值守时不能用它打印。"
-        "请用 --printer 指定一台打印机。已安装：{names}。",
-        "The default printer “{printer}” is not a real printer (it would wait for an answer in a dialog), "
-        "so nothing is printed unattended. Name one with --printer. Installed: {names}."),
-    printers_no_default=(
-        "没有默认打印机，无法确定用哪一台。请用 --printer 指定一台打印机。已安装：{names}。",
-        "There is no default printer, so it is not clear which to use. Name one with --printer. "
-        "Installed: {names}."),
-)
 
 
 def is_virtual(name: str) -> bool:

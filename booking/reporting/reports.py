@@ -25,52 +25,13 @@ from typing import Any
 
 from booking.store import clock
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import define, language, tr
+from booking.store.i18n import language, tr
 from booking.places.inventory import Resource, all_resources
 from booking.reporting.sheet import OCCUPYING, ROOM_DAY
 from booking.store.connection import Store
 from booking.store.schema import STATUSES
 from booking.store.validation import (mask_name, mask_phone, parse_date, parse_month as parse_month_text,
                                       reach_back)
-
-define(
-    report_month_bad=("月份应写作 YYYY-MM，例如 2026-11。", "Write the month as YYYY-MM, e.g. 2026-11."),
-    report_period_bad=("请给出月份 YYYY-MM 或某周中的一天 YYYY-MM-DD。",
-                       "Give a month as YYYY-MM or a day of the week as YYYY-MM-DD."),
-    report_range_order=("结束日期不能早于开始日期。", "The end date cannot be before the start date."),
-    report_by_bad=("热力图按 spaces（车位×日期）或 hours（小时×星期）。",
-                   "A heat-map is by spaces (spaces × days) or hours (hour × weekday)."),
-    report_heat_spaces=("车位与场地占用 · {period}", "Space and room use · {period}"),
-    report_heat_hours=("车位占用按小时与星期 · {period}", "Parking use by hour and weekday · {period}"),
-    report_period_month=("{year}年{month}月", "{month_name} {year}"),
-    report_period_week=("{start} 至 {end} 一周", "week {start} to {end}"),
-    report_weekdays=("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"),
-    report_no_purpose=("（未填用途）", "(no purpose given)"),
-    report_col_id=("预约号", "Booking"),
-    report_col_code=("编号", "Code"),
-    report_col_resource=("车位/场地", "Space/room"),
-    report_col_kind=("类型", "Kind"),
-    report_col_zone=("区域", "Zone"),
-    report_col_start=("开始", "Start"),
-    report_col_end=("结束", "End"),
-    report_col_minutes=("时长（分钟）", "Minutes"),
-    report_col_status=("状态", "Status"),
-    report_col_household=("住户", "Household"),
-    report_col_name=("姓名", "Name"),
-    report_col_phone=("电话", "Phone"),
-    report_col_plate=("车牌", "Plate"),
-    report_col_visitor=("访客", "Visitor"),
-    report_col_purpose=("用途", "Purpose"),
-    report_col_in=("签到", "Checked in"),
-    report_col_out=("签退", "Checked out"),
-    report_col_overstay=("超时（分钟）", "Overstay (min)"),
-    report_col_series=("重复预约", "Series"),
-    report_col_created=("预约时间", "Booked at"),
-    report_col_by=("经办人", "Booked by"),
-    report_kind_parking=("车位", "parking"),
-    report_kind_room=("场地", "room"),
-    report_yes=("是", "yes"),
-)
 
 REPEATED_NO_SHOWS = 2   # a household with this many no-shows in a month is listed
 BUSIEST = 5

@@ -39,70 +39,12 @@ from booking.places import holidays
 from booking.schedule import bookings
 from booking.store import clock
 from booking.schedule.bookings import Booking
-from booking.store.i18n import define, language, tr
+from booking.store.i18n import language, tr
 from booking.places.inventory import Resource, all_resources
 from booking.checkin.passinfo import date_text
 from booking.store.connection import Store
 from booking.store.validation import mask_name, mask_phone
 
-define(
-    sheet_community=("桂东社区邻里服务台", "Guidong Community Neighbourhood Desk"),
-    sheet_title=("每日占用表", "Daily occupancy sheet"),
-    sheet_date=("日期", "Date"),
-    sheet_clerk=("值班员", "Duty clerk"),
-    sheet_printed=("打印时间", "Printed"),
-    sheet_nobody=("＿＿＿＿＿＿", "________"),
-    sheet_parking=("车位（{n} 个）", "Parking spaces ({n})"),
-    sheet_rooms=("场地", "Rooms and squares"),
-    sheet_col_space=("车位", "No."),
-    sheet_col_room=("场地", "Room"),
-    sheet_col_time=("时间", "Time"),
-    sheet_col_plate=("车牌", "Plate"),
-    sheet_col_who=("住户", "Who"),
-    sheet_col_organiser=("组织者（住户 · 姓名 · 电话）", "Organiser (household · name · phone)"),
-    sheet_col_purpose=("用途", "Purpose"),
-    sheet_col_status=("状态", "St."),
-    sheet_col_in=("签到", "In"),
-    sheet_col_out=("签退", "Out"),
-    sheet_col_in_out=("签到–签退", "In–out"),
-    sheet_free=("空闲", "free"),
-    sheet_disabled=("停用", "disabled"),
-    sheet_prev_day=("前日", "‹"),
-    sheet_next_day=("次日", "›"),
-    sheet_visitor=("访", "V"),
-    # A symbol and one word: readable in black and white and in one narrow column.
-    sheet_short_booked=("○待", "○due"),
-    sheet_short_checked_in=("●在", "●in"),
-    sheet_short_overstay=("▲超", "▲over"),
-    sheet_short_completed=("√离", "√out"),
-    sheet_short_late=("△超", "△late"),
-    sheet_short_no_show=("×缺", "×miss"),
-    # Rooms have room for a word more: the same symbol and word as the spaces, then the legend's words.
-    sheet_long_booked=("○待 未签到", "○due not yet in"),
-    sheet_long_checked_in=("●在 在场", "●in inside"),
-    sheet_long_overstay=("▲超 超时未离", "▲over still inside"),
-    sheet_long_completed=("√离 已离场", "√out left"),
-    sheet_long_late=("△超 超时 {minutes} 分钟", "△late {minutes} min late"),
-    sheet_long_no_show=("×缺 未到场", "×miss no-show"),
-    sheet_legend=("图例：○待 = 未签到　●在 = 在场　√离 = 已离场　×缺 = 未到场（车位已释放）　"
-                  "▲超 = 超时未离　△超 = 超时离场　“前日/次日” = 跨夜预约",
-                  "Legend: ○due = not yet in   ●in = inside   √out = left   ×miss = no-show (space released)   "
-                  "▲over = still in after the end   △late = left late   ‹ = the day before, › = the day after"),
-    sheet_totals=("预约 {bookings}（车位 {parking} · 场地 {rooms}）　车位占用率 {occupancy}%　"
-                  "签到 {check_ins}（另有前日签到 {carried_in}）　签退 {check_outs}　"
-                  "未到场 {no_shows}　超时 {overstays}　"
-                  "现空车位 {free_now}　全天空闲 {free_all_day}　已取消 {cancelled}",
-                  "Bookings {bookings} (parking {parking} · rooms {rooms})   parking occupancy {occupancy}%   "
-                  "check-ins {check_ins} (and {carried_in} from the day before)   check-outs {check_outs}   "
-                  "no-shows {no_shows}   overstays {overstays}   "
-                  "free now {free_now}   free all day {free_all_day}   cancelled {cancelled}"),
-    sheet_not_today=("—", "—"),
-    sheet_handover=("交班人", "Handed over by"),
-    sheet_takeover=("接班人", "Taken over by"),
-    sheet_handover_time=("时间", "Time"),
-    sheet_notes=("备注", "Notes"),
-    sheet_page=("{title} · {date} · 第 {page} / {pages} 页", "{title} · {date} · page {page} of {pages}"),
-)
 
 # Rooms are used by day; their occupancy is measured over these hours, parking over all 24.
 ROOM_DAY = (8, 22)

@@ -18,7 +18,7 @@ from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.places.closures import overlapping, parse_rrule
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import define, language, tr
+from booking.store.i18n import language, tr
 from booking.places.inventory import Resource, all_resources, get as get_resource
 from booking.policy.breach import Breach
 from booking.policy.rules import breaches
@@ -29,38 +29,6 @@ from booking.store.validation import (MAX_BOOKING_DAYS, MAX_YEAR, MIN_YEAR, in_r
 from booking.store.rowids import inserted_id
 
 MAX_OCCURRENCES = 400
-
-define(
-    booking_not_found=("没有编号为 {id} 的预约。", "There is no booking with id {id}."),
-    booking_resident_moved=("{name}（{door}）已登记迁出，不能再预约；如已回来，请先在居民管理中恢复。",
-                            "{name} ({door}) has moved away and cannot book; "
-                            "restore them in Residents if they are back."),
-    booking_order=("结束时间必须晚于开始时间。", "The end must be after the start."),
-    booking_years=("预约只能在 {low} 年到 {high} 年之间。", "A booking must lie within the years {low} to {high}."),
-    booking_too_long=("一次预约最长 {days} 天（管理员越过规则也一样）；更长的请用重复预约。",
-                      "One booking lasts at most {days:day|days} (an admin's override too); book a series for longer."),
-    series_years=("重复预约有日期超出 {high} 年，请给重复规则加上结束日期或次数。",
-                  "The series reaches past {high}; give the repeat rule an end date or a count."),
-    booking_plate_required=("车位预约需要车牌号。", "A parking booking needs a plate."),
-    booking_disabled=("“{code}”已停用，不接受新的预约。", "“{code}” is disabled and takes no new bookings."),
-    booking_clash=("{code} 在该时段已被预约：{clashes}。", "{code} is already booked then: {clashes}."),
-    booking_clash_item=("{start}–{end}（{door}，预约号 {id}）", "{start}–{end} ({door}, booking {id})"),
-    booking_rule=("违反规则：{messages}（管理员可注明理由后强制预约）",
-                  "Breaks the rules: {messages} (an admin may override with a reason)"),
-    booking_override_admin=("只有管理员可以越过规则预约。", "Only an admin can override the rules."),
-    booking_cannot_cancel=("预约 {id} 状态为“{status}”，不能取消。",
-                           "Booking {id} is {status} and cannot be cancelled."),
-    series_problems=("重复预约中有 {n} 个日期冲突或违反规则：{dates}。可选择跳过这些日期。",
-                     "{n:date|dates} of the series clash or break a rule: {dates}. You can skip them."),
-    series_all_skipped=("重复预约的所有日期都冲突或违反规则，未预约任何日期。",
-                        "Every date of the series clashes or breaks a rule; nothing was booked."),
-    series_empty=("重复规则没有产生任何日期。", "The repeat rule gives no dates."),
-    status_booked=("已预约", "booked"),
-    status_checked_in=("已签到", "checked in"),
-    status_completed=("已完成", "completed"),
-    status_cancelled=("已取消", "cancelled"),
-    status_no_show=("未到场", "no-show"),
-)
 
 
 @dataclass(frozen=True)

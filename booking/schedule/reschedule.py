@@ -18,16 +18,9 @@ from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.schedule.bookings import Booking, Check, Request
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.places.inventory import get as get_resource
 from booking.store.connection import Store
-
-define(
-    reschedule_state=("预约 {id} 状态为“{status}”，不能修改时间。",
-                      "Booking {id} is {status}; its times cannot be changed."),
-    reschedule_started=("预约 {id} 已签到，只能修改结束时间。",
-                        "Booking {id} is checked in; only its end can be changed."),
-)
 
 
 def _request(booking: Booking, start: datetime, end: datetime, override: str | None) -> Request:

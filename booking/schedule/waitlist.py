@@ -22,7 +22,7 @@ from booking.store import audit, clock
 from booking.store.audit import SYSTEM, Actor
 from booking.store.changes import Changes
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.places.inventory import KINDS, Resource, get as get_resource
 from booking.policy.rules import breaches
 from booking.store.connection import Store
@@ -31,28 +31,6 @@ from booking.store.rowids import inserted_id
 
 OFFER_KEY = "fee.waitlist_offer_minutes"
 OPEN = ("waiting", "offered")
-
-define(
-    wait_not_found=("没有编号为 {id} 的候补登记。", "There is no waitlist entry {id}."),
-    wait_kind_or_resource=("请选择类型（车位或场地）或具体的车位/场地。",
-                           "Choose a kind (parking or room) or one resource."),
-    wait_past=("候补的开始时间已过。", "The waited-for start has already passed."),
-    wait_free_now=("该时段有空闲：{codes}，请直接预约。", "Free at that time: {codes}; book it directly."),
-    wait_already=("{door} 已在候补该时段（登记号 {id}）。", "{door} is already waiting for that time (entry {id})."),
-    wait_not_offered=("候补 {id} 目前没有待确认的空位（状态：{status}）。",
-                      "Waitlist entry {id} has no open offer (status: {status})."),
-    wait_offer_expired=("候补 {id} 的空位保留已于 {at} 过期，将转给下一户。",
-                        "The offer to entry {id} expired at {at}; it passes to the next household."),
-    wait_cannot_withdraw=("候补 {id} 已结束（{status}）。", "Waitlist entry {id} is already closed ({status})."),
-    wait_minutes_bad=("保留时间应为1到1440分钟。", "The offer time is 1 to 1440 minutes."),
-    wait_admin_only=("只有管理员可以修改候补保留时间。", "Only an admin can change the offer time."),
-    wait_status_waiting=("候补中", "waiting"),
-    wait_status_offered=("待确认", "offered"),
-    wait_status_booked=("已预约", "booked"),
-    wait_status_expired=("保留过期", "offer expired"),
-    wait_status_lapsed=("时段已过", "lapsed"),
-    wait_status_withdrawn=("已撤回", "withdrawn"),
-)
 
 
 @dataclass(frozen=True)

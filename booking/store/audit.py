@@ -7,14 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from booking.store import clock, i18n
-from booking.store.i18n import Message, define, tr
+from booking.store.i18n import Message, tr
 from booking.store.connection import Store
-
-
-define(
-    audit_fixed_clock=("固定时钟（设定时的实际时间 {real}）", "fixed clock (real time when set: {real})"),
-    audit_with_clock=("{reason} · {note}", "{reason} · {note}"),
-)
 
 
 @dataclass(frozen=True)
@@ -38,8 +32,6 @@ class Actor:
 
 
 SYSTEM = Actor("系统", "admin")
-
-define(audit_system_actor=("系统", "System"))
 
 
 #: the names the program itself acts under: the scheduled jobs' "系统", and migration 0008's "system"

@@ -31,47 +31,9 @@ from sqlite_utils import Database
 
 from booking.store import schema
 from booking.store.errors import DeskError
-from booking.store.i18n import define
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 15.0
-
-define(
-    store_file_chosen=("“{path}”是数据文件（或它旁边的 -wal/-shm 文件），不能读作别的文件，也不能被覆盖。"
-                       "请另选一个文件。", "“{path}” is a store (or the -wal/-shm file beside one); it cannot be read "
-                       "as another kind of file or written over. Choose another file."),
-    store_not_database=("“{path}”不是本程序的数据文件（或已损坏），未作任何改动。请选择正确的文件，或从备份恢复。",
-                        "“{path}” is not a Linli Desk store (or it is damaged); nothing was changed. "
-                        "Choose the right file or restore a backup."),
-    store_newer=("该数据文件由更新版本的邻里服务台创建（{names}），本版本无法安全打开。请升级程序。",
-                 "This store was written by a newer version of Linli Desk ({names}); this version "
-                 "cannot open it safely. Please upgrade the program."),
-    store_cannot_create=("无法在“{path}”创建数据文件：{detail}。请检查文件夹权限或磁盘空间，或用 --db 选择其他位置。",
-                         "Cannot create the store at “{path}”: {detail}. Check the folder's permissions "
-                         "or free space, or choose another place with --db."),
-    store_busy=("数据文件正被其他程序占用，请稍后再试。",
-                "The store is busy in another program; try again in a moment."),
-    store_readonly=("数据文件是只读的，无法保存更改：{path}。",
-                    "The store is read-only; changes cannot be saved: {path}."),
-    store_full=("磁盘已满，更改未保存。请清理磁盘后重试。",
-                "The disk is full; the change was not saved. Free some space and retry."),
-    store_io=("无法写入数据文件（磁盘已满或出错），更改未保存。请检查磁盘空间后重试。",
-              "The store could not be written (the disk is full or failing); the change was not saved. "
-              "Check the disk's free space and retry."),
-    store_error=("数据文件出错：{detail}。未保存任何更改。", "Store error: {detail}. Nothing was saved."),
-    store_missing=("没有找到数据文件“{path}”。请先运行 init 创建数据文件，或用 --db 指定现有的数据文件。",
-                   "There is no store at “{path}”. Run init first to create it, or name an existing store "
-                   "with --db."),
-    store_foreign=("“{path}”是其他程序的 SQLite 数据库，不是邻里服务台的数据文件，未作任何改动。",
-                   "“{path}” is another program's SQLite database, not a Linli Desk store; nothing was changed."),
-    store_damaged=("数据文件“{path}”已损坏（{detail}），不能写入，未作任何改动。请运行 store-check，从备份恢复。",
-                   "The store “{path}” is damaged ({detail}) and cannot be written; nothing was changed. "
-                   "Run store-check and restore a backup."),
-    store_checking=("数据文件还在检查中，请稍后再试。", "The store is still being checked; try again in a moment."),
-    store_restored=("数据文件刚被另一处从备份恢复，本窗口已重新打开数据。刚才的操作没有保存，请核对后重做。",
-                    "The store was just restored from a backup elsewhere; this desk has reopened it. "
-                    "The last change was not saved: check and do it again."),
-)
 
 #: a setting a restore changes, so every desk that has the store open notices (see Store.write)
 GENERATION_KEY = "store_generation"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 
 CODES = (
     "invalid",      # a value the user typed is not acceptable
@@ -64,9 +64,3 @@ def invalid(key: str, field: str | None = None, **params: Any) -> DeskError:
 
 def not_found(key: str, **params: Any) -> DeskError:
     return DeskError("not_found", key, **params)
-
-
-define(
-    err_internal=("程序内部错误：{detail}。数据未受影响，请把日志交给管理员。",
-                  "Internal error: {detail}. No data was changed; please give the log to the admin."),
-)

@@ -11,14 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from booking.store.errors import DeskError
-from booking.store.i18n import define
 
-define(
-    files_in_use=("无法保存“{name}”：这个文件可能正在另一个程序（PDF 阅读器、Excel 等）中打开。"
-                  "请关闭这个文件后再保存，或换一个文件名。（{path}）",
-                  "Cannot save “{name}”: the file may be open in another program (a PDF viewer, Excel ...). "
-                  "Close that file and save again, or choose another name. ({path})"),
-)
 
 # Windows' codes for a file another program holds (access denied, sharing and lock violations)
 HELD_WINERRORS = (5, 32, 33)

@@ -16,7 +16,6 @@ import unicodedata
 from datetime import date, datetime, timedelta
 
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import define
 
 # The years the desk works in. Bookings, closures, reports and the clock itself stay inside
 # them, so every stored time has four digits (text order is time order), and adding a day, a
@@ -35,57 +34,6 @@ EARLIEST_TEXT = "0000-01-01 00:00"
 _OWN_DIGITS = frozenset("0123456789０１２３４５６７８９")
 _TO_ASCII = str.maketrans("０１２３４５６７８９＋－−", "0123456789+--")
 _WHOLE_RE = re.compile(r"[+-]?[0-9]{1,19}")
-
-define(
-    val_plate_required=("请填写车牌号，如 川A12345", "Enter the plate number, e.g. 川A12345"),
-    val_plate_length=("车牌号应为7位（新能源8位），如 川A12345",
-                      "A plate has 7 characters (8 for new-energy), e.g. 川A12345"),
-    val_plate_province=("车牌第1位应为省份简称，如 川、京、粤",
-                        "A plate starts with a province abbreviation, e.g. 川, 京, 粤"),
-    val_plate_authority=("车牌第2位应为字母，如 川A12345 中的 A",
-                         "The second character of a plate is a letter, e.g. the A in 川A12345"),
-    val_plate_io=("车牌号里没有字母 I 和 O，请改为数字 1 和 0",
-                  "Plates never use the letters I and O; type the digits 1 and 0"),
-    val_plate_chars=("车牌号在省份简称后只有字母和数字，如 川A12345、川A1234学",
-                     "After the province a plate has only letters and digits, e.g. 川A12345, 川A1234学"),
-    val_plate_new_energy=("新能源车牌应如 川AD12345（小型）或 川A12345D（大型）",
-                          "A new-energy plate looks like 川AD12345 (small) or 川A12345D (large)"),
-    val_phone_required=("请填写手机号，如 13812345678", "Enter the mobile number, e.g. 13812345678"),
-    val_phone_country=("只能填写大陆手机号（+86）", "Only mainland mobile numbers (+86) can be used"),
-    val_phone_chars=("手机号只能包含数字，如 138 1234 5678",
-                     "A mobile number has only digits, e.g. 138 1234 5678"),
-    val_phone_length=("手机号应为11位数字，如 13812345678",
-                      "A mobile number has 11 digits, e.g. 13812345678"),
-    val_phone_prefix=("手机号应以13至19开头，请检查",
-                      "A mobile number starts with 13 to 19; please check it"),
-    val_door_required=("请填写门牌，如 3栋2单元501", "Enter the door, e.g. 3栋2单元501"),
-    val_door_format=("门牌应写成 栋-单元-门牌号，如 3栋2单元501 或 3-2-501",
-                     "Write the door as building-unit-door, e.g. 3栋2单元501 or 3-2-501"),
-    val_door_building=("楼栋号应在1到99之间", "The building number is from 1 to 99"),
-    val_door_unit=("单元号应在1到9之间", "The unit number is from 1 to 9"),
-    val_door_number=("门牌号应为楼层加两位房号，如 501、1203",
-                     "A door number is the floor and a two-digit room, e.g. 501 or 1203"),
-    val_name_required=("请填写姓名", "Enter the name"),
-    val_name_length=("姓名最多30个字", "A name has at most 30 characters"),
-    val_name_chars=("姓名里有看不见的控制字符，请删除后重新输入",
-                    "The name contains an invisible control character; delete it and type the name again"),
-    val_minute_required=("请填写时间，如 2024-05-01 19:00", "Enter the time, e.g. 2024-05-01 19:00"),
-    val_minute_format=("时间应写成 年-月-日 时:分，如 2024-05-01 19:00",
-                       "Write the time as YYYY-MM-DD HH:MM, e.g. 2024-05-01 19:00"),
-    val_minute_seconds=("时间只填到分钟，如 2024-05-01 19:00",
-                        "Give the time to the minute only, e.g. 2024-05-01 19:00"),
-    val_date_required=("请填写日期，如 2024-05-01", "Enter the date, e.g. 2024-05-01"),
-    val_date_format=("日期应写成 年-月-日，如 2024-05-01",
-                     "Write the date as YYYY-MM-DD, e.g. 2024-05-01"),
-    val_date_nonexistent=("没有 {value} 这一天，请检查月和日",
-                          "There is no day {value}; check the month and day"),
-    val_time_nonexistent=("没有 {value} 这个时刻，时为0–23，分为0–59",
-                          "There is no time {value}; hours are 0–23, minutes 0–59"),
-    val_year_range=(f"年份应在 {MIN_YEAR} 到 {MAX_YEAR} 之间，请检查日期",
-                    f"The year must be from {MIN_YEAR} to {MAX_YEAR}; check the date"),
-    val_month_format=("月份应写成 年-月，如 2024-05", "Write the month as YYYY-MM, e.g. 2024-05"),
-    val_number_bad=("请填写整数，只用数字0–9", "Enter a whole number, with the digits 0–9 only"),
-)
 
 
 PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"

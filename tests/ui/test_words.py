@@ -5,30 +5,69 @@ import re
 
 import pytest
 
-import app  # noqa: F401  every module that defines messages, as a real start loads them
+import app  # noqa: F401  the program as a real start loads it
 from booking.store import i18n
 from booking.store.i18n import tr
 
-PLURAL_AFTER_COUNT = re.compile(r"\{(\w+)\} (?:[a-z-]+ )?(days|minutes|hours|bookings|dates|rows|times|scans|"
-                                r"characters|spaces|households|plates|entries)\b")
+ONE_AND_A_PLURAL = re.compile(r"\b1 (?:[a-z-]+ )?(days|minutes|hours|bookings|dates|rows|times|scans|characters|"
+                              r"spaces|households|plates|entries|pages|keys|digits|units|residents|rooms|are|have)\b")
+
+
+def _parameters(key: str) -> set[str]:
+    texts = tr(key, "en") + (tr(key, "en", **{i18n.COUNTS[key]: 2}) if key in i18n.COUNTS else "")
+    return set(re.findall(r"\{(\w+)", texts))
 
 
 def test_one_day_is_singular_and_two_days_plural():
     assert tr("unit_days", "en", n=1) == "1 day" and tr("unit_days", "en", n=2) == "2 days"
-    assert tr("unit_days", "zh", n=1) == "1 天"
+    assert tr("unit_days", "en", n=0) == "0 days" and tr("unit_days", "en", n=21) == "21 days"
+    assert tr("unit_days", "zh", n=1) == "1 天" and tr("unit_days", "zh", n=2) == "2 天"
 
 
-def test_no_english_message_puts_a_bare_count_before_a_plural():
-    import importlib
-    import pkgutil
-
-    import booking
-    import ui
-    for package in (booking, ui):  # every module's messages, whatever the other tests imported
-        for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
-            importlib.import_module(module.name)
-    found = [f"{key}: {tr(key, 'en')}" for key in i18n.keys() if PLURAL_AFTER_COUNT.search(tr(key, "en"))]
+def test_no_english_message_says_one_of_a_plural():
+    # Every message with every count 1: "1 pages", "1 keys still verify" and "digit(s)" are gone.
+    # (imp_missing_column's "column(s)" names columns, it counts nothing.)
+    found = []
+    for key in i18n.keys():
+        text = tr(key, "en", **dict.fromkeys(_parameters(key), 1))
+        if ONE_AND_A_PLURAL.search(text) or ("(s)" in text and key != "imp_missing_column"):
+            found.append(f"{key}: {text}")
     assert found == []
+
+
+@pytest.mark.parametrize(("key", "params", "one", "two"), [
+    ("booking_too_long", {}, "One booking lasts at most 1 day", "One booking lasts at most 2 days"),
+    ("sheetcmd_pdf", {"path": "a.pdf"}, "Daily sheet PDF: a.pdf (1 page)", "Daily sheet PDF: a.pdf (2 pages)"),
+    ("scan_too_early", {"start": "19:00", "opens": "18:59"}, "check-in opens 1 minute before", "opens 2 minutes"),
+    ("pass_too_short", {}, "incomplete, 1 digit short", "incomplete, 2 digits short"),
+    ("uio_key_state", {"kid": "k2"}, "1 key still verifies printed passes", "2 keys still verify printed passes"),
+    ("clerk_password_short", {}, "at least 1 character.", "at least 2 characters."),
+])
+def test_an_english_count_agrees_with_its_noun(key, params, one, two):
+    counted = i18n.COUNTS[key]
+    assert one in tr(key, "en", **params, **{counted: 1})
+    assert two in tr(key, "en", **params, **{counted: 2})
+
+
+def test_a_sentence_that_counts_several_things_agrees_with_each():
+    one = dict(file="a.csv", rows=1, added=1, exists=1, plates=1, bad=1)
+    assert tr("uimp_summary", "en", **one) == ("a.csv: 1 row. 1 new resident can be imported, 1 is registered already, "
+                                               "1 new plate; 1 row has mistakes (listed below, skipped by the import).")
+    two = dict.fromkeys(one, 2) | {"file": "a.csv"}
+    assert tr("uimp_summary", "en", **two) == ("a.csv: 2 rows. 2 new residents can be imported, 2 are registered "
+                                               "already, 2 new plates; 2 rows have mistakes (listed below, skipped by "
+                                               "the import).")
+    assert tr("udemo_done", "en", bookings=1, days=2, first="11-24") == "Generated 1 booking (2 days from 11-24)."
+    assert tr("udemo_done", "zh", bookings=1, days=2, first="11-24") == "已生成 1 条预约（2 天，自 11-24 起）。"
+    assert tr("uig_sum_bookings", "en", total=1, parking=1, room=1, cancelled=1) == (
+        "1 booking: 1 parking, 1 room; 1 more was cancelled.")
+
+
+def test_a_count_kept_as_text_or_recorded_still_chooses_its_form():
+    assert tr("unit_days", "en", n="1") == "1 day" and tr("unit_days", "en", n="1.5") == "1.5 days"
+    reason = i18n.Message("scan_too_early", {"early": 1, "start": "19:00", "opens": "18:59"})
+    assert reason.text("en") == "Too early: check-in opens 1 minute before 19:00 (at 18:59)."
+    assert reason.text("zh") == "太早了：19:00 前 1 分钟起可签到（18:59）。"
 
 
 def test_the_heat_map_writes_its_date_as_every_other_field_does(qtbot, store, admin, now):

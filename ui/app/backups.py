@@ -29,7 +29,7 @@ from booking.store.audit import SYSTEM
 from booking.store.connection import Store
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 from ui.widgets.confirm import ask
@@ -38,41 +38,6 @@ log = logging.getLogger("linli.backup")
 
 #: a restore may have changed every kind of thing the store holds
 EVERYTHING = Changes.everything()
-
-define(
-    uib_backup=("备份数据(&K)…", "Bac&k up…"),
-    uib_restore=("从备份恢复(&R)…", "&Restore from a backup…"),
-    uib_restore_admin_only=("只有管理员可以恢复备份。", "Only an admin can restore a backup."),
-    uib_backup_title=("备份数据", "Back up"),
-    uib_restore_title=("从备份恢复", "Restore from a backup"),
-    uib_files=("邻里服务台备份 (*.sqlite3);;所有文件 (*)", "Linli Desk backups (*.sqlite3);;All files (*)"),
-    uib_backup_done=("已备份到：\n{path}\n（{bookings} 条预约，完整性检查通过。）",
-                     "Backed up to:\n{path}\n({bookings:booking|bookings}, integrity check passed.)"),
-    uib_restore_confirm=("用这份备份替换当前的全部数据吗？\n\n{path}\n备份时间 {taken}，{bookings} 条预约。\n\n"
-                         "当前数据会先另存一份，不会丢失。",
-                         "Replace all current data with this backup?\n\n{path}\n"
-                         "Taken {taken}, {bookings:booking|bookings}.\n\n"
-                         "The current data is kept aside first; nothing is lost."),
-    uib_restore_done=("已从备份恢复（{bookings} 条预约）。\n恢复前的数据另存为：\n{aside}",
-                      "Restored from the backup ({bookings:booking|bookings}).\n"
-                      "The data from before is kept as:\n{aside}"),
-    uib_restore_button=("恢复这份备份", "Restore this backup"),
-    uib_quit_button=("退出", "Quit"),
-    uib_start_title=("数据文件有问题", "The store has a problem"),
-    uib_adopt_title=("数据文件的新位置", "The store's new place"),
-    uib_adopt_question=("在本 Windows 用户的文件夹里找到了旧版本的数据文件：\n{source}\n\n"
-                        "现在数据文件放在本机所有用户共用的位置：\n{target}\n\n"
-                        "把旧数据复制过去吗？原文件保留不动。选“否”则从空白数据开始。",
-                        "A store of an earlier version was found in this Windows user's folder:\n{source}\n\n"
-                        "The store now lives where every user of this PC finds it:\n{target}\n\n"
-                        "Copy the earlier data there? The original is left as it is. No starts with an "
-                        "empty store."),
-    uib_not_now_button=("暂不恢复", "Not now"),
-    uib_window_saves_nothing=("本窗口仍可查看数据，但不再保存任何更改。",
-                              "The window still shows the data but saves no change."),
-    uib_start_restored=("已恢复 {taken} 的备份。恢复前的文件另存为：\n{aside}",
-                        "The backup of {taken} was restored. The file from before is kept as:\n{aside}"),
-)
 
 
 # --- at start ---------------------------------------------------------------------------------

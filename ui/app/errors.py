@@ -25,21 +25,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from booking.store import logs
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 
 log = logging.getLogger("linli.errors")
-
-define(
-    error_title=("邻里服务台出错了", "Linli Desk hit an error"),
-    error_unexpected=("程序遇到了意外的错误：{kind}：{text}", "The program hit an unexpected error: {kind}: {text}"),
-    error_keeps_running=("程序会继续运行。刚才的操作可能没有完成，请检查后再做一次。\n详细信息已写入日志：{log}",
-                         "The program keeps running. The last action may not have finished; please check it and "
-                         "do it again.\nThe details are in the log: {log}"),
-    error_no_log=("程序会继续运行。刚才的操作可能没有完成，请检查后再做一次。（日志无法写入。）",
-                  "The program keeps running. The last action may not have finished; please check it and do it "
-                  "again. (The log could not be written.)"),
-    error_repeated=("同样的错误又出现了 {n} 次。", "The same error happened {n:more time|more times}."),
-)
 
 Shower = Callable[[str, str, str], None]
 

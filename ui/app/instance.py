@@ -32,19 +32,12 @@ from PySide6.QtCore import QDir, QLockFile, QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 
 RAISE = b"raise\n"
 PID = b"pid "  # the first desk's greeting: b"pid 1234\n"
 CONNECT_MS = 500
 ASFW_ANY = -1  # AllowSetForegroundWindow: any process (when the first desk did not say which)
-
-define(
-    instance_running_title=("邻里服务台已在运行", "Linli Desk is already running"),
-    instance_running=("这个数据文件已经在另一个邻里服务台窗口中打开：{path}\n已把那个窗口切换到前面，请在那里继续工作。",
-                      "This store is already open in another Linli Desk window: {path}\n"
-                      "That window has been brought to the front; please carry on there."),
-)
 
 
 def server_name(store_path: str | Path) -> str:

@@ -22,7 +22,7 @@ from booking.people import clerks
 from booking.store import i18n
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.paths import APPLICATION, ORGANIZATION, default_store, earlier_user_store
 from booking.store.validation import parse_minute
 from ui.app import backups, errors, instance as instances, signin
@@ -31,12 +31,6 @@ from ui.desk.session import Desk, current_minute
 from ui.desk.fonts import ui_font
 from ui.app.mainwindow import MainWindow
 
-define(
-    ui_main_cannot_start=("邻里服务台无法启动", "Linli Desk cannot start"),
-    ui_main_fixed_clock_admin=("只有管理员可以用 --now 固定时钟打开窗口。请不带 --now 重新启动。",
-                               "Only an admin can open the window with a fixed clock (--now). Start it again "
-                               "without --now."),
-)
 
 BASE_POINT_SIZE = 11.0  # larger than Windows' 9 pt: the clerks read the board from a step away
 

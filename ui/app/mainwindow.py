@@ -24,7 +24,7 @@ from booking.schedule import bookings, waitlist
 from booking.checkin.sweep import sweep
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.paths import APPLICATION, ORGANIZATION
 from ui.app import signin
 from ui.desk import language
@@ -49,66 +49,6 @@ from ui.passes.scan_panel import ScanPanel
 from ui.bookings.waitlist import JoinWaitlist, WaitlistView, call_text, joined_text
 
 log = logging.getLogger("linli.window")
-
-define(
-    ui_win_title=("邻里服务台 — {who}", "Linli Desk — {who}"),
-    ui_win_role_admin=("管理员", "admin"),
-    ui_win_role_clerk=("值班员", "clerk"),
-    ui_win_who=("{name}（{role}）", "{name} ({role})"),
-    ui_win_menu_file=("文件(&F)", "&File"),
-    ui_win_menu_booking=("预约(&B)", "&Booking"),
-    ui_win_menu_view=("查看(&V)", "&View"),
-    ui_win_menu_help=("帮助(&H)", "&Help"),
-    ui_win_toolbar=("常用", "Main"),
-    ui_win_today=("今天(&T)", "&Today"),
-    ui_win_previous=("前一天", "Previous day"),
-    ui_win_next=("后一天", "Next day"),
-    ui_win_calendar=("选择日期(&G)…", "&Go to date…"),
-    ui_win_new=("新建预约(&N)…", "&New booking…"),
-    ui_win_find=("查找(&F)", "&Find"),
-    ui_win_print=("打印日表(&P)…", "&Print daily sheet…"),
-    ui_win_quit=("退出(&Q)", "&Quit"),
-    ui_win_switch_clerk=("换班登录(&L)…", "Hand &over to the next clerk…"),
-    ui_win_help=("快捷键(&K)", "&Keyboard shortcuts"),
-    ui_win_about=("关于(&A)", "&About"),
-    ui_win_about_text=("邻里服务台：社区共享车位和活动场地预约、通行证与扫码签到。\n数据文件：{path}",
-                       "Linli Desk: community parking and room bookings, passes and scanning.\nStore: {path}"),
-    ui_win_refresh=("刷新(&R)", "&Refresh"),
-    ui_win_scan_panel=("扫码面板", "Scan panel"),
-    ui_win_show_cancelled=("显示已取消的预约", "Show cancelled bookings"),
-    ui_win_help_title=("快捷键", "Keyboard shortcuts"),
-    ui_win_help_intro=("常用操作都可以只用键盘完成：", "Every frequent action works from the keyboard:"),
-    ui_win_help_board=("日表上：方向键移动，回车打开预约或在空闲处新建预约；双击空闲处、或拖过几个小时也可新建。",
-                       "On the board: arrows move, Enter opens a booking or starts one on a free cell; "
-                       "double-click a free cell or drag across hours to start one too."),
-    ui_win_help_dialog=("预约窗口：输入手机号/尾号/门牌/车牌查找，↓ 选择，回车选中；Alt+1…4 快捷时间；回车保存。",
-                        "Booking dialog: type a phone, its last 4, a door or a plate, ↓ to choose, Enter to pick; "
-                        "Alt+1…4 quick times; Enter saves."),
-    ui_win_col_action=("操作", "Action"),
-    ui_win_col_keys=("快捷键", "Keys"),
-    ui_win_saved=("已保存预约 {ids}。", "Saved booking {ids}."),
-    ui_win_saved_series=("已保存 {n} 个重复预约，跳过 {skipped} 个日期。",
-                         "Saved {n:booking|bookings} of the series; {skipped:date|dates} skipped."),
-    ui_win_no_shows=("{n} 个预约超过宽限时间未签到，已标为未到场并释放。",
-                     "{n:booking was|bookings were} not checked in within the grace time: "
-                     "marked no-show and released."),
-    ui_win_overstays=("超时未签退：{n}", "Overstaying: {n}"),
-    ui_win_store=("数据：{path}", "Store: {path}"),
-    ui_win_calendar_title=("选择日期", "Go to date"),
-)
-
-define(
-    uig_win_menu_money=("收费(&Y)", "Mone&y"),
-    uig_win_menu_reports=("报表(&R)", "&Reports"),
-    uig_win_shift=("交班收款报表(&H)…", "Shift cash report for &hand-over…"),
-    uig_win_statement=("月度账目与公益基金(&S)…", "Monthly &statement and welfare fund…"),
-    uig_win_statement_what=("查看月度账目", "open the monthly statement"),
-    uig_win_credits=("时间银行(&T)…", "&Time bank…"),
-    uig_win_waitlist=("候补名单(&W)…", "&Waitlist…"),
-    uig_win_heatmap=("使用热力图(&M)…", "Usage heat-&map…"),
-    uig_win_summary=("月度使用报告(&U)…", "Monthly &use report…"),
-    uig_win_export=("导出预约(&E)…", "&Export bookings…"),
-)
 
 SWEEP_MS = 60_000
 

@@ -16,13 +16,11 @@ from booking.cli import registry as cli
 from booking.ops import selftest
 from booking.schedule import bookings
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.paths import resource_path
 from ui.desk.offscreen import offscreen_app
 
 ICON = ("icons", "linli-desk.png")
-
-define(selftest_sheet_title=("邻里服务台 自检 · 占用表 {day}", "Linli Desk self-test · occupancy sheet {day}"))
 
 
 def _fmt(result: dict[str, Any]) -> str:

@@ -18,31 +18,13 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 from booking.people import clerks
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.desk import language
 from ui.desk.session import Desk, current_minute
 from ui.widgets.fieldmessages import ERROR_CSS
 from ui.desk.fonts import ui_font
 
 LAST_CLERK = "signin/last_clerk"
-
-
-define(
-    uis_signin_title=("邻里服务台 — 登录", "Linli Desk — sign in"),
-    uis_signin_heading=("请登录", "Please sign in"),
-    uis_signin_first_title=("邻里服务台 — 创建管理员", "Linli Desk — create the admin"),
-    uis_signin_first_heading=("首次使用：请创建管理员账号", "First start: create the admin account"),
-    uis_signin_first_note=("管理员可以添加值班员、修改规则和车位。请牢记密码（至少6个字符）。",
-                           "The admin adds clerks and changes rules and spaces. Remember the password "
-                           "(at least 6 characters)."),
-    uis_signin_name=("姓名", "Name"),
-    uis_signin_password=("密码", "Password"),
-    uis_signin_again=("再输一次", "Password again"),
-    uis_signin_ok=("登录", "Sign in"),
-    uis_signin_create=("创建并登录", "Create and sign in"),
-    uis_signin_quit=("退出", "Quit"),
-    uis_signin_mismatch=("两次输入的密码不一致。", "The two passwords differ."),
-)
 
 
 class SignInDialog(QDialog):

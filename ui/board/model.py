@@ -17,43 +17,13 @@ from booking.schedule import bookings
 from booking.store import clock
 from booking.schedule.bookings import Booking
 from booking.store.errors import DeskError
-from booking.store.i18n import define, language, tr
+from booking.store.i18n import language, tr
 from booking.places.inventory import Resource
 from booking.store.connection import Store
 from booking.store.validation import mask_name, normalize_door
 
 HOURS = 24
 DAY_MINUTES = 24 * 60
-
-define(
-    ui_board_resource=("车位 / 场地", "Space / room"),
-    ui_board_group_parking=("共享车位（{n}）", "Shared parking spaces ({n})"),
-    ui_board_group_room=("活动场地（{n}）", "Rooms and squares ({n})"),
-    ui_board_zone=("{zone}区", "zone {zone}"),
-    ui_board_ev=("充电", "EV"),
-    ui_board_accessible=("无障碍", "accessible"),
-    ui_board_visitor=("访客", "visitor"),
-    ui_board_disabled=("停用", "disabled"),
-    ui_board_overstay=("超时", "overstay"),
-    ui_board_all_zones=("全部区域", "All zones"),
-    ui_board_all_kinds=("车位和场地", "Spaces and rooms"),
-    ui_board_kind_parking=("只看车位", "Spaces only"),
-    ui_board_kind_room=("只看场地", "Rooms only"),
-    ui_board_any_state=("空闲和占用", "Free and taken"),
-    ui_board_free_at=("空闲于", "Free at"),
-    ui_board_taken_at=("占用于", "Taken at"),
-    ui_board_hour=("{h:02d}:00", "{h:02d}:00"),
-    ui_board_show_cancelled=("显示已取消", "Show cancelled"),
-    ui_board_find=("查找：", "Find:"),
-    ui_board_find_hint=("车牌、手机尾号、门牌或编号", "Plate, phone's last 4, door or code"),
-    ui_board_shown=("显示 {shown} / {total}", "Showing {shown} of {total}"),
-    ui_board_legend=("图例：", "Legend:"),
-    ui_board_block_tip=("{code} {time}\n{status}\n{who}  {door}\n{what}\n预约号 {id}",
-                        "{code} {time}\n{status}\n{who}  {door}\n{what}\nbooking {id}"),
-    ui_board_free_tip=("{code} {hour}：空闲（双击预约）", "{code} {hour}: free (double-click to book)"),
-    ui_board_today=("今天", "today"),
-    ui_board_today_mark=("（{today}）", " ({today})"),
-)
 
 # Colours that read at a glance and also print legibly in grey.
 COLOURS: dict[str, tuple[str, str]] = {  # status: (fill, text)

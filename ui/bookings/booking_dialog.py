@@ -29,7 +29,7 @@ from booking.schedule.quick_times import WEEKDAYS, all_day, build_rrule, next_ho
 from booking.store import clock
 from booking.schedule.bookings import Check, Request
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.places.inventory import Resource
 from booking.people.residents import Resident
 from booking.policy.rules import duration_text
@@ -39,73 +39,7 @@ from ui.board.model import resource_label
 from ui.desk.session import Desk
 from ui.desk.fonts import ui_font
 
-define(
-    ui_book_title=("新建预约", "New booking"),
-    ui_book_resident=("居民", "Resident"),
-    ui_book_find=("查找(&F)：", "&Find:"),
-    ui_book_find_hint=("手机号、尾号4位、门牌、车牌或姓名，↓ 选择，回车确定",
-                       "Phone, its last 4, door, plate or name; ↓ to choose, Enter to pick"),
-    # short: beside the find field it must not squeeze it (the register button is just below)
-    ui_book_none_found=("没有找到", "Nobody found"),
-    ui_book_found=("找到 {n} 位", "{n} found"),
-    ui_book_chosen=("已选：{name}  {door}  {phone}", "Chosen: {name}  {door}  {phone}"),
-    ui_book_nobody=("尚未选择居民", "No resident chosen yet"),
-    ui_book_register=("登记新居民(&R)…", "&Register a resident…"),
-    ui_book_register_do=("登记并选中(&G)", "Re&gister and choose"),
-    ui_book_name=("姓名：", "Name:"),
-    ui_book_door=("门牌：", "Door:"),
-    ui_book_phone=("手机号：", "Mobile:"),
-    ui_book_plate_new=("车牌（可空）：", "Plate (optional):"),
-    ui_book_what=("预约", "Booking"),
-    ui_book_resource=("车位/场地(&S)：", "&Space/room:"),
-    ui_book_plate=("车牌(&P)：", "&Plate:"),
-    ui_book_visitor=("访客车辆", "Visitor's car"),
-    ui_book_purpose=("用途：", "Purpose:"),
-    ui_book_start=("开始(&B)：", "&Begins:"),
-    ui_book_end=("结束(&E)：", "&Ends:"),
-    ui_book_quick=("快捷：", "Quick:"),
-    ui_book_tonight=("今晚 19:00–07:30 (&1)", "Tonight 19:00–07:30 (&1)"),
-    ui_book_two_hours=("接下来2小时 (&2)", "Next 2 hours (&2)"),
-    ui_book_all_day=("全天 (&3)", "All day (&3)"),
-    ui_book_week_nights=("本周剩余夜晚 (&4)", "Rest of this week's nights (&4)"),
-    ui_book_length=("共 {length}{overnight}", "{length}{overnight}"),
-    ui_book_overnight=("，跨夜", ", overnight"),
-    ui_book_hours_minutes=("{h} 小时 {m} 分钟", "{h} h {m} min"),
-    ui_book_repeat=("重复：", "Repeat:"),
-    ui_book_repeat_none=("不重复", "Does not repeat"),
-    ui_book_repeat_daily=("每天", "Daily"),
-    ui_book_repeat_weeknights=("工作日（周一至周五）", "Weeknights (Mon–Fri)"),
-    ui_book_repeat_weekly=("每周指定日", "Weekly on chosen days"),
-    ui_book_skip_holidays=("公众假日不预约(&H)", "Skip public &holidays"),
-    ui_book_workdays=("调休上班日也预约(&W)", "Also on make-up &workdays"),
-    ui_book_holidays_left=("{n} 个日期是公众假日，不预约（见下）。",
-                           "{n:date is a public holiday and is|dates are public holidays and are} left out (below)."),
-    ui_book_until=("直到", "Until"),
-    ui_book_times=("共", "Times:"),
-    ui_book_times_suffix=(" 次", " times"),
-    ui_book_check_title=("检查", "Check"),
-    ui_book_checking=("正在检查…", "Checking…"),
-    ui_book_choose_resident=("请先查找并选中居民，或登记新居民。", "Find and pick a resident first, or register one."),
-    ui_book_ok=("✓ 可以预约：{code}  {start} – {end}", "✓ Free to book: {code}  {start} – {end}"),
-    ui_book_overstaying=("{code} 的车还没有离开（{plate}，应于 {end} 离开）：建议换一个车位。",
-                         "The car in {code} has not left yet ({plate}, due out {end}): better choose another space."),
-    ui_book_series_ok=("✓ 共 {n} 次，全部可以预约（{first} 起）。", "✓ {n:date|dates}, all free (from {first})."),
-    ui_book_series_some=("共 {n} 次，其中 {bad} 次冲突或违反规则（见下）。",
-                         "{n:date|dates}; {bad} clash or break a rule (listed below)."),
-    ui_book_series_skip=("跳过这些日期，预约其余 {n} 次(&K)", "S&kip these dates, book the other {n}"),
-    ui_book_suggest=("改用 {code}", "Use {code} instead"),
-    ui_book_suggest_first=("改用 {code} (&U)", "&Use {code} instead"),
-    ui_book_suggest_label=("附近空闲：", "Free nearby:"),
-    ui_book_override=("越过规则的理由（管理员）：", "Reason to override (admin):"),
-    ui_book_save=("保存预约", "Save booking"),
-    ui_book_occurrence=("{start} – {end}：{why}", "{start} – {end}: {why}"),
-    ui_book_clash_with=("与预约号 {id}（{door}，{start}–{end}）冲突",
-                        "clashes with booking {id} ({door}, {start}–{end})"),
-    ui_book_refused=("未保存：{message}", "Not saved: {message}"),
-)
 
-define(ui_book_days=("一 二 三 四 五 六 日", "Mo Tu We Th Fr Sa Su"),
-       ui_book_weekdays=("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"))
 QT_FORMAT = "yyyy-MM-dd HH:mm"
 
 

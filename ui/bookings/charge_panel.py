@@ -16,7 +16,7 @@ from booking.money import fees, ledger
 from booking.schedule.bookings import Booking
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.money.cashdesk import AmountDialog, PaymentDialog
 from ui.desk.session import Desk
 from ui.desk.fonts import ui_font
@@ -24,42 +24,6 @@ from ui.money.money_views import admin_only
 from ui.money.receipt import ReceiptDialog
 
 PAID = Changes(payments=True)
-
-define(
-    uig_fee_box=("费用", "Charge"),
-    uig_fee_line=("{state}：应收 {total}　已付 {paid}　待付 {due}",
-                  "{state}: charge {total}   paid {paid}   due {due}"),
-    uig_fee_over=("　多付 {over}", "   overpaid {over}"),
-    uig_fee_pay=("收费(&T)…", "&Take payment…"),
-    uig_fee_refund=("退款(&U)…", "Ref&und…"),
-    uig_fee_receipt=("收据(&E)…", "Rec&eipt…"),
-    uig_fee_nothing_due=("没有待付金额。", "Nothing is due."),
-    uig_fee_no_receipt=("还没有收款记录。", "Nothing has been paid yet."),
-    uig_fee_refund_open=("预约取消后，按规定退款。", "A refund under the rules follows a cancellation."),
-    uig_fee_refund_none=("没有可退的款项。", "Nothing paid can be refunded."),
-    uig_fee_refund_title=("退款", "Refund"),
-    uig_fee_refund_confirm=("按规定退还 {amount}（开始前 {hours} 小时取消，退 {percent}%）？\n按原付款方式退回。",
-                            "Refund {amount} under the rules (cancelled {hours:hour|hours} before the start, "
-                            "{percent}% back)?\nIt goes back the way it was paid."),
-    uig_fee_refunded=("已退款 {amount}，收据号 {number}。", "Refunded {amount}, receipt {number}."),
-    uig_fee_paid=("已收 {amount}，收据号 {number}。", "Took {amount}, receipt {number}."),
-)
-
-define(
-    uil_refund_amount=("退指定金额(&M)…", "Refund an a&mount…"),
-    uil_refund_amount_what=("按金额退款", "refund a chosen amount"),
-    uil_refund_amount_tip=("退还已付款项的一部分或全部，需填写原因（管理员）。",
-                           "Pay back part or all of what was paid, with a reason (admin)."),
-    uil_refund_title=("退款：预约 {id}", "Refund: booking {id}"),
-    uil_refund_summary=("应收 {total}，已付 {paid}。\n退款按原付款方式退回，最近的付款先退。",
-                        "Charge {total}, paid {paid}.\n"
-                        "A refund goes back the way it was paid, the latest payment first."),
-    uil_refund_label=("退款金额（元）", "Amount to refund (yuan)"),
-    uil_refund_button=("退款", "Refund"),
-    uil_refund_confirm=("确定为预约 {id} 退还 {amount} 吗？\n按原付款方式退回，原因记入账目：{reason}",
-                        "Refund {amount} for booking {id}?\nIt goes back the way it was paid; the ledger keeps "
-                        "the reason: {reason}"),
-)
 
 
 class ChargePanel(QDialog):

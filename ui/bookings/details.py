@@ -22,7 +22,7 @@ from booking.store import audit, clock
 from booking.schedule.bookings import Booking
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, language, tr
+from booking.store.i18n import language, tr
 from booking.store.schema import ACTIVE, ENDED
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
@@ -35,63 +35,6 @@ from ui.bookings.charge_panel import ChargePanel
 
 #: the details show the booking, its scans and its money
 DETAILS_SHOW = Changes(bookings=True, scans=True, payments=True)
-
-define(
-    ui_detail_title=("预约 {id}", "Booking {id}"),
-    ui_detail_heading=("{code} {name} — {status}", "{code} {name} — {status}"),
-    ui_detail_id=("预约号：", "Booking:"),
-    ui_detail_resident=("居民：", "Resident:"),
-    ui_detail_door=("门牌：", "Door:"),
-    ui_detail_phone=("手机：", "Mobile:"),
-    ui_detail_plate=("车牌：", "Plate:"),
-    ui_detail_purpose=("用途：", "Purpose:"),
-    ui_detail_time=("时间：", "Time:"),
-    ui_detail_in=("签到：", "Checked in:"),
-    ui_detail_out=("签退：", "Checked out:"),
-    ui_detail_over=("超时：", "Overstay:"),
-    ui_detail_series=("重复系列：", "Series:"),
-    ui_detail_series_text=("系列 {id}", "series {id}"),
-    ui_detail_visitor=("（访客）", " (visitor)"),
-    ui_detail_none=("—", "—"),
-    ui_detail_history=("记录（含扫码）", "History (scans included)"),
-    ui_detail_col_at=("时间", "When"),
-    ui_detail_col_who=("操作人 / 扫码点", "Who / where"),
-    ui_detail_col_what=("事件", "What"),
-    ui_detail_col_note=("说明", "Details"),
-    ui_detail_scan_ok=("扫码通过", "scan accepted"),
-    ui_detail_scan_did=("{what}（{action}）", "{what} ({action})"),
-    ui_detail_time_span=("{start} – {end}（{length}）", "{start} – {end} ({length})"),
-    ui_detail_scan_repeat=("重复扫描", "Scanned again"),
-    ui_detail_scan_refused=("扫码拒绝", "scan refused"),
-    ui_detail_cancel=("取消预约(&C)…", "&Cancel booking…"),
-    ui_detail_reissue=("补发通行证(&R)…", "&Reissue pass…"),
-    ui_detail_show_pass=("通行证(&P)", "&Pass"),
-    ui_detail_manual=("手动签到/签退(&I)…", "Check &in/out by hand…"),
-    ui_detail_manual_reason=("手动{action}的理由（将记入日志）：", "Reason to {action} by hand (kept in the log):"),
-    ui_detail_edit=("修改时间", "Change the times"),
-    ui_detail_edit_save=("保存新时间(&S)", "&Save new times"),
-    ui_detail_edit_started=("已签到：只能修改结束时间。", "Checked in: only the end can change."),
-    ui_detail_edit_ok=("✓ 可以改为 {start} – {end}", "✓ Can move to {start} – {end}"),
-    ui_detail_confirm_cancel_title=("取消预约", "Cancel the booking"),
-    ui_detail_confirm_cancel=("确定取消预约 {id}（{code}，{start} – {end}，{door}）吗？\n"
-                              "取消后记录保留，车位/场地释放。",
-                              "Cancel booking {id} ({code}, {start} – {end}, {door})?\n"
-                              "The record is kept and the space or room is freed."),
-    ui_detail_confirm_series=("同时取消该系列此后的全部预约？\n选“否”只取消这一次。",
-                              "Also cancel the later bookings of this series?\n“No” cancels only this one."),
-    ui_detail_confirm_reissue_title=("补发通行证", "Reissue the pass"),
-    ui_detail_confirm_reissue=("补发后，预约 {id} 的旧通行证全部失效。继续吗？",
-                               "After reissuing, every older pass of booking {id} stops working. Go on?"),
-    ui_detail_done_cancel=("已取消预约 {id}。", "Booking {id} cancelled."),
-    ui_detail_done_move=("预约 {id} 已改为 {start} – {end}。", "Booking {id} moved to {start} – {end}."),
-    ui_action_book=("预约", "booked"),
-    ui_action_cancel=("取消", "cancelled"),
-    ui_action_reschedule=("改时间", "times changed"),
-    ui_action_reissue=("补发通行证", "pass reissued"),
-    ui_action_check_in=("签到", "checked in"),
-    ui_action_check_out=("签退", "checked out"),
-    ui_action_no_show=("未到场", "no-show"),
-)
 
 
 def _bare_name(b: Any) -> str:

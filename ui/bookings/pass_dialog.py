@@ -13,27 +13,13 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from booking.checkin import passcode, passes, passinfo
 from booking.schedule import bookings
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.validation import mask_name
 from ui.passes import passimage, slip
 from ui.desk.session import Desk
 from ui.widgets.documents import in_documents
 from ui.desk.fonts import mono_font, ui_font
 from ui.bookings.details import _bare_name
-
-define(
-    ui_passview_title=("通行证 — 预约 {id}", "Pass — booking {id}"),
-    ui_passview_which=("预约：", "Booking:"),
-    ui_passview_print=("打印小票(&P)…", "&Print slip…"),
-    ui_passview_save=("保存图片(&S)…", "&Save image…"),
-    ui_passview_copy=("复制(&C)", "&Copy"),
-    ui_passview_copied=("已复制通行证图片和号码。", "Pass image and number copied."),
-    ui_passview_saved=("已保存：{path}", "Saved: {path}"),
-    ui_passview_print_failed=("打印机无法开始打印，请检查打印机。", "The printer could not start; please check it."),
-    ui_passview_hint=("居民出示此二维码或号码即可签到、签退。",
-                      "The resident shows this QR code or number to check in and out."),
-    ui_passview_file_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
-)
 
 
 def qr_image(text: str, side: int) -> QImage:

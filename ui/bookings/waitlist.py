@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QDialogButtonBox, QHBoxLayout, QLabel, QPushButto
 from booking.schedule import bookings, waitlist
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.validation import mask_name, mask_phone
 from booking.schedule.waitlist import Entry
 from ui.bookings.booking_dialog import BookingDialog
@@ -32,45 +32,6 @@ WAITED = Changes(waitlist=True)
 LIST_SHOWS = Changes(waitlist=True, bookings=True)
 
 Index = QModelIndex | QPersistentModelIndex
-
-define(
-    uig_wait_title=("候补名单", "Waitlist"),
-    uig_wait_join=("加入候补(&W)", "Join the &waitlist"),
-    uig_wait_join_tip=("该时段没有空闲的{what}：登记候补，有空出时按先后通知。",
-                       "No {what} is free then: put the household on the waitlist; it is offered the next "
-                       "one that frees up, in order."),
-    uig_wait_any_space=("车位", "space"),
-    uig_wait_joined=("{door} 已加入候补（登记号 {id}，{what} {start} – {end}）。",
-                     "{door} joined the waitlist (entry {id}, {what} {start} – {end})."),
-    uig_wait_kind_parking=("任一车位", "any space"),
-    uig_wait_kind_room=("任一场地", "any room"),
-    uig_wait_col_id=("登记号", "Entry"),
-    uig_wait_col_status=("状态", "Status"),
-    uig_wait_col_household=("住户", "Household"),
-    uig_wait_col_resident=("居民", "Resident"),
-    uig_wait_col_phone=("电话", "Phone"),
-    uig_wait_col_wants=("需要", "Wants"),
-    uig_wait_col_time=("时间", "Time"),
-    uig_wait_col_offer=("保留的车位/场地", "Offered"),
-    uig_wait_col_until=("保留至", "Held until"),
-    uig_wait_accept=("已接受，预约(&A)", "&Accepted: book it"),
-    uig_wait_withdraw=("撤回(&D)…", "Withdraw (&D)…"),
-    uig_wait_refresh=("刷新(&R)", "&Refresh"),
-    uig_wait_calls=("请致电：{calls}", "Please call: {calls}"),
-    uig_wait_call=("{phone}（{door} {name}，{code} 保留至 {until}）",
-                   "{phone} ({door} {name}, {code} held until {until})"),
-    uig_wait_no_calls=("目前没有需要联系的住户。", "Nobody to call right now."),
-    uig_wait_pick=("请先在列表中选中一条候补。", "Choose an entry in the list first."),
-    uig_wait_not_offered=("这一户还没有空出的位置可以接受。", "This household has no offer to accept yet."),
-    uig_wait_booked=("候补 {id} 已预约：预约号 {booking}。", "Waitlist entry {id} booked: booking {booking}."),
-    uig_wait_confirm_title=("撤回候补", "Withdraw from the waitlist"),
-    uig_wait_confirm=("撤回 {door} 的候补（登记号 {id}）吗？", "Withdraw {door} from the waitlist (entry {id})?"),
-    uig_wait_withdrawn=("候补 {id} 已撤回。", "Waitlist entry {id} withdrawn."),
-    uig_wait_indicator=("候补：{n} 户待联系", "Waitlist: {n} to call"),
-    uig_wait_indicator_tip=("有空出的位置保留给候补住户，请致电：{calls}",
-                            "Places are held for waiting households; call {calls}"),
-    uig_wait_offered_now=("候补：{n} 户有空出的位置，请致电 {calls}", "Waitlist: {n} offered a place; call {calls}"),
-)
 
 
 def call_text(call: dict[str, Any]) -> str:

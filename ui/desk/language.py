@@ -14,21 +14,17 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QSe
 from PySide6.QtGui import QAction
 
 from booking.store import i18n
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.paths import APPLICATION, ORGANIZATION, resource_path
 from ui.desk.session import Desk
 
 SETTING = "ui/language"
 _LOCALES = {"zh": QLocale(QLocale.Language.Chinese, QLocale.Country.China),
             "en": QLocale(QLocale.Language.English, QLocale.Country.UnitedStates)}
-# Qt's own catalogs to load per language; English is Qt's source language and needs none.
+# Qt's own catalogs to load per language; English is Qt's source language and needs none. Another
+# language with a catalog of ours (resources/locale/zh_TW) gets Qt's of the same name, if Qt has one.
 _QT_CATALOGS = {"zh": ("qtbase_zh_CN",), "en": ()}
 _installed: list[QTranslator] = []  # kept alive: Qt does not own an installed translator
-
-define(
-    uis_lang_switch=("English", "中文"),
-    uis_lang_switch_tip=("切换为英文界面（Switch to English）", "切换为中文界面（Switch to Chinese）"),
-)
 
 
 def settings() -> QSettings:
@@ -69,7 +65,7 @@ def _install_qt_catalogs(language: str) -> list[str]:
             app.removeTranslator(old)
     _installed.clear()
     loaded = []
-    for catalog in _QT_CATALOGS.get(language, ()):
+    for catalog in _QT_CATALOGS.get(language, (f"qtbase_{language}",)):
         translator = QTranslator()
         if any(translator.load(catalog, folder) for folder in _translation_dirs()):
             if app is not None:
@@ -80,14 +76,14 @@ def _install_qt_catalogs(language: str) -> list[str]:
 
 
 def apply(language: str, desk: Desk | None = None, remember: bool = True) -> str:
-    """Switch the whole program to `language` ('zh' or 'en'); returns the language set.
+    """Switch the whole program to `language` ('zh', 'en', or another with a catalog); returns the language set.
 
     Qt sends every widget a LanguageChange event when a translator changes;
     our own texts come from `tr`, so windows listen to `desk.language_changed`.
     """
     code = i18n.set_language(language)
     _install_qt_catalogs(code)
-    QLocale.setDefault(_LOCALES[code])
+    QLocale.setDefault(_LOCALES.get(code) or QLocale(code))
     if remember:
         settings().setValue(SETTING, code)
     if desk is not None:

@@ -23,19 +23,9 @@ import sys
 from typing import Any
 
 from booking.store.errors import DeskError
-from booking.store.i18n import define
 
 DRAWING_PLATFORM = "minimal:enable_fonts"
 PROBE = "中"  # a character every Chinese font has, and no Latin-only font
-
-define(
-    draw_no_chinese_font=(
-        "这台电脑上找不到含中文字符的字体（Qt 平台“{platform}”），画出来的字会是方框，所以没有生成。"
-        "请安装中文字体（如微软雅黑），或取消环境变量 QT_QPA_PLATFORM 的设置。",
-        "No font with Chinese characters was found on this computer (Qt platform “{platform}”): the text "
-        "would come out as boxes, so nothing was drawn. Install a Chinese font (such as Microsoft YaHei), "
-        "or unset the QT_QPA_PLATFORM environment variable."),
-)
 
 
 def choose_platform(environ: dict[str, str] | Any = os.environ, platform: str = sys.platform) -> None:

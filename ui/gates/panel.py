@@ -27,7 +27,7 @@ from booking.schedule import bookings
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.gatehouse.gate_server import GateServer, parse_listen
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.desk.fonts import ui_font
 from ui.widgets.tables import TextTable, read_only_view
 from ui.desk.session import Desk
@@ -39,30 +39,6 @@ GATE_EVENT = Changes(gates=True, scans=True, bookings=True)
 SETTING_SERVE = "gates/serve"       # QSettings of this PC: does this window serve the cameras?
 SETTING_LISTEN = "gates/listen"
 DEFAULT_LISTEN = "0.0.0.0:8089"
-
-define(
-    uig_gates_title=("道闸", "Gates"),
-    uig_gates_col_time=("时间", "Time"),
-    uig_gates_col_gate=("道闸", "Gate"),
-    uig_gates_col_plate=("车牌", "Plate"),
-    uig_gates_col_result=("结果", "Result"),
-    uig_gates_col_reason=("原因", "Reason"),
-    uig_gates_open=("开闸", "Opened"),
-    uig_gates_shut=("未开", "Shut"),
-    uig_gates_replay=("补录", "Replayed"),
-    uig_gates_no_photo=("（无照片）", "(no photo)"),
-    uig_gates_suggested=("可能是：{resource} {plate}（{door}，{start}–{end}）",
-                         "It may be: {resource} {plate} ({door}, {start}–{end})"),
-    uig_gates_let_in=("人工放行(F8)…", "Let in by hand (F8)…"),
-    uig_gates_visitor=("登记访客车位(F9)…", "Book a visitor space (F9)…"),
-    uig_gates_reason_title=("人工放行", "Let in by hand"),
-    uig_gates_reason_prompt=("放行 {plate}（{gate}）的理由：", "Why {plate} is let in ({gate}):"),
-    uig_gates_let_in_done=("已放行 {plate}（{gate}）。", "{plate} let in ({gate})."),
-    uig_gates_serving=("本机正在接收道闸相机：{listen}", "This desk serves the gate cameras: {listen}"),
-    uig_gates_serve_failed=("无法接收道闸相机（{listen}）：{detail}",
-                            "Cannot serve the gate cameras ({listen}): {detail}"),
-    uig_gates_serve_action=("本机接收道闸相机", "This desk serves the gates"),
-)
 
 
 class GateEventsModel(TextTable):

@@ -19,44 +19,12 @@ from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonB
 from booking.money import fees, ledger
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.widgets.dates import py_datetime, qt_datetime
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages
 from ui.desk.fonts import ui_font
 from ui.desk.session import Desk
 from ui.widgets.tables import TextTable, read_only_view
-
-
-define(
-    uif_pay_title=("收款：预约 {id}", "Payment: booking {id}"),
-    uif_charge_state=("{state}：{start} – {end}", "{state}: {start} – {end}"),
-    uif_total=("应收 {total}　已付 {paid}　待付 {due}", "Charge {total}   paid {paid}   due {due}"),
-    uif_amount=("金额（元）", "Amount (yuan)"),
-    uif_method=("付款方式", "Method"),
-    uif_reason=("原因（减免时必填）", "Reason (needed to waive)"),
-    uif_pay=("收款", "Take payment"),
-    uif_close=("关闭", "Close"),
-    uif_paid_receipt=("已收 {amount}，收据号 {number}", "Took {amount}, receipt {number}"),
-    uif_col_item=("项目", "Item"),
-    uif_col_minutes=("分钟", "Minutes"),
-    uif_col_amount=("金额", "Amount"),
-    uif_col_receipt=("收据号", "Receipt"),
-    uif_col_at=("时间", "Time"),
-    uif_col_clerk=("值班员", "Clerk"),
-    uif_col_entry=("类别", "Entry"),
-    uif_col_method=("方式", "Method"),
-    uif_col_reason=("原因", "Reason"),
-    uif_col_count=("笔数", "Count"),
-    uif_col_in=("收入", "In"),
-    uif_col_out=("退出", "Out"),
-    uif_col_net=("净额", "Net"),
-    uif_shift_title=("交班收款报表", "Shift cash report"),
-    uif_from=("从", "From"),
-    uif_to=("到", "To"),
-    uif_clerk_filter=("值班员（空为全部）", "Clerk (empty: all)"),
-    uif_refresh=("刷新", "Refresh"),
-    uif_shift_totals=("应交现金 {cash}　收入合计 {income}", "Cash to hand over {cash}   income {income}"),
-)
 
 
 class ChargeModel(TextTable):
@@ -226,11 +194,6 @@ class PaymentDialog(QDialog):
         self.done_line.setText(tr("uif_paid_receipt", amount=fees.money(self.paid.amount_fen),
                                   number=self.paid.receipt_no))
         self.accept()
-
-
-define(
-    uil_amount_reason=("原因（必填，记入账目）", "Reason (needed; kept in the ledger)"),
-)
 
 
 class AmountDialog(QDialog):

@@ -20,7 +20,7 @@ from booking.money import credits, fees, ledger
 from booking.people import residents
 from booking.store.changes import Changes
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.money.ledger import METHODS
 from booking.people.residents import Resident
 from ui.bookings.booking_dialog import ResidentModel
@@ -39,88 +39,6 @@ PAID = Changes(payments=True)
 #: the statement shows the month's entries, and what the clerk signed in may do with them
 STATEMENT_SHOWS = Changes(payments=True, signed_in=True)
 CREDITS_SHOW = Changes(payments=True, credits=True, signed_in=True)
-
-define(
-    uig_admin_only=("只有管理员可以{what}。请用管理员账号登录。", "Only an admin can {what}. Sign in as an admin."),
-    uig_stmt_title=("月度账目（社区公益基金）", "Monthly statement (welfare fund)"),
-    uig_stmt_month=("月份：", "Month:"),
-    uig_stmt_refresh=("刷新(&R)", "&Refresh"),
-    uig_stmt_close=("结账(&L)…", "C&lose the month…"),
-    uig_stmt_close_what=("结账", "close a month"),
-    uig_stmt_csv=("导出 CSV(&X)…", "E&xport CSV…"),
-    uig_stmt_csv_what=("导出账目", "export the ledger"),
-    uig_stmt_csv_filter=("CSV 文件 (*.csv)", "CSV file (*.csv)"),
-    uig_stmt_csv_done=("已导出 {rows} 笔：{path}", "Exported {rows:entry|entries}: {path}"),
-    uig_stmt_fund=("计入社区公益基金：{fund}（收入 {income} 的 {percent}%）",
-                   "For the community welfare fund: {fund} ({percent}% of the income {income})"),
-    uig_stmt_open=("未结账", "open"),
-    uig_stmt_closed=("已结账：{at}，{by}", "closed {at} by {by}"),
-    uig_stmt_confirm_title=("结账", "Close the month"),
-    uig_stmt_confirm=("结账后 {month} 的账目永不能再改，更正只能记在以后的月份。\n"
-                      "收入 {income}，公益基金 {fund}。确定结账吗？",
-                      "Once closed, {month} can never change again; corrections go into a later month.\n"
-                      "Income {income}, welfare fund {fund}. Close it?"),
-    uig_stmt_done=("{month} 已结账。", "{month} is closed."),
-    uig_stmt_entries=("本月各笔", "The month's entries"),
-    uig_col_kind=("类型", "Kind"),
-    uig_col_entries=("笔数", "Entries"),
-    uig_col_payments=("收款", "Payments"),
-    uig_col_refunds=("退款", "Refunds"),
-    uig_col_corrections=("更正", "Corrections"),
-    uig_col_income=("收入（计入基金）", "Income (to the fund)"),
-    uig_total=("合计", "Total"),
-    uig_credit_title=("时间银行（香城时间交易所）", "Time bank (volunteer hours)"),
-    uig_credit_find=("查找居民(&F)：", "&Find a resident:"),
-    uig_credit_find_hint=("手机号、尾号4位、门牌、车牌或姓名", "Phone, its last 4, door, plate or name"),
-    uig_credit_none=("请先查找并选中居民。", "Find and choose a resident first."),
-    uig_credit_balance=("{name}（{door}）：余额 {hours} 小时，折合 {worth}（每小时 {rate}）",
-                        "{name} ({door}): {hours} h held, worth {worth} ({rate} an hour)"),
-    uig_credit_add_box=("记录服务时长（管理员）", "Record volunteer hours (admin)"),
-    uig_credit_add_what=("记录服务时长", "record volunteer hours"),
-    uig_credit_hours=("小时：", "Hours:"),
-    uig_credit_team=("服务队：", "Team:"),
-    uig_credit_activity=("服务内容：", "Activity:"),
-    uig_credit_approved=("审核人：", "Approved by:"),
-    uig_credit_add=("记入(&A)", "&Add hours"),
-    uig_credit_added=("已记入 {hours} 小时，余额 {balance} 小时。", "Added {hours} h; {balance} h held."),
-    uig_credit_redeem_box=("抵扣本户预约的费用", "Pay for a booking of the household"),
-    uig_credit_booking=("预约号：", "Booking:"),
-    uig_credit_redeem_hours=("小时（空为按待付抵扣）：", "Hours (empty: what is due):"),
-    uig_credit_redeem=("抵扣(&D)", "Re&deem"),
-    uig_credit_redeemed=("已抵扣 {hours} 小时 = {value}，收据号 {number}；余额 {balance} 小时。",
-                         "Redeemed {hours} h = {value}, receipt {number}; {balance} h left."),
-    uig_credit_col_at=("时间", "When"),
-    uig_credit_col_entry=("类别", "Entry"),
-    uig_credit_col_hours=("小时", "Hours"),
-    uig_credit_col_detail=("服务队 / 内容 / 审核人", "Team / activity / approver"),
-    uig_credit_col_balance=("余额", "Balance"),
-)
-
-
-define(
-    uil_correct=("更正(&O)…", "C&orrect…"),
-    uil_correct_what=("更正账目", "correct the ledger"),
-    uil_correct_pick=("请先在本月各笔中选中要更正的一笔。",
-                      "Choose the entry to correct in the month's entries first."),
-    uil_correct_tip=("对选中的一笔记一条更正：新记录，原记录不变。",
-                     "Record a correction of the chosen entry: a new entry; the original stays as it is."),
-    uil_correct_title=("更正：收据号 {number}", "Correction: receipt {number}"),
-    uil_correct_summary=("{at}　{entry}　{method}　{amount}　{reason}\n"
-                         "更正是一笔新记录，记入当前月份 {month}，原记录不变。",
-                         "{at}   {entry}   {method}   {amount}   {reason}\n"
-                         "A correction is a new entry in the current month, {month}; the original stays as it is."),
-    uil_correct_closed=("{closed} 已结账，不能再改；更正记入 {month}。",
-                        "{closed} is closed and cannot change; the correction goes into {month}."),
-    uil_correct_label=("更正金额（元，减少写负数，如 -2.00）", "Correction (yuan; negative to take off, e.g. -2.00)"),
-    uil_correct_button=("记一笔更正", "Record the correction"),
-    uil_correct_confirm_title=("更正账目", "Correct the ledger"),
-    uil_correct_confirm=("对收据号 {number}（{amount}）记一笔更正 {change}，记入 {month}？\n原因：{reason}\n"
-                         "记入后不能删除，只能再更正。",
-                         "Record a correction of {change} to receipt {number} ({amount}) in {month}?\n"
-                         "Reason: {reason}\nIt can never be deleted afterwards, only corrected again."),
-    uil_correct_done=("已记更正 {change}，收据号 {number}，记入 {month}。",
-                      "Correction of {change} recorded as receipt {number} in {month}."),
-)
 
 
 def signed_money(fen: int) -> str:

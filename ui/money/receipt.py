@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, Q
 from booking.money import ledger
 from booking.store.errors import DeskError
 from booking.money.fees import money
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.checkin.passinfo import output_target, write_whole
 import booking.reporting.sheet  # noqa: F401  -- defines the community's name (sheet_community) printed at the top
 from ui.widgets.documents import in_documents
@@ -26,27 +26,6 @@ from ui.desk.fonts import family_css, ui_font
 from ui.passes.slip import repair_to_unicode
 from ui.desk.session import Desk
 
-define(
-    uig_receipt_title=("收据 {number}", "Receipt {number}"),
-    uig_receipt_number=("收据号", "Receipt no."),
-    uig_receipt_date=("日期", "Date"),
-    uig_receipt_payer=("付款人", "Paid by"),
-    uig_receipt_household=("住户", "Household"),
-    uig_receipt_item=("项目", "Item"),
-    uig_receipt_amount=("金额", "Amount"),
-    uig_receipt_total=("合计", "Total"),
-    uig_receipt_words=("大写", "In words"),
-    uig_receipt_method=("方式", "Method"),
-    uig_receipt_reason=("说明", "Note"),
-    uig_receipt_clerk=("收款人", "Received by"),
-    uig_receipt_fund=("收入归入社区公益基金。", "The income goes to the community welfare fund."),
-    uig_receipt_sign=("签字：", "Signature:"),
-    uig_receipt_print=("打印(&P)…", "&Print…"),
-    uig_receipt_pdf=("保存 PDF(&S)…", "&Save as PDF…"),
-    uig_receipt_saved=("已保存：{path}", "Saved: {path}"),
-    uig_receipt_printed=("已送往打印机：{name}", "Sent to the printer: {name}"),
-    uig_receipt_pdf_filter=("PDF 文件 (*.pdf)", "PDF file (*.pdf)"),
-)
 
 PDF_DPI = 300
 MARGIN_MM = 12.0

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QSize, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu, QVBoxLayout, QWidget
 
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.office.demo_dialog import DemoDialog, demo_refusal
 from ui.passes.station import station_action
 from ui.desk.session import Desk, follow
@@ -26,14 +26,6 @@ from ui.office.audit_view import AuditView
 from ui.office.clerks_view import ClerksView
 from ui.office.residents_view import ResidentsView
 from ui.office.resources_view import ResourcesRulesView
-
-define(
-    uis_menu_residents=("居民与住户(&R)…", "&Residents and households…"),
-    uis_menu_resources=("车位、场地与规则(&P)…", "S&paces, rooms and rules…"),
-    uis_menu_clerks=("值班员账号(&C)…", "&Clerk accounts…"),
-    uis_menu_audit=("操作记录(&A)…", "&Audit log…"),
-    uis_menu_office=("管理(&M)", "&Manage"),
-)
 
 
 VIEWS: dict[str, tuple[type[_View], str]] = {

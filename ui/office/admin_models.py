@@ -18,67 +18,20 @@ from booking.places import inventory
 from booking.policy import rules
 from booking.store import audit
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.validation import mask_phone
 from ui.widgets.tables import TableModel
 
 AUDIT_PAGE = 200
 MAX_FOUND = 500
 
-define(
-    uis_col_name=("姓名", "Name"),
-    uis_col_phone=("手机", "Mobile"),
-    uis_col_door=("门牌", "Door"),
-    uis_col_plates=("车牌", "Plates"),
-    uis_col_code=("编号", "Code"),
-    uis_col_kind=("类型", "Kind"),
-    uis_col_res_name=("名称", "Name"),
-    uis_col_zone=("区域", "Zone"),
-    uis_col_features=("特点", "Features"),
-    uis_col_state=("状态", "State"),
-    uis_col_capacity=("容纳人数", "Capacity"),
-    uis_col_area=("面积（㎡）", "Area (m²)"),
-    uis_col_scope=("范围", "Scope"),
-    uis_col_rule=("规则", "Rule"),
-    uis_col_value=("值", "Value"),
-    uis_col_updated=("修改日期", "Changed on"),
-    uis_col_account=("账号", "Account"),
-    uis_col_display=("显示名", "Shown as"),
-    uis_col_role=("角色", "Role"),
-    uis_col_created=("创建时间", "Created"),
-    uis_col_at=("时间", "Time"),
-    uis_col_actor=("操作人", "By"),
-    uis_col_action=("操作", "Action"),
-    uis_col_entity=("对象", "Record"),
-    uis_col_entity_id=("编号", "Id"),
-    uis_col_reason=("理由", "Reason"),
-    uis_col_change=("变更", "Change"),
-    uis_enabled=("启用", "in use"),
-    uis_disabled=("停用", "disabled"),
-    uis_feature_ev=("充电", "EV charging"),
-    uis_feature_accessible=("无障碍", "accessible"),
-    uis_feature_visitor=("访客", "visitor"),
-    uis_scope_all=("全部", "everything"),
-    uis_scope_parking=("全部车位", "all spaces"),
-    uis_scope_room=("全部场地", "all rooms"),
-    uis_rule_off=("不限", "no limit"),
+# The audit log's action and record codes with words, the messages uis_audit_<code> ("-" as "_");
+# a code not listed shows as it is stored.
+AUDIT_WORDS = (
+    "add", "book", "cancel", "check-in", "check-out", "create", "disable", "enable", "no_show", "passwd", "reissue",
+    "remove", "rename", "reschedule", "restore", "rotate", "seed", "set", "demo", "import", "booking", "resident",
+    "resource", "rule", "clerk", "closure", "station", "pass_key", "vehicle", "setting", "store",
 )
-
-# The audit log's action and record codes in words; a code not listed shows as it is stored.
-AUDIT_WORDS = {
-    "add": ("添加", "added"), "book": ("预约", "booked"), "cancel": ("取消", "cancelled"),
-    "check-in": ("签到", "checked in"), "check-out": ("签退", "checked out"), "create": ("创建", "created"),
-    "disable": ("停用", "disabled"), "enable": ("启用", "enabled"), "no_show": ("未到场", "no-show"),
-    "passwd": ("设置密码", "password set"), "reissue": ("重发通行证", "pass reissued"),
-    "remove": ("删除", "removed"), "rename": ("改名", "renamed"), "reschedule": ("改时间", "rescheduled"),
-    "restore": ("恢复备份", "restored"), "rotate": ("更换密钥", "key rotated"), "seed": ("初始化", "seeded"),
-    "set": ("设置", "set"), "demo": ("演示数据", "demo data"), "import": ("导入", "imported"),
-    "booking": ("预约", "booking"), "resident": ("居民", "resident"), "resource": ("车位/场地", "space/room"),
-    "rule": ("规则", "rule"), "clerk": ("账号", "account"), "closure": ("关闭时段", "closure"),
-    "station": ("扫码点", "scan station"), "pass_key": ("通行证密钥", "pass key"), "vehicle": ("车辆", "vehicle"),
-    "setting": ("设置", "setting"), "store": ("数据文件", "store"),
-}
-define(**{f"uis_audit_{code.replace('-', '_')}": words for code, words in AUDIT_WORDS.items()})
 
 
 def audit_word(code: str | None) -> str:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from booking.store.changes import Changes
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.office.admin_models import AuditModel
 from ui.widgets.tables import read_only_view
 from ui.office.base import _View, fit_columns
-
-define(
-    uis_search_audit=("操作人、操作、对象、编号或理由", "Who, action, record, id or reason"),
-)
 
 
 class AuditView(_View):

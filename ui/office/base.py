@@ -15,27 +15,13 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayo
 
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.desk.session import Desk
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages, W, error_label
 from ui.widgets.tables import read_only_view
 from ui.desk.fonts import ui_font
 
 SEARCH_DELAY_MS = 250
-
-define(
-    uis_admin_only=("只有管理员可以使用“{view}”。请用管理员账号登录后再打开。",
-                    "Only an admin can use “{view}”. Sign in as an admin to open it."),
-    uis_view_residents=("居民与住户", "Residents and households"),
-    uis_view_resources=("车位、场地与规则", "Spaces, rooms and rules"),
-    uis_view_clerks=("值班员账号", "Clerk accounts"),
-    uis_view_audit=("操作记录", "Audit log"),
-    uis_search=("搜索", "Search"),
-    uis_save=("保存", "Save"),
-    uis_cancel=("取消", "Cancel"),
-    uis_disable=("停用(&D)", "&Disable"),
-    uis_enable=("启用(&E)", "&Enable"),
-)
 
 
 def admin_refusal(desk: Desk, view_key: str) -> str | None:

@@ -8,29 +8,13 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 from booking.people import clerks
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.desk.session import Desk
 from ui.office.admin_models import ClerksModel
 from ui.widgets.confirm import confirmer
 from ui.office.base import REFUSED, FieldForm, _selected_row, _View, show_toggle
 
 CLERKS = Changes(clerks=True)
-
-define(
-    uis_add_clerk=("添加账号(&N)…", "&New account…"),
-    uis_reset_password=("设置密码(&P)…", "Set &password…"),
-    uis_clerk_title=("添加值班员账号", "New clerk account"),
-    uis_password_title=("设置“{name}”的密码", "Set the password of “{name}”"),
-    uis_field_account=("账号（登录用的姓名）", "Account (the name to sign in with)"),
-    uis_field_role=("角色", "Role"),
-    uis_field_password=("密码", "Password"),
-    uis_field_again=("再输一次", "Password again"),
-    uis_clerk_disable_title=("停用账号", "Disable an account"),
-    uis_clerk_disable_confirm=("确定停用账号“{name}”吗？\n停用后不能再用它登录；以往的操作记录保留，以后可以重新启用。",
-                               "Disable the account “{name}”?\nNobody can sign in with it any more; what it did stays "
-                               "in the log, and it can be enabled again."),
-    uis_password_mismatch=("两次输入的密码不一致。", "The two passwords differ."),
-)
 
 
 class ClerkDialog(FieldForm):

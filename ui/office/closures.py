@@ -22,7 +22,7 @@ from booking.schedule import bookings, closure_admin
 from booking.store import clock
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.widgets.tables import read_only_view
 from ui.office.base import REFUSED, FieldForm, _selected_row, _View, fit_columns
 from ui.office.admin_models import scope_text
@@ -34,80 +34,6 @@ CLOSED = Changes(closures=True)
 HOLIDAYS = Changes(holidays=True)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PATTERNS = ("once", "weekly", "monthly", "yearly", "holidays")
-
-define(
-    uio_view_closures=("关闭时段", "Closures"),
-    uio_menu_closures=("关闭时段(&L)…", "C&losures…"),
-    uio_view_holidays=("节假日安排", "Holiday calendar"),
-    uio_menu_holidays=("节假日安排(&H)…", "&Holiday calendar…"),
-    uio_col_scope=("范围", "Scope"),
-    uio_col_when=("时间", "When"),
-    uio_col_repeat=("重复", "Repeats"),
-    uio_col_reason=("原因", "Reason"),
-    uio_add=("添加(&N)…", "&New…"),
-    uio_edit=("修改(&E)…", "&Edit…"),
-    uio_remove=("删除(&R)…", "&Remove…"),
-    uio_closure_title_new=("添加关闭时段", "New closure"),
-    uio_closure_title_edit=("修改关闭时段", "Edit a closure"),
-    uio_field_pattern=("方式", "Pattern"),
-    uio_pattern_once=("一次", "Once"),
-    uio_pattern_weekly=("每周指定日", "Weekly on chosen days"),
-    uio_pattern_monthly=("每月同一天", "Monthly on the same day"),
-    uio_pattern_yearly=("每年同一天", "Yearly on the same day"),
-    uio_pattern_holidays=("每逢公众假日（按节假日安排）", "On every public holiday (the holiday calendar)"),
-    uio_field_start=("开始", "Start"),
-    uio_field_end=("结束", "End"),
-    uio_field_since=("自哪天起", "From"),
-    uio_since_text=("自 {date} 起", "from {date}"),
-    uio_field_days=("星期", "Days"),
-    uio_field_ends=("重复到", "Repeat until"),
-    uio_ends_until=("截止日期", "Until"),
-    uio_ends_count=("次数", "Times"),
-    uio_field_reason=("原因", "Reason"),
-    uio_weekday_names=("一 二 三 四 五 六 日", "Mon Tue Wed Thu Fri Sat Sun"),
-    uio_repeat_none=("不重复", "once"),
-    uio_repeat_weekly=("每周{days}", "weekly on {days}"),
-    uio_repeat_monthly=("每月", "monthly"),
-    uio_repeat_yearly=("每年", "yearly"),
-    uio_repeat_until=("，至 {date}", ", until {date}"),
-    uio_repeat_count=("，共 {n} 次", ", {n:time|times}"),
-    uio_hits_title=("会影响已有预约", "Existing bookings are affected"),
-    uio_hits_text=("这个关闭时段会遇到 {n} 个已有预约（最早 {first}）。\n"
-                   "这些预约不会被自动取消，请另行通知居民。\n仍然保存吗？",
-                   "This closure meets {n:existing booking|existing bookings} (the first {first}).\n"
-                   "They are not cancelled by it: tell the residents.\nSave it anyway?"),
-    uio_hits_list=("列出这些预约(&L)…", "&List them…"),
-    uio_close=("关闭", "Close"),
-    uio_hits_list_title=("关闭时段遇到的预约", "Bookings the closure meets"),
-    uio_hit_row=("{start}–{end}  {code}  {door}  预约 {id}", "{start}–{end}  {code}  {door}  booking {id}"),
-    uio_remove_title=("删除关闭时段", "Remove a closure"),
-    uio_remove_text=("确定删除“{reason}”（{scope}，{when}）吗？\n删除后这些时间又可以预约。",
-                     "Remove “{reason}” ({scope}, {when})?\nThose times can be booked again."),
-    uio_year=("年份", "Year"),
-    uio_year_source=("{year} 年的安排来自：{source}。", "Where the schedule of {year} comes from: {source}."),
-    uio_col_date=("日期", "Date"),
-    uio_col_weekday=("星期", "Weekday"),
-    uio_col_day_kind=("安排", "Arrangement"),
-    uio_enter_year=("录入本年安排(&S)…", "&Enter this year's schedule…"),
-    uio_clear_year=("删除录入的安排(&D)…", "&Delete the entered schedule…"),
-    uio_year_title=("录入 {year} 年节假日安排", "Holiday schedule of {year}"),
-    uio_field_days_off=("放假日", "Days off"),
-    uio_field_workdays=("调休上班日", "Make-up workdays"),
-    uio_year_note=("按国务院办公厅的通知填写：每行或用逗号分隔一个日期或一段日期，如 2027-02-06..2027-02-13。"
-                   "录入后本年以此为准，不再使用软件包的安排。",
-                   "Copy the State Council's notice: one date or range per line or between commas, e.g. "
-                   "2027-02-06..2027-02-13. Once entered, this year follows it instead of the package."),
-    uio_override_title=("替换 {year} 年的安排", "Replace the schedule of {year}"),
-    uio_override_text=("软件包里已有国务院公布的 {year} 年安排。保存后本年改按你录入的为准：放假日、调休上班日，"
-                       "以及按节假日关闭的时段和跳过节假日的重复预约都跟着变。确定保存吗？",
-                       "The package has the State Council's schedule of {year}. Once saved, this year follows what "
-                       "you entered instead: days off, make-up workdays, the closures on public holidays and the "
-                       "series that skip them all follow it. Save?"),
-    uio_example=("例如 {text}", "e.g. {text}"),
-    uio_clear_title=("删除录入的安排", "Delete the entered schedule"),
-    uio_clear_text=("确定删除 {year} 年录入的安排吗？之后按软件包的安排（如果有）。",
-                    "Delete the schedule entered for {year}? The package's (if it has one) applies again."),
-)
 
 
 def repeat_text(row: dict[str, Any]) -> str:

@@ -11,14 +11,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QDialog, QWidget
 
 from booking.places import inventory
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.widgets.tables import TableModel
-
-define(
-    uio_scope_all=("全部车位和场地", "Every space and room"),
-    uio_scope_parking=("全部车位", "Every parking space"),
-    uio_scope_room=("全部场地", "Every room"),
-)
 
 
 class RowsModel(TableModel):

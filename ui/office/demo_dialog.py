@@ -17,33 +17,11 @@ from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpin
 from booking.ops import demo
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.widgets import fit
 from ui.desk.fonts import ui_font
 from ui.widgets.longwork import LongWork
 from ui.desk.session import Desk
-
-define(
-    udemo_action=("生成演示数据(&G)…", "&Generate demo data…"),
-    udemo_view=("生成演示数据", "Generate demo data"),
-    udemo_title=("生成演示数据", "Generate demo data"),
-    udemo_years=("年数", "Years"),
-    udemo_warning=("这会向当前数据文件写入虚构的居民（共享院落 410 户）及其车牌，和所选年数的预约记录，"
-                   "只用于试用、培训和测速，写入后不能撤销：\n{path}",
-                   "This writes made-up residents (the 410 households of the shared compound) with plates, and "
-                   "bookings for the chosen years, into the store that is open now. It is for trying the desk, "
-                   "training and benchmarks, and cannot be undone:\n{path}"),
-    udemo_confirm=("我明白：这会向上面的数据文件写入虚构的居民和预约",
-                   "I understand: this writes made-up residents and bookings into the store above"),
-    udemo_start=("生成(&G)", "&Generate"),
-    udemo_close=("关闭", "Close"),
-    udemo_running=("正在生成演示数据…", "Generating demo data…"),
-    udemo_done=("已生成 {bookings} 条预约（{days} 天，自 {first} 起）。",
-                "Generated {bookings:booking|bookings} ({days:day|days} from {first})."),
-    udemo_stopped=("已停止：已写入的 {bookings} 条预约保留（完整的若干天）。",
-                   "Stopped: the {bookings:booking|bookings} already written are kept (whole days)."),
-    udemo_admin_only=("只有管理员可以生成演示数据。", "Only an admin can generate demo data."),
-)
 
 
 def demo_refusal(desk: Desk) -> str | None:

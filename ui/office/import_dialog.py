@@ -17,35 +17,11 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, Q
 from booking.people import imports
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.desk.fonts import ui_font
 from ui.widgets.longwork import LongWork
 from ui.desk.session import Desk
 from ui.widgets.tables import read_only_view
-
-define(
-    uimp_button=("导入居民(&I)…", "&Import residents…"),
-    uimp_title=("导入居民", "Import residents"),
-    uimp_choose=("选择居民名单（CSV）", "Choose the list of residents (CSV)"),
-    uimp_filter=("CSV 文件 (*.csv *.txt);;所有文件 (*)", "CSV files (*.csv *.txt);;All files (*)"),
-    uimp_checking=("正在检查 {file}…", "Checking {file}…"),
-    uimp_importing=("正在导入 {file}…", "Importing {file}…"),
-    uimp_col_line=("行", "Line"),
-    uimp_col_field=("项目", "Field"),
-    uimp_col_message=("问题", "Problem"),
-    uimp_col_value=("内容", "Content"),
-    uimp_summary=("{file}：共 {rows} 行。可导入新居民 {added} 位，已登记 {exists} 位，新车牌 {plates} 个；"
-                  "有误 {bad} 行（见下表，导入时跳过）。",
-                  "{file}: {rows:row|rows}. {added} new residents can be imported, {exists} are registered already, "
-                  "{plates:new plate|new plates}; {bad:row|rows} have mistakes (listed below, skipped by the import)."),
-    uimp_all_good=("没有发现错误。", "No mistakes found."),
-    uimp_import_n=("导入 {n} 位(&I)", "&Import {n}"),
-    uimp_import_plates=("导入车牌(&I)", "&Import the plates"),
-    uimp_done=("已导入：新居民 {added} 位，已登记 {exists} 位，新车牌 {plates} 个，跳过有误的 {bad} 行。",
-               "Imported: {added} new residents, {exists} registered already, {plates:new plate|new plates}, "
-               "{bad:row|rows} with mistakes skipped."),
-    uimp_close=("关闭", "Close"),
-)
 
 
 class CheckModel(QAbstractTableModel):

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QInputDialog, QLa
 from booking.people import residents
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.desk.session import Desk
 from ui.office.admin_models import MAX_FOUND, ResidentsModel
 from ui.widgets.tables import read_only_view
@@ -23,41 +23,6 @@ from ui.widgets.confirm import confirmer
 from ui.office.base import FieldForm, _selected_row, _View, fit_columns
 
 RESIDENTS = Changes(residents=True)
-
-define(
-    uis_search_residents=("手机号、尾号4位、门牌、车牌或姓名", "Phone, its last 4 digits, door, plate or name"),
-    uis_count=("共 {n} 条", "{n:row|rows}"),
-    uis_add_resident=("登记居民(&N)", "&New resident"),
-    uis_add_plate=("添加车牌(&L)", "Add a p&late"),
-    uis_resident_title_new=("登记居民", "New resident"),
-    uis_resident_title_plate=("为 {name}（{door}）添加车牌", "Add a plate for {name} ({door})"),
-    uis_field_name=("姓名", "Name"),
-    uis_field_door=("门牌", "Door"),
-    uis_field_phone=("手机号", "Mobile"),
-    uis_field_plate=("车牌（可不填）", "Plate (optional)"),
-    uis_field_new_plate=("新车牌", "New plate"),
-    uis_edit_resident=("编辑(&E)…", "&Edit…"),
-    uis_remove_plate=("移除车牌(&R)…", "&Remove a plate…"),
-    uis_move_out=("迁出(&O)…", "Moved &out…"),
-    uis_move_back=("恢复(&B)…", "Moved &back…"),
-    uis_show_moved=("显示已迁出", "Show those who moved away"),
-    uis_moved_away=("（已迁出）", " (moved away)"),
-    uis_resident_title_edit=("修改 {name}（{door}）", "Edit {name} ({door})"),
-    uis_resident_edit_note=("换门牌时，本人登记的车辆随本人迁到新门牌；以往的预约记录不变。",
-                            "On a new door the plates this resident registered move along; past bookings "
-                            "keep their door."),
-    uis_unplate_title=("移除车牌", "Remove a plate"),
-    uis_unplate_choose=("{door} 登记了多辆车，移除哪一个车牌？", "{door} has several cars: which plate goes?"),
-    uis_unplate_none=("{door} 没有登记车牌。", "{door} has no plate registered."),
-    uis_unplate_confirm=("确定从 {door} 移除车牌 {plate} 吗？\n（如车已卖出）以往的预约记录保留。",
-                         "Remove the plate {plate} from {door}?\n(For a car sold.) Past bookings keep it."),
-    uis_leave_title=("登记迁出", "Moved away"),
-    uis_leave_confirm=("确定登记 {name}（{door}）已迁出吗？\n之后查找不到此人；以往记录保留，可以恢复。",
-                       "Mark {name} ({door}) as moved away?\nThey are no longer found; history is kept "
-                       "and this can be undone."),
-    uis_return_title=("恢复居民", "Moved back"),
-    uis_return_confirm=("确定恢复 {name}（{door}）为在住居民吗？", "Mark {name} ({door}) as living here again?"),
-)
 
 
 class ResidentDialog(FieldForm):
@@ -167,7 +132,6 @@ class ResidentsListModel(ResidentsModel):
 
     def colour(self, number: int) -> QColor | None:
         return None if self.resident(number).active else QColor("#777777")
-
 
 
 class ResidentsView(_View):

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QSpl
 from booking.store.changes import Changes
 from booking.places import inventory
 from booking.policy import rules
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.desk.session import Desk
 from ui.office.admin_models import ResourcesModel, RulesModel, value_input
 from ui.widgets.tables import read_only_view
@@ -22,44 +22,6 @@ from ui.widgets.confirm import confirmer
 from ui.office.base import REFUSED, FieldForm, _selected_row, _View, fit_columns, show_toggle, table_width
 
 SPACES = Changes(spaces=True)
-
-define(
-    uis_edit_rule=("修改规则(&U)…", "Change a r&ule…"),
-    uis_rule_title=("修改规则", "Change a rule"),
-    uis_field_scope=("范围", "Scope"),
-    uis_field_rule=("规则", "Rule"),
-    uis_field_value=("值", "Value"),
-    uis_field_unit=("单位", "Unit"),
-    uis_unit_minutes=("分钟", "minutes"),
-    uis_unit_hours=("小时", "hours"),
-    uis_unit_days=("天", "days"),
-    uis_unit_fixed_days=("天", "days"),
-    uis_unit_fixed_count=("个（次数）", "(a count)"),
-    uis_unit_fixed_hours=("时段，如 19:00-07:30", "times of day, e.g. 19:00-07:30"),
-    uis_rule_much_stricter=("“{rule}”将从 {old} 改为 {new}，比现在严格很多。确定要改吗？",
-                            "“{rule}” goes from {old} to {new}: much stricter than now. Change it?"),
-    uis_rule_value_hint=("分钟、天数或次数填整数；时段写 19:00-07:30；写 off 取消本范围的规则。",
-                         "Minutes, days or counts as whole numbers; hours as 19:00-07:30; 'off' removes "
-                         "the rule at this scope."),
-    uis_add_resource=("添加(&N)…", "&New…"),
-    uis_edit_resource=("修改(&M)…", "&Modify…"),
-    uis_resource_title_new=("添加车位或场地", "New space or room"),
-    uis_resource_title_edit=("修改 {code}", "Edit {code}"),
-    uis_field_code=("编号", "Code"),
-    uis_field_kind=("类型", "Kind"),
-    uis_field_name_zh=("中文名称", "Chinese name"),
-    uis_field_name_en=("英文名称", "English name"),
-    uis_field_zone=("区域", "Zone"),
-    uis_field_features=("特点", "Features"),
-    uis_field_capacity=("容纳人数", "Capacity (people)"),
-    uis_field_area=("面积（平方米）", "Area (m²)"),
-    uis_filter_resources=("编号、名称或区域", "Code, name or zone"),
-    uis_filter_all_kinds=("全部类型", "Every kind"),
-    uis_disable_title=("停用车位或场地", "Disable a space or room"),
-    uis_disable_confirm=("确定停用 {code} {name} 吗？\n已有的预约保留，之后不能再预约；以后可以重新启用。",
-                         "Disable {code} {name}?\nExisting bookings stay; no new ones can be made; it can be "
-                         "enabled again."),
-)
 
 
 #: the units a rule kept in minutes is shown and typed in: "最长预约 1 天" is typed as 2 days, not 2 minutes

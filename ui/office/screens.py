@@ -9,7 +9,7 @@ a screen.
 """
 from __future__ import annotations
 
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.office.base import _View
 from ui.office.closures import ClosuresView, HolidaysView
 from ui.office.settings import KeysSettingsView, NoShowView, StationsView, TariffsView
@@ -22,37 +22,6 @@ VIEWS: dict[str, tuple[type[_View], str]] = {
     "stations": (StationsView, "uio_menu_stations"),
     "keys": (KeysSettingsView, "uio_menu_keys"),
 }
-
-define(
-    uio_path_manage=("管理", "Manage"),
-    uio_path_file=("文件", "File"),
-    uio_path_money=("收费", "Money"),
-    uio_path_reports=("报表", "Reports"),
-    uio_path_details=("预约详情", "Booking details"),
-    uio_do_add=("添加", "New"),
-    uio_do_edit=("修改", "Edit"),
-    uio_do_remove=("删除", "Remove"),
-    uio_do_camera_password=("摄像机密码", "Camera password"),
-    uio_do_holidays=("添加 › 每逢公众假日", "New › On every public holiday"),
-    uio_do_disable=("停用/启用", "Disable/Enable"),
-    uio_do_rule=("修改规则", "Change a rule"),
-    uio_do_set_year=("录入本年安排", "Enter this year's schedule"),
-    uio_do_clear_year=("删除录入的安排", "Delete the entered schedule"),
-    uio_do_lift=("解除限制", "Lift the restriction"),
-    uio_do_rotate=("更换密钥", "Rotate the key"),
-    uio_do_rate=("时间银行", "Time bank"),
-    uio_do_offer=("候补", "Waitlist"),
-    uio_do_password=("设置密码", "Set password"),
-    uio_do_list=("列表", "The list"),
-    uio_do_restore=("从备份恢复", "Restore from a backup"),
-    uio_do_refund=("退款（指定金额）", "Refund a chosen amount"),
-    uio_do_ledger=("月度账目与公益基金 › 更正/结账", "Monthly statement and welfare fund › Correct/Close"),
-    uio_do_credits=("时间银行 › 登记服务时长", "Time bank › Record hours"),
-    uio_do_export=("导出预约（不遮挡）", "Export bookings (unmasked)"),
-    uio_do_import=("导入居民", "Import residents"),
-    uio_do_demo=("生成演示数据", "Generate demo data"),
-    uio_do_open=("打开", "Open"),
-)
 
 # command -> (menu, place, what to do there): message keys, read as 管理 › 关闭时段 › 添加.
 ADMIN_SCREENS: dict[str, tuple[str, str, str]] = {

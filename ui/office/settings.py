@@ -20,7 +20,7 @@ from booking.policy import restrictions
 from booking.schedule import waitlist
 from booking.store.changes import Changes
 from booking.store.errors import DeskError, invalid
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.places.inventory import KINDS
 from ui.office.base import REFUSED, FieldForm, _selected_row, _View, fit_columns
 from ui.office.admin_models import scope_text
@@ -33,115 +33,6 @@ from ui.desk.session import Desk
 
 #: the no-show rules and the households restricted by them (after the no-shows bookings and scans make)
 RESTRICTIONS_SHOW = Changes(rules=True, restrictions=True, bookings=True, scans=True)
-
-define(
-    uio_view_stations=("扫码点", "Scan stations"),
-    uio_menu_stations=("扫码点设置(&T)…", "Scan s&tations…"),
-    uio_col_station=("名称", "Name"),
-    uio_col_takes=("接受", "Takes"),
-    uio_col_mode=("方式", "Mode"),
-    uio_col_gate=("道闸摄像机", "Gate camera"),
-    uio_station_desk=("服务台（desk）", "The desk (desk)"),
-    uio_station_title=("添加扫码点", "New scan station"),
-    uio_field_station_name=("名称", "Name"),
-    uio_field_kinds=("接受的类型", "Kinds it takes"),
-    uio_field_resources=("接受的车位或场地", "Spaces or rooms it takes"),
-    uio_resources_hint=("编号，用逗号分隔，如 R01, R02；类型和编号都不选则接受全部。",
-                        "Codes between commas, e.g. R01, R02; with no kind and no code it takes every pass."),
-    uio_field_mode=("方式", "Mode"),
-    uio_field_gate=("道闸摄像机", "Gate camera"),
-    uio_gate_none=("无（扫码点）", "None (a scan station)"),
-    uio_gate_vzenith=("臻识 Vzenith", "Vzenith"),
-    uio_gate_hikvision=("海康威视 Hikvision", "Hikvision"),
-    uio_field_camera=("摄像机序列号或地址", "Camera serial or address"),
-    uio_field_camera_user=("摄像机账号（海康）", "Camera account (Hikvision)"),
-    uio_field_camera_address=("摄像机 IP 地址（臻识）", "Camera IP address (Vzenith)"),
-    uio_camera_password=("摄像机密码(&W)…", "Camera pass&word…"),
-    uio_camera_password_title=("摄像机密码", "Camera password"),
-    uio_camera_password_text=("“{name}”摄像机的密码（保存在 Windows 凭据管理器中，不写入数据文件）：",
-                              "The password of “{name}”'s camera (kept in the Windows Credential Manager, "
-                              "never in the store):"),
-    uio_camera_password_saved=("已保存“{name}”摄像机的密码。", "The password of “{name}”'s camera was saved."),
-    uio_station_remove_title=("删除扫码点", "Remove a scan station"),
-    uio_station_remove_text=("确定删除扫码点“{name}”吗？\n那里的扫码枪之后不再被接受；以往的扫码记录保留。",
-                             "Remove the scan station “{name}”?\nIts scanner is no longer accepted; its past "
-                             "scans stay recorded."),
-    uio_view_tariffs=("收费标准", "Tariffs"),
-    uio_menu_tariffs=("收费标准(&F)…", "Tari&ffs…"),
-    uio_col_payer=("付费方", "Payer"),
-    uio_col_bands=("时段与单价", "Bands and rates"),
-    uio_col_free=("免费分钟", "Free minutes"),
-    uio_col_unit=("计费单位", "Unit"),
-    uio_col_cap=("每日封顶", "Daily cap"),
-    uio_col_exempt=("免费用途", "Free purposes"),
-    uio_payer_resident=("居民", "resident"),
-    uio_payer_visitor=("访客", "visitor"),
-    uio_purpose_volunteer=("志愿服务", "volunteer"),
-    uio_purpose_welfare=("公益活动", "welfare"),
-    uio_no_cap=("不封顶", "no cap"),
-    uio_tariff_title=("收费标准", "Tariff"),
-    uio_field_bands=("时段（元/单位）", "Bands (yuan per unit)"),
-    uio_add_band=("增加时段(&B)", "Add a &band"),
-    uio_remove_band=("删除", "Remove"),
-    uio_field_free=("开头免费（分钟）", "Free at the start (minutes)"),
-    uio_field_unit=("计费单位（分钟）", "Billing unit (minutes)"),
-    uio_field_cap=("每日封顶（元，不填为不封顶）", "Daily cap (yuan; empty for none)"),
-    uio_field_exempt=("免费用途", "Free purposes"),
-    uio_preview=("试算", "Preview"),
-    uio_preview_sample=("示例预约", "Sample booking"),
-    uio_preview_purpose=("用途", "Purpose"),
-    uio_preview_none=("普通", "ordinary"),
-    uio_preview_total=("按此标准收费：{total}", "Under this tariff: {total}"),
-    uio_tariff_confirm_title=("保存收费标准", "Save the tariff"),
-    uio_tariff_confirm=("保存后，{scope}（{payer}）之后结算的预约都按新标准收费。确定保存吗？",
-                        "Once saved, every booking of {scope} ({payer}) settled from now on is charged "
-                        "by it. Save?"),
-    uio_view_noshow=("未到场限制", "No-show consequences"),
-    uio_menu_noshow=("未到场限制(&O)…", "N&o-show consequences…"),
-    uio_col_rule_kind=("适用", "Applies to"),
-    uio_col_no_shows=("未到场次数", "No-shows"),
-    uio_col_within=("统计天数", "Within days"),
-    uio_col_ban=("限制天数", "Days restricted"),
-    uio_col_household=("住户", "Household"),
-    uio_col_count=("次数", "Count"),
-    uio_col_until=("限制到", "Restricted until"),
-    uio_kind_all=("全部预约", "every booking"),
-    uio_edit_noshow=("修改规则(&U)…", "Change the r&ule…"),
-    uio_lift=("解除限制(&L)…", "&Lift the restriction…"),
-    uio_noshow_title=("未到场规则", "No-show rule"),
-    uio_field_no_shows=("未到场次数（0 表示取消此规则）", "No-shows (0 removes the rule)"),
-    uio_field_within=("在多少天内", "Within days"),
-    uio_field_ban=("之后限制多少天", "Then restricted for days"),
-    uio_rules_heading=("公约规定", "The convention's rules"),
-    uio_restricted_heading=("现在受限制的住户", "Households restricted now"),
-    uio_lift_title=("解除 {door} 的限制", "Lift the restriction of {door}"),
-    uio_lift_reason=("理由（记入日志）", "Reason (kept in the log)"),
-    uio_lift_note=("解除后，这户以前的未到场不再计算。",
-                   "Once lifted, this household's earlier no-shows no longer count."),
-    uio_view_keys=("通行证密钥与其他设置", "Pass key and other settings"),
-    uio_menu_keys=("通行证密钥与其他设置(&K)…", "Pass &key and other settings…"),
-    uio_key_heading=("通行证签名密钥", "Pass signing key"),
-    uio_key_state=("现在用第 {kid} 号密钥签发新通行证；{live} 个密钥仍可验证已打印的通行证。",
-                   "New passes are signed with key {kid}; {live} keys still verify printed passes."),
-    uio_rotate=("更换密钥(&R)…", "&Rotate the key…"),
-    uio_retire=("同时作废旧密钥", "Also retire the old keys"),
-    uio_retire_note=("只换密钥：已打印和手机里的通行证照常可用，新通行证用新密钥。\n同时作废旧密钥：以前发出的所有通行证"
-                     "在每个扫码点都会被拒绝，居民要到服务台重新领取（重新发放）。只在密钥可能泄露时这样做。",
-                     "Rotate only: passes already printed or on phones keep working; new passes use the new key.\n"
-                     "Retire the old keys too: every pass issued before is refused at every scanner, and residents "
-                     "must get a reissued pass at the desk. Do this only if the key may have leaked."),
-    uio_rotate_title=("更换通行证密钥", "Rotate the pass key"),
-    uio_rotate_text=("确定更换密钥吗？已发出的通行证照常可用。", "Rotate the key? Passes already issued keep working."),
-    uio_rotate_retire_text=("确定更换密钥并作废旧密钥吗？\n以前发出的所有通行证都将失效，居民需要重新领取。",
-                            "Rotate the key and retire the old ones?\nEvery pass issued before stops working; "
-                            "residents need a reissued pass."),
-    uio_rotated=("已更换：现在用第 {kid} 号密钥。", "Rotated: key {kid} signs new passes now."),
-    uio_rate_heading=("时间银行", "Time bank"),
-    uio_field_rate=("志愿服务一小时抵（元）", "One volunteer hour is worth (yuan)"),
-    uio_offer_heading=("候补", "Waitlist"),
-    uio_field_offer=("空位为候补保留（分钟）", "A free place is held for an offer (minutes)"),
-    uio_saved=("已保存。", "Saved."),
-)
 
 
 def _station_rows(store: Any) -> list[dict[str, Any]]:

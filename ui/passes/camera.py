@@ -19,21 +19,11 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Qt, Signal
 from PySide6.QtGui import QImage
 
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 
 log = logging.getLogger("linli.camera")
 
 DECODE_WIDTH = 960  # enough pixels for a phone's pass at arm's length; small enough to decode in ms
-
-define(
-    uis_cam_no_multimedia=("无法使用摄像头（Qt Multimedia 未能加载），请使用扫码枪。",
-                           "The camera cannot be used (Qt Multimedia did not load); please use the scanner."),
-    uis_cam_no_decoder=("无法使用摄像头（缺少 zxing-cpp 解码库），请使用扫码枪。",
-                        "The camera cannot be used (the zxing-cpp decoder is missing); please use the scanner."),
-    uis_cam_none=("未找到摄像头，请使用扫码枪。", "No camera found; please use the scanner."),
-    uis_cam_error=("摄像头出错：{detail}。请使用扫码枪。", "Camera error: {detail}. Please use the scanner."),
-    uis_cam_hint=("把通行证二维码对准摄像头", "Hold the pass's QR code up to the camera"),
-)
 
 
 def decode(image: QImage) -> list[str]:

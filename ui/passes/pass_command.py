@@ -14,15 +14,8 @@ from typing import Any
 from booking.checkin import passes, passinfo
 from booking.cli import registry as cli
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from ui.desk.offscreen import offscreen_app
-
-define(
-    passcmd_same_file=("手机图片和打印通行证不能写到同一个文件“{path}”。",
-                       "The phone image and the slip cannot both be written to “{path}”."),
-    passcmd_png=("手机图片：{path}", "Phone image: {path}"),
-    passcmd_slip=("打印通行证：{path}", "Slip: {path}"),
-)
 
 
 def _plain(result: dict[str, Any]) -> str:

@@ -26,7 +26,7 @@ from booking.schedule import bookings
 from booking.store import audit
 from booking.schedule.bookings import Booking
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.checkin.scanning import Verdict
 from booking.store.validation import mask_name
 from booking.store.changes import Changes
@@ -42,33 +42,6 @@ RECENT_SHOWS = Changes(scans=True, bookings=True, residents=True, spaces=True)
 #: taken for the next resident's
 RESET_MS = 8_000
 PLAIN_YES = ("scan_check_in", "scan_check_out")
-
-define(
-    uis_scan_label=("扫码", "Scan"),
-    uis_scan_placeholder=("扫描通行证，或输入号码后按回车", "Scan a pass, or type it and press Enter"),
-    uis_scan_ready=("请扫描通行证", "Please scan a pass"),
-    uis_scan_ready_hint=("扫码枪已就绪", "The scanner is ready"),
-    uis_scan_in=("已签到", "Checked in"),
-    uis_scan_out=("已签退", "Checked out"),
-    uis_scan_refused=("不能通过", "Refused"),
-    uis_scan_repeat=("重复扫描", "Scanned again"),
-    uis_scan_problem=("无法扫描", "Cannot scan"),
-    uis_scan_recent=("最近{n}次扫描", "Last {n:scan|scans}"),
-    uis_scan_focus=("扫码(&S)", "&Scan"),
-    uis_scan_focus_tip=("把光标放回扫码框（F2）", "Put the cursor back in the scan field (F2)"),
-    uis_scan_col_time=("时间", "Time"),
-    uis_scan_col_result=("结果", "Result"),
-    uis_scan_col_resource=("车位/场地", "Space/room"),
-    uis_scan_col_door=("门牌", "Door"),
-    uis_scan_col_plate=("车牌", "Plate"),
-    uis_scan_col_reason=("说明", "Reason"),
-    uis_scan_result_in=("✔ 签到", "✔ in"),
-    uis_scan_result_out=("✔ 签退", "✔ out"),
-    uis_scan_result_no=("✘ 拒绝", "✘ refused"),
-    uis_scan_result_repeat=("↺ 重复", "↺ again"),
-    uis_md=("{m}月{d}日", "{m}/{d}"),
-    uis_scan_at=("{time} 扫码", "Scanned at {time}"),
-)
 
 # Colours chosen for white text at WCAG AA contrast (green 5.1:1, red 5.6:1, amber 5.0:1).
 GREEN = "#1e7d34"

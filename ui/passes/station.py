@@ -21,7 +21,7 @@ from booking.places import stations
 from booking.schedule import bookings
 from booking.store import i18n
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.checkin.scanning import Verdict
 from ui.passes.camera import CameraReader
 from ui.desk.fonts import ui_font
@@ -34,23 +34,6 @@ RESET_DEFAULT = 6
 INPUTS = ("scanner", "camera")
 KEY_NAME, KEY_RESET, KEY_INPUT, KEY_SCREEN, KEY_CAMERA = (
     "station/name", "station/reset_seconds", "station/input", "station/screen", "station/camera")
-
-define(
-    uis_station_prompt=("请扫描通行证", "Please scan your pass"),
-    uis_station_window=("自助扫码 — {name}", "Self-service scan — {name}"),
-    uis_station_footer=("扫码点：{name}　·　接受：{takes}", "Station: {name}  ·  takes: {takes}"),
-    uis_station_choose=("打开自助扫码屏", "Open the self-service scan screen"),
-    uis_station_choose_action=("自助扫码屏(&S)…", "&Scan station screen…"),  # T is the stations' (管理 menu)
-    uis_station_field_station=("扫码点", "Station"),
-    uis_station_field_reset=("结果显示", "Show each answer for"),
-    uis_station_seconds=(" 秒", " s"),
-    uis_station_field_input=("读取方式", "Read passes with"),
-    uis_station_input_scanner=("扫码枪", "USB scanner"),
-    uis_station_input_camera=("摄像头", "Webcam"),
-    uis_station_field_screen=("显示器", "Screen"),
-    uis_station_screen_item=("{n}：{name}（{w}×{h}）", "{n}: {name} ({w}×{h})"),
-    uis_station_exit=("退出自助扫码屏", "Leave the scan station"),
-)
 
 
 def pick_screen(saved: str | None = None) -> QScreen | None:

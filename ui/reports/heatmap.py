@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 
 from booking.reporting import reports
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.checkin.passinfo import output_target, write_whole
 from booking.reporting.reports import HeatMap
 from booking.store.connection import Store
@@ -29,17 +29,6 @@ from ui.desk.fonts import ui_font
 from ui.widgets.dates import day_picker, py_date
 from ui.desk.session import follow
 
-define(
-    heat_legend=("占用率", "Occupancy"),
-    heat_dialog_title=("使用热力图", "Usage heat-map"),
-    heat_month=("按月", "Month"),
-    heat_week=("按周", "Week"),
-    heat_by_spaces=("车位/场地 × 日期", "Spaces × days"),
-    heat_by_hours=("小时 × 星期", "Hour × weekday"),
-    heat_save=("保存图片…", "Save picture…"),
-    heat_saved=("已保存：{path}", "Saved: {path}"),
-    heat_png_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
-)
 
 # A sequential ramp, white to dark blue, with lightness falling steadily (grey-printable).
 RAMP = ((0.0, (255, 255, 255)), (0.15, (222, 235, 247)), (0.4, (158, 202, 225)),

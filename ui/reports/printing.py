@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QWidget
 from booking.checkin.sweep import sweep
 from booking.reporting import printers, sheet as sheets
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.checkin.passinfo import output_target, write_whole
 from booking.reporting.sheet import PageFit, Sheet
 from booking.store.connection import Store
@@ -43,18 +43,6 @@ from ui.desk.fonts import family_css, ui_font
 from ui.widgets.documents import in_documents
 from ui.passes.slip import repair_to_unicode
 
-define(
-    print_no_printer=("没有安装打印机。请在 Windows 设置中添加打印机，或用 --pdf 保存为文件。",
-                      "No printer is installed. Add one in the Windows settings, or save a PDF with --pdf."),
-    print_unknown_printer=("没有名为“{name}”的打印机。已安装：{names}。",
-                           "There is no printer named “{name}”. Installed: {names}."),
-    print_failed=("打印机“{name}”没有接受打印任务。", "The printer “{name}” did not accept the job."),
-    print_preview_title=("打印预览 · {title} {date}", "Print preview · {title} {date}"),
-    print_save_title=("日表另存为 PDF", "Save the daily sheet as PDF"),
-    print_pdf_filter=("PDF 文件 (*.pdf)", "PDF file (*.pdf)"),
-    print_save_pdf=("另存为 PDF(&D)…", "Save as P&DF…"),
-    print_print=("打印(&P)…", "&Print…"),
-)
 
 MARGIN_MM = 6.0
 FOOTER_MM = 5.5

@@ -22,65 +22,13 @@ from PySide6.QtWidgets import (QCheckBox, QDateEdit, QDialog, QDialogButtonBox, 
 from booking.reporting import exports, reports
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.connection import open_store
 from ui.widgets.dates import month_picker, py_date
 from ui.widgets.documents import in_documents
 from ui.widgets.fieldmessages import error_label
 from ui.desk.fonts import family_css
 from ui.desk.session import Desk, follow
-
-define(
-    uig_sum_title=("月度使用报告", "Monthly use report"),
-    uig_sum_month=("月份：", "Month:"),
-    uig_sum_heading=("{month} 使用报告（{first} 至 {last}，共 {days} 天）",
-                     "Use in {month} ({first} to {last}, {days:day|days})"),
-    uig_sum_bookings=("预约 {total} 个：车位 {parking}，场地 {room}；另有 {cancelled} 个已取消。",
-                      "{total:booking|bookings}: {parking} parking, {room} rooms; {cancelled} more were cancelled."),
-    uig_sum_occupancy=("占用率", "Occupancy"),
-    uig_sum_occupancy_line=("车位 {parking}%，场地 {room}%（场地按 {hours} 计）。",
-                            "Parking {parking}%, rooms {room}% (rooms counted over {hours})."),
-    uig_sum_col_kind=("类型", "Kind"),
-    uig_sum_col_zone=("区域", "Zone"),
-    uig_sum_col_count=("数量", "Count"),
-    uig_sum_col_bookings=("预约", "Bookings"),
-    uig_sum_col_pct=("占用率", "Occupancy"),
-    uig_sum_busiest=("车位最忙的时段", "Busiest hours for parking"),
-    uig_sum_no_shows=("未到场", "No-shows"),
-    uig_sum_no_show_line=("共 {total} 次，占预约的 {rate}%（车位 {parking}%，场地 {room}%）。",
-                          "{total} in all, {rate}% of bookings (parking {parking}%, rooms {room}%)."),
-    uig_sum_repeated=("多次未到场的住户", "Households with repeated no-shows"),
-    uig_sum_repeated_none=("没有。", "None."),
-    uig_sum_repeated_line=("{household}：{n} 次", "{household}: {n}"),
-    uig_sum_rooms=("场地使用", "Room use"),
-    uig_sum_by_room=("按场地", "By room"),
-    uig_sum_by_organiser=("按组织者", "By organiser"),
-    uig_sum_by_purpose=("按用途", "By purpose"),
-    uig_sum_col_room=("场地", "Room"),
-    uig_sum_col_hours=("小时", "Hours"),
-    uig_sum_col_household=("住户", "Household"),
-    uig_sum_col_name=("姓名", "Name"),
-    uig_sum_col_purpose=("用途", "Purpose"),
-    uig_sum_none=("（本月没有）", "(none this month)"),
-    uig_sum_col_hour=("时段", "Hour"),
-    uig_exp_title=("导出预约", "Export bookings"),
-    uig_exp_from=("从：", "From:"),
-    uig_exp_to=("到：", "To:"),
-    uig_exp_csv=("CSV 文件", "CSV file"),
-    uig_exp_xlsx=("Excel 工作簿", "Excel workbook"),
-    uig_exp_choose=("选择…", "Choose…"),
-    uig_exp_masked=("遮挡姓名和电话（建议）", "Mask names and phone numbers (recommended)"),
-    uig_exp_masked_admin=("只有管理员可以导出未遮挡的姓名和电话。",
-                          "Only an admin can export names and phones unmasked."),
-    uig_exp_reason=("不遮挡的理由（记入日志）：", "Why unmasked (kept in the log):"),
-    uig_exp_no_file=("请至少选择一种文件并给出保存位置。", "Choose at least one kind of file and where to save it."),
-    uig_exp_go=("导出(&E)", "&Export"),
-    uig_exp_working=("正在导出 {done}/{total} 行…", "Exporting row {done} of {total}…"),
-    uig_exp_cancel=("取消", "Cancel"),
-    uig_exp_done=("已导出 {rows} 条预约：{files}", "Exported {rows:booking|bookings}: {files}"),
-    uig_exp_csv_filter=("CSV 文件 (*.csv)", "CSV file (*.csv)"),
-    uig_exp_xlsx_filter=("Excel 工作簿 (*.xlsx)", "Excel workbook (*.xlsx)"),
-)
 
 
 def _e(text: Any) -> str:

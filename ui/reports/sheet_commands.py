@@ -17,17 +17,10 @@ from typing import Any
 from booking.cli import registry as cli
 from booking.reporting import reports, sheet as sheets
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.checkin.passinfo import output_target, write_whole
 from booking.store.validation import parse_date
 from ui.desk.offscreen import offscreen_app
-
-define(
-    sheetcmd_printer_alone=("--printer 只能和 --print 一起用。", "--printer goes with --print."),
-    sheetcmd_pdf=("日表 PDF：{path}（{pages} 页）", "Daily sheet PDF: {path} ({pages} pages)"),
-    sheetcmd_printed=("已送到打印机“{printer}”（{pages} 页）", "Sent to the printer “{printer}” ({pages} pages)"),
-    heatcmd_png=("热力图：{path}（{width}×{height}）", "Heat-map: {path} ({width}×{height})"),
-)
 
 
 def _plain_sheet(result: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QApplication, QBoxLayout, QDialog, QDialogButtonB
                                QMainWindow, QMessageBox, QProgressDialog, QProxyStyle, QScrollArea, QStyle,
                                QVBoxLayout, QWidget)
 
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 
 #: below this available size (logical pixels) the desk window opens maximised
 SMALL = QSize(1600, 900)
@@ -204,9 +204,6 @@ class RoomyMenus(QProxyStyle):
         if kind == QStyle.ContentsType.CT_MenuItem and option is not None:
             found.setWidth(found.width() + option.fontMetrics.height())
         return found
-
-
-define(uis_app_name=("邻里服务台", "Linli Desk"))
 
 
 def name_untitled(window: QWidget) -> None:

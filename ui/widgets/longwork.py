@@ -20,18 +20,11 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from booking.store.errors import DeskError
-from booking.store.i18n import define, tr
+from booking.store.i18n import tr
 from booking.store.connection import Store, open_store, translate_sqlite_error
 
 log = logging.getLogger("linli.longwork")
 SHOW_AFTER_MS = 300  # a quick job finishes before a dialog flashes up
-
-define(
-    ulong_cancel=("取消", "Cancel"),
-    ulong_cancelling=("正在取消…", "Cancelling…"),
-    ulong_no_file=("内存中的数据库不能在后台处理（没有数据文件）。",
-                   "A store held in memory has no file a worker could open."),
-)
 
 Work = Callable[[Store, Callable[[int, int], bool]], Any]
 

@@ -57,3 +57,18 @@ def test_the_menu_entry_names_the_other_language(qapp, desk):
     assert action.text() == "English"
     action.trigger()
     assert i18n.language() == "en" and action.text() == "中文"
+
+
+def test_a_third_language_needs_only_its_catalog(qapp, desk, tmp_path, monkeypatch):
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    catalog = Catalog(locale="zh_TW", domain="linli")
+    catalog.add("uis_lang_switch", "English")
+    (tmp_path / "zh_TW" / "LC_MESSAGES").mkdir(parents=True)
+    with (tmp_path / "zh_TW" / "LC_MESSAGES" / "linli.mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    monkeypatch.setenv("LINLI_LOCALE_DIR", str(tmp_path))
+    assert language.apply("zh_TW", desk, remember=False) == "zh_TW"
+    assert i18n.tr("uis_lang_switch") == "English" and i18n.tr("status_booked") == "已预约"
+    assert QCoreApplication.translate("QPlatformTheme", "Save") == "儲存"  # Qt's own zh_TW catalog
+    assert QLocale().name() == "zh_TW"
