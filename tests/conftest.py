@@ -33,6 +33,7 @@ CLERK = Actor("值班员乙", "clerk")
 def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test ever touches the real application-data folder; Chinese by default."""
     monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path_factory.mktemp("appdata")))
+    monkeypatch.delenv("LINLI_DB", raising=False)  # nor a store a developer's shell names
     i18n.set_language("zh")
 
 
