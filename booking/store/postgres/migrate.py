@@ -62,22 +62,27 @@ def pending(conn: Connection) -> list[str]:
 def migrate(conn: Connection, now: datetime) -> list[str]:
     """Apply the pending migrations in one transaction; returns their names. `now` stamps the record."""
     with conn.begin():
-        take_write_lock(conn)  # a second desk starting at the same moment waits, then finds nothing to do
-        conn.execute(text(
-            f"CREATE TABLE IF NOT EXISTS {RECORD_TABLE} ("
-            "  name text COLLATE \"C\" PRIMARY KEY,"
-            "  applied_order integer NOT NULL UNIQUE,"
-            "  applied_at text COLLATE \"C\" NOT NULL)"))
-        todo = pending(conn)
-        for name in todo:
-            # exec_driver_sql: the script goes to the server as it is, several statements at once
-            conn.exec_driver_sql(script(name))
-            after = _AFTER.get(name)
-            if after is not None:
-                after(conn)
-            conn.execute(text(f"INSERT INTO {RECORD_TABLE} (name, applied_order, applied_at) "
-                              f"VALUES (:name, (SELECT count(*) + 1 FROM {RECORD_TABLE}), :at)"),
-                         {"name": name, "at": clock.to_stamp(now)})
+        return apply_pending(conn, now)
+
+
+def apply_pending(conn: Connection, now: datetime) -> list[str]:
+    """`migrate` inside the caller's transaction (copy-store migrates and copies in one)."""
+    take_write_lock(conn)  # a second desk starting at the same moment waits, then finds nothing to do
+    conn.execute(text(
+        f"CREATE TABLE IF NOT EXISTS {RECORD_TABLE} ("
+        "  name text COLLATE \"C\" PRIMARY KEY,"
+        "  applied_order integer NOT NULL UNIQUE,"
+        "  applied_at text COLLATE \"C\" NOT NULL)"))
+    todo = pending(conn)
+    for name in todo:
+        # exec_driver_sql: the script goes to the server as it is, several statements at once
+        conn.exec_driver_sql(script(name))
+        after = _AFTER.get(name)
+        if after is not None:
+            after(conn)
+        conn.execute(text(f"INSERT INTO {RECORD_TABLE} (name, applied_order, applied_at) "
+                          f"VALUES (:name, (SELECT count(*) + 1 FROM {RECORD_TABLE}), :at)"),
+                     {"name": name, "at": clock.to_stamp(now)})
     return todo
 
 

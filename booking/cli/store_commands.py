@@ -1,0 +1,64 @@
+"""Headless commands for the store's place: `copy-store` moves a store file onto a PostgreSQL server.
+
+The copy is the domain of booking/store/postgres/copy.py; here it is only given the file the
+command names (--db, LINLI_DB or the data folder's) and the server `--to` names, as an admin.
+The server's password comes from the URL or from LINLI_DB_PASSWORD, never from an argument a
+shell history would keep.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from booking.cli import registry as cli
+from booking.store import location
+from booking.store.errors import DeskError
+from booking.store.i18n import define, tr
+from booking.store.postgres import copy
+from booking.store.postgres.engine import engine_for
+
+define(
+    copy_store_to_server=("--to 应是 PostgreSQL 服务器的地址（postgresql://用户名@服务器:端口/数据库名）。",
+                          "--to must be a PostgreSQL server's address (postgresql://USER@HOST:PORT/DATABASE)."),
+    copy_store_connect=("无法连接服务器 {url}：{reason}",
+                        "Cannot connect to the server {url}: {reason}"),
+    cli_copy_store_done=("已把 {rows} 行（{tables} 个表）复制到 {url}，逐表核对行数和校验和一致。",
+                         "Copied {rows} rows ({tables} tables) to {url}; each table's row count and checksum "
+                         "match."),
+)
+
+#: Where copy-store finds the server's password when the URL has none.
+PASSWORD_ENV = "LINLI_DB_PASSWORD"
+
+
+@cli.parser_section
+def _parsers(sub: Any) -> None:
+    p = cli.add(sub, "copy-store", "copy the store file into an empty PostgreSQL database, checked table by table")
+    p.add_argument("--to", metavar="URL", required=True,
+                   help=f"postgresql://USER@HOST:PORT/DATABASE?sslmode=verify-full (password: {PASSWORD_ENV})")
+
+
+def _fmt_copy(result: dict[str, Any]) -> str:
+    return tr("cli_copy_store_done", rows=result["rows"], tables=len(result["tables"]), url=result["to"])
+
+
+@cli.command("copy-store", _fmt_copy)
+def _copy_store(ctx: cli.Context) -> dict[str, Any]:
+    target = location.parse(ctx.args.to)
+    if not isinstance(target, location.StoreServer):
+        raise DeskError("invalid", "copy_store_to_server", field="to")
+    ctx.require_admin()  # opens the file first: it is migrated to this version, so both schemas are this version's
+    engine = engine_for(target, cli.env_password(PASSWORD_ENV), poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            if target.schema:  # a district's compound: its own schema, made here if new
+                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{target.schema}"')
+                conn.commit()
+            result = copy.copy_store(ctx.store_path, conn, ctx.now)
+    except sa.exc.OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+        raise DeskError("store", "copy_store_connect", url=target.shown(), reason=location.redacted(reason)) from None
+    finally:
+        engine.dispose()
+    return {"copied": True, "from": str(ctx.store_path), "to": target.shown(), **result}
