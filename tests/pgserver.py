@@ -49,6 +49,17 @@ class PgServer:
     _admin: sa.Engine
     _names: Iterator[int] = field(default_factory=itertools.count)
 
+    def execute(self, sql: str, database: str | None = None) -> None:
+        """Run `sql` as the superuser (on the server's first database, or on `database`), autocommitted."""
+        if database is None:
+            with self._admin.connect() as conn:
+                conn.exec_driver_sql(sql)
+            return
+        engine = sa.create_engine(self.database_url(database), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        with engine.connect() as conn:
+            conn.exec_driver_sql(sql)
+        engine.dispose()
+
     def database_url(self, name: str) -> URL:
         return self.url.set(database=name)
 

@@ -60,7 +60,10 @@ def pending(conn: Connection) -> list[str]:
 
 
 def migrate(conn: Connection, now: datetime) -> list[str]:
-    """Apply the pending migrations in one transaction; returns their names. `now` stamps the record."""
+    """Apply the pending migrations in one transaction; returns their names. `now` stamps the record.
+
+    `conn` must have no transaction open (the migrations are a transaction of their own).
+    """
     with conn.begin():
         return apply_pending(conn, now)
 
