@@ -11,7 +11,9 @@
 
 -- The overlap guard's gist index holds an equality on resource_id beside the time range.
 -- btree_gist is a trusted extension: the database's owner may create it, no superuser needed.
-CREATE EXTENSION IF NOT EXISTS btree_gist;
+-- It goes in public, never in a compound's schema: on a district's server every compound's
+-- constraint depends on it, and dropping one compound must not take the others' guard with it.
+CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public;
 
 -- A booking time read as a timestamp; make_timestamp is immutable, so an index may use it.
 CREATE FUNCTION linli_minute(t text) RETURNS timestamp

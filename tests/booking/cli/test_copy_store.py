@@ -106,3 +106,22 @@ def test_a_wrong_password_is_refused_without_showing_it(run_cli, filled: Path, p
 def test_the_target_must_be_a_server(run_cli, filled: Path, tmp_path: Path) -> None:
     result = run_cli("copy-store", "--to", str(tmp_path / "other.sqlite3"))
     assert (result.code, result.json["code"], result.json["field"]) == (1, "invalid", "to")
+
+
+def test_two_compounds_share_one_database_each_in_its_own_schema(run_cli, filled: Path, pg_empty_url: URL) -> None:
+    for compound in ("guidong", "xinfu"):
+        result = run_cli("copy-store", "--to", plain(pg_empty_url.update_query_dict({"schema": compound})))
+        assert result.code == 0, result.text
+    engine = sa.create_engine(pg_empty_url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT extnamespace::regnamespace::text FROM pg_extension "
+                                 "WHERE extname = 'btree_gist'")).scalar() == "public"
+        conn.execute(text("DROP SCHEMA guidong CASCADE"))  # one compound leaves; the other keeps its guard
+        conn.execute(text("SET search_path = xinfu, public"))
+        assert conn.execute(text("SELECT count(*) FROM booking")).scalar() == 2
+        with pytest.raises(sa.exc.DBAPIError) as caught:
+            conn.execute(text("INSERT INTO booking (resource_id, household_id, resident_id, start_at, end_at) "
+                              "SELECT resource_id, household_id, resident_id, start_at, end_at FROM booking "
+                              "WHERE status = 'booked' LIMIT 1"))
+        assert getattr(caught.value.orig, "sqlstate", None) == "23P01"
+    engine.dispose()
