@@ -125,3 +125,14 @@ def test_two_compounds_share_one_database_each_in_its_own_schema(run_cli, filled
                               "WHERE status = 'booked' LIMIT 1"))
         assert getattr(caught.value.orig, "sqlstate", None) == "23P01"
     engine.dispose()
+
+
+def test_a_clerk_may_not_copy_the_store(run_cli, filled: Path, pg_empty_url: URL) -> None:
+    assert run_cli("clerk", "add", "管理员甲", "--role", "admin", "--password", "admin-pass-1", now=None).code == 0
+    result = run_cli("copy-store", "--to", plain(pg_empty_url), now=None)  # not signed in: a clerk
+    assert (result.code, result.json["code"]) == (1, "forbidden")
+    engine = sa.create_engine(pg_empty_url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                 "WHERE n.nspname = 'public' AND c.relkind = 'r'")).scalar() == 0
+    engine.dispose()
