@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 
 from booking.store.postgres.locking import WRITE_LOCK, take_write_lock
+from booking.store.postgres.refusals import refusal
 
 
 @pytest.fixture
@@ -181,6 +182,7 @@ def test_the_time_bank_balance_never_goes_below_zero(db: sa.Connection) -> None:
     assert db.execute(text("SELECT minutes FROM timebank_balance WHERE resident_id = 1")).scalar() == 30
     forced = refused(db, "UPDATE timebank_balance SET minutes = -1")
     assert forced.sqlstate == "23514"
+    assert refusal(error) == refusal(forced) == "timebank_negative"
 
 
 def test_a_clerk_role_is_clerk_or_admin(db: sa.Connection) -> None:
@@ -198,3 +200,28 @@ def test_a_second_writer_waits_for_the_first_ones_write_lock(pg_engine: sa.Engin
                 assert second.execute(try_lock, {"key": WRITE_LOCK}).scalar() is False
         with second.begin():  # the first one's commit let go of it
             assert second.execute(try_lock, {"key": WRITE_LOCK}).scalar() is True
+
+
+def test_each_refusal_is_told_in_sqlites_words(db: sa.Connection) -> None:
+    book(db, "2026-11-24 10:00", "2026-11-24 12:00")
+    db.commit()
+    tries = {
+        "booking_clash": "INSERT INTO booking (resource_id, household_id, resident_id, start_at, end_at) "
+                         "VALUES (1, 1, 1, '2026-11-24 11:00', '2026-11-24 13:00')",
+        "booking_invalid": "UPDATE booking SET end_at = start_at",
+        "booking_in_range": "UPDATE booking SET end_at = '2099-12-31 23:59'",
+        "booking_keep": "DELETE FROM booking",
+        "audit_append_only": "DELETE FROM audit",
+    }
+    db.execute(text("INSERT INTO audit (at, actor, action, entity) VALUES ('2026-11-24 10:00:00', 'a', 'b', 'c')"))
+    db.commit()
+    for expected, sql in tries.items():
+        with pytest.raises(sa.exc.DBAPIError) as caught:
+            db.execute(text(sql))
+        db.rollback()
+        assert refusal(caught.value) == expected, sql
+    with pytest.raises(sa.exc.DBAPIError) as caught:  # not a guard: a bug, told as none of them
+        db.execute(text("SELECT no_such_column FROM booking"))
+    db.rollback()
+    assert refusal(caught.value) is None
+    assert refusal(ValueError("booking_clash")) is None
