@@ -21,6 +21,9 @@ from booking.store import i18n  # noqa: E402
 from booking.store.audit import Actor  # noqa: E402
 from booking.store.connection import Store  # noqa: E402
 
+# The PostgreSQL test server: a fresh migrated database per test (tests/pgserver.py, .ci/pg).
+pytest_plugins = ["pgserver"]
+
 NOW = datetime(2026, 11, 24, 10, 0)
 ADMIN = Actor("管理员甲", "admin")
 CLERK = Actor("值班员乙", "clerk")
@@ -30,6 +33,7 @@ CLERK = Actor("值班员乙", "clerk")
 def _isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test ever touches the real application-data folder; Chinese by default."""
     monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path_factory.mktemp("appdata")))
+    monkeypatch.delenv("LINLI_DB", raising=False)  # nor a store a developer's shell names
     i18n.set_language("zh")
 
 

@@ -10,17 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sqlite3
 import sys
-from pathlib import Path
 from typing import Any
 
 from booking.cli import table
 from booking.cli.registry import Commands, Context, UsageError, _command_name, _common, _Parser, _plain
-from booking.store import clock, i18n
+from booking.store import clock, i18n, location
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
-from booking.store.paths import default_store
 from booking.store.validation import parse_minute
 
 
@@ -92,11 +91,13 @@ def _run(argv: list[str], out: Any, outcome: dict[str, Any]) -> int:
     try:
         real = clock.moment()  # the command's one reading of the clock
         moment = parse_minute(args.now, "now") if args.now else real
+        where = location.resolve(args.db, os.environ)  # --db, else LINLI_DB, else the data folder's file
     except DeskError as exc:
         return _fail(exc, args.json, out, 2, outcome)
-    ctx = Context(args=args, store_path=Path(args.db) if args.db else default_store(),
-                  now=moment.replace(second=0), moment=moment, real_moment=real)
     name = outcome["name"] = _command_name(args)
+    if isinstance(where, location.StoreServer):  # a checked server URL, not usable yet (issue 15): a refusal
+        return _fail(DeskError("store", "store_server_not_yet", url=where.shown()), args.json, out, 1, outcome)
+    ctx = Context(args=args, store_path=where.path, now=moment.replace(second=0), moment=moment, real_moment=real)
     try:
         found = table.find(name)  # a drawing command's handler is imported from ui/ here
         if found is None:

@@ -166,7 +166,8 @@ def parser_section(func: Callable[[Any], None]) -> Callable[[Any], None]:
 
 def _common(parser: argparse.ArgumentParser, top: bool) -> None:
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--db", metavar="PATH", default=default, help="store file (default: the app-data folder)")
+    parser.add_argument("--db", metavar="PATH", default=default,
+                        help="store file, or a postgresql:// server URL (default: LINLI_DB, else the app-data folder)")
     parser.add_argument("--now", metavar="YYYY-MM-DD HH:MM", default=default,
                         help="fix the clock (an admin's act; the audit log notes it)")
     parser.add_argument("--json", action="store_true", default=False if top else argparse.SUPPRESS)

@@ -14,7 +14,7 @@ from typing import Any
 
 from booking.cli import (backup_commands, clerk_commands, core_commands, drawing_commands, fee_commands,
                          gate_commands, import_commands, office_commands, report_commands, resident_edit_commands,
-                         scan_commands)
+                         scan_commands, store_commands)
 from booking.cli.registry import Command
 
 GROUPS: tuple[ModuleType, ...] = (
@@ -22,6 +22,7 @@ GROUPS: tuple[ModuleType, ...] = (
     scan_commands,           # scan, manual, reissue, sweep, station, key
     clerk_commands,          # clerk add, list, passwd, disable, enable
     backup_commands,         # backup, restore, store-adopt, store-check
+    store_commands,          # copy-store
     fee_commands,            # charge, pay, refund, ledger, shift-report, credits, waitlist, tariff, restriction
     report_commands,         # report, export
     import_commands,         # import residents

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from booking import cli
 from booking.ops import setup
 from booking.people import clerks
-from booking.store import i18n
+from booking.store import i18n, location
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
-from booking.store.paths import APPLICATION, ORGANIZATION, default_store, earlier_user_store
+from booking.store.paths import APPLICATION, ORGANIZATION, earlier_user_store
 from booking.store.validation import parse_minute
 from ui.app import backups, errors, instance as instances, signin
 from ui.desk import language, theme
@@ -99,15 +99,19 @@ def run_window(argv: Sequence[str]) -> int:
 
     try:
         fixed_now = parse_minute(args.now, "now") if args.now else None
+        where = location.resolve(args.db, os.environ)  # --db, else LINLI_DB, else the data folder's file
+        if isinstance(where, location.StoreServer):  # checked, but not usable yet (issue 15)
+            raise DeskError("store", "store_server_not_yet", url=where.shown())
     except DeskError as exc:
         return _fail(tr("ui_main_cannot_start"), exc.message())
-    store_path = Path(args.db) if args.db else default_store()
+    store_path = where.path
+    named = bool(args.db or os.environ.get(location.ENV, "").strip())
     instance = instances.claim_or_explain(store_path)
     if instance is None:
         return 0  # the store is open in another desk window, which was brought forward
 
     try:
-        earlier = earlier_user_store() if not args.db and not store_path.exists() else None
+        earlier = earlier_user_store() if not named and not store_path.exists() else None
         if earlier is not None:
             backups.offer_adoption(earlier, store_path)  # once: afterwards the store exists
         # damaged, locked, read-only or full: explained (a restore offered), nothing changed.
