@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from booking.cli import registry as cli
-from booking.ops import backup
+from booking.ops import backup, restore, startup
 from booking.store import paths
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
@@ -55,7 +55,7 @@ def _fmt_backup(result: dict[str, Any]) -> str:
 
 @cli.command("backup", _fmt_backup)
 def _backup(ctx: cli.Context) -> dict[str, Any]:
-    backup.clean_leftovers(ctx.store_path, ctx.now)  # what a killed backup or restore left behind
+    restore.clean_leftovers(ctx.store_path, ctx.now)  # what a killed backup or restore left behind
     if ctx.args.daily:
         return backup.auto_backup(ctx.store_path, backup.backup_dir(), today=ctx.now.date())
     return backup.backup(ctx.store_path, Path(ctx.args.to))
@@ -63,7 +63,7 @@ def _backup(ctx: cli.Context) -> dict[str, Any]:
 
 @cli.command("restore", lambda r: tr("cli_restore_done", path=r["restored_from"], aside=r["kept_aside"] or "-"))
 def _restore(ctx: cli.Context) -> dict[str, Any]:
-    return backup.restore(Path(ctx.args.source), ctx.store_path, ctx.now, actor=_restorer(ctx))
+    return restore.restore(Path(ctx.args.source), ctx.store_path, ctx.now, actor=_restorer(ctx))
 
 
 def _restorer(ctx: cli.Context) -> Actor | None:
@@ -90,4 +90,4 @@ def _store_adopt(ctx: cli.Context) -> dict[str, Any]:
 @cli.command("store-check", lambda r: tr("cli_store_ok", path=r["store"]))
 def _store_check(ctx: cli.Context) -> dict[str, Any]:
     # Changes nothing (not even leftovers): it judges a private copy by SQLite's answers.
-    return backup.startup_check(ctx.store_path, backup.backup_dir())
+    return startup.startup_check(ctx.store_path, backup.backup_dir())

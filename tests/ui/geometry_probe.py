@@ -296,7 +296,7 @@ class Desktop:
 
     def openers(self) -> list[tuple[str, Callable[[], Any]]]:
         """The dialogs opened from inside other dialogs, which no menu entry opens directly."""
-        from ui.office.admin import ResidentEditDialog
+        from ui.office.residents_view import ResidentEditDialog
         from ui.office.closures import HitsDialog, HolidayYearDialog
         from ui.office.settings import LiftDialog
         from ui.office.import_dialog import ImportDialog

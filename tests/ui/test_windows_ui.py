@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from booking.store.audit import Actor
 from ui.desk import theme
 from ui.reports import printing
-from ui.board.day_board import BoardModel, DayBoard
+from ui.board.day_board import DayBoard
+from ui.board.model import BoardModel
 from ui.desk.session import Desk
 from ui.widgets.documents import documents_folder
 from ui.reports.heatmap import HeatmapDialog

@@ -1,6 +1,6 @@
 """Backups in the window: the start-up check, the daily backup, and Backup / Restore in the File menu.
 
-The work is booking/ops/backup.py's; this module only asks (which file? really?)
+The work is booking/ops/backup.py's, restore.py's and startup.py's; this module only asks (which file? really?)
 and tells (done, kept aside here). ui/app/main.py calls four entry points:
 
     check_store(path)              before the store is opened: a damaged store is
@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from booking.ops import backup
+from booking.ops import backup, restore, startup
 from booking.store.audit import SYSTEM
 from booking.store.connection import Store
 from booking.store.errors import DeskError
@@ -82,11 +82,11 @@ def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = 
     Otherwise the user has been told why, in a modal box, and the program should exit.
     `damage=False` leaves the whole-file check to `StoreCheckReport` after the store is open.
     """
-    backup.clean_leftovers(store_path, now)  # what a killed backup or restore left behind
+    restore.clean_leftovers(store_path, now)  # what a killed backup or restore left behind
     try:
-        backup.startup_check(store_path, backup.backup_dir(), damage=damage)
+        startup.startup_check(store_path, backup.backup_dir(), damage=damage)
         return True
-    except backup.StoreProblem as problem:
+    except startup.StoreProblem as problem:
         log.error("start-up check: %s (%s)", problem.problem, store_path)
         if problem.backup is None:
             QMessageBox.critical(parent, tr("uib_start_title"), problem.message())
@@ -100,7 +100,7 @@ def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = 
         if box.clickedButton() is not restore_button:
             return False
         try:
-            done = backup.restore(problem.backup, store_path, now, actor=SYSTEM)
+            done = restore.restore(problem.backup, store_path, now, actor=SYSTEM)
         except DeskError as exc:
             QMessageBox.critical(parent, tr("uib_start_title"), exc.message())
             return False
@@ -132,7 +132,7 @@ class StoreCheckReport(QObject):
         self.folder = backups_folder
         self.window: QWidget | None = None
         self.desk: Desk | None = None
-        self.problem: backup.StoreProblem | None = None
+        self.problem: startup.StoreProblem | None = None
         self._after_pass: list[Callable[[], object]] = []
         self._ended = False
         # queued: the check's thread emits, the GUI thread shows
@@ -165,7 +165,7 @@ class StoreCheckReport(QObject):
             self.passed.emit()
             return
         # the backup to offer is itself checked (quick_check of each candidate): here, off the GUI thread
-        self.found.emit(backup.whole_file_problem(self.store.path, error, self.folder or backup.backup_dir()))
+        self.found.emit(startup.whole_file_problem(self.store.path, error, self.folder or backup.backup_dir()))
 
     def _passed(self) -> None:
         log.info("whole-file check of %s passed in %.2f s", self.store.path, getattr(self.check, "seconds", 0) or 0)
@@ -175,7 +175,7 @@ class StoreCheckReport(QObject):
         for work in waiting:
             work()
 
-    def _found(self, problem: backup.StoreProblem) -> None:
+    def _found(self, problem: startup.StoreProblem) -> None:
         if self.store.damage_check is not self.check:
             return  # a restore replaced the file meanwhile: what was found is gone with it
         self.problem = problem
@@ -212,7 +212,7 @@ class StoreCheckReport(QObject):
             return restore_from(self.desk, offered, offered=True)
         self.store.disconnect()  # before the sign-in: no desk yet, as at the start-up check
         try:
-            return backup.restore(offered, self.store.path, self.now(), actor=SYSTEM)
+            return restore.restore(offered, self.store.path, self.now(), actor=SYSTEM)
         finally:
             self.store.reopen()
 
@@ -303,7 +303,7 @@ def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict
         raise DeskError("forbidden", "uib_restore_admin_only")
     desk.store.disconnect()
     try:
-        done = backup.restore(path, desk.store.path, desk.now(), actor=desk.actor)
+        done = restore.restore(path, desk.store.path, desk.now(), actor=desk.actor)
     finally:
         desk.store.reopen()  # also takes the new restore generation: this desk did the restore
     desk.announce(*EVERYTHING)

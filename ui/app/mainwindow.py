@@ -31,10 +31,12 @@ from ui.gates import panel as gates_ui
 from ui.office import admin, screens as office
 from ui.reports import printing
 from ui.board.day_board import DayBoard
-from ui.bookings.booking_dialog import BookingDialog, BookingPlan, next_hours, tonight
+from booking.schedule.quick_times import next_hours, tonight
+from ui.bookings.booking_dialog import BookingDialog, BookingPlan
 from ui.widgets import fit
 from ui.desk.session import Desk, follow
-from ui.bookings.details import DetailsDialog, PassDialog, ask_yes_no
+from ui.bookings.details import DetailsDialog, ask_yes_no
+from ui.bookings.pass_dialog import PassDialog
 from ui.money.cashdesk import ShiftReportView
 from ui.passes.scan_panel import ScanInput
 from ui.passes.scancatcher import ScanCatcher

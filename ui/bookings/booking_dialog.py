@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QCheckBox, QComb
 from booking.people import residents
 from booking.places import holidays, inventory
 from booking.schedule import bookings
+from booking.schedule.quick_times import WEEKDAYS, all_day, build_rrule, next_hours, round_up, tonight, week_end
 from booking.store import clock
 from booking.schedule.bookings import Check, Request
 from booking.store.errors import DeskError
@@ -33,7 +34,7 @@ from booking.people.residents import Resident
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
 from ui.widgets import fit
-from ui.board.day_board import resource_label
+from ui.board.model import resource_label
 from ui.desk.session import Desk
 from ui.desk.fonts import ui_font
 
@@ -102,7 +103,6 @@ define(
     ui_book_refused=("未保存：{message}", "Not saved: {message}"),
 )
 
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 define(ui_book_days=("一 二 三 四 五 六 日", "Mo Tu We Th Fr Sa Su"),
        ui_book_weekdays=("周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun"))
 QT_FORMAT = "yyyy-MM-dd HH:mm"
@@ -117,57 +117,11 @@ def from_qt(moment: QDateTime) -> datetime:
     return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
 
 
-def round_up(moment: datetime, step: int = 5) -> datetime:
-    """The next whole `step` minutes at or after `moment` (a walk-in starts now, never in the past)."""
-    moment = moment.replace(second=0, microsecond=0)
-    extra = (-moment.minute) % step
-    return moment + timedelta(minutes=extra)
-
-
-def tonight(day: date, now: datetime) -> tuple[datetime, datetime]:
-    """19:00 to 07:30 next morning on `day`; from now if it has begun; this morning's end if before 07:30."""
-    start_now = round_up(now)
-    if day <= now.date() and now.time() < time(7, 30):
-        return start_now, datetime.combine(now.date(), time(7, 30))
-    start = datetime.combine(day, time(19))
-    return max(start, start_now), datetime.combine(day + timedelta(days=1), time(7, 30))
-
-
-def next_hours(now: datetime, hours: int = 2) -> tuple[datetime, datetime]:
-    start = round_up(now)
-    return start, start + timedelta(hours=hours)
-
-
-def all_day(day: date, now: datetime) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time())
-    return max(start, round_up(now)), start + timedelta(days=1)
-
-
-def week_end(day: date) -> date:
-    """The Sunday of `day`'s week (weeks run Monday to Sunday)."""
-    return day + timedelta(days=6 - day.weekday())
-
-
 def length_text(minutes: int) -> str:
     """"6 小时 25 分钟" rather than "385 分钟": the clerk reads hours."""
     if minutes > 60 and minutes % 60:
         return tr("ui_book_hours_minutes", h=minutes // 60, m=minutes % 60)
     return duration_text(minutes)
-
-
-def build_rrule(kind: str, days: list[str], until: date | None, count: int | None) -> str | None:
-    """The RFC 5545 rule for the repeat choices, or None for no repeat."""
-    if kind == "none":
-        return None
-    if kind == "daily":
-        rule = "FREQ=DAILY"
-    elif kind == "weeknights":
-        rule = "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
-    else:
-        rule = "FREQ=WEEKLY;BYDAY=" + ",".join(days or ["MO"])
-    if until is not None:
-        return rule + f";UNTIL={until:%Y%m%d}T235959"
-    return rule + f";COUNT={max(1, count or 1)}"
 
 
 @dataclass

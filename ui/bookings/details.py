@@ -11,14 +11,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QMimeData, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog,
-                               QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox,
-                               QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
+from PySide6.QtWidgets import (QDateTimeEdit, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QInputDialog,
+                               QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget)
 
-from booking.checkin import passcode, passes, passinfo, scanning
-from booking.money import fees, ledger
+from booking.checkin import passes, scanning
 from booking.schedule import bookings, reschedule
 from booking.store import audit, clock
 from booking.schedule.bookings import Booking
@@ -26,15 +23,12 @@ from booking.store.errors import DeskError
 from booking.store.i18n import define, language, tr
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
-from ui.passes import passimage, slip
-from ui.board.day_board import COLOURS, status_text
+from ui.board.model import COLOURS, status_text
 from ui.bookings.booking_dialog import QT_FORMAT, from_qt, length_text, to_qt
-from ui.money.cashdesk import AmountDialog, PaymentDialog
 from ui.desk.session import Desk
-from ui.widgets.documents import in_documents
-from ui.desk.fonts import mono_font, ui_font
-from ui.money.money_views import admin_only
-from ui.money.receipt import ReceiptDialog
+from ui.desk.fonts import ui_font
+from ui.widgets.tables import read_only_view
+from ui.bookings.charge_panel import ChargePanel
 
 define(
     ui_detail_title=("预约 {id}", "Booking {id}"),
@@ -91,53 +85,6 @@ define(
     ui_action_check_in=("签到", "checked in"),
     ui_action_check_out=("签退", "checked out"),
     ui_action_no_show=("未到场", "no-show"),
-    ui_passview_title=("通行证 — 预约 {id}", "Pass — booking {id}"),
-    ui_passview_which=("预约：", "Booking:"),
-    ui_passview_print=("打印小票(&P)…", "&Print slip…"),
-    ui_passview_save=("保存图片(&S)…", "&Save image…"),
-    ui_passview_copy=("复制(&C)", "&Copy"),
-    ui_passview_copied=("已复制通行证图片和号码。", "Pass image and number copied."),
-    ui_passview_saved=("已保存：{path}", "Saved: {path}"),
-    ui_passview_print_failed=("打印机无法开始打印，请检查打印机。", "The printer could not start; please check it."),
-    ui_passview_hint=("居民出示此二维码或号码即可签到、签退。",
-                      "The resident shows this QR code or number to check in and out."),
-    ui_passview_file_filter=("PNG 图片 (*.png)", "PNG image (*.png)"),
-)
-
-define(
-    uig_fee_box=("费用", "Charge"),
-    uig_fee_line=("{state}：应收 {total}　已付 {paid}　待付 {due}",
-                  "{state}: charge {total}   paid {paid}   due {due}"),
-    uig_fee_over=("　多付 {over}", "   overpaid {over}"),
-    uig_fee_pay=("收费(&T)…", "&Take payment…"),
-    uig_fee_refund=("退款(&U)…", "Ref&und…"),
-    uig_fee_receipt=("收据(&E)…", "Rec&eipt…"),
-    uig_fee_nothing_due=("没有待付金额。", "Nothing is due."),
-    uig_fee_no_receipt=("还没有收款记录。", "Nothing has been paid yet."),
-    uig_fee_refund_open=("预约取消后，按规定退款。", "A refund under the rules follows a cancellation."),
-    uig_fee_refund_none=("没有可退的款项。", "Nothing paid can be refunded."),
-    uig_fee_refund_title=("退款", "Refund"),
-    uig_fee_refund_confirm=("按规定退还 {amount}（开始前 {hours} 小时取消，退 {percent}%）？\n按原付款方式退回。",
-                            "Refund {amount} under the rules (cancelled {hours:hour|hours} before the start, "
-                            "{percent}% back)?\nIt goes back the way it was paid."),
-    uig_fee_refunded=("已退款 {amount}，收据号 {number}。", "Refunded {amount}, receipt {number}."),
-    uig_fee_paid=("已收 {amount}，收据号 {number}。", "Took {amount}, receipt {number}."),
-)
-
-define(
-    uil_refund_amount=("退指定金额(&M)…", "Refund an a&mount…"),
-    uil_refund_amount_what=("按金额退款", "refund a chosen amount"),
-    uil_refund_amount_tip=("退还已付款项的一部分或全部，需填写原因（管理员）。",
-                           "Pay back part or all of what was paid, with a reason (admin)."),
-    uil_refund_title=("退款：预约 {id}", "Refund: booking {id}"),
-    uil_refund_summary=("应收 {total}，已付 {paid}。\n退款按原付款方式退回，最近的付款先退。",
-                        "Charge {total}, paid {paid}.\n"
-                        "A refund goes back the way it was paid, the latest payment first."),
-    uil_refund_label=("退款金额（元）", "Amount to refund (yuan)"),
-    uil_refund_button=("退款", "Refund"),
-    uil_refund_confirm=("确定为预约 {id} 退还 {amount} 吗？\n按原付款方式退回，原因记入账目：{reason}",
-                        "Refund {amount} for booking {id}?\nIt goes back the way it was paid; the ledger keeps "
-                        "the reason: {reason}"),
 )
 
 
@@ -216,7 +163,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-class DetailsDialog(QDialog):
+class DetailsDialog(ChargePanel):
     """What is known about one booking and what can be done with it."""
 
     show_pass = Signal(int)
@@ -247,15 +194,8 @@ class DetailsDialog(QDialog):
         self._build_charge_box()
 
         self.history = HistoryModel(self)
-        self.history_view = QTableView()
-        self.history_view.setModel(self.history)
-        self.history_view.verticalHeader().hide()
-        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history_view = read_only_view(self.history, single=False)
         self.history_view.setWordWrap(True)
-        header = self.history_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         self.history_box = QGroupBox()
         QVBoxLayout(self.history_box).addWidget(self.history_view)
 
@@ -378,173 +318,6 @@ class DetailsDialog(QDialog):
         self.start_edit.setEnabled(b.status == "booked")
         self.edit_save.setEnabled(False)
         self.edit_check.setText(tr("ui_detail_edit_started") if b.status == "checked_in" else "")
-
-    # --- the charge ------------------------------------------------------------------------------
-
-    def _build_charge_box(self) -> None:
-        self.charge_box = QGroupBox()
-        self.charge_line = QLabel()
-        self.charge_line.setFont(ui_font(self.font().pointSizeF() * 1.1, bold=True))
-        self.charge_line.setWordWrap(True)
-        self.pay_button = QPushButton()
-        self.refund_button = QPushButton()
-        self.refund_amount_button = QPushButton()
-        self.receipt_button = QPushButton()
-        buttons = (self.pay_button, self.refund_button, self.refund_amount_button, self.receipt_button)
-        for button in buttons:
-            button.setAutoDefault(False)
-        self.pay_button.clicked.connect(self.take_payment)
-        self.refund_button.clicked.connect(self.refund)
-        self.refund_amount_button.clicked.connect(lambda: self.refund_amount())
-        self.receipt_button.clicked.connect(lambda: self.open_receipt())
-        row = QHBoxLayout(self.charge_box)
-        row.addWidget(self.charge_line, 1)
-        for button in buttons:
-            row.addWidget(button)
-        self.account: ledger.Account | None = None
-        self.payment_dialog: QDialog | None = None
-        self.refund_dialog: AmountDialog | None = None
-        self.receipt_dialog: QDialog | None = None
-
-    def load_charge(self) -> None:
-        """The booking's charge (estimated, or settled at check-out) against what was paid, and which
-        of pay / refund / receipt the ledger allows now; a disabled button's tooltip says why."""
-        b = self.booking
-        try:
-            account = self.account = ledger.account(self.desk.store, b.id, self.desk.now())
-        except DeskError as exc:  # settling at check-out writes; the store may be busy in another desk
-            self.charge_line.setText(exc.message())
-            for button in (self.pay_button, self.refund_button, self.refund_amount_button, self.receipt_button):
-                button.setEnabled(False)
-            return
-        line = tr("uig_fee_line", state=tr(f"fee_state_{account.charge.state}"),
-                  total=fees.money(account.charge.total_fen), paid=fees.money(account.paid_fen),
-                  due=fees.money(account.due_fen))
-        line = line[:1].upper() + line[1:]  # "Estimate: charge …" (the state word leads the line)
-        if account.over_fen:
-            line += tr("uig_fee_over", over=fees.money(account.over_fen))
-        self.charge_line.setText(line)
-        # The lines of the charge and the ledger's entries, for the resident who asks "what for?"
-        entries = [f"{p.receipt_no}  {p.at}  {tr(f'ledger_entry_{p.entry}')} {tr(f'ledger_method_{p.method}')} "
-                   f"{fees.money(p.amount_fen)}" for p in ledger.for_booking(self.desk.store, b.id)]
-        self.charge_line.setToolTip("\n".join([f"{item.text()}  {fees.money(item.fen)}"
-                                               for item in account.charge.items] + entries))
-        self.pay_button.setEnabled(account.due_fen > 0)
-        self.pay_button.setToolTip("" if account.due_fen > 0 else tr("uig_fee_nothing_due"))
-        refund_fen, why = self._refund_allowed()
-        self.refund_button.setEnabled(refund_fen > 0)
-        self.refund_button.setToolTip(why)
-        # Any amount up to what is left of the payments, at any time, but only by an admin; the
-        # ledger says how much is left (a waiver is not money to give back).
-        refusal = admin_only(self.desk, "uil_refund_amount_what")
-        self.refund_amount_button.setEnabled(refusal is None and account.paid_fen > 0)
-        self.refund_amount_button.setToolTip(refusal or (tr("uil_refund_amount_tip") if account.paid_fen > 0
-                                                         else tr("uig_fee_refund_none")))
-        paid_any = bool(entries)
-        self.receipt_button.setEnabled(paid_any)
-        self.receipt_button.setToolTip("" if paid_any else tr("uig_fee_no_receipt"))
-
-    def _refund_allowed(self) -> tuple[int, str]:
-        """(fen the rules give back now, why not or how much) for the refund button."""
-        if self.booking.status != "cancelled":
-            return 0, tr("uig_fee_refund_open")
-        try:
-            fen, percent, hours = ledger.policy_refund_fen(self.desk.store, self.booking_id, self.desk.now())
-        except DeskError as exc:
-            return 0, exc.message()
-        if fen > 0:
-            return fen, tr("ledger_refund_policy_ok", percent=percent, hours=hours)
-        if ledger.net_paid(self.desk.store, self.booking_id) > 0 and percent < 100:
-            return 0, tr("ledger_refund_policy", hours=hours, percent=percent)
-        return 0, tr("uig_fee_refund_none")
-
-    def take_payment(self) -> QDialog:
-        """The cash desk's payment dialog for this booking; after a payment its receipt opens."""
-        dialog = PaymentDialog(self.desk, self.booking_id, self)
-        dialog.accepted.connect(lambda: self._paid(dialog))
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        self.payment_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _paid(self, dialog: Any) -> None:
-        paid = dialog.paid
-        self.load()
-        if paid is not None:
-            self._say(tr("uig_fee_paid", amount=fees.money(paid.amount_fen), number=paid.receipt_no))
-            self.open_receipt(paid.id)
-
-    def refund(self) -> bool:
-        """Give back what the rules allow for a cancelled booking, after the clerk confirms."""
-        fen, _ = self._refund_allowed()
-        if fen <= 0:
-            return False
-        _, percent, hours = ledger.policy_refund_fen(self.desk.store, self.booking_id, self.desk.now())
-        if not self.confirm(tr("uig_fee_refund_title"), tr("uig_fee_refund_confirm", amount=fees.money(fen),
-                                                          hours=hours, percent=percent)):
-            return False
-        try:
-            entries = ledger.refund(self.desk.store, self.desk.actor, self.booking_id, self.desk.now())
-        except DeskError as exc:
-            self._say(exc.message(), error=True)
-            return False
-        self.desk.announce("payment")
-        self.load()
-        self._say(tr("uig_fee_refunded", amount=fees.money(-sum(e.amount_fen for e in entries)),
-                     number="、".join(e.receipt_no for e in entries)))
-        return True
-
-    def refund_amount(self) -> AmountDialog | None:
-        """The admin's refund of a chosen amount with a reason: the ledger refuses more than is left."""
-        if admin_only(self.desk, "uil_refund_amount_what"):
-            return None
-
-        def texts() -> dict[str, str]:
-            account = self.account  # as the fee box last read it (reading again may settle, i.e. write)
-            return {"title": tr("uil_refund_title", id=self.booking_id),
-                    "summary": tr("uil_refund_summary", total=fees.money(account.charge.total_fen),
-                                  paid=fees.money(account.paid_fen)) if account else "",
-                    "amount": tr("uil_refund_label"), "button": tr("uil_refund_button")}
-
-        def act(amount_fen: int, reason: str) -> list[ledger.Payment] | None:
-            # The desk may have been handed to a clerk while the dialog was open.
-            if admin_only(self.desk, "uil_refund_amount_what"):
-                raise DeskError("forbidden", "uig_admin_only", what=tr("uil_refund_amount_what"))
-            # The ledger's refusals first, beside their field; then the question, No by default: money goes out.
-            ledger.check_amount_refund(self.desk.store, self.desk.actor, self.booking_id, amount_fen, reason)
-            if not self.confirm(tr("uil_refund_title", id=self.booking_id),
-                                tr("uil_refund_confirm", amount=fees.money(amount_fen), id=self.booking_id,
-                                   reason=reason)):
-                return None
-            done = ledger.refund(self.desk.store, self.desk.actor, self.booking_id, self.desk.now(), amount_fen, reason)
-            self.desk.announce("payment")
-            return done
-
-        dialog = AmountDialog(self.desk, texts, act, parent=self)
-        dialog.accepted.connect(lambda: self._refunded(dialog.outcome))
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        self.refund_dialog = dialog
-        dialog.open()
-        return dialog
-
-    def _refunded(self, entries: list[ledger.Payment] | None) -> None:
-        self.load()
-        if entries:
-            self._say(tr("uig_fee_refunded", amount=fees.money(-sum(e.amount_fen for e in entries)),
-                         number="、".join(e.receipt_no for e in entries)))
-
-    def open_receipt(self, payment_id: int | None = None) -> QDialog | None:
-        """The receipt of `payment_id`, or of the booking's latest ledger entry."""
-        if payment_id is None:
-            found = ledger.for_booking(self.desk.store, self.booking_id)
-            if not found:
-                return None
-            payment_id = found[-1].id
-        dialog = ReceiptDialog(self.desk, payment_id, self)
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        self.receipt_dialog = dialog
-        dialog.open()
-        return dialog
 
     # --- cancelling ----------------------------------------------------------------------------
 
@@ -680,156 +453,6 @@ class DetailsDialog(QDialog):
                 self.load()
             except DeskError:
                 pass
-
-
-# --- the pass view ------------------------------------------------------------------------------
-
-def qr_image(text: str, side: int) -> QImage:
-    """The pass's QR code about `side` pixels across (whole pixels a module)."""
-    return passimage.qr_image(text, max(4, side // passimage.module_count(text)))
-
-
-class PassDialog(QDialog):
-    """The pass of a booking just made (or reissued): QR code on screen, its number, and
-    Print slip / Save image / Copy. For a series each booking has its own pass: choose it."""
-
-    def __init__(self, desk: Desk, booking_ids: list[int], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.desk = desk
-        self.booking_ids = list(booking_ids)
-        self.which = QComboBox()
-        self.which_label = QLabel()
-        self.which_label.setBuddy(self.which)
-        for bid in self.booking_ids:
-            b = bookings.get(desk.store, bid)
-            self.which.addItem(f"{b.id}  {b.resource}  {b.start:%m-%d %H:%M} – {b.end:%m-%d %H:%M}", bid)
-        self.summary = QLabel()
-        self.summary.setFont(ui_font(self.font().pointSizeF() * 1.2, bold=True))
-        self.summary.setWordWrap(True)
-        self.qr = QLabel()
-        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.number = QLabel()
-        self.number.setFont(mono_font(self.font().pointSizeF() * 1.3))
-        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.print_button = QPushButton()
-        self.save_button = QPushButton()
-        self.copy_button = QPushButton()
-        for button in (self.print_button, self.save_button, self.copy_button):
-            button.setAutoDefault(False)
-        self.print_button.clicked.connect(self.print_slip)
-        self.save_button.clicked.connect(self.save_image)
-        self.copy_button.clicked.connect(self.copy)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
-        row = QHBoxLayout()
-        for button in (self.print_button, self.save_button, self.copy_button):
-            row.addWidget(button)
-        row.addStretch(1)
-        row.addWidget(close)
-        which = QHBoxLayout()
-        which.addWidget(self.which_label)
-        which.addWidget(self.which, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(which)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.qr, 1)
-        layout.addWidget(self.number)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.status)
-        layout.addLayout(row)
-        self.which_label.setVisible(len(self.booking_ids) > 1)
-        self.which.setVisible(len(self.booking_ids) > 1)
-        self.which.currentIndexChanged.connect(self.load)
-        self.text = ""
-        self.info: Any = None
-        self.image: QImage | None = None
-        self.retranslate()
-        desk.language_changed.connect(self.retranslate)
-
-    def booking_id(self) -> int:
-        return int(self.which.currentData())
-
-    def _pass_info(self) -> Any:
-        return passinfo.pass_info(self.desk.store, self.booking_id(), self.desk.now())
-
-    def load(self) -> None:
-        bid = self.booking_id()
-        b = bookings.get(self.desk.store, bid)
-        self.text = passes.pass_text(self.desk.store, bid)
-        self.info = self._pass_info()
-        self.summary.setText(f"{b.resource} {_bare_name(b)}\n{b.start:%Y-%m-%d %H:%M} – {b.end:%Y-%m-%d %H:%M}\n"
-                             f"{mask_name(b.resident_name)}  {b.door}  {b.plate or ''}".rstrip())
-        self.number.setText(passcode.grouped(self.text))
-        self.image = qr_image(self.text, self.fontMetrics().height() * 14)
-        self.qr.setPixmap(QPixmap.fromImage(self.image))
-        self.save_button.setEnabled(self.info is not None)
-        self.print_button.setEnabled(self.info is not None)
-        self.setWindowTitle(tr("ui_passview_title", id=bid))
-
-    def copy(self) -> None:
-        """The pass's words and number as text, and the phone image, on the clipboard."""
-        data = QMimeData()
-        data.setText("\n".join(self.info.lines()) if self.info is not None else self.text)
-        if self.info is not None:
-            data.setImageData(passimage.phone_image(self.info))
-        QGuiApplication.clipboard().setMimeData(data)
-        self.status.setText(tr("ui_passview_copied"))
-
-    def save_image(self, path: str | None = None) -> str | None:
-        """Save the phone image of the pass as PNG (asks where, unless told)."""
-        if self.info is None:
-            return None
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.save_button.text().replace("&", ""),
-                                                  in_documents(f"pass-{self.booking_id()}.png"),
-                                                  tr("ui_passview_file_filter"))
-        if not path:
-            return None
-        try:
-            saved = passimage.save_png(passimage.phone_image(self.info), path)
-        except DeskError as exc:
-            self.status.setText(exc.message())
-            return None
-        self.status.setText(tr("ui_passview_saved", path=str(saved)))
-        return str(saved)
-
-    def print_slip(self) -> None:
-        """Qt's print dialog, then the A6 slip on the chosen printer."""
-        if self.info is None:
-            return
-        from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        dialog = QPrintDialog(printer, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        self.paint_slip_on(printer)
-
-    def paint_slip_on(self, device: Any) -> bool:
-        """The A6 slip at the top left of a printer page (or any paint device): a quarter of the desk's A4."""
-        from PySide6.QtGui import QPainter
-        painter = QPainter()
-        if self.info is None or not painter.begin(device):
-            self.status.setText(tr("ui_passview_print_failed"))
-            return False
-        try:
-            slip.paint_slip(painter, slip.slip_rect(device), self.info)
-        finally:
-            painter.end()
-        return True
-
-    def retranslate(self) -> None:
-        self.which_label.setText(tr("ui_passview_which"))
-        self.print_button.setText(tr("ui_passview_print"))
-        self.save_button.setText(tr("ui_passview_save"))
-        self.copy_button.setText(tr("ui_passview_copy"))
-        self.hint.setText(tr("ui_passview_hint"))
-        self.load()
-
 
 def ask_yes_no(parent: QWidget | None) -> Callable[[str, str], bool]:
     """The program's confirmation: a message box whose safe answer (No) is the default."""

@@ -13,8 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
-                               QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from booking.schedule import bookings, waitlist
 from booking.store.errors import DeskError
@@ -23,6 +23,7 @@ from booking.store.validation import mask_name, mask_phone
 from booking.schedule.waitlist import Entry
 from ui.desk.fonts import ui_font
 from ui.desk.session import follow
+from ui.widgets.tables import read_only_view
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -148,15 +149,7 @@ class WaitlistView(QWidget):
         self.calls.setFont(ui_font(12, True))
         self.calls.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.model = WaitlistModel(self)
-        self.view = QTableView(self)
-        self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        self.view = read_only_view(self.model, self, fit=False)
         self.accept_button = QPushButton(self)
         self.withdraw_button = QPushButton(self)
         self.refresh_button = QPushButton(self)

@@ -18,8 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMessageBox,
-                               QDockWidget, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QMessageBox,
+                               QDockWidget, QPushButton, QVBoxLayout, QWidget)
 
 from booking.gatehouse import gates
 from booking.places import stations
@@ -28,7 +28,7 @@ from booking.store.errors import DeskError
 from booking.gatehouse.gate_server import GateServer, parse_listen
 from booking.store.i18n import define, tr
 from ui.desk.fonts import ui_font
-from ui.widgets.tables import TextTable
+from ui.widgets.tables import TextTable, read_only_view
 
 LIMIT = 50
 PHOTO_HEIGHT = 220
@@ -109,15 +109,7 @@ class GatePanel(QWidget):
         self.ask_reason = ask_reason or self._ask_reason
         self.title = QLabel(self)
         self.model = GateEventsModel(desk.store, self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table = read_only_view(self.model, self)
         self.photo = QLabel(self)
         self.photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.photo.setMinimumHeight(PHOTO_HEIGHT)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QDateTime, QTime, Qt
+from PySide6.QtCore import QDate, QDateTime, QTime, Qt
 from PySide6.QtWidgets import (QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
 from booking.money import fees, ledger
 from booking.store.errors import DeskError
@@ -22,7 +22,7 @@ from booking.store.i18n import define, tr
 from ui.widgets.dates import py_datetime
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages
 from ui.desk.fonts import ui_font
-from ui.widgets.tables import TextTable
+from ui.widgets.tables import TextTable, read_only_view
 
 
 define(
@@ -132,19 +132,6 @@ class ShiftModel(TextTable):
         self._rows = self._texts()
 
 
-def _table(parent: QWidget, model: QAbstractTableModel, stretch: int) -> QTableView:
-    """A read-only table whose columns fit their content, column `stretch` taking the rest."""
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    return view
-
-
 class PaymentDialog(QDialog):
     """Take a payment for one booking: what is due, amount, method, reason; refusals beside the field."""
 
@@ -159,7 +146,7 @@ class PaymentDialog(QDialog):
         self.setMinimumWidth(520)
         self.state = QLabel(self)
         self.charge_model = ChargeModel()
-        self.charge_view = _table(self, self.charge_model, 0)
+        self.charge_view = read_only_view(self.charge_model, self, 0, single=False)
         self.charge_view.setMinimumHeight(160)
         self.totals = QLabel(self)
         self.totals.setFont(ui_font(13, True))
@@ -354,9 +341,9 @@ class ShiftReportView(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(bar)
         layout.addWidget(self.message)
-        layout.addWidget(_table(self, self.shift_model, 5))
+        layout.addWidget(read_only_view(self.shift_model, self, 5, single=False))
         layout.addWidget(self.totals)
-        layout.addWidget(_table(self, self.entries_model, 6), 1)
+        layout.addWidget(read_only_view(self.entries_model, self, 6, single=False), 1)
         desk.changed.connect(self.on_changed)
         desk.language_changed.connect(self.retranslate)
         self.report: dict[str, Any] = {}

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QListView, QPushButton, QSpinBox, QTableView,
-                               QVBoxLayout, QWidget)
+                               QLabel, QLineEdit, QListView, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from booking.money import credits, fees, ledger
 from booking.people import residents
@@ -25,7 +24,7 @@ from booking.money.ledger import METHODS
 from booking.people.residents import Resident
 from ui.bookings.booking_dialog import ResidentModel
 from ui.money.cashdesk import AmountDialog, PaymentsModel
-from ui.widgets.tables import TextTable
+from ui.widgets.tables import TextTable, read_only_view
 from ui.widgets.dates import month_picker
 from ui.widgets.documents import in_documents
 from ui.widgets.fieldmessages import FieldMessages
@@ -129,23 +128,6 @@ def admin_only(desk: Any, what_key: str) -> str | None:
     return None if desk.actor.is_admin else tr("uig_admin_only", what=tr(what_key))
 
 
-def table(model: QAbstractTableModel, parent: QWidget | None = None, stretch: int = -1) -> QTableView:
-    """A read-only table whose columns fit their content (column `stretch` takes the rest)."""
-    view = QTableView(parent)
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch >= 0:
-        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    else:
-        header.setStretchLastSection(True)
-    return view
-
-
 class StatementModel(TextTable):
     """The month by resource kind (and a total row): entries, payments, refunds, by method, income."""
 
@@ -192,7 +174,7 @@ class StatementView(QWidget):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.entries_box = QGroupBox(self)
-        self.entries_view = table(self.entries_model, self, 6)
+        self.entries_view = read_only_view(self.entries_model, self, 6)
         self.entries_view.selectionModel().selectionChanged.connect(lambda *_: self.update_permissions())
         self.entries_view.doubleClicked.connect(lambda _i: self.correct_entry())
         self.correct_button = QPushButton(self)
@@ -213,7 +195,7 @@ class StatementView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(bar)
-        statement_view = table(self.model, self)
+        statement_view = read_only_view(self.model, self)
         statement_view.setMinimumHeight(statement_view.fontMetrics().height() * 7)
         statement_view.setMaximumHeight(statement_view.fontMetrics().height() * 11)  # a few kinds and the total
         layout.addWidget(statement_view)
@@ -445,7 +427,7 @@ class CreditsView(QWidget):
         layout.addLayout(find_row)
         layout.addWidget(self.found_view)
         layout.addWidget(self.balance)
-        layout.addWidget(table(self.history, self, 4), 1)
+        layout.addWidget(read_only_view(self.history, self, 4), 1)
         layout.addLayout(boxes)
         layout.addWidget(self.message)
         follow(desk.changed, self,

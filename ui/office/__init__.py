@@ -1,5 +1,7 @@
 """The office (管理 menu): where every admin command of app.py has its screen (screens), the
-residents, spaces, rules, clerks and audit views and their form base (admin, admin_models),
+residents, spaces and rules, clerks and audit views (residents_view, resources_view,
+clerks_view, audit_view) with their table models (admin_models), the view and form base they
+are built on (base) and the menu that opens them (admin),
 closures and the holiday calendar (closures), the settings screens (settings), the pieces they
 share (common), and the residents import and demo data dialogs (import_dialog, demo_dialog).
 

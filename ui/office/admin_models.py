@@ -1,6 +1,6 @@
 """The table models of the admin views: residents, resources, rules, clerks, the audit log.
 
-Each is a read-only QAbstractTableModel over the domain's data. The long lists
+Each is a read-only table (ui.widgets.tables.TableModel) over the domain's data. The long lists
 (residents, the audit log) hold only ids or load a page at a time, so a store
 with ten years of history opens them at once; the short ones (117 resources,
 a few dozen rules and clerks) load whole.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QColor
 
 from booking.people import clerks, residents
@@ -18,8 +18,9 @@ from booking.places import inventory
 from booking.policy import rules
 from booking.store import audit
 from booking.store.errors import DeskError
-from booking.store.i18n import define, language, tr
+from booking.store.i18n import define, tr
 from booking.store.validation import mask_phone
+from ui.widgets.tables import TableModel
 
 AUDIT_PAGE = 200
 MAX_FOUND = 500
@@ -88,67 +89,7 @@ def audit_word(code: str | None) -> str:
     return tr(key) if code in AUDIT_WORDS else code
 
 
-class _Table(QAbstractTableModel):
-    """Read-only table: subclasses give COLUMNS (message keys) and `cell(number, column)`."""
-
-    COLUMNS: tuple[str, ...] = ()
-    #: the columns whose cells are the program's own words ("parking", "all spaces"): in English
-    #: they start with a capital like the rest of the table; names and codes stay as they are
-    WORDS: frozenset[str] = frozenset()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else self.row_total()
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def row_total(self) -> int:
-        raise NotImplementedError
-
-    def cell(self, number: int, column: str) -> Any:
-        raise NotImplementedError
-
-    def colour(self, number: int) -> QColor | None:
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self.row_total() \
-                or not 0 <= index.column() < len(self.COLUMNS):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            column = self.COLUMNS[index.column()]
-            value = self.cell(index.row(), column)
-            text = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
-            if column in self.WORDS and language() == "en":
-                return text[:1].upper() + text[1:]
-            return text
-        if role == Qt.ItemDataRole.UserRole:  # what a sorting proxy compares: numbers as numbers
-            value = self.cell(index.row(), self.COLUMNS[index.column()])
-            return value if isinstance(value, (int, float)) else str(value or "")
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return self.colour(index.row())
-        return None
-
-    def retranslate(self) -> None:
-        """Headers and texts in the new language."""
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
-        if self.row_total():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.row_total() - 1, len(self.COLUMNS) - 1))
-
-
-class _Listed(_Table):
+class _Listed(TableModel):
     """A table of one list the domain gives whole (`load`), read again by `refresh`."""
 
     def __init__(self, store: Any, parent: Any = None) -> None:
@@ -169,7 +110,7 @@ class _Listed(_Table):
         return len(self._rows)
 
 
-class ResidentsModel(_Table):
+class ResidentsModel(TableModel):
     """Active residents by door, or those a search finds (phone, last 4, door, plate, name)."""
 
     COLUMNS = ("uis_col_name", "uis_col_phone", "uis_col_door", "uis_col_plates")
@@ -340,7 +281,7 @@ def change_text(before: str | None, after: str | None) -> str:
     return f"{old} → {new}" if old and new else new or old
 
 
-class AuditModel(_Table):
+class AuditModel(TableModel):
     """The audit log, newest first, a page at a time; optionally only entries mentioning a text."""
 
     COLUMNS = ("uis_col_at", "uis_col_actor", "uis_col_action", "uis_col_entity", "uis_col_entity_id",

@@ -22,7 +22,8 @@ from booking.schedule import bookings, closure_admin
 from booking.store import clock
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
-from ui.office.admin import REFUSED, FieldForm, _selected_row, _table, _View, fit_columns
+from ui.widgets.tables import read_only_view
+from ui.office.base import REFUSED, FieldForm, _selected_row, _View, fit_columns
 from ui.office.admin_models import scope_text
 from ui.office.common import RowsModel, ask_no_default, choose, fit_to_content, scope_box
 
@@ -454,7 +455,7 @@ class HolidaysView(_View):
         self.source_label.setWordWrap(True)
         self.model = RowsModel(("uio_col_date", "uio_col_weekday", "uio_col_day_kind"),
                                lambda: _holiday_rows(self.desk.store, self.year_spin.value()), self)
-        self.table = _table(self.model, self)
+        self.table = read_only_view(self.model, self, fit=False, striped=True)
         self.error = self._message()
         self.layout_.addWidget(self.source_label)
         self.layout_.addWidget(self.error)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox, QWidget
 
 from booking.places import inventory
 from booking.store.i18n import define, tr
-from ui.office.admin_models import _Table
+from ui.widgets.tables import TableModel
 
 define(
     uio_scope_all=("全部车位和场地", "Every space and room"),
@@ -21,7 +21,7 @@ define(
 )
 
 
-class RowsModel(_Table):
+class RowsModel(TableModel):
     """A read-only table over a list of dicts from the domain; `load()` gives them again on refresh.
 
     A row's key "_grey" greys it out.
@@ -53,7 +53,7 @@ class RowsModel(_Table):
 
 
 def sorted_filtered(model: Any, parent: QWidget) -> QSortFilterProxyModel:
-    """A proxy over one of the office's tables (admin_models._Table): it sorts by the plain value
+    """A proxy over one of the office's tables (ui.widgets.tables.TableModel): it sorts by the plain value
     (numbers as numbers) and filters on the text of every column."""
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)

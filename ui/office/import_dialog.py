@@ -12,14 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QFileDialog, QLabel, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QVBoxLayout, QWidget)
 
 from booking.people import imports
 from booking.store.errors import DeskError
 from booking.store.i18n import define, tr
 from ui.desk.fonts import ui_font
 from ui.widgets.longwork import LongWork
+from ui.widgets.tables import read_only_view
 
 define(
     uimp_button=("导入居民(&I)…", "&Import residents…"),
@@ -131,13 +131,7 @@ class ImportDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.hide()
         self.model = CheckModel(self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_view(self.model, self, fit=False, single=False, striped=True)
         self.buttons = QDialogButtonBox(self)
         self.import_button = self.buttons.addButton(tr("uimp_import_n", n=0), QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)

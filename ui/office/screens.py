@@ -1,7 +1,7 @@
 """The office: every admin command of app.py has its place in the window.
 
 `VIEWS` are the office screens added to the 管理 (Manage) menu beside the residents,
-spaces, clerks and audit views of ui/office/admin.py. `ADMIN_SCREENS` names, for every
+spaces, clerks and audit views of ui/office/ (their menu is ui/office/admin.py). `ADMIN_SCREENS` names, for every
 command that only an admin may run (entirely or in one of its options), where the
 window does the same thing; tests/ui/office/test_office_commands.py drives each of them and
 fails when a command has no entry here, so a new admin command cannot ship without
@@ -10,7 +10,7 @@ a screen.
 from __future__ import annotations
 
 from booking.store.i18n import define, tr
-from ui.office.admin import _View
+from ui.office.base import _View
 from ui.office.closures import ClosuresView, HolidaysView
 from ui.office.settings import KeysSettingsView, NoShowView, StationsView, TariffsView
 

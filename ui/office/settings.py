@@ -21,9 +21,10 @@ from booking.schedule import waitlist
 from booking.store.errors import DeskError, invalid
 from booking.store.i18n import define, tr
 from booking.places.inventory import KINDS
-from ui.office.admin import REFUSED, FieldForm, _selected_row, _table, _View, fit_columns
+from ui.office.base import REFUSED, FieldForm, _selected_row, _View, fit_columns
 from ui.office.admin_models import scope_text
 from ui.widgets.fieldmessages import FieldMessages
+from ui.widgets.tables import read_only_view
 from ui.office.closures import _from_qdt, _to_qdt
 from ui.office.common import RowsModel, ask_no_default, choose, fit_to_content, scope_box
 
@@ -562,7 +563,8 @@ class NoShowView(_View):
                                lambda: _rule_rows(self.desk.store), self)
         self.restricted = RowsModel(("uio_col_household", "uio_col_count", "uio_col_until"),
                                     lambda: _restricted_rows(self.desk.store, self.desk.now()), self)
-        self.rule_table, self.restricted_table = _table(self.rules, self), _table(self.restricted, self)
+        self.rule_table = read_only_view(self.rules, self, fit=False, striped=True)
+        self.restricted_table = read_only_view(self.restricted, self, fit=False, striped=True)
         self.rule_table.doubleClicked.connect(lambda _index: self.edit_rule())
         self.rules_heading, self.restricted_heading = QLabel(self), QLabel(self)
         self.rule_button, self.lift_button = self.button(self.edit_rule), self.button(self.lift)

@@ -17,9 +17,8 @@ from typing import Any
 from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize,
                             Qt, QTimer, Signal)
 from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QAbstractSpinBox, QApplication, QComboBox, QFrame,
-                               QHBoxLayout, QHeaderView, QSizePolicy, QLabel, QLineEdit, QPlainTextEdit, QTableView,
-                               QTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QFrame, QHBoxLayout, QSizePolicy, QLabel,
+                               QLineEdit, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget)
 
 from booking.checkin import scanning
 from booking.places import stations
@@ -33,6 +32,7 @@ from booking.store.validation import mask_name
 from ui.desk.session import current_minute
 from ui.desk.fonts import mono_font, ui_font
 from ui.widgets.sounds import Chime
+from ui.widgets.tables import read_only_view
 
 RECENT = 20
 #: the banner goes back to "请扫描通行证" this long after a verdict, so an old red answer is not
@@ -415,17 +415,9 @@ class ScanPanel(QWidget):
         self.recent_title = QLabel(self)
         self.recent_title.setFont(ui_font(10, True))
         self.model = RecentScansModel(desk.store, None, RECENT, self, now=desk.now)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
+        self.table = read_only_view(self.model, self, single=False, striped=True)
         self.table.setFont(ui_font(10))
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # clicking the list never takes the scanner's keys
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

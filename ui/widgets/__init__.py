@@ -1,5 +1,6 @@
 """Pieces windows are built from, with no idea of bookings or passes: fitting every window to
-its screen (fit), a wrapping row layout (flow), tables of display texts (tables), date inputs
+its screen (fit), a wrapping row layout (flow), read-only tables: the one
+table-model base and the one view factory (tables), date inputs
 (dates), a refusal shown next to its field (fieldmessages), the documents folder save dialogs
 suggest (documents), the yes and no sounds (sounds), and long work on a worker thread with a
 progress dialog (longwork).

@@ -1,4 +1,4 @@
-"""Backups and restore: copies are checked, restores refuse bad files and never lose the current data."""
+"""Backups: copies are checked, a backup never overwrites the store, the daily ones are kept and pruned."""
 from __future__ import annotations
 
 import sqlite3
@@ -7,38 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from booking.ops import backup
+from booking.ops import backup, restore
 from booking.schedule import bookings
 from booking.store.errors import DeskError
-from booking.store.connection import Store
+from tests.booking.ops.conftest import dump
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
-
-TONIGHT = bookings.Request(resource="P001", start=datetime(2026, 11, 24, 19, 0),
-                           end=datetime(2026, 11, 25, 7, 30), resident_id=0, plate="川A12345")
-
-
-def dump(path: Path) -> list[str]:
-    """Every table's schema and rows, as SQL text (the WAL is read through SQLite).
-
-    Without the restore generation, which every restore changes on purpose (Store.write).
-    """
-    conn = sqlite3.connect(str(path))
-    try:
-        return [line for line in conn.iterdump() if "store_generation" not in line]
-    finally:
-        conn.close()
-
-
-def book_tonight(store: Store, actor, resident, now) -> bookings.Booking:
-    req = bookings.Request(**{**TONIGHT.__dict__, "resident_id": resident.id})
-    return bookings.book(store, actor, req, now)
-
-
-@pytest.fixture
-def booked(store, admin, resident, now) -> Store:
-    book_tonight(store, admin, resident, now)
-    return store
 
 
 def test_backup_then_restore_gives_identical_data(booked, store_path, tmp_path, admin, now):
@@ -47,7 +21,7 @@ def test_backup_then_restore_gives_identical_data(booked, store_path, tmp_path, 
     backup.backup(booked, copy)
     bookings.cancel(booked, admin, 1, now=now)  # a change made after the backup ...
     booked.close()
-    backup.restore(copy, store_path, now=now)  # ... is undone by the restore
+    restore.restore(copy, store_path, now=now)  # ... is undone by the restore
     assert dump(store_path) == before
 
 
@@ -74,138 +48,6 @@ def test_a_backup_is_never_written_over_the_store_itself(booked, store_path):
     assert store_path.read_bytes() == before
 
 
-def test_restore_keeps_the_current_store_aside(booked, store_path, tmp_path, admin):
-    copy = tmp_path / "copy.sqlite3"
-    backup.backup(booked, copy)
-    bookings.cancel(booked, admin, 1, now=NOW)
-    current = dump(store_path)
-    booked.close()
-    result = backup.restore(copy, store_path, now=datetime(2026, 11, 24, 10, 30, 5))
-    aside = Path(result["kept_aside"])
-    assert aside.name == "desk.sqlite3.before-restore-20261124-103005"
-    assert dump(aside) == current
-
-
-def test_two_restores_in_one_second_keep_both_earlier_stores(booked, store_path, tmp_path):
-    copy = tmp_path / "copy.sqlite3"
-    backup.backup(booked, copy)
-    booked.close()
-    moment = datetime(2026, 11, 24, 10, 30, 5)
-    first = backup.restore(copy, store_path, now=moment)["kept_aside"]
-    second = backup.restore(copy, store_path, now=moment)["kept_aside"]
-    assert first != second and Path(first).exists() and Path(second).exists()
-
-
-def test_restore_while_the_desk_has_the_store_open_shows_the_restored_data(booked, store_path, tmp_path, admin):
-    copy = tmp_path / "copy.sqlite3"
-    backup.backup(booked, copy)
-    bookings.cancel(booked, admin, 1, now=NOW)
-    backup.restore(copy, store_path, now=NOW)
-    assert bookings.get(booked, 1).status == "booked"  # the open connection reads the restored file
-
-
-def test_restore_records_who_restored_it_when_told(booked, store_path, tmp_path, admin):
-    copy = tmp_path / "copy.sqlite3"
-    backup.backup(booked, copy)
-    booked.close()
-    backup.restore(copy, store_path, actor=admin, now=NOW)
-    conn = sqlite3.connect(str(store_path))
-    action, actor = conn.execute("SELECT action, actor FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    assert (action, actor) == ("restore", admin.name)
-
-
-def test_restore_of_a_damaged_store_replaces_it_and_keeps_its_bytes(booked, store_path, tmp_path):
-    copy = tmp_path / "copy.sqlite3"
-    backup.backup(booked, copy)
-    booked.close()
-    store_path.write_bytes(store_path.read_bytes()[:5000])  # cut short by a power cut
-    damaged = store_path.read_bytes()
-    result = backup.restore(copy, store_path, now=NOW)
-    assert Path(result["kept_aside"]).read_bytes() == damaged
-    assert result["bookings"] == 1
-    assert backup.startup_check(store_path)["ok"]
-
-
-# --- refusals: a clear message, nothing lost ------------------------------------------------------
-
-def restore_refused(source: Path, store_path: Path) -> DeskError:
-    """Try to restore `source`; the store and its folder must be exactly as before."""
-    folder = store_path.parent
-    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
-    with pytest.raises(DeskError) as caught:
-        backup.restore(source, store_path, now=NOW)
-    after = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
-    assert after == before
-    assert [p.name for p in folder.iterdir() if p.is_dir()] == []  # no work folder left behind
-    return caught.value
-
-
-def test_restore_refuses_a_file_that_is_not_a_database(booked, store_path, tmp_path):
-    booked.close()
-    elsewhere = tmp_path.parent / (tmp_path.name + "-elsewhere")
-    elsewhere.mkdir()
-    notes = elsewhere / "notes.sqlite3"
-    notes.write_text("值班记录：一切正常", encoding="utf-8")
-    error = restore_refused(notes, store_path)
-    assert error.key == "restore_not_database"
-    assert "不是 SQLite 数据文件" in error.message() and "未作任何改动" in error.message()
-
-
-def test_restore_refuses_a_truncated_backup(booked, store_path, tmp_path_factory):
-    copy = tmp_path_factory.mktemp("usb") / "copy.sqlite3"
-    backup.backup(booked, copy)
-    booked.close()
-    copy.write_bytes(copy.read_bytes()[:40960])
-    error = restore_refused(copy, store_path)
-    assert error.key == "restore_damaged"
-    assert "已损坏" in error.message()
-
-
-def test_restore_refuses_another_programs_database(booked, store_path, tmp_path_factory):
-    other = tmp_path_factory.mktemp("other") / "other.sqlite3"
-    conn = sqlite3.connect(str(other))
-    conn.execute("CREATE TABLE song (title TEXT)")
-    conn.commit()
-    conn.close()
-    booked.close()
-    assert restore_refused(other, store_path).key == "restore_not_linli"
-
-
-def test_restore_refuses_a_backup_from_a_newer_program(booked, tmp_path_factory, store_path):
-    newer = tmp_path_factory.mktemp("newer") / "newer.sqlite3"
-    backup.backup(booked, newer)
-    conn = sqlite3.connect(str(newer))
-    conn.execute("INSERT INTO _sqlite_migrations(migration_set, name, applied_at) "
-                 "VALUES ('linli', '9999_future', '2030-01-01')")
-    conn.commit()
-    conn.close()
-    booked.close()
-    error = restore_refused(newer, store_path)
-    assert error.key == "restore_newer" and "9999_future" in error.message()
-
-
-def test_restore_never_touches_the_chosen_file(booked, tmp_path_factory, store_path):
-    copy = tmp_path_factory.mktemp("usb") / "copy.sqlite3"
-    backup.backup(booked, copy)
-    chosen = copy.read_bytes()
-    booked.close()
-    backup.restore(copy, store_path, now=NOW)
-    assert copy.read_bytes() == chosen
-    assert sorted(p.name for p in copy.parent.iterdir()) == ["copy.sqlite3"]
-
-
-def test_restore_into_a_read_only_store_is_refused(booked, store_path, tmp_path_factory):
-    copy = tmp_path_factory.mktemp("usb") / "copy.sqlite3"
-    backup.backup(booked, copy)
-    booked.close()
-    store_path.chmod(0o444)
-    try:
-        assert restore_refused(copy, store_path).key == "restore_readonly"
-    finally:
-        store_path.chmod(0o644)
-
-
-# --- the automatic daily backup -------------------------------------------------------------------
 
 def test_the_daily_backup_is_made_at_most_once_a_day(booked, tmp_path):
     folder = tmp_path / "backups"

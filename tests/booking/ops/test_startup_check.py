@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from booking.ops import backup, setup
+from booking.ops import backup, setup, startup
 from booking.people import residents
 from booking.store import audit, i18n
 from booking.store.connection import DamageCheck, Store, connect_read_only, inspect_quickly, known_migrations
@@ -26,22 +26,22 @@ def closed_store(store: Store, store_path: Path) -> Path:
     return store_path
 
 
-def refused(path: Path, backups: Path | None = None, **options) -> backup.StoreProblem:
+def refused(path: Path, backups: Path | None = None, **options) -> startup.StoreProblem:
     """Run the check; the file's bytes and the folder's contents must not change."""
     folder = path.parent
     before = {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
-    with pytest.raises(backup.StoreProblem) as caught:
-        backup.startup_check(path, backups, **options)
+    with pytest.raises(startup.StoreProblem) as caught:
+        startup.startup_check(path, backups, **options)
     assert {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()} == before
     return caught.value
 
 
 def test_a_sound_store_passes(closed_store):
-    assert backup.startup_check(closed_store)["ok"] is True
+    assert startup.startup_check(closed_store)["ok"] is True
 
 
 def test_a_missing_store_passes_because_the_first_start_makes_it(tmp_path):
-    result = backup.startup_check(tmp_path / "new.sqlite3")
+    result = startup.startup_check(tmp_path / "new.sqlite3")
     assert result["ok"] and result["exists"] is False
 
 
@@ -184,9 +184,9 @@ def damage_the_middle(store: Store, path: Path, backups: Path | None = None, ent
 
 def test_a_store_damaged_out_of_the_first_reads_passes_the_quick_checks(store, store_path):
     damage_the_middle(store, store_path)
-    assert backup.startup_check(store_path, damage=False)["ok"]  # what the window's start asks
-    with pytest.raises(backup.StoreProblem) as caught:
-        backup.startup_check(store_path)  # what store-check asks
+    assert startup.startup_check(store_path, damage=False)["ok"]  # what the window's start asks
+    with pytest.raises(startup.StoreProblem) as caught:
+        startup.startup_check(store_path)  # what store-check asks
     assert caught.value.problem == "damaged"
 
 
@@ -289,5 +289,5 @@ def test_the_quick_start_check_changes_no_byte_beside_a_wal_that_holds_data(stor
     from tests.booking.store.test_store_safety import _store_with_data_in_the_wal
     _store_with_data_in_the_wal(store_path)
     before = {p.name: p.read_bytes() for p in store_path.parent.iterdir() if p.is_file()}
-    assert backup.startup_check(store_path, damage=False)["ok"]
+    assert startup.startup_check(store_path, damage=False)["ok"]
     assert {p.name: p.read_bytes() for p in store_path.parent.iterdir() if p.is_file()} == before

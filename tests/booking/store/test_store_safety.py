@@ -17,7 +17,7 @@ from pathlib import Path, PureWindowsPath
 import pytest
 
 from booking import cli
-from booking.ops import backup
+from booking.ops import backup, restore, startup
 from booking.people import residents
 from booking.store.errors import DeskError
 from booking.store.paths import data_dir_for, user_data_dir_for
@@ -106,7 +106,7 @@ def test_every_booking_confirmed_during_a_restore_is_in_the_store_or_the_kept_as
     reader = threading.Thread(target=read)
     reader.start()
     assert acked.wait(120)
-    restored = [backup.restore(before, store_path, NOW)["kept_aside"] for _ in range(3)]  # three, while it books
+    restored = [restore.restore(before, store_path, NOW)["kept_aside"] for _ in range(3)]  # three, while it books
     after = sum(1 for x in lines if x[0] == "ok")
     while sum(1 for x in lines if x[0] == "ok") < after + 20 and desk2.poll() is None:
         acked.clear()
@@ -136,7 +136,7 @@ def test_a_restore_waits_no_longer_than_the_busy_timeout_for_another_programs_wr
     try:
         assert holder.stdout.readline().strip() == "held"
         worker = threading.Thread(target=lambda: outcome.append(_raised(
-            lambda: backup.restore(copy, store_path, NOW, busy_timeout=0.2))))
+            lambda: restore.restore(copy, store_path, NOW, busy_timeout=0.2))))
         worker.start()
         worker.join(120)  # it used to wait for ever
         assert not worker.is_alive()
@@ -270,8 +270,8 @@ def test_a_damaged_store_is_not_offered_a_backup_older_than_what_it_still_holds(
     size = int.from_bytes(data[16:18], "big")
     data[(index - 1) * size + 100:(index) * size] = b"\xa5" * (size - 100)  # an index garbled, tables readable
     store_path.write_bytes(bytes(data))
-    with pytest.raises(backup.StoreProblem) as caught:
-        backup.startup_check(store_path, folder)
+    with pytest.raises(startup.StoreProblem) as caught:
+        startup.startup_check(store_path, folder)
     assert caught.value.problem == "damaged"
     assert caught.value.backup is None
 
@@ -341,7 +341,7 @@ def test_a_backup_killed_midway_leaves_leftovers_the_next_start_removes(store, s
     (store_path.parent / ".linli-restore-abc").mkdir()  # a restore killed the same way
     for leftover in [*target.parent.glob(".*.partial"), store_path.parent / ".linli-restore-abc"]:
         os.utime(leftover, (NOW.timestamp() - 7200,) * 2)
-    removed = backup.clean_leftovers(store_path, NOW) + backup.clean_leftovers(target, NOW)
+    removed = restore.clean_leftovers(store_path, NOW) + restore.clean_leftovers(target, NOW)
     assert len(removed) == 2
     assert not target.exists()
 
@@ -354,7 +354,7 @@ def test_a_folder_the_antivirus_holds_does_not_fail_a_finished_restore(store, st
     def held(path, *args, **kwargs):
         raise PermissionError(13, "[WinError 32] used by another process", str(path))
     monkeypatch.setattr(shutil, "rmtree", held)
-    done = backup.restore(copy, store_path, NOW)
+    done = restore.restore(copy, store_path, NOW)
     assert done["kept_aside"]
 
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from booking.ops import backup, setup
+from booking.ops import backup, setup, startup
 from booking.schedule import bookings
 from booking.store import i18n
 from booking.store.errors import DeskError
@@ -72,7 +72,7 @@ def test_a_damaged_store_is_restored_from_the_newest_backup_when_the_user_agrees
     answers = Answerer("恢复这份备份", "OK")
     assert backups.check_store(store_path, NOW) is True
     assert "已损坏" in answers.texts[0] and "有一份完好的备份" in answers.texts[0]
-    assert backup.startup_check(store_path)["ok"]
+    assert startup.startup_check(store_path)["ok"]
     kept = list(store_path.parent.glob("desk.sqlite3.before-restore-*"))
     assert [p.read_bytes() for p in kept] == [damaged]
 
@@ -201,7 +201,7 @@ def test_the_clerk_at_the_window_takes_the_offered_backup_and_the_desk_saves_aga
     kept = list(store_path.parent.glob("desk.sqlite3.before-restore-*"))
     assert [p.read_bytes() for p in kept] == [damaged]
     window.desk.store.close()
-    assert backup.startup_check(store_path)["ok"]
+    assert startup.startup_check(store_path)["ok"]
 
 
 def test_a_sound_store_runs_what_waited_for_its_check(qtbot, store, store_path, tmp_path, clerk):

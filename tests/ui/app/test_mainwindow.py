@@ -14,7 +14,8 @@ from booking.schedule import bookings
 from booking.store import audit
 from booking.schedule.bookings import Request
 from ui.desk.session import Desk
-from ui.bookings.details import DetailsDialog, HistoryModel, PassDialog
+from ui.bookings.details import DetailsDialog, HistoryModel
+from ui.bookings.pass_dialog import PassDialog
 from tests.ui.integration_window import Answers, at, make_window
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)

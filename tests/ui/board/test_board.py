@@ -8,7 +8,8 @@ from PySide6.QtCore import QPoint, Qt
 
 from booking.schedule import bookings
 from booking.schedule.bookings import Request
-from ui.board.day_board import BoardModel, DayBoard
+from ui.board.day_board import DayBoard
+from ui.board.model import BoardModel
 
 TODAY = date(2026, 11, 24)
 
@@ -226,7 +227,7 @@ def test_the_board_shows_every_resource_in_english_too(board):
 
 def test_a_purpose_that_looks_like_markup_shows_as_typed_in_the_tooltip():
     from PySide6.QtGui import QTextDocument
-    from ui.board.day_board import plain_tip
+    from ui.board.model import plain_tip
     doc = QTextDocument()
     doc.setHtml(plain_tip("R01 居民议事\n<b>不加粗</b> & <script>"))
     assert doc.toPlainText() == "R01 居民议事\n<b>不加粗</b> & <script>"

@@ -10,8 +10,7 @@ from PySide6.QtCore import Qt
 from booking.people import residents
 from booking.schedule import bookings
 from booking.schedule.bookings import Request
-from ui.bookings.booking_dialog import (BookingDialog, OccurrenceModel, ResidentModel, build_rrule,
-                                        next_hours, tonight, week_end)
+from ui.bookings.booking_dialog import BookingDialog, OccurrenceModel, ResidentModel
 from ui.desk.session import Desk
 
 
@@ -70,31 +69,6 @@ def test_the_occurrence_model_passes_the_model_tester(qtmodeltester, store, resi
     model.set_items([p for p in plan if p["clashes"]])
     qtmodeltester.check(model)
     assert "11-25" in model.index(0).data()
-
-
-@pytest.mark.parametrize("kind, days, until, count, rule", [
-    ("none", [], None, 3, None),
-    ("daily", [], date(2026, 11, 30), None, "FREQ=DAILY;UNTIL=20261130T235959"),
-    ("weeknights", [], None, 10, "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR;COUNT=10"),
-    ("weekly", ["TU", "TH"], date(2027, 1, 31), None, "FREQ=WEEKLY;BYDAY=TU,TH;UNTIL=20270131T235959"),
-])
-def test_repeat_choices_become_an_rrule(kind, days, until, count, rule):
-    assert build_rrule(kind, days, until, count) == rule
-
-
-def test_tonight_is_19_to_07_30_or_from_now_once_the_evening_has_begun():
-    assert tonight(date(2026, 11, 24), at("2026-11-24 10:00")) == (at("2026-11-24 19:00"), at("2026-11-25 07:30"))
-    assert tonight(date(2026, 11, 24), at("2026-11-24 21:03")) == (at("2026-11-24 21:05"), at("2026-11-25 07:30"))
-    assert tonight(date(2026, 11, 24), at("2026-11-24 02:00")) == (at("2026-11-24 02:00"), at("2026-11-24 07:30"))
-
-
-def test_next_two_hours_start_now():
-    assert next_hours(at("2026-11-24 10:00")) == (at("2026-11-24 10:00"), at("2026-11-24 12:00"))
-
-
-def test_weeks_end_on_sunday():
-    assert week_end(date(2026, 11, 24)) == date(2026, 11, 29)
-    assert week_end(date(2026, 11, 29)) == date(2026, 11, 29)
 
 
 # --- finding and registering ----------------------------------------------------------------------

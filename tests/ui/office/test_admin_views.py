@@ -10,8 +10,11 @@ from booking.people import clerks, residents
 from booking.places import inventory
 from booking.policy import rules
 from ui.desk import language
-from ui.office.admin import (AdminMenu, AuditView, ClerkDialog, ClerksView, ResidentDialog, ResidentsView,
-                             ResourcesRulesView, RuleDialog)
+from ui.office.admin import AdminMenu
+from ui.office.audit_view import AuditView
+from ui.office.clerks_view import ClerkDialog, ClerksView
+from ui.office.residents_view import ResidentDialog, ResidentsView
+from ui.office.resources_view import ResourcesRulesView, RuleDialog
 from ui.office.admin_models import AuditModel, ClerksModel, ResidentsModel, ResourcesModel, RulesModel
 from ui.desk.session import Desk
 
@@ -180,7 +183,7 @@ def test_the_views_follow_the_language(qtbot, admin_desk):
 
 
 def _edit_rule(qtbot, desk, store, name, answers):
-    from ui.office.admin import RuleDialog
+    from ui.office.resources_view import RuleDialog
     current = rules.set_rule(store, desk.actor, "*", name, "1440", now=desk.now())
     asked = []
     dialog = shown(qtbot, RuleDialog(desk, current, confirm=lambda title, text: asked.append(text) or answers.pop(0)))

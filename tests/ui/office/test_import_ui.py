@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 
 from booking.store import audit
-from ui.office.admin import AdminMenu, ResidentsView
+from ui.office.admin import AdminMenu
+from ui.office.residents_view import ResidentsView
 from ui.office.admin_models import audit_word
 from ui.office.demo_dialog import DemoDialog
 from ui.desk.session import Desk

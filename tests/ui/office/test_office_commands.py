@@ -39,7 +39,9 @@ from tests.ui.modal import Modal, form, yes
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 from ui.money.money_views import CreditsView, StatementView
-from ui.office.admin import AuditView, ClerkDialog, ClerksView, ResourceDialog, ResourcesRulesView, RuleDialog
+from ui.office.audit_view import AuditView
+from ui.office.clerks_view import ClerkDialog, ClerksView
+from ui.office.resources_view import ResourceDialog, ResourcesRulesView, RuleDialog
 from ui.office.closures import ClosureDialog, ClosuresView, HolidayYearDialog, HolidaysView
 from ui.office.demo_dialog import DemoDialog
 from ui.office.screens import ADMIN_SCREENS, VIEWS, menu_path
@@ -719,7 +721,7 @@ def test_the_window_does_what_the_command_does(qtbot, two, case: str, keyrings, 
         assert (tmp_path / writes).read_bytes() == written
 
 
-# --- the clerk accounts: their window (ui/office/admin.py) against the commands ---------------------------
+# --- the clerk accounts: their window (ui/office/clerks_view.py) against the commands ---------------------------
 
 @pytest.fixture
 def accounts(two, monkeypatch):

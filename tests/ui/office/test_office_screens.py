@@ -14,7 +14,8 @@ from booking.places import closures, holidays, inventory, stations
 from booking.schedule import bookings
 from booking.store.errors import DeskError
 from tests.conftest import ADMIN, NOW
-from ui.office.admin import AdminMenu, ResourceDialog, ResourcesRulesView
+from ui.office.admin import AdminMenu
+from ui.office.resources_view import ResourceDialog, ResourcesRulesView
 from ui.desk.session import Desk
 from ui.office.screens import VIEWS
 from ui.office.closures import ClosureDialog, ClosuresView, HolidaysView, repeat_text

@@ -29,7 +29,7 @@ from tests.conftest import NOW
 from tests.ui.modal import Modal, form, yes
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
-from ui.office.admin import ResourceDialog, RuleDialog
+from ui.office.resources_view import ResourceDialog, RuleDialog
 from ui.office.closures import ClosureDialog, HitsDialog, HolidayYearDialog
 from ui.office.settings import LiftDialog, NoShowRuleDialog, StationDialog, TariffDialog
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from booking.people import residents
 from booking.schedule import bookings
-from ui.office.admin import ResidentEditDialog, ResidentsListModel, ResidentsView
+from ui.office.residents_view import ResidentEditDialog, ResidentsListModel, ResidentsView
 from ui.desk.session import Desk
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
