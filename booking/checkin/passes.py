@@ -40,16 +40,16 @@ def ensure_key(store: Store, *, now: datetime) -> int:
 
 
 def _new_key(store: Store, kid: int, *, now: datetime) -> None:
-    store.conn.execute("DELETE FROM pass_key WHERE kid = ?", (kid,))  # a retired slot reused
-    store.conn.execute("INSERT INTO pass_key(kid, secret, created_at) VALUES (?, ?, ?)",
-                       (kid, passcode.new_secret(), clock.to_stamp(now)))
+    store.sql("DELETE FROM pass_key WHERE kid = :kid", kid=kid)  # a retired slot reused
+    store.sql("INSERT INTO pass_key(kid, secret, created_at) VALUES (:kid, :secret, :now_stamp)",
+              kid=kid, secret=passcode.new_secret(), now_stamp=clock.to_stamp(now))
     store.set_setting("pass_kid", str(kid))
 
 
 def secret_for(store: Store, kid: int) -> bytes | None:
     """The secret of key `kid` if it exists and is not retired."""
-    row = store.conn.execute("SELECT secret FROM pass_key WHERE kid = ? AND retired_at IS NULL",
-                             (kid,)).fetchone()
+    row = store.sql("SELECT secret FROM pass_key WHERE kid = :kid AND retired_at IS NULL",
+                    kid=kid).fetchone()
     return bytes(row[0]) if row else None
 
 
@@ -60,9 +60,10 @@ def rotate_key(store: Store, actor: Actor, retire_old: bool = False, *, now: dat
     current = ensure_key(store, now=now)
     with store.write():
         if retire_old:
-            store.conn.execute("UPDATE pass_key SET retired_at = ? WHERE retired_at IS NULL", (clock.to_stamp(now),))
+            store.sql("UPDATE pass_key SET retired_at = :now_stamp WHERE retired_at IS NULL",
+                      now_stamp=clock.to_stamp(now))
         current = int(store.setting("pass_kid") or current)  # another desk may have rotated meanwhile
-        live = {r[0] for r in store.conn.execute("SELECT kid FROM pass_key WHERE retired_at IS NULL")}
+        live = {r[0] for r in store.sql("SELECT kid FROM pass_key WHERE retired_at IS NULL")}
         candidates = [(current + step - 1) % passcode.MAX_KEY_ID + 1 for step in range(1, passcode.MAX_KEY_ID + 1)]
         kid: int | None = next((k for k in candidates if k not in live), None)
         if kid is None:  # every id holds a live key: replacing one would make its passes read as forged
@@ -75,7 +76,7 @@ def rotate_key(store: Store, actor: Actor, retire_old: bool = False, *, now: dat
 
 def nonce_of(store: Store, booking_id: int) -> int | None:
     """The booking's pass nonce; None for a booking made before nonces (its passes are version 1)."""
-    row = store.conn.execute("SELECT pass_nonce FROM booking WHERE id = ?", (booking_id,)).fetchone()
+    row = store.sql("SELECT pass_nonce FROM booking WHERE id = :booking_id", booking_id=booking_id).fetchone()
     return row[0] if row else None
 
 
@@ -118,9 +119,9 @@ def reissue(store: Store, actor: Actor, booking_id: int, reason: str | None = No
         if booking.pass_rev >= passcode.MAX_REVISION:
             raise DeskError("state", "pass_revision_limit", id=booking_id, max=passcode.MAX_REVISION)
         if nonce_of(store, booking_id) is None:
-            store.conn.execute("UPDATE booking SET pass_nonce = ? WHERE id = ?",
-                               (secrets.randbelow(passcode.MAX_NONCE + 1), booking_id))
-        store.conn.execute("UPDATE booking SET pass_rev = pass_rev + 1 WHERE id = ?", (booking_id,))
+            store.sql("UPDATE booking SET pass_nonce = :pass_nonce WHERE id = :booking_id",
+                      pass_nonce=secrets.randbelow(passcode.MAX_NONCE + 1), booking_id=booking_id)
+        store.sql("UPDATE booking SET pass_rev = pass_rev + 1 WHERE id = :booking_id", booking_id=booking_id)
         audit.record(store, actor, "reissue", "booking", booking_id,
                      before={"pass_rev": booking.pass_rev}, after={"pass_rev": booking.pass_rev + 1},
                      reason=reason, at=now)

@@ -307,9 +307,9 @@ def recorded_text(raw: Any) -> str:
 def _previous(store: Store, station: str, text: str, at: datetime) -> tuple[int, int | None] | None:
     """(ok, booking id) of the same text read at the same station within REPEAT_SECONDS before `at`."""
     since = (at - timedelta(seconds=REPEAT_SECONDS)).strftime(SECONDS_FMT)
-    found: tuple[int, int | None] | None = store.conn.execute(
-        "SELECT ok, booking_id FROM scan WHERE station = ? AND at >= ? AND at <= ? AND text = ? "
-        "ORDER BY id DESC LIMIT 1", (station, since, at.strftime(SECONDS_FMT), text)).fetchone()
+    found: tuple[int, int | None] | None = store.sql(
+        "SELECT ok, booking_id FROM scan WHERE station = :station AND at >= :since AND at <= :at AND text = :text "
+        "ORDER BY id DESC LIMIT 1", station=station, since=since, at=at.strftime(SECONDS_FMT), text=text).fetchone()
     return found
 
 
@@ -334,12 +334,14 @@ def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
             verdict = verify(text, store, at, station)
         if verdict.action is not None and verdict.booking is not None:
             verdict = _apply(store, actor, verdict, at)
-        store.conn.execute(
+        store.sql(
             "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (at.strftime(SECONDS_FMT), station_name, stored, int(verdict.ok), verdict.action,
-             verdict.reason, verdict.reason_key, verdict.reason_message.params_json(),
-             verdict.booking.id if verdict.booking else None, actor.name))
+            "VALUES (:at, :station_name, :stored, :ok, :action, :reason, :reason_key, :reason_params, :booking_id, "
+            ":name)",
+            at=at.strftime(SECONDS_FMT), station_name=station_name, stored=stored, ok=int(verdict.ok),
+            action=verdict.action,
+            reason=verdict.reason, reason_key=verdict.reason_key, reason_params=verdict.reason_message.params_json(),
+            booking_id=verdict.booking.id if verdict.booking else None, name=actor.name)
     return verdict
 
 
@@ -350,15 +352,16 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdic
     stamp = at.strftime(SECONDS_FMT)
     after: dict[str, Any]
     if action == CHECK_IN:
-        changed = store.conn.execute(
-            "UPDATE booking SET status = 'checked_in', checked_in_at = ? WHERE id = ? AND status = 'booked'",
-            (stamp, booking.id)).rowcount
+        changed = store.sql(
+            "UPDATE booking SET status = 'checked_in', checked_in_at = :stamp "
+            "WHERE id = :booking_id AND status = 'booked'",
+            stamp=stamp, booking_id=booking.id).rowcount
         after = {"status": "checked_in", "checked_in_at": stamp}
     else:
         over = overstay_minutes(booking, at)
-        changed = store.conn.execute(
-            "UPDATE booking SET status = 'completed', checked_out_at = ?, overstay_minutes = ? "
-            "WHERE id = ? AND status = 'checked_in'", (stamp, over, booking.id)).rowcount
+        changed = store.sql(
+            "UPDATE booking SET status = 'completed', checked_out_at = :stamp, overstay_minutes = :over "
+            "WHERE id = :booking_id AND status = 'checked_in'", stamp=stamp, over=over, booking_id=booking.id).rowcount
         after = {"status": "completed", "checked_out_at": stamp, "overstay_minutes": over}
     # verify ran inside this same write transaction, so the status cannot have moved.
     assert changed == 1, "booking changed under a write lock"
@@ -382,13 +385,15 @@ def record_decided(store: Store, actor: Actor, verdict: Verdict, station: str, t
     with store.write():
         if verdict.action is not None and verdict.booking is not None:
             verdict = _apply(store, actor, verdict, at)
-        cursor = store.conn.execute(
+        scan_id = inserted_id(store.sql(
             "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (at.strftime(SECONDS_FMT), _printable(station)[:40], recorded_text(text), int(verdict.ok),
-             verdict.action, verdict.reason, verdict.reason_key, _kept_params(verdict),
-             verdict.booking.id if verdict.booking else None, actor.name))
-    return verdict, inserted_id(cursor)
+            "VALUES (:at, :station, :text, :ok, :action, :reason, :reason_key, :reason_params, :booking_id, :actor) "
+            "RETURNING id",
+            at=at.strftime(SECONDS_FMT), station=_printable(station)[:40], text=recorded_text(text), ok=int(verdict.ok),
+            action=verdict.action, reason=verdict.reason, reason_key=verdict.reason_key,
+            reason_params=_kept_params(verdict),
+            booking_id=verdict.booking.id if verdict.booking else None, actor=actor.name))
+    return verdict, scan_id
 
 
 MANUAL_STATION = "手工"
@@ -417,11 +422,11 @@ def manual(store: Store, actor: Actor, booking_id: int, reason: str, *, now: dat
             raise DeskError("state", "scan_manual_not_possible", id=booking_id,
                             status=tr(f"status_{booking.status}"))
         verdict = _apply(store, actor, _accept(action, key, booking, reason=reason), at)
-        store.conn.execute(
+        store.sql(
             "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
-            "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?)",
-            (at.strftime(SECONDS_FMT), MANUAL_STATION, "", action, verdict.reason, key,
-             verdict.reason_message.params_json(), booking_id, actor.name))
+            "VALUES (:at, :station, :text, 1, :action, :reason, :key, :reason_params, :booking_id, :name)",
+            at=at.strftime(SECONDS_FMT), station=MANUAL_STATION, text="", action=action, reason=verdict.reason, key=key,
+            reason_params=verdict.reason_message.params_json(), booking_id=booking_id, name=actor.name)
     return verdict
 
 
@@ -435,11 +440,8 @@ def recent(store: Store, station: str | None = None, limit: int = 50) -> list[di
     """The newest scans first, optionally at one station (for the scan screen's list)."""
     sql = ("SELECT id, at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor "
            "FROM scan")
-    params: list[Any] = []
     if station is not None:
-        sql += " WHERE station = ?"
-        params.append(station)
-    sql += " ORDER BY id DESC LIMIT ?"
-    params.append(limit)
-    return [dict(r) for r in store.db.query(sql, params)]
+        sql += " WHERE station = :station"
+    sql += " ORDER BY id DESC LIMIT :limit"
+    return store.sql(sql, station=station, limit=limit).mappings()
 

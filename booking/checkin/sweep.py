@@ -32,9 +32,9 @@ from booking.store.connection import Store
 def due_no_shows(store: Store, now: datetime) -> list[tuple[int, datetime]]:
     """(booking id, check-in deadline) of every booking whose check-in has closed by `now`."""
     # `status = 'booked'` must stay a literal for SQLite to use the partial index.
-    rows = store.conn.execute(
-        "SELECT id, resource_id, start_at, end_at FROM booking WHERE status = 'booked' AND start_at <= ? "
-        "ORDER BY start_at", (clock.to_text(now),)).fetchall()
+    rows = store.sql(
+        "SELECT id, resource_id, start_at, end_at FROM booking WHERE status = 'booked' AND start_at <= :now "
+        "ORDER BY start_at", now=clock.to_text(now)).fetchall()
     values: dict[int, dict[str, Any]] = {}  # the rules of each resource met, read once per sweep
     due = []
     for booking_id, resource_id, start, end in rows:
@@ -48,10 +48,10 @@ def due_no_shows(store: Store, now: datetime) -> list[tuple[int, datetime]]:
 
 def overstays(store: Store, now: datetime) -> list[dict[str, Any]]:
     """Checked-in bookings past their end at `now`, longest over first."""
-    rows = store.conn.execute(
+    rows = store.sql(
         "SELECT b.id, r.code, h.door, b.plate, b.end_at, b.checked_in_at FROM booking b "
         "JOIN resource r ON r.id = b.resource_id JOIN household h ON h.id = b.household_id "
-        "WHERE b.status = 'checked_in' AND b.end_at < ? ORDER BY b.end_at", (clock.to_text(now),))
+        "WHERE b.status = 'checked_in' AND b.end_at < :now ORDER BY b.end_at", now=clock.to_text(now))
     out = []
     for booking_id, code, door, plate, end, checked_in_at in rows:
         over = clock.minutes(clock.from_text(end), now)
@@ -86,9 +86,9 @@ def sweep(store: Store, now: datetime, actor: Actor = SYSTEM) -> Sweep:
         with store.write():
             # Again under the write lock: another desk may have checked one in meanwhile.
             for booking_id, closes in due_no_shows(store, now):
-                changed = store.conn.execute(
-                    "UPDATE booking SET status = 'no_show' WHERE id = ? AND status = 'booked'",
-                    (booking_id,)).rowcount
+                changed = store.sql(
+                    "UPDATE booking SET status = 'no_show' WHERE id = :booking_id AND status = 'booked'",
+                    booking_id=booking_id).rowcount
                 if changed:
                     marked.append(booking_id)
                     audit.record(store, actor, "no_show", "booking", booking_id,

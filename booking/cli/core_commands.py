@@ -166,7 +166,7 @@ def _fmt_bookings(result: dict[str, Any]) -> str:
 @command("init")
 def _init(ctx: Context) -> dict[str, Any]:
     store = ctx.store
-    return {"store": store.path, "resources": store.conn.execute("SELECT count(*) FROM resource").fetchone()[0],
+    return {"store": store.path, "resources": store.sql("SELECT count(*) FROM resource").fetchone()[0],
             "migrations": [m.name for m in schema.MIGRATIONS.applied(store.db)]}
 
 

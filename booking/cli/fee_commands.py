@@ -295,7 +295,8 @@ def _household(ctx: cli.Context) -> tuple[int, str]:
         household_id = residents.household_for(ctx.store, a.door, create=False, now=ctx.now)
         if household_id is None:
             raise DeskError("not_found", "feecli_door_unknown", field="door", door=a.door)
-        door = ctx.store.conn.execute("SELECT door FROM household WHERE id = ?", (household_id,)).fetchone()[0]
+        door = ctx.store.sql("SELECT door FROM household WHERE id = :household_id",
+                             household_id=household_id).fetchone()[0]
         return household_id, door
     raise DeskError("usage", "feecli_household_needed")
 

@@ -11,13 +11,13 @@ import argparse
 import json
 import logging
 import os
-import sqlite3
 import sys
 from typing import Any
 
 from booking.cli import table
 from booking.cli.registry import Commands, Context, UsageError, _command_name, _common, _Parser, _plain
 from booking.store import clock, i18n, location
+from booking.store.connection import ENGINE_ERRORS
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
 from booking.store.validation import parse_minute
@@ -107,7 +107,7 @@ def _run(argv: list[str], out: Any, outcome: dict[str, Any]) -> int:
         return _fail(exc, args.json, out, 1, outcome)
     except Exception as exc:  # a bug: say so plainly, keep the details for the log
         logging.getLogger("linli").exception("command %s failed", name)
-        return _fail(DeskError("store" if isinstance(exc, sqlite3.Error) else "internal", "err_internal",
+        return _fail(DeskError("store" if isinstance(exc, ENGINE_ERRORS) else "internal", "err_internal",
                                detail=f"{type(exc).__name__}: {exc}"), args.json, out, 3, outcome)
     finally:
         ctx.close()

@@ -205,8 +205,7 @@ class GateService:
         told changes unless a booking did (any connection's commit moves
         data_version, this one's total_changes) or the minute turned.
         """
-        version = store.conn.execute("PRAGMA data_version").fetchone()[0]
-        key = (now.replace(second=0, microsecond=0), version, store.conn.total_changes)
+        key = (now.replace(second=0, microsecond=0), store.change_mark())
         cached = self._plans.get(station.name)
         if cached is None or cached[0] != key:
             cached = (key, gates.whitelist_plan(store, station, now))

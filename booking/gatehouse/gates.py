@@ -171,15 +171,15 @@ def _candidates(store: Store, station: Station, now: datetime, plate: str | None
     until = clock.to_text(horizon or now + timedelta(days=LOOKAHEAD_DAYS))
     if plate:
         # Sorted here, not by SQL: ORDER BY start_at would draw SQLite to the start_at index.
-        rows = sorted(store.conn.execute(bookings._SELECT + " WHERE b.status = 'booked' AND b.plate = ? "
-                                         "AND b.start_at <= ?", (plate, until)).fetchall(), key=lambda r: r[11])
-        rows += sorted(store.conn.execute(bookings._SELECT + " WHERE b.status = 'checked_in' AND b.plate = ?",
-                                          (plate,)).fetchall(), key=lambda r: r[11])
+        rows = sorted(store.sql(bookings._SELECT + " WHERE b.status = 'booked' AND b.plate = :plate "
+                                "AND b.start_at <= :until", plate=plate, until=until).fetchall(), key=lambda r: r[11])
+        rows += sorted(store.sql(bookings._SELECT + " WHERE b.status = 'checked_in' AND b.plate = :plate",
+                                 plate=plate).fetchall(), key=lambda r: r[11])
     else:
-        rows = store.conn.execute(bookings._SELECT + " WHERE b.status = 'booked' AND b.start_at <= ? "
-                                  "ORDER BY b.start_at", (until,)).fetchall()
-        rows += store.conn.execute(bookings._SELECT + " WHERE b.status = 'checked_in' "
-                                   "ORDER BY b.start_at").fetchall()
+        rows = store.sql(bookings._SELECT + " WHERE b.status = 'booked' AND b.start_at <= :until "
+                         "ORDER BY b.start_at", until=until).fetchall()
+        rows += store.sql(bookings._SELECT + " WHERE b.status = 'checked_in' "
+                          "ORDER BY b.start_at").fetchall()
     found = [bookings._to_booking(r) for r in rows]
     return [b for b in found if b.plate and station.accepts(b.kind, b.resource)]
 
@@ -275,9 +275,9 @@ _EVENT_COLUMNS = ("id, opened, reason_key, reason, reason_params, led, plate, bo
 
 def _from_record(store: Store, row: tuple) -> Decision:
     event_id, opened, key, reason, params_json, led, plate, booking_id, suggested_id, _ = row
-    scan_ok = store.conn.execute(
-        "SELECT s.ok, s.action FROM gate_event e JOIN scan s ON s.id = e.scan_id WHERE e.id = ?",
-        (event_id,)).fetchone()
+    scan_ok = store.sql(
+        "SELECT s.ok, s.action FROM gate_event e JOIN scan s ON s.id = e.scan_id WHERE e.id = :event_id",
+        event_id=event_id).fetchone()
     booking = bookings.get(store, booking_id) if booking_id else None
     suggested = bookings.get(store, suggested_id) if suggested_id else None
     ok, action = (bool(scan_ok[0]), scan_ok[1]) if scan_ok else (False, None)
@@ -294,8 +294,8 @@ def handle(store: Store, station: Station, read: PlateRead, now: datetime) -> De
     (same camera and key) is answered as it was the first time and changes nothing.
     """
     with store.write():
-        row = store.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM gate_event WHERE camera = ? AND event_key = ?",
-                                 (read.camera, read.key)).fetchone()
+        row = store.sql(f"SELECT {_EVENT_COLUMNS} FROM gate_event WHERE camera = :camera AND event_key = :key",
+                        camera=read.camera, key=read.key).fetchone()
         if row is not None:
             return _from_record(store, row)
         at = (read.at if read.offline else now).replace(microsecond=0)
@@ -305,17 +305,21 @@ def handle(store: Store, station: Station, read: PlateRead, now: datetime) -> De
                           dict(decision.params))
         verdict, scan_id = scanning.record_decided(store, GATE_ACTOR, verdict, station.name, read.text, at)
         opened = decision.opened and not read.offline
-        cursor = store.conn.execute(
+        event_id = inserted_id(store.sql(
             "INSERT INTO gate_event(camera, event_key, station, at, received_at, plate_read, plate, confidence, "
             "color, offline, opened, reason_key, reason, reason_params, led, booking_id, suggested_id, scan_id, "
-            "photo) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (read.camera, read.key, station.name, at.strftime(SECONDS_FMT), now.strftime(SECONDS_FMT),
-             scanning.recorded_text(read.text), decision.plate, read.confidence, read.color, int(read.offline),
-             int(opened), decision.reason_key, decision.reason, decision.reason_message.params_json(), decision.led,
-             decision.booking.id if decision.booking else None,
-             decision.suggested.id if decision.suggested else None, scan_id, read.photo))
+            "photo) VALUES (:camera, :key, :name, :at, :now, :text, :plate, :confidence, :color, :offline, :opened, "
+            ":reason_key, :reason, :reason_params, :led, :booking_id, :suggested_id, :scan_id, :photo) RETURNING id",
+            camera=read.camera, key=read.key, name=station.name, at=at.strftime(SECONDS_FMT),
+            now=now.strftime(SECONDS_FMT),
+            text=scanning.recorded_text(read.text), plate=decision.plate, confidence=read.confidence,
+            color=read.color, offline=int(read.offline),
+            opened=int(opened), reason_key=decision.reason_key, reason=decision.reason,
+            reason_params=decision.reason_message.params_json(), led=decision.led,
+            booking_id=decision.booking.id if decision.booking else None,
+            suggested_id=decision.suggested.id if decision.suggested else None, scan_id=scan_id, photo=read.photo))
     return Decision(decision.ok, opened, decision.action, decision.reason_key, decision.reason, decision.led,
-                    decision.plate, verdict.booking, decision.suggested, inserted_id(cursor), False,
+                    decision.plate, verdict.booking, decision.suggested, event_id, False,
                     decision.params)
 
 
@@ -350,24 +354,21 @@ def events(store: Store, limit: int = 50, station: str | None = None) -> list[di
     `led` is the line the gate's screen showed, in Chinese as it was sent.
     """
     sql = _LISTED
-    params: list[Any] = []
     if station is not None:
-        sql += " WHERE station = ?"
-        params.append(station)
-    sql += " ORDER BY id DESC LIMIT ?"
-    params.append(limit)
-    return [_listed(dict(r)) for r in store.db.query(sql, params)]
+        sql += " WHERE station = :station"
+    sql += " ORDER BY id DESC LIMIT :limit"
+    return [_listed(r) for r in store.sql(sql, station=station, limit=limit).mappings()]
 
 
 def event(store: Store, event_id: int) -> dict[str, Any]:
-    found = next(iter(store.db.query(_LISTED + " WHERE id = ?", [event_id])), None)
+    found = next(iter(store.sql(_LISTED + " WHERE id = :event_id", event_id=event_id).mappings()), None)
     if found is None:
         raise not_found("gate_event_not_found", id=event_id)
     return _listed(dict(found))
 
 
 def photo(store: Store, event_id: int) -> bytes | None:
-    row = store.conn.execute("SELECT photo FROM gate_event WHERE id = ?", (event_id,)).fetchone()
+    row = store.sql("SELECT photo FROM gate_event WHERE id = :event_id", event_id=event_id).fetchone()
     return row[0] if row else None
 
 
@@ -392,9 +393,10 @@ def let_in(store: Store, actor: Actor, event_id: int, reason: str, now: datetime
         verdict = Verdict(True, None, "gate_let_in", tr("gate_let_in", reason=reason), checked_in,
                           {"reason": reason})  # the clerk's words as written, the frame in the language in use
         scanning.record_decided(store, actor, verdict, found["station"], found["plate_read"], now)
-        open_id = inserted_id(store.conn.execute(
-            "INSERT INTO gate_open(station, event_id, at, actor, reason) VALUES (?, ?, ?, ?, ?)",
-            (found["station"], event_id, now.strftime(SECONDS_FMT), actor.name, reason)))
+        open_id = inserted_id(store.sql(
+            "INSERT INTO gate_open(station, event_id, at, actor, reason) VALUES (:station, :event_id, :now, :name, "
+            ":reason) RETURNING id",
+            station=found["station"], event_id=event_id, now=now.strftime(SECONDS_FMT), name=actor.name, reason=reason))
         audit.record(store, actor, "let_in", "gate_event", event_id, before={"opened": bool(found["opened"])},
                      after={"opened": True, "booking": checked_in.id if checked_in else None},
                      reason=reason, at=now)
@@ -406,12 +408,12 @@ def pending_opens(store: Store, station: str, now: datetime, within_seconds: int
     """Take the station's queued openings of the last `within_seconds` (marking them sent)."""
     since = (now - timedelta(seconds=within_seconds)).strftime(SECONDS_FMT)
     with store.write():
-        ids = [r[0] for r in store.conn.execute(
-            "SELECT id FROM gate_open WHERE station = ? AND sent_at IS NULL AND at >= ? ORDER BY id",
-            (station, since))]
+        ids = [r[0] for r in store.sql(
+            "SELECT id FROM gate_open WHERE station = :station AND sent_at IS NULL AND at >= :since ORDER BY id",
+            station=station, since=since)]
         for open_id in ids:
-            store.conn.execute("UPDATE gate_open SET sent_at = ? WHERE id = ?",
-                               (now.strftime(SECONDS_FMT), open_id))
+            store.sql("UPDATE gate_open SET sent_at = :now WHERE id = :open_id",
+                      now=now.strftime(SECONDS_FMT), open_id=open_id)
     return ids
 
 
@@ -471,15 +473,15 @@ def whitelist_plan(store: Store, station: Station, now: datetime,
 
 def _most_early(store: Store) -> int:
     """The largest checkin_early_minutes any rule sets (minutes)."""
-    row = store.conn.execute("SELECT max(CAST(value AS INTEGER)) FROM rule WHERE name = 'checkin_early_minutes'"
+    row = store.sql("SELECT max(CAST(value AS INTEGER)) FROM rule WHERE name = 'checkin_early_minutes'"
                              ).fetchone()
     return max(0, int(row[0] or 0))
 
 
 def whitelist_held(store: Store, station: str) -> dict[str, tuple[str, str]]:
     """What the desk last told the camera: plate -> (enable_at, overdue_at)."""
-    return {p: (a, b) for p, a, b in store.conn.execute(
-        "SELECT plate, enable_at, overdue_at FROM gate_whitelist WHERE station = ?", (station,))}
+    return {p: (a, b) for p, a, b in store.sql(
+        "SELECT plate, enable_at, overdue_at FROM gate_whitelist WHERE station = :station", station=station)}
 
 
 def whitelist_changes(store: Store, station: Station, now: datetime,
@@ -503,14 +505,16 @@ def mark_sent(store: Store, station: str, adds: list[WhitelistEntry], deletes: l
     stamp = now.strftime(SECONDS_FMT)
     with store.write():
         for plate in deletes:
-            store.conn.execute("DELETE FROM gate_whitelist WHERE station = ? AND plate = ?", (station, plate))
+            store.sql("DELETE FROM gate_whitelist WHERE station = :station AND plate = :plate", station=station,
+                      plate=plate)
         for entry in adds:
-            store.conn.execute(
-                "INSERT INTO gate_whitelist(station, plate, enable_at, overdue_at, sent_at) VALUES (?, ?, ?, ?, ?) "
+            store.sql(
+                "INSERT INTO gate_whitelist(station, plate, enable_at, overdue_at, sent_at) VALUES (:station, :plate, "
+                ":enable_at, :overdue_at, :stamp) "
                 "ON CONFLICT(station, plate) DO UPDATE SET enable_at = excluded.enable_at, "
                 "overdue_at = excluded.overdue_at, sent_at = excluded.sent_at",
-                (station, entry.plate, entry.enable_at.strftime(SECONDS_FMT),
-                 entry.overdue_at.strftime(SECONDS_FMT), stamp))
+                station=station, plate=entry.plate, enable_at=entry.enable_at.strftime(SECONDS_FMT),
+                overdue_at=entry.overdue_at.strftime(SECONDS_FMT), stamp=stamp)
 
 
 def require_gate(station: Station) -> Station:

@@ -67,8 +67,8 @@ def set_rate(store: Store, actor: Actor, yuan_per_hour: str, *, now: datetime) -
     fen = parse_yuan(yuan_per_hour, "rate")
     with store.write():
         before = rate(store)
-        store.conn.execute("INSERT INTO setting(key, value) VALUES (?, ?) "
-                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (RATE_KEY, str(fen)))
+        store.sql("INSERT INTO setting(key, value) VALUES (:key, :fen) "
+                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value", key=RATE_KEY, fen=str(fen))
         audit.record(store, actor, "set", "setting", RATE_KEY, before=before, after=fen, at=now)
     return fen
 
@@ -194,9 +194,9 @@ def redeem(store: Store, actor: Actor, resident_id: int, booking_id: int, now: d
 
 def history(store: Store, resident_id: int, limit: int = 200) -> list[dict[str, Any]]:
     """The resident's entries, oldest first, each with the balance after it."""
-    rows = store.conn.execute(
+    rows = store.sql(
         "SELECT id, at, entry, minutes, team, activity, approved_by, payment_id, actor FROM timebank "
-        "WHERE resident_id = ? ORDER BY id", (resident_id,)).fetchall()
+        "WHERE resident_id = :resident_id ORDER BY id", resident_id=resident_id).fetchall()
     out, running = [], 0
     for id_, at, entry, minutes, team, activity, approved_by, payment_id, actor in rows:
         running += minutes

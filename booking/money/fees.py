@@ -193,9 +193,9 @@ def _minute_of_day(text: str) -> int:
 
 def _tariff_from_row(store: Store, row: tuple[Any, ...]) -> Tariff:
     tariff_id, scope, payer, free, unit, cap, exempt = row
-    bands = tuple(Band(_minute_of_day(f), _minute_of_day(t), rate) for f, t, rate in store.conn.execute(
-        "SELECT band_from, band_to, rate_fen FROM tariff_band WHERE tariff_id = ? ORDER BY band_from, id",
-        (tariff_id,)))
+    bands = tuple(Band(_minute_of_day(f), _minute_of_day(t), rate) for f, t, rate in store.sql(
+        "SELECT band_from, band_to, rate_fen FROM tariff_band WHERE tariff_id = :tariff_id ORDER BY band_from, id",
+        tariff_id=tariff_id))
     return Tariff(scope, payer, free, unit, cap, tuple(p for p in exempt.split(",") if p), bands)
 
 
@@ -205,15 +205,15 @@ _TARIFF_COLUMNS = "id, scope, payer, free_minutes, unit_minutes, daily_cap_fen, 
 def tariff_for(store: Store, code: str, kind: str, payer: str) -> Tariff | None:
     """The tariff that prices `payer`'s bookings of resource `code` (None: free)."""
     for scope in (f"res:{code}", f"kind:{kind}"):
-        row = store.conn.execute(f"SELECT {_TARIFF_COLUMNS} FROM tariff WHERE scope = ? AND payer = ?",
-                                 (scope, payer)).fetchone()
+        row = store.sql(f"SELECT {_TARIFF_COLUMNS} FROM tariff WHERE scope = :scope AND payer = :payer",
+                        scope=scope, payer=payer).fetchone()
         if row:
             return _tariff_from_row(store, row)
     return None
 
 
 def all_tariffs(store: Store) -> list[Tariff]:
-    rows = store.conn.execute(f"SELECT {_TARIFF_COLUMNS} FROM tariff ORDER BY scope, payer").fetchall()
+    rows = store.sql(f"SELECT {_TARIFF_COLUMNS} FROM tariff ORDER BY scope, payer").fetchall()
     return [_tariff_from_row(store, row) for row in rows]
 
 
@@ -266,15 +266,17 @@ def set_tariff(store: Store, actor: Actor, scope: str, payer: str, bands: tuple[
         raise invalid("fee_exempt_bad", field="exempt")
     with store.write():
         before = tariff_for_scope(store, scope, payer)
-        store.conn.execute("DELETE FROM tariff WHERE scope = ? AND payer = ?", (scope, payer))
-        tariff_id = inserted_id(store.conn.execute(
+        store.sql("DELETE FROM tariff WHERE scope = :scope AND payer = :payer", scope=scope, payer=payer)
+        tariff_id = inserted_id(store.sql(
             "INSERT INTO tariff(scope, payer, free_minutes, unit_minutes, daily_cap_fen, exempt, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (scope, payer, free, unit, daily_cap_fen, ",".join(exempt), clock.to_stamp(now))))
+            "VALUES (:scope, :payer, :free, :unit, :daily_cap_fen, :exempt, :now_stamp) RETURNING id",
+            scope=scope, payer=payer, free=free, unit=unit, daily_cap_fen=daily_cap_fen, exempt=",".join(exempt),
+            now_stamp=clock.to_stamp(now)))
         for band in bands:
-            store.conn.execute(
-                "INSERT INTO tariff_band(tariff_id, band_from, band_to, rate_fen) VALUES (?, ?, ?, ?)",
-                (tariff_id, _hhmm(band.start), _hhmm(band.end), band.rate_fen))
+            store.sql(
+                "INSERT INTO tariff_band(tariff_id, band_from, band_to, rate_fen) VALUES (:tariff_id, :band_from, "
+                ":band_to, :rate_fen)",
+                tariff_id=tariff_id, band_from=_hhmm(band.start), band_to=_hhmm(band.end), rate_fen=band.rate_fen)
         after = tariff_for_scope(store, scope, payer)
         audit.record(store, actor, "set", "tariff", f"{scope}/{payer}",
                      before=before.to_json() if before else None, after=after.to_json() if after else None, at=now)
@@ -283,8 +285,8 @@ def set_tariff(store: Store, actor: Actor, scope: str, payer: str, bands: tuple[
 
 
 def tariff_for_scope(store: Store, scope: str, payer: str) -> Tariff | None:
-    row = store.conn.execute(f"SELECT {_TARIFF_COLUMNS} FROM tariff WHERE scope = ? AND payer = ?",
-                             (scope, payer)).fetchone()
+    row = store.sql(f"SELECT {_TARIFF_COLUMNS} FROM tariff WHERE scope = :scope AND payer = :payer",
+                    scope=scope, payer=payer).fetchone()
     return _tariff_from_row(store, row) if row else None
 
 
@@ -389,7 +391,8 @@ def price(tariff: Tariff | None, start: datetime, end: datetime, exempt: str | N
 
 
 def exemption(store: Store, booking_id: int) -> str | None:
-    row = store.conn.execute("SELECT purpose FROM fee_exemption WHERE booking_id = ?", (booking_id,)).fetchone()
+    row = store.sql("SELECT purpose FROM fee_exemption WHERE booking_id = :booking_id",
+                    booking_id=booking_id).fetchone()
     return row[0] if row else None
 
 
@@ -437,7 +440,8 @@ def estimate(store: Store, booking: Booking | int, now: datetime | None = None) 
 
 def settled(store: Store, booking_id: int) -> Charge | None:
     """The charge frozen at check-out, if the booking has been settled."""
-    row = store.conn.execute("SELECT detail FROM settled_charge WHERE booking_id = ?", (booking_id,)).fetchone()
+    row = store.sql("SELECT detail FROM settled_charge WHERE booking_id = :booking_id",
+                    booking_id=booking_id).fetchone()
     if row is None:
         return None
     data = json.loads(row[0])
@@ -464,9 +468,11 @@ def settle(store: Store, booking: Booking | int, *, now: datetime | None = None)
             return _compute(store, current, "estimate", None)
         charge = _compute(store, current, "settled", None)
         stamp = clock.to_stamp(now) if now is not None else current.checked_out_at
-        store.conn.execute(
-            "INSERT INTO settled_charge(booking_id, settled_at, total_fen, detail) VALUES (?, ?, ?, ?)",
-            (booking_id, stamp, charge.total_fen, json.dumps(charge.to_store(), ensure_ascii=False)))
+        store.sql(
+            "INSERT INTO settled_charge(booking_id, settled_at, total_fen, detail) VALUES (:booking_id, :stamp, "
+            ":total_fen, :detail)",
+            booking_id=booking_id, stamp=stamp, total_fen=charge.total_fen, detail=json.dumps(charge.to_store(),
+            ensure_ascii=False))
     return charge
 
 
@@ -488,10 +494,12 @@ def set_exempt(store: Store, actor: Actor, booking_id: int, purpose: str | None,
         if settled(store, booking_id) is not None:
             raise DeskError("state", "fee_already_settled", id=booking_id)
         before = exemption(store, booking_id)
-        store.conn.execute("DELETE FROM fee_exemption WHERE booking_id = ?", (booking_id,))
+        store.sql("DELETE FROM fee_exemption WHERE booking_id = :booking_id", booking_id=booking_id)
         if purpose is not None:
-            store.conn.execute(
-                "INSERT INTO fee_exemption(booking_id, purpose, note, set_by, set_at) VALUES (?, ?, ?, ?, ?)",
-                (booking_id, purpose, (note or "").strip() or None, actor.name, clock.to_stamp(now)))
+            store.sql(
+                "INSERT INTO fee_exemption(booking_id, purpose, note, set_by, set_at) VALUES (:booking_id, :purpose, "
+                ":note, :name, :now_stamp)",
+                booking_id=booking_id, purpose=purpose, note=(note or "").strip() or None, name=actor.name,
+                now_stamp=clock.to_stamp(now))
         audit.record(store, actor, "exempt", "booking", booking_id, before=before, after=purpose, reason=note, at=now)
     return estimate(store, booking)

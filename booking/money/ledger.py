@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -29,7 +28,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.money.fees import money, yuan_text, yuan_words
 from booking.store.i18n import tr
-from booking.store.connection import Store
+from booking.store.connection import IntegrityError, Store, refusal
 from booking.store.files import csv_cell
 from booking.store.validation import mask_name
 from booking.store.rowids import inserted_id
@@ -70,20 +69,20 @@ _COLUMNS = ("id, receipt_no, booking_id, at, clerk, entry, method, amount_fen, r
             "corrects, credit_minutes")
 
 
-def _rows(store: Store, where: str, params: tuple[Any, ...] | list[Any]) -> list[Payment]:
-    return [Payment(*row) for row in store.conn.execute(
-        f"SELECT {_COLUMNS} FROM payment WHERE {where} ORDER BY at, id", params)]
+def _rows(store: Store, where: str, **params: Any) -> list[Payment]:
+    return [Payment(*row) for row in store.sql(
+        f"SELECT {_COLUMNS} FROM payment WHERE {where} ORDER BY at, id", **params)]
 
 
 def get(store: Store, payment_id: int) -> Payment:
-    found = _rows(store, "id = ?", (payment_id,))
+    found = _rows(store, "id = :payment_id", payment_id=payment_id)
     if not found:
         raise not_found("ledger_payment_not_found", id=payment_id)
     return found[0]
 
 
 def for_booking(store: Store, booking_id: int) -> list[Payment]:
-    return _rows(store, "booking_id = ?", (booking_id,))
+    return _rows(store, "booking_id = :booking_id", booking_id=booking_id)
 
 
 def parse_month(text: str | None, field: str = "month") -> str:
@@ -104,7 +103,7 @@ def _month_bounds(month: str) -> tuple[str, str]:
 
 
 def is_closed(store: Store, month: str) -> bool:
-    return store.conn.execute("SELECT 1 FROM ledger_month WHERE month = ?", (month,)).fetchone() is not None
+    return store.sql("SELECT 1 FROM ledger_month WHERE month = :month", month=month).fetchone() is not None
 
 
 # --- writing entries ------------------------------------------------------------------------
@@ -118,16 +117,19 @@ def _insert(store: Store, actor: Actor, now: datetime, booking_id: int | None, e
     if kind is None and booking_id is not None:
         kind = bookings.get(store, booking_id).kind
     start, end = _month_bounds(month)
-    seq = store.conn.execute("SELECT count(*) FROM payment WHERE at >= ? AND at < ?", (start, end)).fetchone()[0]
+    seq = store.sql("SELECT count(*) FROM payment WHERE at >= :start AND at < :end", start=start, end=end).fetchone()[0]
     receipt_no = f"{month.replace('-', '')}-{seq + 1:05d}"
     try:
-        payment_id = inserted_id(store.conn.execute(
+        payment_id = inserted_id(store.sql(
             "INSERT INTO payment(receipt_no, booking_id, at, clerk, entry, method, amount_fen, resource_kind, "
-            "reason, corrects, credit_minutes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (receipt_no, booking_id, at, actor.name, entry, method, amount_fen, kind,
-             (reason or "").strip() or None, corrects, credit_minutes, clock.to_stamp(now))))
-    except sqlite3.IntegrityError as exc:
-        if "ledger_month_closed" in str(exc):
+            "reason, corrects, credit_minutes, recorded_at) VALUES (:receipt_no, :booking_id, :at, :name, :entry, "
+            ":method, :amount_fen, :kind, :reason, :corrects, :credit_minutes, :now_stamp) RETURNING id",
+            receipt_no=receipt_no, booking_id=booking_id, at=at, name=actor.name, entry=entry, method=method,
+            amount_fen=amount_fen, kind=kind,
+            reason=(reason or "").strip() or None, corrects=corrects, credit_minutes=credit_minutes,
+            now_stamp=clock.to_stamp(now)))
+    except IntegrityError as exc:
+        if "ledger_month_closed" in refusal(exc):
             raise DeskError("state", "ledger_month_closed", month=month) from exc
         raise
     audit.record(store, actor, entry, "payment", payment_id,
@@ -138,8 +140,8 @@ def _insert(store: Store, actor: Actor, now: datetime, booking_id: int | None, e
 
 def net_paid(store: Store, booking_id: int) -> int:
     """What the booking's entries add up to (payments less refunds, with corrections)."""
-    paid: int = store.conn.execute("SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE booking_id = ?",
-                                   (booking_id,)).fetchone()[0]
+    paid: int = store.sql("SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE booking_id = :booking_id",
+                          booking_id=booking_id).fetchone()[0]
     return paid
 
 
@@ -211,15 +213,17 @@ def _root(store: Store, entry: Payment) -> int:
     corrects = entry.corrects
     while corrects is not None:
         root = corrects
-        corrects = store.conn.execute("SELECT corrects FROM payment WHERE id = ?", (root,)).fetchone()[0]
+        corrects = store.sql("SELECT corrects FROM payment WHERE id = :root", root=root).fetchone()[0]
     return root
 
 
 def _left_of(store: Store, payment_id: int) -> int:
     """What is left of a payment: its amount with every refund and correction of it (or of those)."""
-    left: int = store.conn.execute(
-        "WITH RECURSIVE tree(id) AS (SELECT ? UNION SELECT p.id FROM payment p JOIN tree ON p.corrects = tree.id) "
-        "SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE id IN tree", (payment_id,)).fetchone()[0]
+    left: int = store.sql(
+        "WITH RECURSIVE tree(id) AS (SELECT :payment_id UNION "
+        "SELECT p.id FROM payment p JOIN tree ON p.corrects = tree.id) "
+        "SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE id IN (SELECT id FROM tree)",
+        payment_id=payment_id).fetchone()[0]
     return left
 
 
@@ -245,17 +249,18 @@ def policy_refund_fen(store: Store, booking_id: int, now: datetime) -> tuple[int
     cancelled_at = datetime.fromisoformat(stamp) if stamp else now
     percent = refund_percent(refund_steps(store), booking.start, cancelled_at)
     hours = round((booking.start - cancelled_at).total_seconds() / 3600, 1)
-    paid = store.conn.execute(
-        "SELECT coalesce(sum(p.amount_fen), 0) FROM payment p WHERE p.booking_id = ? AND p.method <> 'waived' "
-        "AND p.entry <> 'refund'", (booking_id,)).fetchone()[0]
-    refunded = -store.conn.execute(
-        "SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE booking_id = ? AND entry = 'refund'",
-        (booking_id,)).fetchone()[0]
+    paid = store.sql(
+        "SELECT coalesce(sum(p.amount_fen), 0) FROM payment p "
+        "WHERE p.booking_id = :booking_id AND p.method <> 'waived' "
+        "AND p.entry <> 'refund'", booking_id=booking_id).fetchone()[0]
+    refunded = -store.sql(
+        "SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE booking_id = :booking_id AND entry = 'refund'",
+        booking_id=booking_id).fetchone()[0]
     return max(0, paid * percent // 100 - refunded), percent, hours
 
 
 def _cancelled_at(store: Store, booking_id: int) -> str | None:
-    row = store.conn.execute("SELECT cancelled_at FROM booking WHERE id = ?", (booking_id,)).fetchone()
+    row = store.sql("SELECT cancelled_at FROM booking WHERE id = :booking_id", booking_id=booking_id).fetchone()
     return row[0] if row else None
 
 
@@ -353,8 +358,8 @@ def close_month(store: Store, actor: Actor, month: str, now: datetime) -> dict[s
         if is_closed(store, month):
             raise DeskError("state", "ledger_already_closed", month=month)
         report = statement(store, month)
-        store.conn.execute("INSERT INTO ledger_month(month, closed_at, closed_by) VALUES (?, ?, ?)",
-                           (month, clock.to_stamp(now), actor.name))
+        store.sql("INSERT INTO ledger_month(month, closed_at, closed_by) VALUES (:month, :now_stamp, :name)",
+                  month=month, now_stamp=clock.to_stamp(now), name=actor.name)
         audit.record(store, actor, "close", "ledger_month", month,
                      after={"income_fen": report["total"]["income_fen"], "fund_fen": report["fund_fen"],
                             "entries": report["total"]["entries"]}, at=now)
@@ -392,12 +397,12 @@ def statement(store: Store, month: str) -> dict[str, Any]:
     start, end = _month_bounds(month)
     kinds: dict[str, dict[str, Any]] = {}
     total = _empty_sums()
-    for kind, entry, method, amount, count in store.conn.execute(
+    for kind, entry, method, amount, count in store.sql(
             "SELECT coalesce(resource_kind, ''), entry, method, sum(amount_fen), count(*) FROM payment "
-            "WHERE at >= ? AND at < ? GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", (start, end)):
+            "WHERE at >= :start AND at < :end GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", start=start, end=end):
         _add(kinds.setdefault(kind, _empty_sums()), entry, method, amount, count)
         _add(total, entry, method, amount, count)
-    closed = store.conn.execute("SELECT closed_at, closed_by FROM ledger_month WHERE month = ?", (month,)).fetchone()
+    closed = store.sql("SELECT closed_at, closed_by FROM ledger_month WHERE month = :month", month=month).fetchone()
     percent = fund_percent(store)
     fund = total["income_fen"] * percent // 100
     return {
@@ -413,16 +418,15 @@ def statement(store: Store, month: str) -> dict[str, Any]:
 
 def entries(store: Store, month: str) -> list[Payment]:
     start, end = _month_bounds(parse_month(month))
-    return _rows(store, "at >= ? AND at < ?", (start, end))
+    return _rows(store, "at >= :start AND at < :end", start=start, end=end)
 
 
 def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None = None) -> dict[str, Any]:
     """What each clerk took and paid back in [start, end), by method: the cash to hand over."""
-    sql, params = "at >= ? AND at < ?", [clock.to_text(start), clock.to_text(end)]
+    sql = "at >= :start AND at < :end"
     if clerk:
-        sql += " AND clerk = ?"
-        params.append(clerk)
-    found = _rows(store, sql, params)
+        sql += " AND clerk = :clerk"
+    found = _rows(store, sql, start=clock.to_text(start), end=clock.to_text(end), clerk=clerk)
     clerks: dict[str, dict[str, Any]] = {}
     for payment in found:
         sums = clerks.setdefault(payment.clerk, {m: {"count": 0, "in_fen": 0, "out_fen": 0, "net_fen": 0}

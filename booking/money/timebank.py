@@ -7,13 +7,12 @@ write ledger payments. Neither imports the other for it.
 """
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from decimal import Decimal
 
 from booking.store import clock
 from booking.store.audit import Actor
-from booking.store.connection import Store
+from booking.store.connection import IntegrityError, Store, refusal
 from booking.store.errors import DeskError
 from booking.store.rowids import inserted_id
 
@@ -27,7 +26,8 @@ def hours_text(minutes: int) -> str:
 
 def balance(store: Store, resident_id: int) -> int:
     """The resident's credit in minutes."""
-    row = store.conn.execute("SELECT minutes FROM timebank_balance WHERE resident_id = ?", (resident_id,)).fetchone()
+    row = store.sql("SELECT minutes FROM timebank_balance WHERE resident_id = :resident_id",
+                    resident_id=resident_id).fetchone()
     return row[0] if row else 0
 
 
@@ -36,13 +36,15 @@ def record(store: Store, actor: Actor, resident_id: int, entry: str, minutes: in
            payment_id: int | None = None) -> int:
     """Write one entry (inside the caller's write); a balance that would go below zero is refused."""
     try:
-        return inserted_id(store.conn.execute(
+        return inserted_id(store.sql(
             "INSERT INTO timebank(resident_id, at, entry, minutes, team, activity, approved_by, payment_id, "
-            "actor, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (resident_id, clock.to_text(now), entry, minutes, team, activity, approved_by, payment_id,
-             actor.name, clock.to_stamp(now))))
-    except sqlite3.IntegrityError as exc:
-        if "timebank_negative" in str(exc) or "CHECK constraint" in str(exc):
+            "actor, recorded_at) VALUES (:resident_id, :now, :entry, :minutes, :team, :activity, :approved_by, "
+            ":payment_id, :name, :now_stamp) RETURNING id",
+            resident_id=resident_id, now=clock.to_text(now), entry=entry, minutes=minutes, team=team,
+            activity=activity, approved_by=approved_by, payment_id=payment_id,
+            name=actor.name, now_stamp=clock.to_stamp(now)))
+    except IntegrityError as exc:
+        if "timebank_negative" in refusal(exc) or "CHECK constraint" in refusal(exc):
             raise DeskError("state", "credit_not_enough", balance=hours_text(balance(store, resident_id)),
                             need=hours_text(-minutes)) from exc
         raise
@@ -50,7 +52,7 @@ def record(store: Store, actor: Actor, resident_id: int, entry: str, minutes: in
 
 def give_back(store: Store, actor: Actor, payment_id: int, refund_id: int, minutes: int, now: datetime) -> None:
     """Return the minutes a payment redeemed with its refund (called by ledger.refund inside its write)."""
-    row = store.conn.execute("SELECT resident_id FROM timebank WHERE payment_id = ? AND entry = 'redeem'",
-                             (payment_id,)).fetchone()
+    row = store.sql("SELECT resident_id FROM timebank WHERE payment_id = :payment_id AND entry = 'redeem'",
+                    payment_id=payment_id).fetchone()
     if row is not None and minutes > 0:
         record(store, actor, row[0], "refund", minutes, now, payment_id=refund_id)

@@ -23,7 +23,7 @@ from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import tr
-from booking.store.connection import Store
+from booking.store.connection import Store, insert_sql
 from booking.store.validation import normalize_name
 
 ROLES = ("clerk", "admin")
@@ -112,12 +112,11 @@ def _clean_name(name: str | None) -> str:
 
 def count(store: Store) -> int:
     """How many accounts there are (0 on a new store: offer to create the first admin)."""
-    return int(store.conn.execute("SELECT count(*) FROM clerk").fetchone()[0])
+    return int(store.sql("SELECT count(*) FROM clerk").fetchone()[0])
 
 
 def get(store: Store, name: str) -> Clerk:
-    row = store.conn.execute(f"SELECT {_COLUMNS} FROM clerk WHERE name = ?",
-                             (" ".join((name or "").split()),)).fetchone()
+    row = store.sql(f"SELECT {_COLUMNS} FROM clerk WHERE name = :name", name=" ".join((name or "").split())).fetchone()
     if row is None:
         raise not_found("clerk_not_found", name=name)
     return _to_clerk(row)
@@ -125,17 +124,17 @@ def get(store: Store, name: str) -> Clerk:
 
 def all_clerks(store: Store) -> list[Clerk]:
     """Every account, admins first, then by name (named so: `list` would hide the builtin)."""
-    rows = store.conn.execute(f"SELECT {_COLUMNS} FROM clerk ORDER BY role = 'clerk', name")
+    rows = store.sql(f"SELECT {_COLUMNS} FROM clerk ORDER BY role = 'clerk', name")
     return [_to_clerk(r) for r in rows]
 
 
 def _insert(store: Store, actor: Actor, name: str, role: str, password: str,
             display_name: str | None, *, now: datetime) -> None:
-    if store.conn.execute("SELECT 1 FROM clerk WHERE name = ?", (name,)).fetchone():
+    if store.sql("SELECT 1 FROM clerk WHERE name = :name", name=name).fetchone():
         raise invalid("clerk_name_taken", field="name", name=name)
     row = {"name": name, "display_name": display_name or name, "role": role, "active": 1,
            "created_at": clock.to_stamp(now), "updated_at": clock.to_stamp(now), **hash_password(password)}
-    store.db.table("clerk").insert(row)
+    store.sql(insert_sql("clerk", row), **row)
     audit.record(store, actor, "add", "clerk", name, after={"role": role, "display_name": row["display_name"]}, at=now)
 
 
@@ -169,9 +168,9 @@ def create_first_admin(store: Store, name: str, password: str, display_name: str
 def authenticate(store: Store, name: str, password: str, *, now: datetime) -> Actor:
     """The signed-in actor, or DeskError 'forbidden' saying only "wrong name or password"."""
     key = " ".join((name or "").split())
-    row = store.conn.execute(
-        "SELECT name, role, active, kdf, kdf_params, salt, password_hash FROM clerk WHERE name = ?",
-        (key,)).fetchone()
+    row = store.sql(
+        "SELECT name, role, active, kdf, kdf_params, salt, password_hash FROM clerk WHERE name = :key",
+        key=key).fetchone()
     stored = _DECOY if row is None else {"kdf": row[3], "kdf_params": row[4], "salt": row[5],
                                          "password_hash": row[6]}
     good = _matches(password or "", stored)
@@ -183,18 +182,20 @@ def authenticate(store: Store, name: str, password: str, *, now: datetime) -> Ac
 
 
 def _stored(store: Store, name: str) -> dict[str, str]:
-    row = store.conn.execute("SELECT kdf, kdf_params, salt, password_hash FROM clerk WHERE name = ?",
-                             (name,)).fetchone()
+    row = store.sql("SELECT kdf, kdf_params, salt, password_hash FROM clerk WHERE name = :name",
+                    name=name).fetchone()
     return {"kdf": row[0], "kdf_params": row[1], "salt": row[2], "password_hash": row[3]}
 
 
 def _store_password(store: Store, name: str, password: str, *, now: datetime) -> None:
     fresh = hash_password(password)
     with store.write():
-        store.conn.execute(
-            "UPDATE clerk SET kdf = ?, kdf_params = ?, salt = ?, password_hash = ?, updated_at = ? "
-            "WHERE name = ?",
-            (fresh["kdf"], fresh["kdf_params"], fresh["salt"], fresh["password_hash"], clock.to_stamp(now), name))
+        store.sql(
+            "UPDATE clerk SET kdf = :kdf, kdf_params = :kdf_params, salt = :salt, password_hash = :password_hash, "
+            "updated_at = :now_stamp "
+            "WHERE name = :name",
+            kdf=fresh["kdf"], kdf_params=fresh["kdf_params"], salt=fresh["salt"], password_hash=fresh["password_hash"],
+            now_stamp=clock.to_stamp(now), name=name)
 
 
 def set_password(store: Store, actor: Actor, name: str, password: str, old_password: str | None = None, *,
@@ -223,12 +224,12 @@ def set_active(store: Store, actor: Actor, name: str, active: bool, *, now: date
     clerk = get(store, name)
     with store.write():
         if not active and clerk.role == "admin" and clerk.active:
-            admins = store.conn.execute(
+            admins = store.sql(
                 "SELECT count(*) FROM clerk WHERE role = 'admin' AND active = 1").fetchone()[0]
             if admins <= 1:
                 raise DeskError("state", "clerk_last_admin")
-        store.conn.execute("UPDATE clerk SET active = ?, updated_at = ? WHERE name = ?",
-                           (int(active), clock.to_stamp(now), clerk.name))
+        store.sql("UPDATE clerk SET active = :active, updated_at = :now_stamp WHERE name = :name",
+                  active=int(active), now_stamp=clock.to_stamp(now), name=clerk.name)
         audit.record(store, actor, "enable" if active else "disable", "clerk", clerk.name,
                      before={"active": clerk.active}, after={"active": active}, at=now)
     return get(store, clerk.name)

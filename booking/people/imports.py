@@ -200,9 +200,9 @@ class _Register:
     """What the store holds (and what earlier rows of the file add): residents by (door, phone), plates' doors."""
 
     def __init__(self, store: Store) -> None:
-        self.people: set[tuple[str, str]] = set(store.conn.execute(
+        self.people: set[tuple[str, str]] = set(store.sql(
             "SELECT h.door, r.phone FROM resident r JOIN household h ON h.id = r.household_id"))
-        self.plates: dict[str, str] = dict(store.conn.execute(
+        self.plates: dict[str, str] = dict(store.sql(
             "SELECT v.plate, h.door FROM vehicle v JOIN household h ON h.id = v.household_id"))
 
 

@@ -45,42 +45,45 @@ def household_for(store: Store, door: str, create: bool, *, now: datetime) -> in
 def household_for(store: Store, door: str, create: bool = True, *, now: datetime) -> int | None:
     """The id of the household at `door`, made if needed (inside the caller's write)."""
     door = normalize_door(door)
-    row = store.conn.execute("SELECT id FROM household WHERE door = ?", (door,)).fetchone()
+    row = store.sql("SELECT id FROM household WHERE door = :door", door=door).fetchone()
     if row:
         return int(row[0])
     if not create:
         return None
     building, unit, room = split_door(door)
-    cur = store.conn.execute(
-        "INSERT INTO household(door, building, unit, room, created_at) VALUES (?, ?, ?, ?, ?)",
-        (door, building, unit, room, clock.to_stamp(now)))
+    cur = store.sql(
+        "INSERT INTO household(door, building, unit, room, created_at) VALUES (:door, :building, :unit, :room, "
+        ":created_at) RETURNING id",
+        door=door, building=building, unit=unit, room=room, created_at=clock.to_stamp(now))
     return inserted_id(cur)
 
 
 def find_existing(store: Store, door: str, phone: str) -> int | None:
     """The id of the resident with this canonical `phone` at this canonical `door`, if registered."""
-    row = store.conn.execute(
+    row = store.sql(
         "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id "
-        "WHERE r.phone = ? AND h.door = ? ORDER BY r.id LIMIT 1", (phone, door)).fetchone()
+        "WHERE r.phone = :phone AND h.door = :door ORDER BY r.id LIMIT 1", phone=phone, door=door).fetchone()
     return row[0] if row else None
 
 
 def insert_resident(store: Store, household_id: int, name: str, phone: str, *, now: datetime) -> int:
     """Insert one resident from already normalized values (inside the caller's write, which audits)."""
-    cur = store.conn.execute(
+    cur = store.sql(
         "INSERT INTO resident(household_id, name, phone, phone_tail, active, created_at) "
-        "VALUES (?, ?, ?, ?, 1, ?)", (household_id, name, phone, phone[-4:], clock.to_stamp(now)))
+        "VALUES (:household_id, :name, :phone, :phone_tail, 1, :created_at) RETURNING id",
+        household_id=household_id, name=name, phone=phone, phone_tail=phone[-4:], created_at=clock.to_stamp(now))
     return inserted_id(cur)
 
 
 def _register_plate(store: Store, plate: str, household_id: int, resident_id: int | None, *, now: datetime) -> None:
-    row = store.conn.execute(
+    row = store.sql(
         "SELECT v.household_id, h.door FROM vehicle v JOIN household h ON h.id = v.household_id "
-        "WHERE v.plate = ?", (plate,)).fetchone()
+        "WHERE v.plate = :plate", plate=plate).fetchone()
     if row is None:
-        store.conn.execute(
-            "INSERT INTO vehicle(plate, household_id, resident_id, created_at) VALUES (?, ?, ?, ?)",
-            (plate, household_id, resident_id, clock.to_stamp(now)))
+        store.sql(
+            "INSERT INTO vehicle(plate, household_id, resident_id, created_at) VALUES (:plate, :household_id, "
+            ":resident_id, :now_stamp)",
+            plate=plate, household_id=household_id, resident_id=resident_id, now_stamp=clock.to_stamp(now))
     elif row[0] != household_id:
         raise invalid("plate_other_household", field="plate", plate=plate, door=row[1])
 
@@ -126,7 +129,7 @@ def _to_resident(row: tuple[Any, ...]) -> Resident:
 
 
 def get(store: Store, resident_id: int) -> Resident:
-    row = store.conn.execute(_SELECT + " WHERE r.id = ?", (resident_id,)).fetchone()
+    row = store.sql(_SELECT + " WHERE r.id = :resident_id", resident_id=resident_id).fetchone()
     if row is None:
         raise not_found("resident_not_found", id=resident_id)
     return _to_resident(row)
@@ -139,40 +142,40 @@ def find(store: Store, text: str, limit: int = 50, include_moved: bool = False) 
     if not query:
         raise invalid("find_empty", field="find")
     clauses: list[str] = []
-    params: list[Any] = []
+    params: dict[str, Any] = {}
     digits = re.sub(r"[\s\-]", "", query)
     try:
         phone = normalize_phone(query)
-        clauses.append("r.phone = ?")
-        params.append(phone)
+        clauses.append("r.phone = :phone")
+        params["phone"] = phone
     except DeskError:
         pass
     if re.fullmatch(r"\d{4}", digits):
-        clauses.append("r.phone_tail = ?")
-        params.append(digits)
+        clauses.append("r.phone_tail = :phone_tail")
+        params["phone_tail"] = digits
     try:
         plate = normalize_plate(query)
-        clauses.append("r.household_id IN (SELECT household_id FROM vehicle WHERE plate = ?)")
-        params.append(plate)
+        clauses.append("r.household_id IN (SELECT household_id FROM vehicle WHERE plate = :plate)")
+        params["plate"] = plate
     except DeskError:
         pass
     try:
         door = normalize_door(query)
-        clauses.append("h.door = ?")
-        params.append(door)
+        clauses.append("h.door = :door")
+        params["door"] = door
     except DeskError:
         pass
     if not re.fullmatch(r"[\d\s\-]+", query):
         like = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append("r.name LIKE ? ESCAPE '\\'")
-        params.append(f"%{like}%")
-        clauses.append("r.household_id IN (SELECT household_id FROM vehicle WHERE plate LIKE ? ESCAPE '\\')")
-        params.append(f"%{like.upper()}%")
+        clauses.append("r.name LIKE :name_like ESCAPE '\\'")
+        params["name_like"] = f"%{like}%"
+        clauses.append("r.household_id IN (SELECT household_id FROM vehicle WHERE plate LIKE :plate_like ESCAPE '\\')")
+        params["plate_like"] = f"%{like.upper()}%"
     if not clauses:
         return []
     living = "" if include_moved else "r.active = 1 AND "
-    sql = _SELECT + " WHERE " + living + "(" + " OR ".join(clauses) + ") ORDER BY h.door, r.name LIMIT ?"
-    return [_to_resident(r) for r in store.conn.execute(sql, [*params, limit])]
+    sql = _SELECT + " WHERE " + living + "(" + " OR ".join(clauses) + ") ORDER BY h.door, r.name LIMIT :limit"
+    return [_to_resident(r) for r in store.sql(sql, **params, limit=limit)]
 
 
 # --- corrections, moves, sold cars, moving away -------------------------------------------------
@@ -208,20 +211,24 @@ def update(store: Store, actor: Actor, resident_id: int, name: str | None = None
                         else old.household_id)
         phone_now = new_phone if new_phone is not None else old.phone
         if "phone" in after or "door" in after:
-            twin = store.conn.execute(
-                "SELECT id FROM resident WHERE household_id = ? AND phone = ? AND id != ? AND active = 1 "
-                "ORDER BY id LIMIT 1", (household_id, phone_now, old.id)).fetchone()
+            twin = store.sql(
+                "SELECT id FROM resident WHERE household_id = :household_id AND phone = :phone_now AND id != :old_id "
+                "AND active = 1 "
+                "ORDER BY id LIMIT 1", household_id=household_id, phone_now=phone_now, old_id=old.id).fetchone()
             if twin:
                 raise invalid("resedit_phone_taken", field="phone", door=new_door or old.door, id=twin[0])
-        store.conn.execute(
-            "UPDATE resident SET name = ?, phone = ?, phone_tail = ?, household_id = ? WHERE id = ?",
-            (after.get("name", old.name), phone_now, phone_now[-4:], household_id, old.id))
+        store.sql(
+            "UPDATE resident SET name = :name, phone = :phone_now, phone_tail = :phone_tail, "
+            "household_id = :household_id WHERE id = :old_id",
+            name=after.get("name", old.name), phone_now=phone_now, phone_tail=phone_now[-4:],
+            household_id=household_id, old_id=old.id)
         if "door" in after:
-            moved = [row[0] for row in store.conn.execute(
-                "SELECT plate FROM vehicle WHERE resident_id = ? AND household_id = ? ORDER BY plate",
-                (old.id, old.household_id))]
-            store.conn.execute("UPDATE vehicle SET household_id = ? WHERE resident_id = ? AND household_id = ?",
-                               (household_id, old.id, old.household_id))
+            moved = [row[0] for row in store.sql(
+                "SELECT plate FROM vehicle WHERE resident_id = :old_id AND household_id = :household_id ORDER BY plate",
+                old_id=old.id, household_id=old.household_id)]
+            store.sql("UPDATE vehicle SET household_id = :household_id "
+                      "WHERE resident_id = :old_id AND household_id = :old_household_id",
+                      household_id=household_id, old_id=old.id, old_household_id=old.household_id)
             if moved:
                 after["plates"] = moved
         audit.record(store, actor, "set", "resident", old.id, before=before, after=after, at=now)
@@ -238,9 +245,9 @@ def _busy(store: Store, column: str, value: Any) -> list[tuple[Any, ...]]:
     """Booked or checked-in bookings whose `column` is `value` (each status through its partial index)."""
     parts = " UNION ALL ".join(
         f"SELECT b.id, r.code, b.start_at, b.end_at FROM booking b JOIN resource r ON r.id = b.resource_id "
-        f"WHERE b.status = '{status}' AND b.{column} = ?" for status in ACTIVE)
+        f"WHERE b.status = '{status}' AND b.{column} = :value" for status in ACTIVE)
     # Sorted here: an ORDER BY over the union makes SQLite walk the whole start_at index instead.
-    return sorted(store.conn.execute(parts, (value,) * len(ACTIVE)), key=lambda r: (r[2], r[0]))
+    return sorted(store.sql(parts, value=value), key=lambda r: (r[2], r[0]))
 
 
 def remove_plate(store: Store, actor: Actor, plate: str, *, now: datetime) -> dict[str, Any]:
@@ -250,16 +257,16 @@ def remove_plate(store: Store, actor: Actor, plate: str, *, now: datetime) -> di
     """
     plate_text = normalize_plate(plate)
     with store.write():
-        row = store.conn.execute(
+        row = store.sql(
             "SELECT v.household_id, v.resident_id, h.door FROM vehicle v JOIN household h ON h.id = v.household_id "
-            "WHERE v.plate = ?", (plate_text,)).fetchone()
+            "WHERE v.plate = :plate_text", plate_text=plate_text).fetchone()
         if row is None:
             raise DeskError("not_found", "resedit_plate_not_found", field="plate", plate=plate_text)
         busy = _busy(store, "plate", plate_text)
         if busy:
             raise DeskError("state", "resedit_plate_busy", field="plate", plate=plate_text,
                             bookings=_busy_text(busy), details=[r[0] for r in busy])
-        store.conn.execute("DELETE FROM vehicle WHERE plate = ?", (plate_text,))
+        store.sql("DELETE FROM vehicle WHERE plate = :plate_text", plate_text=plate_text)
         audit.record(store, actor, "remove", "vehicle", plate_text,
                      before={"door": row[2], "resident": row[1]}, at=now)
     return {"plate": plate_text, "door": row[2], "household_id": row[0]}
@@ -279,7 +286,8 @@ def set_active(store: Store, actor: Actor, resident_id: int, active: bool, *, no
             if busy:
                 raise DeskError("state", "resedit_resident_busy", id=resident.id, door=resident.door,
                                 bookings=_busy_text(busy), details=[r[0] for r in busy])
-        store.conn.execute("UPDATE resident SET active = ? WHERE id = ?", (int(active), resident.id))
+        store.sql("UPDATE resident SET active = :active WHERE id = :resident_id", active=int(active),
+                  resident_id=resident.id)
         audit.record(store, actor, "enable" if active else "disable", "resident", resident.id,
                      before={"active": resident.active}, after={"active": active}, at=now)
     return get(store, resident_id)

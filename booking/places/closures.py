@@ -17,8 +17,9 @@ from booking.places import holidays
 from booking.places.scopes import parse_scope
 from booking.store import audit, clock
 from booking.store.audit import Actor
+from booking.store.connection import Store, insert_sql
 from booking.store.errors import DeskError, invalid, not_found
-from booking.store.connection import Store
+from booking.store.rowids import inserted_id
 
 if TYPE_CHECKING:
     from booking.places.inventory import Resource
@@ -80,7 +81,7 @@ def insert(store: Store, actor: Actor, row: dict[str, Any], now: datetime) -> di
     """Store a checked closure row (created at `now`) with its audit entry; returns it with its id."""
     row = {**row, "created_at": clock.to_stamp(now)}
     with store.write():
-        closure_id = store.db.table("closure").insert(row).last_pk
+        closure_id = inserted_id(store.sql(insert_sql("closure", row, returning="id"), **row))
         audit.record(store, actor, "add", "closure", closure_id, after=row, at=now)
     return {"id": closure_id, **row}
 
@@ -97,25 +98,25 @@ def remove(store: Store, actor: Actor, closure_id: int, *, now: datetime) -> Non
     if not actor.is_admin:
         raise DeskError("forbidden", "rule_admin_only")
     with store.write():
-        row = store.conn.execute("SELECT scope, start_at, end_at, rrule, reason FROM closure WHERE id = ?",
-                                 (closure_id,)).fetchone()
+        row = store.sql("SELECT scope, start_at, end_at, rrule, reason FROM closure WHERE id = :closure_id",
+                        closure_id=closure_id).fetchone()
         if row is None:
             raise not_found("closure_not_found", id=closure_id)
-        store.conn.execute("DELETE FROM closure WHERE id = ?", (closure_id,))
+        store.sql("DELETE FROM closure WHERE id = :closure_id", closure_id=closure_id)
         audit.record(store, actor, "remove", "closure", closure_id, before=list(row), at=now)
 
 
 def all_closures(store: Store) -> list[dict[str, Any]]:
-    return list(store.db.query("SELECT * FROM closure ORDER BY start_at"))
+    return store.sql("SELECT * FROM closure ORDER BY start_at").mappings()
 
 
 def overlapping(store: Store, resource: Resource, start: datetime, end: datetime) -> list[Closed]:
     """Closure windows of this resource (or its kind, or everything) that meet [start, end)."""
     scopes = (f"res:{resource.code}", f"kind:{resource.kind}", "*")
-    rows = store.conn.execute(
+    rows = store.sql(
         "SELECT id, scope, start_at, end_at, rrule, reason, holidays FROM closure "
-        "WHERE scope IN (?, ?, ?) AND start_at < ? AND until > ?",
-        (*scopes, clock.to_text(end), clock.to_text(start))).fetchall()
+        "WHERE scope IN :scopes AND start_at < :end AND until > :start",
+        scopes=scopes, end=clock.to_text(end), start=clock.to_text(start)).fetchall()
     out: list[Closed] = []
     for cid, scope, s_text, e_text, rule_text, reason, on_holidays in rows:
         first, last = clock.from_text(s_text), clock.from_text(e_text)

@@ -18,7 +18,7 @@ from booking.store import audit
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid
 from booking.store.i18n import tr
-from booking.store.connection import Store
+from booking.store.connection import Store, insert_sql
 
 HOLIDAY = "holiday"   # a public holiday (a day off of the schedule)
 WORKDAY = "workday"   # a make-up workday on a weekend (调休上班日)
@@ -52,7 +52,7 @@ class Day:
 
 
 def _entered(store: Store, year: int) -> dict[str, object] | None:
-    row = store.conn.execute("SELECT days_off, workdays FROM holiday_year WHERE year = ?", (year,)).fetchone()
+    row = store.sql("SELECT days_off, workdays FROM holiday_year WHERE year = :year", year=year).fetchone()
     return {"off": json.loads(row[0]), "work": json.loads(row[1])} if row else None
 
 
@@ -186,8 +186,8 @@ def set_year(store: Store, actor: Actor, year: int, days_off: str | list[date], 
            "entered_at": now.strftime("%Y-%m-%d %H:%M:%S"), "entered_by": actor.name}
     with store.write():
         before = _entered(store, year)
-        store.conn.execute("DELETE FROM holiday_year WHERE year = ?", (year,))
-        store.db.table("holiday_year").insert(row)
+        store.sql("DELETE FROM holiday_year WHERE year = :year", year=year)
+        store.sql(insert_sql("holiday_year", row), **row)
         audit.record(store, actor, "set", "holiday_year", year, before=before,
                      after={"off": [d.isoformat() for d in off], "work": [d.isoformat() for d in work]}, at=now)
     return schedule(store, year)
@@ -199,6 +199,6 @@ def clear_year(store: Store, actor: Actor, year: int, now: datetime) -> dict[str
         raise DeskError("forbidden", "holiday_admin_only")
     with store.write():
         before = _entered(store, year)
-        store.conn.execute("DELETE FROM holiday_year WHERE year = ?", (year,))
+        store.sql("DELETE FROM holiday_year WHERE year = :year", year=year)
         audit.record(store, actor, "clear", "holiday_year", year, before=before, at=now)
     return schedule(store, year)

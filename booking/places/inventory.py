@@ -17,7 +17,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import language
 from booking.store.paths import resource_path
-from booking.store.connection import Store
+from booking.store.connection import Store, insert_sql, update_sql
 from booking.store.validation import parse_whole
 
 KINDS = ("parking", "room")
@@ -60,20 +60,21 @@ def _row_to_resource(row: tuple[Any, ...]) -> Resource:
 
 def seed(store: Store, *, now: datetime) -> int:
     """Load the community's inventory into an empty store; returns how many were added."""
-    if store.conn.execute("SELECT count(*) FROM resource").fetchone()[0]:
+    if store.sql("SELECT count(*) FROM resource").fetchone()[0]:
         return 0
     data = json.loads(resource_path("inventory.json").read_text(encoding="utf-8"))
     stamp = clock.to_stamp(now)
     with store.write():
         for order, item in enumerate(data["resources"]):
-            store.db.table("resource").insert({
+            row = {
                 "code": item["code"], "kind": item["kind"], "name_zh": item["name_zh"],
                 "name_en": item["name_en"], "zone": item.get("zone"),
                 "ev": int(bool(item.get("ev"))), "accessible": int(bool(item.get("accessible"))),
                 "visitor": int(bool(item.get("visitor"))), "capacity": item.get("capacity"),
                 "area_m2": item.get("area_m2"), "enabled": 1, "longest_minutes": 0,
                 "sort": order, "created_at": stamp,
-            })
+            }
+            store.sql(insert_sql("resource", row), **row)
         audit.record(store, audit.SYSTEM, "seed", "resource", None,
                      after={"count": len(data["resources"])}, at=now)
     return len(data["resources"])
@@ -81,28 +82,26 @@ def seed(store: Store, *, now: datetime) -> int:
 
 def all_resources(store: Store, kind: str | None = None, include_disabled: bool = True) -> list[Resource]:
     sql = f"SELECT {_COLUMNS} FROM resource"
-    where, params = [], []
+    where = []
     if kind:
-        where.append("kind = ?")
-        params.append(kind)
+        where.append("kind = :kind")
     if not include_disabled:
         where.append("enabled = 1")
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY kind = 'room', sort, code"
-    return [_row_to_resource(r) for r in store.conn.execute(sql, params)]
+    return [_row_to_resource(r) for r in store.sql(sql, kind=kind)]
 
 
 def get(store: Store, code: str) -> Resource:
-    row = store.conn.execute(f"SELECT {_COLUMNS} FROM resource WHERE code = ?",
-                             ((code or "").strip().upper(),)).fetchone()
+    row = store.sql(f"SELECT {_COLUMNS} FROM resource WHERE code = :code", code=(code or "").strip().upper()).fetchone()
     if row is None:
         raise not_found("res_not_found", code=code)
     return _row_to_resource(row)
 
 
 def get_by_id(store: Store, resource_id: int) -> Resource:
-    row = store.conn.execute(f"SELECT {_COLUMNS} FROM resource WHERE id = ?", (resource_id,)).fetchone()
+    row = store.sql(f"SELECT {_COLUMNS} FROM resource WHERE id = :resource_id", resource_id=resource_id).fetchone()
     if row is None:
         raise not_found("res_not_found", code=str(resource_id))
     return _row_to_resource(row)
@@ -133,14 +132,14 @@ def add(store: Store, actor: Actor, code: str, kind: str, name_zh: str, name_en:
     name_zh = _check_name(name_zh, "name_zh")
     name_en = _check_name(name_en or name_zh, "name_en")
     with store.write():
-        if store.conn.execute("SELECT 1 FROM resource WHERE code = ?", (code,)).fetchone():
+        if store.sql("SELECT 1 FROM resource WHERE code = :code", code=code).fetchone():
             raise invalid("res_code_taken", field="code", code=code)
-        sort = store.conn.execute("SELECT coalesce(max(sort), 0) + 1 FROM resource").fetchone()[0]
+        sort = store.sql("SELECT coalesce(max(sort), 0) + 1 FROM resource").fetchone()[0]
         row = {"code": code, "kind": kind, "name_zh": name_zh, "name_en": name_en, "zone": zone,
                "ev": int(ev), "accessible": int(accessible), "visitor": int(visitor),
                "capacity": capacity, "area_m2": area_m2, "enabled": 1, "longest_minutes": 0,
                "sort": sort, "created_at": clock.to_stamp(now)}
-        store.db.table("resource").insert(row)
+        store.sql(insert_sql("resource", row), **row)
         audit.record(store, actor, "add", "resource", code, after=row, at=now)
     return get(store, code)
 
@@ -153,8 +152,8 @@ def rename(store: Store, actor: Actor, code: str, name_zh: str | None = None,
     new_zh = _check_name(name_zh, "name_zh") if name_zh is not None else before.name_zh
     new_en = _check_name(name_en, "name_en") if name_en is not None else before.name_en
     with store.write():
-        store.conn.execute("UPDATE resource SET name_zh = ?, name_en = ? WHERE id = ?",
-                           (new_zh, new_en, before.id))
+        store.sql("UPDATE resource SET name_zh = :new_zh, name_en = :new_en WHERE id = :before_id",
+                  new_zh=new_zh, new_en=new_en, before_id=before.id)
         audit.record(store, actor, "rename", "resource", before.code,
                      before={"name_zh": before.name_zh, "name_en": before.name_en},
                      after={"name_zh": new_zh, "name_en": new_en}, at=now)
@@ -166,7 +165,8 @@ def set_enabled(store: Store, actor: Actor, code: str, enabled: bool, *, now: da
     _require_admin(actor)
     before = get(store, code)
     with store.write():
-        store.conn.execute("UPDATE resource SET enabled = ? WHERE id = ?", (int(enabled), before.id))
+        store.sql("UPDATE resource SET enabled = :enabled WHERE id = :before_id", enabled=int(enabled),
+                  before_id=before.id)
         audit.record(store, actor, "enable" if enabled else "disable", "resource", before.code,
                      before={"enabled": before.enabled}, after={"enabled": enabled}, at=now)
     return get(store, code)
@@ -214,7 +214,7 @@ def update(store: Store, actor: Actor, code: str, now: Any, **attributes: Any) -
         return before
     old = before.to_json()
     with store.write():
-        store.db.table("resource").update(before.id, changes)
+        store.sql(update_sql("resource", changes), **changes, id=before.id)
         audit.record(store, actor, "edit", "resource", before.code,
                      before={k: old[k] for k in changes}, after=changes, at=now)
     return get(store, code)

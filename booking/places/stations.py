@@ -32,7 +32,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import tr
 from booking.places.inventory import KINDS, get as get_resource
-from booking.store.connection import Store
+from booking.store.connection import Store, insert_sql
 
 DESK = "desk"
 MODES = ("both", "in", "out")
@@ -152,7 +152,7 @@ def find(store: Store, name: str) -> Station | None:
     """The station called `name`, or None (never raises; the verifier uses it)."""
     if name == DESK:
         return DESK_STATION
-    row = store.conn.execute(f"SELECT {_COLUMNS} FROM station WHERE name = ?", (name,)).fetchone()
+    row = store.sql(f"SELECT {_COLUMNS} FROM station WHERE name = :name", name=name).fetchone()
     return _row_to_station(row) if row else None
 
 
@@ -167,20 +167,20 @@ def get(store: Store, name: str) -> Station:
 
 def all_stations(store: Store) -> list[Station]:
     """The desk first, then the others by name."""
-    rows = store.conn.execute(f"SELECT {_COLUMNS} FROM station ORDER BY name")
+    rows = store.sql(f"SELECT {_COLUMNS} FROM station ORDER BY name")
     return [DESK_STATION] + [_row_to_station(r) for r in rows]
 
 
 def gates(store: Store) -> list[Station]:
     """The barrier gates (stations with a plate camera), by name."""
-    rows = store.conn.execute(f"SELECT {_COLUMNS} FROM station WHERE gate IS NOT NULL ORDER BY name")
+    rows = store.sql(f"SELECT {_COLUMNS} FROM station WHERE gate IS NOT NULL ORDER BY name")
     return [_row_to_station(r) for r in rows]
 
 
 def gate_for_camera(store: Store, gate: str, camera: str) -> Station | None:
     """The gate whose camera is `camera` speaking protocol `gate`, or None (an unknown camera)."""
-    row = store.conn.execute(f"SELECT {_COLUMNS} FROM station WHERE gate = ? AND camera = ?",
-                             (gate, camera)).fetchone()
+    row = store.sql(f"SELECT {_COLUMNS} FROM station WHERE gate = :gate AND camera = :camera",
+                    gate=gate, camera=camera).fetchone()
     return _row_to_station(row) if row else None
 
 
@@ -221,16 +221,16 @@ def add(store: Store, actor: Actor, name: str, kinds: list[str] | tuple[str, ...
     elif camera or camera_address:
         raise invalid("station_camera_without_gate", field="camera")
     with store.write():
-        if store.conn.execute("SELECT 1 FROM station WHERE name = ?", (name,)).fetchone():
+        if store.sql("SELECT 1 FROM station WHERE name = :name", name=name).fetchone():
             raise invalid("station_name_taken", field="name", name=name)
         if camera is not None:
-            other = store.conn.execute("SELECT name FROM station WHERE camera = ?", (camera,)).fetchone()
+            other = store.sql("SELECT name FROM station WHERE camera = :camera", camera=camera).fetchone()
             if other:
                 raise invalid("station_camera_taken", field="camera", camera=camera, name=other[0])
         row = {"name": name, "kinds": json.dumps(list(kinds)), "resources": json.dumps(list(codes)),
                "mode": mode, "created_at": clock.to_stamp(now),
                "gate": gate, "camera": camera, "camera_user": camera_user, "camera_address": camera_address}
-        store.db.table("station").insert(row)
+        store.sql(insert_sql("station", row), **row)
         after: dict[str, Any] = {"kinds": list(kinds), "resources": list(codes), "mode": mode}
         if gate is not None:
             after.update(gate=gate, camera=camera, camera_user=camera_user, camera_address=camera_address)
@@ -246,7 +246,7 @@ def remove(store: Store, actor: Actor, name: str, *, now: datetime) -> Station:
     if station.name == DESK:
         raise invalid("station_desk_reserved", field="name")
     with store.write():
-        store.conn.execute("DELETE FROM station WHERE name = ?", (station.name,))
+        store.sql("DELETE FROM station WHERE name = :name", name=station.name)
         audit.record(store, actor, "remove", "station", station.name, before=station.to_json(), at=now)
     return station
 

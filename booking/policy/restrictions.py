@@ -39,7 +39,7 @@ class NoShowRule:
 
 def no_show_rules(store: Store, kind: str | None = None) -> list[NoShowRule]:
     """The convention's no-show rules (those that apply to `kind` if given)."""
-    rows = store.conn.execute("SELECT id, kind, no_shows, within_days, ban_days FROM no_show_rule ORDER BY id")
+    rows = store.sql("SELECT id, kind, no_shows, within_days, ban_days FROM no_show_rule ORDER BY id")
     return [NoShowRule(*r) for r in rows if kind is None or r[1] in ("*", kind)]
 
 
@@ -52,10 +52,11 @@ def set_no_show_rule(store: Store, actor: Actor, kind: str, no_shows: int, withi
         raise invalid("noshow_rule_bad", field="rule")
     with store.write():
         before = [r.to_json() for r in no_show_rules(store) if r.kind == kind]
-        store.conn.execute("DELETE FROM no_show_rule WHERE kind = ?", (kind,))
+        store.sql("DELETE FROM no_show_rule WHERE kind = :kind", kind=kind)
         if no_shows:
-            store.conn.execute("INSERT INTO no_show_rule(kind, no_shows, within_days, ban_days) VALUES (?, ?, ?, ?)",
-                               (kind, no_shows, within_days, ban_days))
+            store.sql("INSERT INTO no_show_rule(kind, no_shows, within_days, ban_days) VALUES (:kind, :no_shows, "
+                      ":within_days, :ban_days)",
+                      kind=kind, no_shows=no_shows, within_days=within_days, ban_days=ban_days)
         audit.record(store, actor, "set", "no_show_rule", kind, before=before or None,
                      after={"no_shows": no_shows, "within_days": within_days, "ban_days": ban_days}
                      if no_shows else None, at=now)
@@ -63,15 +64,15 @@ def set_no_show_rule(store: Store, actor: Actor, kind: str, no_shows: int, withi
 
 
 def _door(store: Store, household_id: int) -> str:
-    row = store.conn.execute("SELECT door FROM household WHERE id = ?", (household_id,)).fetchone()
+    row = store.sql("SELECT door FROM household WHERE id = :household_id", household_id=household_id).fetchone()
     if row is None:
         raise not_found("noshow_household_not_found", id=household_id)
     return str(row[0])
 
 
 def _forgiven_until(store: Store, household_id: int, now: datetime) -> str:
-    row = store.conn.execute("SELECT max(at) FROM restriction_lift WHERE household_id = ? AND at <= ?",
-                             (household_id, clock.to_text(now))).fetchone()
+    row = store.sql("SELECT max(at) FROM restriction_lift WHERE household_id = :household_id AND at <= :now",
+                    household_id=household_id, now=clock.to_text(now)).fetchone()
     return row[0] or ""
 
 
@@ -86,13 +87,13 @@ def restriction_for(store: Store, household_id: int, now: datetime, kind: str | 
     for rule in no_show_rules(store, kind):
         lower = clock.to_text(now - timedelta(days=rule.within_days + rule.ban_days))
         sql = ("SELECT b.start_at FROM booking b JOIN resource r ON r.id = b.resource_id "
-               "WHERE b.household_id = ? AND b.status = 'no_show' AND b.start_at > ? AND b.start_at > ? "
-               "AND b.start_at <= ?")
-        params: list[Any] = [household_id, lower, forgiven, clock.to_text(now)]
+               "WHERE b.household_id = :household_id AND b.status = 'no_show' AND b.start_at > :lower "
+               "AND b.start_at > :forgiven AND b.start_at <= :now")
         if rule.kind != "*":
-            sql += " AND r.kind = ?"
-            params.append(rule.kind)
-        starts = [clock.from_text(r[0]) for r in store.conn.execute(sql + " ORDER BY b.start_at", params)]
+            sql += " AND r.kind = :kind"
+        starts = [clock.from_text(r[0]) for r in store.sql(sql + " ORDER BY b.start_at", household_id=household_id,
+                                                           lower=lower, forgiven=forgiven, now=clock.to_text(now),
+                                                           kind=rule.kind)]
         for index, last in enumerate(starts):
             window_start = last - timedelta(days=rule.within_days)
             count = sum(1 for s in starts[:index + 1] if s > window_start)
@@ -115,9 +116,10 @@ def lift(store: Store, actor: Actor, household_id: int, reason: str, now: dateti
     door = _door(store, household_id)
     with store.write():
         before = restriction_for(store, household_id, now)
-        lift_id = inserted_id(store.conn.execute(
-            "INSERT INTO restriction_lift(household_id, at, reason, lifted_by) VALUES (?, ?, ?, ?)",
-            (household_id, clock.to_text(now), reason.strip(), actor.name)))
+        lift_id = inserted_id(store.sql(
+            "INSERT INTO restriction_lift(household_id, at, reason, lifted_by) VALUES (:household_id, :now, :reason, "
+            ":name) RETURNING id",
+            household_id=household_id, now=clock.to_text(now), reason=reason.strip(), name=actor.name))
         audit.record(store, actor, "lift", "restriction", household_id,
                      before=before.params if before else None, after=None, reason=reason.strip(), at=now)
     return {"lift": lift_id, "household": door, "lifted": before.params if before else None}
@@ -129,9 +131,9 @@ def restricted(store: Store, now: datetime) -> list[dict[str, Any]]:
     if not rules:
         return []
     reach = max(r.within_days + r.ban_days for r in rules)
-    rows = store.conn.execute(
-        "SELECT DISTINCT household_id FROM booking WHERE status = 'no_show' AND start_at > ? AND start_at <= ?",
-        (clock.to_text(now - timedelta(days=reach)), clock.to_text(now))).fetchall()
+    rows = store.sql(
+        "SELECT DISTINCT household_id FROM booking WHERE status = 'no_show' AND start_at > :p1 AND start_at <= :now",
+        p1=clock.to_text(now - timedelta(days=reach)), now=clock.to_text(now)).fetchall()
     out = []
     for (household_id,) in rows:
         breach = restriction_for(store, household_id, now)

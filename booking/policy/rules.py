@@ -53,15 +53,15 @@ def duration_message(minutes: int) -> Message:
 
 def seed(store: Store, *, now: datetime) -> int:
     """Write the default convention into a store that has no rules yet."""
-    if store.conn.execute("SELECT count(*) FROM rule").fetchone()[0]:
+    if store.sql("SELECT count(*) FROM rule").fetchone()[0]:
         return 0
     data = json.loads(resource_path("rules.json").read_text(encoding="utf-8"))["rules"]
     count = 0
     with store.write():
         for scope, values in data.items():
             for name, value in values.items():
-                store.conn.execute("INSERT INTO rule(scope, name, value, updated_at) VALUES (?, ?, ?, ?)",
-                                   (scope, name, json.dumps(value), clock.to_stamp(now)))
+                store.sql("INSERT INTO rule(scope, name, value, updated_at) VALUES (:scope, :name, :value, :now_stamp)",
+                          scope=scope, name=name, value=json.dumps(value), now_stamp=clock.to_stamp(now))
                 count += 1
         audit.record(store, audit.SYSTEM, "seed", "rule", None, after={"count": count}, at=now)
     return count
@@ -75,8 +75,8 @@ def scopes_for(resource: Resource) -> list[str]:
 def effective(store: Store, resource: Resource) -> dict[str, Any]:
     """Every rule's value for this resource (None where no scope sets it)."""
     scopes = scopes_for(resource)
-    rows = store.conn.execute(
-        "SELECT scope, name, value FROM rule WHERE scope IN (?, ?, ?)", scopes).fetchall()
+    rows = store.sql(
+        "SELECT scope, name, value FROM rule WHERE scope IN :scopes", scopes=scopes).fetchall()
     by_scope = {(s, n): json.loads(v) for s, n, v in rows}
     out: dict[str, Any] = {}
     for name in RULES:
@@ -85,7 +85,7 @@ def effective(store: Store, resource: Resource) -> dict[str, Any]:
 
 
 def all_rules(store: Store) -> list[dict[str, Any]]:
-    rows = store.conn.execute("SELECT scope, name, value, updated_at FROM rule ORDER BY scope, name")
+    rows = store.sql("SELECT scope, name, value, updated_at FROM rule ORDER BY scope, name")
     return [{"scope": s, "name": n, "label": tr(f"rule_{n}"), "value": json.loads(v), "updated_at": u}
             for s, n, v, u in rows]
 
@@ -118,15 +118,16 @@ def set_rule(store: Store, actor: Actor, scope: str, name: str, value: Any, *, n
     scope = parse_scope(store, scope)
     parsed = parse_value(name, value)
     with store.write():
-        row = store.conn.execute("SELECT value FROM rule WHERE scope = ? AND name = ?", (scope, name)).fetchone()
+        row = store.sql("SELECT value FROM rule WHERE scope = :scope AND name = :name", scope=scope,
+                        name=name).fetchone()
         before = json.loads(row[0]) if row else None
         if parsed is None:
-            store.conn.execute("DELETE FROM rule WHERE scope = ? AND name = ?", (scope, name))
+            store.sql("DELETE FROM rule WHERE scope = :scope AND name = :name", scope=scope, name=name)
         else:
-            store.conn.execute(
-                "INSERT INTO rule(scope, name, value, updated_at) VALUES (?, ?, ?, ?) "
+            store.sql(
+                "INSERT INTO rule(scope, name, value, updated_at) VALUES (:scope, :name, :parsed, :now_stamp) "
                 "ON CONFLICT(scope, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-                (scope, name, json.dumps(parsed), clock.to_stamp(now)))
+                scope=scope, name=name, parsed=json.dumps(parsed), now_stamp=clock.to_stamp(now))
         audit.record(store, actor, "set", "rule", f"{scope}/{name}", before=before, after=parsed, at=now)
     return {"scope": scope, "name": name, "value": parsed}
 
@@ -147,18 +148,17 @@ def _window_hits_daily_hours(start: datetime, end: datetime, hours: dict[str, st
 
 def household_active_count(store: Store, household_id: int, kind: str, start: datetime, end: datetime,
                            exclude: tuple[int, ...] = ()) -> int:
-    longest = store.conn.execute("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
+    longest = store.sql("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
     lower = reach_back(start, longest)
     sql = (
         "SELECT count(*) FROM booking b JOIN resource r ON r.id = b.resource_id "
-        "WHERE b.household_id = ? AND r.kind = ? AND b.start_at >= ? AND b.start_at < ? AND b.end_at > ? "
-        f"AND b.status IN {ACTIVE!r}"
+        "WHERE b.household_id = :household_id AND r.kind = :kind AND b.start_at >= :lower AND b.start_at < :end "
+        f"AND b.end_at > :start AND b.status IN {ACTIVE!r}"
     )
-    params: list[Any] = [household_id, kind, lower, clock.to_text(end), clock.to_text(start)]
     if exclude:
-        sql += f" AND b.id NOT IN ({','.join('?' * len(exclude))})"
-        params.extend(exclude)
-    return int(store.conn.execute(sql, params).fetchone()[0])
+        sql += " AND b.id NOT IN :exclude"
+    return int(store.sql(sql, household_id=household_id, kind=kind, lower=lower, end=clock.to_text(end),
+                         start=clock.to_text(start), exclude=exclude).fetchone()[0])
 
 
 def breaches(store: Store, resource: Resource, household_id: int, door: str, start: datetime,

@@ -97,8 +97,8 @@ def _column_letter(index: int) -> str:
 def booking_count(store: Store, first: date, last: date) -> int:
     """How many rows `reports.booking_rows` gives for the same days (the total for a progress bar)."""
     lo, hi = clock.day_bounds(first)[0], clock.day_bounds(last)[1]
-    found: int = store.conn.execute("SELECT count(*) FROM booking WHERE start_at >= ? AND start_at < ?",
-                                    (clock.to_text(lo), clock.to_text(hi))).fetchone()[0]
+    found: int = store.sql("SELECT count(*) FROM booking WHERE start_at >= :lo AND start_at < :hi",
+                           lo=clock.to_text(lo), hi=clock.to_text(hi)).fetchone()[0]
     return found
 
 

@@ -98,19 +98,19 @@ class _Use:
 
 def _lower_bound(store: Store, start: datetime) -> str:
     # As in bookings.on_date: only bookings starting within the longest booking before can reach in.
-    longest = store.conn.execute("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
+    longest = store.sql("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
     return reach_back(start, longest)
 
 
 def _uses(store: Store, start: date, end: date) -> list[_Use]:
     """Every booking that touches [start, end), cancelled ones included."""
     lo, hi = clock.day_bounds(start)[0], clock.day_bounds(end)[0]
-    rows = store.conn.execute(
+    rows = store.sql(
         "SELECT b.resource_id, r.kind, b.household_id, h.door, p.name, b.start_at, b.end_at, b.status, b.purpose "
         "FROM booking b JOIN resource r ON r.id = b.resource_id JOIN household h ON h.id = b.household_id "
         "JOIN resident p ON p.id = b.resident_id "
-        "WHERE b.start_at >= ? AND b.start_at < ? AND b.end_at > ?",
-        (_lower_bound(store, lo), clock.to_text(hi), clock.to_text(lo)))
+        "WHERE b.start_at >= :reach AND b.start_at < :hi AND b.end_at > :lo",
+        reach=_lower_bound(store, lo), hi=clock.to_text(hi), lo=clock.to_text(lo))
     return [_Use(r[0], r[1], r[2], r[3], r[4], clock.from_text(r[5]), clock.from_text(r[6]), r[7], r[8])
             for r in rows]
 
@@ -353,13 +353,13 @@ def booking_rows(store: Store, first: date, last: date, masked: bool = True) -> 
     statuses = {s: tr(f"status_{s}") for s in STATUSES}
     kinds = {k: tr(f"report_kind_{k}") for k in ("parking", "room")}
     yes = tr("report_yes")
-    cursor = store.conn.execute(
+    cursor = store.sql(
         "SELECT b.id, r.code, r.name_zh, r.name_en, r.kind, r.zone, b.start_at, b.end_at, b.status, h.door, "
         "p.name, p.phone, b.plate, b.visitor, b.purpose, b.checked_in_at, b.checked_out_at, b.overstay_minutes, "
         "b.series_id, b.created_at, b.created_by "
         "FROM booking b JOIN resource r ON r.id = b.resource_id JOIN household h ON h.id = b.household_id "
-        "JOIN resident p ON p.id = b.resident_id WHERE b.start_at >= ? AND b.start_at < ? "
-        "ORDER BY b.start_at, b.id", (clock.to_text(lo), clock.to_text(hi)))
+        "JOIN resident p ON p.id = b.resident_id WHERE b.start_at >= :lo AND b.start_at < :hi "
+        "ORDER BY b.start_at, b.id", lo=clock.to_text(lo), hi=clock.to_text(hi))
     for (bid, code, name_zh, name_en, kind, zone, start, end, status, door, name, phone, plate, visitor,
          purpose, cin, cout, over, series, created, by) in cursor:
         yield [bid, code, name_en if english else name_zh, kinds.get(kind, kind), zone or "", start, end,

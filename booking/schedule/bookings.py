@@ -7,7 +7,6 @@ overlap even from a code path that forgot to check.
 """
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,7 +22,7 @@ from booking.places.inventory import Resource, all_resources, get as get_resourc
 from booking.policy.breach import Breach
 from booking.policy.rules import breaches
 from booking.store.schema import ACTIVE
-from booking.store.connection import Store
+from booking.store.connection import IntegrityError, Store, refusal
 from booking.store.validation import (MAX_BOOKING_DAYS, MAX_YEAR, MIN_YEAR, in_range, mask_name, mask_phone,
                                       normalize_plate, reach_back)
 from booking.store.rowids import inserted_id
@@ -90,7 +89,7 @@ def _to_booking(row: tuple[Any, ...]) -> Booking:
 
 
 def get(store: Store, booking_id: int) -> Booking:
-    row = store.conn.execute(_SELECT + " WHERE b.id = ?", (booking_id,)).fetchone()
+    row = store.sql(_SELECT + " WHERE b.id = :booking_id", booking_id=booking_id).fetchone()
     if row is None:
         raise not_found("booking_not_found", id=booking_id)
     return _to_booking(row)
@@ -99,24 +98,23 @@ def get(store: Store, booking_id: int) -> Booking:
 def _lower_bound(store: Store, start: datetime, resource_id: int | None = None) -> str:
     """Earliest start an active booking reaching `start` can have (see schema trigger)."""
     if resource_id is None:
-        longest = store.conn.execute("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
+        longest = store.sql("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
     else:
-        longest = store.conn.execute("SELECT longest_minutes FROM resource WHERE id = ?",
-                                     (resource_id,)).fetchone()[0]
+        longest = store.sql("SELECT longest_minutes FROM resource WHERE id = :resource_id",
+                            resource_id=resource_id).fetchone()[0]
     return reach_back(start, longest)
 
 
 def clashes(store: Store, resource: Resource, start: datetime, end: datetime,
             exclude: tuple[int, ...] = ()) -> list[Booking]:
     """Active bookings of `resource` overlapping [start, end) (touching ends do not clash)."""
-    sql = (_SELECT + " WHERE b.resource_id = ? AND b.start_at >= ? AND b.start_at < ? AND b.end_at > ? "
-           f"AND b.status IN {ACTIVE!r}")
-    params: list[Any] = [resource.id, _lower_bound(store, start, resource.id),
-                         clock.to_text(end), clock.to_text(start)]
+    sql = (_SELECT + " WHERE b.resource_id = :resource_id AND b.start_at >= :reach AND b.start_at < :end "
+           f"AND b.end_at > :start AND b.status IN {ACTIVE!r}")
     if exclude:
-        sql += f" AND b.id NOT IN ({','.join('?' * len(exclude))})"
-        params.extend(exclude)
-    return [_to_booking(r) for r in store.conn.execute(sql + " ORDER BY b.start_at", params)]
+        sql += " AND b.id NOT IN :exclude"
+    return [_to_booking(r) for r in store.sql(sql + " ORDER BY b.start_at", resource_id=resource.id,
+                                              reach=_lower_bound(store, start, resource.id), end=clock.to_text(end),
+                                              start=clock.to_text(start), exclude=exclude)]
 
 
 @dataclass
@@ -203,15 +201,18 @@ def check(store: Store, req: Request, now: datetime, exclude: tuple[int, ...] = 
 def _insert(store: Store, actor: Actor, prep: _Prepared, req: Request, start: datetime, end: datetime,
             series_id: int | None, breached: list[Breach], *, now: datetime) -> int:
     try:
-        cur = store.conn.execute(
+        cur = store.sql(
             "INSERT INTO booking(resource_id, household_id, resident_id, plate, start_at, end_at, status, "
             "series_id, visitor, purpose, pass_rev, override_reason, created_at, created_by) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'booked', ?, ?, ?, 1, ?, ?, ?)",
-            (prep.resource.id, prep.resident.household_id, prep.resident.id, prep.plate,
-             clock.to_text(start), clock.to_text(end), series_id, int(req.visitor), req.purpose,
-             req.override if breached else None, clock.to_stamp(now), actor.name))
-    except sqlite3.IntegrityError as exc:
-        if "booking_clash" in str(exc):  # the store's trigger: never double-book
+            "VALUES (:resource_id, :household_id, :resident_id, :plate, :start, :end, 'booked', :series_id, :visitor, "
+            ":purpose, 1, :override_reason, :now_stamp, :name) RETURNING id",
+            resource_id=prep.resource.id, household_id=prep.resident.household_id, resident_id=prep.resident.id,
+            plate=prep.plate,
+            start=clock.to_text(start), end=clock.to_text(end), series_id=series_id, visitor=int(req.visitor),
+            purpose=req.purpose,
+            override_reason=req.override if breached else None, now_stamp=clock.to_stamp(now), name=actor.name)
+    except IntegrityError as exc:
+        if "booking_clash" in refusal(exc):  # the store's trigger: never double-book
             raise _clash_error(prep.resource, clashes(store, prep.resource, start, end)) from exc
         raise
     booking_id = inserted_id(cur)
@@ -363,11 +364,14 @@ def book_series(store: Store, actor: Actor, req: Request, rule: str, now: dateti
         if not todo:
             raise DeskError("clash", "series_all_skipped", field="repeat",
                             details=[_skipped_json(p) for p in stopped])
-        series_id = store.db.table("series").insert({
-            "resource_id": prep.resource.id, "household_id": prep.resident.household_id,
-            "resident_id": prep.resident.id, "plate": prep.plate, "rrule": rule,
-            "first_start": clock.to_text(req.start), "minutes": clock.minutes(req.start, req.end),
-            "created_at": clock.to_stamp(now), "created_by": actor.name}).last_pk
+        series_id = inserted_id(store.sql(
+            "INSERT INTO series(resource_id, household_id, resident_id, plate, rrule, first_start, minutes, "
+            "created_at, created_by) VALUES (:resource_id, :household_id, :resident_id, :plate, :rrule, "
+            ":first_start, :minutes, :created_at, :created_by) RETURNING id",
+            resource_id=prep.resource.id, household_id=prep.resident.household_id,
+            resident_id=prep.resident.id, plate=prep.plate, rrule=rule,
+            first_start=clock.to_text(req.start), minutes=clock.minutes(req.start, req.end),
+            created_at=clock.to_stamp(now), created_by=actor.name))
         ids = [_insert(store, actor, prep, req, p["start"], p["end"], series_id, p["breaches"], now=now) for p in todo]
     return SeriesResult(series_id, [get(store, i) for i in ids],
                         [_skipped_json(p) for p in sorted(stopped + on_holiday, key=lambda p: p["start"])])
@@ -386,16 +390,16 @@ def cancel(store: Store, actor: Actor, booking_id: int, following: bool = False,
             raise DeskError("state", "booking_cannot_cancel", id=booking_id,
                             status=tr(f"status_{first.status}"))
         if following and first.series_id:
-            ids = [r[0] for r in store.conn.execute(
-                "SELECT id FROM booking WHERE series_id = ? AND start_at >= ? AND status = 'booked' "
-                "ORDER BY start_at", (first.series_id, clock.to_text(first.start)))]
+            ids = [r[0] for r in store.sql(
+                "SELECT id FROM booking WHERE series_id = :series_id AND start_at >= :start AND status = 'booked' "
+                "ORDER BY start_at", series_id=first.series_id, start=clock.to_text(first.start))]
         else:
             ids = [booking_id]
         stamp = clock.to_stamp(now)
         for bid in ids:
-            store.conn.execute(
-                "UPDATE booking SET status = 'cancelled', cancelled_at = ?, cancelled_by = ? "
-                "WHERE id = ? AND status = 'booked'", (stamp, actor.name, bid))
+            store.sql(
+                "UPDATE booking SET status = 'cancelled', cancelled_at = :stamp, cancelled_by = :name "
+                "WHERE id = :bid AND status = 'booked'", stamp=stamp, name=actor.name, bid=bid)
             audit.record(store, actor, "cancel", "booking", bid, before={"status": "booked"},
                          after={"status": "cancelled"}, reason=reason, at=now)
     return [get(store, i) for i in ids]
@@ -404,18 +408,19 @@ def cancel(store: Store, actor: Actor, booking_id: int, following: bool = False,
 def on_date(store: Store, day: date, include_cancelled: bool = True) -> list[Booking]:
     """Every booking that touches `day` (overnight ones on both dates), by resource and time."""
     start, end = clock.day_bounds(day)
-    sql = _SELECT + " WHERE b.start_at >= ? AND b.start_at < ? AND b.end_at > ?"
+    sql = _SELECT + " WHERE b.start_at >= :reach AND b.start_at < :end AND b.end_at > :start"
     if not include_cancelled:
         sql += " AND b.status <> 'cancelled'"
     sql += " ORDER BY r.kind = 'room', r.sort, b.start_at"
-    rows = store.conn.execute(sql, (_lower_bound(store, start), clock.to_text(end), clock.to_text(start)))
+    rows = store.sql(sql, reach=_lower_bound(store, start), end=clock.to_text(end), start=clock.to_text(start))
     return [_to_booking(r) for r in rows]
 
 
 def busy_resource_ids(store: Store, start: datetime, end: datetime) -> set[int]:
-    rows = store.conn.execute(
-        "SELECT DISTINCT resource_id FROM booking WHERE start_at >= ? AND start_at < ? AND end_at > ? "
-        f"AND status IN {ACTIVE!r}", (_lower_bound(store, start), clock.to_text(end), clock.to_text(start)))
+    rows = store.sql(
+        "SELECT DISTINCT resource_id FROM booking WHERE start_at >= :reach AND start_at < :end AND end_at > :start "
+        f"AND status IN {ACTIVE!r}", reach=_lower_bound(store, start), end=clock.to_text(end),
+        start=clock.to_text(start))
     return {r[0] for r in rows}
 
 
@@ -424,9 +429,9 @@ def free(store: Store, start: datetime, end: datetime, kind: str | None = None) 
     if end <= start:
         raise invalid("booking_order", field="end")
     busy = busy_resource_ids(store, start, end)
-    closed_scopes = {r[0] for r in store.conn.execute(
-        "SELECT DISTINCT scope FROM closure WHERE start_at < ? AND until > ?",
-        (clock.to_text(end), clock.to_text(start)))}
+    closed_scopes = {r[0] for r in store.sql(
+        "SELECT DISTINCT scope FROM closure WHERE start_at < :end AND until > :start",
+        end=clock.to_text(end), start=clock.to_text(start))}
     out = []
     for res in all_resources(store, kind, include_disabled=False):
         if res.id in busy:
@@ -439,8 +444,8 @@ def free(store: Store, start: datetime, end: datetime, kind: str | None = None) 
 
 def overstaying(store: Store, now: datetime) -> dict[str, Booking]:
     """Spaces whose car is still there after its booking ended (checked in, not out), by code."""
-    rows = store.conn.execute(_SELECT + " WHERE b.status = 'checked_in' AND b.end_at <= ? ORDER BY b.end_at",
-                              (clock.to_text(now),)).fetchall()
+    rows = store.sql(_SELECT + " WHERE b.status = 'checked_in' AND b.end_at <= :now ORDER BY b.end_at",
+                     now=clock.to_text(now)).fetchall()
     return {b.resource: b for b in map(_to_booking, rows)}
 
 

@@ -14,7 +14,7 @@ from booking.schedule.bookings import Booking, get as get_booking
 from booking.places.closures import check, holiday_windows, insert, parse_rrule
 from booking.store.errors import not_found
 from booking.places.scopes import parse_scope
-from booking.store.connection import Store
+from booking.store.connection import Store, update_sql
 
 FOREVER = "9999-12-31 23:59"
 
@@ -30,7 +30,7 @@ def add_on_holidays(store: Store, actor: Actor, scope: str, reason: str, since: 
 
 
 def get(store: Store, closure_id: int) -> dict[str, Any]:
-    rows = list(store.db.query("SELECT * FROM closure WHERE id = ?", [closure_id]))
+    rows = store.sql("SELECT * FROM closure WHERE id = :closure_id", closure_id=closure_id).mappings()
     if not rows:
         raise not_found("closure_not_found", id=closure_id)
     return rows[0]
@@ -48,7 +48,7 @@ def edit(store: Store, actor: Actor, closure_id: int, scope: str, start: datetim
              "rrule": rrule or None, "reason": reason,
              "until": FOREVER if before.get("holidays") else until or clock.to_text(end)}
     with store.write():
-        store.db.table("closure").update(closure_id, after)
+        store.sql(update_sql("closure", after), **after, id=closure_id)
         audit.record(store, actor, "edit", "closure", closure_id,
                      before={k: before[k] for k in after}, after=after, at=now)
     return get(store, closure_id)
@@ -68,16 +68,14 @@ def hits(store: Store, scope: str, start: datetime, end: datetime, rrule: str | 
         windows = [(s, s + length) for s in starts]
         horizon = clock.to_text(windows[-1][1]) if windows else clock.to_text(end)
     sql = ("SELECT b.id, b.start_at, b.end_at FROM booking b JOIN resource r ON r.id = b.resource_id "
-           "WHERE b.status IN ('booked', 'checked_in') AND b.end_at > ? AND b.start_at < ?")
-    params: list[Any] = [clock.to_text(start), horizon]
+           "WHERE b.status IN ('booked', 'checked_in') AND b.end_at > :start AND b.start_at < :horizon")
     if scope.startswith("res:"):
-        sql += " AND r.code = ?"
-        params.append(scope[4:])
+        sql += " AND r.code = :name"
     elif scope.startswith("kind:"):
-        sql += " AND r.kind = ?"
-        params.append(scope[5:])
+        sql += " AND r.kind = :name"
     found: list[Booking] = []
-    for booking_id, s_text, e_text in store.conn.execute(sql + " ORDER BY b.start_at", params):
+    for booking_id, s_text, e_text in store.sql(sql + " ORDER BY b.start_at", start=clock.to_text(start),
+                                                horizon=horizon, name=scope.partition(":")[2]):
         b_start, b_end = clock.from_text(s_text), clock.from_text(e_text)
         if windows is None:
             met = bool(holiday_windows(store, max(b_start, start), b_end))

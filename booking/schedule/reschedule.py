@@ -10,7 +10,6 @@ has started: only its end may move (to extend or shorten the stay).
 """
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from booking.schedule import bookings
@@ -20,7 +19,7 @@ from booking.schedule.bookings import Booking, Check, Request
 from booking.store.errors import DeskError, invalid
 from booking.store.i18n import tr
 from booking.places.inventory import get as get_resource
-from booking.store.connection import Store
+from booking.store.connection import IntegrityError, Store, refusal
 
 
 def _request(booking: Booking, start: datetime, end: datetime, override: str | None) -> Request:
@@ -65,10 +64,10 @@ def reschedule(store: Store, actor: Actor, booking_id: int, start: datetime, end
             raise bookings._clash_error(resource, found.clashes)
         bookings._rule_gate(actor, req, found.breaches)
         try:
-            store.conn.execute("UPDATE booking SET start_at = ?, end_at = ? WHERE id = ?",
-                               (clock.to_text(start), clock.to_text(end), booking.id))
-        except sqlite3.IntegrityError as exc:
-            if "booking_clash" in str(exc):  # the store's trigger: never double-book
+            store.sql("UPDATE booking SET start_at = :start, end_at = :end WHERE id = :booking_id",
+                      start=clock.to_text(start), end=clock.to_text(end), booking_id=booking.id)
+        except IntegrityError as exc:
+            if "booking_clash" in refusal(exc):  # the store's trigger: never double-book
                 raise bookings._clash_error(
                     resource, bookings.clashes(store, resource, start, end, (booking.id,))) from exc
             raise

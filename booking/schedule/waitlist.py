@@ -88,7 +88,7 @@ def _to_entry(row: tuple[Any, ...]) -> Entry:
 
 
 def get(store: Store, entry_id: int) -> Entry:
-    row = store.conn.execute(_SELECT + " WHERE w.id = ?", (entry_id,)).fetchone()
+    row = store.sql(_SELECT + " WHERE w.id = :entry_id", entry_id=entry_id).fetchone()
     if row is None:
         raise not_found("wait_not_found", id=entry_id)
     return _to_entry(row)
@@ -96,8 +96,7 @@ def get(store: Store, entry_id: int) -> Entry:
 
 def entries(store: Store, statuses: tuple[str, ...] = OPEN) -> list[Entry]:
     """Entries in the given states, in waiting order."""
-    marks = ",".join("?" * len(statuses))
-    rows = store.conn.execute(_SELECT + f" WHERE w.status IN ({marks}) ORDER BY w.joined_at, w.id", statuses)
+    rows = store.sql(_SELECT + " WHERE w.status IN :statuses ORDER BY w.joined_at, w.id", statuses=statuses)
     return [_to_entry(r) for r in rows]
 
 
@@ -112,18 +111,18 @@ def set_offer_minutes(store: Store, actor: Actor, minutes: int, *, now: datetime
         raise invalid("wait_minutes_bad", field="minutes")
     with store.write():
         before = offer_minutes(store)
-        store.conn.execute("INSERT INTO setting(key, value) VALUES (?, ?) "
-                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (OFFER_KEY, str(minutes)))
+        store.sql("INSERT INTO setting(key, value) VALUES (:key, :minutes) "
+                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value", key=OFFER_KEY, minutes=str(minutes))
         audit.record(store, actor, "set", "setting", OFFER_KEY, before=before, after=minutes, at=now)
     return minutes
 
 
 def _held(store: Store, start: datetime, end: datetime, now: datetime, exclude: int | None) -> set[int]:
     """Resources under an open offer to another entry for an overlapping window."""
-    rows = store.conn.execute(
-        "SELECT offer_resource_id FROM waitlist WHERE status = 'offered' AND offer_expires_at > ? "
-        "AND start_at < ? AND end_at > ? AND id IS NOT ?",
-        (clock.to_text(now), clock.to_text(end), clock.to_text(start), exclude))
+    rows = store.sql(
+        "SELECT offer_resource_id FROM waitlist WHERE status = 'offered' AND offer_expires_at > :now "
+        "AND start_at < :end AND end_at > :start AND id IS NOT :exclude",
+        now=clock.to_text(now), end=clock.to_text(end), start=clock.to_text(start), exclude=exclude)
     return {r[0] for r in rows}
 
 
@@ -162,19 +161,23 @@ def join(store: Store, actor: Actor, resident_id: int, start: datetime, end: dat
         if free_now:
             raise DeskError("state", "wait_free_now", field="start",
                             codes="、".join(r.code for r in free_now[:5]), details=[r.code for r in free_now])
-        same = store.conn.execute(
-            "SELECT id FROM waitlist WHERE household_id = ? AND status IN ('waiting', 'offered') "
-            "AND coalesce(resource_id, 0) = ? AND coalesce(kind, '') = ? AND start_at < ? AND end_at > ?",
-            (resident.household_id, wanted.id if wanted else 0, "" if wanted else kind,
-             clock.to_text(end), clock.to_text(start))).fetchone()
+        same = store.sql(
+            "SELECT id FROM waitlist WHERE household_id = :household_id AND status IN ('waiting', 'offered') "
+            "AND coalesce(resource_id, 0) = :resource_id AND coalesce(kind, '') = :kind "
+            "AND start_at < :end AND end_at > :start",
+            household_id=resident.household_id, resource_id=wanted.id if wanted else 0, kind="" if wanted else kind,
+            end=clock.to_text(end), start=clock.to_text(start)).fetchone()
         if same:
             raise DeskError("state", "wait_already", door=resident.door, id=same[0])
-        entry_id = inserted_id(store.conn.execute(
+        entry_id = inserted_id(store.sql(
             "INSERT INTO waitlist(household_id, resident_id, kind, resource_id, start_at, end_at, plate, visitor, "
-            "purpose, status, joined_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?)",
-            (resident.household_id, resident.id, None if wanted else kind, wanted.id if wanted else None,
-             clock.to_text(start), clock.to_text(end), plate, int(visitor), purpose, clock.to_text(now),
-             actor.name)))
+            "purpose, status, joined_at, created_by) VALUES (:household_id, :resident_id, :kind, :resource_id, "
+            ":start, :end, :plate, :visitor, :purpose, 'waiting', :now, :name) RETURNING id",
+            household_id=resident.household_id, resident_id=resident.id, kind=None if wanted else kind,
+            resource_id=wanted.id if wanted else None,
+            start=clock.to_text(start), end=clock.to_text(end), plate=plate, visitor=int(visitor), purpose=purpose,
+            now=clock.to_text(now),
+            name=actor.name))
         audit.record(store, actor, "join", "waitlist", entry_id,
                      after={"household": resident.door, "kind": kind, "resource": resource,
                             "start": clock.to_text(start), "end": clock.to_text(end)}, at=now)
@@ -182,8 +185,8 @@ def join(store: Store, actor: Actor, resident_id: int, start: datetime, end: dat
 
 
 def _set_status(store: Store, actor: Actor, entry: Entry, status: str, *, now: datetime, **columns: Any) -> None:
-    sets = ", ".join(["status = ?"] + [f"{c} = ?" for c in columns])
-    store.conn.execute(f"UPDATE waitlist SET {sets} WHERE id = ?", (status, *columns.values(), entry.id))
+    sets = ", ".join(["status = :status"] + [f"{c} = :{c}" for c in columns])
+    store.sql(f"UPDATE waitlist SET {sets} WHERE id = :entry_id", status=status, **columns, entry_id=entry.id)
     audit.record(store, actor, status, "waitlist", entry.id, before={"status": entry.status},
                  after={"status": status, **columns}, at=now)
 

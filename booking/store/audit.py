@@ -70,18 +70,16 @@ def record(
     """
     reason = _with_clock_note(actor, reason)
     message = reason if isinstance(reason, Message) else None
-    store.conn.execute(
+    store.sql(
         "INSERT INTO audit(at, actor, action, entity, entity_id, before, after, reason, reason_key, reason_params) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            clock.to_stamp(at), actor.name, action, entity,
-            None if entity_id is None else str(entity_id),
-            None if before is None else json.dumps(before, ensure_ascii=False, default=str),
-            None if after is None else json.dumps(after, ensure_ascii=False, default=str),
-            message.text() if message else reason,
-            message.key if message else None,
-            message.params_json() if message else None,
-        ),
+        "VALUES (:at, :actor, :action, :entity, :entity_id, :before, :after, :reason, :reason_key, :reason_params)",
+        at=clock.to_stamp(at), actor=actor.name, action=action, entity=entity,
+        entity_id=None if entity_id is None else str(entity_id),
+        before=None if before is None else json.dumps(before, ensure_ascii=False, default=str),
+        after=None if after is None else json.dumps(after, ensure_ascii=False, default=str),
+        reason=message.text() if message else reason,
+        reason_key=message.key if message else None,
+        reason_params=message.params_json() if message else None,
     )
 
 
@@ -95,18 +93,16 @@ def _with_clock_note(actor: Actor, reason: str | Message | None) -> str | Messag
 def entries(store: Store, entity: str | None = None, entity_id: Any = None,
             limit: int = 200) -> list[dict[str, Any]]:
     """The newest entries first, optionally for one entity."""
-    where, params = [], []
+    where: list[str] = []
     if entity:
-        where.append("entity = ?")
-        params.append(entity)
+        where.append("entity = :entity")
     if entity_id is not None:
-        where.append("entity_id = ?")
-        params.append(str(entity_id))
+        where.append("entity_id = :entity_id")
     sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY id DESC LIMIT ?"
-    rows = store.db.query(sql, [*params, limit])
+    sql += " ORDER BY id DESC LIMIT :limit"
+    rows = store.sql(sql, entity=entity, entity_id=None if entity_id is None else str(entity_id), limit=limit)
     out = []
-    for row in rows:
+    for row in rows.mappings():
         for key in ("before", "after"):
             if row[key]:
                 row[key] = json.loads(row[key])

@@ -67,9 +67,9 @@ class HistoryModel(QAbstractTableModel):
                 note = (f"{e['before'].get('start')} – {e['before'].get('end')} → "
                         f"{after.get('start')} – {after.get('end')}" + (f"；{note}" if note else ""))
             rows.append((e["at"], audit.actor_text(e["actor"]), action_text(e["action"]), note, True))
-        for at, station, ok, action, reason, actor, reason_key, params in store.conn.execute(
+        for at, station, ok, action, reason, actor, reason_key, params in store.sql(
                 "SELECT at, station, ok, action, reason, actor, reason_key, reason_params FROM scan "
-                "WHERE booking_id = ? ORDER BY id", (booking_id,)):
+                "WHERE booking_id = :booking_id ORDER BY id", booking_id=booking_id):
             # a repeat is called what the banner called it ("重复扫描"), not "扫码通过"
             what = tr("ui_detail_scan_repeat" if reason_key == "scan_repeat"
                       else "ui_detail_scan_ok" if ok else "ui_detail_scan_refused")

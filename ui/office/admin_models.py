@@ -89,7 +89,7 @@ class ResidentsModel(TableModel):
             self._cache.update({r.id: r for r in found})
         else:
             # Ids only (14,000 residents at most); each row is read from the domain when shown.
-            self._ids = [row[0] for row in self.store.conn.execute(
+            self._ids = [row[0] for row in self.store.sql(
                 "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE r.active = 1 "
                 "ORDER BY h.building, h.unit, h.room, r.name")]
         self.endResetModel()
@@ -262,22 +262,21 @@ class AuditModel(TableModel):
     def _page(self, before_id: int | None) -> list[tuple]:
         # Read-only paging by id (the log's order) so a million entries open at once.
         where: list[str] = []
-        params: list[Any] = []
+        like = None
         if before_id is not None:
-            where.append("id < ?")
-            params.append(before_id)
+            where.append("id < :before_id")
         if self.query:
             like = "%" + self.query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append("(actor LIKE ? ESCAPE '\\' OR action LIKE ? ESCAPE '\\' OR entity LIKE ? ESCAPE '\\' "
-                         "OR entity_id LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\' "
-                         "OR after LIKE ? ESCAPE '\\' OR before LIKE ? ESCAPE '\\')")
-            params.extend([like] * 7)
+            where.append("(actor LIKE :like ESCAPE '\\' OR action LIKE :like ESCAPE '\\' "
+                         "OR entity LIKE :like ESCAPE '\\' OR entity_id LIKE :like ESCAPE '\\' "
+                         "OR reason LIKE :like ESCAPE '\\' "
+                         "OR after LIKE :like ESCAPE '\\' OR before LIKE :like ESCAPE '\\')")
         sql = ("SELECT id, at, actor, action, entity, entity_id, reason, before, after, reason_key, reason_params "
                "FROM audit")
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY id DESC LIMIT ?"
-        return self.store.conn.execute(sql, [*params, AUDIT_PAGE]).fetchall()
+        sql += " ORDER BY id DESC LIMIT :limit"
+        return self.store.sql(sql, before_id=before_id, like=like, limit=AUDIT_PAGE).fetchall()
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and self._more

@@ -113,7 +113,7 @@ class ResidentsListModel(ResidentsModel):
             self._ids = [r.id for r in found]
             self._cache.update({r.id: r for r in found})
         else:
-            self._ids = [row[0] for row in self.store.conn.execute(
+            self._ids = [row[0] for row in self.store.sql(
                 "SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id "
                 "ORDER BY h.building, h.unit, h.room, r.name")]
         self.endResetModel()

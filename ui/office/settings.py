@@ -561,7 +561,7 @@ class KeysSettingsView(_View):
 
     def _show_key(self) -> None:
         kid = passes.ensure_key(self.desk.store, now=self.desk.now())
-        live = self.desk.store.conn.execute("SELECT count(*) FROM pass_key WHERE retired_at IS NULL").fetchone()[0]
+        live = self.desk.store.sql("SELECT count(*) FROM pass_key WHERE retired_at IS NULL").fetchone()[0]
         self.key_state.setText(tr("uio_key_state", kid=kid, live=live))
 
     def rotate(self) -> int | None:

@@ -11,7 +11,6 @@ answers False once the clerk has pressed Cancel: the domain then stops
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
-from booking.store.connection import Store, open_store, translate_sqlite_error
+from booking.store.connection import ENGINE_ERRORS, Store, open_store, translate_sqlite_error
 
 log = logging.getLogger("linli.longwork")
 SHOW_AFTER_MS = 300  # a quick job finishes before a dialog flashes up
@@ -55,7 +54,7 @@ class _Runner(QThread):
             self.result = self.work(store, self._progress)
         except DeskError as exc:
             self.error = exc
-        except sqlite3.Error as exc:
+        except ENGINE_ERRORS as exc:
             self.error = translate_sqlite_error(exc, self.store_path)
         except Exception as exc:  # a bug: the window says so and keeps running
             log.exception("long work failed")

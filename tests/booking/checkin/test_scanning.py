@@ -1,7 +1,6 @@
 """Scanning a pass: the verifier's refusals in order, and scans recorded with their effect."""
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from booking.people import residents
 from booking.places import stations
 from booking.schedule import bookings
 from booking.store import audit, i18n
+from booking.store.connection import IntegrityError
 from booking.schedule.bookings import Request
 from booking.checkin.scanning import CHECK_IN, CHECK_OUT, scan, verify
 
@@ -363,7 +363,7 @@ def test_a_rolled_back_scan_leaves_neither_the_record_nor_the_check_in(store, ad
 def test_a_scan_that_cannot_be_recorded_changes_no_booking(store, admin, text, tonight):
     store.conn.execute("CREATE TEMP TRIGGER scan_fails BEFORE INSERT ON scan "
                        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):  # the store's, the same on every engine
         scan(store, admin, text, "desk", now=CHECK_IN_TIME)
     store.conn.execute("DROP TRIGGER scan_fails")
     assert bookings.get(store, tonight.id).status == "booked"

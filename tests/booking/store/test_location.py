@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from booking import cli
-from booking.store import i18n, location
+from booking.store import location
 from booking.store.errors import DeskError
 from booking.store.location import StoreFile, StoreServer
 from booking.store.paths import default_store
