@@ -136,3 +136,22 @@ def _empty_clipboard_at_exit():
         from PySide6.QtWidgets import QApplication
         if QApplication.instance() is not None:
             QApplication.clipboard().clear()
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by the marker
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests of tests/slow_list.py `slow`, and start the slow ones first, longest first."""
+    from tests.slow_list import SLOW
+    rank = {name: n for n, name in enumerate(SLOW)}
+    seen = set()
+    for item in items:
+        name = getattr(item, "originalname", item.name)
+        if name in rank:
+            item.add_marker(pytest.mark.slow)
+            seen.add(name)
+    everything = not config.args or [Path(a).resolve() for a in config.args] == [Path(config.rootpath, "tests")]
+    if everything and not config.option.keyword and set(rank) - seen:
+        raise pytest.UsageError(f"tests/slow_list.py names tests that no longer exist: {sorted(set(rank) - seen)}")
+    late = len(SLOW)
+    items.sort(key=lambda item: rank.get(getattr(item, "originalname", item.name),
+                                         late if item.get_closest_marker("slow") else late + 1))

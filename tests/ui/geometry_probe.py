@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE.parents[1]))
 
 import shiboken6  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QSettings, QTimer  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QAbstractScrollArea, QAbstractSpinBox,  # noqa: E402
                                QApplication, QComboBox, QDateTimeEdit, QDialog, QDockWidget, QLabel, QLineEdit,
                                QMainWindow, QPlainTextEdit, QScrollArea, QStyle, QStyleOptionComboBox, QTextEdit,
@@ -42,10 +43,17 @@ SKIP_ACTIONS = {"quit", "switchClerk"}
 
 
 def wait(ms: int = 30) -> None:
+    """Let `ms` pass with the events handled, asleep between them (QTest.qWait). A loop of
+    processEvents() spun the core for the whole walk: about 10 s of CPU per screen, taken from
+    the tests running beside the probe."""
+    QTest.qWait(ms)
+
+
+def wait_until(done: Callable[[], bool], limit_ms: int = 3000) -> None:
     timer = QElapsedTimer()
     timer.start()
-    while timer.elapsed() < ms:
-        QApplication.processEvents()
+    while not done() and timer.elapsed() < limit_ms:
+        QTest.qWait(5)
 
 
 def settle(windows: list[QWidget], limit_ms: int = 3000) -> None:
@@ -56,7 +64,7 @@ def settle(windows: list[QWidget], limit_ms: int = 3000) -> None:
     timer.start()
     while timer.elapsed() < limit_ms and any(
             shiboken6.isValid(w) and getattr(w, "check_pending", lambda: False)() for w in windows):
-        QApplication.processEvents()
+        QTest.qWait(5)
     wait(20)
 
 
@@ -193,13 +201,20 @@ class Walk:
     def open(self, where: str, opener: Callable[[], Any]) -> Any:
         self.where = where
         before = top_levels()
-        QTimer.singleShot(60, lambda: self.sweep(before))  # fires inside a modal exec() too
+        swept: list[bool] = []
+
+        def sweep_once() -> None:
+            self.sweep(before)
+            swept.append(True)
+
+        QTimer.singleShot(60, sweep_once)  # fires inside a modal exec() too
         try:
             result = opener()
         except Exception as exc:  # noqa: BLE001 - reported, the walk goes on
             self.found.append({"window": where, "class": "", "what": "error", "detail": repr(exc)})
             return None
-        wait(80)
+        wait_until(lambda: bool(swept))  # a dialog shown without exec(): until the sweep has seen it
+        wait(20)
         return result
 
     def run_and_sweep(self, where: str, opener: Callable[[], Any]) -> None:
