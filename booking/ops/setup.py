@@ -30,7 +30,7 @@ def open_ready(path: str | Path | StoreServer, *, now: datetime, create: bool = 
     """
     if isinstance(path, StoreServer):  # the community's server: imported only then (psycopg is slow to import)
         from booking.store.postgres.store import open_server_store
-        store: Store = open_server_store(path, now=now, password=password)
+        store: Store = open_server_store(path, now=now, password=password, create=create)
     else:
         store = open_store(path, create=create, full_check=full_check)
     try:

@@ -82,6 +82,10 @@ class ServerStore(Store):
     def _bind(self) -> None:  # the connection is made in __init__
         pass
 
+    def applied_migrations(self) -> list[str]:
+        assert self._sa is not None, "the store is closed"
+        return migrate.applied(self._sa)
+
     def joined(self, column: str) -> str:
         return f"string_agg({column}, ',')"
 
@@ -207,8 +211,12 @@ def server_error(exc: BaseException, shown: str) -> DeskError:
 
 
 def open_server_store(server: StoreServer, *, now: datetime, password: str | None = None,
-                      migrate_it: bool = True) -> ServerStore:
+                      migrate_it: bool = True, create: bool = True) -> ServerStore:
     """Connect to the store on `server` and apply its pending migrations (under the write lock).
+
+    With `create=False` (every command but `init`) a database that holds no store yet is refused
+    (DeskError 'not_found' naming the URL), as a missing file is: a mistyped database name never
+    becomes a new, empty store with a new pass key.
 
     The compound's schema (`?schema=`) is the connection's search_path; it is made if it is new.
     A server that can't be reached, or refuses the sign-in, is DeskError 'store' naming the URL.
@@ -222,10 +230,13 @@ def open_server_store(server: StoreServer, *, now: datetime, password: str | Non
         raise server_error(exc, server.shown()) from None
     try:
         store._run(f"SET lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        if server.schema:  # checked against [a-z_][a-z0-9_]* when the URL was read
+        assert store._sa is not None
+        if create and server.schema:  # checked against [a-z_][a-z0-9_]* when the URL was read
             store._run(f'CREATE SCHEMA IF NOT EXISTS "{server.schema}"')
+        found = store.sql("SELECT current_schema()").scalar()  # the first schema of the path that exists
+        if (server.schema and found != server.schema) or (not create and not migrate.applied(store._sa)):
+            raise DeskError("not_found", "pg_store_missing", url=server.shown())
         if migrate_it:
-            assert store._sa is not None
             if migrate.pending(store._sa):
                 with store.write():  # the write lock: two desks starting together never both migrate
                     migrate.apply_pending(store._sa, now)
