@@ -13,6 +13,7 @@ them; the driver's cursor runs them). What differs lives here:
   23P01 on booking_no_overlap reads 'booking_clash'), so the domain asks one question of either;
 - waiting for another desk's write lock is bounded (`lock_timeout`, as SQLite's busy timeout),
   and a wait that ran out is the same "store busy" message;
+- a `sum` of integers, which the server widens to numeric, is read back as an int, as SQLite gives;
 - `change_mark()` is the server's current snapshot (`pg_current_snapshot()`): it moves whenever
   any transaction that wrote began or ended, so a commit by any desk is never missed.
 """
@@ -23,6 +24,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, cast
 
 import psycopg
@@ -51,6 +53,15 @@ class Refused(Exception):
         self.db = cast(Database, None)  # no sqlite-utils Database: everything goes through sql()
 
 
+class _SQLiteNumbers(psycopg.adapt.Loader):
+    """`numeric` as SQLite gives such a value: an int when it is whole (a `sum` of integers, which
+    the server widens to numeric), else a float (an `avg`). No column of the store is numeric."""
+
+    def load(self, data: Any) -> int | float:
+        value = Decimal(bytes(data).decode("ascii"))
+        return int(value) if value == value.to_integral_value() else float(value)
+
+
 class ServerStore(Store):
     """An open store on a PostgreSQL server (see the module's doc)."""
 
@@ -66,6 +77,7 @@ class ServerStore(Store):
         self._engine = engine
         self._depth = 0
         self._sa = engine.connect()
+        self.raw.adapters.register_loader("numeric", _SQLiteNumbers)
 
     # what SQLite's Store reads through its file: nothing here
     @property
