@@ -17,7 +17,7 @@ os.environ["LINLI_LANG"] = "zh"
 from booking import cli
 from booking.ops import setup
 from booking.people import residents
-from booking.store import i18n  # noqa: E402
+from booking.store import i18n, location  # noqa: E402
 from booking.store.audit import Actor  # noqa: E402
 from booking.store.connection import Store  # noqa: E402
 
@@ -63,13 +63,63 @@ def copy_template(template: Path, target: Path) -> None:
     shutil.copyfile(template, target)
 
 
+#: Put on a test module (`pytestmark = TWO_ENGINES`) or a test: each of its tests that uses `store` then
+#: runs on each engine in turn, the SQLite file and a database of its own on the PostgreSQL test server
+#: (marked `postgres`).
+ENGINES = ("sqlite", "postgres")
+TWO_ENGINES = pytest.mark.two_engines
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "two_engines: the test's `store` is each engine's in turn (tests/conftest.py)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # a test that also runs a command in-process (run_cli) works on the test's store file: SQLite only
+    if ("store" in metafunc.fixturenames and "run_cli" not in metafunc.fixturenames
+            and metafunc.definition.get_closest_marker("two_engines")):
+        metafunc.parametrize("store", ENGINES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_template_store(pg_server: Any) -> str:
+    """A database on the test server seeded by the program's own first start, as `template_store` is."""
+    name = pg_server.create()
+    seeded = setup.open_ready(server_location(pg_server.database_url(name)), now=NOW)
+    seeded.close()
+    return name
+
+
+def server_location(url: Any) -> location.StoreServer:
+    """The checked location (as --db reads it) of a SQLAlchemy URL on the test server."""
+    found = location.parse(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    assert isinstance(found, location.StoreServer)
+    return found
+
+
 @pytest.fixture
-def store(store_path: Path, template_store: Path) -> Store:
-    """A migrated, seeded store of its own in a temporary file (a copy of the template)."""
+def store(request: pytest.FixtureRequest, store_path: Path, template_store: Path) -> Store:
+    """A migrated, seeded store of its own: a copy of the template in a temporary file, or, for a
+    test parametrised by engine (TWO_ENGINES), a copy of the seeded template on the PostgreSQL server."""
+    if getattr(request, "param", "sqlite") == "postgres":
+        server = request.getfixturevalue("pg_server")
+        name = server.create(template=request.getfixturevalue("pg_template_store"))
+        opened = setup.open_ready(server_location(server.database_url(name)), now=NOW)
+        yield opened
+        opened.close()
+        server.drop(name)
+        return
     copy_template(template_store, store_path)
     opened = setup.open_ready(store_path, now=NOW)
     yield opened
     opened.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:  # a test run on the server is a PostgreSQL test: -m postgres selects it
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("store") == "postgres":
+            item.add_marker("postgres")
 
 
 @pytest.fixture

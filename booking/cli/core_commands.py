@@ -14,7 +14,7 @@ from booking.people import residents
 from booking.places import closures, inventory
 from booking.policy import rules
 from booking.schedule import bookings
-from booking.store import audit, schema
+from booking.store import audit
 from booking.store.i18n import tr
 from booking.store.validation import parse_date, parse_minute
 
@@ -167,7 +167,7 @@ def _fmt_bookings(result: dict[str, Any]) -> str:
 def _init(ctx: Context) -> dict[str, Any]:
     store = ctx.store
     return {"store": store.path, "resources": store.sql("SELECT count(*) FROM resource").fetchone()[0],
-            "migrations": [m.name for m in schema.MIGRATIONS.applied(store.db)]}
+            "migrations": store.applied_migrations()}
 
 
 @command("resources", _fmt_resources)

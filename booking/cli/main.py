@@ -95,9 +95,7 @@ def _run(argv: list[str], out: Any, outcome: dict[str, Any]) -> int:
     except DeskError as exc:
         return _fail(exc, args.json, out, 2, outcome)
     name = outcome["name"] = _command_name(args)
-    if isinstance(where, location.StoreServer):  # a checked server URL, not usable yet (issue 15): a refusal
-        return _fail(DeskError("store", "store_server_not_yet", url=where.shown()), args.json, out, 1, outcome)
-    ctx = Context(args=args, store_path=where.path, now=moment.replace(second=0), moment=moment, real_moment=real)
+    ctx = Context(args=args, where=where, now=moment.replace(second=0), moment=moment, real_moment=real)
     try:
         found = table.find(name)  # a drawing command's handler is imported from ui/ here
         if found is None:

@@ -21,7 +21,7 @@ from typing import Any, NoReturn
 from booking.checkin.sweep import sweep
 from booking.ops import setup
 from booking.people import clerks
-from booking.store import clock
+from booking.store import clock, location
 from booking.store.audit import Actor
 from booking.store.connection import Store
 from booking.store.errors import DeskError
@@ -44,6 +44,8 @@ class _Parser(argparse.ArgumentParser):
 
 #: Where a command finds the password it signs in with (`--user NAME`).
 SIGN_IN_ENV = "LINLI_PASSWORD"
+#: Where a command finds the store server's password when the URL has none (or libpq's PGPASSFILE).
+DB_PASSWORD_ENV = "LINLI_DB_PASSWORD"
 
 
 def env_password(name: str) -> str | None:
@@ -76,7 +78,8 @@ class Context:
     """What every command gets: the open store, the clock, who is acting."""
 
     args: argparse.Namespace
-    store_path: Path
+    #: where the store is (--db, LINLI_DB or the data folder's file): a file, or the community's server
+    where: location.Location
     now: datetime
     #: `now` with its seconds, for scan records (repeats are told apart by seconds); the same reading
     moment: datetime | None = None
@@ -87,11 +90,22 @@ class Context:
     _actor: Actor | None = None
 
     @property
+    def store_path(self) -> Path:
+        """The store file, for the commands that work on the file itself (backup, restore, the gate
+        server, copy-store); on a server store they are refused, naming the command."""
+        if isinstance(self.where, location.StoreServer):
+            raise DeskError("store", "store_server_command", command=_command_name(self.args), url=self.where.shown())
+        return self.where.path
+
+    @property
     def store(self) -> Store:
         if self._store is None:
-            # Only `init` makes a store; every other command refuses a missing one, naming the path.
-            self._store = setup.open_ready(self.store_path, now=self.now,
-                                           create=_command_name(self.args) == "init")
+            # Only `init` makes a store; every other command refuses a missing one, naming the path
+            # (on a server: a database that holds no store yet).
+            target: Path | location.StoreServer = (
+                self.where if isinstance(self.where, location.StoreServer) else self.where.path)
+            self._store = setup.open_ready(target, now=self.now, create=_command_name(self.args) == "init",
+                                           password=env_password(DB_PASSWORD_ENV))
             if self.args.now and not self.actor.is_admin:  # before any command reads or writes by that clock
                 raise DeskError("forbidden", "cli_now_admin_only")
         return self._store

@@ -16,7 +16,7 @@ from booking.store.i18n import tr
 
 
 #: Where copy-store finds the server's password when the URL has none.
-PASSWORD_ENV = "LINLI_DB_PASSWORD"
+PASSWORD_ENV = cli.DB_PASSWORD_ENV
 
 
 @cli.parser_section

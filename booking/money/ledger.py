@@ -220,7 +220,7 @@ def _root(store: Store, entry: Payment) -> int:
 def _left_of(store: Store, payment_id: int) -> int:
     """What is left of a payment: its amount with every refund and correction of it (or of those)."""
     left: int = store.sql(
-        "WITH RECURSIVE tree(id) AS (SELECT :payment_id UNION "
+        "WITH RECURSIVE tree(id) AS (SELECT CAST(:payment_id AS BIGINT) UNION "
         "SELECT p.id FROM payment p JOIN tree ON p.corrects = tree.id) "
         "SELECT coalesce(sum(amount_fen), 0) FROM payment WHERE id IN (SELECT id FROM tree)",
         payment_id=payment_id).fetchone()[0]

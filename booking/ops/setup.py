@@ -8,6 +8,7 @@ from booking.checkin import passes
 from booking.places import inventory
 from booking.policy import rules
 from booking.store.connection import Store, open_store
+from booking.store.location import StoreServer
 
 
 def prepare(store: Store, *, now: datetime) -> Store:
@@ -18,7 +19,8 @@ def prepare(store: Store, *, now: datetime) -> Store:
     return store
 
 
-def open_ready(path: str | Path, *, now: datetime, create: bool = True, full_check: bool = True) -> Store:
+def open_ready(path: str | Path | StoreServer, *, now: datetime, create: bool = True, full_check: bool = True,
+               password: str | None = None) -> Store:
     """Open, migrate and seed the store at `path`.
 
     `create=False` refuses a missing store (DeskError "not_found" naming the path): every
@@ -26,7 +28,11 @@ def open_ready(path: str | Path, *, now: datetime, create: bool = True, full_che
     --db, never makes a new, empty store with a new pass key. `full_check=False` (the
     window) leaves the whole-file damage check owed (`store.open_store`).
     """
-    store = open_store(path, create=create, full_check=full_check)
+    if isinstance(path, StoreServer):  # the community's server: imported only then (psycopg is slow to import)
+        from booking.store.postgres.store import open_server_store
+        store: Store = open_server_store(path, now=now, password=password, create=create)
+    else:
+        store = open_store(path, create=create, full_check=full_check)
     try:
         return prepare(store, now=now)
     except BaseException:

@@ -116,11 +116,11 @@ def add_vehicle(store: Store, actor: Actor, resident_id: int, plate: str, *, now
     return get(store, resident_id)
 
 
-_SELECT = (
-    "SELECT r.id, r.name, r.phone, r.household_id, h.door, "
-    "(SELECT group_concat(plate, ',') FROM vehicle v WHERE v.household_id = r.household_id), r.active "
-    "FROM resident r JOIN household h ON h.id = r.household_id"
-)
+def _select(store: Store) -> str:
+    """The resident's columns with the household's plates joined by commas (the engine's own aggregate)."""
+    return ("SELECT r.id, r.name, r.phone, r.household_id, h.door, "
+            f"(SELECT {store.joined('plate')} FROM vehicle v WHERE v.household_id = r.household_id), r.active "
+            "FROM resident r JOIN household h ON h.id = r.household_id")
 
 
 def _to_resident(row: tuple[Any, ...]) -> Resident:
@@ -129,7 +129,7 @@ def _to_resident(row: tuple[Any, ...]) -> Resident:
 
 
 def get(store: Store, resident_id: int) -> Resident:
-    row = store.sql(_SELECT + " WHERE r.id = :resident_id", resident_id=resident_id).fetchone()
+    row = store.sql(_select(store) + " WHERE r.id = :resident_id", resident_id=resident_id).fetchone()
     if row is None:
         raise not_found("resident_not_found", id=resident_id)
     return _to_resident(row)
@@ -174,7 +174,7 @@ def find(store: Store, text: str, limit: int = 50, include_moved: bool = False) 
     if not clauses:
         return []
     living = "" if include_moved else "r.active = 1 AND "
-    sql = _SELECT + " WHERE " + living + "(" + " OR ".join(clauses) + ") ORDER BY h.door, r.name LIMIT :limit"
+    sql = _select(store) + " WHERE " + living + "(" + " OR ".join(clauses) + ") ORDER BY h.door, r.name LIMIT :limit"
     return [_to_resident(r) for r in store.sql(sql, **params, limit=limit)]
 
 

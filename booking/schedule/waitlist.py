@@ -121,7 +121,7 @@ def _held(store: Store, start: datetime, end: datetime, now: datetime, exclude: 
     """Resources under an open offer to another entry for an overlapping window."""
     rows = store.sql(
         "SELECT offer_resource_id FROM waitlist WHERE status = 'offered' AND offer_expires_at > :now "
-        "AND start_at < :end AND end_at > :start AND id IS NOT :exclude",
+        "AND start_at < :end AND end_at > :start AND id IS DISTINCT FROM :exclude",
         now=clock.to_text(now), end=clock.to_text(end), start=clock.to_text(start), exclude=exclude)
     return {r[0] for r in rows}
 

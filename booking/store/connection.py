@@ -322,6 +322,15 @@ class Store:
         `PRAGMA data_version` for the others' commits, `total_changes` for this one's)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0]), self.conn.total_changes
 
+    def applied_migrations(self) -> list[str]:
+        """The names of the migrations recorded in the store, in the order they were applied."""
+        return [m.name for m in schema.MIGRATIONS.applied(self.db)]
+
+    def joined(self, column: str) -> str:
+        """SQL for the values of `column` joined by commas, in a group or a subquery (SQLite's
+        `group_concat`; the server's is `string_agg`). `column` is the program's own name."""
+        return f"group_concat({column}, ',')"
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.sql("SELECT value FROM setting WHERE key = :key", key=key).fetchone()
         return row[0] if row else default

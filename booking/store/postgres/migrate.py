@@ -39,7 +39,10 @@ def script(name: str) -> str:
 
 def applied(conn: Connection) -> list[str]:
     """The names of the migrations recorded in the store, in the order they were applied."""
-    if conn.execute(text("SELECT to_regclass(:t)"), {"t": RECORD_TABLE}).scalar() is None:
+    # in the connection's own schema only: a compound's new schema must not find the record of the
+    # store in `public`, which is on the search_path after it (for btree_gist)
+    if conn.execute(text("SELECT to_regclass(quote_ident(current_schema()) || '.' || :t)"),
+                    {"t": RECORD_TABLE}).scalar() is None:
         return []
     return list(conn.execute(text(f"SELECT name FROM {RECORD_TABLE} ORDER BY applied_order")).scalars())
 

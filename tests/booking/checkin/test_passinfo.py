@@ -11,6 +11,9 @@ from booking.schedule import bookings
 from booking.store import i18n
 from booking.store.errors import DeskError
 from booking.checkin.passinfo import when_text
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 
 def book(store, admin, resident, now, resource="P012", start=datetime(2026, 11, 24, 19, 0),

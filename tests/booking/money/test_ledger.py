@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import sqlite3
 from datetime import datetime
 
 import pytest
@@ -14,6 +13,10 @@ from booking.people import residents
 from booking.schedule import bookings
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
+from booking.store.connection import IntegrityError
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)
 ADMIN = Actor("管理员甲", "admin")
@@ -29,7 +32,7 @@ def cancel_at(store, booking_id: int, when: str) -> None:
     bookings.cancel(store, ADMIN, booking_id, now=NOW)
     # The booking core stamps a cancellation with the wall clock; the tests fix it.
     with store.write():
-        store.conn.execute("UPDATE booking SET cancelled_at = ? WHERE id = ?", (when, booking_id))
+        store.sql("UPDATE booking SET cancelled_at = :when WHERE id = :id", when=when, id=booking_id)
 
 
 def test_a_payment_reduces_what_is_due(store, admin, clerk, resident):
@@ -135,9 +138,8 @@ def test_the_store_itself_refuses_to_change_a_closed_month(store, admin, clerk, 
                 "VALUES ('x', '2026-10-31 12:00', 'x', 'payment', 'cash', 5, 'x')",
                 "UPDATE payment SET amount_fen = 1", "DELETE FROM payment",
                 "DELETE FROM ledger_month", "UPDATE ledger_month SET month = '2026-09'"):
-        with pytest.raises(sqlite3.IntegrityError):
-            store.conn.execute(sql)
-    store.conn.rollback()
+        with pytest.raises(IntegrityError), store.write():
+            store.sql(sql)
 
 
 def test_corrections_are_new_entries_in_the_open_month(store, admin, clerk, resident):
@@ -244,7 +246,7 @@ def test_ledger_totals_equal_the_sum_of_the_entries(ops):
                     ledger.refund(store, ADMIN, booking.id, NOW, amount_fen=amount, reason="退")
                     expected -= amount
                 else:
-                    last = store.conn.execute("SELECT max(id) FROM payment").fetchone()[0]
+                    last = store.sql("SELECT max(id) FROM payment").scalar()
                     if last is None:
                         continue
                     ledger.correct(store, ADMIN, last, amount, "更正", NOW)
@@ -254,7 +256,7 @@ def test_ledger_totals_equal_the_sum_of_the_entries(ops):
         for p in ledger.entries(store, "2026-11"):
             money_in[p.method] += p.amount_fen
         report = ledger.statement(store, "2026-11")
-        amounts = [r[0] for r in store.conn.execute("SELECT amount_fen FROM payment")]
+        amounts = [r[0] for r in store.sql("SELECT amount_fen FROM payment")]
         assert report["total"]["all_fen"] == sum(amounts) == ledger.net_paid(store, booking.id) == expected
         assert report["total"]["income_fen"] == money_in["cash"] + money_in["wechat"] + money_in["alipay"]
         assert report["total"]["entries"] == len(amounts)

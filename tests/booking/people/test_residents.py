@@ -7,6 +7,9 @@ import pytest
 
 from booking.people import residents
 from booking.store.errors import DeskError
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
@@ -58,4 +61,4 @@ def test_bad_input_names_the_field_and_stores_nothing(store, admin, field, kwarg
     with pytest.raises(DeskError) as err:
         residents.add(store, admin, **values, now=NOW)
     assert err.value.field == field
-    assert store.conn.execute("SELECT count(*) FROM resident").fetchone()[0] == 0
+    assert store.sql("SELECT count(*) FROM resident").scalar() == 0

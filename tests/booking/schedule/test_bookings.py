@@ -1,7 +1,6 @@
 """Bookings: no overlaps ever, back-to-back fine, overnight on both dates, free and suggestions."""
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, datetime
 
 import pytest
@@ -10,7 +9,11 @@ from booking.places import inventory
 from booking.schedule import bookings
 from booking.store import audit
 from booking.schedule.bookings import Request
+from booking.store.connection import IntegrityError
 from booking.store.errors import DeskError
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here runs on the SQLite file and on the PostgreSQL server
 
 
 def at(text: str) -> datetime:
@@ -53,11 +56,11 @@ def test_a_cancelled_booking_frees_its_time(store, resident, neighbour, admin, n
 
 def test_the_store_itself_refuses_an_overlap_that_skipped_the_check(store, resident, admin, now):
     b = bookings.book(store, admin, tonight(resident), now)
-    with pytest.raises(sqlite3.IntegrityError, match="booking_clash"):
-        store.conn.execute(
+    with pytest.raises(IntegrityError, match="booking_clash"):
+        store.sql(
             "INSERT INTO booking(resource_id, household_id, resident_id, start_at, end_at, status, visitor, pass_rev)"
             " SELECT resource_id, household_id, resident_id, '2026-11-25 06:00', '2026-11-25 08:00', 'booked', 0, 1"
-            " FROM booking WHERE id = ?", (b.id,))
+            " FROM booking WHERE id = :id", id=b.id)
 
 
 def test_a_long_booking_is_still_caught_by_the_bounded_overlap_check(store, resident, neighbour, admin, now):
@@ -108,7 +111,7 @@ def test_a_bad_plate_is_refused_before_anything_is_written(store, resident, admi
     with pytest.raises(DeskError) as err:
         bookings.book(store, admin, tonight(resident, plate="川AIO123"), now)
     assert err.value.field == "plate"
-    assert store.conn.execute("SELECT count(*) FROM booking").fetchone()[0] == 0
+    assert store.sql("SELECT count(*) FROM booking").scalar() == 0
 
 
 def test_free_lists_resources_with_no_booking_in_the_window(store, resident, admin, now):
@@ -133,15 +136,15 @@ def test_every_booking_and_cancellation_is_in_the_audit_log(store, resident, adm
 
 def test_the_audit_log_cannot_be_changed(store, resident, admin, now):
     bookings.book(store, admin, tonight(resident), now)
-    with pytest.raises(sqlite3.IntegrityError):
-        store.conn.execute("UPDATE audit SET actor = 'someone else'")
-    with pytest.raises(sqlite3.IntegrityError):
-        store.conn.execute("DELETE FROM audit")
+    with pytest.raises(IntegrityError):
+        store.sql("UPDATE audit SET actor = 'someone else'")
+    with pytest.raises(IntegrityError):
+        store.sql("DELETE FROM audit")
 
 
 def test_a_checked_in_booking_cannot_be_cancelled(store, resident, admin, now):
     b = bookings.book(store, admin, tonight(resident), now)
-    store.conn.execute("UPDATE booking SET status = 'checked_in' WHERE id = ?", (b.id,))
+    store.sql("UPDATE booking SET status = 'checked_in' WHERE id = :id", id=b.id)
     with pytest.raises(DeskError) as err:
         bookings.cancel(store, admin, b.id, now=now)
     assert err.value.code == "state"

@@ -1,7 +1,6 @@
 """Changing a booking's times in place: same number, same checks as booking, audited."""
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 import pytest
@@ -10,6 +9,10 @@ from booking.schedule import bookings, reschedule
 from booking.store import audit
 from booking.schedule.bookings import Request
 from booking.store.errors import DeskError
+from booking.store.connection import IntegrityError
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 
 def at(text: str) -> datetime:
@@ -25,7 +28,7 @@ def test_a_booking_keeps_its_number_when_its_times_change(store, resident, admin
     moved = reschedule.reschedule(store, admin, b.id, at("2026-11-24 20:00"), at("2026-11-25 08:00"), now)
     assert (moved.id, moved.start, moved.end, moved.status) == (
         b.id, at("2026-11-24 20:00"), at("2026-11-25 08:00"), "booked")
-    assert store.conn.execute("SELECT count(*) FROM booking").fetchone()[0] == 1
+    assert store.sql("SELECT count(*) FROM booking").scalar() == 1
 
 
 def test_moving_onto_another_booking_is_refused_naming_it(store, resident, neighbour, admin, now):
@@ -54,7 +57,7 @@ def test_a_rule_breach_is_refused_like_a_new_booking(store, resident, admin, now
 def test_a_checked_in_booking_may_move_its_end_only(store, resident, admin, now):
     b = bookings.book(store, admin, Request("P001", at("2026-11-24 10:00"), at("2026-11-24 12:00"),
                                             resident.id), now)
-    store.conn.execute("UPDATE booking SET status = 'checked_in' WHERE id = ?", (b.id,))
+    store.sql("UPDATE booking SET status = 'checked_in' WHERE id = :id", id=b.id)
     later = at("2026-11-24 11:00")
     moved = reschedule.reschedule(store, admin, b.id, b.start, at("2026-11-24 14:00"), later)
     assert moved.end == at("2026-11-24 14:00")
@@ -83,5 +86,5 @@ def test_the_store_refuses_an_overlapping_update_even_without_the_check(store, r
                                                                         admin, now):
     first = bookings.book(store, admin, tonight(resident), now)
     bookings.book(store, admin, Request("P001", at("2026-11-25 08:00"), at("2026-11-25 10:00"), neighbour.id), now)
-    with pytest.raises(sqlite3.IntegrityError, match="booking_clash"):
-        store.conn.execute("UPDATE booking SET end_at = '2026-11-25 09:00' WHERE id = ?", (first.id,))
+    with pytest.raises(IntegrityError, match="booking_clash"):
+        store.sql("UPDATE booking SET end_at = '2026-11-25 09:00' WHERE id = :id", id=first.id)

@@ -8,6 +8,9 @@ import pytest
 from booking.schedule import bookings
 from booking.schedule.bookings import Request
 from booking.store.errors import DeskError
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 
 def at(text: str) -> datetime:
@@ -42,7 +45,7 @@ def test_clashing_dates_are_listed_with_what_they_clash_with(store, resident, ne
     assert err.value.code == "clash"
     assert err.value.details[0]["start"] == "2026-12-15 14:00"
     assert err.value.details[0]["clashes"][0]["id"] == other.id
-    assert store.conn.execute("SELECT count(*) FROM booking WHERE resident_id = ?", (resident.id,)).fetchone()[0] == 0
+    assert store.sql("SELECT count(*) FROM booking WHERE resident_id = :id", id=resident.id).scalar() == 0
 
 
 def test_skipping_clashes_books_the_rest(store, resident, neighbour, admin, now):

@@ -10,6 +10,9 @@ from booking.people import residents
 from booking.schedule import bookings, waitlist
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)
 START, END = datetime(2026, 11, 25, 14, 0), datetime(2026, 11, 25, 16, 0)

@@ -106,7 +106,7 @@ def run(argv: list[str]) -> tuple[int, dict[str, Any]]:
     return code, json.loads(out.getvalue())
 
 
-def test_a_command_given_a_server_url_is_refused_plainly_and_makes_no_file(
+def test_a_command_given_a_server_it_cannot_reach_is_refused_plainly_and_makes_no_file(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     code, answer = run(["--db", f"postgresql://desk:{SECRET}@127.0.0.1:1/linli", "--lang", "en", "init"])

@@ -1,0 +1,102 @@
+"""The store on a PostgreSQL server: opened, migrated and seeded as a file is, one writer at a time,
+refusals in SQLite's words, and a change mark that moves when another desk commits."""
+from __future__ import annotations
+
+import pytest
+
+from booking.ops import setup
+from booking.store.connection import IntegrityError, refusal
+from booking.store.errors import DeskError
+from booking.store.postgres import migrate
+from booking.store.postgres.store import ServerStore
+from tests.conftest import NOW, server_location
+
+
+@pytest.fixture
+def server_store(pg_empty_url):
+    opened = setup.open_ready(server_location(pg_empty_url), now=NOW)
+    yield opened
+    opened.close()
+
+
+def test_an_empty_database_is_migrated_and_seeded_by_the_first_start(server_store):
+    assert isinstance(server_store, ServerStore)
+    assert server_store.sql("SELECT count(*) FROM _linli_migrations").scalar() == len(migrate.NAMES)
+    assert server_store.sql("SELECT count(*) FROM resource").scalar() > 100
+    assert server_store.sql("SELECT count(*) FROM pass_key").scalar() == 1
+
+
+def test_a_second_start_finds_nothing_to_migrate_and_seeds_nothing_twice(pg_empty_url, server_store):
+    resources = server_store.sql("SELECT count(*) FROM resource").scalar()
+    again = setup.open_ready(server_location(pg_empty_url), now=NOW)
+    try:
+        assert again.sql("SELECT count(*) FROM resource").scalar() == resources
+    finally:
+        again.close()
+
+
+def test_settings_are_written_and_read(server_store):
+    server_store.set_setting("desk.test", "一")
+    server_store.set_setting("desk.test", "二")
+    assert server_store.setting("desk.test") == "二"
+    assert server_store.setting("desk.none", "default") == "default"
+
+
+def test_a_write_that_fails_keeps_nothing(server_store):
+    with pytest.raises(RuntimeError), server_store.write():
+        server_store.set_setting("desk.half", "written")  # nested: a savepoint inside the write
+        raise RuntimeError("power cut")
+    assert server_store.setting("desk.half") is None
+
+
+def test_a_refused_statement_leaves_the_write_usable(server_store):
+    with server_store.write():
+        with pytest.raises(IntegrityError) as err:
+            server_store.sql("DELETE FROM audit")
+        assert refusal(err.value) == "audit_append_only"  # SQLite's words
+        server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.after', 'kept')")
+    assert server_store.setting("desk.after") == "kept"
+
+
+def test_a_second_desk_waits_for_the_write_lock_and_gives_up_with_the_busy_message(pg_empty_url, server_store):
+    other = setup.open_ready(server_location(pg_empty_url), now=NOW)
+    try:
+        with server_store.write():
+            with other.patience(0.2), pytest.raises(DeskError) as err, other.write():
+                pass
+        assert err.value.key == "store_busy"
+        with other.write():  # the lock went with the first desk's commit
+            other.sql("INSERT INTO setting(key, value) VALUES ('desk.other', 'yes')")
+    finally:
+        other.close()
+
+
+def test_the_change_mark_moves_when_another_desk_commits(pg_empty_url, server_store):
+    other = setup.open_ready(server_location(pg_empty_url), now=NOW)
+    try:
+        before = server_store.change_mark()
+        other.set_setting("desk.mark", "moved")
+        assert server_store.change_mark() != before
+    finally:
+        other.close()
+
+
+def test_a_compound_schema_named_in_the_url_holds_that_compounds_store(pg_empty_url):
+    first = setup.open_ready(server_location(pg_empty_url.update_query_dict({"schema": "guidong_a"})), now=NOW)
+    second = setup.open_ready(server_location(pg_empty_url.update_query_dict({"schema": "guidong_b"})), now=NOW)
+    try:
+        first.set_setting("compound", "a")
+        second.set_setting("compound", "b")
+        assert (first.setting("compound"), second.setting("compound")) == ("a", "b")
+        assert first.sql("SELECT current_schema()").scalar() == "guidong_a"
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_server_that_cannot_be_reached_is_named_without_its_password(pg_empty_url):
+    unreachable = pg_empty_url.set(port=1, password="secret-pw")
+    with pytest.raises(DeskError) as err:
+        setup.open_ready(server_location(unreachable), now=NOW)
+    assert err.value.key == "pg_store_unreachable"
+    assert "secret-pw" not in err.value.message()
