@@ -115,7 +115,7 @@ def store(request: pytest.FixtureRequest, store_path: Path, template_store: Path
     opened.close()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def _mark_server_runs(items: list[pytest.Item]) -> None:
     for item in items:  # a test run on the server is a PostgreSQL test: -m postgres selects it
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("store") == "postgres":
@@ -191,6 +191,7 @@ def _empty_clipboard_at_exit():
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by the marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests of tests/slow_list.py `slow`, and start the slow ones first, longest first."""
+    _mark_server_runs(items)
     from tests.slow_list import SLOW
     rank = {name: n for n, name in enumerate(SLOW)}
     seen = set()
