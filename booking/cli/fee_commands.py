@@ -182,7 +182,7 @@ def _ledger(ctx: cli.Context) -> dict[str, Any]:
         month = fix.at[:7]
     if a.close:
         ledger.close_month(ctx.store, ctx.actor, month, ctx.now)
-    out.update(ledger.statement(ctx.store, month))
+    out.update(ledger.statement(ctx.store, month).to_json())
     if a.csv:
         out["csv"] = ledger.export_csv(ctx.store, month, a.csv, actor=ctx.actor)
     return out
