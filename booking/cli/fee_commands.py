@@ -195,7 +195,7 @@ def _shift_report(ctx: cli.Context) -> dict[str, Any]:
     end = parse_minute(a.end, "to") if a.end else ctx.now + timedelta(minutes=1)
     if end <= start:
         raise invalid("booking_order", field="to")
-    return ledger.shift_report(ctx.store, start, end, a.clerk)
+    return ledger.shift_report(ctx.store, start, end, a.clerk).to_json()
 
 
 @cli.command("credits add")

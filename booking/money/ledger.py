@@ -466,7 +466,66 @@ def entries(store: Store, month: str) -> list[Payment]:
     return _rows(store, "at >= :start AND at < :end", start=start, end=end)
 
 
-def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MethodLine:
+    """A clerk's entries by one method in the shift: how many, what came in, what went back, the net."""
+
+    count: int
+    in_fen: int
+    out_fen: int
+    net_fen: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "in_fen": self.in_fen, "out_fen": self.out_fen, "net_fen": self.net_fen}
+
+
+@dataclass(frozen=True)
+class ClerkShift:
+    """One clerk's shift: a line per method (every method, used or not), the cash to hand over, the income."""
+
+    clerk: str
+    methods: dict[str, MethodLine]
+
+    @property
+    def cash_fen(self) -> int:
+        return self.methods["cash"].net_fen
+
+    @property
+    def income_fen(self) -> int:
+        return sum(self.methods[m].net_fen for m in MONEY_METHODS)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"clerk": self.clerk, "methods": {m: line.to_json() for m, line in self.methods.items()},
+                "cash_fen": self.cash_fen, "cash": yuan_text(self.cash_fen),
+                "income_fen": self.income_fen, "income": yuan_text(self.income_fen)}
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    """What each clerk took and paid back in [start, end) (minute texts), and the entries themselves."""
+
+    start: str
+    end: str
+    clerk: str | None  # the clerk asked for, or None for every clerk
+    clerks: list[ClerkShift]
+    entries: list[Payment]
+
+    @property
+    def cash_fen(self) -> int:
+        return sum(c.cash_fen for c in self.clerks)
+
+    @property
+    def income_fen(self) -> int:
+        return sum(c.income_fen for c in self.clerks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": self.start, "to": self.end, "clerk": self.clerk, "clerks": [c.to_json() for c in self.clerks],
+                "cash_fen": self.cash_fen, "cash": yuan_text(self.cash_fen),
+                "income_fen": self.income_fen, "income": yuan_text(self.income_fen),
+                "entries": [p.to_json() for p in self.entries]}
+
+
+def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None = None) -> ShiftReport:
     """What each clerk took and paid back in [start, end), by method: the cash to hand over."""
     sql = "at >= :start AND at < :end"
     if clerk:
@@ -480,16 +539,9 @@ def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None
         line["count"] += 1
         line["in_fen" if payment.amount_fen > 0 else "out_fen"] += payment.amount_fen
         line["net_fen"] += payment.amount_fen
-    out = []
-    for name, sums in sorted(clerks.items()):
-        income = sum(sums[m]["net_fen"] for m in MONEY_METHODS)
-        out.append({"clerk": name, "methods": sums, "cash_fen": sums["cash"]["net_fen"],
-                    "cash": yuan_text(sums["cash"]["net_fen"]), "income_fen": income, "income": yuan_text(income)})
-    cash = sum(c["cash_fen"] for c in out)
-    income = sum(c["income_fen"] for c in out)
-    return {"from": clock.to_text(start), "to": clock.to_text(end), "clerk": clerk, "clerks": out,
-            "cash_fen": cash, "cash": yuan_text(cash), "income_fen": income, "income": yuan_text(income),
-            "entries": [p.to_json() for p in found]}
+    out = [ClerkShift(name, {m: MethodLine(**line) for m, line in sums.items()})
+           for name, sums in sorted(clerks.items())]
+    return ShiftReport(clock.to_text(start), clock.to_text(end), clerk, out, found)
 
 
 CSV_COLUMNS = ("receipt", "at", "clerk", "entry", "method", "booking", "kind", "amount", "reason", "corrects")

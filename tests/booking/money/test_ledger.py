@@ -189,9 +189,9 @@ def test_the_shift_report_gives_each_clerk_the_cash_to_hand_over(store, admin, c
     ledger.pay(store, other, booking.id, 500, "cash", datetime(2026, 11, 24, 15, 0))
     ledger.pay(store, clerk, booking.id, 700, "alipay", datetime(2026, 11, 24, 9, 30))
     report = ledger.shift_report(store, datetime(2026, 11, 24, 8, 0), datetime(2026, 11, 24, 14, 0))
-    assert [(c["clerk"], c["cash_fen"], c["income_fen"]) for c in report["clerks"]] == [("值班员乙", 1000, 1700)]
+    assert [(c.clerk, c.cash_fen, c.income_fen) for c in report.clerks] == [("值班员乙", 1000, 1700)]
     mine = ledger.shift_report(store, datetime(2026, 11, 24), datetime(2026, 11, 25), clerk="值班员丙")
-    assert mine["cash"] == "5.00" and len(mine["entries"]) == 1
+    assert mine.to_json()["cash"] == "5.00" and len(mine.entries) == 1
 
 
 def test_the_csv_export_opens_in_excel_in_chinese(store, admin, clerk, resident, tmp_path):
@@ -264,7 +264,7 @@ def test_ledger_totals_equal_the_sum_of_the_entries(ops):
         assert report.total.by_method["waived"] == money_in["waived"]
         assert sum(k.all_fen for k in report.kinds) == sum(amounts)
         shift = ledger.shift_report(store, datetime(2026, 11, 1), datetime(2026, 12, 1))
-        assert shift["income_fen"] == report.total.income_fen
+        assert shift.income_fen == report.total.income_fen
     finally:
         store.close()
 
@@ -327,4 +327,22 @@ def test_the_statement_is_typed_and_its_json_keeps_the_old_keys_in_order(store, 
     assert list(out["total"]) == sums and [list(k) for k in out["kinds"]] == [[*sums, "kind", "name"]]
     assert out["kinds"][0]["kind"] == "room" and out["total"]["by_method"]["cash"] == 2000
     assert (out["total"]["income"], out["fund"], out["closed"]) == ("20.00", "20.00", False)
+    assert json.loads(json.dumps(out)) == out
+
+
+def test_the_shift_report_is_typed_and_its_json_keeps_the_old_keys_in_order(store, clerk, resident):
+    """The cash desk reads a ShiftReport by attribute; `shift-report --json` prints to_json(), as before."""
+    booking = room(store, clerk, resident)
+    ledger.pay(store, clerk, booking.id, 1000, "cash", datetime(2026, 11, 24, 9, 0))
+    report = ledger.shift_report(store, datetime(2026, 11, 24), datetime(2026, 11, 25))
+    assert isinstance(report, ledger.ShiftReport) and isinstance(report.entries[0], ledger.Payment)
+    out = report.to_json()
+    assert list(out) == ["from", "to", "clerk", "clerks", "cash_fen", "cash", "income_fen", "income", "entries"]
+    assert [list(c) for c in out["clerks"]] == [["clerk", "methods", "cash_fen", "cash", "income_fen", "income"]]
+    methods = out["clerks"][0]["methods"]
+    assert list(methods) == list(ledger.METHODS)
+    assert methods["cash"] == {"count": 1, "in_fen": 1000, "out_fen": 0, "net_fen": 1000}
+    assert list(methods["cash"]) == ["count", "in_fen", "out_fen", "net_fen"]
+    assert (out["from"], out["clerk"], out["cash"], out["entries"]) == (
+        "2026-11-24 00:00", None, "10.00", [p.to_json() for p in report.entries])
     assert json.loads(json.dumps(out)) == out
