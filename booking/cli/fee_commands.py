@@ -240,7 +240,7 @@ def _waitlist_add(ctx: cli.Context) -> dict[str, Any]:
 def _waitlist_list(ctx: cli.Context) -> dict[str, Any]:
     statuses = ("waiting", "offered", "booked", "expired", "lapsed", "withdrawn") if ctx.args.all else waitlist.OPEN
     return {"entries": [e.to_json() for e in waitlist.entries(ctx.store, statuses)],
-            "calls": waitlist.to_call(ctx.store, ctx.now)}
+            "calls": [c.to_json() for c in waitlist.to_call(ctx.store, ctx.now)]}
 
 
 @cli.command("waitlist process")
