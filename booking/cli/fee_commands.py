@@ -182,7 +182,7 @@ def _ledger(ctx: cli.Context) -> dict[str, Any]:
         month = fix.at[:7]
     if a.close:
         ledger.close_month(ctx.store, ctx.actor, month, ctx.now)
-    out.update(ledger.statement(ctx.store, month))
+    out.update(ledger.statement(ctx.store, month).to_json())
     if a.csv:
         out["csv"] = ledger.export_csv(ctx.store, month, a.csv, actor=ctx.actor)
     return out
@@ -195,7 +195,7 @@ def _shift_report(ctx: cli.Context) -> dict[str, Any]:
     end = parse_minute(a.end, "to") if a.end else ctx.now + timedelta(minutes=1)
     if end <= start:
         raise invalid("booking_order", field="to")
-    return ledger.shift_report(ctx.store, start, end, a.clerk)
+    return ledger.shift_report(ctx.store, start, end, a.clerk).to_json()
 
 
 @cli.command("credits add")
@@ -240,7 +240,7 @@ def _waitlist_add(ctx: cli.Context) -> dict[str, Any]:
 def _waitlist_list(ctx: cli.Context) -> dict[str, Any]:
     statuses = ("waiting", "offered", "booked", "expired", "lapsed", "withdrawn") if ctx.args.all else waitlist.OPEN
     return {"entries": [e.to_json() for e in waitlist.entries(ctx.store, statuses)],
-            "calls": waitlist.to_call(ctx.store, ctx.now)}
+            "calls": [c.to_json() for c in waitlist.to_call(ctx.store, ctx.now)]}
 
 
 @cli.command("waitlist process")

@@ -347,7 +347,7 @@ def correct(store: Store, actor: Actor, payment_id: int, amount_fen: int, reason
 
 # --- closing, statements, reports -----------------------------------------------------------
 
-def close_month(store: Store, actor: Actor, month: str, now: datetime) -> dict[str, Any]:
+def close_month(store: Store, actor: Actor, month: str, now: datetime) -> Statement:
     """Close a finished month for good (admin): its entries can never change again."""
     if not actor.is_admin:
         raise DeskError("forbidden", "ledger_close_admin")
@@ -361,8 +361,8 @@ def close_month(store: Store, actor: Actor, month: str, now: datetime) -> dict[s
         store.sql("INSERT INTO ledger_month(month, closed_at, closed_by) VALUES (:month, :now_stamp, :name)",
                   month=month, now_stamp=clock.to_stamp(now), name=actor.name)
         audit.record(store, actor, "close", "ledger_month", month,
-                     after={"income_fen": report["total"]["income_fen"], "fund_fen": report["fund_fen"],
-                            "entries": report["total"]["entries"]}, at=now)
+                     after={"income_fen": report.total.income_fen, "fund_fen": report.fund_fen,
+                            "entries": report.total.entries}, at=now)
     return statement(store, month)
 
 
@@ -380,18 +380,68 @@ def _add(sums: dict[str, Any], entry: str, method: str, amount: int, count: int)
         sums["income_fen"] += amount
 
 
-def _with_yuan(sums: dict[str, Any]) -> dict[str, Any]:
-    out = dict(sums)
-    out["income"] = yuan_text(sums["income_fen"])
-    out["by_method_text"] = {m: yuan_text(v) for m, v in sums["by_method"].items()}
-    return out
+@dataclass(frozen=True)
+class Sums:
+    """One row of the statement: a resource kind's entries (or the month's), in fen, by entry and method."""
+
+    entries: int
+    payments_fen: int
+    refunds_fen: int
+    corrections_fen: int
+    by_method: dict[str, int]
+    income_fen: int  # what reaches the welfare fund (cash, WeChat Pay, Alipay)
+    all_fen: int
+
+    @property
+    def income(self) -> str:
+        return yuan_text(self.income_fen)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entries": self.entries, "payments_fen": self.payments_fen, "refunds_fen": self.refunds_fen,
+                "corrections_fen": self.corrections_fen, "by_method": dict(self.by_method),
+                "income_fen": self.income_fen, "all_fen": self.all_fen, "income": self.income,
+                "by_method_text": {m: yuan_text(v) for m, v in self.by_method.items()}}
+
+
+@dataclass(frozen=True)
+class KindSums(Sums):
+    """A resource kind's row; `kind` is None for entries without a booking, `name` is the row's label."""
+
+    kind: str | None
+    name: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "kind": self.kind, "name": self.name}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A month's statement: by resource kind, the total, whether it is closed, the welfare-fund amount."""
+
+    month: str
+    closed: bool
+    closed_at: str | None
+    closed_by: str | None
+    kinds: list[KindSums]
+    total: Sums
+    fund_percent: int
+    fund_fen: int
+
+    @property
+    def fund(self) -> str:
+        return yuan_text(self.fund_fen)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"month": self.month, "closed": self.closed, "closed_at": self.closed_at, "closed_by": self.closed_by,
+                "kinds": [k.to_json() for k in self.kinds], "total": self.total.to_json(),
+                "fund_percent": self.fund_percent, "fund_fen": self.fund_fen, "fund": self.fund}
 
 
 def fund_percent(store: Store) -> int:
     return int(store.setting("fee.welfare_fund_percent", "100") or 100)
 
 
-def statement(store: Store, month: str) -> dict[str, Any]:
+def statement(store: Store, month: str) -> Statement:
     """The month by resource kind and method, and the amount for the community welfare fund."""
     month = parse_month(month)
     start, end = _month_bounds(month)
@@ -405,15 +455,10 @@ def statement(store: Store, month: str) -> dict[str, Any]:
     closed = store.sql("SELECT closed_at, closed_by FROM ledger_month WHERE month = :month", month=month).fetchone()
     percent = fund_percent(store)
     fund = total["income_fen"] * percent // 100
-    return {
-        "month": month, "closed": closed is not None,
-        "closed_at": closed[0] if closed else None, "closed_by": closed[1] if closed else None,
-        "kinds": [dict(_with_yuan(sums), kind=kind or None,
-                       name=tr(f"kind_{kind}") if kind else tr("ledger_kind_other"))
-                  for kind, sums in sorted(kinds.items())],
-        "total": _with_yuan(total),
-        "fund_percent": percent, "fund_fen": fund, "fund": yuan_text(fund),
-    }
+    return Statement(month, closed is not None, closed[0] if closed else None, closed[1] if closed else None,
+                     [KindSums(**sums, kind=kind or None, name=tr(f"kind_{kind}") if kind else tr("ledger_kind_other"))
+                      for kind, sums in sorted(kinds.items())],
+                     Sums(**total), percent, fund)
 
 
 def entries(store: Store, month: str) -> list[Payment]:
@@ -421,7 +466,66 @@ def entries(store: Store, month: str) -> list[Payment]:
     return _rows(store, "at >= :start AND at < :end", start=start, end=end)
 
 
-def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MethodLine:
+    """A clerk's entries by one method in the shift: how many, what came in, what went back, the net."""
+
+    count: int
+    in_fen: int
+    out_fen: int
+    net_fen: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "in_fen": self.in_fen, "out_fen": self.out_fen, "net_fen": self.net_fen}
+
+
+@dataclass(frozen=True)
+class ClerkShift:
+    """One clerk's shift: a line per method (every method, used or not), the cash to hand over, the income."""
+
+    clerk: str
+    methods: dict[str, MethodLine]
+
+    @property
+    def cash_fen(self) -> int:
+        return self.methods["cash"].net_fen
+
+    @property
+    def income_fen(self) -> int:
+        return sum(self.methods[m].net_fen for m in MONEY_METHODS)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"clerk": self.clerk, "methods": {m: line.to_json() for m, line in self.methods.items()},
+                "cash_fen": self.cash_fen, "cash": yuan_text(self.cash_fen),
+                "income_fen": self.income_fen, "income": yuan_text(self.income_fen)}
+
+
+@dataclass(frozen=True)
+class ShiftReport:
+    """What each clerk took and paid back in [start, end) (minute texts), and the entries themselves."""
+
+    start: str
+    end: str
+    clerk: str | None  # the clerk asked for, or None for every clerk
+    clerks: list[ClerkShift]
+    entries: list[Payment]
+
+    @property
+    def cash_fen(self) -> int:
+        return sum(c.cash_fen for c in self.clerks)
+
+    @property
+    def income_fen(self) -> int:
+        return sum(c.income_fen for c in self.clerks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": self.start, "to": self.end, "clerk": self.clerk, "clerks": [c.to_json() for c in self.clerks],
+                "cash_fen": self.cash_fen, "cash": yuan_text(self.cash_fen),
+                "income_fen": self.income_fen, "income": yuan_text(self.income_fen),
+                "entries": [p.to_json() for p in self.entries]}
+
+
+def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None = None) -> ShiftReport:
     """What each clerk took and paid back in [start, end), by method: the cash to hand over."""
     sql = "at >= :start AND at < :end"
     if clerk:
@@ -435,16 +539,9 @@ def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None
         line["count"] += 1
         line["in_fen" if payment.amount_fen > 0 else "out_fen"] += payment.amount_fen
         line["net_fen"] += payment.amount_fen
-    out = []
-    for name, sums in sorted(clerks.items()):
-        income = sum(sums[m]["net_fen"] for m in MONEY_METHODS)
-        out.append({"clerk": name, "methods": sums, "cash_fen": sums["cash"]["net_fen"],
-                    "cash": yuan_text(sums["cash"]["net_fen"]), "income_fen": income, "income": yuan_text(income)})
-    cash = sum(c["cash_fen"] for c in out)
-    income = sum(c["income_fen"] for c in out)
-    return {"from": clock.to_text(start), "to": clock.to_text(end), "clerk": clerk, "clerks": out,
-            "cash_fen": cash, "cash": yuan_text(cash), "income_fen": income, "income": yuan_text(income),
-            "entries": [p.to_json() for p in found]}
+    out = [ClerkShift(name, {m: MethodLine(**line) for m, line in sums.items()})
+           for name, sums in sorted(clerks.items())]
+    return ShiftReport(clock.to_text(start), clock.to_text(end), clerk, out, found)
 
 
 CSV_COLUMNS = ("receipt", "at", "clerk", "entry", "method", "booking", "kind", "amount", "reason", "corrects")

@@ -34,6 +34,24 @@ OPEN = ("waiting", "offered")
 
 
 @dataclass(frozen=True)
+class Call:
+    """A household to phone about its offer: the full number (the clerk must dial it), what is held, until when."""
+
+    entry: int
+    household: str  # the door
+    resident: str
+    phone: str
+    resource: str | None  # the resource offered
+    start: str
+    end: str
+    expires: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"entry": self.entry, "household": self.household, "resident": self.resident, "phone": self.phone,
+                "resource": self.resource, "start": self.start, "end": self.end, "expires": self.expires}
+
+
+@dataclass(frozen=True)
 class Entry:
     id: int
     household_id: int
@@ -65,11 +83,10 @@ class Entry:
                 "offer": self.offer, "offered_at": self.offered_at, "offer_expires_at": self.offer_expires_at,
                 "booking": self.booking_id, "joined_at": self.joined_at}
 
-    def call(self) -> dict[str, Any]:
+    def call(self) -> Call:
         """What the clerk needs to phone the household about its offer (the full number: they must dial it)."""
-        return {"entry": self.id, "household": self.door, "resident": self.resident_name, "phone": self.phone,
-                "resource": self.offer, "start": clock.to_text(self.start), "end": clock.to_text(self.end),
-                "expires": self.offer_expires_at}
+        return Call(self.id, self.door, self.resident_name, self.phone, self.offer, clock.to_text(self.start),
+                    clock.to_text(self.end), self.offer_expires_at)
 
 
 _SELECT = (
@@ -198,8 +215,8 @@ class Processed:
     expired: list[int]
     lapsed: list[int]
     offered: list[int]
-    calls: list[dict[str, Any]]  # the offers made in this run
-    open_offers: list[dict[str, Any]]  # every offer still running (to_call)
+    calls: list[Call]  # the offers made in this run
+    open_offers: list[Call]  # every offer still running (to_call)
 
     @property
     def changes(self) -> Changes:
@@ -207,7 +224,7 @@ class Processed:
 
     def to_json(self) -> dict[str, Any]:
         return {"expired": self.expired, "lapsed": self.lapsed, "offered": self.offered,
-                "calls": self.calls, "open": self.open_offers}
+                "calls": [c.to_json() for c in self.calls], "open": [c.to_json() for c in self.open_offers]}
 
 
 def process(store: Store, now: datetime, actor: Actor = SYSTEM) -> Processed:
@@ -238,7 +255,7 @@ def process(store: Store, now: datetime, actor: Actor = SYSTEM) -> Processed:
     return Processed(expired, lapsed, offered, [get(store, i).call() for i in offered], to_call(store, now))
 
 
-def to_call(store: Store, now: datetime) -> list[dict[str, Any]]:
+def to_call(store: Store, now: datetime) -> list[Call]:
     """Open offers still running, oldest first: whom the clerk should phone now."""
     stamp = clock.to_text(now)
     return [e.call() for e in entries(store, ("offered",)) if (e.offer_expires_at or "") > stamp]

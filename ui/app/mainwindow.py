@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         self.show_calls(result.open_offers)
         return result
 
-    def show_calls(self, calls: list[dict[str, Any]]) -> None:
+    def show_calls(self, calls: list[waitlist.Call]) -> None:
         """The status bar's waitlist indicator: how many households to phone (hidden when none)."""
         self.waitlist_button.setText(tr("uig_wait_indicator", n=len(calls)))
         self.waitlist_button.setToolTip(tr("uig_wait_indicator_tip", calls="；".join(call_text(c) for c in calls)))

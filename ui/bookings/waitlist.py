@@ -34,10 +34,10 @@ LIST_SHOWS = Changes(waitlist=True, bookings=True)
 Index = QModelIndex | QPersistentModelIndex
 
 
-def call_text(call: dict[str, Any]) -> str:
+def call_text(call: waitlist.Call) -> str:
     """One household to phone about its offer: the full number, the door, the name, what is held, until when."""
-    return tr("uig_wait_call", phone=call["phone"], door=call["household"], name=call["resident"],
-              code=call["resource"], until=(call["expires"] or "")[-5:])
+    return tr("uig_wait_call", phone=call.phone, door=call.household, name=call.resident,
+              code=call.resource, until=(call.expires or "")[-5:])
 
 
 class WaitlistModel(QAbstractTableModel):
@@ -155,7 +155,7 @@ class WaitlistView(QWidget):
         if chosen is not None:
             self.select(chosen.id)
         elif calls:  # the first household to phone, ready for "accepted"
-            self.select(calls[0]["entry"])
+            self.select(calls[0].entry)
         self._update_buttons()
 
     def select(self, entry_id: int) -> bool:

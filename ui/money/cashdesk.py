@@ -83,20 +83,20 @@ class ShiftModel(TextTable):
     COLUMNS = ("uif_col_clerk", "uif_col_method", "uif_col_count", "uif_col_in", "uif_col_out", "uif_col_net")
     RIGHT = frozenset({2, 3, 4, 5})
 
-    def __init__(self, report: dict[str, Any] | None = None) -> None:
+    def __init__(self, report: ledger.ShiftReport | None = None) -> None:
         super().__init__()
-        self._lines: list[tuple[str, str, dict[str, int]]] = []
-        if report:
+        self._lines: list[tuple[str, str, ledger.MethodLine]] = []
+        if report is not None:
             self.set_report(report)
 
-    def set_report(self, report: dict[str, Any]) -> None:
-        self._lines = [(c["clerk"], method, line) for c in report["clerks"]
-                       for method, line in c["methods"].items() if line["count"]]
+    def set_report(self, report: ledger.ShiftReport) -> None:
+        self._lines = [(c.clerk, method, line) for c in report.clerks
+                       for method, line in c.methods.items() if line.count]
         self._set(self._texts())
 
     def _texts(self) -> list[tuple[str, ...]]:
-        return [(clerk, tr(f"ledger_method_{method}"), str(line["count"]), fees.money(line["in_fen"]),
-                 fees.money(line["out_fen"]), fees.money(line["net_fen"])) for clerk, method, line in self._lines]
+        return [(clerk, tr(f"ledger_method_{method}"), str(line.count), fees.money(line.in_fen),
+                 fees.money(line.out_fen), fees.money(line.net_fen)) for clerk, method, line in self._lines]
 
     def refresh_texts(self) -> None:
         self._rows = self._texts()
@@ -311,7 +311,7 @@ class ShiftReportView(QWidget):
         layout.addWidget(read_only_view(self.entries_model, self, 6, single=False), 1)
         desk.changed.connect(self.on_changes)
         desk.language_changed.connect(self.retranslate)
-        self.report: dict[str, Any] = {}
+        self.report: ledger.ShiftReport | None = None
         self.retranslate()
         self.refresh()
 
@@ -333,13 +333,13 @@ class ShiftReportView(QWidget):
         self.message.hide()
         self.report = ledger.shift_report(self.desk.store, start, end, self.clerk.text().strip() or None)
         self.shift_model.set_report(self.report)
-        self.entries_model.set_payments([ledger.get(self.desk.store, e["id"]) for e in self.report["entries"]])
+        self.entries_model.set_payments(self.report.entries)
         self._show_totals()
 
     def _show_totals(self) -> None:
-        if self.report:
-            self.totals.setText(tr("uif_shift_totals", cash=fees.money(self.report["cash_fen"]),
-                                   income=fees.money(self.report["income_fen"])))
+        if self.report is not None:
+            self.totals.setText(tr("uif_shift_totals", cash=fees.money(self.report.cash_fen),
+                                   income=fees.money(self.report.income_fen)))
 
     def retranslate(self, *_: Any) -> None:
         self.title.setText(tr("uif_shift_title"))

@@ -58,12 +58,12 @@ class StatementModel(TextTable):
                *(f"ledger_method_{m}" for m in METHODS), "uig_col_income")
     RIGHT = frozenset(range(1, len(COLUMNS)))
 
-    def set_statement(self, statement: dict[str, Any]) -> None:
-        def row(name: str, sums: dict[str, Any]) -> tuple[str, ...]:
-            return (name, str(sums["entries"]), fees.money(sums["payments_fen"]), fees.money(sums["refunds_fen"]),
-                    fees.money(sums["corrections_fen"]), *(fees.money(sums["by_method"][m]) for m in METHODS),
-                    fees.money(sums["income_fen"]))
-        self._set([row(k["name"], k) for k in statement["kinds"]] + [row(tr("uig_total"), statement["total"])])
+    def set_statement(self, statement: ledger.Statement) -> None:
+        def row(name: str, sums: ledger.Sums) -> tuple[str, ...]:
+            return (name, str(sums.entries), fees.money(sums.payments_fen), fees.money(sums.refunds_fen),
+                    fees.money(sums.corrections_fen), *(fees.money(sums.by_method[m]) for m in METHODS),
+                    fees.money(sums.income_fen))
+        self._set([row(k.name, k) for k in statement.kinds] + [row(tr("uig_total"), statement.total)])
 
 
 class StatementView(QWidget):
@@ -75,7 +75,7 @@ class StatementView(QWidget):
         self.desk = desk
         self.confirm = confirm
         self.ask_path = ask_path or self._ask_path
-        self.statement: dict[str, Any] = {}
+        self.statement: ledger.Statement | None = None
         self.title = QLabel(self)
         self.title.setFont(ui_font(14, True))
         self.month_label = QLabel(self)
@@ -135,19 +135,18 @@ class StatementView(QWidget):
         return f"{self.month_edit.date().toPython():%Y-%m}"
 
     def refresh(self) -> None:
-        self.statement = ledger.statement(self.desk.store, self.month())
-        s = self.statement
+        self.statement = s = ledger.statement(self.desk.store, self.month())
         self.model.set_statement(s)
-        self.entries_model.set_payments(ledger.entries(self.desk.store, s["month"]))
-        self.fund.setText(tr("uig_stmt_fund", fund=fees.money(s["fund_fen"]), percent=s["fund_percent"],
-                             income=fees.money(s["total"]["income_fen"])))
-        self.state.setText(tr("uig_stmt_closed", at=s["closed_at"], by=s["closed_by"]) if s["closed"]
+        self.entries_model.set_payments(ledger.entries(self.desk.store, s.month))
+        self.fund.setText(tr("uig_stmt_fund", fund=fees.money(s.fund_fen), percent=s.fund_percent,
+                             income=fees.money(s.total.income_fen)))
+        self.state.setText(tr("uig_stmt_closed", at=s.closed_at, by=s.closed_by) if s.closed
                            else tr("uig_stmt_open"))
         self.update_permissions()
 
     def update_permissions(self) -> None:
         refusal = admin_only(self.desk, "uig_stmt_close_what")
-        self.close_button.setEnabled(refusal is None and not self.statement.get("closed"))
+        self.close_button.setEnabled(refusal is None and not (self.statement and self.statement.closed))
         self.close_button.setToolTip(refusal or "")
         refusal = admin_only(self.desk, "uig_stmt_csv_what")
         self.csv_button.setEnabled(refusal is None)
@@ -216,17 +215,19 @@ class StatementView(QWidget):
     def close_month(self) -> bool:
         """Close the month shown after the admin confirms; the ledger refuses a clerk or an open month."""
         s = self.statement
-        question = tr("uig_stmt_confirm", month=s["month"], income=fees.money(s["total"]["income_fen"]),
-                      fund=fees.money(s["fund_fen"]))
+        if s is None:
+            return False
+        question = tr("uig_stmt_confirm", month=s.month, income=fees.money(s.total.income_fen),
+                      fund=fees.money(s.fund_fen))
         if not self.confirm(tr("uig_stmt_confirm_title"), question):
             return False
         try:  # the statement reads itself again when the closing is announced
-            self.desk.run(lambda: ledger.close_month(self.desk.store, self.desk.actor, s["month"], self.desk.now()),
+            self.desk.run(lambda: ledger.close_month(self.desk.store, self.desk.actor, s.month, self.desk.now()),
                           PAID, self)
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return False
-        self._say(tr("uig_stmt_done", month=s["month"]))
+        self._say(tr("uig_stmt_done", month=s.month))
         return True
 
     def _ask_path(self, name: str) -> str | None:

@@ -134,8 +134,8 @@ def test_time_bank_payments_are_not_fund_income(store, admin, clerk, resident):
     booking = room(store, admin, resident)
     earn(store, clerk, resident, 240)
     credits.redeem(store, clerk, resident.id, booking.id, NOW)
-    total = ledger.statement(store, "2026-11")["total"]
-    assert (total["income_fen"], total["by_method"]["timebank"]) == (0, 4000)
+    total = ledger.statement(store, "2026-11").total
+    assert (total.income_fen, total.by_method["timebank"]) == (0, 4000)
 
 
 # The store is shared by the examples on purpose: the balance must hold across every sequence so far.

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from datetime import datetime
 
 import pytest
@@ -150,7 +151,7 @@ def test_corrections_are_new_entries_in_the_open_month(store, admin, clerk, resi
     fix = ledger.correct(store, admin, first.id, -200, "多收了2元", NOW)
     assert (fix.entry, fix.at[:7], fix.corrects) == ("correction", "2026-11", first.id)
     assert ledger.statement(store, "2026-10") == before
-    assert ledger.statement(store, "2026-11")["total"]["income_fen"] == -200
+    assert ledger.statement(store, "2026-11").total.income_fen == -200
 
 
 def test_only_an_admin_closes_a_month_and_only_a_finished_one(store, admin, clerk):
@@ -175,10 +176,10 @@ def test_the_statement_splits_by_kind_and_gives_the_welfare_fund_its_income(stor
     ledger.pay(store, clerk, booking.id, 1000, "waived", NOW, reason="公益")
     ledger.pay(store, clerk, visitor.id, 600, "wechat", NOW)
     report = ledger.statement(store, "2026-11")
-    by_kind = {k["kind"]: k for k in report["kinds"]}
-    assert by_kind["room"]["income_fen"] == 3000 and by_kind["room"]["by_method"]["waived"] == 1000
-    assert by_kind["parking"]["by_method"]["wechat"] == 600
-    assert (report["total"]["income_fen"], report["fund_fen"], report["fund"]) == (3600, 3600, "36.00")
+    by_kind = {k.kind: k for k in report.kinds}
+    assert by_kind["room"].income_fen == 3000 and by_kind["room"].by_method["waived"] == 1000
+    assert by_kind["parking"].by_method["wechat"] == 600
+    assert (report.total.income_fen, report.fund_fen, report.fund) == (3600, 3600, "36.00")
 
 
 def test_the_shift_report_gives_each_clerk_the_cash_to_hand_over(store, admin, clerk, resident):
@@ -188,9 +189,9 @@ def test_the_shift_report_gives_each_clerk_the_cash_to_hand_over(store, admin, c
     ledger.pay(store, other, booking.id, 500, "cash", datetime(2026, 11, 24, 15, 0))
     ledger.pay(store, clerk, booking.id, 700, "alipay", datetime(2026, 11, 24, 9, 30))
     report = ledger.shift_report(store, datetime(2026, 11, 24, 8, 0), datetime(2026, 11, 24, 14, 0))
-    assert [(c["clerk"], c["cash_fen"], c["income_fen"]) for c in report["clerks"]] == [("值班员乙", 1000, 1700)]
+    assert [(c.clerk, c.cash_fen, c.income_fen) for c in report.clerks] == [("值班员乙", 1000, 1700)]
     mine = ledger.shift_report(store, datetime(2026, 11, 24), datetime(2026, 11, 25), clerk="值班员丙")
-    assert mine["cash"] == "5.00" and len(mine["entries"]) == 1
+    assert mine.to_json()["cash"] == "5.00" and len(mine.entries) == 1
 
 
 def test_the_csv_export_opens_in_excel_in_chinese(store, admin, clerk, resident, tmp_path):
@@ -257,13 +258,13 @@ def test_ledger_totals_equal_the_sum_of_the_entries(ops):
             money_in[p.method] += p.amount_fen
         report = ledger.statement(store, "2026-11")
         amounts = [r[0] for r in store.sql("SELECT amount_fen FROM payment")]
-        assert report["total"]["all_fen"] == sum(amounts) == ledger.net_paid(store, booking.id) == expected
-        assert report["total"]["income_fen"] == money_in["cash"] + money_in["wechat"] + money_in["alipay"]
-        assert report["total"]["entries"] == len(amounts)
-        assert report["total"]["by_method"]["waived"] == money_in["waived"]
-        assert sum(k["all_fen"] for k in report["kinds"]) == sum(amounts)
+        assert report.total.all_fen == sum(amounts) == ledger.net_paid(store, booking.id) == expected
+        assert report.total.income_fen == money_in["cash"] + money_in["wechat"] + money_in["alipay"]
+        assert report.total.entries == len(amounts)
+        assert report.total.by_method["waived"] == money_in["waived"]
+        assert sum(k.all_fen for k in report.kinds) == sum(amounts)
         shift = ledger.shift_report(store, datetime(2026, 11, 1), datetime(2026, 12, 1))
-        assert shift["income_fen"] == report["total"]["income_fen"]
+        assert shift.income_fen == report.total.income_fen
     finally:
         store.close()
 
@@ -289,7 +290,7 @@ def test_a_correction_cannot_take_off_more_than_was_paid(store, admin, clerk, re
         ledger.correct(store, admin, paid.id, -50000, "录错了", NOW)  # −500.00 against 2.00
     assert (caught.value.code, caught.value.field) == ("invalid", "amount")
     assert caught.value.params["max"] == "¥2.00"
-    assert ledger.statement(store, "2026-11")["total"]["income_fen"] == 200
+    assert ledger.statement(store, "2026-11").total.income_fen == 200
 
 
 def test_corrections_and_refunds_together_cannot_take_a_payment_below_nothing(store, admin, clerk, resident):
@@ -301,7 +302,7 @@ def test_corrections_and_refunds_together_cannot_take_a_payment_below_nothing(st
         ledger.correct(store, admin, fix.id, -101, "又错了", NOW)
     assert caught.value.params["max"] == "¥1.00"
     assert ledger.correct(store, admin, fix.id, -100, "又错了", NOW).amount_fen == -100
-    assert ledger.statement(store, "2026-11")["total"]["income_fen"] == 0
+    assert ledger.statement(store, "2026-11").total.income_fen == 0
 
 
 def test_the_ledger_command_refuses_an_oversized_correction_beside_the_amount(run_cli, store, admin, clerk,
@@ -310,3 +311,38 @@ def test_the_ledger_command_refuses_an_oversized_correction_beside_the_amount(ru
     paid = ledger.pay(store, clerk, booking.id, 200, "cash", NOW)
     result = run_cli("ledger", "--correct", str(paid.id), "--amount", "-500.00", "--reason", "录错了")
     assert result.code == 1 and result.json["code"] == "invalid" and result.json["field"] == "amount"
+
+
+def test_the_statement_is_typed_and_its_json_keeps_the_old_keys_in_order(store, admin, clerk, resident):
+    """The UI reads a Statement by attribute; `ledger --json` prints to_json(), the dict it always printed."""
+    booking = room(store, clerk, resident)
+    ledger.pay(store, clerk, booking.id, 2000, "cash", NOW)
+    report = ledger.statement(store, "2026-11")
+    assert isinstance(report, ledger.Statement) and isinstance(report.total, ledger.Sums)
+    out = report.to_json()
+    assert list(out) == ["month", "closed", "closed_at", "closed_by", "kinds", "total", "fund_percent", "fund_fen",
+                         "fund"]
+    sums = ["entries", "payments_fen", "refunds_fen", "corrections_fen", "by_method", "income_fen", "all_fen",
+            "income", "by_method_text"]
+    assert list(out["total"]) == sums and [list(k) for k in out["kinds"]] == [[*sums, "kind", "name"]]
+    assert out["kinds"][0]["kind"] == "room" and out["total"]["by_method"]["cash"] == 2000
+    assert (out["total"]["income"], out["fund"], out["closed"]) == ("20.00", "20.00", False)
+    assert json.loads(json.dumps(out)) == out
+
+
+def test_the_shift_report_is_typed_and_its_json_keeps_the_old_keys_in_order(store, clerk, resident):
+    """The cash desk reads a ShiftReport by attribute; `shift-report --json` prints to_json(), as before."""
+    booking = room(store, clerk, resident)
+    ledger.pay(store, clerk, booking.id, 1000, "cash", datetime(2026, 11, 24, 9, 0))
+    report = ledger.shift_report(store, datetime(2026, 11, 24), datetime(2026, 11, 25))
+    assert isinstance(report, ledger.ShiftReport) and isinstance(report.entries[0], ledger.Payment)
+    out = report.to_json()
+    assert list(out) == ["from", "to", "clerk", "clerks", "cash_fen", "cash", "income_fen", "income", "entries"]
+    assert [list(c) for c in out["clerks"]] == [["clerk", "methods", "cash_fen", "cash", "income_fen", "income"]]
+    methods = out["clerks"][0]["methods"]
+    assert list(methods) == list(ledger.METHODS)
+    assert methods["cash"] == {"count": 1, "in_fen": 1000, "out_fen": 0, "net_fen": 1000}
+    assert list(methods["cash"]) == ["count", "in_fen", "out_fen", "net_fen"]
+    assert (out["from"], out["clerk"], out["cash"], out["entries"]) == (
+        "2026-11-24 00:00", None, "10.00", [p.to_json() for p in report.entries])
+    assert json.loads(json.dumps(out)) == out

@@ -63,7 +63,7 @@ def test_a_cancellation_is_offered_to_the_first_household_in_order(store, admin,
     bookings.cancel(store, admin, taken.id, now=NOW)
     result = waitlist.process(store, NOW + timedelta(minutes=5))
     assert result.offered == [first.id]
-    assert result.calls[0]["phone"] == "13812345678" and result.calls[0]["resource"] == "R01"
+    assert result.calls[0].phone == "13812345678" and result.calls[0].resource == "R01"
     assert waitlist.get(store, second.id).status == "waiting"
 
 
@@ -146,5 +146,9 @@ def test_a_run_says_what_it_changed_and_its_json_is_as_before(store, admin, cler
     offered = waitlist.process(store, NOW + timedelta(minutes=5))
     assert offered.changes == Changes(waitlist=True)
     assert list(offered.to_json()) == ["expired", "lapsed", "offered", "calls", "open"]
-    assert offered.to_json()["open"] == offered.open_offers == waitlist.to_call(store, NOW + timedelta(minutes=5))
+    assert offered.open_offers == waitlist.to_call(store, NOW + timedelta(minutes=5))
+    assert offered.to_json()["open"] == [c.to_json() for c in offered.open_offers]
+    call = offered.to_json()["calls"][0]
+    assert list(call) == ["entry", "household", "resident", "phone", "resource", "start", "end", "expires"]
+    assert (call["entry"], call["resource"]) == (entry.id, "R01") and isinstance(offered.calls[0], waitlist.Call)
     assert offered.offered == [entry.id]

@@ -66,7 +66,7 @@ def test_the_shift_report_from_the_menu_shows_the_payment_and_the_cash_to_hand_o
     pay_from_details(qtbot, window, room.id)
     window.act_shift.trigger()
     report = window.tool_windows["shift"].view
-    assert report.report["cash_fen"] == 4000
+    assert report.report is not None and report.report.cash_fen == 4000
     assert "应交现金 ¥40.00" in report.totals.text()
     assert report.entries_model.rowCount() == 1
 

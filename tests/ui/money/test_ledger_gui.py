@@ -107,7 +107,7 @@ def test_a_correction_is_a_new_entry_and_changes_the_statement_totals(qtbot, sto
     window = make_window(qtbot, Desk(store, admin, fixed_now=now), settings, answers)
     window.act_statement.trigger()
     view = window.tool_windows["statement"].view
-    assert view.statement["total"]["income_fen"] == 4000 and view.entries_model.rowCount() == 1
+    assert view.statement is not None and view.statement.total.income_fen == 4000 and view.entries_model.rowCount() == 1
     (paid,) = ledger.entries(store, "2026-11")
     dialog = open_correction(qtbot, view)
     dialog.amount.setText("-2")
@@ -118,7 +118,7 @@ def test_a_correction_is_a_new_entry_and_changes_the_statement_totals(qtbot, sto
     assert (fix.entry, fix.amount_fen, fix.corrects, fix.method) == ("correction", -200, paid.id, "cash")
     assert ledger.get(store, paid.id) == paid  # the original entry stays as it was
     assert view.entries_model.rowCount() == 2 and view.chosen_entry() == fix
-    assert view.statement["total"]["income_fen"] == 3800 and "¥38.00" in view.fund.text()
+    assert view.statement is not None and view.statement.total.income_fen == 3800 and "¥38.00" in view.fund.text()
     assert fix.receipt_no in view.message.text()
 
 
@@ -156,8 +156,8 @@ def test_an_entry_of_a_closed_month_is_corrected_in_the_current_month(qtbot, sto
     dialog.amount.setText("-5")
     dialog.reason.setText("十月多收")
     dialog.submit()
-    assert ledger.statement(store, "2026-10")["total"]["income_fen"] == 2000
-    assert ledger.statement(store, "2026-11")["total"]["corrections_fen"] == -500
+    assert ledger.statement(store, "2026-10").total.income_fen == 2000
+    assert ledger.statement(store, "2026-11").total.corrections_fen == -500
     assert view.month() == "2026-11" and view.chosen_entry().entry == "correction"
 
 

@@ -529,7 +529,7 @@ def drive_ledger_close(qtbot, desk: Desk, tmp: Path) -> None:
     assert view.close_button.isEnabled()
     with Modal(yes()):
         view.close_button.click()
-    assert view.statement["closed"]
+    assert view.statement is not None and view.statement.closed
 
 
 def _room_payment(store: Store) -> int:
