@@ -80,12 +80,9 @@ def _text(value: str | None, what: str, field: str) -> str:
     return cleaned
 
 
-@dataclass(frozen=True)
-class Earned:
-    """Hours recorded for a resident (earn): the time-bank entry and the balance after it."""
+class _HoursText:
+    """The hours and the balance after them, as the desk writes hours (earn and redeem share them)."""
 
-    entry: int
-    resident: int
     minutes: int
     balance_minutes: int
 
@@ -96,6 +93,16 @@ class Earned:
     @property
     def balance(self) -> str:
         return hours_text(self.balance_minutes)
+
+
+@dataclass(frozen=True)
+class Earned(_HoursText):
+    """Hours recorded for a resident (earn): the time-bank entry and the balance after it."""
+
+    entry: int
+    resident: int
+    minutes: int
+    balance_minutes: int
 
     @property
     def changes(self) -> Changes:
@@ -107,7 +114,7 @@ class Earned:
 
 
 @dataclass(frozen=True)
-class Redeemed:
+class Redeemed(_HoursText):
     """Hours paid for a booking (redeem): the time-bank entry, the ledger's payment, what they were worth."""
 
     entry: int
@@ -116,14 +123,6 @@ class Redeemed:
     value_fen: int
     rate_fen: int  # the worth of an hour when redeemed
     balance_minutes: int
-
-    @property
-    def hours(self) -> str:
-        return hours_text(self.minutes)
-
-    @property
-    def balance(self) -> str:
-        return hours_text(self.balance_minutes)
 
     @property
     def changes(self) -> Changes:
