@@ -49,8 +49,10 @@ ADMIN = Actor("管理员", "admin")
 
 def add_gates(store, spaces: list[str]) -> None:
     """The east gate's entry and exit cameras; the entry has read a booked car and an unknown one."""
-    entry = stations.add(store, ADMIN, "东门入口", kinds=["parking"], mode="in", gate="vzenith", camera="E-IN", now=NOW)
-    stations.add(store, ADMIN, "东门出口", kinds=["parking"], mode="out", gate="vzenith", camera="E-OUT", now=NOW)
+    entry = stations.add(store, ADMIN, "东门入口", kinds=["parking"], mode="in", gate="vzenith", camera="E-IN",
+                         camera_address="192.168.1.20", now=NOW)
+    stations.add(store, ADMIN, "东门出口", kinds=["parking"], mode="out", gate="vzenith", camera="E-OUT",
+                 camera_address="192.168.1.21", now=NOW)
     driver = residents.add(store, CLERK, "王芳", "5栋1单元302", "13987654321", "川A88Q66", now=NOW)
     bookings.book(store, CLERK, bookings.Request(spaces[1], NOW, NOW + timedelta(hours=2), driver.id,
                                                  plate="川A88Q66"), NOW)
