@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -178,3 +179,42 @@ def test_a_desk_role_told_to_migrate_names_the_migrations_and_the_owner_applies_
                      {"n": newest})
     engine.dispose()
     compound_store(url, desk, GUIDONG, create=False).close()
+
+
+def test_a_desk_role_that_starts_while_the_owner_migrates_waits_and_then_opens_the_migrated_store(
+        pg_server, owned: tuple[URL, dict[str, str]]) -> None:
+    url, names = owned
+    assert url.database is not None
+    owner, desk = names["linli_owner"], names["guidong_01_desk"]
+    compound_store(url, owner, GUIDONG).close()
+    pg_server.execute(documented("one compound of a district, as postgres", names, url.database),
+                      database=url.database)
+    newest = migrate.NAMES[-1]
+    engine = sa.create_engine(signed_in(url, owner).update_query_dict({"options": f"-csearch_path={GUIDONG}"}),
+                              poolclass=sa.NullPool)
+    with engine.begin() as conn:  # a store a version behind: the desk will find a migration pending
+        conn.execute(text("DELETE FROM _linli_migrations WHERE name = :n"), {"n": newest})
+    opened: list[object] = []
+    with engine.connect() as conn:
+        conn.begin()
+        take_write_lock(conn)  # the owner's start, migrating (here: putting the record back)
+        conn.execute(text("INSERT INTO _linli_migrations VALUES (:n, "
+                          "(SELECT count(*) + 1 FROM _linli_migrations), '2026-11-24 10:00:00')"), {"n": newest})
+        desk_start = threading.Thread(target=lambda: opened.append(_open_or_error(url, desk)))
+        desk_start.start()
+        while not conn.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                               ).scalar():  # the desk waits for the owner's write lock
+            desk_start.join(0.05)
+            assert desk_start.is_alive(), opened
+        conn.commit()
+    desk_start.join()
+    engine.dispose()
+    assert len(opened) == 1 and isinstance(opened[0], ServerStore), opened  # no 'may not migrate'
+    opened[0].close()
+
+
+def _open_or_error(url: URL, role: str) -> object:
+    try:
+        return compound_store(url, role, GUIDONG, create=False)
+    except DeskError as err:
+        return err
