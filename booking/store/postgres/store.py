@@ -38,7 +38,7 @@ from booking.store.errors import DeskError
 from booking.store.location import StoreServer
 from booking.store.postgres import migrate, refusals
 from booking.store.postgres.engine import engine_for
-from booking.store.postgres.locking import WRITE_LOCK
+from booking.store.postgres.locking import write_lock_key
 
 #: statements that change rows: run under a savepoint of their own inside a write
 _CHANGES = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
@@ -76,6 +76,7 @@ class ServerStore(Store):
         self.background = False
         self._engine = engine
         self._depth = 0
+        self.write_lock = write_lock_key(server.schema)  # the compound's own (locking.py); set again once open
         self._sa = engine.connect()
         self.raw.adapters.register_loader("numeric", _SQLiteNumbers)
 
@@ -148,7 +149,7 @@ class ServerStore(Store):
             return
         self._run("BEGIN")
         try:
-            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.write_lock,))
         except psycopg.Error as exc:
             self._rollback()
             raise server_error(exc, self.path) from exc
@@ -230,7 +231,9 @@ def open_server_store(server: StoreServer, *, now: datetime, password: str | Non
     (DeskError 'not_found' naming the URL), as a missing file is: a mistyped database name never
     becomes a new, empty store with a new pass key.
 
-    The compound's schema (`?schema=`) is the connection's search_path; it is made if it is new.
+    The compound's schema (`?schema=`) is the connection's search_path; it is made if it is new, and
+    its write lock is the compound's own (locking.py). Pending migrations need the owner's role: a
+    desk's role, which may not change the schema, is told so (DeskError 'store', naming them).
     A server that can't be reached, or refuses the sign-in, is DeskError 'store' naming the URL.
     """
     engine = engine_for(server, password, poolclass=StaticPool, isolation_level="AUTOCOMMIT",
@@ -243,15 +246,32 @@ def open_server_store(server: StoreServer, *, now: datetime, password: str | Non
     try:
         store._run(f"SET lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         assert store._sa is not None
-        if create and server.schema:  # checked against [a-z_][a-z0-9_]* when the URL was read
-            store._run(f'CREATE SCHEMA IF NOT EXISTS "{server.schema}"')
-        found = store.sql("SELECT current_schema()").scalar()  # the first schema of the path that exists
+        found = store.sql("SELECT current_schema()").scalar()  # the first schema of the path this role may use
+        if server.schema and found != server.schema:  # checked against [a-z_][a-z0-9_]* when the URL was read
+            if store.sql("SELECT to_regnamespace(:schema) IS NOT NULL", schema=server.schema).scalar():
+                raise DeskError("store", "pg_store_schema_denied", url=server.shown(), user=server.user,
+                                schema=server.schema)  # another compound's: this role has no USAGE on it
+            if create:  # only when new: a desk's role may use its compound's schema but not make one
+                try:
+                    store._run(f'CREATE SCHEMA IF NOT EXISTS "{server.schema}"')
+                except DeskError:
+                    if not store.sql("SELECT has_database_privilege(current_database(), 'CREATE')").scalar():
+                        raise DeskError("not_found", "pg_store_missing", url=server.shown()) from None
+                    raise
+                found = store.sql("SELECT current_schema()").scalar()
         if (server.schema and found != server.schema) or (not create and not migrate.applied(store._sa)):
             raise DeskError("not_found", "pg_store_missing", url=server.shown())
-        if migrate_it:
-            if migrate.pending(store._sa):
+        store.write_lock = write_lock_key(found)  # the schema the store is in, as migrate's lock finds it
+        todo = migrate.pending(store._sa) if migrate_it else []
+        if todo:
+            try:
                 with store.write():  # the write lock: two desks starting together never both migrate
                     migrate.apply_pending(store._sa, now)
+            except sa_exc.ProgrammingError as exc:  # 42501: a desk's role, which may not change the schema
+                if getattr(exc.orig, "sqlstate", None) != "42501":
+                    raise
+                raise DeskError("store", "pg_store_migrate_denied", url=server.shown(), user=server.user,
+                                names=", ".join(todo)) from None
         return store
     except sa_exc.DBAPIError as exc:
         store.close()
