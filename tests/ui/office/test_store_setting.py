@@ -36,7 +36,8 @@ def where(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "setting.ini"), QSettings.Format.IniFormat)
 
 
-def dialog_for(qtbot, where: QSettings, desk: Desk | None = None, answers: list[str] | None = None) -> StoreSettingDialog:
+def dialog_for(qtbot, where: QSettings, desk: Desk | None = None,
+               answers: list[str] | None = None) -> StoreSettingDialog:
     def confirm(_parent, _title, text) -> bool:
         if answers is not None:
             answers.append(text)
