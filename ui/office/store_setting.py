@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget)
 
-from booking.cli.registry import DB_PASSWORD_ENV
 from booking.store import location
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
@@ -44,6 +43,9 @@ from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages
 
 log = logging.getLogger("linli.store_setting")
 
+#: the commands' variable for the server's password (booking/cli/registry.py's DB_PASSWORD_ENV; the
+#: office may not import the command line)
+DB_PASSWORD_ENV = "LINLI_DB_PASSWORD"
 #: the QSettings key: "" the default file, a file's path, or a server's URL without password
 SETTING = "store/location"
 #: the credential store's service name for the server's password (the account: `account(server)`)
