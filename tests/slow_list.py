@@ -61,6 +61,8 @@ SLOW: tuple[str, ...] = (
     "test_a_hundred_thousand_wrong_rows_give_a_message_each_and_write_nothing",
     "test_ledger_totals_equal_the_sum_of_the_entries",  # booking/money/test_ledger.py: 1 x 1.96 s
     "test_a_file_that_is_not_a_store_is_refused_with_exit_1",  # ui/app/test_app_exit.py: 1 x 1.56 s, marked in its file
+    "test_the_window_opens_on_a_server_store_named_by_linli_db",  # ui/app/test_app_exit.py: marked in its file
+    "test_copying_the_store_in_the_window_does_what_copy_store_does",  # ui/office/test_office_commands.py: 0.79 s
     "test_the_window_opens_and_exits_0_on_a_fresh_store",  # ui/app/test_app_exit.py: 1 x 1.50 s, marked in its file
     "test_a_pass_typed_by_hand_into_the_scan_field_still_scans",  # ui/passes/test_scan_anywhere.py: 1 x 0.38 s
     "test_clean_scan_never_raises",  # booking/checkin/test_passcode.py: 1 x 1.38 s

@@ -33,6 +33,7 @@ from booking.store.i18n import tr
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 from ui.widgets.confirm import ask
+from ui.widgets.storeplace import on_server
 
 log = logging.getLogger("linli.backup")
 
@@ -255,7 +256,15 @@ def add_menu_actions(window: MainWindow, desk: Desk) -> tuple[QAction, QAction]:
 
 def back_up_to(desk: Desk, path: str | Path) -> dict[str, Any]:
     """Write a checked backup of the desk's store to `path`."""
+    _refuse_server(desk)
     return backup.backup(desk.store, path)
+
+
+def _refuse_server(desk: Desk) -> None:
+    """A store on the server is backed up by the server's administrator (pg_dump) until backup and
+    restore work on it: said in words, rather than failing on the file a server store does not have."""
+    if on_server(desk.store):
+        raise DeskError("store", "uib_server_not_yet", url=desk.store.path)
 
 
 def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict[str, Any]:
@@ -268,6 +277,7 @@ def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict
     """
     if not offered and not desk.actor.is_admin:
         raise DeskError("forbidden", "uib_restore_admin_only")
+    _refuse_server(desk)
     desk.store.disconnect()
     try:
         done = restore.restore(path, desk.store.path, desk.now(), actor=desk.actor)
@@ -295,7 +305,19 @@ def watch_for_restores(window: QWidget, desk: Desk, every_ms: int = 5000) -> QTi
     return timer
 
 
+def _server_said(window: QWidget, desk: Desk, title: str) -> bool:
+    """True (after saying so) when the store is on the server, where this cannot be done yet."""
+    try:
+        _refuse_server(desk)
+    except DeskError as exc:
+        QMessageBox.information(window, title, exc.message())
+        return True
+    return False
+
+
 def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
+    if _server_said(window, desk, tr("uib_backup_title")):
+        return
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     suggested = Path(documents) / f"linli-desk-{desk.now():%Y-%m-%d-%H%M}.sqlite3"
     path, _ = QFileDialog.getSaveFileName(window, tr("uib_backup_title"), str(suggested), tr("uib_files"))
@@ -312,6 +334,8 @@ def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
 
 
 def _ask_and_restore(window: QWidget, desk: Desk) -> None:
+    if _server_said(window, desk, tr("uib_restore_title")):
+        return
     path, _ = QFileDialog.getOpenFileName(window, tr("uib_restore_title"), str(backup.backup_dir()),
                                           tr("uib_files"))
     if not path:

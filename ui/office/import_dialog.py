@@ -20,6 +20,7 @@ from booking.store.errors import DeskError
 from booking.store.i18n import tr
 from ui.desk.fonts import ui_font
 from ui.widgets.longwork import LongWork
+from ui.widgets.storeplace import place_of
 from ui.desk.session import Desk
 from ui.widgets.tables import read_only_view
 
@@ -142,7 +143,7 @@ class ImportDialog(QDialog):
 
     def _run(self, work: Any, label: str, then: Any) -> LongWork:
         self.message.hide()
-        self.work = LongWork(self.desk.store.path, work, label, self)
+        self.work = LongWork(place_of(self.desk.store), work, label, self)
         self.work.succeeded.connect(then)
         self.work.failed.connect(self._stopped)
         self.work.start()
