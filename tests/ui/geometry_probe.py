@@ -317,6 +317,8 @@ class Desktop:
         from ui.office.import_dialog import ImportDialog
         from ui.money.receipt import ReceiptDialog
         from ui.app.signin import SignInDialog
+        from ui.office.store_copy import CopyStoreDialog
+        from booking.store import location
         window, desk, booking = self.window, self.desk, self.booking
         found: list[tuple[str, Callable[[], Any]]] = [
             ("booking", window.new_booking),
@@ -332,6 +334,9 @@ class Desktop:
             # the office screens' dialogs opened from inside their views (管理)
             ("closure-hits", lambda: HitsDialog([booking], window).open()),
             ("holiday-year", lambda: HolidayYearDialog(desk, 2026, window).open()),
+            # the store setting's copy screen: nothing connects until its start button is pressed
+            ("copy-store", lambda: CopyStoreDialog(desk, Path(self.store.path), location.parse(
+                "postgresql://linli_desk@db.guidong.lan:5432/linli?sslmode=verify-full"), window).open()),
             ("lift", lambda: LiftDialog(desk, {"door": self.resident.door, "household_id": 1}, window).open()),
         ]
         if self.payment is not None:

@@ -76,8 +76,11 @@ class CopyStoreDialog(QDialog):
         self.setFont(ui_font(11))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
-        self.what = QLabel(tr("ust_copy_what", source=str(source), url=target.shown()), self)
-        self.what.setWordWrap(True)
+        # read-only text, not a wrapped label: a long file path can't wrap at a word, and this scrolls
+        self.what = QPlainTextEdit(tr("ust_copy_what", source=str(source), url=target.shown()), self)
+        self.what.setReadOnly(True)
+        self.what.setFrameShape(QPlainTextEdit.Shape.NoFrame)
+        self.what.setMinimumHeight(self.what.fontMetrics().lineSpacing() * 8)
         layout.addWidget(self.what)
         self.progress = QProgressBar(self)
         self.progress.hide()

@@ -205,6 +205,8 @@ class StoreSettingDialog(QDialog):
         self.sslmode = self.field_messages.add("sslmode", QComboBox(self.server_box), tr("ust_sslmode"))
         for mode in location.SSL_MODES:
             self.sslmode.addItem(tr(SSL_TEXTS[mode]), mode)
+        # as wide as its longest choice, in either language (tests/ui/test_geometry.py)
+        self.sslmode.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.sslrootcert = self.field_messages.add("sslrootcert", QLineEdit(self.server_box), tr("ust_sslrootcert"))
         self.sslrootcert.setPlaceholderText("ca.crt")
         self.schema: QLineEdit | None = None
