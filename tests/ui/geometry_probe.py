@@ -42,6 +42,12 @@ INPUTS = (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QP
 SKIP_ACTIONS = {"quit", "switchClerk"}
 
 
+def wait(ms: int = 30) -> None:
+    """Let `ms` pass with the events handled, asleep between them (QTest.qWait; for
+    tests/ui/test_language_switch.py, which lets the closed dialogs' deleteLater run)."""
+    QTest.qWait(ms)
+
+
 def wait_until(done: Callable[[], bool], limit_ms: int = 3000) -> None:
     timer = QElapsedTimer()
     timer.start()
