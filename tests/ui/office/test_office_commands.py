@@ -869,14 +869,32 @@ def _place(window: MainWindow, command: str) -> Any:
     return EARLIER_PLACES[place](window)
 
 
-@pytest.mark.parametrize("command", sorted(ADMIN_SCREENS))
-def test_a_clerk_finds_each_admin_commands_place_greyed_with_the_reason(qtbot, two, tmp_path, command) -> None:
+@pytest.fixture(scope="module")
+def clerks_window(qapp, seeded: Path, tmp_path_factory: pytest.TempPathFactory):
+    """One window of a clerk over a copy of the seeded store, shared by the commands' cases below:
+    each only looks up its command's place and reads it (building 33 windows cost about 8 s of CPU).
+    Looking a place up may open a view or a dialog; none of them changes what a clerk may do."""
     from ui.app import backups
-    _command_path, window_store = two
-    desk = Desk(window_store, CLERK, fixed_now=NOW)
-    window = _window(qtbot, desk, tmp_path)
-    backups.add_menu_actions(window, desk)
-    place = _place(window, command)
+    folder = tmp_path_factory.mktemp("clerks-window")
+    copy_template(seeded, folder / "desk.sqlite3")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LINLI_DATA_DIR", str(folder / "appdata"))
+        window_store = setup.open_ready(folder / "desk.sqlite3", now=NOW)
+        desk = Desk(window_store, CLERK, fixed_now=NOW)
+        window = MainWindow(desk, QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat))
+        window.show()
+        backups.add_menu_actions(window, desk)
+        yield window
+        for shown in qapp.topLevelWidgets():
+            shown.close()
+        window.deleteLater()
+        qapp.processEvents()
+        window_store.close()
+
+
+@pytest.mark.parametrize("command", sorted(ADMIN_SCREENS))
+def test_a_clerk_finds_each_admin_commands_place_greyed_with_the_reason(clerks_window, command) -> None:
+    place = _place(clerks_window, command)
     assert not place.isEnabled()
     assert "管理员" in place.toolTip(), place.toolTip()
 
