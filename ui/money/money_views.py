@@ -247,8 +247,8 @@ class StatementView(QWidget):
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return None
-        self._say(tr("uig_stmt_csv_done", rows=result["rows"], path=result["path"]))
-        return Path(result["path"])
+        self._say(tr("uig_stmt_csv_done", rows=result.rows, path=result.path))
+        return Path(result.path)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {ERROR if error else OK};")
