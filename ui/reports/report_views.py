@@ -130,7 +130,7 @@ class ExportWorker(QThread):
     """booking.reporting.exports.export_bookings on its own thread and its own connection to the store."""
 
     progressed = Signal(int, int)
-    succeeded = Signal(object)   # the export's result dict
+    succeeded = Signal(object)   # the Export written
     failed = Signal(object)      # the DeskError
 
     def __init__(self, store_path: str | StoreServer, actor: Actor, first: date, last: date, csv_path: str | None,
@@ -171,12 +171,12 @@ class ExportWorker(QThread):
 class ExportDialog(QDialog):
     """Choose the days, the files and masking; export with a progress bar that can cancel."""
 
-    finished_export = Signal(object)  # the result dict, or None when cancelled or refused
+    finished_export = Signal(object)  # the Export written, or None when cancelled or refused
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.result_data: dict[str, Any] | None = None
+        self.result_data: exports.Export | None = None
         self.error: DeskError | None = None
         self.worker: ExportWorker | None = None
         self.progress: QProgressDialog | None = None
@@ -321,10 +321,9 @@ class ExportDialog(QDialog):
             self.progress.setValue(min(done, max(total, 1)))
             self.progress.setLabelText(tr("uig_exp_working", done=done, total=total))
 
-    def _succeeded(self, result: dict[str, Any]) -> None:
+    def _succeeded(self, result: exports.Export) -> None:
         self.result_data = result
-        files = "、".join(f for f in (result["csv"], result["xlsx"]) if f)
-        self._say(tr("uig_exp_done", rows=result["rows"], files=files))
+        self._say(tr("uig_exp_done", rows=result.rows, files="、".join(result.files)))
 
     def _failed(self, exc: DeskError) -> None:
         self.error = exc
