@@ -283,8 +283,8 @@ class StoreSettingDialog(QDialog):
         self.outcome.hide()
 
     def _browse(self) -> None:
-        start = self.file_edit.text().strip() or str(default_store())
-        path, _ = QFileDialog.getSaveFileName(self, tr("ust_file"), start, tr("uib_files"),
+        suggested = self.file_edit.text().strip() or str(default_store())  # the file's own folder
+        path, _ = QFileDialog.getSaveFileName(self, tr("ust_file"), suggested, tr("uib_files"),
                                               options=QFileDialog.Option.DontConfirmOverwrite)
         if path:
             self.file_edit.setText(path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from booking.store import clock
 from booking.store.connection import Store, open_store
 from booking.store.location import StoreServer
 
@@ -31,5 +30,5 @@ def open_again(place: str | Path | StoreServer, *, migrate: bool = True) -> Stor
     if isinstance(place, StoreServer):
         # imported only for a server store: psycopg and SQLAlchemy's dialect are slow to import
         from booking.store.postgres.store import open_server_store
-        return open_server_store(place, now=clock.now(), migrate_it=False, create=False)
+        return open_server_store(place, now=None, migrate_it=False, create=False)  # opens only: no now
     return open_store(place, migrate=migrate)

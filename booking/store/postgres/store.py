@@ -351,7 +351,7 @@ def server_error(exc: BaseException, shown: str) -> DeskError:
     return DeskError("store", "store_error", detail=str(found))
 
 
-def open_server_store(server: StoreServer, *, now: datetime, password: str | None = None,
+def open_server_store(server: StoreServer, *, now: datetime | None, password: str | None = None,
                       migrate_it: bool = True, create: bool = True) -> ServerStore:
     """Connect to the store on `server` and apply its pending migrations (under the write lock).
 
@@ -392,6 +392,8 @@ def open_server_store(server: StoreServer, *, now: datetime, password: str | Non
         store.write_lock = write_lock_key(found)  # the schema the store is in, as migrate's lock finds it
         todo = migrate.pending(store._sa) if migrate_it else []
         if todo:
+            if now is None:  # a second connection never migrates; the first one is given its now
+                raise ValueError("migrating a server store needs the operation's now")
             try:
                 with store.write():  # the write lock: two desks starting together never both migrate
                     migrate.apply_pending(store._sa, now)
