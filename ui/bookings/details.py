@@ -31,7 +31,7 @@ from ui.board.model import COLOURS, status_text
 from ui.bookings.booking_dialog import QT_FORMAT, from_qt, length_text, to_qt
 from ui.desk.session import Desk
 from ui.desk.fonts import ui_font
-from ui.widgets.tables import TableModel, read_only_view
+from ui.widgets.tables import TableModel, TextTable, read_only_view
 from ui.bookings.charge_panel import ChargePanel
 
 #: the details show the booking, its scans and its money
@@ -49,15 +49,17 @@ def action_text(action: str) -> str:
     return action if text == key else text
 
 
-class HistoryModel(TableModel):
-    """The booking's audit entries and scans, newest first."""
+class HistoryModel(TextTable):
+    """The booking's audit entries and scans, newest first; a refused scan in red."""
 
     COLUMNS = ("ui_detail_col_at", "ui_detail_col_who", "ui_detail_col_what", "ui_detail_col_note")
     WORDS = frozenset({"ui_detail_col_what"})  # "Booked", "Scan accepted"
+    TIPS = True
+    shown = TableModel.shown  # only the WORDS column starts with a capital, not every English word
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[str, str, str, str, bool]] = []
+        self._ok: list[bool] = []
 
     def load(self, store: Any, booking_id: int) -> None:
         rows: list[tuple[str, str, str, str, bool]] = []
@@ -80,18 +82,11 @@ class HistoryModel(TableModel):
             rows.append((at, f"{station} · {audit.actor_text(actor)}".strip(" ·"), what,
                          audit.stored_text(reason_key, reason, params), bool(ok)))
         rows.sort(key=lambda r: r[0], reverse=True)
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row_total(self) -> int:
-        return len(self._rows)
-
-    def value(self, number: int, column: int) -> Any:
-        return self._rows[number][column]
+        self._ok = [row[4] for row in rows]
+        self._set([row[:4] for row in rows])
 
     def colour(self, number: int) -> QColor | None:
-        return None if self._rows[number][4] else QColor("#b3261e")  # a refused scan in red
+        return None if self._ok[number] else QColor("#b3261e")
 
 
 class DetailsDialog(ChargePanel):
