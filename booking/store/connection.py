@@ -197,13 +197,20 @@ class Store:
         if shape:
             params = _expanded(params)
         values: Any = params if prepared.order is None else [params[name] for name in prepared.order]
-        cursor = self._sa.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(prepared.sql, values)
+            cursor = self._execute(prepared.sql, values)
         except dialect.loaded_dbapi.Error as exc:
             raise sa_exc.DBAPIError.instance(prepared.sql, values, exc, dialect.loaded_dbapi.Error,
                                              dialect=dialect) from exc
         return Rows(cursor)
+
+    def _execute(self, sql: str, values: Any) -> DBAPICursor:
+        """Run one compiled statement on a cursor of the driver's connection (a server store
+        sends its savepoint with it: booking/store/postgres/store.py)."""
+        assert self._sa is not None, "the store is closed"
+        cursor = self._sa.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(sql, values)
+        return cursor
 
     def _configure(self) -> None:
         self.conn.execute("PRAGMA foreign_keys = ON")

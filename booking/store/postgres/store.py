@@ -9,6 +9,12 @@ them; the driver's cursor runs them). What differs lives here:
 - inside a write, each statement that changes rows runs under a savepoint of its own: a refusal by
   the server's guards (a trigger, the exclusion constraint) then fails that statement only, as it
   does on SQLite, and the domain can still read (the clash it names) in the same transaction;
+- each network round trip costs a booking or a scan more than the server's work on most of its
+  statements (issue 15's targets), so what needs no answer of its own travels with what does: the
+  savepoint, the statement and the release go as one simple query (bound on this side, psycopg's
+  ClientCursor: the protocol's parameters allow one statement a message); BEGIN with the write lock;
+  the notice with the COMMIT. A failed statement stops the rest of its message, as its own
+  failure would have. Reads keep server-side binding, prepared after `prepare_threshold` uses;
 - a refusal is raised as `IntegrityError` whose `refusal()` text is SQLite's (refusals.py:
   23P01 on booking_no_overlap reads 'booking_clash'), so the domain asks one question of either;
 - waiting for another desk's write lock is bounded (`lock_timeout`, as SQLite's busy timeout),
@@ -215,17 +221,28 @@ class ServerStore(Store):
         return psycopg.connect(host=url.host, port=url.port, dbname=url.database, user=url.username,
                                password=url.password, autocommit=True, **kwargs)
 
+    def _guarded(self, statement: str) -> bool:
+        """Whether `statement` runs under a savepoint of its own: it changes rows, inside a write."""
+        return self._depth > 0 and _CHANGES.match(statement) is not None
+
+    def _execute(self, sql: str, values: Any) -> Any:
+        if not self._guarded(sql):
+            return super()._execute(sql, values)
+        cursor = psycopg.ClientCursor(self.raw)  # one round trip: the savepoint, the statement, the release
+        cursor.execute(f"SAVEPOINT linli_statement; {sql}; RELEASE SAVEPOINT linli_statement", values)
+        cursor.nextset()  # the statement's own result (its rows, its rowcount)
+        return cursor
+
     def sql(self, statement: str, /, **params: Any) -> Rows:
         self._reachable()
-        guarded = self._depth > 0 and _CHANGES.match(statement) is not None
+        guarded = self._guarded(statement)
         try:
             if guarded:
                 table = _TABLE.match(statement)
                 if table is not None:
                     self._written.add(table.group(1).lower())
-                self.raw.execute("SAVEPOINT linli_statement")
             try:
-                rows = super().sql(statement, **params)
+                rows = super().sql(statement, **params)  # with its savepoint: _execute
             except sa_exc.DBAPIError as exc:
                 if self._lost(exc):
                     raise self._error(exc) from exc
@@ -238,8 +255,6 @@ class ServerStore(Store):
                 if isinstance(exc, sa_exc.IntegrityError):
                     raise
                 raise server_error(exc, self.path) from exc
-            if guarded:
-                self.raw.execute("RELEASE SAVEPOINT linli_statement")
         except psycopg.Error as exc:  # the savepoints themselves: only a lost connection fails them
             raise self._error(exc) from exc
         return rows
@@ -260,9 +275,9 @@ class ServerStore(Store):
                 self._depth -= 1
             self._run(f"RELEASE SAVEPOINT {name}")
             return
-        self._run("BEGIN")
-        try:
-            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.write_lock,))
+        self._reachable()
+        try:  # one round trip: BEGIN and the write lock (the key is the program's own int)
+            self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({int(self.write_lock)})", prepare=False)
         except psycopg.Error as exc:
             self._rollback()
             raise self._error(exc) from exc
@@ -270,26 +285,25 @@ class ServerStore(Store):
         self._written = set()
         try:
             yield cast(Database, None)  # nothing reads it: the domain writes through store.sql
-            self._notify(self._written)
         except BaseException:
             self._depth = 0
             self._rollback()
             raise
         self._depth = 0
         try:
-            self.raw.execute("COMMIT")
+            self._commit(self._written)
         except psycopg.Error as exc:
             self._rollback()
             raise self._error(exc, committing=True) from exc
 
-    def _notify(self, tables: Iterable[str]) -> None:
-        """Tell the other desks which tables this write changed (sent by the server at COMMIT)."""
+    def _commit(self, tables: Iterable[str]) -> None:
+        """COMMIT, telling the other desks which tables this write changed: the notice goes in the
+        same round trip, before the COMMIT (the server delivers it then; a failed one stops the COMMIT)."""
         names = ",".join(sorted(tables))
         if names:
-            try:
-                self.raw.execute("SELECT pg_notify(%s, %s)", (self.channel, names))
-            except psycopg.Error as exc:
-                raise self._error(exc) from exc
+            psycopg.ClientCursor(self.raw).execute("SELECT pg_notify(%s, %s); COMMIT", (self.channel, names))
+        else:
+            self.raw.execute("COMMIT", prepare=False)
 
     def _rollback(self) -> None:
         if self.gone is not None or self._sa is None:

@@ -58,6 +58,24 @@ def test_a_refused_statement_leaves_the_write_usable(server_store):
     assert server_store.setting("desk.after") == "kept"
 
 
+def test_refusals_past_the_prepare_threshold_leave_every_write_usable(server_store):
+    """A changing statement travels in one message with its savepoint and its release; one the server
+    refuses stops the rest of that message, and the write goes on from the savepoint, again and
+    again past psycopg's `prepare_threshold` (the store's reads are prepared after that many uses)."""
+    runs = 3 * (server_store.raw.prepare_threshold or 5)
+    for n in range(runs):
+        with server_store.write():
+            with pytest.raises(IntegrityError) as err:
+                server_store.sql("DELETE FROM audit")
+            assert refusal(err.value) == "audit_append_only"
+            server_store.sql("INSERT INTO setting(key, value) VALUES (:key, 'kept')", key=f"desk.after.{n}")
+    assert [server_store.setting(f"desk.after.{n}") for n in range(runs)] == ["kept"] * runs
+    with pytest.raises(IntegrityError), server_store.write():  # a refusal that ends the write keeps nothing
+        server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.lost', 'no')")
+        server_store.sql("DELETE FROM audit")
+    assert server_store.setting("desk.lost") is None
+
+
 def test_a_second_desk_waits_for_the_write_lock_and_gives_up_with_the_busy_message(pg_empty_url, server_store):
     other = setup.open_ready(server_location(pg_empty_url), now=NOW)
     try:
