@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             guarded("scan to banner", "scan_banner", measure_scan_banner, built, min(reps, 40), offset)
             guarded("plate event to reply", "gate", measure_gate, built, min(reps, 40), offset)
             guarded("window start and memory", "window", measure_window, built, slow_reps)
-            guarded("live refresh", "refresh", measure_refresh, built, reps)
+            guarded("live refresh", "refresh", measure_refresh, built, reps, offset)
         guarded("empty window floor", "floor_window", measure_window_floor, slow_reps)
     out = (ROOT / args.out) if not Path(args.out).is_absolute() else Path(args.out)
     text = write_report(out, stores, started, time.perf_counter() - t0, args)
