@@ -13,8 +13,9 @@ them; the driver's cursor runs them). What differs lives here:
   statements (issue 15's targets), so what needs no answer of its own travels with what does: the
   savepoint, the statement and the release go as one simple query (bound on this side, psycopg's
   ClientCursor: the protocol's parameters allow one statement a message); BEGIN with the write lock;
-  the notice with the COMMIT. A failed statement stops the rest of its message, as its own
-  failure would have. Reads keep server-side binding, prepared after `prepare_threshold` uses;
+  the notice with the COMMIT; a nested write's SAVEPOINT and RELEASE with the next statement. A
+  failed statement stops the rest of its message, as its own failure would have. Reads keep
+  server-side binding, prepared after `prepare_threshold` uses;
 - a refusal is raised as `IntegrityError` whose `refusal()` text is SQLite's (refusals.py:
   23P01 on booking_no_overlap reads 'booking_clash'), so the domain asks one question of either;
 - waiting for another desk's write lock is bounded (`lock_timeout`, as SQLite's busy timeout),
@@ -103,6 +104,8 @@ class ServerStore(Store):
         self.gone: DeskError | None = None
         #: the tables the open write's statements wrote: named in its notice to the other desks
         self._written: set[str] = set()
+        #: a nested write's SAVEPOINT and RELEASE, not sent yet: they go with the next statement
+        self._pending: list[str] = []
         #: the channel this store's notices go on (a compound's schema has its own)
         self.channel = channel_for(server.schema)
         self._sa = engine.connect()
@@ -142,7 +145,7 @@ class ServerStore(Store):
     def _run(self, statement: str) -> None:
         self._reachable()
         try:
-            self.raw.execute(statement)
+            self.raw.execute("; ".join([*self._take_pending(), statement]), prepare=False)
         except psycopg.Error as exc:
             raise self._error(exc) from exc
 
@@ -174,6 +177,7 @@ class ServerStore(Store):
         self.mark_gone(str(found).strip().splitlines()[0] if str(found).strip() else type(found).__name__)
         self._depth = 0
         self._written = set()
+        self._pending = []
         if committing:  # the COMMIT went out and no answer came: the server may have kept it
             return DeskError("store", "store_server_gone_commit", url=self.path)
         assert self.gone is not None
@@ -194,6 +198,7 @@ class ServerStore(Store):
         self._engine.dispose()  # the pool's one connection is the broken one: a new pool, a new connection
         self._depth = 0
         self._written = set()
+        self._pending = []
         try:
             self._sa = self._engine.connect()
             self._connected()
@@ -226,12 +231,22 @@ class ServerStore(Store):
         return self._depth > 0 and _CHANGES.match(statement) is not None
 
     def _execute(self, sql: str, values: Any) -> Any:
-        if not self._guarded(sql):
-            return super()._execute(sql, values)
-        cursor = psycopg.ClientCursor(self.raw)  # one round trip: the savepoint, the statement, the release
-        cursor.execute(f"SAVEPOINT linli_statement; {sql}; RELEASE SAVEPOINT linli_statement", values)
-        cursor.nextset()  # the statement's own result (its rows, its rowcount)
+        guarded = self._guarded(sql)
+        if not guarded and not self._pending:
+            return super()._execute(sql, values)  # a read: server-side binding, prepared once used often
+        # one round trip: what is pending, the savepoint, the statement, the release
+        before = [*self._take_pending(), *(["SAVEPOINT linli_statement"] if guarded else [])]
+        cursor = psycopg.ClientCursor(self.raw)
+        cursor.execute("; ".join([*before, sql, *(["RELEASE SAVEPOINT linli_statement"] if guarded else [])]),
+                       values)
+        for _ in before:
+            cursor.nextset()  # to the statement's own result (its rows, its rowcount)
         return cursor
+
+    def _take_pending(self) -> list[str]:
+        """The nested writes' SAVEPOINTs and RELEASEs not sent yet, to go first in the next message."""
+        pending, self._pending = self._pending, []
+        return pending
 
     def sql(self, statement: str, /, **params: Any) -> Rows:
         self._reachable()
@@ -263,17 +278,26 @@ class ServerStore(Store):
     def write(self) -> Iterator[Database]:
         """One write transaction holding the store's write lock from its first statement."""
         if self._depth > 0:  # nested: a savepoint inside the outer write
+            # Its SAVEPOINT and RELEASE answer nothing and fail only with the connection: they go
+            # with the next statement (`_execute`), not in round trips of their own.
             name = f"linli_write_{self._depth}"
-            self._run(f"SAVEPOINT {name}")
+            begun = f"SAVEPOINT {name}"
+            self._pending.append(begun)
             self._depth += 1
             try:
                 yield cast(Database, None)
             except BaseException:
-                self._run(f"ROLLBACK TO SAVEPOINT {name}")
+                if begun in self._pending:  # nothing was sent since: nothing to roll back
+                    del self._pending[self._pending.index(begun):]
+                else:
+                    self._run(f"ROLLBACK TO SAVEPOINT {name}")
                 raise
             finally:
                 self._depth -= 1
-            self._run(f"RELEASE SAVEPOINT {name}")
+            if begun in self._pending:  # no statement inside: the savepoint never needs sending
+                del self._pending[self._pending.index(begun):]
+            else:
+                self._pending.append(f"RELEASE SAVEPOINT {name}")
             return
         self._reachable()
         try:  # one round trip: BEGIN and the write lock (the key is the program's own int)
@@ -300,12 +324,15 @@ class ServerStore(Store):
         """COMMIT, telling the other desks which tables this write changed: the notice goes in the
         same round trip, before the COMMIT (the server delivers it then; a failed one stops the COMMIT)."""
         names = ",".join(sorted(tables))
+        first = self._take_pending()  # a nested write's RELEASE
         if names:
-            psycopg.ClientCursor(self.raw).execute("SELECT pg_notify(%s, %s); COMMIT", (self.channel, names))
+            psycopg.ClientCursor(self.raw).execute("; ".join([*first, "SELECT pg_notify(%s, %s)", "COMMIT"]),
+                                                   (self.channel, names))
         else:
-            self.raw.execute("COMMIT", prepare=False)
+            self.raw.execute("; ".join([*first, "COMMIT"]), prepare=False)
 
     def _rollback(self) -> None:
+        self._pending = []
         if self.gone is not None or self._sa is None:
             return  # the server rolled it back with the session
         with contextlib.suppress(psycopg.Error):

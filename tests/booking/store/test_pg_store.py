@@ -76,6 +76,32 @@ def test_refusals_past_the_prepare_threshold_leave_every_write_usable(server_sto
     assert server_store.setting("desk.lost") is None
 
 
+def test_a_nested_write_keeps_its_own_savepoint_though_it_travels_with_the_next_statement(server_store):
+    """A nested write's SAVEPOINT and RELEASE go with the next statement, not on their own: what it
+    wrote is still rolled back alone, a refusal inside it still leaves it usable, and one that ran
+    nothing sends nothing."""
+    with server_store.write():
+        server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.outer', 'kept')")
+        with pytest.raises(RuntimeError), server_store.write():
+            server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.inner', 'lost')")
+            raise RuntimeError("the inner part fails")
+        with server_store.write():
+            with pytest.raises(IntegrityError):
+                server_store.sql("DELETE FROM audit")
+            server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.refused', 'kept')")
+        with server_store.write(), server_store.write():
+            pass  # nothing inside: nothing to send
+        with pytest.raises(RuntimeError), server_store.write():
+            raise RuntimeError("nothing written, nothing rolled back")
+        with server_store.write():
+            with server_store.write():
+                server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.deep', 'kept')")
+        assert server_store.setting("desk.inner") is None  # read in the same transaction
+    assert [server_store.setting(key) for key in ("desk.outer", "desk.inner", "desk.refused", "desk.deep")] == [
+        "kept", None, "kept", "kept"]
+    assert not server_store.in_transaction()
+
+
 def test_a_second_desk_waits_for_the_write_lock_and_gives_up_with_the_busy_message(pg_empty_url, server_store):
     other = setup.open_ready(server_location(pg_empty_url), now=NOW)
     try:
