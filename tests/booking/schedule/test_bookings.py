@@ -30,6 +30,23 @@ def test_a_booking_is_stored_with_its_times_and_plate(store, resident, admin, no
         "P001", at("2026-11-24 19:00"), at("2026-11-25 07:30"), "booked", "川A12345")
 
 
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_booking_made_is_the_booking_stored(store, resident, admin, now, language):
+    """`book` builds what it returns from the INSERT's own columns and the rows it read, not from a
+    second query: it is exactly what `get` reads back, in either language, plate, purpose and all."""
+    from booking.store import i18n
+    i18n.set_language(language)  # the autouse fixture puts Chinese back
+    made = bookings.book(store, admin, tonight(resident, purpose="搬家"), now)
+    other = bookings.book(store, admin, Request("R03", at("2026-12-01 14:00"), at("2026-12-01 16:00"),
+                                                resident.id, visitor=True), now)
+    assert made == bookings.get(store, made.id)
+    assert other == bookings.get(store, other.id)
+    series = bookings.book_series(store, admin, Request("R03", at("2026-12-02 14:00"), at("2026-12-02 16:00"),
+                                                        resident.id), "FREQ=WEEKLY;COUNT=3", now)
+    assert series.bookings == [bookings.get(store, b.id) for b in series.bookings]
+    assert len(series.bookings) == 3
+
+
 def test_an_overlapping_booking_is_refused_naming_the_clash(store, resident, neighbour, admin, now):
     first = bookings.book(store, admin, tonight(resident), now)
     with pytest.raises(DeskError) as err:
