@@ -13,9 +13,10 @@ them; the driver's cursor runs them). What differs lives here:
   statements (issue 15's targets), so what needs no answer of its own travels with what does: the
   savepoint, the statement and the release go as one simple query (bound on this side, psycopg's
   ClientCursor: the protocol's parameters allow one statement a message); BEGIN with the write lock;
-  the notice with the COMMIT; a nested write's SAVEPOINT and RELEASE with the next statement. A
-  failed statement stops the rest of its message, as its own failure would have. Reads keep
-  server-side binding, prepared after `prepare_threshold` uses;
+  the notice with the COMMIT; a nested write's SAVEPOINT with the next statement, its RELEASE with
+  the next one that changes rows (or the COMMIT). A failed statement stops the rest of its
+  message, as its own failure would have. Reads keep server-side binding, prepared after
+  `prepare_threshold` uses;
 - a refusal is raised as `IntegrityError` whose `refusal()` text is SQLite's (refusals.py:
   23P01 on booking_no_overlap reads 'booking_clash'), so the domain asks one question of either;
 - waiting for another desk's write lock is bounded (`lock_timeout`, as SQLite's busy timeout),
@@ -104,7 +105,7 @@ class ServerStore(Store):
         self.gone: DeskError | None = None
         #: the tables the open write's statements wrote: named in its notice to the other desks
         self._written: set[str] = set()
-        #: a nested write's SAVEPOINT and RELEASE, not sent yet: they go with the next statement
+        #: nested writes' SAVEPOINTs and RELEASEs not sent yet: they go with the next statement (`_execute`)
         self._pending: list[str] = []
         #: the channel this store's notices go on (a compound's schema has its own)
         self.channel = channel_for(server.schema)
@@ -232,8 +233,11 @@ class ServerStore(Store):
 
     def _execute(self, sql: str, values: Any) -> Any:
         guarded = self._guarded(sql)
-        if not guarded and not self._pending:
-            return super()._execute(sql, values)  # a read: server-side binding, prepared once used often
+        if not guarded and not any(part.startswith("SAVEPOINT") for part in self._pending):
+            # a read: server-side binding, prepared once used often. A RELEASE waiting may wait on
+            # past it (a read changes nothing a savepoint keeps); a SAVEPOINT may not, so that a
+            # failed read inside a nested write is still rolled back to it
+            return super()._execute(sql, values)
         # one round trip: what is pending, the savepoint, the statement, the release
         before = [*self._take_pending(), *(["SAVEPOINT linli_statement"] if guarded else [])]
         cursor = psycopg.ClientCursor(self.raw)
@@ -244,7 +248,8 @@ class ServerStore(Store):
         return cursor
 
     def _take_pending(self) -> list[str]:
-        """The nested writes' SAVEPOINTs and RELEASEs not sent yet, to go first in the next message."""
+        """The nested writes' SAVEPOINTs and RELEASEs not sent yet, to go first in the next message
+        that changes rows (or the next statement at all while a SAVEPOINT waits)."""
         pending, self._pending = self._pending, []
         return pending
 
