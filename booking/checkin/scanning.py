@@ -28,7 +28,7 @@ its effect can never disagree, even with two desks on one file.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -333,7 +333,7 @@ def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
         else:
             verdict = verify(text, store, at, station)
         if verdict.action is not None and verdict.booking is not None:
-            verdict = _apply(store, actor, verdict, at)
+            verdict = _apply(store, actor, verdict, at, fresh=True)  # verify read it in this write
         store.sql(
             "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
             "VALUES (:at, :station_name, :stored, :ok, :action, :reason, :reason_key, :reason_params, :booking_id, "
@@ -345,8 +345,11 @@ def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
     return verdict
 
 
-def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdict:
-    """Make the check-in or check-out happen; the caller's transaction records the scan with it."""
+def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime, *, fresh: bool = False) -> Verdict:
+    """Make the check-in or check-out happen; the caller's transaction records the scan with it.
+
+    `fresh`: the verdict's booking was read in this same write, so the booking after the change
+    is that one with the change, and is not read again (on a server, a round trip saved)."""
     booking, action = verdict.booking, verdict.action
     assert booking is not None and action is not None
     stamp = at.strftime(SECONDS_FMT)
@@ -369,8 +372,8 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime) -> Verdic
                  after=after, reason=verdict.reason_message, at=at)
     if verdict.action == CHECK_OUT:
         fees.settle(store, booking.id, now=at)  # the charge, overstay included, frozen in the same transaction
-    return Verdict(verdict.ok, verdict.action, verdict.reason_key, verdict.reason,
-                   bookings.get(store, booking.id), verdict.params)
+    now_booking = replace(booking, **after) if fresh else bookings.get(store, booking.id)
+    return Verdict(verdict.ok, verdict.action, verdict.reason_key, verdict.reason, now_booking, verdict.params)
 
 
 def record_decided(store: Store, actor: Actor, verdict: Verdict, station: str, text: str,
@@ -421,7 +424,7 @@ def manual(store: Store, actor: Actor, booking_id: int, reason: str, *, now: dat
         else:
             raise DeskError("state", "scan_manual_not_possible", id=booking_id,
                             status=tr(f"status_{booking.status}"))
-        verdict = _apply(store, actor, _accept(action, key, booking, reason=reason), at)
+        verdict = _apply(store, actor, _accept(action, key, booking, reason=reason), at, fresh=True)
         store.sql(
             "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
             "VALUES (:at, :station, :text, 1, :action, :reason, :key, :reason_params, :booking_id, :name)",

@@ -14,7 +14,7 @@ from booking.schedule import bookings
 from booking.store import audit, i18n
 from booking.store.connection import IntegrityError
 from booking.schedule.bookings import Request
-from booking.checkin.scanning import CHECK_IN, CHECK_OUT, scan, verify
+from booking.checkin.scanning import CHECK_IN, CHECK_OUT, manual, scan, verify
 from booking.store.postgres.store import ServerStore
 from tests.conftest import TWO_ENGINES
 
@@ -94,6 +94,20 @@ def test_the_next_scan_checks_out(store, admin, text, tonight):
     assert (verdict.ok, verdict.action, verdict.reason_key) == (True, CHECK_OUT, "scan_check_out")
     after = bookings.get(store, tonight.id)
     assert (after.status, after.checked_out_at, after.overstay_minutes) == ("completed", "2026-11-25 07:10:00", None)
+
+
+def test_the_verdicts_booking_is_the_booking_as_stored_after_the_change(store, admin, resident, text, tonight, now):
+    """The scan does not read the booking again after its check-in or check-out: the one verify read in
+    the same write, with the change. It is exactly what `get` reads back, overstay and all."""
+    checked_in = scan(store, admin, text, "desk", now=at("2026-11-24 18:45:07"))
+    assert checked_in.booking == bookings.get(store, tonight.id)
+    late = scan(store, admin, text, "desk", now=at("2026-11-25 09:10:30"))  # well past 07:30 and its grace
+    assert late.action == CHECK_OUT and late.booking.overstay_minutes
+    assert late.booking == bookings.get(store, tonight.id)
+    room = bookings.book(store, admin, Request("R01", at("2026-11-25 14:00"), at("2026-11-25 16:00"), resident.id),
+                         now)
+    by_hand = manual(store, admin, room.id, "扫码枪坏了", now=at("2026-11-25 13:58"))
+    assert by_hand.booking == bookings.get(store, room.id) and by_hand.booking.status == "checked_in"
 
 
 def test_a_check_in_and_out_are_in_the_audit_log(store, admin, text, tonight):
