@@ -370,9 +370,11 @@ def _apply(store: Store, actor: Actor, verdict: Verdict, at: datetime, *, fresh:
     assert changed == 1, "booking changed under a write lock"
     audit.record(store, actor, action, "booking", booking.id, before={"status": booking.status},
                  after=after, reason=verdict.reason_message, at=at)
-    if verdict.action == CHECK_OUT:
-        fees.settle(store, booking.id, now=at)  # the charge, overstay included, frozen in the same transaction
-    now_booking = replace(booking, **after) if fresh else bookings.get(store, booking.id)
+    now_booking = replace(booking, **after) if fresh else None
+    if verdict.action == CHECK_OUT:  # the charge, overstay included, frozen in the same transaction
+        fees.settle(store, now_booking or booking.id, now=at, fresh=fresh)
+    if now_booking is None:
+        now_booking = bookings.get(store, booking.id)
     return Verdict(verdict.ok, verdict.action, verdict.reason_key, verdict.reason, now_booking, verdict.params)
 
 

@@ -450,20 +450,21 @@ def settled(store: Store, booking_id: int) -> Charge | None:
                   tuple(ChargeItem(i["key"], i["params"], i["minutes"], i["fen"]) for i in data["items"]))
 
 
-def settle(store: Store, booking: Booking | int, *, now: datetime | None = None) -> Charge:
+def settle(store: Store, booking: Booking | int, *, now: datetime | None = None, fresh: bool = False) -> Charge:
     """Price a checked-out booking, overstay included, and freeze the result (idempotent).
 
     Call it in the check-out's transaction (`now` is the check-out's), or later:
     a booking not yet checked out is only estimated, never frozen. A later
     freeze without a `now` is stamped with the booking's own check-out time,
-    never the wall clock (one clock for every stored time).
+    never the wall clock (one clock for every stored time). `fresh`: `booking` is
+    the booking as the caller's write has it now (the check-out's), not read again.
     """
     booking_id = booking if isinstance(booking, int) else booking.id
     with store.write():
         frozen = settled(store, booking_id)
         if frozen is not None:
             return frozen
-        current = bookings.get(store, booking_id)
+        current = booking if fresh and isinstance(booking, Booking) else bookings.get(store, booking_id)
         if current.status != "completed":
             return _compute(store, current, "estimate", None)
         charge = _compute(store, current, "settled", None)
