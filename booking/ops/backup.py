@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from booking.ops import serverbackup
 from booking.store import connection as stores
 from booking.store.errors import DeskError
 from booking.store.paths import data_dir
@@ -47,8 +48,11 @@ def backup(source: Store | str | Path, to_path: str | Path) -> dict[str, Any]:
     """Copy the store (an open Store or a path) to `to_path` and prove the copy intact.
 
     The copy is a single self-contained file (rollback journal, not WAL), so it
-    can be carried on a USB stick. Returns what was written.
+    can be carried on a USB stick. Returns what was written. A store on the server is
+    backed up to the same kind of file (booking/ops/serverbackup.py).
     """
+    if isinstance(source, Store) and serverbackup.on_server(source):
+        return serverbackup.backup_server(source, to_path)
     started = time.perf_counter()
     target = Path(to_path)
     store_path = Path(source.path if isinstance(source, Store) else source)

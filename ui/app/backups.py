@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from booking.ops import backup, restore, startup
+from booking.ops import backup, restore, serverbackup, serverrestore, startup
 from booking.store.audit import SYSTEM
 from booking.store.connection import Store
 from booking.store.changes import Changes
@@ -268,6 +268,10 @@ def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict
     """
     if not offered and not desk.actor.is_admin:
         raise DeskError("forbidden", "uib_restore_admin_only")
+    if serverbackup.on_server(desk.store):  # one transaction on the server: no file to let go of
+        done = serverrestore.restore_server(path, desk.store, desk.now(), actor=desk.actor)
+        desk.notify(EVERYTHING)
+        return done
     desk.store.disconnect()
     try:
         done = restore.restore(path, desk.store.path, desk.now(), actor=desk.actor)
