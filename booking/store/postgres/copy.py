@@ -98,9 +98,11 @@ def fill_file(conn: Connection, lite: sqlite3.Connection) -> dict[str, Any]:
         raise DeskError("store", "copy_store_schema", detail=", ".join(sorted(set(server_applied) ^ set(file_applied))))
     lite.execute("BEGIN")
     try:
-        triggers = lite.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY rowid").fetchall()
-        for name, _sql in triggers:
-            lite.execute(f'DROP TRIGGER "{name}"')
+        # the triggers (and, for speed, the indexes: built once at the end, not row by row)
+        later = lite.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') "
+                             "AND sql IS NOT NULL ORDER BY rowid").fetchall()
+        for kind, name, _sql in later:
+            lite.execute(f'DROP {kind.upper()} "{name}"')
         for table in reversed(tables):
             lite.execute(f'DELETE FROM "{table}"')  # the defaults the migrations seeded: the server has its own
         sums = {}
@@ -110,7 +112,7 @@ def fill_file(conn: Connection, lite: sqlite3.Connection) -> dict[str, Any]:
             lite.executemany(f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) '
                              f'VALUES ({", ".join("?" for _ in columns)})', hashed)
             sums[table] = hashed.result()
-        for _name, sql in triggers:
+        for _kind, _name, sql in later:
             lite.execute(sql)
         for name, at in conn.execute(text(f"SELECT name, applied_at FROM {migrate.RECORD_TABLE}")):
             lite.execute(f"UPDATE [{SQLITE_MIGRATIONS}] SET applied_at = ? WHERE migration_set = 'linli' "
@@ -239,7 +241,18 @@ def _pg_rows(conn: Connection, table: str) -> Iterable[Sequence[Any]]:
         "WHERE i.indrelid = CAST(:t AS regclass) AND i.indisprimary ORDER BY k.n"), {"t": f'"{table}"'}).scalars())
     order = ", ".join(f'"{c}" NULLS FIRST' for c in (key or names))  # SQLite sorts NULL first
     cols = ", ".join(f'"{c}"' for c in names)
-    return conn.exec_driver_sql(f'SELECT {cols} FROM "{table}" ORDER BY {order}')
+    return _streamed(conn, f'SELECT {cols} FROM "{table}" ORDER BY {order}')
+
+
+def _streamed(conn: Connection, query: str) -> Iterator[Sequence[Any]]:
+    """The rows of `query` a few thousand at a time (a server-side cursor: every caller is inside a
+    transaction), so a ten-year table never sits whole in memory; psycopg's own rows, SQLite's values."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    with raw.cursor(name="linli_copy_rows") as cursor:
+        cursor.itersize = 5000
+        cursor.execute(query)
+        yield from cursor
 
 
 def _checksum(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
