@@ -90,6 +90,14 @@ def pg_template_store(pg_server: Any) -> str:
     return name
 
 
+@pytest.fixture(scope="session")
+def pg_reused(pg_server: Any, pg_template_store: str) -> Any:
+    """This worker's database for the `store` of a test run on the server, put back to the
+    seeded start before each test (tests/pgserver.py, Reused)."""
+    from tests.pgserver import Reused
+    return Reused(pg_server, pg_template_store)
+
+
 def server_location(url: Any) -> location.StoreServer:
     """The checked location (as --db reads it) of a SQLAlchemy URL on the test server."""
     found = location.parse(url.set(drivername="postgresql").render_as_string(hide_password=False))
@@ -100,14 +108,14 @@ def server_location(url: Any) -> location.StoreServer:
 @pytest.fixture
 def store(request: pytest.FixtureRequest, store_path: Path, template_store: Path) -> Store:
     """A migrated, seeded store of its own: a copy of the template in a temporary file, or, for a
-    test parametrised by engine (TWO_ENGINES), a copy of the seeded template on the PostgreSQL server."""
+    test parametrised by engine (TWO_ENGINES), a database on the PostgreSQL server holding exactly
+    the seeded template's rows (put back before each test: tests/pgserver.py, Reused)."""
     if getattr(request, "param", "sqlite") == "postgres":
         server = request.getfixturevalue("pg_server")
-        name = server.create(template=request.getfixturevalue("pg_template_store"))
+        name = request.getfixturevalue("pg_reused").fresh()
         opened = setup.open_ready(server_location(server.database_url(name)), now=NOW)
         yield opened
         opened.close()
-        server.drop(name)
         return
     copy_template(template_store, store_path)
     opened = setup.open_ready(store_path, now=NOW)
@@ -116,10 +124,16 @@ def store(request: pytest.FixtureRequest, store_path: Path, template_store: Path
 
 
 def _mark_server_runs(items: list[pytest.Item]) -> None:
-    for item in items:  # a test run on the server is a PostgreSQL test: -m postgres selects it
+    """A test run on the server is a PostgreSQL test (-m postgres selects it), and a slow one: its
+    database and connections cost the server 0.1-0.3 s of CPU each, so -m "not slow" leaves them out."""
+    from tests.pgserver import _FIXTURES
+    for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("store") == "postgres":
             item.add_marker("postgres")
+            item.add_marker(pytest.mark.slow)
+        elif _FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

@@ -50,8 +50,8 @@ def _backup(ctx: cli.Context) -> dict[str, Any]:
     # what a killed backup or restore left behind
     restore.clean_leftovers(None if _on_server(ctx) else ctx.store_path, ctx.now)
     if ctx.args.daily:
-        return backup.auto_backup(source, backup.backup_dir(), today=ctx.now.date())
-    return backup.backup(source, Path(ctx.args.to))
+        return backup.auto_backup(source, backup.backup_dir(), today=ctx.now.date()).to_json()
+    return backup.backup(source, Path(ctx.args.to)).to_json()
 
 
 @cli.command("restore", lambda r: tr("cli_restore_done", path=r["restored_from"], aside=r["kept_aside"] or "-"))
@@ -59,8 +59,8 @@ def _restore(ctx: cli.Context) -> dict[str, Any]:
     if _on_server(ctx):
         restore.clean_leftovers(None, ctx.now)
         actor = _restorer(ctx)
-        return serverrestore.restore_server(Path(ctx.args.source), ctx.store, ctx.now, actor=actor)
-    return restore.restore(Path(ctx.args.source), ctx.store_path, ctx.now, actor=_restorer(ctx))
+        return serverrestore.restore_server(Path(ctx.args.source), ctx.store, ctx.now, actor=actor).to_json()
+    return restore.restore(Path(ctx.args.source), ctx.store_path, ctx.now, actor=_restorer(ctx)).to_json()
 
 
 def _on_server(ctx: cli.Context) -> bool:
@@ -85,7 +85,7 @@ def _store_adopt(ctx: cli.Context) -> dict[str, Any]:
     if source is None:
         raise DeskError("not_found", "adopt_none", path=str(paths.user_data_dir_for(
             sys.platform, os.environ, str(Path.home())) or "-"))
-    return backup.adopt(source, ctx.store_path)
+    return backup.adopt(source, ctx.store_path).to_json()
 
 
 @cli.command("store-check", lambda r: tr("cli_store_ok", path=r["store"]))

@@ -5,7 +5,7 @@ migrations, every table's rows (ids, pass keys and nonces, settings) read in one
 READ snapshot, each table compared with the server by row count and checksum, checked by
 `integrity_check` and as a Linli store, written under a temporary name and only then renamed
 into place. Any desk opens or restores it anywhere, and a pass issued on the server verifies
-on it. The JSON is the file backup's. The restore is booking/ops/serverrestore.py.
+on it. The result (outcomes.Backup, its JSON) is the file backup's. The restore is booking/ops/serverrestore.py.
 """
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ import sqlite3
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from booking.ops.outcomes import Backup
 from booking.ops.storefile import Contents, discard, fsync, fsync_folder, linli_contents, os_text
 from booking.store import connection as stores
 from booking.store.connection import Store
@@ -35,7 +36,7 @@ def on_server(store: Store) -> bool:
 
 # --- backup -------------------------------------------------------------------------------------
 
-def backup_server(store: Store, to_path: str | Path) -> dict[str, Any]:
+def backup_server(store: Store, to_path: str | Path) -> Backup:
     """Write a checked Linli SQLite backup of the server store to `to_path` (see the module's doc)."""
     from booking.store.postgres import transfer
 
@@ -44,9 +45,8 @@ def backup_server(store: Store, to_path: str | Path) -> dict[str, Any]:
     server = server_of(store)
     with transfer.snapshot(server) as conn:
         contents = write_file(conn, target, server.path)
-    return {"backup": str(target), "bytes": target.stat().st_size, "integrity": "ok",
-            "migrations": contents.migrations, "bookings": contents.bookings,
-            "ms": round((time.perf_counter() - started) * 1000)}
+    return Backup(str(target), target.stat().st_size, "ok", contents.migrations, contents.bookings,
+                  round((time.perf_counter() - started) * 1000))
 
 
 def write_file(conn: Connection, target: Path, shown: str) -> Contents:

@@ -19,9 +19,9 @@ import sqlite3
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from booking.ops.backup import backup_dir
+from booking.ops.outcomes import Restored
 from booking.ops.restore import _prepare_restored, _private_checked_copy
 from booking.ops.serverbackup import server_of, write_file
 from booking.ops.storefile import discard, os_text, remove_quietly
@@ -33,7 +33,7 @@ from booking.store.location import StoreServer
 
 
 def restore_server(from_path: str | Path, store: Store, now: datetime, actor: Actor | None = None,
-                   folder: Path | None = None) -> dict[str, Any]:
+                   folder: Path | None = None) -> Restored:
     """Replace the server store's data with the backup at `from_path`, keeping the current data aside.
 
     The kept-aside file goes into `folder` (default: the backups folder). Refuses (DeskError,
@@ -92,8 +92,7 @@ def restore_server(from_path: str | Path, store: Store, now: datetime, actor: Ac
         remove_quietly(work)
     server.reopen()  # this desk made the restore: it takes the new generation without being told
     bookings = server.sql("SELECT count(*) FROM booking").scalar()
-    return {"restored_from": str(source), "store": server.path, "kept_aside": str(aside),
-            "migrations": server.applied_migrations(), "bookings": bookings, "backup_bookings": contents.bookings}
+    return Restored(str(source), server.path, str(aside), server.applied_migrations(), bookings, contents.bookings)
 
 
 def _restore_refusal(exc: DeskError) -> DeskError:

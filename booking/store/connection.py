@@ -36,6 +36,7 @@ from sqlite_utils import Database
 
 from booking.store import schema
 from booking.store.errors import DeskError
+from booking.store.watch import SQLiteWatch, Watch
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 #: What the domain catches when the store's own rules refuse a statement (a trigger's RAISE, a
@@ -321,6 +322,11 @@ class Store:
         """A value that moves whenever any connection committed a change to the store (SQLite:
         `PRAGMA data_version` for the others' commits, `total_changes` for this one's)."""
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0]), self.conn.total_changes
+
+    def watch(self) -> Watch:
+        """What tells this desk of other programs' writes (booking/store/watch.py): the file's
+        `data_version`; nothing for a store in memory, which no other program can reach."""
+        return Watch() if self.path == ":memory:" else SQLiteWatch(lambda: self.conn)
 
     def applied_migrations(self) -> list[str]:
         """The names of the migrations recorded in the store, in the order they were applied."""

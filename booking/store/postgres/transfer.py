@@ -3,13 +3,14 @@
 - `snapshot`: REPEATABLE READ, READ ONLY. Every table is read in one consistent snapshot, so a
   backup is the store as it was at one moment, whatever other desks commit meanwhile; it takes no
   lock, so the desks go on booking while it runs.
-- `replacing`: the store's write lock first, then REPEATABLE READ. The lock is taken as a session
-  lock *before* the transaction begins: a REPEATABLE READ snapshot is taken by the transaction's
-  first statement, and taking the lock that way would fix a snapshot from before the wait, missing
-  what the desk holding the lock then committed. After it, every desk's write waits (for at most its
-  lock timeout, then "store busy"), so what the restore keeps aside and replaces is exactly what is
-  committed; the tables are also locked against writes, so even a writer that skipped the lock could
-  not slip a row in between. Desks still read the old rows until the commit, then the new ones.
+- `replacing`: the store's write lock (its compound's own, locking.py) first, then REPEATABLE READ.
+  The lock is taken as a session lock *before* the transaction begins: a REPEATABLE READ snapshot is
+  taken by the transaction's first statement, and taking the lock that way would fix a snapshot from
+  before the wait, missing what the desk holding the lock then committed. After it, every desk's write
+  waits (for at most its lock timeout, then "store busy"), so what the restore keeps aside and replaces
+  is exactly what is committed; the tables are also locked against writes, so even a writer that
+  skipped the lock could not slip a row in between. Desks still read the old rows until the commit,
+  then the new ones.
   The lock goes with the commit, the rollback, or the connection.
 """
 from __future__ import annotations
@@ -22,8 +23,7 @@ from sqlalchemy import Connection
 
 from booking.store.connection import BUSY_TIMEOUT_S
 from booking.store.errors import DeskError
-from booking.store.postgres.locking import WRITE_LOCK
-from booking.store.postgres.store import ServerStore, server_error
+from booking.store.postgres.store import ServerStore
 
 
 def connection(store: ServerStore) -> Connection:
@@ -62,7 +62,7 @@ def replacing(store: ServerStore, tables: list[str]) -> Iterator[Connection]:
     if store.in_transaction():
         raise RuntimeError("a restore needs the store's connection outside any transaction")
     try:
-        store.raw.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))
+        store.raw.execute("SELECT pg_advisory_lock(%s)", (store.write_lock,))
     except psycopg.Error as exc:
         _refused(exc, store)
     try:
@@ -86,11 +86,11 @@ def replacing(store: ServerStore, tables: list[str]) -> Iterator[Connection]:
             raise DeskError("store", "restore_server_commit", detail=_first_line(exc)) from exc
     finally:
         with contextlib.suppress(psycopg.Error):
-            store.raw.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK,))
+            store.raw.execute("SELECT pg_advisory_unlock(%s)", (store.write_lock,))
 
 
 def _refused(exc: psycopg.Error, store: ServerStore) -> None:
-    found = server_error(exc, store.path)
+    found = store._error(exc)  # a lost connection also marks the store gone
     if found.key == "store_busy":
         raise DeskError("store", "restore_busy", seconds=f"{BUSY_TIMEOUT_S:g}") from exc
     raise found from exc

@@ -28,7 +28,7 @@ from booking.store.connection import open_store
 from booking.store.errors import DeskError
 from booking.store.postgres import copy, migrate
 from tests.booking.ops.conftest import book_tonight
-from tests.booking.store.test_pg_roles import roles  # noqa: F401  (the roles docs/shared-store.md sets up)
+from tests.booking.store.test_pg_roles import owned, roles  # noqa: F401  (the roles docs/shared-store.md sets up)
 from tests.conftest import ADMIN, NOW, server_location
 
 ON_SERVER = pytest.mark.parametrize("store", ["postgres"], indirect=True)
@@ -382,7 +382,7 @@ def test_every_booking_confirmed_during_a_server_restore_is_on_the_server_or_in_
         kept = []
         for n in range(3):  # three restores while it books
             kept.append(serverrestore.restore_server(before, store, NOW + timedelta(seconds=n), actor=ADMIN,
-                                                    folder=tmp_path)["kept_aside"])
+                                                    folder=tmp_path).kept_aside)
         after = sum(1 for x in lines if x[0] == "ok")
         while sum(1 for x in lines if x[0] == "ok") < after + 20 and desk2.poll() is None:
             acked.clear()
