@@ -399,3 +399,33 @@ def test_every_booking_confirmed_during_a_server_restore_is_on_the_server_or_in_
     assert lost == []
     assert _held_on_server(store, slot(oks[-1])[0], slot(oks[-1])[1])  # it kept booking into the restored store
     print(f"server restore race: {len(oks)} bookings confirmed, {refusals.count('store_restored')} told, 0 lost")
+
+
+def test_a_compounds_backup_and_restore_are_its_own_and_hold_its_write_lock_not_the_others(pg_empty_url, tmp_path):
+    """On a district's server each compound is backed up and restored alone, under its own write lock
+    (locking.write_lock_key): a restore in one compound never holds up, nor touches, another's desks."""
+    from booking.store.postgres import transfer
+    from booking.store.postgres.locking import write_lock_key
+    from tests.booking.store.test_pg_district import GUIDONG, XINFU, book_tonight, open_compound
+
+    guidong, xinfu = open_compound(pg_empty_url, GUIDONG), open_compound(pg_empty_url, XINFU)
+    try:
+        book_tonight(guidong, "张三丰")
+        good = tmp_path / "guidong.sqlite3"
+        assert backup.backup(guidong, good).bookings == 1
+        residents.add(guidong, ADMIN, "王五", "6栋1单元101", "13700001111", "川A55555", now=NOW)
+        with transfer.replacing(guidong, []):  # the restore's lock, as it holds it while it copies
+            held = [row[0] for row in xinfu.sql(
+                "SELECT (classid::bigint << 32) | objid::bigint FROM pg_locks WHERE locktype = 'advisory' "
+                "AND granted AND pid <> pg_backend_pid()")]
+            assert held == [write_lock_key(GUIDONG)]
+            book_tonight(xinfu, "李四")  # the other compound's desk writes meanwhile, without waiting
+        done = serverrestore.restore_server(good, guidong, NOW, actor=ADMIN, folder=tmp_path)
+        assert (done.bookings, done.store) == (1, guidong.path)
+        assert Path(done.kept_aside or "").name.startswith(f"{pg_empty_url.database}.{GUIDONG}.before-restore-")
+        assert residents.find(guidong, "王五") == []  # came after the backup: kept aside, not on the server
+        assert xinfu.sql("SELECT count(*) FROM booking").scalar() == 1  # the other compound untouched
+        assert [r.name for r in residents.find(xinfu, "李四")] == ["李四"]
+    finally:
+        guidong.close()
+        xinfu.close()
