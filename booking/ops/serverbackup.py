@@ -10,6 +10,7 @@ on it. The result (outcomes.Backup, its JSON) is the file backup's. The restore 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import tempfile
 import time
@@ -32,6 +33,19 @@ if TYPE_CHECKING:
 def on_server(store: Store) -> bool:
     """Whether `store` is the community's server store (not a file)."""
     return isinstance(getattr(store, "server", None), StoreServer)
+
+
+def owns_store(store: Store) -> bool:
+    """Whether the server store's connection is signed in as the owner of its tables (who may restore)."""
+    from booking.store.postgres import transfer
+
+    return transfer.owns_every_table(server_of(store))
+
+
+def label(store: Store) -> str:
+    """`<host>_<database>[.<schema>]` of a server store, in the characters a file name may hold everywhere."""
+    server = server_of(store).server
+    return re.sub(r"[^\w.-]", "_", f"{server.host}_{server.database}" + (f".{server.schema}" if server.schema else ""))
 
 
 # --- backup -------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from booking import cli
 from booking.checkin import passes, scanning
 from booking.ops import backup, serverbackup, serverrestore, setup
+from booking.ops.storefile import check_file
 from booking.people import residents
 from booking.schedule import bookings
 from booking.store.connection import open_store
@@ -429,3 +430,28 @@ def test_a_compounds_backup_and_restore_are_its_own_and_hold_its_write_lock_not_
     finally:
         guidong.close()
         xinfu.close()
+
+
+@ON_SERVER
+def test_the_daily_backup_of_a_server_store_has_names_of_its_own_beside_the_store_files(filled, tmp_path,
+                                                                                       monkeypatch):
+    """`backup --daily` on the server: a file's copy of the same day in the same folder neither stops it
+    ("already today") nor is pushed out by it; a desk with the desks' role is left to the owner's desk
+    only when it starts (backup.desk_daily_backup), not when asked on the command line."""
+    store, _ = filled
+    monkeypatch.setenv("LINLI_DATA_DIR", str(tmp_path))
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    (folder / "linli-desk-2026-11-24.sqlite3").write_bytes(b"the store file's copy of today")
+    code, made = run(url_of(store), "backup", "--daily")
+    assert code == 0, made
+    prefix = backup.daily_prefix(store)
+    assert prefix == f"linli-server-{store.server.host}_{store.server.database}"
+    assert made["daily"] == str(folder / f"{prefix}-2026-11-24.sqlite3") and made["removed"] == []
+    assert made["monthly"] == str(folder / f"{prefix}-2026-11.sqlite3")
+    assert check_file(Path(made["daily"])).bookings == 2  # a Linli store, intact
+    assert (folder / "linli-desk-2026-11-24.sqlite3").read_bytes() == b"the store file's copy of today"
+    assert backup.backups(folder) == [folder / "linli-desk-2026-11-24.sqlite3"]  # what a file's start-up offers
+    code, again = run(url_of(store), "backup", "--daily")
+    assert (code, again["skipped"]) == (0, "already_today")
+    assert backup.desk_daily_backup(store, folder, today=NOW.date()).skipped == "already_today"  # the owner
