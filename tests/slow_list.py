@@ -47,6 +47,10 @@ SLOW: tuple[str, ...] = (
     "test_a_backup_of_the_server_store_is_a_sqlite_store_with_everything",
     "test_a_compounds_backup_and_restore_are_its_own_and_hold_its_write_lock_not_the_others",
     "test_the_daily_backup_of_a_server_store_has_names_of_its_own_beside_the_store_files",
+    # ui/app/test_server_daily_backup.py: real windows on the server
+    "test_the_owners_window_takes_the_daily_server_backup_on_its_own_connection_and_keeps_14",
+    "test_a_desk_signed_in_with_the_desks_role_leaves_the_daily_backup_to_the_owners",
+    "test_backup_and_restore_in_the_window_work_on_a_server_store_and_the_board_follows",
     "test_the_program_help_and_every_command_help_format",  # booking/cli/test_cli.py: 1 x 2.84 s
     "test_a_scan_of_any_text_never_raises_and_refuses_what_is_not_a_pass",  # booking/test_properties.py: 1 x 1.35 s
     # booking/test_concurrency.py: 1 x 7.01 s, marked in its file

@@ -8,7 +8,8 @@ and tells (done, kept aside here). ui/app/main.py calls four entry points:
     StoreCheckReport(store)        the whole-file check the window's quick open left owed
                                    (store.DamageCheck, on its worker thread): damage it finds
                                    is explained the same way; until it passed nothing is written
-    start_daily_backup(path)       after the window is up: today's backup on a worker thread
+    start_daily_backup(place)      after the window is up: today's backup on a worker thread (of a
+                                   server store: by the owner's desk only, backup.desk_daily_backup)
     add_menu_actions(window, desk) Backup... and Restore... in the window's File menu
 """
 from __future__ import annotations
@@ -25,16 +26,17 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from booking.ops import backup, restore, serverrestore, startup
-from booking.ops.outcomes import Backup, Restored
+from booking.ops.outcomes import Backup, DailyBackup, Restored
 from booking.store.audit import SYSTEM
 from booking.store.connection import Store
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
+from booking.store.location import StoreServer
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 from ui.widgets.confirm import ask
-from ui.widgets.storeplace import on_server
+from ui.widgets.storeplace import on_server, open_again
 
 log = logging.getLogger("linli.backup")
 
@@ -204,20 +206,41 @@ def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = Non
     return True
 
 
-def start_daily_backup(store_path: str | Path, today: date,
-                       folder: Path | None = None) -> threading.Thread:
-    """Today's automatic backup on a worker thread (its own connection), so the window opens at once.
+class DailyBackupThread(threading.Thread):
+    """Today's automatic backup on its own thread and connection; `result` once it has run."""
+
+    def __init__(self, place: str | Path | StoreServer, today: date, folder: Path | None) -> None:
+        super().__init__(name="linli-daily-backup")  # not a daemon: finish before exit
+        self.place, self.today, self.folder = place, today, folder
+        self.result: DailyBackup | None = None
+
+    def run(self) -> None:
+        if isinstance(self.place, StoreServer):
+            # a connection of its own (the window's stays free for the desk): a REPEATABLE READ
+            # snapshot read while the desks go on booking (booking/ops/serverbackup.py)
+            store = open_again(self.place)
+            try:
+                self.result = backup.desk_daily_backup(store, self.folder, today=self.today)
+            finally:
+                store.close()
+        else:
+            self.result = backup.desk_daily_backup(self.place, self.folder, today=self.today)
+        if self.result.daily:
+            log.info("daily backup %s in %s ms; removed %s", self.result.daily, self.result.ms, self.result.removed)
+        elif self.result.skipped == "not_owner":
+            log.info("no daily backup of the server store here: the desk signed in as its owner takes it")
+
+
+def start_daily_backup(place: str | Path | StoreServer, today: date,
+                       folder: Path | None = None) -> DailyBackupThread:
+    """Today's automatic backup of the store file, or of the store on the server (`place`), on a worker
+    thread with its own connection, so the window opens at once and stays usable while it runs.
 
     A failure is not caught here: it reaches the error dialog through
     `threading.excepthook` (ui/app/errors.py), because a backup that silently
     stopped working is worse than an interruption.
     """
-    def work() -> None:
-        result = backup.auto_backup(store_path, folder, today=today)
-        if result.daily:
-            log.info("daily backup %s in %s ms; removed %s", result.daily, result.ms, result.removed)
-
-    worker = threading.Thread(target=work, name="linli-daily-backup")  # not a daemon: finish before exit
+    worker = DailyBackupThread(place, today, folder)
     worker.start()
     return worker
 
