@@ -51,6 +51,7 @@ SLOW: tuple[str, ...] = (
     "test_the_owners_window_takes_the_daily_server_backup_on_its_own_connection_and_keeps_14",
     "test_a_desk_signed_in_with_the_desks_role_leaves_the_daily_backup_to_the_owners",
     "test_backup_and_restore_in_the_window_work_on_a_server_store_and_the_board_follows",
+    "test_file_backup_and_restore_in_the_menu_run_on_a_worker_on_a_server_store",
     "test_the_program_help_and_every_command_help_format",  # booking/cli/test_cli.py: 1 x 2.84 s
     "test_a_scan_of_any_text_never_raises_and_refuses_what_is_not_a_pass",  # booking/test_properties.py: 1 x 1.35 s
     # booking/test_concurrency.py: 1 x 7.01 s, marked in its file

@@ -10,7 +10,8 @@ and tells (done, kept aside here). ui/app/main.py calls four entry points:
                                    is explained the same way; until it passed nothing is written
     start_daily_backup(place)      after the window is up: today's backup on a worker thread (of a
                                    server store: by the owner's desk only, backup.desk_daily_backup)
-    add_menu_actions(window, desk) Backup... and Restore... in the window's File menu
+    add_menu_actions(window, desk) Backup... and Restore... in the window's File menu (on a server
+                                   store: on a worker with its own connection, in_background)
 """
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ from booking.store.location import StoreServer
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 from ui.widgets.confirm import ask
-from ui.widgets.storeplace import on_server, open_again
+from ui.widgets.longwork import LongWork
+from ui.widgets.storeplace import on_server, open_again, place_of
 
 log = logging.getLogger("linli.backup")
 
@@ -330,14 +332,21 @@ def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
     path, _ = QFileDialog.getSaveFileName(window, tr("uib_backup_title"), str(suggested), tr("uib_files"))
     if not path:
         return
+
+    def said(done: Backup) -> None:
+        QMessageBox.information(window, tr("uib_backup_title"),
+                                tr("uib_backup_done", path=done.path, bookings=done.bookings))
+
+    if on_server(desk.store):  # seconds of reading the server: on a worker, the window stays drawn
+        in_background(window, desk, tr("uib_backup_title"), lambda store, _progress: backup.backup(store, path), said)
+        return
     with _busy():
         try:
             done = back_up_to(desk, path)
         except DeskError as exc:
             QMessageBox.warning(window, tr("uib_backup_title"), exc.message())
             return
-    QMessageBox.information(window, tr("uib_backup_title"),
-                            tr("uib_backup_done", path=done.path, bookings=done.bookings))
+    said(done)
 
 
 def _ask_and_restore(window: QWidget, desk: Desk) -> None:
@@ -353,15 +362,71 @@ def _ask_and_restore(window: QWidget, desk: Desk) -> None:
     if not ask(window, tr("uib_restore_title"),  # replacing every record: No unless asked
                tr("uib_restore_confirm", path=path, taken=about.taken, bookings=about.bookings)):
         return
+
+    def said(done: Restored) -> None:
+        log.info("restored %s over %s; kept aside %s", path, desk.store.path, done.kept_aside)
+        QMessageBox.information(window, tr("uib_restore_title"),
+                                tr("uib_restore_done", bookings=done.bookings, aside=done.kept_aside or "-"))
+
+    if on_server(desk.store):
+        try:
+            restore_in_background(window, desk, path, said)
+        except DeskError as exc:
+            QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
+        return
     with _busy():
         try:
             done = restore_from(desk, path)
         except DeskError as exc:
             QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
             return
-    log.info("restored %s over %s; kept aside %s", path, desk.store.path, done.kept_aside)
-    QMessageBox.information(window, tr("uib_restore_title"),
-                            tr("uib_restore_done", bookings=done.bookings, aside=done.kept_aside or "-"))
+    said(done)
+
+
+def in_background(window: QWidget, desk: Desk, title: str, work: Callable[[Store, Callable[[int, int], bool]], Any],
+                  said: Callable[[Any], object], ended: Callable[[], object] | None = None) -> LongWork:
+    """`work` on a worker thread with a connection of its own to the desk's server store (a backup or
+    a restore there takes seconds to a minute: the window stays drawn, its progress dialog over it).
+    One transaction, so no Cancel: it ends by itself, whole or not at all. `said(result)` or the
+    refusal in a box, on the window's thread; then `ended()`."""
+    job = LongWork(place_of(desk.store), work, title, window)
+    job.dialog.setCancelButton(None)  # type: ignore[arg-type]  # Qt: None shows no Cancel button
+    job.succeeded.connect(said)
+    job.failed.connect(lambda exc: QMessageBox.warning(window, title, exc.message()))
+    if ended is not None:
+        job.finished.connect(ended)
+    jobs: list[LongWork] = getattr(window, "backup_jobs", [])  # kept alive while it runs
+    window.backup_jobs = jobs  # type: ignore[attr-defined]
+    jobs.append(job)
+    job.finished.connect(lambda: jobs.remove(job))
+    job.start()
+    return job
+
+
+def restore_in_background(window: QWidget, desk: Desk, path: str | Path,
+                          said: Callable[[Restored], object]) -> LongWork:
+    """`restore_from` on a server store, on a worker (`in_background`): the restore's own connection
+    holds the write lock and the transaction; this desk's takes the new generation afterwards, as from
+    another desk's restore, but without "restored elsewhere" (its watch is paused meanwhile)."""
+    if not desk.actor.is_admin:
+        raise DeskError("forbidden", "uib_restore_admin_only")
+    actor, now = desk.actor, desk.now()
+    watch: QTimer | None = getattr(window, "restore_watch", None)
+    if watch is not None:
+        watch.stop()
+
+    def taken(done: Restored) -> None:
+        desk.store.notice_restore()  # the new generation; its on_reopen refreshes the views
+        desk.notify(EVERYTHING)
+        said(done)
+
+    def ended() -> None:
+        if watch is not None:
+            watch.start()
+
+    return in_background(window, desk, tr("uib_restore_title"),
+                         lambda store, _progress: serverrestore.restore_server(path, store, now, actor=actor),
+                         taken, ended)
 
 
 class _busy:

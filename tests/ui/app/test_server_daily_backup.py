@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from booking import cli
 from booking.ops import backup, setup
@@ -22,6 +23,7 @@ from booking.store.postgres.store import ServerStore
 from tests.booking.store.test_pg_roles import owned, roles  # noqa: F401  (the roles docs/shared-store.md sets up)
 from tests.conftest import ADMIN, NOW, server_location
 from tests.ui.integration_window import make_window
+from tests.ui.modal import Modal, yes
 from ui.app import backups
 from ui.desk.session import Desk
 
@@ -126,3 +128,68 @@ def test_backup_and_restore_in_the_window_work_on_a_server_store_and_the_board_f
     book(desk.store, "王五", "13700001111", "川A55555", space="P003")  # this desk goes on: it made the restore
     window.close()
 
+
+
+def answer_when_shown(qtbot, words: str) -> str:
+    """Wait for the box the background work opens when it ends (the window runs meanwhile); OK it.
+
+    Looked for by a timer, as tests/ui/modal.py does: the box's own event loop runs inside the wait."""
+    texts: list[str] = []
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):  # not the progress dialog, which may show meanwhile
+            texts.append(box.text())
+            box.accept()
+        else:
+            timer.start()
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.setInterval(20)
+    timer.timeout.connect(look)
+    timer.start()
+    qtbot.waitUntil(lambda: bool(texts), timeout=120_000)
+    assert words in texts[0], texts[0]
+    return texts[0]
+
+
+@ON_SERVER
+def test_file_backup_and_restore_in_the_menu_run_on_a_worker_on_a_server_store(qtbot, store, tmp_path):
+    """The menu's Backup… and Restore… on the server: the clerk's choices in the real dialogs, the work
+    on a thread and connection of its own (the window goes on drawing, the board follows), the answer
+    in a box when it is done; no "restored elsewhere" for this desk's own restore."""
+    book(store, "张三丰", "13812345678", "川A12345")
+    desk, window = window_on(qtbot, store, tmp_path)
+    qtbot.waitUntil(lambda: blocks_shown(window) == 1)
+    target = tmp_path / "menu-backup.sqlite3"
+
+    def save_as(dialog: QFileDialog):
+        assert isinstance(dialog, QFileDialog), type(dialog).__name__
+        dialog.selectFile(str(target))
+        return dialog.accept
+
+    with Modal(save_as):
+        window.backup_action.trigger()
+    assert window.backup_jobs  # the backup runs on its worker; the trigger returned at once
+    answer_when_shown(qtbot, str(target))
+    assert check_file(target).bookings == 1
+    book(desk.store, "李四", "13987654321", "川A54321", space="P002")
+    desk.notify(backups.EVERYTHING)
+    qtbot.waitUntil(lambda: blocks_shown(window) == 2)
+
+    def choose(dialog: QFileDialog):
+        assert isinstance(dialog, QFileDialog), type(dialog).__name__
+        dialog.selectFile(str(target))
+        return dialog.accept
+
+    with Modal(choose, yes()):
+        window.restore_action.trigger()
+    assert not window.restore_watch.isActive()  # paused: this desk's own restore is not another's
+    text = answer_when_shown(qtbot, "已从备份恢复（1 条预约）")
+    aside = text.splitlines()[-1]
+    assert check_file(Path(aside)).bookings == 2  # 李四's booking is kept aside
+    qtbot.waitUntil(lambda: blocks_shown(window) == 1 and not window.backup_jobs)
+    assert window.restore_watch.isActive()
+    assert not store.notice_restore()  # the window's connection took the new generation already
+    book(desk.store, "王五", "13700001111", "川A55555", space="P003")  # and writes on without being told
+    window.close()
