@@ -230,10 +230,11 @@ def install() -> None:
     """Fit every dialog the application shows from now on (once per application)."""
     global _fitter
     app = QApplication.instance()
-    if not isinstance(app, QApplication) or _fitter is not None:
+    if not isinstance(app, QApplication):
         return
-    _fitter = _Fitter(app)
-    app.installEventFilter(_fitter)
-    if not isinstance(app.style(), RoomyMenus):
+    if _fitter is None:
+        _fitter = _Fitter(app)
+        app.installEventFilter(_fitter)
+    if not isinstance(app.style(), RoomyMenus):  # again after a setStyle (the theme's) put a plain style back
         app.setStyle(RoomyMenus(app.style().name()))
 
