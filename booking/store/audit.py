@@ -8,7 +8,7 @@ from typing import Any
 
 from booking.store import clock, i18n
 from booking.store.i18n import Message, tr
-from booking.store.connection import Store
+from booking.store.connection import Store, fold_case
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,6 @@ def _with_clock_note(actor: Actor, reason: str | Message | None) -> str | Messag
 
 #: the columns a search looks in: everything an entry says but its time
 SEARCHED = ("actor", "action", "entity", "entity_id", "reason", "before", "after")
-#: what a search folds: A-Z to a-z, as SQLite's LIKE does and as PostgreSQL's lower() does under the
-#: columns' "C" collation; other letters (É, Ａ) are matched as typed on both engines alike
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def search_terms(text: str | None) -> str:
@@ -110,7 +107,7 @@ def _matching(store: Store, text: str, codes: tuple[str, ...] = ()) -> tuple[str
     LIKE folds nothing: `Store.folded_like`, with the text lowered here), and what the clerk
     typed is looked for as typed: `%`, `_` and `\\` are escaped, never wildcards. Chinese text is
     compared character for character (the JSON of before and after keeps it unescaped)."""
-    escaped = text.translate(_ASCII_LOWER).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = fold_case(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     clause = " OR ".join(store.folded_like(column, "pattern") for column in SEARCHED)
     params: dict[str, Any] = {"pattern": f"%{escaped}%"}
     if codes:
