@@ -161,10 +161,18 @@ def fit_dialog(dialog: QDialog) -> None:
     if layout is not None:
         layout.activate()
     needed = dialog.minimumSizeHint()
+    wanted = dialog.sizeHint()
     if (needed.height() > limit.height() or needed.width() > limit.width()) and not _builtin(dialog):
-        if make_scrollable(dialog) is not None and layout is not None:
+        scroll = make_scrollable(dialog)
+        if scroll is not None and layout is not None:
             layout.activate()
-    size = dialog.size() if dialog.testAttribute(Qt.WidgetAttribute.WA_Resized) else dialog.sizeHint()
+            # room beside the content for the scroll bar, or the widest row scrolls sideways too
+            bar = scroll.verticalScrollBar().sizeHint().width()
+            wanted.setWidth(wanted.width() + bar)
+            needed.setWidth(needed.width() + bar)
+    # the size its content asked for before it scrolled: a scroll area's own hint can be a few lines
+    # (the store setting opened 126 px tall at 1366×768 and 150 %, its fields out of sight)
+    size = dialog.size() if dialog.testAttribute(Qt.WidgetAttribute.WA_Resized) else wanted.expandedTo(needed)
     size = size.boundedTo(limit)
     dialog.setMaximumSize(dialog.maximumSize().expandedTo(QSize(1, 1)))
     if dialog.minimumWidth() > limit.width() or dialog.minimumHeight() > limit.height():
