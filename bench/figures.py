@@ -32,8 +32,8 @@ def declare_figures() -> None:
     figure("free", "Free resources for a 12-hour window (`bookings.free`)", "ms", 20.0, "floor_busy")
     figure("scan", "Scan to recorded verdict (`scanning.scan`)", "ms", 5.0, "floor_insert")
     figure("refresh", "Another desk's write shown on this desk (live refresh)", "s", 1.0)
-    FIGURES["refresh"].note = ("not measured yet (live refresh is being built: the slot is `measure_refresh` in "
-                               "bench/figures.py)")
+    FIGURES["refresh"].note = ("not measured yet (live refresh works; its measurement is still to be written: "
+                               "the slot is `measure_refresh` in bench/figures.py)")
     figure("pass_image", "A pass image (PNG)", "ms", 20.0, "floor_qr")
     figure("sheet", "Daily sheet PDF for a full day", "s", 2.0, "floor_day")
     figure("heatmap", "Month heat-map", "s", 2.0, "floor_month")
@@ -475,7 +475,7 @@ def measure_refresh(built: BuiltStore, reps: int) -> None:
     """The slot for issue 15's fourth figure: a desk refreshed within 1 s of another desk's write.
 
     To be filled in with the live-refresh mechanism (LISTEN/NOTIFY on the server, PRAGMA
-    data_version on SQLite) once it lands: open the scratch copy twice (two desks), book on one,
+    data_version on SQLite; landed, ui/desk/live.py): open the scratch copy twice (two desks), book on one,
     and time from that booking's commit to the other desk's board or scan list having re-read it,
     `reps` times, `record("refresh", built.name, seconds)`. Until then the figure says so.
     """

@@ -131,6 +131,9 @@ class ServerStore(Store):
     def joined(self, column: str) -> str:
         return f"string_agg({column}, ',')"
 
+    def folded_like(self, column: str, bind: str) -> str:
+        return f"lower({column}) LIKE :{bind} ESCAPE '\\'"
+
     def in_transaction(self) -> bool:
         return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 

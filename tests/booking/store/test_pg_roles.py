@@ -202,14 +202,17 @@ def test_a_desk_role_that_starts_while_the_owner_migrates_waits_and_then_opens_t
                           "(SELECT count(*) + 1 FROM _linli_migrations), '2026-11-24 10:00:00')"), {"n": newest})
         desk_start = threading.Thread(target=lambda: opened.append(_open_or_error(url, desk)))
         desk_start.start()
-        while not conn.execute(text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
-                               ).scalar():  # the desk waits for the owner's write lock
-            desk_start.join(0.05)
-            assert desk_start.is_alive(), opened
+        while desk_start.is_alive() and not conn.execute(text(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).scalar():
+            desk_start.join(0.05)  # until the desk waits for the owner's write lock
         conn.commit()
     desk_start.join()
     engine.dispose()
-    assert len(opened) == 1 and isinstance(opened[0], ServerStore), opened  # no 'may not migrate'
+    assert len(opened) == 1, opened
+    if isinstance(opened[0], DeskError):  # a loaded server may answer 'busy, try again': the desk's start says so
+        assert opened[0].key == "store_busy", opened  # never 'may not migrate'
+        opened[0] = _open_or_error(url, desk)  # and trying again opens the migrated store
+    assert isinstance(opened[0], ServerStore), opened
     opened[0].close()
 
 
