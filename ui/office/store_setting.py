@@ -26,10 +26,10 @@ from urllib.parse import quote
 
 import keyring
 import keyring.errors
-from PySide6.QtCore import QProcess, QSettings
+from PySide6.QtCore import QProcess, QSettings, QTimer
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
-                               QWidget)
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QScrollArea,
+                               QVBoxLayout, QWidget)
 
 from booking.store import location
 from booking.store.errors import DeskError
@@ -181,6 +181,7 @@ class StoreSettingDialog(QDialog):
         file_row = QHBoxLayout(self.file_box)
         self.file_edit = QLineEdit(self.file_box)
         self.file_edit.setPlaceholderText(tr("ust_file_default", path=str(default_store())))
+        self.file_edit.setToolTip(self.file_edit.placeholderText())  # a long default path is cut in the field
         self.browse_button = QPushButton(tr("ust_browse"), self.file_box)
         self.browse_button.clicked.connect(self._browse)
         file_row.addWidget(self.file_edit, 1)
@@ -213,6 +214,10 @@ class StoreSettingDialog(QDialog):
         if HAS_SCHEMA:  # a district: one server, one schema per compound
             self.schema = self.field_messages.add("schema", QLineEdit(self.server_box), tr("ust_schema"))
             self.schema.setPlaceholderText(tr("ust_schema_hint"))
+            self.schema.setToolTip(tr("ust_schema_tip"))  # the whole explanation; the hint is short
+            metrics = self.schema.fontMetrics()  # and shown whole: the field is at least as wide
+            self.schema.setMinimumWidth(metrics.horizontalAdvance(self.schema.placeholderText())
+                                        + 2 * metrics.averageCharWidth() + 12)
         layout.addWidget(self.server_box)
 
         actions = QHBoxLayout()
@@ -293,6 +298,16 @@ class StoreSettingDialog(QDialog):
         self.outcome.setText(text)
         self.outcome.setStyleSheet("" if good else ERROR_CSS)
         self.outcome.show()
+        QTimer.singleShot(0, self._outcome_in_sight)
+
+    def _outcome_in_sight(self) -> None:
+        """On a short screen the dialog scrolls (ui/widgets/fit.py): the connection test's answer is
+        scrolled into sight, not left below the fold under the button that asked for it."""
+        scroll = self.findChild(QScrollArea, "fitScroll")
+        inner = scroll.widget() if scroll is not None else None
+        if scroll is not None and inner is not None and self.outcome.isVisible():
+            bottom = self.outcome.mapTo(inner, self.outcome.rect().bottomLeft()).y()
+            scroll.ensureVisible(0, bottom, 0, 8)  # downwards only: the lines keep their left edge
 
     # --- the server's fields ---
 

@@ -31,6 +31,7 @@ from booking.store.validation import mask_name
 from booking.store.changes import Changes
 from ui.desk.session import Desk, current_minute
 from ui.desk.fonts import mono_font, ui_font
+from ui.widgets.keepplace import keep_place
 from ui.widgets.sounds import Chime
 from ui.widgets.tables import TableModel, read_only_view
 
@@ -375,6 +376,8 @@ class ScanPanel(QWidget):
         self.table = read_only_view(self.model, self, single=False, striped=True)
         self.table.setFont(ui_font(10))
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # clicking the list never takes the scanner's keys
+        # another desk's scan reads the list again: the clerk's chosen scans and scroll stay (by scan id)
+        keep_place(self.table, lambda _model, row: self.model.row(row)["id"])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from booking.checkin import scanning
 from booking.ops import setup
+from booking.places import inventory
 from booking.people import residents
 from booking.schedule import bookings
 from booking.schedule.bookings import Request
@@ -21,7 +24,9 @@ from booking.store.errors import DeskError
 from booking.store.postgres.store import ServerStore
 from tests.conftest import ADMIN, NOW, server_location
 from tests.ui.integration_window import at, make_window
+from ui.desk.live import LiveRefresh
 from ui.desk.session import Desk
+from ui.passes.scan_panel import ScanPanel
 
 ROOT = Path(__file__).resolve().parents[3]
 BOUND_MS = 3000  # a bound on waiting, not a measure of speed (bench/ measures that)
@@ -59,6 +64,101 @@ def test_the_windows_own_booking_is_not_read_again_as_another_programs(qtbot, st
                                                          resident.id), NOW), Changes(bookings=True), window)
     qtbot.wait(1200)  # two of the watch's polls
     assert heard == [window]
+
+
+# --- the clerk's place in a list read again ------------------------------------------------------
+
+FORGED = "123456789012"  # not a pass: refused, and recorded like any scan
+
+
+def scan_ids(panel: ScanPanel) -> list[int]:
+    return [panel.model.row(n)["id"] for n in range(panel.model.rowCount())]
+
+
+def chosen_scans(panel: ScanPanel) -> set[int]:
+    return {panel.model.row(index.row())["id"] for index in panel.table.selectionModel().selectedRows()}
+
+
+def top_scan(panel: ScanPanel) -> int:
+    return panel.model.row(panel.table.rowAt(0))["id"]
+
+
+def choose_scan(panel: ScanPanel, number: int) -> int:
+    """Click the scan in row `number` (as the clerk would, a whole row); its id."""
+    index = panel.model.index(number, 2)
+    panel.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                                 | QItemSelectionModel.SelectionFlag.Rows)
+    return panel.model.row(number)["id"]
+
+
+@pytest.fixture
+def short_panel(qtbot, store):
+    """A scan panel with live refresh, short enough that its list of 14 scans scrolls."""
+    for _ in range(14):
+        scanning.scan(store, ADMIN, FORGED, now=NOW)
+    desk = Desk(store, ADMIN, fixed_now=NOW)
+    host = QWidget()
+    layout = QVBoxLayout(host)
+    panel = ScanPanel(desk, sound=False)
+    layout.addWidget(panel)
+    host.live = LiveRefresh(desk, host)
+    qtbot.addWidget(host)
+    host.resize(520, 460)
+    host.show()
+    qtbot.waitExposed(host)
+    yield panel
+    host.live.stop()
+
+
+def test_a_scan_at_another_program_keeps_the_chosen_scan_and_the_scroll(qtbot, short_panel, store_path):
+    panel = short_panel
+    bar = panel.table.verticalScrollBar()
+    assert bar.maximum() > 0, "the list must scroll for this test"
+    bar.setValue(bar.maximum())
+    top = top_scan(panel)
+    chosen = choose_scan(panel, panel.model.rowCount() - 2)
+    before = scan_ids(panel)
+    other = setup.open_ready(store_path, now=NOW)  # another program on the same file
+    try:
+        scanning.scan(other, ADMIN, FORGED, now=NOW)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: scan_ids(panel) != before, timeout=BOUND_MS)
+    assert scan_ids(panel)[1:] == before  # the new scan on top: every row moved down one
+    assert chosen_scans(panel) == {chosen}
+    assert panel.model.row(panel.table.currentIndex().row())["id"] == chosen
+    assert top_scan(panel) == top  # the rows in sight are the ones the clerk was reading
+
+
+def test_a_list_at_its_top_shows_the_new_scan(qtbot, short_panel, store_path):
+    panel = short_panel
+    assert panel.table.verticalScrollBar().value() == 0
+    before = scan_ids(panel)
+    other = setup.open_ready(store_path, now=NOW)
+    try:
+        scanning.scan(other, ADMIN, FORGED, now=NOW)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: scan_ids(panel) != before, timeout=BOUND_MS)
+    assert top_scan(panel) == scan_ids(panel)[0] != before[0]
+    assert panel.table.verticalScrollBar().value() == 0
+
+
+def test_a_space_renamed_by_another_program_keeps_the_boards_selection(qtbot, store, store_path, settings):
+    window = make_window(qtbot, Desk(store, ADMIN, fixed_now=NOW), settings)
+    view = window.board.view
+    chosen = view.model().index(5, 12)
+    code = chosen.data(window.board.model.CodeRole)
+    view.setCurrentIndex(chosen)
+    other = setup.open_ready(store_path, now=NOW)
+    try:
+        inventory.rename(other, ADMIN, code, name_zh="共享车位（改）", now=NOW)
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: "改" in view.model().index(5, 0).data(Qt.ItemDataRole.ToolTipRole), timeout=BOUND_MS)
+    assert view.currentIndex().data(window.board.model.CodeRole) == code
+    assert (view.currentIndex().row(), view.currentIndex().column()) == (5, 12)
+    assert [i.row() for i in view.selectionModel().selectedIndexes()] == [5]
 
 
 # --- on the server -----------------------------------------------------------------------------
@@ -144,3 +244,37 @@ def test_while_the_server_is_gone_the_status_bar_says_so(qtbot, server_desks, se
     assert window.reach_label.isVisible()
     assert "连不上数据服务器" in window.reach_label.text() and "10:00" in window.reach_label.text()
     assert "the network dropped" in window.reach_label.toolTip()
+
+
+def test_a_scan_at_another_desk_on_the_server_keeps_the_chosen_scan(qtbot, server_desks, settings):
+    mine, other = server_desks(), server_desks()
+    for _ in range(3):
+        scanning.scan(other, ADMIN, FORGED, now=NOW)
+    window = make_window(qtbot, Desk(mine, ADMIN, fixed_now=NOW), settings)
+    listening(qtbot, window)
+    panel = window.scan_panel
+    chosen = choose_scan(panel, 1)
+    before = scan_ids(panel)
+    scanning.scan(other, ADMIN, FORGED, now=NOW)
+    qtbot.waitUntil(lambda: scan_ids(panel) != before, timeout=BOUND_MS)
+    assert chosen_scans(panel) == {chosen}
+    assert panel.table.currentIndex().row() == 2  # the same scan, one row lower
+
+
+def test_the_server_back_keeps_the_boards_selection(qtbot, server_desks, settings, database):
+    mine = server_desks()
+    window = make_window(qtbot, Desk(mine, ADMIN, fixed_now=NOW), settings)
+    listening(qtbot, window)
+    view = window.board.view
+    chosen = view.model().index(4, 9)
+    view.setCurrentIndex(chosen)
+    code = chosen.data(window.board.model.CodeRole)
+    engine = sa.create_engine(database, poolclass=sa.NullPool)
+    with engine.connect() as conn:  # back after this, the desk reads every kind again, the spaces too
+        conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": mine.backend_pid})
+    engine.dispose()
+    with pytest.raises(DeskError):  # the write that finds the server gone
+        mine.sql("SELECT 1")
+    qtbot.waitUntil(lambda: "已重新连上" in window.statusBar().currentMessage(), timeout=BOUND_MS)
+    assert view.currentIndex().data(window.board.model.CodeRole) == code
+    assert (view.currentIndex().row(), view.currentIndex().column()) == (4, 9)

@@ -17,9 +17,11 @@ from booking.store.postgres import probe
 from booking.store.postgres.store import open_server_store
 from tests.booking.gatehouse.gate_sim import MemoryKeyring
 from tests.conftest import ADMIN, CLERK, NOW, server_location
+from ui.desk import language
 from ui.desk.session import Desk
 from ui.office import store_setting
 from ui.office.store_setting import KEYRING_SERVICE, StoreSettingDialog
+from ui.widgets import fit
 
 
 @pytest.fixture
@@ -156,6 +158,31 @@ def test_a_server_nobody_answers_on_is_said_with_its_host_and_port(qtbot, where,
     dialog.save_button.click()
     assert "连不上服务器 127.0.0.1:1" in dialog.outcome.text()
     assert nothing_saved(where, memory_keyring)
+
+
+def test_on_a_short_screen_the_connection_tests_answer_is_scrolled_into_sight(qtbot, where, memory_keyring) -> None:
+    dialog = dialog_for(qtbot, where)
+    scroll = fit.make_scrollable(dialog)  # as ui/widgets/fit.py makes it on 1366×768 at 150 %
+    assert scroll is not None
+    dialog.resize(dialog.width(), dialog.minimumSizeHint().height() // 2)
+    fill(dialog, URL.create("postgresql", "linli_desk", "secret-1", "127.0.0.1", 1, "linli"))
+    scroll.verticalScrollBar().setValue(0)
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: scroll.verticalScrollBar().value() > 0)
+    answer = dialog.outcome.mapTo(scroll.viewport(), dialog.outcome.rect().bottomLeft())
+    assert 0 <= answer.y() <= scroll.viewport().height()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_compounds_hint_shows_whole_in_its_field(qtbot, where, memory_keyring, lang) -> None:
+    language.apply(lang, remember=False)
+    dialog = dialog_for(qtbot, where)
+    assert dialog.schema is not None
+    dialog.server_radio.setChecked(True)
+    hint = dialog.schema.placeholderText()
+    room = dialog.schema.width() - 2 * dialog.schema.fontMetrics().averageCharWidth() - 8  # the frame and margins
+    assert dialog.schema.fontMetrics().horizontalAdvance(hint) <= room, hint
+    assert "guidong_01" in dialog.schema.toolTip()  # the whole explanation
 
 
 # --- the file ------------------------------------------------------------------------------------
