@@ -309,14 +309,24 @@ class ServerStore(Store):
                 self._pending.append(f"RELEASE SAVEPOINT {name}")
             return
         self._reachable()
-        try:  # one round trip: BEGIN and the write lock (the key is the program's own int)
-            self.raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({int(self.write_lock)})", prepare=False)
+        begin = f"BEGIN; SELECT pg_advisory_xact_lock({int(self.write_lock)})"  # the program's own int
+        restored = False
+        try:  # one round trip: BEGIN, the write lock and (once migrated) the store's restore generation
+            if self._generation_read:
+                cursor = psycopg.ClientCursor(self.raw)
+                cursor.execute(begin + "; SELECT value FROM setting WHERE key = %s", (GENERATION_KEY,))
+                cursor.nextset()
+                cursor.nextset()
+                row = cursor.fetchone()
+                restored = (row[0] if row else None) != self.generation
+            else:
+                self.raw.execute(begin, prepare=False)
         except psycopg.Error as exc:
             self._rollback()
             raise self._error(exc) from exc
         # Under the write lock, so no restore can come between this check and the commit: a desk
         # whose store was restored underneath it never confirms on the strength of data that is gone.
-        if self._generation_read and self.replaced():
+        if restored:
             self._rollback()
             self.reopen()
             raise DeskError("store", "store_restored")
