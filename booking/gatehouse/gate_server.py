@@ -36,6 +36,7 @@ from booking.store.errors import DeskError
 from booking.gatehouse.gate_protocols import BadEvent, Heartbeat
 from booking.gatehouse.gates import Decision, PlateRead
 from booking.ops.setup import open_ready
+from booking.store.location import StoreServer
 from booking.places.stations import Station
 from booking.store.connection import Store
 from booking.checkin.sweep import sweep
@@ -79,7 +80,7 @@ def _bound(station: Station, claimed: str | None, client: str) -> Station:
 class GateService:
     """The worker that owns the store: it decides every event and keeps the cameras in step."""
 
-    def __init__(self, store_path: str | Path, now: Callable[[], datetime],
+    def __init__(self, store_path: str | Path | StoreServer, now: Callable[[], datetime],
                  on_event: Callable[[dict[str, Any]], None] | None = None,
                  camera: Callable[[Station], gate_camera.HikvisionCamera] = gate_camera.HikvisionCamera,
                  auto_sync: bool = True, heartbeat_hold_s: float = HEARTBEAT_HOLD_S) -> None:
@@ -348,7 +349,7 @@ class _Handler(BaseHTTPRequestHandler):
 class GateServer:
     """The HTTP server and its worker. `start()` serves on its own thread; `stop()` ends both."""
 
-    def __init__(self, store_path: str | Path, host: str, port: int, now: Callable[[], datetime],
+    def __init__(self, store_path: str | Path | StoreServer, host: str, port: int, now: Callable[[], datetime],
                  on_event: Callable[[dict[str, Any]], None] | None = None,
                  camera: Callable[[Station], gate_camera.HikvisionCamera] = gate_camera.HikvisionCamera,
                  auto_sync: bool = True, heartbeat_hold_s: float = HEARTBEAT_HOLD_S) -> None:
