@@ -167,7 +167,8 @@ def find(store: Store, text: str, limit: int = 50, include_moved: bool = False) 
         pass
     if not re.fullmatch(r"[\d\s\-]+", query):
         like = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append("r.name LIKE :name_like ESCAPE '\\'")
+        # lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not; the same search on both
+        clauses.append("lower(r.name) LIKE lower(:name_like) ESCAPE '\\'")
         params["name_like"] = f"%{like}%"
         clauses.append("r.household_id IN (SELECT household_id FROM vehicle WHERE plate LIKE :plate_like ESCAPE '\\')")
         params["plate_like"] = f"%{like.upper()}%"
