@@ -56,6 +56,11 @@ class Figure:
     floor_key: str | None = None
     values: dict[str, list[float]] = field(default_factory=dict)   # store name -> samples (in unit)
     note: str = ""                 # why it is missing, or how it was taken
+    #: the target on the PostgreSQL store over loopback (issue 15), where it differs from `target`
+    pg_target: float | None = None
+
+    def target_for(self, engine: str) -> float | None:
+        return self.pg_target if engine == "postgresql" and self.pg_target is not None else self.target
 
     def median(self, store: str) -> float | None:
         samples = self.values.get(store)
@@ -65,8 +70,9 @@ class Figure:
 FIGURES: dict[str, Figure] = {}
 
 
-def figure(key: str, label: str, unit: str, target: float | None, floor_key: str | None = None) -> Figure:
-    FIGURES[key] = Figure(key, label, unit, target, floor_key)
+def figure(key: str, label: str, unit: str, target: float | None, floor_key: str | None = None, *,
+           pg_target: float | None = None) -> Figure:
+    FIGURES[key] = Figure(key, label, unit, target, floor_key, pg_target=pg_target)
     return FIGURES[key]
 
 
@@ -101,11 +107,20 @@ def log(text: str) -> None:
 
 @dataclass
 class BuiltStore:
-    name: str          # '1m' or '10y'
+    name: str          # '1m' or '10y' (SQLite), '1m-pg' or '10y-pg' (the same store on PostgreSQL)
     years: float
-    path: Path         # the pristine store, reused across runs
-    work: Path         # the scratch copy the measurements write to
+    path: Path | str   # the pristine store, reused across runs (a file, or a server database's URL)
+    work: Path | str   # the scratch copy the measurements write to (a file, or a URL)
     info: dict[str, Any]
+    engine: str = "sqlite"   # 'sqlite' or 'postgresql'
+
+    @property
+    def location(self) -> Any:
+        """What `setup.open_ready` takes for the scratch copy: its path, or the server's StoreServer."""
+        if self.engine == "sqlite":
+            return self.work
+        from booking.store import location
+        return location.parse(str(self.work))
 
 
 def fingerprint(years: float) -> str:
@@ -164,13 +179,132 @@ def build_store(name: str, years: float) -> BuiltStore:
 
 
 # --------------------------------------------------------------------------------------------
+# The same stores on a PostgreSQL server (issue 15): copied there by copy-store, over loopback
+# --------------------------------------------------------------------------------------------
+
+def pg_url(admin_url: str, database: str) -> str:
+    """`admin_url` with its database replaced by `database` (the bench's own, on the same server)."""
+    from urllib.parse import urlsplit, urlunsplit
+    parts = urlsplit(admin_url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + database, parts.query, ""))
+
+
+def _pg_admin(admin_url: str) -> Any:
+    import psycopg
+    return psycopg.connect(admin_url, autocommit=True)
+
+
+def pg_settings(url: str) -> dict[str, str]:
+    """The server's version and the settings that decide a commit's cost, for the report."""
+    import psycopg
+    with psycopg.connect(url, autocommit=True) as conn:
+        found = {"version": str(conn.execute("SHOW server_version").fetchone()[0])}
+        for name in ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "wal_level"):
+            found[name] = str(conn.execute(f"SHOW {name}").fetchone()[0])
+    return found
+
+
+def build_pg_store(lite: BuiltStore, admin_url: str) -> BuiltStore:
+    """`lite`'s pristine store copied onto the server by copy-store (timed), reused while its fingerprint
+    holds; then a scratch database made from it (CREATE DATABASE ... TEMPLATE) for the measurements.
+
+    `admin_url` names any database on a server where its user may create databases; the bench makes
+    `linli_bench_<name>` and `linli_bench_<name>_work` beside it, and drops only those.
+    """
+    import sqlalchemy as sa
+
+    from booking.store import location
+    from booking.store.postgres import copy
+    from booking.store.postgres.engine import engine_for
+
+    name = f"{lite.name}-pg"
+    pristine = f"linli_bench_{lite.name}"
+    work = f"{pristine}_work"
+    want = f"linli-bench {lite.info['fingerprint']}"
+    admin = _pg_admin(admin_url)
+    try:
+        row = admin.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                            (pristine,)).fetchone()
+        info: dict[str, Any] = {"fingerprint": lite.info["fingerprint"], "years": lite.years}
+        meta_path = OUT / f"demo-{name}.json"
+        if row is not None and row[0] == want and meta_path.exists():
+            with contextlib.suppress(ValueError):
+                info = json.loads(meta_path.read_text())
+            info["reused"] = True
+            log(f"reusing the {name} store on the server (copied {info.get('built_at')}, "
+                f"copy-store {info.get('copy_s')} s)")
+        else:
+            log(f"copying the {lite.name} store onto the server (copy-store) ...")
+            admin.execute(f'DROP DATABASE IF EXISTS "{work}"')
+            admin.execute(f'DROP DATABASE IF EXISTS "{pristine}"')
+            admin.execute(f'CREATE DATABASE "{pristine}"')
+            server = location.parse(pg_url(admin_url, pristine))
+            assert isinstance(server, location.StoreServer)
+            engine = engine_for(server, None, poolclass=sa.NullPool)
+            try:
+                with engine.connect() as conn:
+                    t0 = time.perf_counter()
+                    result = copy.copy_store(Path(lite.path), conn, NOW)
+                    t_copy = time.perf_counter() - t0
+            finally:
+                engine.dispose()
+            with _pg_admin(pg_url(admin_url, pristine)) as conn:
+                t1 = time.perf_counter()
+                conn.execute("VACUUM ANALYZE")   # what autovacuum does soon after a bulk load
+                t_analyze = time.perf_counter() - t1
+            admin.execute(f"COMMENT ON DATABASE \"{pristine}\" IS '{want}'")
+            info.update({"copy_s": round(t_copy, 2), "analyze_s": round(t_analyze, 2), "rows": result["rows"],
+                         "built_at": datetime.now().isoformat(timespec="seconds"), "reused": False})
+            meta_path.write_text(json.dumps(info, ensure_ascii=False, indent=1))
+            log(f"  {result['rows']:,} rows copied in {t_copy:.1f} s, VACUUM ANALYZE {t_analyze:.1f} s")
+        admin.execute(f'DROP DATABASE IF EXISTS "{work}"')
+        admin.execute(f'CREATE DATABASE "{work}" TEMPLATE "{pristine}"')
+        size = admin.execute("SELECT pg_database_size(%s)", (pristine,)).fetchone()
+    finally:
+        admin.close()
+    with _pg_admin(pg_url(admin_url, work)) as conn:
+        info["bookings"] = conn.execute("SELECT count(*) FROM booking").fetchone()[0]
+        info["span"] = conn.execute("SELECT min(start_at), max(start_at) FROM booking").fetchone()
+    info["size_mib"] = round(size[0] / 2**20, 1) if size else None
+    return BuiltStore(name, lite.years, pg_url(admin_url, pristine), pg_url(admin_url, work), info, "postgresql")
+
+
+def drop_pg_work(built: BuiltStore, admin_url: str) -> None:
+    from urllib.parse import urlsplit
+    with _pg_admin(admin_url) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{urlsplit(str(built.work)).path[1:]}"')
+
+
+class PlainServer:
+    """The bare driver on the server's store, read the way the bench reads a sqlite3 connection:
+    `execute(sql, params)` with `?` placeholders, rows as tuples. Autocommit, no program around it."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+        self.conn = psycopg.connect(url, autocommit=True)
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        return self.conn.execute(sql.replace("?", "%s"), params)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def plain_connection(built: BuiltStore) -> Any:
+    """The bare driver on the scratch copy: sqlite3 on the file, psycopg on the server."""
+    if built.engine == "sqlite":
+        return sqlite3.connect(built.work)
+    return PlainServer(str(built.work))
+
+
+# --------------------------------------------------------------------------------------------
 # Finding free slots and making the residents who book them (never timed)
 # --------------------------------------------------------------------------------------------
 
 class Slots:
     """Random free parking slots in the coming days, checked with plain SQL before use."""
 
-    def __init__(self, conn: sqlite3.Connection, rng: random.Random) -> None:
+    def __init__(self, conn: Any, rng: random.Random) -> None:
         self.conn = conn
         self.rng = rng
         self.spaces = conn.execute(
@@ -220,7 +354,7 @@ def fresh_bookings(store: Any, built: BuiltStore, count: int, offset: int) -> li
     from booking.schedule import bookings
     from booking.store.audit import Actor
 
-    plain = sqlite3.connect(built.work)
+    plain = plain_connection(built)
     try:
         slots = Slots(plain, random.Random(SEED + offset))
         actor = Actor("基准测试", "clerk")
@@ -377,7 +511,7 @@ def run_program(db: Path, smoke_ms: int, timeout: float = 120.0) -> dict[str, An
                             probe_env(smoke_ms), timeout)
 
 
-STORE_NAMES = ("1m", "10y")
+STORE_NAMES = ("1m", "10y", "1m-pg", "10y-pg")
 
 
 # --------------------------------------------------------------------------------------------

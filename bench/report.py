@@ -63,6 +63,42 @@ def machine() -> list[tuple[str, str]]:
             ("Load average at the end", load)]
 
 
+def verdict(value: float | None, target: float | None) -> str:
+    if value is None or target is None:
+        return ""
+    return " pass" if value <= target else " **missed**"
+
+
+def both_engines(stores: dict[str, BuiltStore], args: argparse.Namespace) -> list[str]:
+    """The figures on both engines side by side, each with its floor and its target, pass or missed."""
+    lines = ["## Both engines (issue 15)", "",
+             "The same figures on the same stores, the file on this PC (SQLite) and a PostgreSQL server over "
+             "loopback (127.0.0.1, TCP) that `copy-store` filled from the file. The floor beside each is the "
+             "bare engine on the same data (plain `sqlite3`; psycopg in autocommit on the server). Targets: "
+             "SQLite's are issue 2's; the server's a booking ≤ 5 ms, a day's bookings ≤ 20 ms, a scan ≤ 5 ms and "
+             "a desk refreshed within 1 s of another desk's write (issue 15), the others as on SQLite.", "",
+             "| figure | SQLite 10-year | SQLite floor | SQLite target | PostgreSQL 1-month | PostgreSQL 10-year "
+             "| PostgreSQL floor | PostgreSQL target |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for fig in FIGURES.values():
+        if fig.key.startswith("floor_"):
+            continue
+        floor_fig = FIGURES.get(fig.floor_key) if fig.floor_key else None
+        cells = [fig.label]
+        for engine, small, big in (("sqlite", None, "10y"), ("postgresql", "1m-pg", "10y-pg")):
+            value = fig.median(big)
+            if small:
+                cells.append(fmt(fig.median(small), fig.unit) if fig.values.get(small) else "—")
+            cells.append(fmt(value, fig.unit) if value is not None else (fig.note if not fig.values else "—"))
+            floor = floor_fig.median(big) if floor_fig else None
+            cells.append(fmt(floor, floor_fig.unit) if floor_fig and floor is not None else "—")
+            target = fig.target_for(engine)
+            cells.append((f"≤ {fmt(target, fig.unit)}" if target is not None else "—") + verdict(value, target))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Medians over the same repetitions as above; the spread of every sample is under \"Spread\".", ""]
+    return lines
+
+
 def write_report(path: Path, stores: dict[str, BuiltStore], started: datetime, elapsed: float,
                  args: argparse.Namespace) -> str:
     lines = ["# Benchmarks", "",
@@ -93,19 +129,24 @@ def write_report(path: Path, stores: dict[str, BuiltStore], started: datetime, e
             notes.append(f"- {fig.label}: {fig.note}.")
     lines += ["", "Medians. A ratio 10y / 1m near 1× means the cost does not grow with history "
               "(issue 2 asks for at most 2×).", ""]
+    if any(name.endswith("-pg") for name in stores):
+        lines += both_engines(stores, args)
     if notes:
         lines += ["Notes:", ""] + notes + [""]
 
     lines += ["## Floors", "", "What plain SQLite (or a bare library, or an empty Qt window) needs for the same "
-              "data on this machine: the least any program could take.", "",
-              "| floor | 1-month | 10-year | 10y / 1m |", "| --- | ---: | ---: | ---: |"]
+              "data on this machine: the least any program could take. On PostgreSQL the same queries through the "
+              "bare driver (psycopg, autocommit) over loopback.", "",
+              "| floor | 1-month | 10-year | 10y / 1m | PostgreSQL 1-month | PostgreSQL 10-year |",
+              "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for fig in FIGURES.values():
         if fig.key.startswith("floor_"):
             if fig.values:
                 lines.append(f"| {fig.label[len('Floor: '):]} | {fmt(fig.median('1m'), fig.unit)} | "
-                             f"{fmt(fig.median('10y'), fig.unit)} | {ratio(fig.median('10y'), fig.median('1m'))} |")
+                             f"{fmt(fig.median('10y'), fig.unit)} | {ratio(fig.median('10y'), fig.median('1m'))} | "
+                             f"{fmt(fig.median('1m-pg'), fig.unit)} | {fmt(fig.median('10y-pg'), fig.unit)} |")
             else:
-                lines.append(f"| {fig.label[len('Floor: '):]} | {fig.note or 'not measured'} | | |")
+                lines.append(f"| {fig.label[len('Floor: '):]} | {fig.note or 'not measured'} | | | | |")
 
     lines += ["", "## Spread", "", "Every figure with its number of repetitions, median, 90th percentile and "
               "fastest, per store.", "",
@@ -125,6 +166,13 @@ def write_report(path: Path, stores: dict[str, BuiltStore], started: datetime, e
               "| --- | ---: | --- | ---: | ---: | ---: | --- |"]
     for name, built in stores.items():
         info = built.info
+        if built.engine == "postgresql":
+            lines.append(f"| {name} (the {name[:-3]} store on PostgreSQL) | {info['bookings']:,} | "
+                         f"{(info.get('span') or ('?', '?'))[0]} – {(info.get('span') or ('?', '?'))[1]} | "
+                         f"{info.get('size_mib')} MiB | copy-store {info.get('copy_s', '?')} s "
+                         f"(+ VACUUM ANALYZE {info.get('analyze_s', '?')} s) | — | "
+                         f"{'reused from ' + str(info.get('built_at')) if info.get('reused') else 'this run'} |")
+            continue
         fill_target = f"≤ {FILL_TARGET_S:.0f} s" if built.years >= 10 else "—"
         if built.years >= 10 and info.get("fill_s", 0) > FILL_TARGET_S:
             fill_target += " **missed**"
@@ -137,6 +185,11 @@ def write_report(path: Path, stores: dict[str, BuiltStore], started: datetime, e
               "store keeps the figure from its build.", "",
               "## Machine", "", "| | |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in machine()]
+    if getattr(args, "server", None):
+        lines += [f"| PostgreSQL server | {args.server['version']} on 127.0.0.1 (loopback, TCP): fsync "
+                  f"{args.server['fsync']}, synchronous_commit {args.server['synchronous_commit']}, "
+                  f"full_page_writes {args.server['full_page_writes']}, shared_buffers "
+                  f"{args.server['shared_buffers']} |"]
     lines += ["", "The machine is shared: other work ran beside this benchmark, so single figures jitter; "
               "the medians over many repetitions are what to compare.", ""]
     text = "\n".join(lines)

@@ -11,6 +11,15 @@ scanned into the find box) and NAME-details.png (a booking's details, the talles
 to the screen). `--lang en` takes them in English. The store has the two barrier gates set up,
 so the gates' list is docked beside the scan panel as at a desk with gates; its entry camera has
 read a booked car (let in) and an unknown one (refused).
+
+With `--server URL` (a desk role's URL without its password, the password in LINLI_DB_PASSWORD) it
+also saves NAME-store-ok.png and NAME-store-wrong-password.png: the admin's 管理 › 数据存储 setting
+opened from the menu, the server's fields typed in, and 测试连接 pressed, once with the password and
+once with a wrong one, each outcome as the server answered it. The docs' pictures were taken against a
+throwaway server on the same PC (.ci/pg, with TLS and the roles of docs/shared-store.md):
+
+    LINLI_DB_PASSWORD=… DISPLAY=:7 python docs/make_screen_screenshots.py desk-1366x768 \
+        --server "postgresql://linli_desk@127.0.0.1:PORT/linli?sslmode=verify-full&sslrootcert=/path/ca.crt"
 """
 from __future__ import annotations
 
@@ -35,7 +44,9 @@ from booking.ops import demo, setup
 from booking.people import residents
 from booking.places import stations
 from booking.schedule import bookings  # noqa: E402
+from booking.store import location  # noqa: E402
 from booking.store.audit import Actor  # noqa: E402
+from booking.store.changes import Changes  # noqa: E402
 from ui.desk import language  # noqa: E402
 from ui.desk.session import Desk  # noqa: E402
 from ui.desk.fonts import ui_font  # noqa: E402
@@ -72,7 +83,41 @@ def grab_screen(path: Path) -> None:
     QGuiApplication.primaryScreen().grabWindow(0).save(str(path))
 
 
-def main(name: str, lang: str) -> None:
+def type_into(field, text: str) -> None:
+    field.setFocus()
+    field.selectAll()
+    QTest.keyClicks(field, text, delay=2)
+    settle(300)  # digits typed this fast are held back a moment (a scanner's pace: ui/passes/scancatcher.py)
+
+
+def store_setting_shots(window: MainWindow, name: str, url: str, password: str) -> None:
+    """The admin's store setting, the server's fields typed, the connection tested: right, then wrong."""
+    server = location.parse(url)
+    assert isinstance(server, location.StoreServer), url
+    window.desk.take_over(ADMIN)  # as 换班 (switch clerk) hands the desk over
+    window.admin_menu.update_permissions()
+    window._update_title()
+    window.desk.notify(Changes(signed_in=True), window)
+    window.admin_menu.store_action.trigger()  # 管理 › 数据存储…, as the admin opens it
+    settle(600)
+    dialog = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "StoreSettingDialog"
+                  and w.isVisible())
+    dialog.server_radio.click()
+    for field, text in ((dialog.host, server.host), (dialog.port, str(server.port)),
+                        (dialog.database, server.database), (dialog.user, server.user)):
+        type_into(field, text)
+    options = dict(server.options)
+    dialog.sslmode.setCurrentIndex(dialog.sslmode.findData(options.get("sslmode", "verify-full")))
+    type_into(dialog.sslrootcert, options.get("sslrootcert", ""))
+    for suffix, typed in (("store-ok", password), ("store-wrong-password", password + "-wrong")):
+        type_into(dialog.password, typed)
+        dialog.test_button.click()
+        settle(800)
+        grab_screen(ROOT / "docs" / f"{name}-{suffix}.png")
+    dialog.reject()
+
+
+def main(name: str, lang: str, server: str | None = None) -> None:
     app = QApplication(sys.argv[:1])
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, os.environ["LINLI_DATA_DIR"])
     language.apply(lang, remember=False)
@@ -98,8 +143,18 @@ def main(name: str, lang: str) -> None:
     window.open_details(booked.id)
     settle(800)
     grab_screen(ROOT / "docs" / f"{name}-details.png")
+    if server:
+        for widget in QApplication.topLevelWidgets():  # the details closed, as the clerk closes them
+            if widget is not window and widget.isVisible() and widget.isWindow():
+                widget.close()
+        settle(300)
+        store_setting_shots(window, name, server, os.environ.get("LINLI_DB_PASSWORD", ""))
     store.close()
 
 
+def option(flag: str) -> str | None:
+    return sys.argv[sys.argv.index(flag) + 1] if flag in sys.argv else None
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[sys.argv.index("--lang") + 1] if "--lang" in sys.argv else "zh")
+    main(sys.argv[1], option("--lang") or "zh", option("--server"))

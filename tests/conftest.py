@@ -112,10 +112,12 @@ def server_location(url: Any) -> location.StoreServer:
 
 
 @pytest.fixture(scope="session")
-def reusable_stores(pg_server: Any, pg_template_store: str) -> Any:
+def reusable_stores(pg_server: Any, pg_template_store: str) -> Iterator[Any]:
     """This worker's copies of the seeded template, put back after each test (tests/pgserver.py)."""
-    from tests.pgserver import Contents, Reusable
-    return Reusable(pg_server, pg_template_store, Contents.of(pg_server.libpq_url(pg_template_store)))
+    from tests.pgserver import Reusable
+    stores = Reusable(pg_server, pg_template_store)
+    yield stores
+    stores.close()
 
 
 @pytest.fixture
@@ -153,10 +155,16 @@ def db_arg(where: Path | location.StoreServer) -> str:
 
 
 def _mark_server_runs(items: list[pytest.Item]) -> None:
-    for item in items:  # a test run on the server is a PostgreSQL test: -m postgres selects it
+    """A test run on the server is a PostgreSQL test (-m postgres selects it), and a slow one: its
+    database and connections cost the server 0.1-0.3 s of CPU each, so -m "not slow" leaves them out."""
+    from tests.pgserver import _FIXTURES
+    for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("engine") == "postgres":
             item.add_marker("postgres")
+            item.add_marker(pytest.mark.slow)
+        elif _FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

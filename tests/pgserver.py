@@ -3,8 +3,10 @@
 LINLI_TEST_PG names the server (`eval "$(bash .ci/pg start)"` starts one and sets it). A test that
 uses `pg_url`, `pg_engine` or `pg_empty_url` is marked `postgres`; without LINLI_TEST_PG it skips
 with the reason, unless LINLI_REQUIRE_PG=1 (CI sets it): then it fails, so CI can never pass by
-skipping them. Each test gets a database of its own, copied from a migrated template
-(CREATE DATABASE ... TEMPLATE), and dropped after it. Each pytest-xdist worker makes its own
+skipping them. `pg_url` gives a test a database of its own, copied from a migrated template
+(CREATE DATABASE ... TEMPLATE), and dropped after it; a domain test run on the server
+(tests/conftest.py's `store`, `store_at`, `run_cli`) reuses a seeded copy, put back after each
+test (`Reusable`). Each pytest-xdist worker makes its own
 template, so workers never wait for each other; the names carry the worker and the process id,
 so a crashed run's leftovers never collide with a new one.
 """
@@ -79,80 +81,107 @@ class PgServer:
         return self.database_url(name).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-@dataclass
-class Contents:
-    """Every row of a database's tables (COPY's text format, which reads back as it was written)
-    and where each sequence stood: what `Reusable.reset` puts back."""
-
-    tables: list[str]
-    rows: dict[str, bytes]
-    sequences: dict[str, tuple[int, bool]]
-
-    @classmethod
-    def of(cls, url: str) -> Contents:
-        with psycopg.connect(url, autocommit=True) as conn:
-            tables = [r[0] for r in conn.execute(
-                "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables "
-                "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') "
-                "ORDER BY 1")]
-            rows = {}
-            for table in tables:
-                with conn.cursor().copy(f"COPY {table} TO STDOUT") as copy:
-                    rows[table] = b"".join(bytes(block) for block in copy)
-            sequences = {}
-            for (name,) in conn.execute(
-                    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences").fetchall():
-                last, called = conn.execute(f"SELECT last_value, is_called FROM {name}").fetchone()
-                sequences[name] = (last, called)
-        return cls(tables, {t: data for t, data in rows.items() if data}, sequences)
+#: what a test might change in its database other than rows: tables and their columns, triggers
+#: (and whether they are enabled), functions; a database whose schema moved is never reused
+_SCHEMA_PRINT = """
+SELECT md5(coalesce(string_agg(item, ',' ORDER BY item), '')) FROM (
+  SELECT 'r:' || c.relname || ':' || c.relkind::text || ':' || c.relnatts || ':' || c.relchecks AS item
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+  UNION ALL SELECT 't:' || tgname || ':' || tgenabled::text FROM pg_trigger WHERE NOT tgisinternal
+  UNION ALL SELECT 'p:' || proname || ':' || md5(prosrc)
+    FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public'
+) found
+"""
 
 
 @dataclass
 class Reusable:
     """Databases copied once from the seeded template and put back to its contents after each test.
 
-    CREATE DATABASE copies the whole catalogue (about 8 MB) and costs 0.3-0.8 s of the server on the
-    test machine; emptying the tables and copying the template's rows back costs a few tens of
-    milliseconds. What a test leaves behind is undone: its rows, its sequences, its connections
-    (ended), its session locks (with them). A test that changes the schema itself (DDL, roles)
-    takes a database of its own from `pg_url` instead.
+    CREATE DATABASE ... TEMPLATE and DROP DATABASE cost the server 0.15-0.8 s per test on the test
+    machine, and TRUNCATE of the store's 30 tables 35-150 ms (a new file for every table and index);
+    what costs a few milliseconds instead, in one transaction on a connection kept open for it:
+    the test's connections ended (and their session locks with them), DELETE of every table (they
+    hold some hundred rows), the template's rows copied back (COPY's text format reads back as it
+    was written) and every sequence set where it stood. It runs with triggers off
+    (session_replication_role = replica): the store's append-only triggers refuse the DELETE,
+    rightly, for the program; here the whole database is returned to a state it had, not edited.
+    A database whose schema a test changed (see _SCHEMA_PRINT), or that a test left locked, is
+    dropped and a new copy of the template made next time. A test that changes the schema on
+    purpose (DDL, roles) takes a database of its own from `pg_url` instead.
     """
 
     server: PgServer
     template: str
-    contents: Contents
+    tables: list[str] = field(default_factory=list)
+    rows: dict[str, bytes] = field(default_factory=dict)
+    sequences: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    schema_print: str = ""
     free: list[str] = field(default_factory=list)
+    _conns: dict[str, psycopg.Connection] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        with psycopg.connect(self.server.libpq_url(self.template), autocommit=True) as conn:
+            self.schema_print = conn.execute(_SCHEMA_PRINT).fetchone()[0]
+            self.tables = [r[0] for r in conn.execute(
+                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
+            for table in self.tables:
+                with conn.cursor().copy(f"COPY {table} TO STDOUT") as copy:
+                    data = b"".join(bytes(block) for block in copy)
+                if data:
+                    self.rows[table] = data
+            for (name,) in conn.execute("SELECT quote_ident(sequencename) FROM pg_sequences "
+                                        "WHERE schemaname = 'public'").fetchall():
+                last, called = conn.execute(f"SELECT last_value, is_called FROM {name}").fetchone()
+                self.sequences[name] = (last, called)
 
     def take(self) -> str:
         return self.free.pop() if self.free else self.server.create(template=self.template)
 
     def give_back(self, name: str) -> None:
-        try:
-            self.reset(name)
-        except psycopg.Error:
-            self.server.drop(name)  # a test left it in a state we can't undo: a new copy next time
+        if self._put_back(name):
+            self.free.append(name)
             return
-        self.free.append(name)
+        self._forget(name)
+        self.server.drop(name)  # a test left it in a state we can't undo: a new copy next time
 
-    def reset(self, name: str) -> None:
-        self.server.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()")
-        with psycopg.connect(self.server.libpq_url(name), autocommit=True) as conn:
-            now_there = [r[0] for r in conn.execute(
-                "SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) FROM information_schema.tables "
-                "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') "
-                "ORDER BY 1")]
-            if now_there != self.contents.tables:
-                raise psycopg.errors.DataException(f"the tables changed: {now_there}")
-            with conn.transaction():
-                conn.execute("SET LOCAL session_replication_role = replica")  # no triggers while rows go back
-                conn.execute("SET LOCAL lock_timeout = '5s'")
-                conn.execute(f"TRUNCATE {', '.join(self.contents.tables)}")
-                for table, data in self.contents.rows.items():
-                    with conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
-                        copy.write(data)
-                for sequence, (last, called) in self.contents.sequences.items():
-                    conn.execute("SELECT setval(%s, %s, %s)", (sequence, last, called))
+    def close(self) -> None:
+        for name in list(self._conns):
+            self._forget(name)
+
+    def _forget(self, name: str) -> None:
+        conn = self._conns.pop(name, None)
+        if conn is not None:
+            conn.close()
+
+    def _put_back(self, name: str) -> bool:
+        for _attempt in range(2):  # a test that ended every connection of its database ended ours too
+            conn = self._conns.get(name)
+            if conn is None or conn.closed:
+                conn = self._conns[name] = psycopg.connect(self.server.libpq_url(name), autocommit=True)
+            try:
+                self._reset(conn)
+                return True
+            except psycopg.OperationalError:
+                self._forget(name)
+            except psycopg.Error:
+                break
+        self._forget(name)
+        return False
+
+    def _reset(self, conn: psycopg.Connection) -> None:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        if conn.execute(_SCHEMA_PRINT).fetchone()[0] != self.schema_print:
+            raise psycopg.errors.DataException("the test changed the schema")
+        with conn.transaction():
+            conn.execute("SET LOCAL session_replication_role = replica; SET LOCAL lock_timeout = '5s'; "
+                         + "; ".join(f"DELETE FROM {table}" for table in self.tables))
+            for table, data in self.rows.items():
+                with conn.cursor().copy(f"COPY {table} FROM STDIN") as copy:
+                    copy.write(data)
+            conn.execute("SELECT " + ", ".join(f"setval('{name}', {last}, {called})"
+                                               for name, (last, called) in self.sequences.items()))
 
 
 def server_url() -> URL | None:

@@ -3,7 +3,10 @@
 The graph is read from the source with `ast`, never by importing: module-level and
 function-level imports alike (a function-level import that dodges a cycle is still a cycle),
 `if TYPE_CHECKING:` ones too, and the ui modules booking/cli/drawing_commands.py names in DRAWN,
-which the command line imports by name when a drawing command runs. Each package's __init__
+which the command line imports by name when a drawing command runs. Packages must not form a
+cycle either (ui.bookings -> ui.money -> ui.bookings is one even when no two modules are): each
+subpackage of booking/ and ui/ is a node, its modules' imports the edges, DRAWN's by-name imports
+left out (they are the one sanctioned way booking reaches ui, loaded only when a command draws). Each package's __init__
 docstring ends with a "May import:" line naming the packages its modules may import besides
 their own; a module obeys the nearest package above it that has one. Every import must also
 name something that exists, so a reference to a module that moved fails here, not at run time.
@@ -188,6 +191,24 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def package_of(module: str, depth: int = 2) -> str:
+    """The package a module counts under in the package graph: booking.money.ledger -> booking.money."""
+    return ".".join(module.split(".")[:depth])
+
+
+def package_edges(edges: dict[str, set[str]], depth: int = 2) -> dict[str, set[str]]:
+    """The module graph folded into packages (`package_of`): package -> the other packages it imports."""
+    out: dict[str, set[str]] = {}
+    for module, targets in edges.items():
+        source = package_of(module, depth)
+        out.setdefault(source, set())
+        for target in targets:
+            if package_of(target, depth) != source:
+                out[source].add(package_of(target, depth))
+                out.setdefault(package_of(target, depth), set())
+    return out
+
+
 def package_rules(root: Path, packages: tuple[str, ...] = OURS) -> dict[str, list[str]]:
     """package -> what its "May import:" line names (an empty list for "nothing of ours")."""
     rules = {}
@@ -233,10 +254,17 @@ def drawn_by_name(root: Path) -> dict[str, list[str]]:
 # --- the program ---------------------------------------------------------------------------------
 
 EDGES, IMPORTS, MISSING = graph(ROOT, by_name=drawn_by_name(ROOT))
+#: the imports written in the source, without DRAWN's by-name ones
+STATIC = {m: {i.target for i in IMPORTS if i.source == m and not i.external and i.target in EDGES} - {m}
+          for m in EDGES}
 
 
 def test_our_modules_import_each_other_without_a_cycle():
     assert cycles(EDGES) == []
+
+
+def test_no_two_packages_import_each_other_even_through_others():
+    assert cycles(package_edges(STATIC)) == []
 
 
 def test_every_module_imports_only_what_its_package_may():
@@ -295,6 +323,22 @@ def test_the_checker_finds_a_cycle_hidden_in_a_function(tmp_path):
     edges, _, missing = graph(root, ("shop",))
     assert missing == []
     assert cycles(edges) == [["shop.a", "shop.b", "shop.c"]]
+
+
+def test_the_checker_finds_packages_that_import_each_other_without_a_module_cycle(tmp_path):
+    root = _package(tmp_path, {
+        "shop/__init__.py": "",
+        "shop/front/__init__.py": "",
+        "shop/front/till.py": "from shop.back import prices\n",
+        "shop/front/door.py": "",
+        "shop/back/__init__.py": "",
+        "shop/back/prices.py": "",
+        "shop/back/stock.py": "from shop.front import door\n",
+        "shop/back/orders.py": "from shop.back import stock\n",
+    })
+    edges, _, _ = graph(root, ("shop",))
+    assert cycles(edges) == []
+    assert cycles(package_edges(edges)) == [["shop.back", "shop.front"]]
 
 
 def test_the_checker_finds_an_import_its_package_may_not_make(tmp_path):

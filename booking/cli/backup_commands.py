@@ -46,13 +46,13 @@ def _fmt_backup(result: dict[str, Any]) -> str:
 def _backup(ctx: cli.Context) -> dict[str, Any]:
     restore.clean_leftovers(ctx.store_path, ctx.now)  # what a killed backup or restore left behind
     if ctx.args.daily:
-        return backup.auto_backup(ctx.store_path, backup.backup_dir(), today=ctx.now.date())
-    return backup.backup(ctx.store_path, Path(ctx.args.to))
+        return backup.auto_backup(ctx.store_path, backup.backup_dir(), today=ctx.now.date()).to_json()
+    return backup.backup(ctx.store_path, Path(ctx.args.to)).to_json()
 
 
 @cli.command("restore", lambda r: tr("cli_restore_done", path=r["restored_from"], aside=r["kept_aside"] or "-"))
 def _restore(ctx: cli.Context) -> dict[str, Any]:
-    return restore.restore(Path(ctx.args.source), ctx.store_path, ctx.now, actor=_restorer(ctx))
+    return restore.restore(Path(ctx.args.source), ctx.store_path, ctx.now, actor=_restorer(ctx)).to_json()
 
 
 def _restorer(ctx: cli.Context) -> Actor | None:
@@ -73,7 +73,7 @@ def _store_adopt(ctx: cli.Context) -> dict[str, Any]:
     if source is None:
         raise DeskError("not_found", "adopt_none", path=str(paths.user_data_dir_for(
             sys.platform, os.environ, str(Path.home())) or "-"))
-    return backup.adopt(source, ctx.store_path)
+    return backup.adopt(source, ctx.store_path).to_json()
 
 
 @cli.command("store-check", lambda r: tr("cli_store_ok", path=r["store"]))

@@ -139,6 +139,7 @@ def _core_parsers(sub: Any) -> None:
     au.add_argument("--entity")
     au.add_argument("--id")
     au.add_argument("--limit", type=int, default=50)
+    au.add_argument("--find", metavar="TEXT", help="only entries mentioning TEXT, found as the window's search finds")
 
     dm = add(sub, "demo", "fill a store with realistic history")
     dm.add_argument("--years", type=float, default=1.0)
@@ -303,7 +304,7 @@ def _closure_remove(ctx: Context) -> dict[str, Any]:
 def _audit(ctx: Context) -> dict[str, Any]:
     ctx.require_admin()  # the window's audit log is an admin view; a clerk sees a booking's history with 'show'
     a = ctx.args
-    return {"entries": audit.entries(ctx.store, a.entity, a.id, a.limit)}
+    return {"entries": audit.entries(ctx.store, a.entity, a.id, a.limit, find=a.find)}
 
 
 @command("demo")

@@ -154,7 +154,8 @@ def _charge(ctx: cli.Context) -> dict[str, Any]:
 def _pay(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
     paid = ledger.pay(ctx.store, ctx.actor, a.id, fees.parse_yuan(a.amount), a.method, ctx.now, a.reason)
-    return {"payment": paid.to_json(), "receipt": ledger.receipt(ctx.store, paid.id), "account": _account(ctx, a.id)}
+    return {"payment": paid.to_json(), "receipt": ledger.receipt(ctx.store, paid.id).to_json(),
+            "account": _account(ctx, a.id)}
 
 
 @cli.command("refund")
@@ -172,7 +173,7 @@ def _ledger(ctx: cli.Context) -> dict[str, Any]:
     month = ledger.parse_month(a.month) if a.month else clock.to_text(ctx.now)[:7]
     out: dict[str, Any] = {}
     if a.receipt is not None:
-        return {"receipt": ledger.receipt(ctx.store, a.receipt)}
+        return {"receipt": ledger.receipt(ctx.store, a.receipt).to_json()}
     if a.correct is not None:
         if a.amount is None or not a.reason:
             raise DeskError("usage", "feecli_correct_needs")
@@ -184,7 +185,7 @@ def _ledger(ctx: cli.Context) -> dict[str, Any]:
         ledger.close_month(ctx.store, ctx.actor, month, ctx.now)
     out.update(ledger.statement(ctx.store, month).to_json())
     if a.csv:
-        out["csv"] = ledger.export_csv(ctx.store, month, a.csv, actor=ctx.actor)
+        out["csv"] = ledger.export_csv(ctx.store, month, a.csv, actor=ctx.actor).to_json()
     return out
 
 

@@ -46,4 +46,4 @@ def _export(ctx: cli.Context) -> dict[str, Any]:
     a = ctx.args
     first, last = parse_date(a.first, "from"), parse_date(a.last, "to")
     return exports.export_bookings(ctx.swept_store(), ctx.actor, first, last, csv_path=a.csv, xlsx_path=a.xlsx,
-                                   masked=not a.unmasked, reason=a.reason, now=ctx.now)
+                                   masked=not a.unmasked, reason=a.reason, now=ctx.now).to_json()

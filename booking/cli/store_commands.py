@@ -38,21 +38,7 @@ def _copy_store(ctx: cli.Context) -> dict[str, Any]:
     ctx.require_admin()  # opens the file first: it is migrated to this version, so both schemas are this version's
     # Imported here, not at the top: SQLAlchemy and psycopg take a third of a second to import, which
     # every other command (the 07:00 task, each scan from a script) would pay for nothing.
-    import sqlalchemy as sa
-
     from booking.store.postgres import copy
-    from booking.store.postgres.engine import engine_for
 
-    engine = engine_for(target, cli.env_password(PASSWORD_ENV), poolclass=sa.NullPool)
-    try:
-        with engine.connect() as conn:
-            if target.schema:  # a district's compound: its own schema, made here if new
-                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{target.schema}"')
-                conn.commit()
-            result = copy.copy_store(ctx.store_path, conn, ctx.now)
-    except sa.exc.OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
-        raise DeskError("store", "copy_store_connect", url=target.shown(), reason=location.redacted(reason)) from None
-    finally:
-        engine.dispose()
+    result = copy.copy_file_to(ctx.store_path, target, cli.env_password(PASSWORD_ENV), ctx.now)
     return {"copied": True, "from": str(ctx.store_path), "to": target.shown(), **result}

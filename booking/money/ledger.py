@@ -547,7 +547,19 @@ def shift_report(store: Store, start: datetime, end: datetime, clerk: str | None
 CSV_COLUMNS = ("receipt", "at", "clerk", "entry", "method", "booking", "kind", "amount", "reason", "corrects")
 
 
-def export_csv(store: Store, month: str, path: str | Path, *, actor: Actor) -> dict[str, Any]:
+@dataclass(frozen=True)
+class LedgerCsv:
+    """A month's entries written as CSV: where, how many rows, and their sum."""
+
+    path: str
+    rows: int
+    total_fen: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "rows": self.rows, "total_fen": self.total_fen}
+
+
+def export_csv(store: Store, month: str, path: str | Path, *, actor: Actor) -> LedgerCsv:
     """The month's entries as CSV that Excel opens in Chinese (UTF-8 with a BOM); an admin's, as
     the monthly statement is (a clerk's own takings are in the shift report)."""
     if not actor.is_admin:
@@ -568,24 +580,73 @@ def export_csv(store: Store, month: str, path: str | Path, *, actor: Actor) -> d
         if target.exists() and files.held_open(exc):  # open in Excel (Windows)
             raise files.in_use_error(target) from exc
         raise DeskError("store", "ledger_csv_cannot_write", path=str(target), detail=exc.strerror or str(exc)) from exc
-    return {"path": str(target), "rows": len(rows), "total_fen": sum(p.amount_fen for p in rows)}
+    return LedgerCsv(str(target), len(rows), sum(p.amount_fen for p in rows))
 
 
-def receipt(store: Store, payment_id: int) -> dict[str, Any]:
+@dataclass(frozen=True)
+class ReceiptItem:
+    """One line of a receipt: the booking it pays for, in words, and its amount."""
+
+    text: str
+    amount_fen: int
+
+    @property
+    def amount(self) -> str:
+        return yuan_text(self.amount_fen)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"text": self.text, "amount_fen": self.amount_fen, "amount": self.amount}
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """A receipt as data for printing: number, date, payer (masked), items, amount in figures and words.
+
+    The texts (title, entry_text, method_text, the items') are in the language it was made in."""
+
+    title: str
+    number: str
+    at: str
+    payer: str | None
+    household: str | None
+    items: list[ReceiptItem]
+    entry: str
+    entry_text: str
+    method: str
+    method_text: str
+    amount_fen: int
+    amount_words: str
+    reason: str | None
+    clerk: str
+
+    @property
+    def date(self) -> str:
+        return self.at[:10]
+
+    @property
+    def amount(self) -> str:
+        return yuan_text(self.amount_fen)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "number": self.number, "date": self.date, "at": self.at, "payer": self.payer,
+                "household": self.household, "items": [item.to_json() for item in self.items],
+                "entry": self.entry, "entry_text": self.entry_text, "method": self.method,
+                "method_text": self.method_text, "amount_fen": self.amount_fen, "amount": self.amount,
+                "amount_words": self.amount_words, "reason": self.reason, "clerk": self.clerk}
+
+
+def receipt(store: Store, payment_id: int) -> Receipt:
     """A receipt as data for printing: number, date, payer (masked), items, amount in figures and words."""
     payment = get(store, payment_id)
     items, payer, household = [], None, None
     if payment.booking_id is not None:
         booking = bookings.get(store, payment.booking_id)
         payer, household = mask_name(booking.resident_name), booking.door
-        items.append({"text": tr("ledger_receipt_item", resource=booking.resource_name,
-                                 start=clock.to_text(booking.start), end=clock.to_text(booking.end)[-5:]
-                                 if booking.start.date() == booking.end.date() else clock.to_text(booking.end),
-                                 id=booking.id),
-                      "amount_fen": payment.amount_fen, "amount": yuan_text(payment.amount_fen)})
-    return {"title": tr("ledger_receipt_title"), "number": payment.receipt_no, "date": payment.at[:10],
-            "at": payment.at, "payer": payer, "household": household, "items": items,
-            "entry": payment.entry, "entry_text": tr(f"ledger_entry_{payment.entry}"),
-            "method": payment.method, "method_text": tr(f"ledger_method_{payment.method}"),
-            "amount_fen": payment.amount_fen, "amount": yuan_text(payment.amount_fen),
-            "amount_words": yuan_words(payment.amount_fen), "reason": payment.reason, "clerk": payment.clerk}
+        items.append(ReceiptItem(tr("ledger_receipt_item", resource=booking.resource_name,
+                                    start=clock.to_text(booking.start), end=clock.to_text(booking.end)[-5:]
+                                    if booking.start.date() == booking.end.date() else clock.to_text(booking.end),
+                                    id=booking.id), payment.amount_fen))
+    return Receipt(tr("ledger_receipt_title"), payment.receipt_no, payment.at, payer, household, items,
+                   payment.entry, tr(f"ledger_entry_{payment.entry}"), payment.method,
+                   tr(f"ledger_method_{payment.method}"), payment.amount_fen, yuan_words(payment.amount_fen),
+                   payment.reason, payment.clerk)

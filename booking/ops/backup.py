@@ -21,12 +21,12 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from booking.store import connection as stores
 from booking.store.errors import DeskError
 from booking.store.paths import data_dir
 from booking.store.connection import BUSY_TIMEOUT_S, Store
+from booking.ops.outcomes import Adopted, Backup, BackupFile, DailyBackup
 from booking.ops.storefile import (Contents, check_file, discard, fsync, fsync_folder, linli_contents, os_text,
                                    same_file, taken)
 
@@ -43,7 +43,7 @@ def backup_dir() -> Path:
 
 # --- making a backup ----------------------------------------------------------------------------
 
-def backup(source: Store | str | Path, to_path: str | Path) -> dict[str, Any]:
+def backup(source: Store | str | Path, to_path: str | Path) -> Backup:
     """Copy the store (an open Store or a path) to `to_path` and prove the copy intact.
 
     The copy is a single self-contained file (rollback journal, not WAL), so it
@@ -61,9 +61,8 @@ def backup(source: Store | str | Path, to_path: str | Path) -> dict[str, Any]:
         if owned:
             conn.close()
             stores.untrack(store_path)
-    return {"backup": str(target), "bytes": target.stat().st_size, "integrity": "ok",
-            "migrations": contents.migrations, "bookings": contents.bookings,
-            "ms": round((time.perf_counter() - started) * 1000)}
+    return Backup(str(target), target.stat().st_size, "ok", contents.migrations, contents.bookings,
+                  round((time.perf_counter() - started) * 1000))
 
 
 def _source_connection(source: Store | str | Path) -> tuple[sqlite3.Connection, bool]:
@@ -131,7 +130,7 @@ def _sqlite_problem(exc: sqlite3.Error, target: Path) -> DeskError:
     return DeskError("store", "backup_cannot_write", path=str(target), detail=str(exc))
 
 
-def adopt(source: str | Path, target: str | Path) -> dict[str, Any]:
+def adopt(source: str | Path, target: str | Path) -> Adopted:
     """Copy an earlier per-user store to the per-machine place (once: refused if one is there).
 
     A checked backup-API copy, so the earlier store is left exactly as it was (kept as a
@@ -144,13 +143,13 @@ def adopt(source: str | Path, target: str | Path) -> dict[str, Any]:
         raise DeskError("not_found", "adopt_none", path=str(source))
     made = backup(source, target)
     stores.open_store(target, create=False).close()  # back to WAL, as every store
-    return {"moved_from": str(source), "store": str(target), "bookings": made["bookings"]}
+    return Adopted(str(source), str(target), made.bookings)
 
 
 # --- the automatic daily backup -----------------------------------------------------------------
 
 def auto_backup(store: Store | str | Path, folder: str | Path | None = None, *,
-                today: date) -> dict[str, Any]:
+                today: date) -> DailyBackup:
     """Today's backup, if there is none yet; keeps 14 daily and 12 monthly copies.
 
     The first backup of a month is also kept as that month's copy
@@ -160,18 +159,14 @@ def auto_backup(store: Store | str | Path, folder: str | Path | None = None, *,
     day = today  # the desk's own day, as on its board
     daily = where / f"{PREFIX}-{day:%Y-%m-%d}.sqlite3"
     monthly = where / f"{PREFIX}-{day:%Y-%m}.sqlite3"
-    result: dict[str, Any] = {"folder": str(where), "daily": None, "monthly": None, "removed": []}
     if daily.exists():
-        result["skipped"] = "already_today"
-        return result
+        return DailyBackup(str(where), None, None, [], skipped="already_today")
     made = backup(store, daily)
-    result["daily"] = made["backup"]
-    result["ms"] = made["ms"]
+    month_copy = None
     if not monthly.exists():
         _copy_file(daily, monthly)
-        result["monthly"] = str(monthly)
-    result["removed"] = [str(p) for p in _prune(where)]
-    return result
+        month_copy = str(monthly)
+    return DailyBackup(str(where), made.path, month_copy, [str(p) for p in _prune(where)], ms=made.ms)
 
 
 def _copy_file(source: Path, target: Path) -> None:
@@ -217,14 +212,13 @@ def backups(folder: str | Path | None = None) -> list[Path]:
     return sorted(found, key=lambda p: (p.stat().st_mtime, _DAILY.match(p.name) is not None), reverse=True)
 
 
-def describe_backup(path: str | Path) -> dict[str, Any]:
+def describe_backup(path: str | Path) -> BackupFile:
     """What a backup file holds, for "restore this one?"; DeskError if it could not be restored."""
     file = Path(path)
     if not file.is_file():
         raise DeskError("not_found", "restore_no_file", path=str(file))
     contents = check_file(file, quick=True)
-    return {"path": str(file), "taken": taken(file), "bytes": file.stat().st_size,
-            "bookings": contents.bookings, "migrations": contents.migrations}
+    return BackupFile(str(file), taken(file), file.stat().st_size, contents.bookings, contents.migrations)
 
 
 def newest_good_backup(folder: str | Path | None = None,

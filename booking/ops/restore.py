@@ -22,10 +22,10 @@ import tempfile
 import uuid
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from booking.ops import setup
 from booking.ops.backup import backup_dir, write_checked_copy
+from booking.ops.outcomes import Restored
 from booking.ops.startup import sqlite_verdict
 from booking.ops.storefile import (Contents, contents_of, discard, file_is_read_only, folder_write_problem, fsync,
                                    fsync_folder, linli_contents, os_text, remove_quietly, same_file, seconds)
@@ -41,7 +41,7 @@ log = logging.getLogger("linli.backup")
 # --- restore ------------------------------------------------------------------------------------
 
 def restore(from_path: str | Path, store_path: str | Path, now: datetime,
-            actor: Actor | None = None, *, busy_timeout: float = BUSY_TIMEOUT_S) -> dict[str, Any]:
+            actor: Actor | None = None, *, busy_timeout: float = BUSY_TIMEOUT_S) -> Restored:
     """Replace the store's data with the backup at `from_path`, keeping the current data aside.
 
     With an `actor`, the restored store's audit log records who restored what.
@@ -89,8 +89,7 @@ def restore(from_path: str | Path, store_path: str | Path, now: datetime,
         remove_quietly(work)
     after = contents_of(store)
     kept = str(aside) if aside else None
-    return {"restored_from": str(source), "store": str(store), "kept_aside": kept,
-            "migrations": after.migrations, "bookings": after.bookings, "backup_bookings": contents.bookings}
+    return Restored(str(source), str(store), kept, after.migrations, after.bookings, contents.bookings)
 
 
 def aside_of(store: Path) -> str:

@@ -165,7 +165,7 @@ def _scan(state: _Run) -> str:
 def _backup(state: _Run) -> str:
     assert state.store is not None
     made = backup.backup(state.store, state.folder / "self-test-backup.sqlite3")
-    return f"{made['bytes']} bytes, integrity {made['integrity']}"
+    return f"{made.bytes} bytes, integrity {made.integrity}"
 
 
 def _sheet(state: _Run, sheet_pdf: SheetWriter) -> str:

@@ -11,7 +11,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import tr
 from booking.store.schema import ACTIVE
-from booking.store.connection import Store
+from booking.store.connection import Store, fold_case
 from booking.store.validation import (mask_name, mask_phone, normalize_door, normalize_name, normalize_phone,
                                       normalize_plate, split_door)
 from booking.store.rowids import inserted_id
@@ -167,9 +167,9 @@ def find(store: Store, text: str, limit: int = 50, include_moved: bool = False) 
         pass
     if not re.fullmatch(r"[\d\s\-]+", query):
         like = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        # lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not; the same search on both
-        clauses.append("lower(r.name) LIKE lower(:name_like) ESCAPE '\\'")
-        params["name_like"] = f"%{like}%"
+        # A-Z in either case on both engines: the server's LIKE folds no case (Store.folded_like)
+        clauses.append(store.folded_like("r.name", "name_like"))
+        params["name_like"] = f"%{fold_case(like)}%"
         clauses.append("r.household_id IN (SELECT household_id FROM vehicle WHERE plate LIKE :plate_like ESCAPE '\\')")
         params["plate_like"] = f"%{like.upper()}%"
     if not clauses:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -139,12 +140,33 @@ def _target(path: str, kind: str) -> Path:
         raise
 
 
+@dataclass(frozen=True)
+class Export:
+    """What an export wrote: its days, how many bookings, whether masked, the files (absolute paths or None)."""
+
+    first: date
+    last: date
+    rows: int
+    masked: bool
+    csv: str | None
+    xlsx: str | None
+
+    @property
+    def files(self) -> list[str]:
+        """The files written, CSV first."""
+        return [f for f in (self.csv, self.xlsx) if f]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"from": self.first.isoformat(), "to": self.last.isoformat(), "rows": self.rows,
+                "masked": self.masked, "csv": self.csv, "xlsx": self.xlsx}
+
+
 def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_path: str | None = None,
                     xlsx_path: str | None = None, masked: bool = True,
-                    reason: str | None = None, progress: Progress | None = None, *, now: datetime) -> dict[str, Any]:
+                    reason: str | None = None, progress: Progress | None = None, *, now: datetime) -> Export:
     """Export the bookings starting from `first` to `last` (inclusive) to CSV and/or XLSX.
 
-    Returns {"from", "to", "rows", "masked", "csv", "xlsx"} with absolute paths.
+    Returns what was written (Export), with absolute paths.
     Unmasked exports need an admin and are audited before the file is written.
     `progress(done, total)` (rows over all files) may return False to cancel: the file being
     written is then removed, any finished one kept, and DeskError('state', 'export_cancelled') raised.
@@ -175,6 +197,5 @@ def export_bookings(store: Store, actor: Actor, first: date, last: date, csv_pat
         write_whole(chosen[kind], writer(kind, index))
         if progress and not progress((index + 1) * total // len(files), total) and index + 1 < len(files):
             raise DeskError("state", "export_cancelled")
-    return {"from": first.isoformat(), "to": last.isoformat(), "rows": max(counts.values()), "masked": masked,
-            "csv": str(targets["csv"]) if targets["csv"] else None,
-            "xlsx": str(targets["xlsx"]) if targets["xlsx"] else None}
+    return Export(first, last, max(counts.values()), masked, str(targets["csv"]) if targets["csv"] else None,
+                  str(targets["xlsx"]) if targets["xlsx"] else None)

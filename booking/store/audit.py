@@ -8,7 +8,7 @@ from typing import Any
 
 from booking.store import clock, i18n
 from booking.store.i18n import Message, tr
-from booking.store.connection import Store
+from booking.store.connection import Store, fold_case
 
 
 @dataclass(frozen=True)
@@ -90,17 +90,74 @@ def _with_clock_note(actor: Actor, reason: str | Message | None) -> str | Messag
     return Message("audit_with_clock", {"reason": reason, "note": note}) if reason else note
 
 
-def entries(store: Store, entity: str | None = None, entity_id: Any = None,
-            limit: int = 200) -> list[dict[str, Any]]:
-    """The newest entries first, optionally for one entity."""
+#: the columns a search looks in: everything an entry says but its time
+SEARCHED = ("actor", "action", "entity", "entity_id", "reason", "before", "after")
+
+
+def search_terms(text: str | None) -> str:
+    """What a search looks for: the typed text with its runs of spaces made one, ends trimmed."""
+    return " ".join((text or "").split())
+
+
+def _matching(store: Store, text: str, codes: tuple[str, ...] = ()) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (and its binds) of entries that mention `text`, or whose action or record
+    is one of `codes` (the codes whose words, as the window shows them, contain the text).
+
+    The same answer on both engines: case is folded for A-Z only (SQLite's LIKE folds A-Z, PostgreSQL's
+    LIKE folds nothing: `Store.folded_like`, with the text lowered here), and what the clerk
+    typed is looked for as typed: `%`, `_` and `\\` are escaped, never wildcards. Chinese text is
+    compared character for character (the JSON of before and after keeps it unescaped)."""
+    escaped = fold_case(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    clause = " OR ".join(store.folded_like(column, "pattern") for column in SEARCHED)
+    params: dict[str, Any] = {"pattern": f"%{escaped}%"}
+    if codes:
+        clause += " OR action IN :codes OR entity IN :codes"
+        params["codes"] = tuple(codes)
+    return f"({clause})", params
+
+
+def search(store: Store, text: str | None = None, *, before_id: int | None = None, limit: int = 200,
+           codes: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+    """A page of the log, newest first: entries older than `before_id` (paging by id, the log's
+    order, so a million entries open at once), only those mentioning `text` if one is given (see
+    `_matching`). Each row: id, at, actor, action, entity, entity_id, reason, before, after,
+    reason_key, reason_params, as stored."""
     where: list[str] = []
+    params: dict[str, Any] = {"limit": limit}
+    if before_id is not None:
+        where.append("id < :before_id")
+        params["before_id"] = before_id
+    terms = search_terms(text)
+    if terms:
+        clause, found = _matching(store, terms, codes)
+        where.append(clause)
+        params.update(found)
+    sql = ("SELECT id, at, actor, action, entity, entity_id, reason, before, after, reason_key, reason_params "
+           "FROM audit")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return store.sql(sql + " ORDER BY id DESC LIMIT :limit", **params).fetchall()
+
+
+def entries(store: Store, entity: str | None = None, entity_id: Any = None,
+            limit: int = 200, find: str | None = None) -> list[dict[str, Any]]:
+    """The newest entries first, optionally for one entity, optionally only those mentioning `find`
+    (as `search` finds them)."""
+    where: list[str] = []
+    params: dict[str, Any] = {"limit": limit}
     if entity:
         where.append("entity = :entity")
+        params["entity"] = entity
     if entity_id is not None:
         where.append("entity_id = :entity_id")
+        params["entity_id"] = str(entity_id)
+    if search_terms(find):
+        clause, found = _matching(store, search_terms(find))
+        where.append(clause)
+        params.update(found)
     sql = "SELECT * FROM audit" + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY id DESC LIMIT :limit"
-    rows = store.sql(sql, entity=entity, entity_id=None if entity_id is None else str(entity_id), limit=limit)
+    rows = store.sql(sql, **params)
     out = []
     for row in rows.mappings():
         for key in ("before", "after"):

@@ -11,6 +11,7 @@ changed (a hand-over), so what they may do changed.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -67,6 +68,60 @@ class Changes:
 
 
 NOTHING = Changes()
+
+#: Whatever a write may change (everything but `signed_in`, which no write is): what another
+#: program's write says when it can't be told more precisely, and after the desk was cut off.
+ANY_WRITE = replace(Changes.everything(), signed_in=False)
+
+#: What a write to each table of the store may have changed, as the desk shows it: how another
+#: program's write is told to this desk's views (booking/store/watch.py, the server's notices).
+#: A table not listed (the audit log) changes only with one that is. "store" is the audit entity
+#: of a restore: the whole store was replaced.
+TABLE_KINDS: dict[str, Changes] = {
+    "booking": Changes(bookings=True, passes=True),
+    "series": Changes(bookings=True),
+    "scan": Changes(scans=True, bookings=True),  # a scan may check a booking in or out
+    "pass_key": Changes(pass_key=True, passes=True),
+    "resident": Changes(residents=True),
+    "household": Changes(residents=True),
+    "vehicle": Changes(residents=True),
+    "resource": Changes(spaces=True),
+    "rule": Changes(rules=True),
+    "no_show_rule": Changes(rules=True),
+    "restriction": Changes(restrictions=True),  # the audit entity of a lifted restriction
+    "restriction_lift": Changes(restrictions=True),
+    "closure": Changes(closures=True),
+    "holiday_year": Changes(holidays=True),
+    "tariff": Changes(tariffs=True),
+    "tariff_band": Changes(tariffs=True),
+    "fee_exemption": Changes(tariffs=True),
+    "payment": Changes(payments=True),
+    "settled_charge": Changes(payments=True),
+    "ledger_month": Changes(payments=True),
+    "timebank": Changes(credits=True),
+    "timebank_balance": Changes(credits=True),
+    "waitlist": Changes(waitlist=True),
+    "clerk": Changes(clerks=True),
+    "station": Changes(stations=True),
+    "setting": Changes(settings=True),
+    "gate_event": Changes(gates=True),
+    "gate_whitelist": Changes(gates=True),
+    "gate_open": Changes(gates=True),
+}
+
+
+def of_tables(names: Iterable[str]) -> Changes:
+    """What writes to the tables (or audit entities) `names` may have changed; an unknown name
+    (a table of a newer version, the "store" of a restore) is everything, never nothing."""
+    found = NOTHING
+    for name in names:
+        if name == "audit":
+            continue
+        kinds = TABLE_KINDS.get(name)
+        if kinds is None:
+            return ANY_WRITE
+        found = found | kinds
+    return found
 
 
 def changes_of(result: Any) -> Changes | None:

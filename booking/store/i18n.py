@@ -205,6 +205,11 @@ def language() -> str:
     return _language
 
 
+def catalog(code: str) -> object:
+    """The catalog `tr` reads for language `code` (a new object when the catalogs are read again)."""
+    return _translations(code)
+
+
 def default_language() -> str:
     """The language asked for by the LINLI_LANG environment variable, or Chinese."""
     _look_again()

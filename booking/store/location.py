@@ -7,6 +7,12 @@ message in the user's language that says what is wrong, and never shows the pass
 belongs in the operating system's credential store, not in a URL; one given in the URL is used
 but shown as ***). Text that starts like a URL is never taken for a file name, so a mistyped URL
 can't quietly become a new empty store called "postgresql:...".
+
+A district's server holds one store per compound, each in a schema of its own, named by the option
+`schema` (`postgresql://linli_desk@db.guidong.lan/linli?schema=guidong_01`): lower-case letters,
+digits and `_`, starting with a letter or `_`, at most 63 characters, not `pg_...` nor
+`information_schema` (PostgreSQL's own). Without it the store is the database's own, in `public`.
+`server_url` builds such a URL from its parts (the window's store setting), without a password.
 """
 from __future__ import annotations
 
@@ -31,6 +37,7 @@ SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full"
 OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "connect_timeout", "application_name",
            "schema")
 _SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_RESERVED_SCHEMA = re.compile(r"pg_.*|information_schema")  # PostgreSQL's own: CREATE SCHEMA refuses pg_*
 _LOOKS_LIKE_URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]+):")  # two letters at least: C:\ is a drive
 
 
@@ -57,6 +64,7 @@ class StoreServer:
 
     @property
     def schema(self) -> str | None:
+        """The compound's schema on a district's server; None: the database's own store (in `public`)."""
         return dict(self.options).get("schema")
 
     def shown(self) -> str:
@@ -77,6 +85,25 @@ class StoreServer:
 
 
 Location = StoreFile | StoreServer
+
+
+def server_url(host: str, port: int | None, database: str, user: str, sslmode: str | None = None,
+               schema: str | None = None, *, sslrootcert: str | None = None) -> str:
+    """The store URL of these parts, never with a password, checked as `parse` checks a typed one.
+
+    Empty or None parts are left out (port: 5432); a part that is wrong is the same DeskError
+    'invalid' a typed URL gets. parse(server_url(...)).shown() is the URL returned.
+    """
+    host = host.strip()
+    bracketed = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    options = [(name, value.strip()) for name, value in (("sslmode", sslmode), ("sslrootcert", sslrootcert),
+                                                         ("schema", schema)) if value and value.strip()]
+    query = "&".join(f"{k}={quote(v, safe='/')}" for k, v in options)
+    text = (f"postgresql://{quote(user.strip(), safe='')}@{bracketed}" + (f":{port}" if port else "")
+            + f"/{quote(database.strip(), safe='')}" + (f"?{query}" if query else ""))
+    found = parse(text)
+    assert isinstance(found, StoreServer)
+    return found.shown()
 
 
 def redacted(text: str) -> str:
@@ -152,8 +179,7 @@ def _check_option(shown: str, name: str, value: str) -> None:
     if name == "connect_timeout" and not (value.isdigit() and 0 < int(value) <= 600):
         raise DeskError("invalid", "store_url_value", field="db", url=shown, name=name, value=value,
                         known="1-600")
-    if name == "schema" and not _SCHEMA.fullmatch(value):
-        raise DeskError("invalid", "store_url_value", field="db", url=shown, name=name, value=value,
-                        known="a-z, 0-9, _")
+    if name == "schema" and (not _SCHEMA.fullmatch(value) or _RESERVED_SCHEMA.fullmatch(value)):
+        raise DeskError("invalid", "store_url_schema", field="db", url=shown, value=value)
     if name in ("sslrootcert", "sslcert", "sslkey", "sslcrl", "application_name") and not value:
         raise DeskError("invalid", "store_url_value", field="db", url=shown, name=name, value=value, known="…")

@@ -185,10 +185,6 @@ BUILT: dict[str, tuple[str, ...]] = {
     "uis_return_{}": (
         "uis_return_confirm", "uis_return_title",
     ),
-    "uis_scan_col_{}": (
-        "uis_scan_col_door", "uis_scan_col_plate", "uis_scan_col_reason", "uis_scan_col_resource",
-        "uis_scan_col_result", "uis_scan_col_time",
-    ),
     "uis_station_input_{}": (
         "uis_station_input_camera", "uis_station_input_scanner",
     ),

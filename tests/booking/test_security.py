@@ -269,6 +269,17 @@ BOSS, BOSS_PASSWORD = "王主任", "admin-pass-1"
 CLERK_NAME, CLERK_PASSWORD = "小李", "zhiban-2026!"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _cheap_password_hashes():
+    """The accounts here hash and check their passwords at a low scrypt cost: about 150 commands
+    each check one (at the production cost, 50 ms of CPU each). What is tested here is who may
+    do what, not the hash's strength; the production parameters (n=2**14, r=8, p=1) are asserted
+    in tests/booking/people/test_clerks.py, test_the_hash_is_stored_with_its_function_and_parameters."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clerks, "KDF_PARAMS", {**clerks.KDF_PARAMS, "n": 2 ** 4})
+        yield
+
+
 @pytest.fixture(scope="module")
 def office(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """A store with accounts (an admin, two clerks), a closure, a station and a backup to restore."""

@@ -45,7 +45,7 @@ def test_the_scan_list_shows_a_reason_in_the_language_in_use(qapp, store, admin,
     record(store, admin, checked_in, recorded)
     set_language(shown)
     model = RecentScansModel(store, now=lambda: NOW)
-    assert column(model, "reason") == [expected]
+    assert column(model, "uis_scan_col_reason") == [expected]
 
 
 @pytest.mark.parametrize(("recorded", "shown", "expected"), [("zh", "en", IN_EN), ("en", "zh", IN_ZH)])

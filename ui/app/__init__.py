@@ -5,5 +5,6 @@ errors (errors), backups at start and in the File menu (backups), and the handle
 
 May import: booking.store, booking.people, booking.places, booking.policy, booking.schedule,
 booking.money, booking.checkin, booking.reporting, booking.ops, booking.gatehouse, booking.cli,
-ui.desk, ui.widgets, ui.board, ui.bookings, ui.passes, ui.money, ui.office, ui.reports, ui.gates.
+ui.desk, ui.widgets, ui.people, ui.board, ui.bookings, ui.passes, ui.money, ui.office, ui.reports,
+ui.gates.
 """

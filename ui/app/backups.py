@@ -25,6 +25,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from booking.ops import backup, restore, startup
+from booking.ops.outcomes import Backup, Restored
 from booking.store.audit import SYSTEM
 from booking.store.connection import Store
 from booking.store.changes import Changes
@@ -33,6 +34,7 @@ from booking.store.i18n import tr
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 from ui.widgets.confirm import ask
+from ui.widgets.storeplace import on_server
 
 log = logging.getLogger("linli.backup")
 
@@ -73,7 +75,7 @@ def check_store(store_path: str | Path, now: datetime, parent: QWidget | None = 
             return False
         QMessageBox.information(parent, tr("uib_restore_title"),
                                 tr("uib_start_restored", taken=problem.details["backup_taken"],
-                                   aside=done["kept_aside"] or "-"))
+                                   aside=done.kept_aside or "-"))
         return True
 
 
@@ -169,9 +171,9 @@ class StoreCheckReport(QObject):
             return
         QMessageBox.information(self.window, tr("uib_restore_title"),
                                 tr("uib_start_restored", taken=problem.details["backup_taken"],
-                                   aside=done["kept_aside"] or "-"))
+                                   aside=done.kept_aside or "-"))
 
-    def _restore(self, offered: Path) -> dict[str, Any]:
+    def _restore(self, offered: Path) -> Restored:
         """The start-up check's offer, taken from the window: any clerk may, as anyone who starts
         the program may at the start-up check, because it is only ever the newest intact backup
         that holds no less than what the damaged store still reads."""
@@ -198,7 +200,7 @@ def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = Non
     except DeskError as exc:
         QMessageBox.warning(parent, tr("uib_adopt_title"), exc.message())
         return False
-    log.info("copied the earlier store %s to %s (%s bookings)", earlier, store_path, done["bookings"])
+    log.info("copied the earlier store %s to %s (%s bookings)", earlier, store_path, done.bookings)
     return True
 
 
@@ -212,8 +214,8 @@ def start_daily_backup(store_path: str | Path, today: date,
     """
     def work() -> None:
         result = backup.auto_backup(store_path, folder, today=today)
-        if result.get("daily"):
-            log.info("daily backup %s in %s ms; removed %s", result["daily"], result.get("ms"), result["removed"])
+        if result.daily:
+            log.info("daily backup %s in %s ms; removed %s", result.daily, result.ms, result.removed)
 
     worker = threading.Thread(target=work, name="linli-daily-backup")  # not a daemon: finish before exit
     worker.start()
@@ -253,12 +255,20 @@ def add_menu_actions(window: MainWindow, desk: Desk) -> tuple[QAction, QAction]:
     return backup_action, restore_action
 
 
-def back_up_to(desk: Desk, path: str | Path) -> dict[str, Any]:
+def back_up_to(desk: Desk, path: str | Path) -> Backup:
     """Write a checked backup of the desk's store to `path`."""
+    _refuse_server(desk)
     return backup.backup(desk.store, path)
 
 
-def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict[str, Any]:
+def _refuse_server(desk: Desk) -> None:
+    """A store on the server is backed up by the server's administrator (pg_dump) until backup and
+    restore work on it: said in words, rather than failing on the file a server store does not have."""
+    if on_server(desk.store):
+        raise DeskError("store", "uib_server_not_yet", url=desk.store.path)
+
+
+def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> Restored:
     """Restore `path` over the desk's store (the current data kept aside) and refresh every view.
 
     The desk's own connection is closed first and opened again afterwards: Windows cannot
@@ -268,6 +278,7 @@ def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> dict
     """
     if not offered and not desk.actor.is_admin:
         raise DeskError("forbidden", "uib_restore_admin_only")
+    _refuse_server(desk)
     desk.store.disconnect()
     try:
         done = restore.restore(path, desk.store.path, desk.now(), actor=desk.actor)
@@ -295,7 +306,19 @@ def watch_for_restores(window: QWidget, desk: Desk, every_ms: int = 5000) -> QTi
     return timer
 
 
+def _server_said(window: QWidget, desk: Desk, title: str) -> bool:
+    """True (after saying so) when the store is on the server, where this cannot be done yet."""
+    try:
+        _refuse_server(desk)
+    except DeskError as exc:
+        QMessageBox.information(window, title, exc.message())
+        return True
+    return False
+
+
 def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
+    if _server_said(window, desk, tr("uib_backup_title")):
+        return
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     suggested = Path(documents) / f"linli-desk-{desk.now():%Y-%m-%d-%H%M}.sqlite3"
     path, _ = QFileDialog.getSaveFileName(window, tr("uib_backup_title"), str(suggested), tr("uib_files"))
@@ -308,10 +331,12 @@ def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
             QMessageBox.warning(window, tr("uib_backup_title"), exc.message())
             return
     QMessageBox.information(window, tr("uib_backup_title"),
-                            tr("uib_backup_done", path=done["backup"], bookings=done["bookings"]))
+                            tr("uib_backup_done", path=done.path, bookings=done.bookings))
 
 
 def _ask_and_restore(window: QWidget, desk: Desk) -> None:
+    if _server_said(window, desk, tr("uib_restore_title")):
+        return
     path, _ = QFileDialog.getOpenFileName(window, tr("uib_restore_title"), str(backup.backup_dir()),
                                           tr("uib_files"))
     if not path:
@@ -322,7 +347,7 @@ def _ask_and_restore(window: QWidget, desk: Desk) -> None:
         QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
         return
     if not ask(window, tr("uib_restore_title"),  # replacing every record: No unless asked
-               tr("uib_restore_confirm", path=path, taken=about["taken"], bookings=about["bookings"])):
+               tr("uib_restore_confirm", path=path, taken=about.taken, bookings=about.bookings)):
         return
     with _busy():
         try:
@@ -330,9 +355,9 @@ def _ask_and_restore(window: QWidget, desk: Desk) -> None:
         except DeskError as exc:
             QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
             return
-    log.info("restored %s over %s; kept aside %s", path, desk.store.path, done["kept_aside"])
+    log.info("restored %s over %s; kept aside %s", path, desk.store.path, done.kept_aside)
     QMessageBox.information(window, tr("uib_restore_title"),
-                            tr("uib_restore_done", bookings=done["bookings"], aside=done["kept_aside"] or "-"))
+                            tr("uib_restore_done", bookings=done.bookings, aside=done.kept_aside or "-"))
 
 
 class _busy:

@@ -4,9 +4,12 @@ Two windows on one store would not double-book (the store's write lock sees
 to that), but a clerk who double-clicks the icon twice would work in two
 windows that each think they show the truth. So the first start of a store
 listens on a local socket (a named pipe on Windows) named after a hash of the
-store's absolute path; a second start on the same store finds it, asks it to
+store's absolute path (for a store on the community's server: its URL without the
+password); a second start on the same store finds it, asks it to
 bring its window forward, and stops with a clear message. Another store (for
-example a test copy opened with --db) gets its own name and its own window.
+example a test copy opened with --db) gets its own name and its own window. On a
+server the claim is this PC's only: another PC's desk on the same server is the point
+of a shared store.
 
 Starts that race each other (two double-clicks) are serialised by a lock file
 in the temporary folder, and a socket left behind by a crashed desk is
@@ -33,6 +36,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from booking.store.i18n import tr
+from booking.store.location import StoreServer
 
 RAISE = b"raise\n"
 PID = b"pid "  # the first desk's greeting: b"pid 1234\n"
@@ -40,10 +44,20 @@ CONNECT_MS = 500
 ASFW_ANY = -1  # AllowSetForegroundWindow: any process (when the first desk did not say which)
 
 
-def server_name(store_path: str | Path) -> str:
+#: what a desk claims: its store file, or the server store it is on
+Claimed = str | Path | StoreServer
+
+
+def store_key(store: Claimed) -> str:
+    """What names a store for the claim: its absolute path, or its server's URL without the password."""
+    if isinstance(store, StoreServer):
+        return "server " + store.shown()  # shown() never holds the password; its port is always written
+    return os.path.normcase(str(Path(store).resolve()))
+
+
+def server_name(store_path: Claimed) -> str:
     """The socket name for a store: the same for every spelling of its path."""
-    where = os.path.normcase(str(Path(store_path).resolve()))
-    return "linli-desk-" + hashlib.sha256(where.encode("utf-8")).hexdigest()[:24]
+    return "linli-desk-" + hashlib.sha256(store_key(store_path).encode("utf-8")).hexdigest()[:24]
 
 
 class SingleInstance(QObject):
@@ -52,12 +66,12 @@ class SingleInstance(QObject):
     #: another start of the same store asked this one to come forward
     raise_requested = Signal()
 
-    def __init__(self, store_path: str | Path, parent: QObject | None = None,
+    def __init__(self, store_path: Claimed, parent: QObject | None = None,
                  grant_foreground: Callable[[int | None], Any] | None = None) -> None:
         super().__init__(parent)
         # passes the right to come to the front to the first desk (a test gives a recorder)
         self.grant_foreground = grant_foreground or allow_foreground
-        self.store_path = Path(store_path)
+        self.store_path = store_path if isinstance(store_path, StoreServer) else Path(store_path)
         self.name = server_name(store_path)
         self._server: QLocalServer | None = None
         self._sockets: list[QLocalSocket] = []
@@ -164,7 +178,7 @@ def bring_forward(window: QWidget) -> None:
     window.activateWindow()
 
 
-def claim_or_explain(store_path: str | Path, parent: QWidget | None = None) -> SingleInstance | None:
+def claim_or_explain(store_path: Claimed, parent: QWidget | None = None) -> SingleInstance | None:
     """For the start of the window: the claim, or None after telling the user the store is open elsewhere."""
     instance = SingleInstance(store_path)
     if instance.claim():
@@ -173,5 +187,7 @@ def claim_or_explain(store_path: str | Path, parent: QWidget | None = None) -> S
     return None
 
 
-def already_running_text(store_path: str | Path) -> str:
+def already_running_text(store_path: Claimed) -> str:
+    if isinstance(store_path, StoreServer):
+        return tr("instance_running_server", url=store_path.shown())
     return tr("instance_running", path=str(store_path))

@@ -36,6 +36,7 @@ from booking.schedule.quick_times import next_hours, tonight
 from ui.bookings.booking_dialog import BookingDialog, BookingPlan
 from ui.widgets import fit
 from ui.widgets.confirm import confirmer
+from ui.desk.live import LiveRefresh
 from ui.desk.session import Desk, follow
 from ui.bookings.details import DetailsDialog
 from ui.bookings.pass_dialog import PassDialog
@@ -129,6 +130,12 @@ class MainWindow(QMainWindow):
         if self.gates is not None:
             self._stack_docks_if_short(self.gates)
         self.store_label = QLabel()
+        self.reach_label = QLabel()  # "连不上数据服务器…" while the server can't be reached
+        self.reach_label.setObjectName("reachLabel")
+        self.reach_label.setStyleSheet("color: #b91c1c; font-weight: bold;")
+        self.reach_label.setWordWrap(False)
+        self.reach_label.hide()
+        self.statusBar().addPermanentWidget(self.reach_label)
         self.overstay_label = QLabel()
         self.overstay_label.setStyleSheet("color: #c2410c; font-weight: bold;")
         self.statusBar().addPermanentWidget(self.overstay_label)
@@ -149,6 +156,10 @@ class MainWindow(QMainWindow):
 
         desk.changed.connect(self.on_changes)
         follow(desk.language_changed, self, lambda _code: self.retranslate())
+        # other desks' and programs' writes, and the server going away and coming back
+        self.live = LiveRefresh(desk, self)
+        self.live.reach_changed.connect(self.show_reach)
+        self._gone_at = ""
         self.retranslate()
         self.restore_settings()
         self.minute()
@@ -318,6 +329,20 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         self.board.reload_resources()
+
+    def show_reach(self, problem: object) -> None:
+        """The server gone (`problem`, a DeskError) or back (None), in the status bar, in plain words.
+        While gone the views keep what they last read, and every write is refused with the reason."""
+        if problem is not None:
+            self._gone_at = f"{self.desk.moment():%H:%M}"
+            self.reach_label.setText(tr("ui_win_server_gone", at=self._gone_at))
+            self.reach_label.setToolTip(problem.message() if isinstance(problem, DeskError) else "")
+            self.reach_label.show()
+            log.warning("store gone: %s", problem)
+        else:
+            self.reach_label.hide()
+            self.statusBar().showMessage(tr("ui_win_server_back"), 30_000)
+            log.info("store back")
 
     def minute(self) -> None:
         """Every minute: mark no-shows (the domain's sweep), count overstays, move the now line,
@@ -582,6 +607,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
         self.sweep_timer.stop()
+        self.live.stop()
         if self.gates is not None:
             self.gates.stop()
         super().closeEvent(event)
@@ -618,6 +644,8 @@ class MainWindow(QMainWindow):
             action.setToolTip(f"{tip} ({keys})" if keys else tip)
         self.scan_dock.setWindowTitle(tr("ui_win_scan_panel"))
         self.store_label.setText(tr("ui_win_store", path=self.desk.store.path))
+        if self.live.gone is not None:
+            self.reach_label.setText(tr("ui_win_server_gone", at=self._gone_at))
         self._update_permissions()
         if not self.waitlist_button.isHidden():
             self.show_calls(waitlist.to_call(self.desk.store, self.desk.now()))

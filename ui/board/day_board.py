@@ -22,6 +22,7 @@ from booking.places import holidays
 from booking.store.i18n import tr
 from booking.store.connection import Store
 from ui.widgets.flow import flow_row, pair
+from ui.widgets.keepplace import keep_place
 from ui.desk.fonts import ui_font
 from ui.board.delegate import BoardDelegate, legend_swatch
 from ui.board.filter import BoardFilter
@@ -47,6 +48,10 @@ class DayBoard(QWidget):
         self.view = BoardView(self)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(self.delegate)
+        # the spaces read again (an admin's edit at another desk, the server back) keep the chosen
+        # hours and the scroll, by each row's code (a group heading by its kind)
+        keep_place(self.view, lambda model, row: model.index(row, 0).data(BoardModel.CodeRole)
+                   or ("group", model.index(row, 0).data(BoardModel.KindRole)))
         self.view.booking_clicked.connect(self.booking_clicked)
         self.view.new_booking_requested.connect(self.new_booking_requested)
 

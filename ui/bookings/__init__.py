@@ -2,10 +2,10 @@
 (booking_dialog), a booking's details with what the desk can do with it (details) and its
 charge, payments and refunds (charge_panel), the pass of a booking just made (pass_dialog), and
 the waitlist at the desk (waitlist). The charge panel takes payments through ui.money's cash
-desk, which in turn finds residents with the booking dialog's model (ResidentModel): that loop
-between the two packages ends when the model leaves booking_dialog.
+desk; the dialog finds residents with ui.people's model, as ui.money does, so ui.money never
+imports this package back.
 
 May import: booking.store, booking.people, booking.places, booking.policy, booking.schedule,
-booking.money, booking.checkin, booking.reporting, ui.desk, ui.widgets, ui.board, ui.money,
-ui.passes.
+booking.money, booking.checkin, booking.reporting, ui.desk, ui.widgets, ui.people, ui.board,
+ui.money, ui.passes.
 """

@@ -35,6 +35,7 @@ from booking.people.residents import Resident
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
 from ui.widgets import fit
+from ui.people.residents import ResidentModel
 from ui.board.model import resource_label
 from ui.desk.session import Desk
 from ui.desk.fonts import ui_font
@@ -68,37 +69,6 @@ class BookingPlan:
     skip_clashes: bool = False
     skip_holidays: bool = False
     workdays: bool = False
-
-
-class ResidentModel(QAbstractListModel):
-    """Residents found by the find text (masked: the clerk sees enough to recognise them)."""
-
-    ResidentRole = Qt.ItemDataRole.UserRole + 1
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._found: list[Resident] = []
-
-    def set_residents(self, found: list[Resident]) -> None:
-        self.beginResetModel()
-        self._found = list(found)
-        self.endResetModel()
-
-    def resident(self, row: int) -> Resident:
-        return self._found[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._found)
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._found):
-            return None
-        r = self._found[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return "   ".join(p for p in (mask_name(r.name), r.door, mask_phone(r.phone), " ".join(r.plates)) if p)
-        if role == self.ResidentRole:
-            return r
-        return None
 
 
 class OccurrenceModel(QAbstractListModel):

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QTimer, Qt, Signal
+from PySide6.QtCore import QTimer, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QDateTimeEdit, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QInputDialog,
                                QLabel, QPushButton, QVBoxLayout, QWidget)
 
@@ -22,7 +23,7 @@ from booking.store import audit, clock
 from booking.schedule.bookings import Booking
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
-from booking.store.i18n import language, tr
+from booking.store.i18n import tr
 from booking.store.schema import ACTIVE, ENDED
 from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
@@ -30,7 +31,7 @@ from ui.board.model import COLOURS, status_text
 from ui.bookings.booking_dialog import QT_FORMAT, from_qt, length_text, to_qt
 from ui.desk.session import Desk
 from ui.desk.fonts import ui_font
-from ui.widgets.tables import read_only_view
+from ui.widgets.tables import TableModel, TextTable, read_only_view
 from ui.bookings.charge_panel import ChargePanel
 
 #: the details show the booking, its scans and its money
@@ -48,14 +49,17 @@ def action_text(action: str) -> str:
     return action if text == key else text
 
 
-class HistoryModel(QAbstractTableModel):
-    """The booking's audit entries and scans, newest first."""
+class HistoryModel(TextTable):
+    """The booking's audit entries and scans, newest first; a refused scan in red."""
 
     COLUMNS = ("ui_detail_col_at", "ui_detail_col_who", "ui_detail_col_what", "ui_detail_col_note")
+    WORDS = frozenset({"ui_detail_col_what"})  # "Booked", "Scan accepted"
+    TIPS = True
+    shown = TableModel.shown  # only the WORDS column starts with a capital, not every English word
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[str, str, str, str, bool]] = []
+        self._ok: list[bool] = []
 
     def load(self, store: Any, booking_id: int) -> None:
         rows: list[tuple[str, str, str, str, bool]] = []
@@ -78,34 +82,11 @@ class HistoryModel(QAbstractTableModel):
             rows.append((at, f"{station} · {audit.actor_text(actor)}".strip(" ·"), what,
                          audit.stored_text(reason_key, reason, params), bool(ok)))
         rows.sort(key=lambda r: r[0], reverse=True)
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
+        self._ok = [row[4] for row in rows]
+        self._set([row[:4] for row in rows])
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return tr(self.COLUMNS[section])
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = row[index.column()]
-            if index.column() == 2 and language() == "en" and isinstance(text, str):  # "Booked", "Scan accepted"
-                return text[:1].upper() + text[1:]
-            return text
-        if role == Qt.ItemDataRole.ForegroundRole and not row[4]:
-            from PySide6.QtGui import QColor
-            return QColor("#b3261e")
-        return None
+    def colour(self, number: int) -> QColor | None:
+        return None if self._ok[number] else QColor("#b3261e")
 
 
 class DetailsDialog(ChargePanel):

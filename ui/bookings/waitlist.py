@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
                                QVBoxLayout, QWidget)
@@ -25,13 +25,11 @@ from booking.schedule.waitlist import Entry
 from ui.bookings.booking_dialog import BookingDialog
 from ui.desk.fonts import ui_font
 from ui.desk.session import Desk, follow
-from ui.widgets.tables import read_only_view
+from ui.widgets.tables import TableModel, read_only_view
 
 WAITED = Changes(waitlist=True)
 #: the list follows the entries and the bookings (an offer taken is a booking)
 LIST_SHOWS = Changes(waitlist=True, bookings=True)
-
-Index = QModelIndex | QPersistentModelIndex
 
 
 def call_text(call: waitlist.Call) -> str:
@@ -40,7 +38,7 @@ def call_text(call: waitlist.Call) -> str:
               code=call.resource, until=(call.expires or "")[-5:])
 
 
-class WaitlistModel(QAbstractTableModel):
+class WaitlistModel(TableModel):
     """Open waitlist entries (waiting and offered) in waiting order; offers first in colour."""
 
     COLUMNS = ("uig_wait_col_id", "uig_wait_col_status", "uig_wait_col_household", "uig_wait_col_resident",
@@ -60,11 +58,11 @@ class WaitlistModel(QAbstractTableModel):
     def entry(self, row: int) -> Entry:
         return self._entries[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._entries)
+    def row_total(self) -> int:
+        return len(self._entries)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def value(self, number: int, column: int) -> Any:
+        return self._cells(self._entries[number])[column]
 
     def _cells(self, e: Entry) -> tuple[str, ...]:
         offered = e.status == "offered"
@@ -76,28 +74,18 @@ class WaitlistModel(QAbstractTableModel):
                 e.phone if offered else mask_phone(e.phone),  # an offer must be phoned: the full number
                 wants, time, e.offer or "", (e.offer_expires_at or "")[5:] if offered else "")
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        e = self._entries[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cells(e)[index.column()]
-        if role == self.EntryRole:
-            return e.id
-        if e.status == "offered":
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QColor("#fff4d6")
-            if role == Qt.ItemDataRole.FontRole:
-                font = QFont()
-                font.setBold(True)
-                return font
-        return None
+    def background(self, number: int) -> QColor | None:
+        return QColor("#fff4d6") if self._entries[number].status == "offered" else None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
+    def font(self, number: int) -> QFont | None:
+        if self._entries[number].status != "offered":
+            return None
+        font = QFont()
+        font.setBold(True)
+        return font
+
+    def role_data(self, number: int, role: int) -> Any:
+        return self._entries[number].id if role == self.EntryRole else None
 
 
 class WaitlistView(QWidget):

@@ -30,6 +30,7 @@ from booking.gatehouse.gate_server import GateServer, parse_listen
 from booking.store.i18n import tr
 from ui.desk.fonts import ui_font
 from ui.widgets.tables import TextTable, read_only_view
+from ui.widgets.storeplace import place_of
 from ui.desk.session import Desk
 
 LIMIT = 50
@@ -239,7 +240,7 @@ class GateHost(QObject):
         host, port = parse_listen(listen)
         self.stop()
         # The server thread's emit reaches the GUI thread queued: Qt sees the sender's thread differs.
-        self.server = GateServer(self.desk.store.path, host, port, now, on_event=self.event_arrived.emit)
+        self.server = GateServer(place_of(self.desk.store), host, port, now, on_event=self.event_arrived.emit)
         self.server.start()
         host, port = self.server.address
         return f"{host}:{port}"

@@ -3,5 +3,5 @@ statement for the welfare fund and the time-bank credits (money_views), and a le
 receipt (receipt).
 
 May import: booking.store, booking.people, booking.places, booking.policy, booking.schedule,
-booking.money, booking.checkin, booking.reporting, ui.desk, ui.widgets, ui.bookings, ui.passes.
+booking.money, booking.checkin, booking.reporting, ui.desk, ui.widgets, ui.people, ui.passes.
 """

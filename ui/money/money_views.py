@@ -23,7 +23,7 @@ from booking.store.errors import DeskError, invalid
 from booking.store.i18n import tr
 from booking.money.ledger import METHODS
 from booking.people.residents import Resident
-from ui.bookings.booking_dialog import ResidentModel
+from ui.people.residents import ResidentModel
 from ui.money.cashdesk import AmountDialog, PaymentsModel
 from ui.widgets.tables import TextTable, read_only_view
 from ui.widgets.dates import month_picker
@@ -247,8 +247,8 @@ class StatementView(QWidget):
         except DeskError as exc:
             self._say(exc.message(), error=True)
             return None
-        self._say(tr("uig_stmt_csv_done", rows=result["rows"], path=result["path"]))
-        return Path(result["path"])
+        self._say(tr("uig_stmt_csv_done", rows=result.rows, path=result.path))
+        return Path(result.path)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setStyleSheet(f"color: {ERROR if error else OK};")

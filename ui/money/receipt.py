@@ -1,12 +1,13 @@
 """The receipt of one ledger entry: shown, printed, saved as PDF.
 
-The receipt is data from booking.money.ledger.receipt (number, date, payer masked,
+The receipt is a ledger.Receipt from booking.money.ledger.receipt (number, date, payer masked,
 items, amount in figures and in capital numerals); here Qt only lays it out
 as HTML in a QTextDocument and prints that on an A5 page, to a printer chosen
 in Qt's print dialog or to a PDF file.
 """
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from booking.store.errors import DeskError
 from booking.money.fees import money
 from booking.store.i18n import tr
 from booking.checkin.passinfo import output_target, write_whole
+from booking.money.ledger import Receipt
 import booking.reporting.sheet  # noqa: F401  -- defines the community's name (sheet_community) printed at the top
 from ui.widgets.documents import in_documents
 from ui.desk.fonts import family_css, ui_font
@@ -32,18 +34,18 @@ MARGIN_MM = 12.0
 
 
 def _e(text: Any) -> str:
-    return str(text if text is not None else "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return html.escape(str(text if text is not None else ""), quote=False)
 
 
-def receipt_html(data: dict[str, Any]) -> str:
-    """The receipt (ledger.receipt's data) as HTML for a QTextDocument."""
-    rows = "".join(f"<tr><td>{_e(item['text'])}</td><td align=right>{_e(money(item['amount_fen']))}</td></tr>"
-                   for item in data["items"])
-    facts = [("uig_receipt_number", data["number"]), ("uig_receipt_date", data["at"]),
-             ("uig_receipt_payer", data.get("payer") or "—"), ("uig_receipt_household", data.get("household") or "—"),
-             ("uig_receipt_method", f"{data['method_text']}（{data['entry_text']}）")]
-    if data.get("reason"):
-        facts.append(("uig_receipt_reason", data["reason"]))
+def receipt_html(data: Receipt) -> str:
+    """The receipt as HTML for a QTextDocument."""
+    rows = "".join(f"<tr><td>{_e(item.text)}</td><td align=right>{_e(money(item.amount_fen))}</td></tr>"
+                   for item in data.items)
+    facts = [("uig_receipt_number", data.number), ("uig_receipt_date", data.at),
+             ("uig_receipt_payer", data.payer or "—"), ("uig_receipt_household", data.household or "—"),
+             ("uig_receipt_method", f"{data.method_text}（{data.entry_text}）")]
+    if data.reason:
+        facts.append(("uig_receipt_reason", data.reason))
     fact_rows = "".join(f"<tr><td class=k>{_e(tr(key))}</td><td>{_e(value)}</td></tr>" for key, value in facts)
     return f"""<html><head><style>
       body {{ font-family: {family_css()}; }}
@@ -54,16 +56,16 @@ def receipt_html(data: dict[str, Any]) -> str:
       table.items th {{ border-bottom: 1px solid #000000; text-align: left; padding: 3px 6px; }}
       .total td {{ border-top: 1px solid #000000; font-weight: bold; }}
     </style></head><body>
-    <h1>{_e(tr('sheet_community'))}<br>{_e(data['title'])}</h1>
+    <h1>{_e(tr('sheet_community'))}<br>{_e(data.title)}</h1>
     <table>{fact_rows}</table>
     <br>
     <table class=items width=100% cellspacing=0>
       <tr><th>{_e(tr('uig_receipt_item'))}</th><th align=right>{_e(tr('uig_receipt_amount'))}</th></tr>
       {rows}
-      <tr class=total><td>{_e(tr('uig_receipt_total'))}</td><td align=right>{_e(money(data['amount_fen']))}</td></tr>
+      <tr class=total><td>{_e(tr('uig_receipt_total'))}</td><td align=right>{_e(money(data.amount_fen))}</td></tr>
     </table>
-    <p>{_e(tr('uig_receipt_words'))}：<b>{_e(data['amount_words'])}</b></p>
-    <p>{_e(tr('uig_receipt_clerk'))}：{_e(data['clerk'])}　　{_e(tr('uig_receipt_sign'))}______________</p>
+    <p>{_e(tr('uig_receipt_words'))}：<b>{_e(data.amount_words)}</b></p>
+    <p>{_e(tr('uig_receipt_clerk'))}：{_e(data.clerk)}　　{_e(tr('uig_receipt_sign'))}______________</p>
     <p style="color:#444444">{_e(tr('uig_receipt_fund'))}</p>
     </body></html>"""
 
@@ -80,7 +82,7 @@ def page_layout() -> QPageLayout:
                        QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM), QPageLayout.Unit.Millimeter)
 
 
-def document(data: dict[str, Any], device: QPagedPaintDevice | None = None) -> QTextDocument:
+def document(data: Receipt, device: QPagedPaintDevice | None = None) -> QTextDocument:
     """The receipt laid out as a text document (for `device`'s resolution when given)."""
     doc = QTextDocument()
     if device is not None:
@@ -91,20 +93,20 @@ def document(data: dict[str, Any], device: QPagedPaintDevice | None = None) -> Q
     return doc
 
 
-def print_receipt(data: dict[str, Any], device: QPagedPaintDevice) -> None:
+def print_receipt(data: Receipt, device: QPagedPaintDevice) -> None:
     """Print the receipt on `device` (a QPrinter or a QPdfWriter), A5 portrait."""
     device.setPageLayout(page_layout())
     document(data, device).print_(device)
 
 
-def receipt_pdf_data(data: dict[str, Any]) -> bytes:
+def receipt_pdf_data(data: Receipt) -> bytes:
     """The receipt as a one-page PDF with its Chinese font embedded."""
     buffer_data = QByteArray()
     buffer = QBuffer(buffer_data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(buffer)
     writer.setResolution(PDF_DPI)
-    writer.setTitle(tr("uig_receipt_title", number=data["number"]))
+    writer.setTitle(tr("uig_receipt_title", number=data.number))
     print_receipt(data, writer)
     del writer  # finishes the PDF
     buffer.close()
@@ -114,7 +116,7 @@ def receipt_pdf_data(data: dict[str, Any]) -> bytes:
     return repair_to_unicode(bytes(buffer_data.data()), [_font(), bold], drawn)
 
 
-def save_receipt_pdf(data: dict[str, Any], path: str | Path) -> Path:
+def save_receipt_pdf(data: Receipt, path: str | Path) -> Path:
     """Write the receipt's PDF to `path` whole or not at all; DeskError(field='path') if it cannot be."""
     target = output_target(path)
     pdf = receipt_pdf_data(data)
@@ -128,7 +130,7 @@ class ReceiptDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.payment_id = payment_id
-        self.data: dict[str, Any] = {}
+        self.data = ledger.receipt(desk.store, payment_id)  # made again in each language by retranslate
         self.view = QTextBrowser(self)
         self.view.setOpenLinks(False)
         self.status = QLabel(self)
@@ -153,7 +155,7 @@ class ReceiptDialog(QDialog):
 
     def retranslate(self, *_: Any) -> None:
         self.data = ledger.receipt(self.desk.store, self.payment_id)
-        self.setWindowTitle(tr("uig_receipt_title", number=self.data["number"]))
+        self.setWindowTitle(tr("uig_receipt_title", number=self.data.number))
         self.view.document().setDefaultFont(_font(11))
         self.view.setHtml(receipt_html(self.data))
         self.print_button.setText(tr("uig_receipt_print"))
@@ -173,7 +175,7 @@ class ReceiptDialog(QDialog):
 
     def save_pdf_dialog(self) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self, plain(tr("uig_receipt_pdf")),
-                                              in_documents(f"receipt-{self.data['number']}.pdf"),
+                                              in_documents(f"receipt-{self.data.number}.pdf"),
                                               tr("uig_receipt_pdf_filter"))
         return self.save_pdf(path) if path else None
 

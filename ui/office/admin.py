@@ -26,6 +26,7 @@ from ui.office.audit_view import AuditView
 from ui.office.clerks_view import ClerksView
 from ui.office.residents_view import ResidentsView
 from ui.office.resources_view import ResourcesRulesView
+from ui.office.store_setting import StoreSettingDialog
 
 
 VIEWS: dict[str, tuple[type[_View], str]] = {
@@ -89,6 +90,11 @@ class AdminMenu(QObject):
         self.demo_action = QAction(self)  # admin only: it writes made-up residents into this store
         self.demo_action.triggered.connect(lambda _checked=False: self.open_demo())
         self.menu.addAction(self.demo_action)
+        self.store_action = QAction(self)  # admin only: which store this PC's desk works on (issue 15)
+        self.store_action.triggered.connect(lambda _checked=False: self.open_store_setting())
+        self.menu.addAction(self.store_action)
+        #: what this start was given in --db or LINLI_DB (it comes before the setting); ui/app/main.py sets it
+        self.named_store = ""
         desk.language_changed.connect(self.retranslate)
         self.retranslate()
 
@@ -113,7 +119,20 @@ class AdminMenu(QObject):
         dialog.open()
         return dialog
 
+    def open_store_setting(self) -> StoreSettingDialog | None:
+        """The 数据存储 setting (ui/office/store_setting.py); None for a clerk."""
+        if admin_refusal(self.desk, "ust_title"):
+            return None
+        dialog = StoreSettingDialog(self.desk, self.parent_widget, named=self.named_store)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def update_permissions(self) -> None:
+        store_refusal = admin_refusal(self.desk, "ust_title")
+        self.store_action.setEnabled(store_refusal is None)
+        self.store_action.setToolTip(store_refusal or tr("ust_title"))
+        self.store_action.setStatusTip(store_refusal or tr("ust_title"))
         refusal = demo_refusal(self.desk)
         self.demo_action.setEnabled(refusal is None)
         self.demo_action.setToolTip(refusal or tr("udemo_view"))
@@ -130,4 +149,5 @@ class AdminMenu(QObject):
         for name, action in self.actions.items():
             action.setText(tr(self.views[name][1]))
         self.demo_action.setText(tr("udemo_action"))
+        self.store_action.setText(tr("ust_action"))
         self.update_permissions()

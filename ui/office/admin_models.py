@@ -42,6 +42,15 @@ def audit_word(code: str | None) -> str:
     return tr(key) if code in AUDIT_WORDS else code
 
 
+def worded_codes(text: str) -> tuple[str, ...]:
+    """The action and record codes whose words, as the log shows them in the language in use,
+    contain `text` (取消 or "cancel" finds the cancellations, stored as 'cancel')."""
+    folded = text.casefold()
+    if not folded:
+        return ()
+    return tuple(code for code in AUDIT_WORDS if folded in audit_word(code).casefold())
+
+
 class _Listed(TableModel):
     """A table of one list the domain gives whole (`load`), read again by `refresh`."""
 
@@ -250,7 +259,7 @@ class AuditModel(TableModel):
         self.refresh()
 
     def search(self, text: str) -> None:
-        self.query = " ".join((text or "").split())
+        self.query = audit.search_terms(text)
         self.refresh()
 
     def refresh(self) -> None:
@@ -260,23 +269,9 @@ class AuditModel(TableModel):
         self.endResetModel()
 
     def _page(self, before_id: int | None) -> list[tuple]:
-        # Read-only paging by id (the log's order) so a million entries open at once.
-        where: list[str] = []
-        like = None
-        if before_id is not None:
-            where.append("id < :before_id")
-        if self.query:
-            like = "%" + self.query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            where.append("(actor LIKE :like ESCAPE '\\' OR action LIKE :like ESCAPE '\\' "
-                         "OR entity LIKE :like ESCAPE '\\' OR entity_id LIKE :like ESCAPE '\\' "
-                         "OR reason LIKE :like ESCAPE '\\' "
-                         "OR after LIKE :like ESCAPE '\\' OR before LIKE :like ESCAPE '\\')")
-        sql = ("SELECT id, at, actor, action, entity, entity_id, reason, before, after, reason_key, reason_params "
-               "FROM audit")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY id DESC LIMIT :limit"
-        return self.store.sql(sql, before_id=before_id, like=like, limit=AUDIT_PAGE).fetchall()
+        # the domain's search: a page older than before_id, the same answer on both engines
+        return audit.search(self.store, self.query, before_id=before_id, limit=AUDIT_PAGE,
+                            codes=worded_codes(self.query))
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and self._more

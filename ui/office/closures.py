@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDateTimeEdit, Q
 
 from booking.places import closures, holidays
 from booking.schedule import bookings, closure_admin
+from booking.schedule.quick_times import WEEKDAYS
 from booking.store import clock
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
@@ -32,7 +33,6 @@ from ui.desk.session import Desk
 
 CLOSED = Changes(closures=True)
 HOLIDAYS = Changes(holidays=True)
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 PATTERNS = ("once", "weekly", "monthly", "yearly", "holidays")
 
 

@@ -21,6 +21,7 @@ from booking.store.i18n import tr
 from ui.widgets import fit
 from ui.desk.fonts import ui_font
 from ui.widgets.longwork import LongWork
+from ui.widgets.storeplace import place_of
 from ui.desk.session import Desk
 
 
@@ -93,7 +94,7 @@ class DemoDialog(QDialog):
         years, now = self.years.value(), self.desk.now()
         self.start_button.setEnabled(False)
         self.message.hide()
-        self.work = LongWork(self.desk.store.path,
+        self.work = LongWork(place_of(self.desk.store),
                              lambda store, progress: demo.fill(store, years=years, now=now, progress=progress),
                              tr("udemo_running"), self)
         self.work.succeeded.connect(self._done)

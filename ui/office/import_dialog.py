@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QLabel, QVBoxLayout, QWidget)
 
 from booking.people import imports
@@ -20,14 +20,17 @@ from booking.store.errors import DeskError
 from booking.store.i18n import tr
 from ui.desk.fonts import ui_font
 from ui.widgets.longwork import LongWork
+from ui.widgets.storeplace import place_of
 from ui.desk.session import Desk
-from ui.widgets.tables import read_only_view
+from ui.widgets.tables import TableModel, read_only_view
 
 
-class CheckModel(QAbstractTableModel):
+class CheckModel(TableModel):
     """The mistakes a dry run found: line, field, message and the cell as written."""
 
     COLUMNS = ("uimp_col_line", "uimp_col_field", "uimp_col_message", "uimp_col_value")
+    RIGHT = frozenset({0})
+    TIPS = False
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -38,38 +41,22 @@ class CheckModel(QAbstractTableModel):
         self.entries = list(entries)
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.entries)
+    def row_total(self) -> int:
+        return len(self.entries)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def cell(self, number: int, column: str) -> Any:
+        entry = self.entries[number]
+        if column == "uimp_col_line":
+            return entry["line"]
+        if column == "uimp_col_field":
+            return tr(f"imp_field_{entry['field']}")
+        if column == "uimp_col_message":
+            return entry["error"]
+        return entry.get("value", "")
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.entries):
-            return None
-        entry = self.entries[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            column = index.column()
-            if column == 0:
-                return entry["line"]
-            if column == 1:
-                return tr(f"imp_field_{entry['field']}")
-            if column == 2:
-                return entry["error"]
-            return entry.get("value", "")
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(self.COLUMNS[section])
-        return None
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+    def shown(self, value: Any, column: str) -> Any:
+        """The line number stays a number, as the view shows one."""
+        return value if column == "uimp_col_line" else super().shown(value, column)
 
 
 def choose_file(parent: QWidget | None) -> str | None:
@@ -142,7 +129,7 @@ class ImportDialog(QDialog):
 
     def _run(self, work: Any, label: str, then: Any) -> LongWork:
         self.message.hide()
-        self.work = LongWork(self.desk.store.path, work, label, self)
+        self.work = LongWork(place_of(self.desk.store), work, label, self)
         self.work.succeeded.connect(then)
         self.work.failed.connect(self._stopped)
         self.work.start()

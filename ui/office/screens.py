@@ -58,6 +58,7 @@ ADMIN_SCREENS: dict[str, tuple[str, str, str]] = {
     "ledger": ("uio_path_money", "uio_do_ledger", "uio_do_open"),
     "credits add": ("uio_path_money", "uio_do_credits", "uio_do_open"),
     "export": ("uio_path_reports", "uio_do_export", "uio_do_open"),
+    "copy-store": ("uio_path_manage", "ust_title", "uio_do_copy_store"),
 }
 
 

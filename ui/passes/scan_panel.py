@@ -14,8 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QRect, QSize,
-                            Qt, QTimer, Signal)
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QFrame, QHBoxLayout, QSizePolicy, QLabel,
                                QLineEdit, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget)
@@ -32,8 +31,9 @@ from booking.store.validation import mask_name
 from booking.store.changes import Changes
 from ui.desk.session import Desk, current_minute
 from ui.desk.fonts import mono_font, ui_font
+from ui.widgets.keepplace import keep_place
 from ui.widgets.sounds import Chime
-from ui.widgets.tables import read_only_view
+from ui.widgets.tables import TableModel, read_only_view
 
 RECENT = 20
 #: what the recent scans show: each scan, with its booking's space, door and plate
@@ -275,10 +275,13 @@ def run_scan(desk: Desk, text: str, station: str, origin: object | None = None) 
                     origin=origin)
 
 
-class RecentScansModel(QAbstractTableModel):
-    """The newest scans first (at one station, or everywhere), read from the scan record."""
+class RecentScansModel(TableModel):
+    """The newest scans first (at one station, or everywhere), read from the scan record; the
+    result alone is coloured (green in, amber a repeat, red refused)."""
 
-    COLUMNS = ("time", "result", "resource", "door", "plate", "reason")
+    COLUMNS = ("uis_scan_col_time", "uis_scan_col_result", "uis_scan_col_resource", "uis_scan_col_door",
+               "uis_scan_col_plate", "uis_scan_col_reason")
+    RESULT = 1  # the coloured column
 
     def __init__(self, store: Any, station: str | None = None, limit: int = RECENT,
                  parent: QObject | None = None, now: Callable[[], datetime] = current_minute) -> None:
@@ -320,38 +323,17 @@ class RecentScansModel(QAbstractTableModel):
             self._colours.append(QColor(AMBER if row["reason_key"] == "scan_repeat" else GREEN if row["ok"] else RED))
         self.endResetModel()
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+    def row_total(self) -> int:
+        return len(self._rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def value(self, number: int, column: int) -> Any:
+        return self._cells[number][column]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(self.COLUMNS):
-            return tr(f"uis_scan_col_{self.COLUMNS[section]}")
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    def foreground(self, number: int, column: int) -> QColor | None:
+        return self._colours[number] if column == self.RESULT else None
 
     def row(self, number: int) -> dict[str, Any]:
         return self._rows[number]
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        number = index.row()
-        if not index.isValid() or not 0 <= number < len(self._rows):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
-            return self._cells[number][index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() == 1:
-            return self._colours[number]
-        if role == Qt.ItemDataRole.UserRole:
-            return self._rows[number]["id"]
-        return None
 
     @staticmethod
     def _result(row: dict[str, Any]) -> str:
@@ -394,6 +376,8 @@ class ScanPanel(QWidget):
         self.table = read_only_view(self.model, self, single=False, striped=True)
         self.table.setFont(ui_font(10))
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # clicking the list never takes the scanner's keys
+        # another desk's scan reads the list again: the clerk's chosen scans and scroll stay (by scan id)
+        keep_place(self.table, lambda _model, row: self.model.row(row)["id"])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)

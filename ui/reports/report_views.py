@@ -23,10 +23,11 @@ from booking.reporting import exports, reports
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
-from booking.store.connection import open_store
+from booking.store.location import StoreServer
 from ui.widgets.dates import month_picker, py_date
 from ui.widgets.documents import in_documents
 from ui.widgets.fieldmessages import error_label
+from ui.widgets.storeplace import open_again, place_of
 from ui.desk.fonts import family_css
 from ui.desk.session import Desk, follow
 
@@ -129,10 +130,10 @@ class ExportWorker(QThread):
     """booking.reporting.exports.export_bookings on its own thread and its own connection to the store."""
 
     progressed = Signal(int, int)
-    succeeded = Signal(object)   # the export's result dict
+    succeeded = Signal(object)   # the Export written
     failed = Signal(object)      # the DeskError
 
-    def __init__(self, store_path: str, actor: Actor, first: date, last: date, csv_path: str | None,
+    def __init__(self, store_path: str | StoreServer, actor: Actor, first: date, last: date, csv_path: str | None,
                  xlsx_path: str | None, masked: bool, reason: str | None, parent: Any = None, *,
                  now: datetime) -> None:
         super().__init__(parent)
@@ -151,7 +152,7 @@ class ExportWorker(QThread):
 
     def run(self) -> None:
         try:
-            store = open_store(self.store_path, migrate=False)
+            store = open_again(self.store_path, migrate=False)
         except DeskError as exc:
             self.failed.emit(exc)
             return
@@ -170,12 +171,12 @@ class ExportWorker(QThread):
 class ExportDialog(QDialog):
     """Choose the days, the files and masking; export with a progress bar that can cancel."""
 
-    finished_export = Signal(object)  # the result dict, or None when cancelled or refused
+    finished_export = Signal(object)  # the Export written, or None when cancelled or refused
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.result_data: dict[str, Any] | None = None
+        self.result_data: exports.Export | None = None
         self.error: DeskError | None = None
         self.worker: ExportWorker | None = None
         self.progress: QProgressDialog | None = None
@@ -296,7 +297,7 @@ class ExportDialog(QDialog):
             self._show_error(exc)
             return None
         self.result_data, self.error = None, None
-        worker = ExportWorker(self.desk.store.path, self.desk.actor, first, last, csv_path or None,
+        worker = ExportWorker(place_of(self.desk.store), self.desk.actor, first, last, csv_path or None,
                               xlsx_path or None, masked, reason, self, now=self.desk.now())
         progress = QProgressDialog(tr("uig_exp_working", done=0, total="…"), tr("uig_exp_cancel"), 0, 0, self)
         progress.setWindowTitle(tr("uig_exp_title"))
@@ -320,10 +321,9 @@ class ExportDialog(QDialog):
             self.progress.setValue(min(done, max(total, 1)))
             self.progress.setLabelText(tr("uig_exp_working", done=done, total=total))
 
-    def _succeeded(self, result: dict[str, Any]) -> None:
+    def _succeeded(self, result: exports.Export) -> None:
         self.result_data = result
-        files = "、".join(f for f in (result["csv"], result["xlsx"]) if f)
-        self._say(tr("uig_exp_done", rows=result["rows"], files=files))
+        self._say(tr("uig_exp_done", rows=result.rows, files="、".join(result.files)))
 
     def _failed(self, exc: DeskError) -> None:
         self.error = exc

@@ -161,10 +161,18 @@ def fit_dialog(dialog: QDialog) -> None:
     if layout is not None:
         layout.activate()
     needed = dialog.minimumSizeHint()
+    wanted = dialog.sizeHint()
     if (needed.height() > limit.height() or needed.width() > limit.width()) and not _builtin(dialog):
-        if make_scrollable(dialog) is not None and layout is not None:
+        scroll = make_scrollable(dialog)
+        if scroll is not None and layout is not None:
             layout.activate()
-    size = dialog.size() if dialog.testAttribute(Qt.WidgetAttribute.WA_Resized) else dialog.sizeHint()
+            # room beside the content for the scroll bar, or the widest row scrolls sideways too
+            bar = scroll.verticalScrollBar().sizeHint().width()
+            wanted.setWidth(wanted.width() + bar)
+            needed.setWidth(needed.width() + bar)
+    # the size its content asked for before it scrolled: a scroll area's own hint can be a few lines
+    # (the store setting opened 126 px tall at 1366×768 and 150 %, its fields out of sight)
+    size = dialog.size() if dialog.testAttribute(Qt.WidgetAttribute.WA_Resized) else wanted.expandedTo(needed)
     size = size.boundedTo(limit)
     dialog.setMaximumSize(dialog.maximumSize().expandedTo(QSize(1, 1)))
     if dialog.minimumWidth() > limit.width() or dialog.minimumHeight() > limit.height():
@@ -230,10 +238,11 @@ def install() -> None:
     """Fit every dialog the application shows from now on (once per application)."""
     global _fitter
     app = QApplication.instance()
-    if not isinstance(app, QApplication) or _fitter is not None:
+    if not isinstance(app, QApplication):
         return
-    _fitter = _Fitter(app)
-    app.installEventFilter(_fitter)
-    if not isinstance(app.style(), RoomyMenus):
+    if _fitter is None:
+        _fitter = _Fitter(app)
+        app.installEventFilter(_fitter)
+    if not isinstance(app.style(), RoomyMenus):  # again after a setStyle (the theme's) put a plain style back
         app.setStyle(RoomyMenus(app.style().name()))
 

@@ -2,8 +2,8 @@
 
 The window's thread only moves the progress bar; the work runs on a QThread so
 the desk never freezes. A SQLite connection belongs to the thread that opened
-it, so the worker opens its OWN connection to the same store file and closes
-it when done; the window keeps its own. The work is a plain function
+it, so the worker opens its OWN connection to the same store (file or server,
+ui/widgets/storeplace.py) and closes it when done; the window keeps its own. The work is a plain function
 `work(store, progress) -> result` from booking/, where `progress(done, total)`
 answers False once the clerk has pressed Cancel: the domain then stops
 (rolling back, or keeping whole chunks, as that function documents).
@@ -20,7 +20,9 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
-from booking.store.connection import ENGINE_ERRORS, Store, open_store, translate_sqlite_error
+from booking.store.connection import ENGINE_ERRORS, Store, translate_sqlite_error
+from booking.store.location import StoreServer
+from ui.widgets.storeplace import open_again
 
 log = logging.getLogger("linli.longwork")
 SHOW_AFTER_MS = 300  # a quick job finishes before a dialog flashes up
@@ -33,7 +35,7 @@ class _Runner(QThread):
 
     progressed = Signal(int, int)
 
-    def __init__(self, store_path: str, work: Work, parent: QObject | None = None) -> None:
+    def __init__(self, store_path: str | StoreServer, work: Work, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store_path = store_path
         self.work = work
@@ -50,12 +52,12 @@ class _Runner(QThread):
         try:
             if self.store_path == ":memory:":  # a second connection would open another, empty store
                 raise DeskError("store", "ulong_no_file")
-            store = open_store(self.store_path)
+            store = open_again(self.store_path)
             self.result = self.work(store, self._progress)
         except DeskError as exc:
             self.error = exc
         except ENGINE_ERRORS as exc:
-            self.error = translate_sqlite_error(exc, self.store_path)
+            self.error = translate_sqlite_error(exc, str(self.store_path))
         except Exception as exc:  # a bug: the window says so and keeps running
             log.exception("long work failed")
             self.error = DeskError("internal", "err_internal", detail=f"{type(exc).__name__}: {exc}")
@@ -75,7 +77,7 @@ class LongWork(QObject):
     failed = Signal(object)
     finished = Signal()
 
-    def __init__(self, store_path: str, work: Work, label: str, parent: QWidget | None = None) -> None:
+    def __init__(self, store_path: str | StoreServer, work: Work, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.cancelled = False
         self.runner = _Runner(store_path, work, self)

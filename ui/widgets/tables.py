@@ -2,7 +2,9 @@
 
 A model has translated titles (COLUMNS are message keys, so a language switch only has to call
 `retranslate()`), says how many rows it has (`row_total`) and what each cell holds (`cell`), and may
-colour a row (`colour`). Numbers stay numbers under Qt's UserRole, for a proxy that sorts by them.
+colour a row (`colour`) or one cell (`foreground`), shade a row (`background`), set a row's font
+(`font`) and answer roles of its own (`role_data`). Numbers stay numbers under Qt's UserRole, for a
+proxy that sorts by them.
 `TextTable` is the shape most of the program's tables share: the texts are made once when its data
 is set (not on every paint), and where a view needs it the model keeps the domain object behind
 each row.
@@ -13,7 +15,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from booking.store.i18n import language, tr
@@ -69,6 +71,23 @@ class TableModel(QAbstractTableModel):
         return text
 
     def colour(self, number: int) -> QColor | None:
+        """The text colour of row `number` (None: the view's)."""
+        return None
+
+    def foreground(self, number: int, column: int) -> QColor | None:
+        """The text colour of one cell: its row's `colour` unless a model colours only some columns."""
+        return self.colour(number)
+
+    def background(self, number: int) -> QColor | None:
+        """The shade behind row `number` (None: the view's)."""
+        return None
+
+    def font(self, number: int) -> QFont | None:
+        """The font of row `number` (None: the view's)."""
+        return None
+
+    def role_data(self, number: int, role: int) -> Any:
+        """What row `number` answers for a role of the model's own (an id under its EntryRole)."""
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
@@ -90,8 +109,12 @@ class TableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.RIGHT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self.colour(index.row())
-        return None
+            return self.foreground(index.row(), index.column())
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self.background(index.row())
+        if role == Qt.ItemDataRole.FontRole:
+            return self.font(index.row())
+        return self.role_data(index.row(), role)
 
     def retranslate(self) -> None:
         """Titles and texts again in the current language (kept texts are made again by `refresh_texts`)."""

@@ -15,25 +15,51 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import sqlalchemy as sa
 from sqlalchemy import Connection, text
 
 from booking.store.errors import DeskError
+from booking.store.location import StoreServer, redacted
 from booking.store.postgres import migrate
+from booking.store.postgres.engine import engine_for
 
 
 SQLITE_MIGRATIONS = "_sqlite_migrations"
 
+#: told before each table is copied: (its name, how many tables were copied before it, how many there are)
+Progress = Callable[[str, int, int], None]
 
-def copy_store(source: Path, conn: Connection, now: datetime) -> dict[str, Any]:
+
+def copy_file_to(source: Path, target: StoreServer, password: str | None, now: datetime,
+                 progress: Progress | None = None) -> dict[str, Any]:
+    """`copy_store` from the file `source` to the server `target` (`password`: None for the URL's own,
+    or libpq's ways); a district's compound schema is made first if it is new. A server that can't
+    be reached, or refuses the sign-in, is DeskError 'store' copy_store_connect, naming the URL."""
+    engine = engine_for(target, password, poolclass=sa.NullPool)
+    try:
+        with engine.connect() as conn:
+            if target.schema:  # a district's compound: its own schema, made here if new
+                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{target.schema}"')
+                conn.commit()
+            return copy_store(source, conn, now, progress)
+    except sa.exc.OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else type(exc).__name__
+        raise DeskError("store", "copy_store_connect", url=target.shown(), reason=redacted(reason)) from None
+    finally:
+        engine.dispose()
+
+
+def copy_store(source: Path, conn: Connection, now: datetime, progress: Progress | None = None) -> dict[str, Any]:
     """Copy the SQLite store `source` into the empty database `conn` is on; returns what was copied.
 
-    `conn` must have no transaction open. `now` stamps the server's migration records.
+    `conn` must have no transaction open. `now` stamps the server's migration records. `progress`
+    hears of each table before it is copied (the check of them all comes after the last).
     """
     with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as lite:
         lite.execute("BEGIN")  # one snapshot of the file for the copy and the check alike
@@ -45,7 +71,9 @@ def copy_store(source: Path, conn: Connection, now: datetime) -> dict[str, Any]:
             for table in tables:
                 conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
                 conn.exec_driver_sql(f'DELETE FROM "{table}"')  # the defaults 0005 seeded: the file has its own
-            for table in tables:
+            for done, table in enumerate(tables):
+                if progress is not None:
+                    progress(table, done, len(tables))
                 _copy_table(lite, conn, table)
             for table in tables:
                 conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')

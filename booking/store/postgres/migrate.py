@@ -68,12 +68,14 @@ def migrate(conn: Connection, now: datetime) -> list[str]:
 def apply_pending(conn: Connection, now: datetime) -> list[str]:
     """`migrate` inside the caller's transaction (copy-store migrates and copies in one)."""
     take_write_lock(conn)  # a second desk starting at the same moment waits, then finds nothing to do
+    todo = pending(conn)
+    if not todo:  # before any DDL: a desk's role, which may not make a table, waited for the owner's migration
+        return todo
     conn.execute(text(
         f"CREATE TABLE IF NOT EXISTS {RECORD_TABLE} ("
         "  name text COLLATE \"C\" PRIMARY KEY,"
         "  applied_order integer NOT NULL UNIQUE,"
         "  applied_at text COLLATE \"C\" NOT NULL)"))
-    todo = pending(conn)
     for name in todo:
         # exec_driver_sql: the script goes to the server as it is, several statements at once
         conn.exec_driver_sql(script(name))

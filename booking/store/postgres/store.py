@@ -15,14 +15,22 @@ them; the driver's cursor runs them). What differs lives here:
   and a wait that ran out is the same "store busy" message;
 - a `sum` of integers, which the server widens to numeric, is read back as an int, as SQLite gives;
 - `change_mark()` is the server's current snapshot (`pg_current_snapshot()`): it moves whenever
-  any transaction that wrote began or ended, so a commit by any desk is never missed.
+  any transaction that wrote began or ended, so a commit by any desk is never missed;
+- a write tells every other desk what it changed: the tables its statements wrote are named in a
+  `NOTIFY` on the store's channel (`pg_notify`, in the transaction: delivered at COMMIT, never for
+  a rollback), which each window hears on a listening connection of its own (listen.py);
+- the server going away (a restart, the network) is noticed by the driver (the connection is
+  broken): every later statement and write is refused at once, without waiting on the network,
+  with "the server cannot be reached; nothing was saved" (`gone`), until `reconnect()` opened a
+  new connection. A write cut off before COMMIT was rolled back by the server with the session;
+  only a COMMIT whose answer never came is told as "may have been saved".
 """
 from __future__ import annotations
 
 import contextlib
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -37,11 +45,18 @@ from booking.store.connection import BUSY_TIMEOUT_S, Rows, Store
 from booking.store.errors import DeskError
 from booking.store.location import StoreServer
 from booking.store.postgres import migrate, refusals
-from booking.store.postgres.engine import engine_for
-from booking.store.postgres.locking import WRITE_LOCK
+from booking.store.postgres.engine import engine_for, liveness
+from booking.store.postgres.listen import ServerWatch, channel_for
+from booking.store.postgres.locking import write_lock_key
+from booking.store.watch import Watch
 
 #: statements that change rows: run under a savepoint of their own inside a write
 _CHANGES = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+#: the table such a statement writes (read, never rewritten: it is named in the write's notice)
+_TABLE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z_][A-Za-z0-9_]*)', re.IGNORECASE)
+#: SQLSTATE classes of a connection the server ended or never made: 08 connection exception,
+#: 57P01-03 an administrator's or a crash's shutdown, or a server still starting
+_GONE_STATES = ("08", "57P01", "57P02", "57P03")
 
 
 class Refused(Exception):
@@ -76,8 +91,22 @@ class ServerStore(Store):
         self.background = False
         self._engine = engine
         self._depth = 0
+        self.write_lock = write_lock_key(server.schema)  # the compound's own (locking.py); set again once open
+        #: why the server can't be reached, since a statement found the connection broken (or the
+        #: window's watch heard it); None while connected
+        self.gone: DeskError | None = None
+        #: the tables the open write's statements wrote: named in its notice to the other desks
+        self._written: set[str] = set()
+        #: the channel this store's notices go on (a compound's schema has its own)
+        self.channel = channel_for(server.schema)
         self._sa = engine.connect()
+        self._connected()
+
+    def _connected(self) -> None:
+        """What every new connection needs: SQLite's numbers, and the bounded wait for the lock."""
         self.raw.adapters.register_loader("numeric", _SQLiteNumbers)
+        #: the server process of this store's connection: its own notices are not news to it
+        self.backend_pid = self.raw.info.backend_pid
 
     # what SQLite's Store reads through its file: nothing here
     @property
@@ -101,33 +130,121 @@ class ServerStore(Store):
     def joined(self, column: str) -> str:
         return f"string_agg({column}, ',')"
 
+    def folded_like(self, column: str, bind: str) -> str:
+        return f"lower({column}) LIKE :{bind} ESCAPE '\\'"
+
     def in_transaction(self) -> bool:
         return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
     def _run(self, statement: str) -> None:
+        self._reachable()
         try:
             self.raw.execute(statement)
         except psycopg.Error as exc:
-            raise server_error(exc, self.path) from exc
+            raise self._error(exc) from exc
+
+    def _reachable(self) -> None:
+        """Refuse at once, without touching the network, while the server is known to be gone."""
+        if self.gone is not None:
+            raise self.gone
+        if self._sa is None:
+            raise AssertionError("the store is closed")
+
+    def _lost(self, exc: BaseException) -> bool:
+        """Whether `exc` means the connection is gone (not a refusal the server answered with)."""
+        found = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+        if not isinstance(found, psycopg.Error):
+            return False
+        state = found.sqlstate or ""
+        if state.startswith(_GONE_STATES):
+            return True
+        try:
+            return self.raw.broken or self.raw.closed
+        except AssertionError:
+            return True
+
+    def _error(self, exc: BaseException, *, committing: bool = False) -> DeskError:
+        """`exc` in the user's words; a lost connection marks the store gone until `reconnect()`."""
+        if not self._lost(exc):
+            return server_error(exc, self.path)
+        found = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+        self.mark_gone(str(found).strip().splitlines()[0] if str(found).strip() else type(found).__name__)
+        self._depth = 0
+        self._written = set()
+        if committing:  # the COMMIT went out and no answer came: the server may have kept it
+            return DeskError("store", "store_server_gone_commit", url=self.path)
+        assert self.gone is not None
+        return self.gone
+
+    def mark_gone(self, reason: str) -> None:
+        """The server can't be reached (a statement found out, or the window's watch heard it)."""
+        if self.gone is None:
+            self.gone = DeskError("store", "store_server_gone", url=self.path, reason=reason)
+
+    def reconnect(self) -> None:
+        """Open a new connection in place of the broken one; DeskError "store_server_gone" while
+        the server still can't be reached. The views should then read everything again."""
+        old, self._sa = self._sa, None
+        if old is not None:
+            with contextlib.suppress(Exception):
+                old.close()
+        self._engine.dispose()  # the pool's one connection is the broken one: a new pool, a new connection
+        self._depth = 0
+        self._written = set()
+        try:
+            self._sa = self._engine.connect()
+            self._connected()
+            self.raw.execute(f"SET lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        except (sa_exc.DBAPIError, psycopg.Error) as exc:
+            if self._sa is not None:
+                with contextlib.suppress(Exception):
+                    self._sa.close()
+            self._sa = None
+            self.gone = None
+            self.mark_gone(str(getattr(exc, "orig", exc)).strip().splitlines()[0] or type(exc).__name__)
+            assert self.gone is not None
+            raise self.gone from None
+        self.gone = None
+
+    def watch(self) -> Watch:
+        """The window's ears on the server: its notices, and whether it can be reached (listen.py)."""
+        return ServerWatch(self)
+
+    def listening_connection(self) -> psycopg.Connection[Any]:
+        """A connection of its own for LISTEN (autocommit), to the same server as this store."""
+        url = self._engine.url
+        options = {key: value for key, value in url.query.items() if isinstance(value, str)}
+        kwargs: dict[str, Any] = {**liveness(self.server), **options}
+        return psycopg.connect(host=url.host, port=url.port, dbname=url.database, user=url.username,
+                               password=url.password, autocommit=True, **kwargs)
 
     def sql(self, statement: str, /, **params: Any) -> Rows:
+        self._reachable()
         guarded = self._depth > 0 and _CHANGES.match(statement) is not None
-        if guarded:
-            self.raw.execute("SAVEPOINT linli_statement")
         try:
-            rows = super().sql(statement, **params)
-        except sa_exc.DBAPIError as exc:
             if guarded:
-                self.raw.execute("ROLLBACK TO SAVEPOINT linli_statement")
+                table = _TABLE.match(statement)
+                if table is not None:
+                    self._written.add(table.group(1).lower())
+                self.raw.execute("SAVEPOINT linli_statement")
+            try:
+                rows = super().sql(statement, **params)
+            except sa_exc.DBAPIError as exc:
+                if self._lost(exc):
+                    raise self._error(exc) from exc
+                if guarded:
+                    self.raw.execute("ROLLBACK TO SAVEPOINT linli_statement")
+                    self.raw.execute("RELEASE SAVEPOINT linli_statement")
+                text = refusals.refusal(exc)
+                if text is not None and isinstance(exc.orig, psycopg.Error):
+                    raise sa_exc.IntegrityError(exc.statement, exc.params, Refused(text, exc.orig)) from exc
+                if isinstance(exc, sa_exc.IntegrityError):
+                    raise
+                raise server_error(exc, self.path) from exc
+            if guarded:
                 self.raw.execute("RELEASE SAVEPOINT linli_statement")
-            text = refusals.refusal(exc)
-            if text is not None and isinstance(exc.orig, psycopg.Error):
-                raise sa_exc.IntegrityError(exc.statement, exc.params, Refused(text, exc.orig)) from exc
-            if isinstance(exc, sa_exc.IntegrityError):
-                raise
-            raise server_error(exc, self.path) from exc
-        if guarded:
-            self.raw.execute("RELEASE SAVEPOINT linli_statement")
+        except psycopg.Error as exc:  # the savepoints themselves: only a lost connection fails them
+            raise self._error(exc) from exc
         return rows
 
     @contextlib.contextmanager
@@ -148,13 +265,15 @@ class ServerStore(Store):
             return
         self._run("BEGIN")
         try:
-            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.write_lock,))
         except psycopg.Error as exc:
             self._rollback()
-            raise server_error(exc, self.path) from exc
+            raise self._error(exc) from exc
         self._depth = 1
+        self._written = set()
         try:
             yield cast(Database, None)  # nothing reads it: the domain writes through store.sql
+            self._notify(self._written)
         except BaseException:
             self._depth = 0
             self._rollback()
@@ -164,9 +283,20 @@ class ServerStore(Store):
             self.raw.execute("COMMIT")
         except psycopg.Error as exc:
             self._rollback()
-            raise server_error(exc, self.path) from exc
+            raise self._error(exc, committing=True) from exc
+
+    def _notify(self, tables: Iterable[str]) -> None:
+        """Tell the other desks which tables this write changed (sent by the server at COMMIT)."""
+        names = ",".join(sorted(tables))
+        if names:
+            try:
+                self.raw.execute("SELECT pg_notify(%s, %s)", (self.channel, names))
+            except psycopg.Error as exc:
+                raise self._error(exc) from exc
 
     def _rollback(self) -> None:
+        if self.gone is not None or self._sa is None:
+            return  # the server rolled it back with the session
         with contextlib.suppress(psycopg.Error):
             self.raw.execute("ROLLBACK")
 
@@ -178,8 +308,10 @@ class ServerStore(Store):
         try:
             yield
         finally:
-            self._run(f"SET lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self.background = False
+            if self.gone is None:  # else a new connection starts with the usual wait (reconnect)
+                with contextlib.suppress(DeskError):
+                    self._run(f"SET lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
     def change_mark(self) -> tuple[int, int]:
         """The server's snapshot (xmin:xmax:in-progress): it moves when any writing transaction starts or ends."""
@@ -222,7 +354,7 @@ def server_error(exc: BaseException, shown: str) -> DeskError:
     return DeskError("store", "store_error", detail=str(found))
 
 
-def open_server_store(server: StoreServer, *, now: datetime, password: str | None = None,
+def open_server_store(server: StoreServer, *, now: datetime | None, password: str | None = None,
                       migrate_it: bool = True, create: bool = True) -> ServerStore:
     """Connect to the store on `server` and apply its pending migrations (under the write lock).
 
@@ -230,7 +362,9 @@ def open_server_store(server: StoreServer, *, now: datetime, password: str | Non
     (DeskError 'not_found' naming the URL), as a missing file is: a mistyped database name never
     becomes a new, empty store with a new pass key.
 
-    The compound's schema (`?schema=`) is the connection's search_path; it is made if it is new.
+    The compound's schema (`?schema=`) is the connection's search_path; it is made if it is new, and
+    its write lock is the compound's own (locking.py). Pending migrations need the owner's role: a
+    desk's role, which may not change the schema, is told so (DeskError 'store', naming them).
     A server that can't be reached, or refuses the sign-in, is DeskError 'store' naming the URL.
     """
     engine = engine_for(server, password, poolclass=StaticPool, isolation_level="AUTOCOMMIT",
@@ -243,15 +377,34 @@ def open_server_store(server: StoreServer, *, now: datetime, password: str | Non
     try:
         store._run(f"SET lock_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         assert store._sa is not None
-        if create and server.schema:  # checked against [a-z_][a-z0-9_]* when the URL was read
-            store._run(f'CREATE SCHEMA IF NOT EXISTS "{server.schema}"')
-        found = store.sql("SELECT current_schema()").scalar()  # the first schema of the path that exists
+        found = store.sql("SELECT current_schema()").scalar()  # the first schema of the path this role may use
+        if server.schema and found != server.schema:  # checked against [a-z_][a-z0-9_]* when the URL was read
+            if store.sql("SELECT to_regnamespace(:schema) IS NOT NULL", schema=server.schema).scalar():
+                raise DeskError("store", "pg_store_schema_denied", url=server.shown(), user=server.user,
+                                schema=server.schema)  # another compound's: this role has no USAGE on it
+            if create:  # only when new: a desk's role may use its compound's schema but not make one
+                try:
+                    store._run(f'CREATE SCHEMA IF NOT EXISTS "{server.schema}"')
+                except DeskError:
+                    if not store.sql("SELECT has_database_privilege(current_database(), 'CREATE')").scalar():
+                        raise DeskError("not_found", "pg_store_missing", url=server.shown()) from None
+                    raise
+                found = store.sql("SELECT current_schema()").scalar()
         if (server.schema and found != server.schema) or (not create and not migrate.applied(store._sa)):
             raise DeskError("not_found", "pg_store_missing", url=server.shown())
-        if migrate_it:
-            if migrate.pending(store._sa):
+        store.write_lock = write_lock_key(found)  # the schema the store is in, as migrate's lock finds it
+        todo = migrate.pending(store._sa) if migrate_it else []
+        if todo:
+            if now is None:  # a second connection never migrates; the first one is given its now
+                raise ValueError("migrating a server store needs the operation's now")
+            try:
                 with store.write():  # the write lock: two desks starting together never both migrate
                     migrate.apply_pending(store._sa, now)
+            except sa_exc.ProgrammingError as exc:  # 42501: a desk's role, which may not change the schema
+                if getattr(exc.orig, "sqlstate", None) != "42501":
+                    raise
+                raise DeskError("store", "pg_store_migrate_denied", url=server.shown(), user=server.user,
+                                names=", ".join(todo)) from None
         return store
     except sa_exc.DBAPIError as exc:
         store.close()

@@ -142,6 +142,12 @@ def test_audit_lists_changes_newest_first(run_cli, booked):
     assert entries[0]["action"] == "book" and entries[0]["entity_id"] == "1"
 
 
+def test_audit_find_keeps_the_entries_mentioning_a_text_in_either_case(run_cli, booked):
+    entries = run_cli("audit", "--find", "BOOK").json["entries"]
+    assert entries and {entry["action"] for entry in entries} >= {"book"}
+    assert run_cli("audit", "--find", "50%").json["entries"] == []  # a typed % is no wildcard
+
+
 def test_demo_fills_a_store(run_cli):
     result = run_cli("demo", "--years", "0.02")
     assert result.code == 0 and result.json["bookings"] > 500

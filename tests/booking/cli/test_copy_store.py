@@ -136,3 +136,38 @@ def test_a_clerk_may_not_copy_the_store(run_cli, filled: Path, pg_empty_url: URL
         assert conn.execute(text("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                                  "WHERE n.nspname = 'public' AND c.relkind = 'r'")).scalar() == 0
     engine.dispose()
+
+
+def test_a_compound_is_copied_into_a_new_schema_beside_the_databases_own_store(
+        run_cli, filled: Path, pg_url: URL) -> None:
+    engine = sa.create_engine(pg_url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        before = counts(conn, ["booking", "setting", "_linli_migrations"])
+    result = run_cli("copy-store", "--to", plain(pg_url.update_query_dict({"schema": "guidong_02"})))
+    assert result.code == 0, result.text
+    assert result.json["to"].endswith("?schema=guidong_02") and result.json["migrations"] == list(migrate.NAMES)
+    with engine.connect() as conn:
+        assert counts(conn, ["booking", "setting", "_linli_migrations"]) == before  # public's store untouched
+        conn.execute(text("SET search_path = guidong_02, public"))
+        assert counts(conn, ["booking", "payment"]) == {"booking": 2, "payment": 1}
+    engine.dispose()
+
+
+def test_a_compound_schema_that_is_not_empty_is_refused_and_left_as_it_was(
+        run_cli, filled: Path, pg_empty_url: URL) -> None:
+    target = plain(pg_empty_url.update_query_dict({"schema": "guidong_03"}))
+    assert run_cli("copy-store", "--to", target).code == 0
+    run_cli("resident", "add", "--name", "李四", "--door", "5-1-302", "--phone", "13987654321")
+    again = run_cli("copy-store", "--to", target, "--lang", "en")
+    assert (again.code, again.json["code"]) == (1, "store") and "not empty" in again.json["error"]
+    engine = sa.create_engine(pg_empty_url, poolclass=sa.NullPool)
+    with engine.connect() as conn:
+        conn.execute(text("SET search_path = guidong_03, public"))
+        assert counts(conn, ["resident", "booking"]) == {"resident": 1, "booking": 2}
+    engine.dispose()
+
+
+def test_a_bad_compound_schema_is_refused_before_anything_connects(run_cli, filled: Path, pg_empty_url: URL) -> None:
+    result = run_cli("copy-store", "--to", plain(pg_empty_url.update_query_dict({"schema": "Guidong-03"})))
+    assert (result.code, result.json["code"], result.json["field"]) == (1, "invalid", "db")
+    assert "Guidong-03" in result.json["error"] and "模式名" in result.json["error"]

@@ -81,3 +81,24 @@ def test_a_command_on_the_store_file_itself_is_refused_on_the_server(server_db, 
     code, refused = app("--db", server_db, "backup", "--to", str(tmp_path / "b.sqlite3"))
     assert (code, refused["code"]) == (1, "store") and "backup" in refused["error"]
     assert not (tmp_path / "b.sqlite3").exists()
+
+
+def test_each_compound_of_a_district_is_chosen_by_the_schema_in_the_url(pg_empty_url):
+    def url(schema: str) -> str:  # as a clerk types it: every option, the schema among them
+        return pg_empty_url.set(drivername="postgresql").update_query_dict({"schema": schema}).render_as_string(
+            hide_password=False)
+    for schema in ("guidong_01", "xinfu_02"):
+        code, made = app("--db", url(schema), *AT_10, "init")
+        assert code == 0 and made["migrations"][0] == "0001_core", made
+    code, added = app("--db", url("guidong_01"), *AT_10, "resident", "add", "--name", "张三丰", "--door",
+                      "3栋2单元501", "--phone", "13812345678", "--plate", "川A12345")
+    assert code == 0, added
+    code, booked = app("--db", url("guidong_01"), *AT_10, "book", "--resource", "P001", "--resident",
+                       str(added["id"]), "--start", "2026-11-24 19:00", "--end", "2026-11-25 07:30")
+    assert code == 0, booked
+    code, there = app(*AT_10, "list", "--date", "2026-11-24", env={"LINLI_DB": url("xinfu_02")})
+    assert code == 0 and there["bookings"] == []  # the other compound's day is empty
+    code, refused = app("--db", url("guidong_10"), *AT_10, "list", "--date", "2026-11-24")  # mistyped
+    assert (code, refused["code"]) == (1, "not_found") and "schema=guidong_10" in refused["error"]
+    code, bad = app("--db", url("Guidong"), *AT_10, "list", "--date", "2026-11-24")
+    assert (code, bad["code"], bad["field"]) == (2, "invalid", "db") and "guidong_01" in bad["error"]  # the rule

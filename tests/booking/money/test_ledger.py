@@ -199,7 +199,7 @@ def test_the_csv_export_opens_in_excel_in_chinese(store, admin, clerk, resident,
     ledger.pay(store, clerk, booking.id, 1250, "cash", NOW)
     out = ledger.export_csv(store, "2026-11", tmp_path / "ledger.csv", actor=admin)
     raw = (tmp_path / "ledger.csv").read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf") and out["rows"] == 1
+    assert raw.startswith(b"\xef\xbb\xbf") and out.rows == 1
     rows = list(csv.reader((tmp_path / "ledger.csv").read_text(encoding="utf-8-sig").splitlines()))
     assert rows[0][0] == "收据号" and rows[1][7] == "12.50" and rows[1][4] == "现金"
 
@@ -208,9 +208,9 @@ def test_a_receipt_masks_the_payer_and_writes_the_amount_in_words(store, admin, 
     booking = room(store, admin, resident)
     paid = ledger.pay(store, clerk, booking.id, 1250, "cash", NOW)
     slip = ledger.receipt(store, paid.id)
-    assert slip["number"] == "202611-00001" and slip["date"] == "2026-11-24"
-    assert slip["payer"] == "张*丰" and slip["amount"] == "12.50" and slip["amount_words"] == "壹拾贰元伍角整"
-    assert "R04" not in slip["items"][0]["text"] and "2026-11-27 14:00" in slip["items"][0]["text"]
+    assert slip.number == "202611-00001" and slip.date == "2026-11-24"
+    assert slip.payer == "张*丰" and slip.amount == "12.50" and slip.amount_words == "壹拾贰元伍角整"
+    assert "R04" not in slip.items[0].text and "2026-11-27 14:00" in slip.items[0].text
 
 
 def test_receipt_numbers_run_on_within_a_month(store, admin, clerk, resident):

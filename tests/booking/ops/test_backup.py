@@ -28,7 +28,7 @@ def test_backup_then_restore_gives_identical_data(booked, store_path, tmp_path, 
 def test_a_backup_is_one_checked_self_contained_file(booked, tmp_path):
     copy = tmp_path / "copy.sqlite3"
     result = backup.backup(booked, copy)
-    assert result["integrity"] == "ok" and result["bookings"] == 1
+    assert result.integrity == "ok" and result.bookings == 1
     assert not copy.with_name("copy.sqlite3-wal").exists()
     assert sqlite3.connect(str(copy)).execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
@@ -37,7 +37,7 @@ def test_a_backup_is_one_checked_self_contained_file(booked, tmp_path):
 def test_a_backup_reads_bookings_still_in_the_wal(booked, store_path, tmp_path):
     assert store_path.with_name(store_path.name + "-wal").stat().st_size > 0
     copy = tmp_path / "from-path.sqlite3"
-    assert backup.backup(store_path, copy)["bookings"] == 1
+    assert backup.backup(store_path, copy).bookings == 1
 
 
 def test_a_backup_is_never_written_over_the_store_itself(booked, store_path):
@@ -53,9 +53,9 @@ def test_the_daily_backup_is_made_at_most_once_a_day(booked, tmp_path):
     folder = tmp_path / "backups"
     first = backup.auto_backup(booked, folder, today=date(2026, 11, 24))
     second = backup.auto_backup(booked, folder, today=date(2026, 11, 24))
-    assert Path(first["daily"]).name == "linli-desk-2026-11-24.sqlite3"
-    assert Path(first["monthly"]).name == "linli-desk-2026-11.sqlite3"
-    assert second["daily"] is None and second["skipped"] == "already_today"
+    assert Path(first.daily).name == "linli-desk-2026-11-24.sqlite3"
+    assert Path(first.monthly).name == "linli-desk-2026-11.sqlite3"
+    assert second.daily is None and second.skipped == "already_today"
 
 
 def test_daily_backups_keep_14_days_and_12_months(booked, tmp_path):
@@ -80,7 +80,7 @@ def test_daily_backups_keep_14_days_and_12_months(booked, tmp_path):
 def test_the_newest_good_backup_skips_damaged_ones(booked, tmp_path):
     folder = tmp_path / "backups"
     backup.auto_backup(booked, folder, today=date(2026, 11, 23))
-    newest = backup.auto_backup(booked, folder, today=date(2026, 11, 24))["daily"]
+    newest = backup.auto_backup(booked, folder, today=date(2026, 11, 24)).daily
     Path(newest).write_bytes(Path(newest).read_bytes()[:4096])
     assert backup.newest_good_backup(folder).name in ("linli-desk-2026-11-23.sqlite3", "linli-desk-2026-11.sqlite3")
 

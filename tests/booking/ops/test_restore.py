@@ -22,7 +22,7 @@ def test_restore_keeps_the_current_store_aside(booked, store_path, tmp_path, adm
     current = dump(store_path)
     booked.close()
     result = restore.restore(copy, store_path, now=datetime(2026, 11, 24, 10, 30, 5))
-    aside = Path(result["kept_aside"])
+    aside = Path(result.kept_aside)
     assert aside.name == "desk.sqlite3.before-restore-20261124-103005"
     assert dump(aside) == current
 
@@ -32,8 +32,8 @@ def test_two_restores_in_one_second_keep_both_earlier_stores(booked, store_path,
     backup.backup(booked, copy)
     booked.close()
     moment = datetime(2026, 11, 24, 10, 30, 5)
-    first = restore.restore(copy, store_path, now=moment)["kept_aside"]
-    second = restore.restore(copy, store_path, now=moment)["kept_aside"]
+    first = restore.restore(copy, store_path, now=moment).kept_aside
+    second = restore.restore(copy, store_path, now=moment).kept_aside
     assert first != second and Path(first).exists() and Path(second).exists()
 
 
@@ -62,8 +62,8 @@ def test_restore_of_a_damaged_store_replaces_it_and_keeps_its_bytes(booked, stor
     store_path.write_bytes(store_path.read_bytes()[:5000])  # cut short by a power cut
     damaged = store_path.read_bytes()
     result = restore.restore(copy, store_path, now=NOW)
-    assert Path(result["kept_aside"]).read_bytes() == damaged
-    assert result["bookings"] == 1
+    assert Path(result.kept_aside).read_bytes() == damaged
+    assert result.bookings == 1
     assert startup.startup_check(store_path)["ok"]
 
 

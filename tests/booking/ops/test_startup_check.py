@@ -127,8 +127,8 @@ def test_a_damaged_store_is_offered_the_newest_good_backup(store, store_path, tm
     store.close()
     store_path.write_bytes(store_path.read_bytes()[:8192])
     problem = refused(store_path, folder)
-    assert problem.backup == Path(made["daily"])
-    assert problem.details["backup"] == made["daily"]
+    assert problem.backup == Path(made.daily)
+    assert problem.details["backup"] == made.daily
     assert "有一份完好的备份" in problem.message() and "linli-desk-2026-11-24.sqlite3" in problem.message()
 
 

@@ -54,6 +54,13 @@ def test_find_treats_sql_and_wildcards_as_plain_text(store, resident):
     assert residents.find(store, "' OR 1=1 --") == []
 
 
+def test_a_latin_name_is_found_in_either_case_on_both_engines(store, admin):
+    found = residents.add(store, admin, "Anna Müller", "5栋1单元302", "13987654321", now=NOW)
+    assert [r.id for r in residents.find(store, "anna")] == [found.id]
+    assert [r.id for r in residents.find(store, "MÜLLER")] == []  # Ü is not folded, on either engine
+    assert [r.id for r in residents.find(store, "Müller")] == [found.id]
+
+
 def test_an_empty_search_is_a_clear_error(store):
     with pytest.raises(DeskError) as err:
         residents.find(store, "   ")

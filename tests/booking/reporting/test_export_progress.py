@@ -29,7 +29,7 @@ def test_progress_counts_up_to_the_rows_of_every_file(store, admin, busy_week, t
     result = exports.export_bookings(store, admin, FIRST, LAST, csv_path=str(tmp_path / "b.csv"),
                                      xlsx_path=str(tmp_path / "b.xlsx"),
                                      progress=lambda done, total: seen.append((done, total)) or True, now=NOW)
-    assert busy_week > exports.PROGRESS_EVERY and result["rows"] == busy_week
+    assert busy_week > exports.PROGRESS_EVERY and result.rows == busy_week
     assert seen[-1] == (2 * busy_week, 2 * busy_week)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
 

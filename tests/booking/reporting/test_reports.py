@@ -155,7 +155,7 @@ def test_csv_and_excel_hold_the_same_rows(store, admin, now, tmp_path):
     result = exports.export_bookings(store, admin, date(2026, 11, 21), date(2026, 11, 25),
                                      csv_path=str(tmp_path / "b.csv"), xlsx_path=str(tmp_path / "b.xlsx"), now=now)
     from_csv, from_xlsx = read_csv(tmp_path / "b.csv"), read_xlsx(tmp_path / "b.xlsx")
-    assert result["rows"] == len(from_csv) - 1 > 500
+    assert result.rows == len(from_csv) - 1 > 500
     assert from_csv == from_xlsx
 
 

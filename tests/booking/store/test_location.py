@@ -11,6 +11,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -64,7 +65,7 @@ def test_a_path_is_a_store_file(text: str) -> None:
     ("postgresql://desk@host/linli?sslmod=require", "store_url_param"),
     ("postgresql://desk@host/linli?sslmode=on", "store_url_value"),
     ("postgresql://desk@host/linli?connect_timeout=soon", "store_url_value"),
-    ("postgresql://desk@host/linli?schema=Guidong;drop", "store_url_value"),
+    ("postgresql://desk@host/linli?schema=Guidong;drop", "store_url_schema"),
 ])
 def test_a_wrong_url_is_refused_saying_what_is_wrong(text: str, key: str) -> None:
     with pytest.raises(DeskError) as caught:
@@ -90,6 +91,49 @@ def test_the_messages_are_in_chinese_and_english() -> None:
         location.parse("postgresql://desk@host:99999/linli")
     assert "端口" in caught.value.message("zh")
     assert "port" in caught.value.message("en")
+
+
+@pytest.mark.parametrize("name", ["Guidong", "01_guidong", "gui-dong", "gui dong", "桂东", "", "pg_guidong",
+                                  "information_schema", "g" * 64, '"guidong"', "guidong,public"])
+def test_a_compound_schema_that_is_not_a_plain_lower_case_name_is_refused_in_both_languages(name: str) -> None:
+    with pytest.raises(DeskError) as caught:
+        location.parse("postgresql://desk@host/linli?schema=" + quote(name))
+    assert (caught.value.code, caught.value.key, caught.value.field) == ("invalid", "store_url_schema", "db")
+    assert "模式名" in caught.value.message("zh") and "guidong_01" in caught.value.message("zh")
+    assert "schema" in caught.value.message("en") and "lower-case" in caught.value.message("en")
+
+
+@pytest.mark.parametrize("name", ["guidong_01", "_x", "g" * 63, "public"])
+def test_a_plain_lower_case_schema_names_the_compound(name: str) -> None:
+    found = location.parse(f"postgresql://desk@host/linli?schema={name}")
+    assert isinstance(found, StoreServer) and found.schema == name
+    assert found.shown().endswith(f"?schema={name}")  # the masked URL shows which compound
+
+
+def test_server_url_builds_the_checked_url_from_its_parts_without_a_password() -> None:
+    assert location.server_url("db.guidong.lan", 5433, "linli", "linli_desk", "verify-full", "guidong_01") == (
+        "postgresql://linli_desk@db.guidong.lan:5433/linli?sslmode=verify-full&schema=guidong_01")
+    assert location.server_url("10.0.0.5", None, "linli", "desk") == "postgresql://desk@10.0.0.5:5432/linli"
+    assert location.server_url("::1", 5432, "linli", "desk", "", "") == "postgresql://desk@[::1]:5432/linli"
+    built = location.server_url("db", 5432, "社区", "桂东 desk", "require", sslrootcert=r"C:\Linli\ca.crt")
+    found = location.parse(built)
+    assert isinstance(found, StoreServer)
+    assert (found.user, found.database, dict(found.options)) == (
+        "桂东 desk", "社区", {"sslmode": "require", "sslrootcert": r"C:\Linli\ca.crt"})
+
+
+@pytest.mark.parametrize(("parts", "key"), [
+    (("db", 5432, "linli", "desk", None, "Guidong"), "store_url_schema"),
+    (("db", 5432, "linli", "", None, None), "store_url_user"),
+    (("", 5432, "linli", "desk", None, None), "store_url_host"),
+    (("db", 70000, "linli", "desk", None, None), "store_url_port"),
+    (("db", 5432, "", "desk", None, None), "store_url_database"),
+    (("db", 5432, "linli", "desk", "on", None), "store_url_value"),
+])
+def test_server_url_refuses_a_wrong_part_as_a_typed_url_is_refused(parts: tuple[Any, ...], key: str) -> None:
+    with pytest.raises(DeskError) as caught:
+        location.server_url(*parts)
+    assert (caught.value.code, caught.value.key, caught.value.field) == ("invalid", key, "db")
 
 
 def test_db_wins_over_linli_db_which_wins_over_the_data_folder() -> None:

@@ -106,7 +106,7 @@ def test_every_booking_confirmed_during_a_restore_is_in_the_store_or_the_kept_as
     reader = threading.Thread(target=read)
     reader.start()
     assert acked.wait(120)
-    restored = [restore.restore(before, store_path, NOW)["kept_aside"] for _ in range(3)]  # three, while it books
+    restored = [restore.restore(before, store_path, NOW).kept_aside for _ in range(3)]  # three, while it books
     after = sum(1 for x in lines if x[0] == "ok")
     while sum(1 for x in lines if x[0] == "ok") < after + 20 and desk2.poll() is None:
         acked.clear()
@@ -173,7 +173,7 @@ def test_restoring_a_damaged_store_the_desk_has_open_closes_it_first(store, stor
         return real_replace(src, dst)
     monkeypatch.setattr(os, "replace", windows_replace)
     done = restore_from(desk, copy)
-    assert done["kept_aside"]
+    assert done.kept_aside
     assert desk.store.conn.execute("SELECT count(*) FROM resource").fetchone()[0] > 0  # reopened
 
 
@@ -355,7 +355,7 @@ def test_a_folder_the_antivirus_holds_does_not_fail_a_finished_restore(store, st
         raise PermissionError(13, "[WinError 32] used by another process", str(path))
     monkeypatch.setattr(shutil, "rmtree", held)
     done = restore.restore(copy, store_path, NOW)
-    assert done["kept_aside"]
+    assert done.kept_aside
 
 
 @pytest.mark.parametrize("path, uri", [

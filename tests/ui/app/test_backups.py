@@ -111,7 +111,7 @@ def test_a_clerk_may_back_up_but_not_restore(qtbot, store, clerk, now, tmp_path)
     with pytest.raises(DeskError) as refused:
         backups.restore_from(desk, tmp_path / "any.sqlite3")
     assert refused.value.code == "forbidden"
-    assert backups.back_up_to(desk, tmp_path / "copy.sqlite3")["integrity"] == "ok"
+    assert backups.back_up_to(desk, tmp_path / "copy.sqlite3").integrity == "ok"
 
 
 def test_a_restore_in_the_window_refreshes_every_view(qtbot, desk, tmp_path):
@@ -120,7 +120,7 @@ def test_a_restore_in_the_window_refreshes_every_view(qtbot, desk, tmp_path):
     with qtbot.waitSignal(desk.changed) as changed:
         done = backups.restore_from(desk, copy)
     assert changed.args[0] == Changes.everything()
-    assert Path(done["kept_aside"]).exists()
+    assert Path(done.kept_aside).exists()
 
 
 # --- the whole-file check after the window opened --------------------------------------------

@@ -109,3 +109,35 @@ def test_a_second_program_grants_the_first_desk_the_foreground_by_its_process_id
         process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     out, _ = process.communicate(timeout=15)
     assert process.returncode == 3 and out.strip() == str(os.getpid())
+
+
+def _server(url: str):
+    from booking.store import location
+    found = location.parse(url)
+    assert isinstance(found, location.StoreServer)
+    return found
+
+
+def test_a_server_store_is_claimed_by_its_url_without_the_password():
+    one = instance.server_name(_server("postgresql://linli_desk:secret-1@192.168.1.10/linli?sslmode=verify-full"))
+    assert one == instance.server_name(_server(
+        "postgresql://linli_desk:another@192.168.1.10:5432/linli?sslmode=verify-full"))
+    assert one != instance.server_name(_server("postgresql://linli_desk@192.168.1.10/other?sslmode=verify-full"))
+    assert "secret-1" not in instance.store_key(_server("postgresql://linli_desk:secret-1@192.168.1.10/linli"))
+
+
+@pytest.fixture
+def first_on_server(qtbot):
+    claimed = SingleInstance(_server("postgresql://linli_desk:secret-1@192.168.1.10/linli"))
+    assert claimed.claim()
+    yield claimed
+    claimed.release()
+
+
+def test_a_second_start_on_the_same_server_store_is_refused_naming_the_url_without_password(qtbot,
+                                                                                           first_on_server):
+    second = SingleInstance(_server("postgresql://linli_desk@192.168.1.10/linli"))
+    with qtbot.waitSignal(first_on_server.raise_requested, timeout=3000):
+        assert second.claim() is False
+    text = instance.already_running_text(_server("postgresql://linli_desk:secret-1@192.168.1.10/linli"))
+    assert "postgresql://linli_desk@192.168.1.10:5432/linli" in text and "secret-1" not in text

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from booking.people import residents
 from booking.schedule import bookings
 from booking.schedule.bookings import Request
-from ui.bookings.booking_dialog import BookingDialog, OccurrenceModel, ResidentModel
+from ui.bookings.booking_dialog import BookingDialog, OccurrenceModel
 from ui.desk.session import Desk
 
 
@@ -48,18 +48,6 @@ def pick(qtbot, dialog: BookingDialog, text: str) -> None:
 
 
 # --- the plain parts --------------------------------------------------------------------------
-
-def test_the_resident_list_model_passes_the_model_tester(qtmodeltester, store, resident, neighbour):
-    model = ResidentModel()
-    model.set_residents(residents.find(store, "川A"))
-    qtmodeltester.check(model)
-
-
-def test_found_residents_are_shown_masked(store, resident):
-    model = ResidentModel()
-    model.set_residents([resident])
-    assert model.index(0).data() == "张*丰   3栋2单元501   138****5678   川A12345"
-
 
 def test_the_occurrence_model_passes_the_model_tester(qtmodeltester, store, resident, neighbour, admin, now):
     bookings.book(store, admin, Request("P001", at("2026-11-25 19:00"), at("2026-11-26 07:30"), neighbour.id), now)

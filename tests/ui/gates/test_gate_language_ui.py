@@ -104,7 +104,7 @@ def test_the_desks_scan_list_shows_the_gates_refusal_in_the_language_in_use(qapp
     refuse_early(store, gate)
     set_language(opened_in)
     model = RecentScansModel(store, now=lambda: EARLY)
-    at = model.COLUMNS.index("reason")
+    at = model.COLUMNS.index("uis_scan_col_reason")
     assert [model.index(row, at).data() for row in range(model.rowCount())] == [REFUSED[opened_in]]
 
 

@@ -175,6 +175,19 @@ def test_the_audit_view_searches_the_log(qtbot, admin_desk, store, resident, nei
     assert view.model.rowCount() == 1 and view.model.index(0, 2).data() == "添加"
 
 
+def test_the_audit_search_finds_what_the_log_shows_in_either_language(qtbot, admin_desk, store, resident, neighbour):
+    view = shown(qtbot, AuditView(admin_desk))
+    view.search.setText("添加")  # as the input method commits it: the action's word as shown; stored 'add'
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    added = view.model.rowCount()
+    assert added >= 2 and {view.model.index(n, 2).data() for n in range(added)} == {"添加"}
+    language.apply("en", admin_desk)
+    view.search.clear()
+    qtbot.keyClicks(view.search, "ADD")  # either case
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    assert view.model.rowCount() >= added and view.model.index(0, 2).data() == "Added"
+
+
 def test_the_views_follow_the_language(qtbot, admin_desk):
     view = shown(qtbot, ResourcesRulesView(admin_desk))
     language.apply("en", admin_desk)

@@ -78,7 +78,7 @@ def test_the_export_dialog_writes_csv_masked_by_default(qtbot, store, clerk, now
     dialog = export_dialog(qtbot, Desk(store, clerk, fixed_now=now), tmp_path)
     assert dialog.masked_box.isChecked()
     result = run(qtbot, dialog)
-    assert result["rows"] == 2 and result["masked"]
+    assert result.rows == 2 and result.masked
     text = (tmp_path / "bookings.csv").read_text(encoding="utf-8-sig")
     assert "张*丰" in text and "138****5678" in text and "13812345678" not in text
     assert "已导出 2 条预约" in dialog.message.text()
@@ -102,7 +102,7 @@ def test_an_unmasked_export_needs_a_reason_and_is_audited(qtbot, store, admin, n
     assert dialog.field_errors["reason"].isVisibleTo(dialog) and "理由" in dialog.field_errors["reason"].text()
     dialog.reason_edit.setText("派出所调查")
     result = run(qtbot, dialog)
-    assert not result["masked"]
+    assert not result.masked
     with open(tmp_path / "bookings.csv", encoding="utf-8-sig", newline="") as stream:
         assert any("13812345678" in row for row in csv.reader(stream))
     entry = audit.entries(store, "booking")[0]
