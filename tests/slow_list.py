@@ -36,6 +36,22 @@ SLOW: tuple[str, ...] = (
     "test_every_numeric_and_date_option_answers_odd_digits_and_far_years_with_exit_0_1_or_2",
     # booking/store/test_store_safety.py: 1 x 2.26 s
     "test_every_booking_confirmed_during_a_restore_is_in_the_store_or_the_kept_aside_file",
+    # booking/ops/test_server_backup.py: 1 x 7.8 s, 1 x 6.2 s, 1 x 5.1 s (wall, on the server)
+    "test_every_booking_confirmed_during_a_server_restore_is_on_the_server_or_in_the_kept_aside_file",
+    "test_a_restore_whose_connection_is_killed_midway_leaves_the_server_unchanged",
+    "test_only_the_owner_may_restore_and_the_desks_role_changes_nothing",
+    "test_a_row_the_server_refuses_stops_the_restore_and_leaves_the_server_unchanged",
+    "test_a_desk_whose_server_store_was_restored_underneath_it_is_told_and_saves_nothing",
+    "test_a_backup_restored_onto_another_server_database_round_trips",
+    "test_a_bad_backup_file_is_refused_with_a_clear_message_and_the_server_is_unchanged",
+    "test_a_backup_of_the_server_store_is_a_sqlite_store_with_everything",
+    "test_a_compounds_backup_and_restore_are_its_own_and_hold_its_write_lock_not_the_others",
+    "test_the_daily_backup_of_a_server_store_has_names_of_its_own_beside_the_store_files",
+    # ui/app/test_server_daily_backup.py: real windows on the server
+    "test_the_owners_window_takes_the_daily_server_backup_on_its_own_connection_and_keeps_14",
+    "test_a_desk_signed_in_with_the_desks_role_leaves_the_daily_backup_to_the_owners",
+    "test_backup_and_restore_in_the_window_work_on_a_server_store_and_the_board_follows",
+    "test_file_backup_and_restore_in_the_menu_run_on_a_worker_on_a_server_store",
     "test_the_program_help_and_every_command_help_format",  # booking/cli/test_cli.py: 1 x 2.84 s
     "test_a_scan_of_any_text_never_raises_and_refuses_what_is_not_a_pass",  # booking/test_properties.py: 1 x 1.35 s
     # booking/test_concurrency.py: 1 x 7.01 s, marked in its file

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from booking.cli import registry as cli
-from booking.ops import backup, restore, startup
-from booking.store import paths
+from booking.ops import backup, restore, serverrestore, startup
+from booking.store import location, paths
+from booking.store.connection import Store
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
@@ -44,15 +45,26 @@ def _fmt_backup(result: dict[str, Any]) -> str:
 
 @cli.command("backup", _fmt_backup)
 def _backup(ctx: cli.Context) -> dict[str, Any]:
-    restore.clean_leftovers(ctx.store_path, ctx.now)  # what a killed backup or restore left behind
+    # On the server: the store opened as every command opens it, backed up to a Linli SQLite file
+    source: Store | Path = ctx.store if _on_server(ctx) else ctx.store_path
+    # what a killed backup or restore left behind
+    restore.clean_leftovers(None if _on_server(ctx) else ctx.store_path, ctx.now)
     if ctx.args.daily:
-        return backup.auto_backup(ctx.store_path, backup.backup_dir(), today=ctx.now.date()).to_json()
-    return backup.backup(ctx.store_path, Path(ctx.args.to)).to_json()
+        return backup.auto_backup(source, backup.backup_dir(), today=ctx.now.date()).to_json()
+    return backup.backup(source, Path(ctx.args.to)).to_json()
 
 
 @cli.command("restore", lambda r: tr("cli_restore_done", path=r["restored_from"], aside=r["kept_aside"] or "-"))
 def _restore(ctx: cli.Context) -> dict[str, Any]:
+    if _on_server(ctx):
+        restore.clean_leftovers(None, ctx.now)
+        actor = _restorer(ctx)
+        return serverrestore.restore_server(Path(ctx.args.source), ctx.store, ctx.now, actor=actor).to_json()
     return restore.restore(Path(ctx.args.source), ctx.store_path, ctx.now, actor=_restorer(ctx)).to_json()
+
+
+def _on_server(ctx: cli.Context) -> bool:
+    return isinstance(ctx.where, location.StoreServer)
 
 
 def _restorer(ctx: cli.Context) -> Actor | None:

@@ -91,8 +91,8 @@ class Context:
 
     @property
     def store_path(self) -> Path:
-        """The store file, for the commands that work on the file itself (backup, restore,
-        copy-store); on a server store they are refused, naming the command."""
+        """The store file, for the commands that work on the file itself (store-check, copy-store);
+        on a server store they are refused, naming the command."""
         if isinstance(self.where, location.StoreServer):
             raise DeskError("store", "store_server_command", command=_command_name(self.args), url=self.where.shown())
         return self.where.path

@@ -32,6 +32,7 @@ from typing import Any
 
 from booking.gatehouse import gate_camera, gate_protocols, gates
 from booking.places import stations
+from booking.store import clock
 from booking.store.errors import DeskError
 from booking.gatehouse.gate_protocols import BadEvent, Heartbeat
 from booking.gatehouse.gates import Decision, PlateRead
@@ -139,9 +140,7 @@ class GateService:
         """Wait up to `seconds` on this thread, ending early when the server stops.
 
         Short sleeps, not `Event.wait(timeout)`, for the reason given in `_beat`."""
-        deadline = time.monotonic() + seconds
-        while not self._stopped.is_set() and time.monotonic() < deadline:
-            time.sleep(min(HOLD_STEP_S, max(0.0, deadline - time.monotonic())))
+        clock.pause(self._stopped, seconds, HOLD_STEP_S)
 
     def _beat(self) -> None:
         """Put a tick in the worker's queue every TICK_S, between the jobs.

@@ -13,6 +13,7 @@ would drop every POSIX lock of the process (SQLite's "How To Corrupt" 2.2).
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import shutil
@@ -22,6 +23,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from booking.ops import serverbackup
 from booking.store import connection as stores
 from booking.store.errors import DeskError
 from booking.store.paths import data_dir
@@ -31,6 +33,8 @@ from booking.ops.storefile import (Contents, check_file, discard, fsync, fsync_f
                                    same_file, taken)
 
 PREFIX = "linli-desk"
+#: the automatic copies of a store on the server: `linli-server-<host>_<database>[.<schema>]-…`
+SERVER_PREFIX = "linli-server"
 KEEP_DAILY = 14
 KEEP_MONTHLY = 12
 _DAILY = re.compile(rf"^{PREFIX}-(\d{{4}})-(\d{{2}})-(\d{{2}})\.sqlite3$")
@@ -47,8 +51,11 @@ def backup(source: Store | str | Path, to_path: str | Path) -> Backup:
     """Copy the store (an open Store or a path) to `to_path` and prove the copy intact.
 
     The copy is a single self-contained file (rollback journal, not WAL), so it
-    can be carried on a USB stick. Returns what was written.
+    can be carried on a USB stick. Returns what was written. A store on the server is
+    backed up to the same kind of file (booking/ops/serverbackup.py).
     """
+    if isinstance(source, Store) and serverbackup.on_server(source):
+        return serverbackup.backup_server(source, to_path)
     started = time.perf_counter()
     target = Path(to_path)
     store_path = Path(source.path if isinstance(source, Store) else source)
@@ -153,12 +160,15 @@ def auto_backup(store: Store | str | Path, folder: str | Path | None = None, *,
     """Today's backup, if there is none yet; keeps 14 daily and 12 monthly copies.
 
     The first backup of a month is also kept as that month's copy
-    (linli-desk-2026-11.sqlite3). Only files named like ours are ever deleted.
+    (linli-desk-2026-11.sqlite3). Only files named like ours are ever deleted. A store on the
+    server has names of its own (`daily_prefix`), so its copies and a store file's never count
+    as each other's day nor push each other out of the 14 and 12.
     """
     where = Path(folder) if folder is not None else backup_dir()
+    prefix = daily_prefix(store)
     day = today  # the desk's own day, as on its board
-    daily = where / f"{PREFIX}-{day:%Y-%m-%d}.sqlite3"
-    monthly = where / f"{PREFIX}-{day:%Y-%m}.sqlite3"
+    daily = where / f"{prefix}-{day:%Y-%m-%d}.sqlite3"
+    monthly = where / f"{prefix}-{day:%Y-%m}.sqlite3"
     if daily.exists():
         return DailyBackup(str(where), None, None, [], skipped="already_today")
     made = backup(store, daily)
@@ -166,7 +176,40 @@ def auto_backup(store: Store | str | Path, folder: str | Path | None = None, *,
     if not monthly.exists():
         _copy_file(daily, monthly)
         month_copy = str(monthly)
-    return DailyBackup(str(where), made.path, month_copy, [str(p) for p in _prune(where)], ms=made.ms)
+    return DailyBackup(str(where), made.path, month_copy, [str(p) for p in _prune(where, prefix)], ms=made.ms)
+
+
+def desk_daily_backup(store: Store | str | Path, folder: str | Path | None = None, *,
+                      today: date) -> DailyBackup:
+    """The daily backup a desk takes by itself when it starts (`auto_backup`), with the rule for a
+    store on the server: only a desk signed in to the server as the store's owner takes it
+    (skipped "not_owner" for the desks' role). A server store is shared by every desk of the
+    community (of a district's compound): a copy on each desk's PC every day would put the whole
+    store, pass keys included, on every PC, and every desk's start would read it all from the
+    server; the owner's PC is the one that restores, so its copies are where they are needed
+    (docs/shared-store.md, "6. Backups"). Any desk may still take one itself (`backup`).
+    """
+    if isinstance(store, Store) and serverbackup.on_server(store) and not serverbackup.owns_store(store):
+        where = Path(folder) if folder is not None else backup_dir()
+        return DailyBackup(str(where), None, None, [], skipped="not_owner")
+    return auto_backup(store, folder, today=today)
+
+
+def daily_prefix(store: Store | str | Path) -> str:
+    """How the automatic copies of `store` are named: `linli-desk` for the store file, and for a store
+    on the server `linli-server-<host>_<database>[.<schema>]`, so each server store has its own."""
+    if isinstance(store, Store) and serverbackup.on_server(store):
+        return f"{SERVER_PREFIX}-{serverbackup.label(store)}"
+    return PREFIX
+
+
+def _patterns(prefix: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The daily and the monthly copies' names of `prefix`: the two rules of KEEP_DAILY and KEEP_MONTHLY."""
+    if prefix == PREFIX:
+        return _DAILY, _MONTHLY
+    named = re.escape(prefix)
+    return (re.compile(rf"^{named}-(\d{{4}})-(\d{{2}})-(\d{{2}})\.sqlite3$"),
+            re.compile(rf"^{named}-(\d{{4}})-(\d{{2}})\.sqlite3$"))
 
 
 def _copy_file(source: Path, target: Path) -> None:
@@ -183,16 +226,17 @@ def _copy_file(source: Path, target: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
-def _prune(folder: Path) -> list[Path]:
+def _prune(folder: Path, prefix: str = PREFIX) -> list[Path]:
     removed: list[Path] = []
     # Ages of files on disk, compared with their mtimes (which the OS stamps from its clock):
     # nothing the program stores, so not the desk's one clock (booking/store/clock.py).
     day_ago = time.time() - 86400
-    for partial in folder.glob(f".{PREFIX}-*.partial"):  # left by a desk switched off mid-backup
+    for partial in folder.glob(f".{glob.escape(prefix)}-*.partial"):  # left by a desk switched off mid-backup
         with contextlib.suppress(OSError):
             if partial.stat().st_mtime < day_ago:
                 partial.unlink()
-    for pattern, keep in ((_DAILY, KEEP_DAILY), (_MONTHLY, KEEP_MONTHLY)):
+    daily, monthly = _patterns(prefix)
+    for pattern, keep in ((daily, KEEP_DAILY), (monthly, KEEP_MONTHLY)):
         found = sorted((p for p in folder.iterdir() if pattern.match(p.name)), key=lambda p: p.name, reverse=True)
         for old in found[keep:]:
             try:
@@ -204,7 +248,8 @@ def _prune(folder: Path) -> list[Path]:
 
 
 def backups(folder: str | Path | None = None) -> list[Path]:
-    """The automatic backups in `folder`, newest first (monthly copies after the daily ones of a day)."""
+    """The automatic backups of the store file in `folder`, newest first (monthly copies after the
+    daily ones of a day); never a server store's, which is not what the file's start-up check offers."""
     where = Path(folder) if folder is not None else backup_dir()
     if not where.is_dir():
         return []

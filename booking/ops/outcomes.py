@@ -29,7 +29,8 @@ class Backup:
 @dataclass(frozen=True)
 class DailyBackup:
     """Today's automatic backup: the daily and monthly copies made (None: not made), the old ones
-    removed; `skipped` says why none was made ("already_today"), `ms` how long a made one took."""
+    removed; `skipped` says why none was made ("already_today"; "not_owner": a desk on a server store
+    signed in with the desks' role, backup.desk_daily_backup), `ms` how long a made one took."""
 
     folder: str
     daily: str | None

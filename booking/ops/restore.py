@@ -275,16 +275,17 @@ def _replace_file(checked: Path, store: Path, aside: Path | None) -> None:
     fsync_folder(store.parent)
 
 
-def clean_leftovers(store_path: str | Path, now: datetime, older_than_s: float = 3600) -> list[str]:
+def clean_leftovers(store_path: str | Path | None, now: datetime, older_than_s: float = 3600) -> list[str]:
     """Remove what a killed backup or restore left: `.linli-restore-*` folders, `.*.partial` copies.
 
     Only those older than `older_than_s` before `now`, so a backup or restore another
-    desk is running at this moment keeps its files. Errors are logged, never raised: a
+    desk is running at this moment keeps its files (`store_path` None, a store on the server:
+    only the backups folder). Errors are logged, never raised: a
     folder the antivirus still holds is tried again at the next start.
     """
     removed: list[str] = []
     limit = now.timestamp() - older_than_s
-    for folder in {Path(store_path).parent, backup_dir()}:
+    for folder in {Path(store_path).parent if store_path is not None else backup_dir(), backup_dir()}:
         if not folder.is_dir():
             continue
         for leftover in [*folder.glob(".linli-restore-*"), *folder.glob(".*.partial")]:

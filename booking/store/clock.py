@@ -6,6 +6,8 @@ sorts and compares correctly and reads plainly in any SQLite browser.
 """
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date, datetime, timedelta, timezone
 
 TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -49,3 +51,19 @@ def to_stamp(moment: datetime) -> str:
     """A stored time with seconds (audit entries, scans, created_at): always from the operation's
     `now`, never the wall clock, so every time the program writes comes from one clock."""
     return moment.strftime(STAMP_FMT)
+
+
+def pause(stop: threading.Event, seconds: float, step: float = 0.05) -> bool:
+    """Wait up to `seconds` on this thread, ending within `step` once `stop` is set; True if it was.
+
+    Short sleeps, not `stop.wait(seconds)`: a timed wait measures its deadline on a clock that
+    libfaketime cannot fake (sem_clockwait, libfaketime#390), so under the suite's faketime run
+    a thread waiting that way never woke (the gate server's ticks, the store listener's retry).
+    """
+    deadline = time.monotonic() + seconds
+    while not stop.is_set():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return False
+        time.sleep(min(step, left))
+    return True

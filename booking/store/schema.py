@@ -602,3 +602,17 @@ def gate_event_params(db: Database) -> None:
     # always Chinese (it is what the gate's screen showed) and stays as it was sent.
     # ADD COLUMN fires no trigger: the table stays append-only.
     db.table("gate_event").add_column("reason_params", str)
+
+
+@MIGRATIONS(name="0013_foreign_key_indexes")
+def foreign_key_indexes(db: Database) -> None:
+    # The foreign keys into booking and scan that had no index of their own: removing a resident,
+    # a booking or a scan (a restore replacing every row, on the server above all) made the
+    # engine read the whole child table once per removed row to check nothing still pointed at
+    # it (19-24 s of a 47 s server restore of the 1-year store). Same names on both engines.
+    db.executescript("""
+        CREATE INDEX IF NOT EXISTS idx_booking_resident_id ON booking(resident_id);
+        CREATE INDEX IF NOT EXISTS idx_gate_event_booking_id ON gate_event(booking_id);
+        CREATE INDEX IF NOT EXISTS idx_gate_event_suggested_id ON gate_event(suggested_id);
+        CREATE INDEX IF NOT EXISTS idx_gate_event_scan_id ON gate_event(scan_id);
+    """)

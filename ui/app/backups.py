@@ -8,8 +8,10 @@ and tells (done, kept aside here). ui/app/main.py calls four entry points:
     StoreCheckReport(store)        the whole-file check the window's quick open left owed
                                    (store.DamageCheck, on its worker thread): damage it finds
                                    is explained the same way; until it passed nothing is written
-    start_daily_backup(path)       after the window is up: today's backup on a worker thread
-    add_menu_actions(window, desk) Backup... and Restore... in the window's File menu
+    start_daily_backup(place)      after the window is up: today's backup on a worker thread (of a
+                                   server store: by the owner's desk only, backup.desk_daily_backup)
+    add_menu_actions(window, desk) Backup... and Restore... in the window's File menu (on a server
+                                   store: on a worker with its own connection, in_background)
 """
 from __future__ import annotations
 
@@ -24,17 +26,19 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from booking.ops import backup, restore, startup
-from booking.ops.outcomes import Backup, Restored
+from booking.ops import backup, restore, serverrestore, startup
+from booking.ops.outcomes import Backup, DailyBackup, Restored
 from booking.store.audit import SYSTEM
 from booking.store.connection import Store
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
+from booking.store.location import StoreServer
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 from ui.widgets.confirm import ask
-from ui.widgets.storeplace import on_server
+from ui.widgets.longwork import LongWork
+from ui.widgets.storeplace import on_server, open_again, place_of
 
 log = logging.getLogger("linli.backup")
 
@@ -204,20 +208,41 @@ def offer_adoption(earlier: Path, store_path: Path, parent: QWidget | None = Non
     return True
 
 
-def start_daily_backup(store_path: str | Path, today: date,
-                       folder: Path | None = None) -> threading.Thread:
-    """Today's automatic backup on a worker thread (its own connection), so the window opens at once.
+class DailyBackupThread(threading.Thread):
+    """Today's automatic backup on its own thread and connection; `result` once it has run."""
+
+    def __init__(self, place: str | Path | StoreServer, today: date, folder: Path | None) -> None:
+        super().__init__(name="linli-daily-backup")  # not a daemon: finish before exit
+        self.place, self.today, self.folder = place, today, folder
+        self.result: DailyBackup | None = None
+
+    def run(self) -> None:
+        if isinstance(self.place, StoreServer):
+            # a connection of its own (the window's stays free for the desk): a REPEATABLE READ
+            # snapshot read while the desks go on booking (booking/ops/serverbackup.py)
+            store = open_again(self.place)
+            try:
+                self.result = backup.desk_daily_backup(store, self.folder, today=self.today)
+            finally:
+                store.close()
+        else:
+            self.result = backup.desk_daily_backup(self.place, self.folder, today=self.today)
+        if self.result.daily:
+            log.info("daily backup %s in %s ms; removed %s", self.result.daily, self.result.ms, self.result.removed)
+        elif self.result.skipped == "not_owner":
+            log.info("no daily backup of the server store here: the desk signed in as its owner takes it")
+
+
+def start_daily_backup(place: str | Path | StoreServer, today: date,
+                       folder: Path | None = None) -> DailyBackupThread:
+    """Today's automatic backup of the store file, or of the store on the server (`place`), on a worker
+    thread with its own connection, so the window opens at once and stays usable while it runs.
 
     A failure is not caught here: it reaches the error dialog through
     `threading.excepthook` (ui/app/errors.py), because a backup that silently
     stopped working is worse than an interruption.
     """
-    def work() -> None:
-        result = backup.auto_backup(store_path, folder, today=today)
-        if result.daily:
-            log.info("daily backup %s in %s ms; removed %s", result.daily, result.ms, result.removed)
-
-    worker = threading.Thread(target=work, name="linli-daily-backup")  # not a daemon: finish before exit
+    worker = DailyBackupThread(place, today, folder)
     worker.start()
     return worker
 
@@ -256,16 +281,8 @@ def add_menu_actions(window: MainWindow, desk: Desk) -> tuple[QAction, QAction]:
 
 
 def back_up_to(desk: Desk, path: str | Path) -> Backup:
-    """Write a checked backup of the desk's store to `path`."""
-    _refuse_server(desk)
+    """Write a checked backup of the desk's store to `path` (of a server store: a Linli SQLite file)."""
     return backup.backup(desk.store, path)
-
-
-def _refuse_server(desk: Desk) -> None:
-    """A store on the server is backed up by the server's administrator (pg_dump) until backup and
-    restore work on it: said in words, rather than failing on the file a server store does not have."""
-    if on_server(desk.store):
-        raise DeskError("store", "uib_server_not_yet", url=desk.store.path)
 
 
 def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> Restored:
@@ -278,7 +295,10 @@ def restore_from(desk: Desk, path: str | Path, *, offered: bool = False) -> Rest
     """
     if not offered and not desk.actor.is_admin:
         raise DeskError("forbidden", "uib_restore_admin_only")
-    _refuse_server(desk)
+    if on_server(desk.store):  # one transaction on the server: no file to let go of
+        done = serverrestore.restore_server(path, desk.store, desk.now(), actor=desk.actor)
+        desk.notify(EVERYTHING)
+        return done
     desk.store.disconnect()
     try:
         done = restore.restore(path, desk.store.path, desk.now(), actor=desk.actor)
@@ -306,23 +326,19 @@ def watch_for_restores(window: QWidget, desk: Desk, every_ms: int = 5000) -> QTi
     return timer
 
 
-def _server_said(window: QWidget, desk: Desk, title: str) -> bool:
-    """True (after saying so) when the store is on the server, where this cannot be done yet."""
-    try:
-        _refuse_server(desk)
-    except DeskError as exc:
-        QMessageBox.information(window, title, exc.message())
-        return True
-    return False
-
-
 def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
-    if _server_said(window, desk, tr("uib_backup_title")):
-        return
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     suggested = Path(documents) / f"linli-desk-{desk.now():%Y-%m-%d-%H%M}.sqlite3"
     path, _ = QFileDialog.getSaveFileName(window, tr("uib_backup_title"), str(suggested), tr("uib_files"))
     if not path:
+        return
+
+    def said(done: Backup) -> None:
+        QMessageBox.information(window, tr("uib_backup_title"),
+                                tr("uib_backup_done", path=done.path, bookings=done.bookings))
+
+    if on_server(desk.store):  # seconds of reading the server: on a worker, the window stays drawn
+        in_background(window, desk, tr("uib_backup_title"), lambda store, _progress: backup.backup(store, path), said)
         return
     with _busy():
         try:
@@ -330,13 +346,10 @@ def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
         except DeskError as exc:
             QMessageBox.warning(window, tr("uib_backup_title"), exc.message())
             return
-    QMessageBox.information(window, tr("uib_backup_title"),
-                            tr("uib_backup_done", path=done.path, bookings=done.bookings))
+    said(done)
 
 
 def _ask_and_restore(window: QWidget, desk: Desk) -> None:
-    if _server_said(window, desk, tr("uib_restore_title")):
-        return
     path, _ = QFileDialog.getOpenFileName(window, tr("uib_restore_title"), str(backup.backup_dir()),
                                           tr("uib_files"))
     if not path:
@@ -349,15 +362,71 @@ def _ask_and_restore(window: QWidget, desk: Desk) -> None:
     if not ask(window, tr("uib_restore_title"),  # replacing every record: No unless asked
                tr("uib_restore_confirm", path=path, taken=about.taken, bookings=about.bookings)):
         return
+
+    def said(done: Restored) -> None:
+        log.info("restored %s over %s; kept aside %s", path, desk.store.path, done.kept_aside)
+        QMessageBox.information(window, tr("uib_restore_title"),
+                                tr("uib_restore_done", bookings=done.bookings, aside=done.kept_aside or "-"))
+
+    if on_server(desk.store):
+        try:
+            restore_in_background(window, desk, path, said)
+        except DeskError as exc:
+            QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
+        return
     with _busy():
         try:
             done = restore_from(desk, path)
         except DeskError as exc:
             QMessageBox.warning(window, tr("uib_restore_title"), exc.message())
             return
-    log.info("restored %s over %s; kept aside %s", path, desk.store.path, done.kept_aside)
-    QMessageBox.information(window, tr("uib_restore_title"),
-                            tr("uib_restore_done", bookings=done.bookings, aside=done.kept_aside or "-"))
+    said(done)
+
+
+def in_background(window: QWidget, desk: Desk, title: str, work: Callable[[Store, Callable[[int, int], bool]], Any],
+                  said: Callable[[Any], object], ended: Callable[[], object] | None = None) -> LongWork:
+    """`work` on a worker thread with a connection of its own to the desk's server store (a backup or
+    a restore there takes seconds to a minute: the window stays drawn, its progress dialog over it).
+    One transaction, so no Cancel: it ends by itself, whole or not at all. `said(result)` or the
+    refusal in a box, on the window's thread; then `ended()`."""
+    job = LongWork(place_of(desk.store), work, title, window)
+    job.dialog.setCancelButton(None)  # type: ignore[arg-type]  # Qt: None shows no Cancel button
+    job.succeeded.connect(said)
+    job.failed.connect(lambda exc: QMessageBox.warning(window, title, exc.message()))
+    if ended is not None:
+        job.finished.connect(ended)
+    jobs: list[LongWork] = getattr(window, "backup_jobs", [])  # kept alive while it runs
+    window.backup_jobs = jobs  # type: ignore[attr-defined]
+    jobs.append(job)
+    job.finished.connect(lambda: jobs.remove(job))
+    job.start()
+    return job
+
+
+def restore_in_background(window: QWidget, desk: Desk, path: str | Path,
+                          said: Callable[[Restored], object]) -> LongWork:
+    """`restore_from` on a server store, on a worker (`in_background`): the restore's own connection
+    holds the write lock and the transaction; this desk's takes the new generation afterwards, as from
+    another desk's restore, but without "restored elsewhere" (its watch is paused meanwhile)."""
+    if not desk.actor.is_admin:
+        raise DeskError("forbidden", "uib_restore_admin_only")
+    actor, now = desk.actor, desk.now()
+    watch: QTimer | None = getattr(window, "restore_watch", None)
+    if watch is not None:
+        watch.stop()
+
+    def taken(done: Restored) -> None:
+        desk.store.notice_restore()  # the new generation; its on_reopen refreshes the views
+        desk.notify(EVERYTHING)
+        said(done)
+
+    def ended() -> None:
+        if watch is not None:
+            watch.start()
+
+    return in_background(window, desk, tr("uib_restore_title"),
+                         lambda store, _progress: serverrestore.restore_server(path, store, now, actor=actor),
+                         taken, ended)
 
 
 class _busy:

@@ -158,9 +158,10 @@ def _run_on_file(app: Any, store_path: Path, fixed_now: datetime | None, named: 
 def _run_on_server(app: Any, server: location.StoreServer, fixed_now: datetime | None, named: str) -> int:
     """The window on the community's server: the password from the credential store (or
     LINLI_DB_PASSWORD), the claim keyed by the URL without the password. The file's checks (damage,
-    leftovers of a killed restore, the earlier per-user store, the daily backup file) have no
-    server equivalent here: the server keeps its own data sound, and its backups are the server's
-    (docs/shared-store.md). A server that can't be used is explained in plain words (probe)."""
+    leftovers of a killed restore, the earlier per-user store) have no server equivalent here: the
+    server keeps its own data sound. The daily backup is a Linli SQLite file in the backups folder,
+    taken on a worker thread by the desk signed in as the store's owner only (docs/shared-store.md).
+    A server that can't be used is explained in plain words (probe)."""
     server = store_setting.with_password(server)
     instance = instances.claim_or_explain(server)
     if instance is None:
@@ -175,7 +176,8 @@ def _run_on_server(app: Any, server: location.StoreServer, fixed_now: datetime |
             return RETRY if _offer_setting(server_refusal(server, exc)) else 1
         try:
             report = backups.StoreCheckReport(store, lambda: current_minute(fixed_now))  # nothing owed: passes
-            return _run_desk(app, store, instance, fixed_now, report, None, named)
+            return _run_desk(app, store, instance, fixed_now, report,
+                             lambda: backups.start_daily_backup(server, current_minute(fixed_now).date()), named)
         finally:
             store.close()
     finally:

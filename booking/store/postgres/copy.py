@@ -1,4 +1,8 @@
-"""Moving a SQLite store onto an empty PostgreSQL database, verified, in one transaction.
+"""Copying a store between a SQLite file and a PostgreSQL database, both ways, verified.
+
+`copy_store` moves a SQLite store onto an empty database in one transaction; `fill_server` (the
+restore of a backup onto a server store) and `fill_file` (a backup of a server store, which is a
+Linli SQLite file) are its two halves, the one table walk and checksum serving all three.
 
 Every table is copied as it is, ids included, with the pass keys, so passes already printed stay
 valid and every reference still points where it did; the identity sequences are then moved past
@@ -7,15 +11,15 @@ computed again on the way: the store's own triggers (a new booking's pass nonce,
 balance, the longest booking) are switched off for the copy inside the transaction, since their
 results are copied too, and a booking made before pass nonces keeps none. The constraints stay on:
 a row the server's rules refuse stops the copy, naming its table. Before the commit, each table
-is read back from the server and compared with the file by its row count and a SHA-256 over its
-rows in key order; on any difference, or any error, the transaction is rolled back and the
-database is left empty, as it was. A database that is not empty is refused before anything is written.
+is read back and compared with its source by its row count and a SHA-256 over its rows in key
+order; on any difference, or any error, the transaction is rolled back and the target is left as
+it was. copy-store refuses a database that is not empty before anything is written.
 """
 from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -63,32 +67,115 @@ def copy_store(source: Path, conn: Connection, now: datetime, progress: Progress
     """
     with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as lite:
         lite.execute("BEGIN")  # one snapshot of the file for the copy and the check alike
-        tables = _tables_in_order(lite)
         with conn.begin():
             _refuse_non_empty(conn)
             applied = migrate.apply_pending(conn, now)
-            _same_columns(lite, conn, tables)
-            for table in tables:
-                conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
-                conn.exec_driver_sql(f'DELETE FROM "{table}"')  # the defaults 0005 seeded: the file has its own
-            for done, table in enumerate(tables):
-                if progress is not None:
-                    progress(table, done, len(tables))
-                _copy_table(lite, conn, table)
-            for table in tables:
-                conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
-            sequences = _move_sequences(conn, tables)
-            report = {}
-            for table in tables:
-                source_sum = _checksum(_rows(lite, table))
-                target_sum = _checksum(_pg_rows(conn, table))
-                if source_sum != target_sum:
-                    raise DeskError("store", "copy_store_mismatch", table=table, source=source_sum[0],
-                                    target=target_sum[0])
-                report[table] = {"rows": source_sum[0], "sha256": source_sum[1]}
+            filled = fill_server(lite, conn, progress)
         lite.rollback()
-    return {"tables": report, "sequences": sequences, "migrations": applied,
-            "rows": sum(entry["rows"] for entry in report.values())}
+    return {**filled, "migrations": applied}
+
+
+def fill_server(lite: sqlite3.Connection, conn: Connection, progress: Progress | None = None) -> dict[str, Any]:
+    """Inside `conn`'s transaction: every table of the server store becomes `lite`'s, checked.
+
+    The server must have the same tables and columns as `lite` (the same migrations). Each
+    table's rows are deleted and `lite`'s copied in with its triggers off (their results are
+    copied too), the sequences moved past the highest id, and each table read back and compared
+    with `lite` by row count and checksum: DeskError on any difference, for the caller's rollback.
+    DELETE, not TRUNCATE: other desks keep reading the old rows until the commit, where TRUNCATE's
+    lock would stop their every read. Needs the tables' owner (to switch their triggers off).
+    `progress` hears of each table before it is copied (the check of them all comes after the last).
+    """
+    tables = _tables_in_order(lite)
+    _same_columns(lite, conn, tables)
+    for table in tables:
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
+    for table in reversed(tables):  # rows that point to others first; the foreign keys stay checked
+        conn.exec_driver_sql(f'DELETE FROM "{table}"')
+    for done, table in enumerate(tables):
+        if progress is not None:
+            progress(table, done, len(tables))
+        _copy_table(lite, conn, table)
+    for table in tables:
+        conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
+    sequences = _move_sequences(conn, tables)
+    report = {}
+    for table in tables:
+        source_sum = _checksum(_rows(lite, table))
+        target_sum = _checksum(_pg_rows(conn, table))
+        if source_sum != target_sum:
+            raise DeskError("store", "copy_store_mismatch", table=table, source=source_sum[0], target=target_sum[0])
+        report[table] = {"rows": source_sum[0], "sha256": source_sum[1]}
+    return {"tables": report, "sequences": sequences, "rows": sum(entry["rows"] for entry in report.values())}
+
+
+def fill_file(conn: Connection, lite: sqlite3.Connection) -> dict[str, Any]:
+    """The other way: every table of `lite` (a SQLite store of the server's migrations) becomes the server's.
+
+    Run it inside one transaction of `conn` (REPEATABLE READ: one snapshot for the copy and the
+    check). `lite` is in autocommit; its triggers are dropped for the copy and made again after
+    it, in one transaction of its own, as its rows already hold what they computed. Each table is
+    read from the server once, in key order, hashed on the way into the file, then read back from
+    the file and compared by row count and checksum: DeskError on any difference.
+    """
+    tables = _tables_in_order(lite)
+    _same_columns(lite, conn, tables)
+    server_applied = migrate.applied(conn)
+    file_applied = [r[0] for r in lite.execute(
+        f"SELECT name FROM [{SQLITE_MIGRATIONS}] WHERE migration_set = 'linli' ORDER BY rowid")]
+    if server_applied != file_applied:
+        raise DeskError("store", "copy_store_schema", detail=", ".join(sorted(set(server_applied) ^ set(file_applied))))
+    lite.execute("BEGIN")
+    try:
+        # the triggers (and, for speed, the indexes: built once at the end, not row by row)
+        later = lite.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') "
+                             "AND sql IS NOT NULL ORDER BY rowid").fetchall()
+        for kind, name, _sql in later:
+            lite.execute(f'DROP {kind.upper()} "{name}"')
+        for table in reversed(tables):
+            lite.execute(f'DELETE FROM "{table}"')  # the defaults the migrations seeded: the server has its own
+        sums = {}
+        for table in tables:
+            columns = _columns(lite, table)
+            hashed = _Hashed(_pg_rows(conn, table))
+            lite.executemany(f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) '
+                             f'VALUES ({", ".join("?" for _ in columns)})', hashed)
+            sums[table] = hashed.result()
+        for _kind, _name, sql in later:
+            lite.execute(sql)
+        for name, at in conn.execute(text(f"SELECT name, applied_at FROM {migrate.RECORD_TABLE}")):
+            lite.execute(f"UPDATE [{SQLITE_MIGRATIONS}] SET applied_at = ? WHERE migration_set = 'linli' "
+                         "AND name = ?", (at, name))  # when the server applied each, not when this file was made
+        lite.execute("COMMIT")
+    except BaseException:
+        lite.execute("ROLLBACK")
+        raise
+    report = {}
+    for table in tables:
+        found = _checksum(_rows(lite, table))
+        if found != sums[table]:
+            raise DeskError("store", "copy_store_mismatch", table=table, source=sums[table][0], target=found[0])
+        report[table] = {"rows": found[0], "sha256": found[1]}
+    return {"tables": report, "rows": sum(entry["rows"] for entry in report.values())}
+
+
+class _Hashed:
+    """The rows of an iterable, passed on as they are while their `_checksum` is taken."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]) -> None:
+        self._rows = rows
+        self._digest = hashlib.sha256()
+        self._count = 0
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        for row in self._rows:
+            self._count += 1
+            self._digest.update(repr(tuple(row)).encode("utf-8"))
+            self._digest.update(b"\n")
+            yield row
+
+    def result(self) -> tuple[int, str]:
+        return self._count, self._digest.hexdigest()
 
 
 def _tables_in_order(lite: sqlite3.Connection) -> list[str]:
@@ -183,15 +270,23 @@ def _pg_rows(conn: Connection, table: str) -> Iterable[Sequence[Any]]:
         "WHERE i.indrelid = CAST(:t AS regclass) AND i.indisprimary ORDER BY k.n"), {"t": f'"{table}"'}).scalars())
     order = ", ".join(f'"{c}" NULLS FIRST' for c in (key or names))  # SQLite sorts NULL first
     cols = ", ".join(f'"{c}"' for c in names)
-    return conn.exec_driver_sql(f'SELECT {cols} FROM "{table}" ORDER BY {order}')
+    return _streamed(conn, f'SELECT {cols} FROM "{table}" ORDER BY {order}')
+
+
+def _streamed(conn: Connection, query: str) -> Iterator[Sequence[Any]]:
+    """The rows of `query` a few thousand at a time (a server-side cursor: every caller is inside a
+    transaction), so a ten-year table never sits whole in memory; psycopg's own rows, SQLite's values."""
+    raw = conn.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    with raw.cursor(name="linli_copy_rows") as cursor:
+        cursor.itersize = 5000
+        cursor.execute(query)
+        yield from cursor
 
 
 def _checksum(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
     """The row count and a SHA-256 over the rows' Python values: repr tells 1, 1.0, '1' and b'1' apart."""
-    digest = hashlib.sha256()
-    count = 0
-    for row in rows:
-        count += 1
-        digest.update(repr(tuple(row)).encode("utf-8"))
-        digest.update(b"\n")
-    return count, digest.hexdigest()
+    hashed = _Hashed(rows)
+    for _row in hashed:
+        pass
+    return hashed.result()

@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 import psycopg
 
+from booking.store import clock
 from booking.store.changes import ANY_WRITE, NOTHING, of_tables
 from booking.store.errors import DeskError
 from booking.store.watch import Notice, Watch
@@ -126,7 +127,7 @@ class ServerWatch(Watch):
                         conn.close()
                     except psycopg.Error:
                         pass
-            if self._stopped.wait(RETRY_S[min(tries, len(RETRY_S) - 1)]):
+            if clock.pause(self._stopped, RETRY_S[min(tries, len(RETRY_S) - 1)]):
                 break
             tries += 1
 

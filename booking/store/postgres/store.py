@@ -41,7 +41,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import StaticPool
 from sqlite_utils import Database
 
-from booking.store.connection import BUSY_TIMEOUT_S, Rows, Store
+from booking.store.connection import BUSY_TIMEOUT_S, GENERATION_KEY, Rows, Store
 from booking.store.errors import DeskError
 from booking.store.location import StoreServer
 from booking.store.postgres import migrate, refusals
@@ -86,6 +86,7 @@ class ServerStore(Store):
         self.path = server.shown()
         self.identity = None
         self.generation = None
+        self._generation_read = False  # set once the store's restore generation was read (after migrating)
         self.on_reopen = []
         self.damage_check = None
         self.background = False
@@ -269,6 +270,12 @@ class ServerStore(Store):
         except psycopg.Error as exc:
             self._rollback()
             raise self._error(exc) from exc
+        # Under the write lock, so no restore can come between this check and the commit: a desk
+        # whose store was restored underneath it never confirms on the strength of data that is gone.
+        if self._generation_read and self.replaced():
+            self._rollback()
+            self.reopen()
+            raise DeskError("store", "store_restored")
         self._depth = 1
         self._written = set()
         try:
@@ -319,13 +326,26 @@ class ServerStore(Store):
         snapshot = str(row[0]) if row else ""
         return len(snapshot), zlib.crc32(snapshot.encode("ascii"))
 
+    def _current_generation(self) -> str | None:
+        try:
+            return cast("str | None", self.sql("SELECT value FROM setting WHERE key = :key",
+                                               key=GENERATION_KEY).scalar())
+        except DeskError:
+            return self.generation  # the server went away: not a restore
+
     def replaced(self) -> bool:
-        return False  # a restore onto a server is a transaction of its own, not a file put in place
+        """True if a restore replaced the store's data since this desk looked (its new generation)."""
+        return self._current_generation() != self.generation
 
     def notice_restore(self) -> bool:
-        return False
+        """Take a restore another desk made (the same connection: nothing to reopen); True if one did."""
+        if self._sa is None or not self._generation_read or self.in_transaction() or not self.replaced():
+            return False
+        self.reopen()
+        return True
 
     def reopen(self) -> None:
+        self.generation = self._current_generation()
         for listener in list(self.on_reopen):
             listener()
 
@@ -405,6 +425,9 @@ def open_server_store(server: StoreServer, *, now: datetime | None, password: st
                     raise
                 raise DeskError("store", "pg_store_migrate_denied", url=server.shown(), user=server.user,
                                 names=", ".join(todo)) from None
+        if migrate_it:  # the store's tables are all there now
+            store.generation = store._current_generation()  # a restore writes a new one (Store.write)
+            store._generation_read = True
         return store
     except sa_exc.DBAPIError as exc:
         store.close()

@@ -203,7 +203,8 @@ def test_a_desk_role_that_starts_while_the_owner_migrates_waits_and_then_opens_t
         desk_start = threading.Thread(target=lambda: opened.append(_open_or_error(url, desk)))
         desk_start.start()
         while desk_start.is_alive() and not conn.execute(text(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")).scalar():
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())")).scalar():
             desk_start.join(0.05)  # until the desk waits for the owner's write lock
         conn.commit()
     desk_start.join()

@@ -112,6 +112,9 @@ def test_the_window_opens_on_a_server_store_named_by_linli_db(tmp_path, pg_url):
     result = _on_server(pg_url, password=pg_url.password, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "值班员甲" in smoke_line(result)
+    # signed in to the server as the store's owner: today's backup of it, a Linli SQLite file, finished before exit
+    made = sorted(p.name for p in (tmp_path / "appdata" / "backups").glob("linli-server-*-2026-11-24.sqlite3"))
+    assert len(made) == 1 and made[0].startswith("linli-server-127.0.0.1_"), made
 
 
 @pytest.mark.slow
