@@ -7,6 +7,7 @@ import os
 import shutil
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -63,22 +64,35 @@ def copy_template(template: Path, target: Path) -> None:
     shutil.copyfile(template, target)
 
 
-#: Put on a test module (`pytestmark = TWO_ENGINES`) or a test: each of its tests that uses `store` then
-#: runs on each engine in turn, the SQLite file and a database of its own on the PostgreSQL test server
-#: (marked `postgres`).
+#: Put on a test module (`pytestmark = TWO_ENGINES`) or a test: each of its tests that uses `store`,
+#: `store_at` or `run_cli` then runs on each engine in turn (the `engine` fixture), the SQLite file
+#: and a database of its own on the PostgreSQL test server (marked `postgres`). `store`, `store_at`
+#: and `run_cli` are then one store: what a command wrote, the test's `store` reads.
 ENGINES = ("sqlite", "postgres")
 TWO_ENGINES = pytest.mark.two_engines
 
 
+def sqlite_only(reason: str) -> pytest.MarkDecorator:
+    """Keep a test of a TWO_ENGINES module on the SQLite file alone, saying why (file damage, WAL,
+    PRAGMA, a missing file: things only an embedded store has)."""
+    return pytest.mark.sqlite_only(reason=reason)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "two_engines: the test's `store` is each engine's in turn (tests/conftest.py)")
+    config.addinivalue_line("markers", "sqlite_only(reason): a test of a two_engines module about SQLite itself")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    # a test that also runs a command in-process (run_cli) works on the test's store file: SQLite only
-    if ("store" in metafunc.fixturenames and "run_cli" not in metafunc.fixturenames
-            and metafunc.definition.get_closest_marker("two_engines")):
-        metafunc.parametrize("store", ENGINES, indirect=True)
+    if ("engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("two_engines")
+            and not metafunc.definition.get_closest_marker("sqlite_only")):
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine of this test's store: "sqlite" unless the test is parametrised by TWO_ENGINES."""
+    return getattr(request, "param", "sqlite")
 
 
 @pytest.fixture(scope="session")
@@ -90,14 +104,6 @@ def pg_template_store(pg_server: Any) -> str:
     return name
 
 
-@pytest.fixture(scope="session")
-def pg_reused(pg_server: Any, pg_template_store: str) -> Any:
-    """This worker's database for the `store` of a test run on the server, put back to the
-    seeded start before each test (tests/pgserver.py, Reused)."""
-    from tests.pgserver import Reused
-    return Reused(pg_server, pg_template_store)
-
-
 def server_location(url: Any) -> location.StoreServer:
     """The checked location (as --db reads it) of a SQLAlchemy URL on the test server."""
     found = location.parse(url.set(drivername="postgresql").render_as_string(hide_password=False))
@@ -105,22 +111,47 @@ def server_location(url: Any) -> location.StoreServer:
     return found
 
 
+@pytest.fixture(scope="session")
+def reusable_stores(pg_server: Any, pg_template_store: str) -> Iterator[Any]:
+    """This worker's copies of the seeded template, put back after each test (tests/pgserver.py)."""
+    from tests.pgserver import Reusable
+    stores = Reusable(pg_server, pg_template_store)
+    yield stores
+    stores.close()
+
+
 @pytest.fixture
-def store(request: pytest.FixtureRequest, store_path: Path, template_store: Path) -> Store:
+def server_store(pg_server: Any, reusable_stores: Any) -> Iterator[location.StoreServer]:
+    """A seeded store on the PostgreSQL test server, of this test's own: a copy of the template,
+    as it was made by the program's first start (tests/pgserver.py, `Reusable`)."""
+    name = reusable_stores.take()
+    yield server_location(pg_server.database_url(name))
+    reusable_stores.give_back(name)
+
+
+@pytest.fixture
+def store_at(request: pytest.FixtureRequest, engine: str, store_path: Path) -> Path | location.StoreServer:
+    """Where this test's store is, as `setup.open_ready` and --db take it: the file `store_path`
+    (made by `store` or `run_cli`, not by this), or this test's seeded database on the server."""
+    if engine == "postgres":
+        return request.getfixturevalue("server_store")
+    return store_path
+
+
+@pytest.fixture
+def store(engine: str, store_at: Path | location.StoreServer, template_store: Path) -> Iterator[Store]:
     """A migrated, seeded store of its own: a copy of the template in a temporary file, or, for a
-    test parametrised by engine (TWO_ENGINES), a database on the PostgreSQL server holding exactly
-    the seeded template's rows (put back before each test: tests/pgserver.py, Reused)."""
-    if getattr(request, "param", "sqlite") == "postgres":
-        server = request.getfixturevalue("pg_server")
-        name = request.getfixturevalue("pg_reused").fresh()
-        opened = setup.open_ready(server_location(server.database_url(name)), now=NOW)
-        yield opened
-        opened.close()
-        return
-    copy_template(template_store, store_path)
-    opened = setup.open_ready(store_path, now=NOW)
+    test parametrised by engine (TWO_ENGINES), a copy of the seeded template on the PostgreSQL server."""
+    if isinstance(store_at, Path):
+        copy_template(template_store, store_at)
+    opened = setup.open_ready(store_at, now=NOW)
     yield opened
     opened.close()
+
+
+def db_arg(where: Path | location.StoreServer) -> str:
+    """`where` as --db takes it: the file's path, or the server's URL with its password."""
+    return str(where) if isinstance(where, Path) else where.url()
 
 
 def _mark_server_runs(items: list[pytest.Item]) -> None:
@@ -129,7 +160,7 @@ def _mark_server_runs(items: list[pytest.Item]) -> None:
     from tests.pgserver import _FIXTURES
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("store") == "postgres":
+        if callspec is not None and callspec.params.get("engine") == "postgres":
             item.add_marker("postgres")
             item.add_marker(pytest.mark.slow)
         elif _FIXTURES & set(getattr(item, "fixturenames", ())):
@@ -173,16 +204,18 @@ class CliResult:
 
 
 @pytest.fixture
-def run_cli(store_path: Path, template_store: Path):
-    """Run a headless command in-process against the test store; --json is added.
+def run_cli(store_at: Path | location.StoreServer, template_store: Path):
+    """Run a headless command in-process against the test store (the one `store` opens); --json is added.
 
     Commands other than `init` refuse a missing store, so the store is made first (as an
-    installation's `init` would) unless the test asks for `make_store=False`.
+    installation's `init` would) unless the test asks for `make_store=False`. On the server the
+    test's database is there, seeded, from the start.
     """
     def run(*args: str, now: str | None = "2026-11-24 10:00", make_store: bool = True) -> CliResult:
-        if make_store and args and args[0] != "init" and not store_path.exists():
-            copy_template(template_store, store_path)
-        argv = ["--db", str(store_path)] + (["--now", now] if now else []) + list(args) + ["--json"]
+        if (make_store and args and args[0] != "init" and isinstance(store_at, Path)
+                and not store_at.exists()):
+            copy_template(template_store, store_at)
+        argv = ["--db", db_arg(store_at)] + (["--now", now] if now else []) + list(args) + ["--json"]
         out = io.StringIO()
         code = cli.run(argv, out)
         return CliResult(code, out.getvalue())

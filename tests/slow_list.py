@@ -71,7 +71,8 @@ SLOW: tuple[str, ...] = (
     # booking/gatehouse/test_gates.py: 1 x 2.06 s
     "test_any_json_a_vzenith_camera_might_send_is_read_or_refused_as_bad",
     # booking/test_concurrency.py: 1 x 2.04 s, marked in its file
-    "test_four_desks_racing_for_the_same_spaces_never_double_book",
+    "test_eight_desks_racing_for_the_same_spaces_never_double_book",
+    "test_eight_desks_racing_for_one_households_quota_book_exactly_the_quota",
     "test_every_booked_space_and_plate_of_the_day_is_in_the_pdf",  # ui/reports/test_printing.py: 1 x 1.83 s
     # booking/people/test_imports.py: 1 x 1.66 s
     "test_a_hundred_thousand_wrong_rows_give_a_message_each_and_write_nothing",

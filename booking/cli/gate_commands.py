@@ -56,7 +56,7 @@ def _serve(ctx: cli.Context) -> dict[str, Any]:
     host, port = parse_listen(ctx.args.listen)
     ctx.store  # noqa: B018  (refuse a missing or newer store before listening)
     try:
-        server = GateServer(ctx.store_path, host, port, _clock(ctx))
+        server = GateServer(ctx.store_target, host, port, _clock(ctx))
     except OSError as exc:
         raise DeskError("usage", "gate_listen_failed", listen=ctx.args.listen, detail=exc.strerror or str(exc)) \
             from None

@@ -91,10 +91,19 @@ class Context:
 
     @property
     def store_path(self) -> Path:
-        """The store file, for the commands that work on the file itself (store-check, the gate
-        server, copy-store); on a server store they are refused, naming the command."""
+        """The store file, for the commands that work on the file itself (store-check, copy-store);
+        on a server store they are refused, naming the command."""
         if isinstance(self.where, location.StoreServer):
             raise DeskError("store", "store_server_command", command=_command_name(self.args), url=self.where.shown())
+        return self.where.path
+
+    @property
+    def store_target(self) -> Path | location.StoreServer:
+        """Where the store is, as `setup.open_ready` takes it, for work that opens a store of its own
+        (the gate server's worker): the file, or the server with the password the command was given."""
+        if isinstance(self.where, location.StoreServer):
+            password = env_password(DB_PASSWORD_ENV)
+            return replace(self.where, password=password) if password else self.where
         return self.where.path
 
     @property
@@ -102,10 +111,7 @@ class Context:
         if self._store is None:
             # Only `init` makes a store; every other command refuses a missing one, naming the path
             # (on a server: a database that holds no store yet).
-            target: Path | location.StoreServer = (
-                self.where if isinstance(self.where, location.StoreServer) else self.where.path)
-            self._store = setup.open_ready(target, now=self.now, create=_command_name(self.args) == "init",
-                                           password=env_password(DB_PASSWORD_ENV))
+            self._store = setup.open_ready(self.store_target, now=self.now, create=_command_name(self.args) == "init")
             if self.args.now and not self.actor.is_admin:  # before any command reads or writes by that clock
                 raise DeskError("forbidden", "cli_now_admin_only")
         return self._store

@@ -37,9 +37,9 @@ from booking.store.errors import DeskError
 from booking.gatehouse.gate_protocols import BadEvent, Heartbeat
 from booking.gatehouse.gates import Decision, PlateRead
 from booking.ops.setup import open_ready
+from booking.store.location import StoreServer
 from booking.places.stations import Station
 from booking.store.connection import Store
-from booking.store.location import StoreServer
 from booking.checkin.sweep import sweep
 
 log = logging.getLogger("linli.gates")

@@ -32,6 +32,8 @@ from booking.people import residents
 from booking.policy import rules
 from booking.store.audit import Actor
 from booking.store.connection import Store
+from booking.store.location import StoreServer
+from tests.conftest import TWO_ENGINES, db_arg
 
 pytestmark = pytest.mark.slow  # real processes racing and dying: seconds, not milliseconds
 
@@ -51,9 +53,15 @@ from booking.places import stations
 from booking.schedule import bookings
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
+from booking.ops import setup
+from booking.store import location
 from booking.store.connection import open_store
 
-store = open_store(job["db"])
+where = location.parse(job["db"])  # the file, or the server's URL (tests/conftest.py's db_arg)
+if isinstance(where, location.StoreServer):
+    store = setup.open_ready(where, now=datetime.fromisoformat(job["now"]), create=False)
+else:
+    store = open_store(job["db"])
 actor = Actor(job["name"], "clerk")
 now = datetime.fromisoformat(job["now"])
 print("ready", flush=True)
@@ -71,7 +79,7 @@ for op in job["ops"]:
     try:
         if op["op"] == "book":
             req = bookings.Request(op["resource"], datetime.fromisoformat(op["start"]),
-                                   datetime.fromisoformat(op["end"]), op["resident"])
+                                   datetime.fromisoformat(op["end"]), op["resident"], plate=op.get("plate"))
             out["id"] = bookings.book(store, actor, req, now).id
         elif op["op"] == "book_then_cancel":  # a desk that keeps freeing the slot it just took
             req = bookings.Request(op["resource"], datetime.fromisoformat(op["start"]),
@@ -95,11 +103,12 @@ print(json.dumps(results), flush=True)
 """
 
 
-def run_desks(db: Path, jobs: list[list[dict[str, Any]]], timeout: float = 45.0) -> list[list[dict[str, Any]]]:
+def run_desks(db: Path | StoreServer, jobs: list[list[dict[str, Any]]],
+              timeout: float = 45.0) -> list[list[dict[str, Any]]]:
     """Run one process per job; release them together; return each one's results in order."""
     procs = []
     for number, ops in enumerate(jobs):
-        job = {"db": str(db), "name": f"值班员{number}", "now": NOW.isoformat(sep=" "), "ops": ops}
+        job = {"db": db_arg(db), "name": f"值班员{number}", "now": NOW.isoformat(sep=" "), "ops": ops}
         procs.append(subprocess.Popen([sys.executable, "-c", WORKER, str(ROOT), json.dumps(job)],
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                       text=True, cwd=ROOT))
@@ -124,9 +133,9 @@ def run_desks(db: Path, jobs: list[list[dict[str, Any]]], timeout: float = 45.0)
                 proc.wait()
 
 
-def overlapping_active(db: Path) -> list[tuple]:
+def overlapping_active(db: Path | StoreServer) -> list[tuple]:
     """Pairs of active bookings of one resource that overlap, straight from the table."""
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
         return conn.execute(
             "SELECT a.id, b.id, a.resource_id, a.start_at, a.end_at, b.start_at, b.end_at FROM booking a "
@@ -135,6 +144,14 @@ def overlapping_active(db: Path) -> list[tuple]:
             "WHERE a.status IN ('booked', 'checked_in') AND b.status IN ('booked', 'checked_in')").fetchall()
     finally:
         conn.close()
+
+
+def connect(db: Path | StoreServer) -> Any:
+    """A plain connection to the store, past the code under test: sqlite3 or psycopg (both read alike)."""
+    if isinstance(db, Path):
+        return sqlite3.connect(db)
+    import psycopg
+    return psycopg.connect(db.url(), autocommit=True)
 
 
 def by_round(outputs: list[list[dict[str, Any]]]) -> dict[int, list[dict[str, Any]]]:
@@ -160,28 +177,35 @@ def assert_they_raced(results: dict[int, list[dict[str, Any]]]) -> None:
 
 
 @pytest.fixture
-def racing_store(store: Store, store_path: Path) -> Path:
-    """The seeded store with the household limit raised, so the only thing a desk can lose on is a clash."""
+def racing_store(store: Store, store_at: Path | StoreServer) -> Path | StoreServer:
+    """The seeded store with the household limit raised, so the only thing a desk can lose on is a clash
+    (the file, or for a TWO_ENGINES test on the server, this test's database there)."""
     for scope in ("*", "kind:parking", "kind:room"):
         rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000, now=NOW)
-    return store_path
+    return store_at
 
 
 @pytest.fixture
 def drivers(store: Store) -> list[int]:
     """Residents with one car each, one per desk."""
     return [residents.add(store, ADMIN, f"住户{n}", f"{n + 1}栋1单元101", f"1380000{n:04d}", f"川A{n:05d}", now=NOW).id
-            for n in range(4)]
+            for n in range(DESKS)]
 
 
-def test_four_desks_racing_for_the_same_spaces_never_double_book(racing_store: Path, drivers: list[int]) -> None:
-    rounds, period = 50, 0.03
+#: desks racing in the two-engine tests (issue 15: "8 desk processes racing for the same slots")
+DESKS = 8
+
+
+@TWO_ENGINES
+def test_eight_desks_racing_for_the_same_spaces_never_double_book(
+        racing_store: Path | StoreServer, drivers: list[int]) -> None:
+    rounds, period = 30, 0.06
     jobs = []
-    for desk in range(4):
+    for desk in range(DESKS):
         ops = []
         for r in range(rounds):
             # Every desk's window overlaps every other's in the round: at most one can win.
-            start = datetime(2026, 11, 26, 9, 0) + timedelta(minutes=15 * desk)
+            start = datetime(2026, 11, 26, 9, 0) + timedelta(minutes=5 * desk)
             ops.append({"round": r, "offset": r * period, "op": "book", "resource": f"P{r + 1:03d}",
                         "start": start.isoformat(sep=" "), "end": (start + timedelta(hours=1)).isoformat(sep=" "),
                         "resident": drivers[desk]})
@@ -191,12 +215,51 @@ def test_four_desks_racing_for_the_same_spaces_never_double_book(racing_store: P
     assert overlapping_active(racing_store) == []
     results = by_round(outputs)
     for r, attempts in results.items():
-        assert len(attempts) == 4
+        assert len(attempts) == DESKS
         assert [a for a in attempts if "crash" in a] == []
         winners = [a for a in attempts if "id" in a]
         losers = [a for a in attempts if "id" not in a]
         assert len(winners) == 1, (r, attempts)
         assert {(a["code"], a["key"]) for a in losers} == {("clash", "booking_clash")}, (r, losers)
+    assert_they_raced(results)
+
+
+@TWO_ENGINES
+def test_eight_desks_racing_for_one_households_quota_book_exactly_the_quota(
+        store: Store, store_at: Path | StoreServer) -> None:
+    """A read-then-write rule raced: each desk books a different free space for the same household
+    at the same moment; the household may hold QUOTA at once, so exactly QUOTA desks win a round
+    and the others are refused by the rule (never a clash, never a crash, never QUOTA + 1)."""
+    quota, rounds, period = 2, 12, 0.08
+    rules.set_rule(store, ADMIN, "kind:parking", "max_active_per_household", quota, now=NOW)
+    family = [residents.add(store, ADMIN, f"家人{n}", "3栋2单元501", f"1390000{n:04d}", f"川B{n:05d}", now=NOW)
+              for n in range(DESKS)]
+    members = [member.id for member in family]
+    jobs = []
+    for desk in range(DESKS):
+        ops = []
+        for r in range(rounds):
+            start = datetime(2026, 11, 26, 8, 0) + timedelta(hours=2 * r)  # a round's bookings meet no other round's
+            ops.append({"round": r, "offset": r * period, "op": "book", "resource": f"P{10 * desk + r % 10 + 1:03d}",
+                        "start": start.isoformat(sep=" "), "end": (start + timedelta(hours=1)).isoformat(sep=" "),
+                        "resident": members[desk], "plate": f"川B{desk:05d}"})
+        jobs.append(ops)
+    outputs = run_desks(store_at, jobs)
+
+    results = by_round(outputs)
+    for r, attempts in results.items():
+        assert [a for a in attempts if "crash" in a] == []
+        winners = [a for a in attempts if "id" in a]
+        assert len(winners) == quota, (r, attempts)
+        assert {(a["code"], a["key"]) for a in attempts if "id" not in a} == {("rule", "booking_rule")}, (r, attempts)
+    conn = connect(store_at)
+    try:
+        held = conn.execute(
+            f"SELECT start_at, count(*) FROM booking WHERE household_id = {family[0].household_id} "
+            "AND status = 'booked' GROUP BY start_at").fetchall()
+    finally:
+        conn.close()
+    assert sorted(n for _, n in held) == [quota] * rounds
     assert_they_raced(results)
 
 

@@ -35,6 +35,8 @@ from booking.people import residents
 from booking.policy import rules
 from booking.store.audit import Actor
 from booking.store.connection import Store
+from booking.store.location import StoreServer
+from tests.conftest import TWO_ENGINES, db_arg
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
@@ -43,6 +45,7 @@ pytestmark = pytest.mark.slow  # real processes racing and dying: seconds, not m
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = Actor("管理员甲", "admin")
 KILLS = 300
+KILLS_ON_SERVER = 40
 SERIES_COUNT = 3
 SINGLES_PER_RUN = 60_000 // KILLS   # the writer's own slots: it never clashes with an earlier one
 SERIES_PER_RUN = 1680 // KILLS
@@ -58,7 +61,11 @@ sys.path.insert(0, sys.argv[1])
 from datetime import datetime, timedelta
 from booking.schedule import bookings
 from booking.store.audit import Actor
+from booking.store import location
 from booking.store.connection import open_store
+if sys.argv[2] == "server":  # imported before the forks, as the program itself is
+    from booking.ops import setup
+    import booking.store.postgres.store  # noqa: F401
 
 NOW = datetime(2026, 11, 24, 10, 0)
 DAY = datetime(2026, 11, 25)
@@ -77,7 +84,11 @@ def series_slot(n):
 def write(job):
     ack = os.open(job["acks"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     say = lambda text: os.write(ack, (text + "\n").encode())   # in the kernel the moment it returns
-    store = open_store(job["db"], full_check=False)  # as the window opens: the checks below read the whole file
+    where = location.parse(job["db"])
+    if isinstance(where, location.StoreServer):
+        store = setup.open_ready(where, now=NOW, create=False)
+    else:
+        store = open_store(job["db"], full_check=False)  # as the window opens: the checks below read the whole file
     actor = Actor("值班员乙", "clerk")
     rng = random.Random(job["seed"])
     mine = []
@@ -153,16 +164,26 @@ class Acks:
                 self.bookings.update(ids[1:])
 
 
-def problems(db: Path, acks: Acks) -> list[str]:
-    """Everything wrong with the store after a kill (empty when all holds)."""
-    conn = sqlite3.connect(db)
+def connect(db: Path | StoreServer) -> Any:
+    """A plain connection to the store, past the code under test: sqlite3 or psycopg (both read alike)."""
+    if isinstance(db, Path):
+        return sqlite3.connect(db)
+    import psycopg
+    return psycopg.connect(db.url(), autocommit=True)
+
+
+def problems(db: Path | StoreServer, acks: Acks) -> list[str]:
+    """Everything wrong with the store after a kill (empty when all holds). On the file, its
+    integrity and foreign keys first; the server enforces its foreign keys on every write."""
+    conn = connect(db)
     found: list[str] = []
     try:
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        if integrity != ["ok"]:
-            return [f"integrity_check: {integrity[:5]}"]
-        if conn.execute("PRAGMA foreign_key_check").fetchall():
-            found.append("foreign_key_check found dangling references")
+        if isinstance(db, Path):
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+            if integrity != ["ok"]:
+                return [f"integrity_check: {integrity[:5]}"]
+            if conn.execute("PRAGMA foreign_key_check").fetchall():
+                found.append("foreign_key_check found dangling references")
         statuses = dict(conn.execute("SELECT id, status FROM booking"))
         lost = sorted(acks.bookings - set(statuses))
         if lost:
@@ -204,16 +225,22 @@ def problems(db: Path, acks: Acks) -> list[str]:
 
 
 @pytest.fixture
-def zygote() -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", ZYGOTE, str(ROOT)], stdin=subprocess.PIPE,
+def zygote(engine: str) -> subprocess.Popen:
+    kind = "server" if engine == "postgres" else "file"
+    proc = subprocess.Popen([sys.executable, "-c", ZYGOTE, str(ROOT), kind], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True, cwd=ROOT)
     yield proc
     proc.stdin.close()
     proc.wait(timeout=30)
 
 
+@TWO_ENGINES
 def test_a_writer_killed_at_random_moments_never_loses_or_half_writes_a_booking(
-        store: Store, store_path: Path, tmp_path: Path, zygote: subprocess.Popen) -> None:
+        store: Store, store_at: Path | StoreServer, tmp_path: Path, zygote: subprocess.Popen) -> None:
+    """On the server a killed writer is a dropped connection mid-transaction: what it had not
+    committed must be rolled back whole, and what it acknowledged must be there. Fewer kills there
+    (KILLS_ON_SERVER): each writer's start connects and checks the store, a tenth of a second."""
+    kills = KILLS if isinstance(store_at, Path) else KILLS_ON_SERVER
     for scope in ("*", "kind:parking"):
         rules.set_rule(store, ADMIN, scope, "max_active_per_household", 100000, now=NOW)
     driver = residents.add(store, ADMIN, "张三丰", "3栋2单元501", "13812345678", "川A12345", now=NOW).id
@@ -222,9 +249,9 @@ def test_a_writer_killed_at_random_moments_never_loses_or_half_writes_a_booking(
     acks = Acks()
     single = series = 0
     kills_in_flight = 0
-    for kill in range(KILLS):
+    for kill in range(kills):
         ack_file = tmp_path / f"acks-{kill}.txt"
-        job: dict[str, Any] = {"db": str(store_path), "acks": str(ack_file), "seed": kill, "resident": driver,
+        job: dict[str, Any] = {"db": db_arg(store_at), "acks": str(ack_file), "seed": kill, "resident": driver,
                                "single": single, "single_end": single + SINGLES_PER_RUN, "series": series,
                                "series_end": series + SERIES_PER_RUN, "count": SERIES_COUNT}
         zygote.stdin.write(json.dumps(job) + "\n")
@@ -242,15 +269,15 @@ def test_a_writer_killed_at_random_moments_never_loses_or_half_writes_a_booking(
         # The next writer goes on after every slot this one may have used (acknowledged or not).
         single += SINGLES_PER_RUN
         series += SERIES_PER_RUN
-        if (kill + 1) % CHECK_EVERY == 0 or kill + 1 == KILLS:
-            found = problems(store_path, acks)
+        if (kill + 1) % CHECK_EVERY == 0 or kill + 1 == kills:
+            found = problems(store_at, acks)
             assert found == [], f"after kill {kill + 1} (or one of the {CHECK_EVERY - 1} before): {found}"
-    conn = sqlite3.connect(store_path)
+    conn = connect(store_at)
     stored = conn.execute("SELECT count(*) FROM booking").fetchone()[0]
     conn.close()
-    print(f"{KILLS} kills, {len(acks.bookings)} bookings, {len(acks.series)} series and "
+    print(f"{kills} kills, {len(acks.bookings)} bookings, {len(acks.series)} series and "
           f"{len(acks.cancelled)} cancellations acknowledged; {stored - len(acks.bookings)} more bookings "
           f"committed but killed before their acknowledgement")
-    assert kills_in_flight == KILLS, "a writer ended by itself, not by the kill"
+    assert kills_in_flight == kills, "a writer ended by itself, not by the kill"
     assert acks.bookings and acks.series and acks.cancelled  # each kind of write was killed around
 

@@ -17,7 +17,9 @@ from booking.schedule.bookings import Request
 from booking.store.errors import DeskError
 from booking.store.validation import parse_date, parse_minute, parse_month, parse_whole, reach_back
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, TWO_ENGINES, sqlite_only
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)
 
@@ -95,6 +97,7 @@ def _as_an_old_version_left_it(store, booking_id: int) -> None:
         store.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_booking_dates_in_range'")
 
 
+@sqlite_only("an older version's SQLite store and its migration 0008; a server store was born with the limit")
 @pytest.mark.parametrize("argv", BROKE, ids=[a[0] for a in BROKE])
 def test_a_forever_booking_an_old_version_stored_breaks_no_command(store, store_path, resident, run_cli, tmp_path,
                                                                    argv):
@@ -108,6 +111,7 @@ def test_a_forever_booking_an_old_version_stored_breaks_no_command(store, store_
     assert "error" not in answer or answer["code"] != "internal"
 
 
+@sqlite_only("an older version's SQLite store and its migration 0008; a server store was born with the limit")
 def test_the_migration_cuts_a_forever_booking_to_366_days_and_keeps_its_old_end_in_the_audit(store, store_path,
                                                                                              resident):
     made = bookings.book(store, ADMIN, Request("P001", datetime(2026, 11, 24, 12, 0),
@@ -127,6 +131,7 @@ def test_the_migration_cuts_a_forever_booking_to_366_days_and_keeps_its_old_end_
         reopened.close()
 
 
+@sqlite_only("an older version's SQLite store and its migration 0008; a server store was born with the limit")
 def test_a_cancelled_forever_booking_no_longer_slows_every_later_query_after_the_migration(store, store_path,
                                                                                            resident):
     made = bookings.book(store, ADMIN, Request("P001", datetime(2026, 11, 24, 12, 0),

@@ -16,6 +16,9 @@ from booking.schedule import bookings
 from booking.store import schema
 from booking.store.audit import Actor
 from booking.schedule.bookings import Request
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
@@ -75,9 +78,9 @@ def test_a_cancellation_is_stamped_with_the_operations_now(store, admin, residen
     booking = bookings.book(store, admin, Request("P001", NOW + timedelta(days=3), NOW + timedelta(days=3, hours=2),
                                                   resident.id), NOW)
     bookings.cancel(store, admin, booking.id, now=NOW + timedelta(days=1))
-    stamp = store.conn.execute("SELECT cancelled_at FROM booking WHERE id = ?", (booking.id,)).fetchone()[0]
+    stamp = store.sql("SELECT cancelled_at FROM booking WHERE id = :id", id=booking.id).fetchone()[0]
     assert stamp == "2026-11-25 10:00:00"
-    at = store.conn.execute("SELECT at FROM audit WHERE action = 'cancel'").fetchone()[0]
+    at = store.sql("SELECT at FROM audit WHERE action = 'cancel'").fetchone()[0]
     assert at == "2026-11-25 10:00:00"
 
 
@@ -85,13 +88,22 @@ def test_a_scan_keeps_the_seconds_of_its_now(store, admin, resident):
     booking = bookings.book(store, admin, Request("P001", NOW, NOW + timedelta(hours=2), resident.id), NOW)
     moment = NOW + timedelta(minutes=5, seconds=37)
     scanning.scan(store, admin, passes.pass_text(store, booking.id), stations.DESK, now=moment)
-    assert store.conn.execute("SELECT at FROM scan").fetchone()[0] == "2026-11-24 10:05:37"
+    assert store.sql("SELECT at FROM scan").fetchone()[0] == "2026-11-24 10:05:37"
     assert bookings.get(store, booking.id).checked_in_at == "2026-11-24 10:05:37"
 
 
-def test_every_time_the_desk_stores_comes_from_the_operations_now(store_path):
+def stored_columns(store, engine: str) -> list[tuple[str, str]]:
+    """Every (table, column) of the store, on either engine."""
+    if engine == "postgres":
+        return store.sql("SELECT table_name, column_name FROM information_schema.columns "
+                         "WHERE table_schema = current_schema()").fetchall()
+    return [(table, r[1]) for (table,) in store.sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+            for r in store.sql(f"PRAGMA table_info({table})")]
+
+
+def test_every_time_the_desk_stores_comes_from_the_operations_now(store_at, engine):
     """A day of work at a fixed NOW (from a new store on): no stored time of any other moment."""
-    store = setup.open_ready(store_path, now=NOW)
+    store = setup.open_ready(store_at, now=NOW)
     boss = clerks.create_first_admin(store, "王主任", "admin-pass-1", now=NOW)
     clerks.add(store, boss, "小李", "clerk", "zhiban-2026!", now=NOW)
     clerks.set_password(store, boss, "小李", "zhiban-2027!", now=NOW)
@@ -116,15 +128,14 @@ def test_every_time_the_desk_stores_comes_from_the_operations_now(store_path):
     scanning.scan(store, Actor("值班员乙", "clerk"), text, stations.DESK, now=NOW)
     scanning.scan(store, Actor("值班员乙", "clerk"), text, stations.DESK, now=NOW + timedelta(seconds=30))
     others = []
-    for (table,) in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-        if table == "_sqlite_migrations":  # the migration library's own bookkeeping, not the desk's data
+    for table, column in stored_columns(store, engine):
+        if table in ("_sqlite_migrations", "_linli_migrations"):  # the migrations' own bookkeeping
             continue
-        for column in [r[1] for r in store.conn.execute(f"PRAGMA table_info({table})")]:
-            if column in ("start_at", "end_at", "offer_expires_at"):  # times the user chose, not stamps
-                continue
-            if column == "at" or column.endswith("_at"):
-                for (value,) in store.conn.execute(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"):
-                    if not value.startswith(STAMP) and not (table == "tariff" and value == schema.DEFAULTS_STAMP):
-                        others.append(f"{table}.{column} = {value}")
+        if column in ("start_at", "end_at", "offer_expires_at"):  # times the user chose, not stamps
+            continue
+        if column == "at" or column.endswith("_at"):
+            for (value,) in store.sql(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"):
+                if not value.startswith(STAMP) and not (table == "tariff" and value == schema.DEFAULTS_STAMP):
+                    others.append(f"{table}.{column} = {value}")
     store.close()
     assert others == []

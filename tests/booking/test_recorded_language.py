@@ -12,6 +12,9 @@ from booking.store import audit
 from booking.store.audit import Actor
 from booking.schedule.bookings import Request
 from booking.store.i18n import set_language
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 
 def at(text: str) -> datetime:
@@ -113,10 +116,10 @@ def test_a_fixed_clock_note_reads_in_the_language_in_use(store, resident, now):
 
 
 def test_an_older_row_without_parameters_shows_as_it_was_recorded(store, tonight):
-    store.conn.execute(
+    store.sql(
         "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, booking_id, actor) "
         "VALUES ('2026-11-24 18:45:00', 'desk', 'x', 1, 'check-in', '签到成功：P001 川A12345，19:00–07:30。', "
-        "'scan_check_in', ?, '值班员')", (tonight.id,))
+        "'scan_check_in', :id, '值班员')", id=tonight.id)
     set_language("en")
     assert last_scan_reason(store) == "签到成功：P001 川A12345，19:00–07:30。"
 

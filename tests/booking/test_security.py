@@ -30,6 +30,9 @@ from booking.places import closures, stations
 from booking.schedule import bookings
 from booking.store.audit import Actor
 from booking.schedule.bookings import Request
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 11, 24, 10, 0)

@@ -22,6 +22,9 @@ from booking.store import audit
 from booking.store.audit import Actor
 from booking.schedule.bookings import Request
 from booking.store.errors import DeskError
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 ADMIN = Actor("管理员甲", "admin")
 NOW = datetime(2026, 11, 24, 10, 0)

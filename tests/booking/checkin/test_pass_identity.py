@@ -18,7 +18,9 @@ from booking.store import audit
 from booking.schedule.bookings import Request
 from booking.store.errors import DeskError
 
-from tests.conftest import ADMIN
+from tests.conftest import ADMIN, TWO_ENGINES, sqlite_only
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)
 CHECK_IN = datetime(2026, 11, 24, 19, 5)
@@ -29,15 +31,16 @@ def tonight(store, resident, code="P001"):
                                                resident.id), NOW)
 
 
+@sqlite_only("backup and restore of a server store are not on main yet (issue 15): put it on both when they are")
 def test_a_pass_printed_before_a_restore_is_refused_for_the_other_booking_that_reuses_its_id(
-        store, store_path, run_cli, resident, neighbour, tmp_path):
+        store, store_at, run_cli, resident, neighbour, tmp_path):
     older = tmp_path / "older.sqlite3"
     assert run_cli("backup", "--to", str(older)).code == 0
     first = tonight(store, resident)  # booking N, after the backup
     printed = passes.pass_text(store, first.id)
     store.close()
     assert run_cli("restore", "--from", str(older)).code == 0
-    again = setup.open_ready(store_path, now=NOW)
+    again = setup.open_ready(store_at, now=NOW)
     try:
         other = tonight(again, neighbour, "P002")  # booking N again, for a different resident
         assert other.id == first.id and other.resident_id != first.resident_id
@@ -50,6 +53,7 @@ def test_a_pass_printed_before_a_restore_is_refused_for_the_other_booking_that_r
         again.close()
 
 
+@sqlite_only("a plain copy of the closed store file (a server store is copied by copy-store: cli/test_copy_store.py)")
 def test_a_copy_of_the_store_keeps_the_passes_of_the_same_bookings_valid(store, store_path, resident, tmp_path):
     made = tonight(store, resident)
     printed = passes.pass_text(store, made.id)
@@ -63,6 +67,7 @@ def test_a_copy_of_the_store_keeps_the_passes_of_the_same_bookings_valid(store, 
         copy.close()
 
 
+@sqlite_only("two plain copies of one store file")
 def test_two_copies_give_their_next_bookings_different_passes(store, store_path, resident, neighbour, tmp_path):
     store.close()
     copy_path = tmp_path / "copy.sqlite3"
@@ -81,7 +86,7 @@ def test_two_copies_give_their_next_bookings_different_passes(store, store_path,
 def test_an_old_version_1_pass_of_an_untouched_store_stays_valid(store, resident):
     made = tonight(store, resident)
     with store.write():  # as the bookings an older version made: no nonce
-        store.conn.execute("UPDATE booking SET pass_nonce = NULL WHERE id = ?", (made.id,))
+        store.sql("UPDATE booking SET pass_nonce = NULL WHERE id = :id", id=made.id)
     old = passes.pass_text(store, made.id)
     assert old.startswith("1") and len(old) == passcode.PASS_LENGTH
     assert scanning.verify(old, store, CHECK_IN, "desk").ok
@@ -97,7 +102,7 @@ def test_a_version_1_pass_cannot_check_in_a_booking_made_with_a_nonce(store, res
 def test_reissuing_a_booking_made_before_nonces_gives_a_version_2_pass(store, resident):
     made = tonight(store, resident)
     with store.write():
-        store.conn.execute("UPDATE booking SET pass_nonce = NULL WHERE id = ?", (made.id,))
+        store.sql("UPDATE booking SET pass_nonce = NULL WHERE id = :id", id=made.id)
     old = passes.pass_text(store, made.id)
     new = passes.reissue(store, ADMIN, made.id, "换证", now=NOW)
     assert new.startswith("2") and len(new) == passcode.PASS_LENGTH_V2
@@ -110,7 +115,7 @@ def test_reissuing_a_booking_made_before_nonces_gives_a_version_2_pass(store, re
 def test_the_1000th_reissue_is_refused_before_writing_and_the_pass_still_works(store, resident):
     made = tonight(store, resident)
     with store.write():  # the counter driven to its edge directly, to keep the test fast
-        store.conn.execute("UPDATE booking SET pass_rev = ? WHERE id = ?", (passcode.MAX_REVISION - 1, made.id))
+        store.sql("UPDATE booking SET pass_rev = :rev WHERE id = :id", rev=passcode.MAX_REVISION - 1, id=made.id)
     last = passes.reissue(store, ADMIN, made.id, "丢失", now=NOW)  # revision 999: the last that fits
     with pytest.raises(DeskError) as caught:
         passes.reissue(store, ADMIN, made.id, "又丢失", now=NOW)
@@ -122,7 +127,7 @@ def test_the_1000th_reissue_is_refused_before_writing_and_the_pass_still_works(s
 def test_the_reissue_command_at_the_limit_is_refused_with_exit_1(store, run_cli, resident):
     made = tonight(store, resident)
     with store.write():
-        store.conn.execute("UPDATE booking SET pass_rev = ? WHERE id = ?", (passcode.MAX_REVISION, made.id))
+        store.sql("UPDATE booking SET pass_rev = :rev WHERE id = :id", rev=passcode.MAX_REVISION, id=made.id)
     result = run_cli("reissue", str(made.id), "--reason", "丢失")
     assert result.code == 1 and result.json["code"] == "state"
 

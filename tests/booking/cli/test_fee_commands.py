@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 
 @pytest.fixture

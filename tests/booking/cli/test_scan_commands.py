@@ -8,6 +8,9 @@ import pytest
 from booking.checkin import passcode, passes
 from booking.schedule import bookings
 from booking.schedule.bookings import Request
+from tests.conftest import TWO_ENGINES, db_arg
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 
 @pytest.fixture
@@ -127,11 +130,11 @@ def test_key_rotate_keeps_old_passes_and_retire_old_refuses_them(run_cli, text):
     assert run_cli("scan", text, now="2026-11-25 07:00").json["reason_key"] == "scan_unknown_key"
 
 
-def test_plain_output_says_ok_or_refused(store_path, text, capsys):
+def test_plain_output_says_ok_or_refused(store_at, text, capsys):
     import io
     from booking import cli
     out = io.StringIO()
-    assert cli.run(["--db", str(store_path), "--now", "2026-11-24 18:00", "scan", text], out) == 0
+    assert cli.run(["--db", db_arg(store_at), "--now", "2026-11-24 18:00", "scan", text], out) == 0
     assert out.getvalue().startswith("✗ 拒绝  太早了")
 
 

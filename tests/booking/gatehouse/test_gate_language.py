@@ -20,6 +20,9 @@ from booking.store import audit, schema
 from booking.store.connection import open_store
 from booking.store.i18n import set_language
 from tests.booking.gatehouse.gate_sim import Vzenith
+from tests.conftest import TWO_ENGINES, db_arg
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)          # when the office set things up
 EARLY = datetime(2026, 11, 24, 17, 0)        # tonight's entry opens at 18:30
@@ -160,19 +163,19 @@ def test_gate_events_answers_in_the_language_asked_for(store, run_cli, gate, ton
 
 
 @pytest.mark.parametrize(("recorded", "lang", "expected"), [("zh", "en", EARLY_EN), ("en", "zh", EARLY_ZH)])
-def test_gate_events_as_text_in_the_language_asked_for(store, store_path, gate, tonight, recorded, lang, expected):
+def test_gate_events_as_text_in_the_language_asked_for(store, store_at, gate, tonight, recorded, lang, expected):
     set_language(recorded)
     plate(store, gate, EARLY)
     out = io.StringIO()
-    assert cli.run(["--db", str(store_path), "--lang", lang, "gate", "events"], out) == 0
+    assert cli.run(["--db", db_arg(store_at), "--lang", lang, "gate", "events"], out) == 0
     assert expected in out.getvalue()
 
 
 # --- a camera over loopback, the desk in English ------------------------------------------
 
-def test_a_camera_at_an_english_desk_gets_its_led_line_in_chinese(store, store_path, gate, tonight):
+def test_a_camera_at_an_english_desk_gets_its_led_line_in_chinese(store, store_at, gate, tonight):
     set_language("en")
-    server = GateServer(store_path, "127.0.0.1", 0, lambda: EARLY, auto_sync=False, heartbeat_hold_s=0).start()
+    server = GateServer(store_at, "127.0.0.1", 0, lambda: EARLY, auto_sync=False, heartbeat_hold_s=0).start()
     try:
         body = Vzenith("http://{}:{}".format(*server.address), "VZ-IN-01").plate("川A12345", EARLY).json
     finally:

@@ -22,6 +22,9 @@ from booking.store.errors import DeskError
 from booking.gatehouse.gate_protocols import BadEvent, parse_hikvision, parse_vzenith
 from booking.gatehouse.gate_server import MAX_BODY, GateServer
 from tests.booking.gatehouse.gate_sim import FakeHikvision, MemoryKeyring, Vzenith, post, post_declaring
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 START = datetime(2026, 11, 24, 19, 0)      # tonight 19:00–07:30: entry from 18:30, grace until 19:30
 IN_TIME = datetime(2026, 11, 24, 18, 45)
@@ -69,12 +72,12 @@ def clock_():
 
 
 @pytest.fixture
-def desk(store, store_path, admin, clock_, hikvision):
+def desk(store, store_at, admin, clock_, hikvision):
     stations.add(store, admin, "东门入口", gate="vzenith", camera="VZ-IN-01", camera_address="127.0.0.1", mode="in",
                  now=NOW)
     stations.add(store, admin, "东门出口", gate="vzenith", camera="VZ-OUT-01", camera_address="127.0.0.1", mode="out",
                  now=NOW)
-    server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False, heartbeat_hold_s=0).start()
+    server = GateServer(store_at, "127.0.0.1", 0, clock_, auto_sync=False, heartbeat_hold_s=0).start()
     yield server
     server.stop()
 
@@ -115,11 +118,11 @@ def led(body: dict) -> str:
 
 
 def scans(store, station: str) -> list[dict]:
-    return [dict(r) for r in store.db.query("SELECT * FROM scan WHERE station = ? ORDER BY id", [station])]
+    return store.sql("SELECT * FROM scan WHERE station = :station ORDER BY id", station=station).mappings()
 
 
 def counts(store) -> tuple[int, int]:
-    return tuple(store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("gate_event", "scan"))
+    return tuple(store.sql(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("gate_event", "scan"))
 
 
 # --- Vzenith: letting booked cars in and out -------------------------------------------
@@ -245,7 +248,7 @@ def test_letting_in_by_hand_checks_in_and_opens_at_the_next_heartbeat(store, cle
     assert done["booking"]["status"] == "checked_in"
     assert beat(entry)["info"] == OPEN_BY_HEARTBEAT
     assert beat(entry)["info"] == "no"
-    audit = store.conn.execute("SELECT actor, reason FROM audit WHERE action = 'let_in'").fetchone()
+    audit = store.sql("SELECT actor, reason FROM audit WHERE action = 'let_in'").fetchone()
     assert tuple(audit) == (clerk.name, "住户提前回家，已核实")
 
 
@@ -333,9 +336,9 @@ def test_parse_vzenith_reads_a_multipart_heartbeat():
         parse_vzenith(b"no parts here", "multipart/form-data; boundary=XyZ", NOW)
 
 
-def test_an_empty_comet_poll_held_back_is_released_when_the_server_stops(store_path, store, admin, clock_):
+def test_an_empty_comet_poll_held_back_is_released_when_the_server_stops(store_at, store, admin, clock_):
     stations.add(store, admin, "北门", gate="vzenith", camera="VZ-N-01", camera_address="127.0.0.1", now=NOW)
-    server = GateServer(store_path, "127.0.0.1", 0, clock_, auto_sync=False, heartbeat_hold_s=600).start()
+    server = GateServer(store_at, "127.0.0.1", 0, clock_, auto_sync=False, heartbeat_hold_s=600).start()
     host, port = server.address
     camera = Vzenith(f"http://{host}:{port:d}", "VZ-N-01")
     answers: list = []
@@ -430,7 +433,7 @@ def test_a_hikvision_event_naming_another_address_is_refused(store, base, hikvis
 
 def nothing_changed(store, booking) -> bool:
     """No event, scan, opening or whitelist news recorded, and the booking still waiting."""
-    rows = tuple(store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+    rows = tuple(store.sql(f"SELECT count(*) FROM {t}").fetchone()[0]
                  for t in ("gate_event", "scan", "gate_whitelist"))
     return rows == (0, 0, 0) and bookings.get(store, booking.id).status == "booked"
 
@@ -462,11 +465,11 @@ def test_a_heartbeat_from_another_address_takes_no_opening_and_no_whitelist(stor
     impostor = Vzenith(base, "VZ-IN-01", source="127.0.0.2", claims="127.0.0.1")
     answer = impostor.heartbeat()
     assert answer.status == 403 and "川A12345".encode() not in answer.body
-    assert store.conn.execute("SELECT count(*) FROM gate_whitelist").fetchone()[0] == 0
+    assert store.sql("SELECT count(*) FROM gate_whitelist").fetchone()[0] == 0
     entry.plate("川A12345", clock_.moment)  # too early: shut, and the clerk lets it in by hand
     gates.let_in(store, clerk, gates.events(store, 1)[0]["id"], "住户提前回家，已核实", clock_.moment)
     assert impostor.heartbeat().status == 403
-    assert store.conn.execute("SELECT count(*) FROM gate_open WHERE sent_at IS NULL").fetchone()[0] == 1
+    assert store.sql("SELECT count(*) FROM gate_open WHERE sent_at IS NULL").fetchone()[0] == 1
     assert beat(entry)["info"] == OPEN_BY_HEARTBEAT  # the opening was still there for the camera itself
 
 

@@ -11,6 +11,9 @@ from booking.money import fees
 from booking.schedule import bookings
 from booking.store.errors import DeskError
 from booking.money.fees import Band, Tariff, parse_yuan, price, yuan_text, yuan_words
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 

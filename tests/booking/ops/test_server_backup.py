@@ -32,7 +32,7 @@ from tests.booking.ops.conftest import book_tonight
 from tests.booking.store.test_pg_roles import owned, roles  # noqa: F401  (the roles docs/shared-store.md sets up)
 from tests.conftest import ADMIN, NOW, server_location
 
-ON_SERVER = pytest.mark.parametrize("store", ["postgres"], indirect=True)
+ON_SERVER = pytest.mark.parametrize("engine", ["postgres"], indirect=True)
 ROOT = Path(__file__).resolve().parents[3]
 
 

@@ -14,6 +14,9 @@ from booking.schedule import bookings
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
 from booking.store.connection import Store
+from tests.conftest import TWO_ENGINES, sqlite_only
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
@@ -59,6 +62,7 @@ def test_a_disabled_account_cannot_sign_in(store, boss, signed_in_clerk):
     assert refused.value.message() == "用户名或密码错误。"
 
 
+@sqlite_only("reads the store's own files; on the server the same rows are checked by the tests below")
 def test_the_password_is_never_in_the_store_file(store: Store, store_path: Path, boss):
     clerks.add(store, boss, "小李", "clerk", PASSWORD, now=NOW)
     store.close()  # checkpoints the write-ahead log into the file
@@ -70,7 +74,7 @@ def test_the_password_is_never_in_the_store_file(store: Store, store_path: Path,
 
 
 def test_the_hash_is_stored_with_its_function_and_parameters(store, boss):
-    row = store.conn.execute("SELECT kdf, kdf_params, salt, password_hash FROM clerk").fetchone()
+    row = store.sql("SELECT kdf, kdf_params, salt, password_hash FROM clerk").fetchone()
     assert row[0] == "scrypt"
     assert '"n": 16384' in row[1] and '"r": 8' in row[1] and '"p": 1' in row[1]
     assert len(bytes.fromhex(row[2])) == 16 and len(bytes.fromhex(row[3])) == 32
@@ -79,7 +83,7 @@ def test_the_hash_is_stored_with_its_function_and_parameters(store, boss):
 def test_two_accounts_with_one_password_get_different_hashes(store, boss):
     clerks.add(store, boss, "甲", "clerk", PASSWORD, now=NOW)
     clerks.add(store, boss, "乙", "clerk", PASSWORD, now=NOW)
-    hashes = [r[0] for r in store.conn.execute("SELECT password_hash FROM clerk WHERE name IN ('甲', '乙')")]
+    hashes = [r[0] for r in store.sql("SELECT password_hash FROM clerk WHERE name IN ('甲', '乙')")]
     assert hashes[0] != hashes[1]
 
 
@@ -134,7 +138,7 @@ def test_the_last_active_admin_cannot_be_disabled(store, boss):
 def test_the_audit_log_names_the_admin_and_keeps_no_password(store, boss):
     clerks.add(store, boss, "小李", "clerk", PASSWORD, now=NOW)
     clerks.set_password(store, boss, "小李", "changed-pass", now=NOW)
-    rows = store.conn.execute("SELECT actor, action, after FROM audit WHERE entity = 'clerk' ORDER BY id").fetchall()
+    rows = store.sql("SELECT actor, action, after FROM audit WHERE entity = 'clerk' ORDER BY id").fetchall()
     assert [(actor, action) for actor, action, _ in rows] == [
         ("王主任", "add"), ("王主任", "add"), ("王主任", "passwd")]
     assert not any(PASSWORD in (after or "") or "changed-pass" in (after or "") for *_, after in rows)

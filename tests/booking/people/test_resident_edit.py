@@ -11,6 +11,9 @@ from booking.people import residents
 from booking.schedule import bookings
 from booking.store import audit
 from booking.store.errors import DeskError
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
@@ -23,7 +26,7 @@ def book(store, actor, now, resident, start=TONIGHT_START, end=TONIGHT_END, code
 
 
 def count(store, table):
-    return store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return store.sql(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
 def last_entry(store, entity, entity_id):

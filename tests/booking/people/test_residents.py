@@ -38,6 +38,13 @@ def test_find_by_phone_tail_plate_door_or_name(store, resident, neighbour, query
     assert resident.id in [r.id for r in residents.find(store, query)]
 
 
+@pytest.mark.parametrize("query", ["anna", "ANNA SMITH", "Smith", "桂a1", "a12345", "桂A12345"])
+def test_find_ignores_the_case_of_latin_letters_on_either_engine(store, admin, query):
+    """SQLite's LIKE ignores ASCII case and PostgreSQL's does not: the search is the same on both."""
+    anna = residents.add(store, admin, "Anna Smith", "7栋1单元101", "13700001111", "桂a12345", now=NOW)
+    assert [r.id for r in residents.find(store, query)] == [anna.id]
+
+
 def test_find_does_not_return_other_households(store, resident, neighbour):
     assert [r.id for r in residents.find(store, "4321")] == [neighbour.id]
 

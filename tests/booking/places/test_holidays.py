@@ -9,7 +9,9 @@ from booking.places import closures, holidays, inventory
 from booking.schedule import bookings, closure_admin
 from booking.store.errors import DeskError
 from booking.store.connection import Store
-from tests.conftest import ADMIN, CLERK, NOW
+from tests.conftest import ADMIN, CLERK, NOW, TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 # The notice's table, as data: days off (inclusive ranges) and make-up workdays.
 OFF_2026 = [("2026-01-01", "2026-01-03"), ("2026-02-15", "2026-02-23"), ("2026-04-04", "2026-04-06"),
@@ -71,7 +73,7 @@ def test_the_notice_entered_as_data_gives_the_same_calendar(store: Store) -> Non
 
 def test_entering_a_year_is_audited_with_the_operations_time(store: Store) -> None:
     holidays.set_year(store, ADMIN, 2027, "2027-02-06..2027-02-13", "2027-02-20", NOW)
-    row = store.conn.execute("SELECT at, actor FROM audit WHERE entity = 'holiday_year'").fetchone()
+    row = store.sql("SELECT at, actor FROM audit WHERE entity = 'holiday_year'").fetchone()
     assert row == ("2026-11-24 10:00:00", ADMIN.name)
 
 
@@ -156,5 +158,5 @@ def test_editing_a_closure_changes_it_and_is_audited(store: Store) -> None:
     edited = closure_admin.edit(store, ADMIN, made["id"], "kind:room", datetime(2026, 12, 2, 8),
                                 datetime(2026, 12, 2, 12), "维修", "FREQ=WEEKLY;COUNT=2", NOW)
     assert (edited["scope"], edited["reason"], edited["until"]) == ("kind:room", "维修", "2026-12-09 12:00")
-    assert store.conn.execute("SELECT count(*) FROM audit WHERE entity = 'closure' AND action = 'edit'"
+    assert store.sql("SELECT count(*) FROM audit WHERE entity = 'closure' AND action = 'edit'"
                               ).fetchone()[0] == 1

@@ -9,6 +9,9 @@ from booking.checkin import sweep
 from booking.policy import restrictions
 from booking.schedule import bookings
 from booking.store.errors import DeskError
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)
 

@@ -15,6 +15,8 @@ NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.p
 FIRST, LAST = date(2026, 11, 21), date(2026, 11, 25)
 
 
+# On the SQLite file only (not TWO_ENGINES): demo.fill (booking/ops) writes through the SQLite
+# connection; put this file on both engines when it has a server path.
 @pytest.fixture
 def busy_week(store, now):
     """A few demo days: more than one progress step of bookings."""

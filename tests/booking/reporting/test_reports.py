@@ -15,6 +15,9 @@ from booking.store import audit
 from booking.schedule.bookings import Request
 from booking.store.errors import DeskError
 from booking.checkin.sweep import sweep
+from tests.conftest import TWO_ENGINES, sqlite_only
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 NOW = datetime(2026, 11, 24, 10, 0)  # the suite's fixed clock (tests/conftest.py)
 
@@ -146,6 +149,7 @@ def test_the_csv_starts_with_a_byte_order_mark_for_excel(store, admin, month, tm
     assert (tmp_path / "b.csv").read_bytes().startswith(b"\xef\xbb\xbf")
 
 
+@sqlite_only("demo.fill writes through the SQLite connection only")
 def test_csv_and_excel_hold_the_same_rows(store, admin, now, tmp_path):
     demo.fill(store, years=3 / 365, now=now, days_ahead=2)
     result = exports.export_bookings(store, admin, date(2026, 11, 21), date(2026, 11, 25),

@@ -11,6 +11,9 @@ from booking.schedule import bookings
 from booking.schedule.bookings import Request
 from booking.store.i18n import set_language
 from booking.checkin.sweep import sweep
+from tests.conftest import TWO_ENGINES
+
+pytestmark = TWO_ENGINES  # every test here that uses `store` runs on the SQLite file and on the PostgreSQL server
 
 
 def at(text: str) -> datetime:

@@ -27,7 +27,7 @@ from tests.ui.modal import Modal, yes
 from ui.app import backups
 from ui.desk.session import Desk
 
-ON_SERVER = pytest.mark.parametrize("store", ["postgres"], indirect=True)
+ON_SERVER = pytest.mark.parametrize("engine", ["postgres"], indirect=True)
 TODAY = NOW.date()
 TONIGHT = (datetime(2026, 11, 24, 19, 0), datetime(2026, 11, 25, 7, 30))
 
