@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -30,7 +29,7 @@ from booking.store.paths import data_dir
 from booking.store.connection import BUSY_TIMEOUT_S, Store
 from booking.ops.outcomes import Adopted, Backup, BackupFile, DailyBackup
 from booking.ops.storefile import (Contents, check_file, discard, fsync, fsync_folder, linli_contents, os_text,
-                                   same_file, taken)
+                                   partial_beside, same_file, taken)
 
 PREFIX = "linli-desk"
 #: the automatic copies of a store on the server: `linli-server-<host>_<database>[.<schema>]-…`
@@ -94,13 +93,7 @@ def write_checked_copy(conn: sqlite3.Connection, target: Path, source: Path) -> 
     Until the copy is whole, intact and a Linli store, `target` is not touched: a refusal
     leaves every file as it was.
     """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise DeskError("store", "backup_cannot_write", path=str(target), detail=os_text(exc)) from exc
-    partial = Path(name)
+    partial = partial_beside(target)
     try:
         copy = sqlite3.connect(str(partial))
         try:

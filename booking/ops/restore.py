@@ -18,7 +18,6 @@ import logging
 import os
 import shutil
 import sqlite3
-import tempfile
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +27,8 @@ from booking.ops.backup import backup_dir, write_checked_copy
 from booking.ops.outcomes import Restored
 from booking.ops.startup import sqlite_verdict
 from booking.ops.storefile import (Contents, contents_of, discard, file_is_read_only, folder_write_problem, fsync,
-                                   fsync_folder, linli_contents, os_text, remove_quietly, same_file, seconds)
+                                   fsync_folder, linli_contents, os_text, remove_quietly, restore_work_folder,
+                                   same_file, seconds)
 from booking.store import audit
 from booking.store import connection as stores
 from booking.store.audit import Actor
@@ -68,7 +68,7 @@ def restore(from_path: str | Path, store_path: str | Path, now: datetime,
     if same_file(source, store):
         raise DeskError("usage", "restore_same_file", path=str(source))
     _check_restorable_target(store)
-    work = _work_folder(store.parent)
+    work = restore_work_folder(store.parent)
     try:
         checked = work / "checked.sqlite3"
         try:
@@ -106,14 +106,6 @@ def _check_restorable_target(store: Path) -> None:
     folder_problem = folder_write_problem(store.parent)
     if folder_problem or (store.exists() and file_is_read_only(store)):
         raise DeskError("store", "restore_readonly", path=str(store))
-
-
-def _work_folder(where: Path) -> Path:
-    """A private `.linli-restore-*` folder beside the store (a kill leaves it; `clean_leftovers` removes it)."""
-    try:
-        return Path(tempfile.mkdtemp(prefix=".linli-restore-", dir=where))
-    except OSError as exc:
-        raise DeskError("store", "restore_readonly", path=str(where)) from exc
 
 
 def _private_checked_copy(source: Path, copy: Path) -> Contents:

@@ -12,13 +12,12 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from booking.ops.outcomes import Backup
-from booking.ops.storefile import Contents, discard, fsync, fsync_folder, linli_contents, os_text
+from booking.ops.storefile import Contents, discard, fsync, fsync_folder, linli_contents, os_text, partial_beside
 from booking.store import connection as stores
 from booking.store.connection import Store
 from booking.store.errors import DeskError
@@ -74,13 +73,7 @@ def write_file(conn: Connection, target: Path, shown: str) -> Contents:
     from booking.store.postgres import copy
     from booking.store.postgres.store import server_error
 
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-        os.close(handle)
-    except OSError as exc:
-        raise DeskError("store", "backup_cannot_write", path=str(target), detail=os_text(exc)) from exc
-    partial = Path(name)
+    partial = partial_beside(target)
     try:
         lite = sqlite3.connect(str(partial), isolation_level=None)
         try:

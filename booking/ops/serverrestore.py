@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from booking.ops.backup import backup_dir
 from booking.ops.outcomes import Restored
 from booking.ops.restore import _prepare_restored, _private_checked_copy
 from booking.ops.serverbackup import server_of, write_file
-from booking.ops.storefile import discard, os_text, remove_quietly
+from booking.ops.storefile import discard, os_text, remove_quietly, restore_work_folder
 from booking.store import connection as stores
 from booking.store.audit import Actor
 from booking.store.connection import Store
@@ -47,11 +46,7 @@ def restore_server(from_path: str | Path, store: Store, now: datetime, actor: Ac
     if not source.is_file():
         raise DeskError("not_found", "restore_no_file", path=str(source))
     where = folder if folder is not None else backup_dir()
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=".linli-restore-", dir=where))
-    except OSError as exc:
-        raise DeskError("store", "restore_readonly", path=str(where)) from exc
+    work = restore_work_folder(where)
     try:
         checked = work / "checked.sqlite3"
         try:

@@ -169,3 +169,24 @@ def size_text(n: int) -> str:
 
 def os_text(exc: OSError) -> str:
     return exc.strerror or str(exc)
+
+
+def partial_beside(target: Path) -> Path:
+    """A new empty `.NAME.*.partial` file beside `target` (its folder made if need be), to be
+    renamed over it once whole; DeskError "backup_cannot_write" if the folder can't take it."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        os.close(handle)
+    except OSError as exc:
+        raise DeskError("store", "backup_cannot_write", path=str(target), detail=os_text(exc)) from exc
+    return Path(name)
+
+
+def restore_work_folder(where: Path) -> Path:
+    """A private `.linli-restore-*` folder in `where` (a kill leaves it; `clean_leftovers` removes it)."""
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".linli-restore-", dir=where))
+    except OSError as exc:
+        raise DeskError("store", "restore_readonly", path=str(where)) from exc
