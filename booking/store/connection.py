@@ -23,7 +23,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
@@ -203,6 +203,56 @@ class Store:
             raise sa_exc.DBAPIError.instance(prepared.sql, values, exc, dialect.loaded_dbapi.Error,
                                              dialect=dialect) from exc
         return Rows(cursor)
+
+    def sql_many(self, statement: str, rows: Sequence[Mapping[str, Any]], /) -> list[Any]:
+        """Run one statement of the domain once for each of `rows` (its named binds), as one batch.
+
+        What an import of thousands of rows needs: on the server the batch travels pipelined
+        (psycopg's executemany), not as a round trip a row; here, on the file, each row is a call
+        into SQLite in this process anyway. Returns the rows the statements gave back (`RETURNING
+        id`), in the order of `rows`, as plain tuples (empty for a statement that returns none).
+        Inside a write, a refusal by the store's rules fails the whole batch (`IntegrityError`, as
+        `sql` raises it), none of its rows kept, and the write may go on or roll back, as after a
+        refused `sql` (outside a write, each row is a statement of its own). No list-valued binds
+        (`IN :ids`): each row is one statement's values.
+        """
+        assert self._sa is not None, "the store is closed"
+        if not rows:
+            return []
+        dialect = self._sa.dialect
+        prepared = _prepare(dialect, statement, ())
+        values: list[Any] = [dict(row) if prepared.order is None else [row[name] for name in prepared.order]
+                             for row in rows]
+        try:
+            return self._execute_many(prepared.sql, values)
+        except dialect.loaded_dbapi.Error as exc:
+            raise sa_exc.DBAPIError.instance(prepared.sql, values, exc, dialect.loaded_dbapi.Error,
+                                             dialect=dialect) from exc
+
+    def _execute_many(self, sql: str, values: list[Any]) -> list[Any]:
+        """Run one compiled statement for each of `values` on one cursor; the rows they return, in order
+        (a server store pipelines them under one savepoint: booking/store/postgres/store.py)."""
+        assert self._sa is not None, "the store is closed"
+        cursor = self._sa.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        guarded = self.conn.in_transaction  # inside a write: the batch is undone whole, as one statement is
+        found: list[Any] = []
+        try:
+            if guarded:
+                cursor.execute("SAVEPOINT linli_batch")
+            try:
+                for one in values:
+                    cursor.execute(sql, one)
+                    found.extend(cursor.fetchall())
+            except BaseException:
+                if guarded:
+                    cursor.execute("ROLLBACK TO SAVEPOINT linli_batch")
+                    cursor.execute("RELEASE SAVEPOINT linli_batch")
+                raise
+            if guarded:
+                cursor.execute("RELEASE SAVEPOINT linli_batch")
+        finally:
+            cursor.close()
+        return found
 
     def _execute(self, sql: str, values: Any) -> DBAPICursor:
         """Run one compiled statement on a cursor of the driver's connection (a server store

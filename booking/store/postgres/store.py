@@ -17,6 +17,9 @@ them; the driver's cursor runs them). What differs lives here:
   the next one that changes rows (or the COMMIT). A failed statement stops the rest of its
   message, as its own failure would have. Reads keep server-side binding, prepared after
   `prepare_threshold` uses;
+- a batch (`sql_many`, an import's thousands of rows) goes as psycopg's executemany, pipelined: its
+  statements are sent without waiting for each answer, under one savepoint, so 10,000 rows are a
+  few hundred round trips instead of 50,000 (docs/shared-store.md, "Importing residents");
 - a refusal is raised as `IntegrityError` whose `refusal()` text is SQLite's (refusals.py:
   23P01 on booking_no_overlap reads 'booking_clash'), so the domain asks one question of either;
 - waiting for another desk's write lock is bounded (`lock_timeout`, as SQLite's busy timeout),
@@ -38,7 +41,7 @@ from __future__ import annotations
 import contextlib
 import re
 import zlib
-from collections.abc import Iterator, Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
@@ -60,6 +63,8 @@ from booking.store.watch import Watch
 
 #: statements that change rows: run under a savepoint of their own inside a write
 _CHANGES = re.compile(r"\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+#: a statement that gives rows back: its batch's results are read (`_execute_many`)
+_RETURNING = re.compile(r"\bRETURNING\b", re.IGNORECASE)
 #: the table such a statement writes (read, never rewritten: it is named in the write's notice)
 _TABLE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z_][A-Za-z0-9_]*)', re.IGNORECASE)
 #: SQLSTATE classes of a connection the server ended or never made: 08 connection exception,
@@ -251,6 +256,25 @@ class ServerStore(Store):
             cursor.nextset()  # to the statement's own result (its rows, its rowcount)
         return cursor
 
+    def _execute_many(self, sql: str, values: list[Any]) -> list[Any]:
+        """The batch as psycopg's executemany sends it: pipelined, one round trip for all its rows (not one
+        a row), under one savepoint inside a write, so a refused row fails the batch and only the batch."""
+        guarded = self._guarded(sql)
+        before = [*self._take_pending(), *(["SAVEPOINT linli_statement"] if guarded else [])]
+        if before:
+            self.raw.execute("; ".join(before), prepare=False)
+        returning = _RETURNING.search(sql) is not None
+        found: list[Any] = []
+        with self.raw.cursor() as cursor:
+            cursor.executemany(sql, values, returning=returning)
+            while returning:
+                found.extend(cursor.fetchall())
+                if not cursor.nextset():
+                    break
+        if guarded:
+            self.raw.execute("RELEASE SAVEPOINT linli_statement", prepare=False)
+        return found
+
     def _take_pending(self) -> list[str]:
         """The nested writes' SAVEPOINTs and RELEASEs not sent yet, to go first in the next message
         that changes rows (or the next statement at all while a SAVEPOINT waits)."""
@@ -262,26 +286,47 @@ class ServerStore(Store):
         guarded = self._guarded(statement)
         try:
             if guarded:
-                table = _TABLE.match(statement)
-                if table is not None:
-                    self._written.add(table.group(1).lower())
+                self._note_written(statement)
             try:
-                rows = super().sql(statement, **params)  # with its savepoint: _execute
+                return super().sql(statement, **params)  # with its savepoint: _execute
             except sa_exc.DBAPIError as exc:
-                if self._lost(exc):
-                    raise self._error(exc) from exc
-                if guarded:
-                    self.raw.execute("ROLLBACK TO SAVEPOINT linli_statement")
-                    self.raw.execute("RELEASE SAVEPOINT linli_statement")
-                text = refusals.refusal(exc)
-                if text is not None and isinstance(exc.orig, psycopg.Error):
-                    raise sa_exc.IntegrityError(exc.statement, exc.params, Refused(text, exc.orig)) from exc
-                if isinstance(exc, sa_exc.IntegrityError):
-                    raise
-                raise server_error(exc, self.path) from exc
+                raise self._refused(exc, guarded) from exc
         except psycopg.Error as exc:  # the savepoints themselves: only a lost connection fails them
             raise self._error(exc) from exc
-        return rows
+
+    def sql_many(self, statement: str, rows: Sequence[Mapping[str, Any]], /) -> list[Any]:
+        self._reachable()
+        guarded = self._guarded(statement)
+        try:
+            if guarded:
+                self._note_written(statement)
+            try:
+                return super().sql_many(statement, rows)  # pipelined, under one savepoint: _execute_many
+            except sa_exc.DBAPIError as exc:
+                raise self._refused(exc, guarded) from exc
+        except psycopg.Error as exc:
+            raise self._error(exc) from exc
+
+    def _note_written(self, statement: str) -> None:
+        table = _TABLE.match(statement)
+        if table is not None:
+            self._written.add(table.group(1).lower())
+
+    def _refused(self, exc: sa_exc.DBAPIError, guarded: bool) -> Exception:
+        """What a statement (or a batch) the server failed raises: the store gone, SQLite's refusal as an
+        IntegrityError, or the server's error in the user's words. A guarded statement's savepoint is
+        rolled back first, so the write goes on as after a refusal on SQLite."""
+        if self._lost(exc):
+            return self._error(exc)
+        if guarded:
+            self.raw.execute("ROLLBACK TO SAVEPOINT linli_statement")
+            self.raw.execute("RELEASE SAVEPOINT linli_statement")
+        text = refusals.refusal(exc)
+        if text is not None and isinstance(exc.orig, psycopg.Error):
+            return sa_exc.IntegrityError(exc.statement, exc.params, Refused(text, exc.orig))
+        if isinstance(exc, sa_exc.IntegrityError):
+            return exc
+        return server_error(exc, self.path)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Database]:
