@@ -110,7 +110,7 @@ SLOW: tuple[str, ...] = (
     # ui/passes/test_scan_anywhere.py: 1 x 0.36 s
     "test_a_pass_scanned_into_the_find_box_checks_in_and_leaves_the_find_box_as_it_was",
     "test_a_drawing_command_with_no_chinese_font_refuses_and_writes_nothing",  # test_windows.py: 4 x 0.95 s
-    "test_a_big_file_is_imported_in_one_go",  # booking/people/test_imports.py: 10,000 rows, 0.82 s
+    "test_a_big_file_is_imported_in_one_go",  # booking/people/test_imports.py: 10,000 rows, 0.6 s (1.4 s on the server)
     "test_every_well_formed_plate_is_accepted_unchanged",  # booking/store/test_validation.py: 1 x 0.59 s
     "test_the_png_and_the_slip_cannot_be_the_same_file",  # ui/passes/test_pass_command.py: 1 x 0.39 s
     "test_a_store_that_is_not_a_database_exits_1_and_is_untouched",  # booking/cli/test_cli.py: 1 x 0.83 s

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any, Literal, overload
@@ -50,12 +51,52 @@ def household_for(store: Store, door: str, create: bool = True, *, now: datetime
         return int(row[0])
     if not create:
         return None
+    return inserted_id(store.sql(_NEW_HOUSEHOLD, **_household_row(door, now)))
+
+
+_NEW_HOUSEHOLD = ("INSERT INTO household(door, building, unit, room, created_at) "
+                  "VALUES (:door, :building, :unit, :room, :created_at) RETURNING id")
+_NEW_RESIDENT = ("INSERT INTO resident(household_id, name, phone, phone_tail, active, created_at) "
+                 "VALUES (:household_id, :name, :phone, :phone_tail, 1, :created_at) RETURNING id")
+_NEW_VEHICLE = ("INSERT INTO vehicle(plate, household_id, resident_id, created_at) "
+                "VALUES (:plate, :household_id, :resident_id, :created_at)")
+
+
+def _household_row(door: str, now: datetime) -> dict[str, Any]:
     building, unit, room = split_door(door)
-    cur = store.sql(
-        "INSERT INTO household(door, building, unit, room, created_at) VALUES (:door, :building, :unit, :room, "
-        ":created_at) RETURNING id",
-        door=door, building=building, unit=unit, room=room, created_at=clock.to_stamp(now))
-    return inserted_id(cur)
+    return {"door": door, "building": building, "unit": unit, "room": room, "created_at": clock.to_stamp(now)}
+
+
+def _resident_row(household_id: int, name: str, phone: str, now: datetime) -> dict[str, Any]:
+    return {"household_id": household_id, "name": name, "phone": phone, "phone_tail": phone[-4:],
+            "created_at": clock.to_stamp(now)}
+
+
+def insert_households(store: Store, doors: Sequence[str], *, now: datetime) -> list[int]:
+    """Insert a household for each of `doors` (canonical, not registered yet) as one batch; their ids, in order.
+
+    For an import (booking/people/imports.py): one batch instead of a statement a household, which on
+    the server is a round trip each. Inside the caller's write, which audits."""
+    return _ids(store.sql_many(_NEW_HOUSEHOLD, [_household_row(door, now) for door in doors]), len(doors))
+
+
+def insert_residents(store: Store, people: Sequence[tuple[int, str, str]], *, now: datetime) -> list[int]:
+    """Insert each (household id, name, phone) of `people`, already normalized, as one batch; their ids, in order."""
+    rows = [_resident_row(household_id, name, phone, now) for household_id, name, phone in people]
+    return _ids(store.sql_many(_NEW_RESIDENT, rows), len(rows))
+
+
+def insert_vehicles(store: Store, plates: Sequence[tuple[str, int, int | None]], *, now: datetime) -> None:
+    """Register each (plate, household id, resident id) of `plates`, checked as free, as one batch."""
+    stamp = clock.to_stamp(now)
+    store.sql_many(_NEW_VEHICLE, [{"plate": plate, "household_id": household_id, "resident_id": resident_id,
+                                   "created_at": stamp} for plate, household_id, resident_id in plates])
+
+
+def _ids(rows: list[Any], expected: int) -> list[int]:
+    if len(rows) != expected:  # each statement of the batch inserts one row and returns its id
+        raise RuntimeError(f"{expected} rows inserted, {len(rows)} ids returned")
+    return [int(row[0]) for row in rows]
 
 
 def find_existing(store: Store, door: str, phone: str) -> int | None:
@@ -68,11 +109,7 @@ def find_existing(store: Store, door: str, phone: str) -> int | None:
 
 def insert_resident(store: Store, household_id: int, name: str, phone: str, *, now: datetime) -> int:
     """Insert one resident from already normalized values (inside the caller's write, which audits)."""
-    cur = store.sql(
-        "INSERT INTO resident(household_id, name, phone, phone_tail, active, created_at) "
-        "VALUES (:household_id, :name, :phone, :phone_tail, 1, :created_at) RETURNING id",
-        household_id=household_id, name=name, phone=phone, phone_tail=phone[-4:], created_at=clock.to_stamp(now))
-    return inserted_id(cur)
+    return inserted_id(store.sql(_NEW_RESIDENT, **_resident_row(household_id, name, phone, now)))
 
 
 def _register_plate(store: Store, plate: str, household_id: int, resident_id: int | None, *, now: datetime) -> None:
@@ -80,10 +117,8 @@ def _register_plate(store: Store, plate: str, household_id: int, resident_id: in
         "SELECT v.household_id, h.door FROM vehicle v JOIN household h ON h.id = v.household_id "
         "WHERE v.plate = :plate", plate=plate).fetchone()
     if row is None:
-        store.sql(
-            "INSERT INTO vehicle(plate, household_id, resident_id, created_at) VALUES (:plate, :household_id, "
-            ":resident_id, :now_stamp)",
-            plate=plate, household_id=household_id, resident_id=resident_id, now_stamp=clock.to_stamp(now))
+        store.sql(_NEW_VEHICLE, plate=plate, household_id=household_id, resident_id=resident_id,
+                  created_at=clock.to_stamp(now))
     elif row[0] != household_id:
         raise invalid("plate_other_household", field="plate", plate=plate, door=row[1])
 
