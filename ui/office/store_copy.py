@@ -10,7 +10,7 @@ table in plain words. Only an admin copies, after a question whose default is No
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressBar, QPushButton,
@@ -24,6 +24,9 @@ from ui.desk.fonts import ui_font
 from ui.desk.session import Desk
 from ui.widgets.confirm import ask
 from ui.widgets.fieldmessages import ERROR_CSS
+
+if TYPE_CHECKING:
+    from booking.store.postgres.copy import Step
 
 
 class CopyWorker(QThread):
@@ -44,14 +47,17 @@ class CopyWorker(QThread):
         try:
             # as the command: the file must exist and be at this version before it is copied
             setup.open_ready(self.source, now=self.now, create=False).close()
-            result = copy.copy_file_to(self.source, self.target, self.target.password, self.now,
-                                       lambda table, done, total: self.progressed.emit(table, done, total))
+            result = copy.copy_file_to(self.source, self.target, self.target.password, self.now, self._told)
         except DeskError as exc:
             self.failed.emit(exc)
         except Exception as exc:  # noqa: BLE001 -- a thread must report, not die silently
             self.failed.emit(DeskError("internal", "store_error", detail=f"{type(exc).__name__}: {exc}"))
         else:
             self.succeeded.emit({"copied": True, "from": str(self.source), "to": self.target.shown(), **result})
+
+    def _told(self, step: Step) -> None:  # the bar follows the tables copied
+        if step.phase == "copy":
+            self.progressed.emit(step.table, step.done, step.count)
 
 
 def report_lines(result: dict[str, Any]) -> list[str]:

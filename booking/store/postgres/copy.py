@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,23 @@ from booking.store.postgres.engine import engine_for
 
 SQLITE_MIGRATIONS = "_sqlite_migrations"
 
-#: told before each table is copied: (its name, how many tables were copied before it, how many there are)
-Progress = Callable[[str, int, int], None]
+@dataclass(frozen=True)
+class Step:
+    """Where a copy is, told before each table of each of its phases.
+
+    `phase`: "clear" (onto the server: the table's current rows deleted, the tables in reverse
+    order), "copy" (its rows copied), "check" (read back and compared with its source); `table` the
+    table's name; `done` how many tables of this phase came before it; `count` how many there are.
+    """
+
+    phase: str
+    table: str
+    done: int
+    count: int
+
+
+#: told each Step of a copy as it is reached (a backup's or a restore's progress dialog, copy-store's screen)
+Progress = Callable[[Step], None]
 
 
 def copy_file_to(source: Path, target: StoreServer, password: str | None, now: datetime,
@@ -63,7 +79,7 @@ def copy_store(source: Path, conn: Connection, now: datetime, progress: Progress
     """Copy the SQLite store `source` into the empty database `conn` is on; returns what was copied.
 
     `conn` must have no transaction open. `now` stamps the server's migration records. `progress`
-    hears of each table before it is copied (the check of them all comes after the last).
+    hears of each table before it is cleared (nothing to clear: a new store), copied and checked (`Step`).
     """
     with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as lite:
         lite.execute("BEGIN")  # one snapshot of the file for the copy and the check alike
@@ -84,23 +100,25 @@ def fill_server(lite: sqlite3.Connection, conn: Connection, progress: Progress |
     with `lite` by row count and checksum: DeskError on any difference, for the caller's rollback.
     DELETE, not TRUNCATE: other desks keep reading the old rows until the commit, where TRUNCATE's
     lock would stop their every read. Needs the tables' owner (to switch their triggers off).
-    `progress` hears of each table before it is copied (the check of them all comes after the last).
+    `progress` hears of each table before it is cleared, copied and checked (`Step`).
     """
     tables = _tables_in_order(lite)
     _same_columns(lite, conn, tables)
+    tell = _teller(progress, len(tables))
     for table in tables:
         conn.exec_driver_sql(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
-    for table in reversed(tables):  # rows that point to others first; the foreign keys stay checked
+    for done, table in enumerate(reversed(tables)):  # rows that point to others first; the foreign keys stay checked
+        tell("clear", table, done)
         conn.exec_driver_sql(f'DELETE FROM "{table}"')
     for done, table in enumerate(tables):
-        if progress is not None:
-            progress(table, done, len(tables))
+        tell("copy", table, done)
         _copy_table(lite, conn, table)
     for table in tables:
         conn.exec_driver_sql(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
     sequences = _move_sequences(conn, tables)
     report = {}
-    for table in tables:
+    for done, table in enumerate(tables):
+        tell("check", table, done)
         source_sum = _checksum(_rows(lite, table))
         target_sum = _checksum(_pg_rows(conn, table))
         if source_sum != target_sum:
@@ -109,17 +127,19 @@ def fill_server(lite: sqlite3.Connection, conn: Connection, progress: Progress |
     return {"tables": report, "sequences": sequences, "rows": sum(entry["rows"] for entry in report.values())}
 
 
-def fill_file(conn: Connection, lite: sqlite3.Connection) -> dict[str, Any]:
+def fill_file(conn: Connection, lite: sqlite3.Connection, progress: Progress | None = None) -> dict[str, Any]:
     """The other way: every table of `lite` (a SQLite store of the server's migrations) becomes the server's.
 
     Run it inside one transaction of `conn` (REPEATABLE READ: one snapshot for the copy and the
     check). `lite` is in autocommit; its triggers are dropped for the copy and made again after
     it, in one transaction of its own, as its rows already hold what they computed. Each table is
     read from the server once, in key order, hashed on the way into the file, then read back from
-    the file and compared by row count and checksum: DeskError on any difference.
+    the file and compared by row count and checksum: DeskError on any difference. `progress` hears
+    of each table before it is copied and checked (`Step`: "copy", "check").
     """
     tables = _tables_in_order(lite)
     _same_columns(lite, conn, tables)
+    tell = _teller(progress, len(tables))
     server_applied = migrate.applied(conn)
     file_applied = [r[0] for r in lite.execute(
         f"SELECT name FROM [{SQLITE_MIGRATIONS}] WHERE migration_set = 'linli' ORDER BY rowid")]
@@ -135,7 +155,8 @@ def fill_file(conn: Connection, lite: sqlite3.Connection) -> dict[str, Any]:
         for table in reversed(tables):
             lite.execute(f'DELETE FROM "{table}"')  # the defaults the migrations seeded: the server has its own
         sums = {}
-        for table in tables:
+        for done, table in enumerate(tables):
+            tell("copy", table, done)
             columns = _columns(lite, table)
             hashed = _Hashed(_pg_rows(conn, table))
             lite.executemany(f'INSERT INTO "{table}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) '
@@ -151,12 +172,21 @@ def fill_file(conn: Connection, lite: sqlite3.Connection) -> dict[str, Any]:
         lite.execute("ROLLBACK")
         raise
     report = {}
-    for table in tables:
+    for done, table in enumerate(tables):
+        tell("check", table, done)
         found = _checksum(_rows(lite, table))
         if found != sums[table]:
             raise DeskError("store", "copy_store_mismatch", table=table, source=sums[table][0], target=found[0])
         report[table] = {"rows": found[0], "sha256": found[1]}
     return {"tables": report, "rows": sum(entry["rows"] for entry in report.values())}
+
+
+def _teller(progress: Progress | None, count: int) -> Callable[[str, str, int], None]:
+    """`tell(phase, table, done)`: the Step to `progress`, if there is one to tell."""
+    def tell(phase: str, table: str, done: int) -> None:
+        if progress is not None:
+            progress(Step(phase, table, done, count))
+    return tell
 
 
 class _Hashed:

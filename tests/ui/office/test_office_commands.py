@@ -964,6 +964,7 @@ def test_copying_the_store_in_the_window_does_what_copy_store_does(qtbot, two, p
         shown = copy.report.toPlainText()
         assert f"booking：{answer['tables']['booking']['rows']} 行" in shown
         assert "逐表核对" in copy.status.text()
+        assert copy.progress.maximum() == len(answer["tables"])  # the bar followed the tables copied
         assert pg_server.url.password not in copy.status.text() + shown
     finally:
         pg_server.drop(other)
