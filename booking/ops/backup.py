@@ -27,7 +27,7 @@ from booking.store import connection as stores
 from booking.store.errors import DeskError
 from booking.store.paths import data_dir
 from booking.store.connection import BUSY_TIMEOUT_S, Store
-from booking.ops.outcomes import Adopted, Backup, BackupFile, DailyBackup
+from booking.ops.outcomes import Adopted, Backup, BackupFile, DailyBackup, StageProgress
 from booking.ops.storefile import (Contents, check_file, discard, fsync, fsync_folder, linli_contents, os_text,
                                    partial_beside, same_file, taken)
 
@@ -46,15 +46,16 @@ def backup_dir() -> Path:
 
 # --- making a backup ----------------------------------------------------------------------------
 
-def backup(source: Store | str | Path, to_path: str | Path) -> Backup:
+def backup(source: Store | str | Path, to_path: str | Path, progress: StageProgress | None = None) -> Backup:
     """Copy the store (an open Store or a path) to `to_path` and prove the copy intact.
 
     The copy is a single self-contained file (rollback journal, not WAL), so it
     can be carried on a USB stick. Returns what was written. A store on the server is
-    backed up to the same kind of file (booking/ops/serverbackup.py).
+    backed up to the same kind of file (booking/ops/serverbackup.py), telling `progress` of
+    each table (outcomes.Stage); the file's own backup, a second or so, tells nothing.
     """
     if isinstance(source, Store) and serverbackup.on_server(source):
-        return serverbackup.backup_server(source, to_path)
+        return serverbackup.backup_server(source, to_path, progress)
     started = time.perf_counter()
     target = Path(to_path)
     store_path = Path(source.path if isinstance(source, Store) else source)

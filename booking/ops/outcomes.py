@@ -6,6 +6,7 @@ what the window and the command line read afterwards.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,3 +92,27 @@ class Restored:
     def to_json(self) -> dict[str, Any]:
         return {"restored_from": self.restored_from, "store": self.store, "kept_aside": self.kept_aside,
                 "migrations": self.migrations, "bookings": self.bookings, "backup_bookings": self.backup_bookings}
+
+
+@dataclass(frozen=True)
+class Stage:
+    """How far a backup or a restore of a server store is, told as it goes (its progress dialog).
+
+    `stage`: what it does now. A restore: "file" (checking the chosen file on a private copy),
+    "keep" (the current data written to the kept-aside file), "clear" (the current rows deleted),
+    "restore" (the backup's rows copied in), "verify" (each table compared with the backup), in that
+    order. A backup: "backup" (the rows written to the file), "verify". `table` the table it is at
+    ("" when none), `number` which table of the stage's `count` (from 1; 0 of 0 when none), and `done`
+    of `total` steps of the whole work, for a bar (`total` 0 while it is not known yet).
+    """
+
+    stage: str
+    table: str
+    number: int
+    count: int
+    done: int
+    total: int
+
+
+#: told each Stage as it is reached; the work runs on, whatever it answers (one transaction: no cancel)
+StageProgress = Callable[[Stage], object]

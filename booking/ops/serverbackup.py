@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from booking.ops.outcomes import Backup
+from booking.ops.outcomes import Backup, Stage, StageProgress
 from booking.ops.storefile import Contents, discard, fsync, fsync_folder, linli_contents, os_text, partial_beside
 from booking.store import connection as stores
 from booking.store.connection import Store
@@ -26,6 +26,7 @@ from booking.store.location import StoreServer
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from booking.store.postgres.copy import Progress, Step
     from booking.store.postgres.store import ServerStore
 
 
@@ -49,24 +50,50 @@ def label(store: Store) -> str:
 
 # --- backup -------------------------------------------------------------------------------------
 
-def backup_server(store: Store, to_path: str | Path) -> Backup:
-    """Write a checked Linli SQLite backup of the server store to `to_path` (see the module's doc)."""
+#: a backup's stages (outcomes.Stage), and the copy's phases each is made of
+BACKUP_STAGES = ("backup", "verify")
+_BACKUP_PHASES = {"copy": "backup", "check": "verify"}
+
+
+def backup_server(store: Store, to_path: str | Path, progress: StageProgress | None = None) -> Backup:
+    """Write a checked Linli SQLite backup of the server store to `to_path` (see the module's doc).
+
+    `progress` hears of each table as it is written and as it is checked (outcomes.Stage)."""
     from booking.store.postgres import transfer
 
     started = time.perf_counter()
     target = Path(to_path)
     server = server_of(store)
     with transfer.snapshot(server) as conn:
-        contents = write_file(conn, target, server.path)
+        contents = write_file(conn, target, server.path, told_as(progress, BACKUP_STAGES, _BACKUP_PHASES))
     return Backup(str(target), target.stat().st_size, "ok", contents.migrations, contents.bookings,
                   round((time.perf_counter() - started) * 1000))
 
 
-def write_file(conn: Connection, target: Path, shown: str) -> Contents:
+def told_as(progress: StageProgress | None, stages: tuple[str, ...], phases: dict[str, str],
+            first: int = 0) -> Progress | None:
+    """A copy's Steps (booking/store/postgres/copy.py) told to `progress` as the Stages of the whole work.
+
+    `stages` in the order they come, each one pass over every table; `phases` maps a copy's phase to
+    its stage (a phase not in it is not told); `first` the steps before them (a restore's check of the
+    file). A Stage's `done` counts the steps before it, so the bar moves on as each table begins."""
+    if progress is None:
+        return None
+
+    def told(step: Step) -> None:
+        stage = phases.get(step.phase)
+        if stage is not None:
+            before = first + stages.index(stage) * step.count + step.done
+            progress(Stage(stage, step.table, step.done + 1, step.count, before, first + len(stages) * step.count))
+    return told
+
+
+def write_file(conn: Connection, target: Path, shown: str, progress: Progress | None = None) -> Contents:
     """The server's data as `conn`'s transaction sees it, as a checked Linli SQLite file at `target`.
 
     Until the file is whole, compared with the server table by table, intact and a Linli store,
-    `target` is not touched: a refusal leaves every file as it was.
+    `target` is not touched: a refusal leaves every file as it was. `progress` hears of each table
+    (copy.Step: "copy", then "check").
     """
     from sqlalchemy import exc as sa_exc
 
@@ -79,7 +106,7 @@ def write_file(conn: Connection, target: Path, shown: str) -> Contents:
         try:
             _empty_schema(lite)
             try:
-                copy.fill_file(conn, lite)
+                copy.fill_file(conn, lite, progress)
             except DeskError as exc:
                 if exc.key == "copy_store_mismatch":
                     raise DeskError("store", "backup_server_mismatch", **exc.params) from exc

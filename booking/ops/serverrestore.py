@@ -20,9 +20,9 @@ from datetime import datetime
 from pathlib import Path
 
 from booking.ops.backup import backup_dir
-from booking.ops.outcomes import Restored
+from booking.ops.outcomes import Restored, Stage, StageProgress
 from booking.ops.restore import _prepare_restored, _private_checked_copy
-from booking.ops.serverbackup import server_of, write_file
+from booking.ops.serverbackup import server_of, told_as, write_file
 from booking.ops.storefile import discard, os_text, remove_quietly, restore_work_folder
 from booking.store import connection as stores
 from booking.store.audit import Actor
@@ -31,13 +31,21 @@ from booking.store.errors import DeskError
 from booking.store.location import StoreServer
 
 
+#: a restore's stages after the check of the file (outcomes.Stage), and the copies' phases each is made of
+RESTORE_STAGES = ("keep", "clear", "restore", "verify")
+_KEEP_PHASES = {"copy": "keep"}  # the kept-aside file's own check is a read of a local file: not told
+_FILL_PHASES = {"clear": "clear", "copy": "restore", "check": "verify"}
+
+
 def restore_server(from_path: str | Path, store: Store, now: datetime, actor: Actor | None = None,
-                   folder: Path | None = None) -> Restored:
+                   folder: Path | None = None, progress: StageProgress | None = None) -> Restored:
     """Replace the server store's data with the backup at `from_path`, keeping the current data aside.
 
     The kept-aside file goes into `folder` (default: the backups folder). Refuses (DeskError,
     nothing changed) what the file's restore refuses, a role that does not own the store's tables,
     and a wait for another desk's write lock longer than any other write's. See the module's doc.
+    `progress` hears of each stage, and of each table in each (outcomes.Stage: "file", then
+    RESTORE_STAGES); what it answers changes nothing, and nothing is committed before the last check.
     """
     from booking.store.postgres import copy, migrate, transfer
 
@@ -49,6 +57,8 @@ def restore_server(from_path: str | Path, store: Store, now: datetime, actor: Ac
     work = restore_work_folder(where)
     try:
         checked = work / "checked.sqlite3"
+        if progress is not None:
+            progress(Stage("file", "", 0, 0, 0, 0))
         try:
             contents = _private_checked_copy(source, checked)
         except OSError as exc:
@@ -64,11 +74,12 @@ def restore_server(from_path: str | Path, store: Store, now: datetime, actor: Ac
                 if migrate.pending(conn):  # the same schema as the checked copy: this program's
                     migrate.apply_pending(conn, now)
                 try:
-                    write_file(conn, aside, server.path)  # everything committed until now, kept
+                    write_file(conn, aside, server.path,  # everything committed until now, kept
+                               told_as(progress, RESTORE_STAGES, _KEEP_PHASES, first=1))
                 except DeskError as exc:
                     raise DeskError("store", "restore_cannot_keep", detail=exc.message()) from exc
                 try:
-                    copy.fill_server(lite, conn)
+                    copy.fill_server(lite, conn, told_as(progress, RESTORE_STAGES, _FILL_PHASES, first=1))
                 except DeskError as exc:
                     raise _restore_refusal(exc) from exc
         except BaseException as exc:

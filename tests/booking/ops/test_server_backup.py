@@ -174,6 +174,78 @@ def test_a_backup_restored_onto_another_server_database_round_trips(filled, pg_s
         other.close()
 
 
+def table_order(path: Path) -> list[str]:
+    """The backup's tables in the order a copy walks them (each after those its keys point to)."""
+    lite = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return copy._tables_in_order(lite)
+    finally:
+        lite.close()
+
+
+@ON_SERVER
+def test_a_server_backup_tells_each_table_as_it_is_written_then_as_it_is_checked(filled, tmp_path):
+    store, _ = filled
+    seen: list[Any] = []
+    target = tmp_path / "told.sqlite3"
+    backup.backup(store, target, progress=seen.append)
+    tables = table_order(target)
+    n = len(tables)
+    assert [(s.stage, s.table) for s in seen] == [("backup", t) for t in tables] + [("verify", t) for t in tables]
+    assert [s.number for s in seen] == [*range(1, n + 1)] * 2 and {s.count for s in seen} == {n}
+    assert [s.done for s in seen] == list(range(2 * n)) and {s.total for s in seen} == {2 * n}
+
+
+@ON_SERVER
+def test_a_server_restore_tells_each_stage_and_table_in_order_and_replaces_nothing_before_its_check(
+        filled, tmp_path):
+    """The progress a restore's dialog shows: the file's check, then each table kept aside, cleared,
+    restored and verified, in the copy's order; while the last table is verified, another connection
+    still reads the server's data as it was (issue 9: verified before anything is replaced)."""
+    store, _ = filled
+    good = tmp_path / "good.sqlite3"
+    backup.backup(store, good)
+    residents.add(store, ADMIN, "王五", "6栋1单元101", "13700001111", "川A55555", now=NOW)  # after the backup
+    before = server_sums(store)
+    tables = table_order(good)
+    n = len(tables)
+    seen: list[Any] = []
+    while_verifying: list[dict[str, tuple[int, str]]] = []
+
+    def told(stage: Any) -> None:
+        seen.append(stage)
+        if stage.stage == "verify" and stage.number == stage.count:
+            while_verifying.append(server_sums(store))  # a connection of its own: what other desks read
+
+    done = serverrestore.restore_server(good, store, NOW, actor=ADMIN, folder=tmp_path, progress=told)
+    assert [(s.stage, s.table) for s in seen] == [("file", "")] + [("keep", t) for t in tables] + [
+        ("clear", t) for t in reversed(tables)] + [("restore", t) for t in tables] + [("verify", t) for t in tables]
+    assert [s.number for s in seen[1:]] == [*range(1, n + 1)] * 4 and {s.count for s in seen[1:]} == {n}
+    assert [s.done for s in seen] == list(range(1 + 4 * n))
+    assert seen[0].total == 0 and {s.total for s in seen[1:]} == {1 + 4 * n}  # unknown until the tables are
+    assert while_verifying == [before]
+    assert server_sums(store) != before and done.kept_aside is not None
+    assert file_sums(Path(done.kept_aside)) == before  # 王五 is in the kept-aside file
+
+
+@ON_SERVER
+def test_a_restore_stopped_midway_by_its_progress_leaves_the_server_unchanged(filled, tmp_path):
+    store, _ = filled
+    good = tmp_path / "good.sqlite3"
+    backup.backup(store, good)
+    residents.add(store, ADMIN, "王五", "6栋1单元101", "13700001111", "川A55555", now=NOW)
+    before = server_sums(store)
+
+    def told(stage: Any) -> None:
+        if stage.stage == "restore" and stage.number == 3:  # the old rows deleted, some of the backup's in
+            raise KeyboardInterrupt("the desk's program is stopped")
+
+    with pytest.raises(KeyboardInterrupt):
+        serverrestore.restore_server(good, store, NOW, actor=ADMIN, folder=tmp_path, progress=told)
+    assert server_sums(store) == before
+    assert not list(tmp_path.glob("*.before-restore-*"))  # rolled back: nothing kept aside for nothing
+
+
 def _damaged(source: Path, target: Path) -> Path:
     data = bytearray(source.read_bytes())
     page = 4096
