@@ -27,7 +27,7 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from booking.ops import backup, restore, serverrestore, startup
-from booking.ops.outcomes import Backup, DailyBackup, Restored
+from booking.ops.outcomes import Backup, DailyBackup, Restored, Stage, StageProgress
 from booking.store.audit import SYSTEM
 from booking.store.connection import Store
 from booking.store.changes import Changes
@@ -37,7 +37,7 @@ from booking.store.location import StoreServer
 from ui.app.mainwindow import MainWindow
 from ui.desk.session import Desk
 from ui.widgets.confirm import ask
-from ui.widgets.longwork import LongWork
+from ui.widgets.longwork import LongWork, Progress, Work
 from ui.widgets.storeplace import on_server, open_again, place_of
 
 log = logging.getLogger("linli.backup")
@@ -338,7 +338,8 @@ def _ask_and_back_up(window: QWidget, desk: Desk) -> None:
                                 tr("uib_backup_done", path=done.path, bookings=done.bookings))
 
     if on_server(desk.store):  # seconds of reading the server: on a worker, the window stays drawn
-        in_background(window, desk, tr("uib_backup_title"), lambda store, _progress: backup.backup(store, path), said)
+        in_background(window, desk, tr("uib_backup_title"),
+                      lambda store, progress: backup.backup(store, path, told(progress)), said)
         return
     with _busy():
         try:
@@ -383,10 +384,26 @@ def _ask_and_restore(window: QWidget, desk: Desk) -> None:
     said(done)
 
 
-def in_background(window: QWidget, desk: Desk, title: str, work: Callable[[Store, Callable[[int, int], bool]], Any],
+#: the words of each stage of a server backup or restore (booking/ops/outcomes.Stage) in its progress dialog
+STAGE_WORDS = {"file": "uib_stage_file", "keep": "uib_stage_keep", "clear": "uib_stage_clear",
+               "restore": "uib_stage_restore", "verify": "uib_stage_verify", "backup": "uib_stage_backup"}
+
+
+def stage_words(stage: Stage) -> str:
+    """What a backup or a restore of a server store is doing, as its dialog says it: 正在恢复 booking（3/18）."""
+    return tr(STAGE_WORDS[stage.stage], table=stage.table, number=stage.number, count=stage.count)
+
+
+def told(progress: Progress) -> StageProgress:
+    """The domain's stages to a LongWork's progress: the words, and the bar over the whole work."""
+    return lambda stage: progress(stage.done, stage.total, stage_words(stage))
+
+
+def in_background(window: QWidget, desk: Desk, title: str, work: Work,
                   said: Callable[[Any], object], ended: Callable[[], object] | None = None) -> LongWork:
     """`work` on a worker thread with a connection of its own to the desk's server store (a backup or
-    a restore there takes seconds to a minute: the window stays drawn, its progress dialog over it).
+    a restore there takes seconds to a minute: the window stays drawn, its progress dialog over it,
+    saying which table of how many it is at, `told`).
     One transaction, so no Cancel: it ends by itself, whole or not at all. `said(result)` or the
     refusal in a box, on the window's thread; then `ended()`."""
     job = LongWork(place_of(desk.store), work, title, window)
@@ -425,7 +442,8 @@ def restore_in_background(window: QWidget, desk: Desk, path: str | Path,
             watch.start()
 
     return in_background(window, desk, tr("uib_restore_title"),
-                         lambda store, _progress: serverrestore.restore_server(path, store, now, actor=actor),
+                         lambda store, progress: serverrestore.restore_server(path, store, now, actor=actor,
+                                                                              progress=told(progress)),
                          taken, ended)
 
 

@@ -7,13 +7,16 @@ ui/widgets/storeplace.py) and closes it when done; the window keeps its own. The
 `work(store, progress) -> result` from booking/, where `progress(done, total)`
 answers False once the clerk has pressed Cancel: the domain then stops
 (rolling back, or keeping whole chunks, as that function documents).
+`progress(done, total, words)` also puts `words` (what the work is doing now, in
+the clerk's language) in the dialog; a `total` of 0 keeps the bar busy, its end
+not known yet.
 """
 from __future__ import annotations
 
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -27,13 +30,19 @@ from ui.widgets.storeplace import open_again
 log = logging.getLogger("linli.longwork")
 SHOW_AFTER_MS = 300  # a quick job finishes before a dialog flashes up
 
-Work = Callable[[Store, Callable[[int, int], bool]], Any]
+class Progress(Protocol):
+    """What the work is given: told how far it is (and, if it likes, what it does now); False means Cancel."""
+
+    def __call__(self, done: int, total: int, words: str = "") -> bool: ...
+
+
+Work = Callable[[Store, Progress], Any]
 
 
 class _Runner(QThread):
     """Runs the work with a connection of its own; reports progress by a queued signal."""
 
-    progressed = Signal(int, int)
+    progressed = Signal(int, int, str)
 
     def __init__(self, store_path: str | StoreServer, work: Work, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -43,8 +52,8 @@ class _Runner(QThread):
         self.result: Any = None
         self.error: DeskError | None = None
 
-    def _progress(self, done: int, total: int) -> bool:
-        self.progressed.emit(done, total)
+    def _progress(self, done: int, total: int, words: str = "") -> bool:
+        self.progressed.emit(done, total, words)
         return not self.stop.is_set()
 
     def run(self) -> None:
@@ -76,6 +85,8 @@ class LongWork(QObject):
     succeeded = Signal(object)
     failed = Signal(object)
     finished = Signal()
+    #: what the dialog shows after each progress report: its words, its bar's value and maximum
+    shown = Signal(str, int, int)
 
     def __init__(self, store_path: str | StoreServer, work: Work, label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -118,10 +129,15 @@ class LongWork(QObject):
         self.cancel()
         self.wait()
 
-    def _show_progress(self, done: int, total: int) -> None:
-        if self.dialog.maximum() != total:
-            self.dialog.setMaximum(max(total, 1))
-        self.dialog.setValue(min(done, max(total, 1)))
+    def _show_progress(self, done: int, total: int, words: str) -> None:
+        if words and not self.cancelled:  # "cancelling…" stays until the work has stopped
+            self.dialog.setLabelText(words)
+        if total > 0 and self.dialog.maximum() != total:  # 0: the end is not known yet, the bar stays busy
+            self.dialog.setMaximum(total)
+        value = min(done, total) if total > 0 else self.dialog.value()
+        self.shown.emit(self.dialog.labelText(), value, self.dialog.maximum())
+        if total > 0:  # last: a window-modal dialog's setValue runs the event loop, so the next report comes in it
+            self.dialog.setValue(value)
 
     def _finish(self) -> None:
         self.dialog.canceled.disconnect(self.cancel)

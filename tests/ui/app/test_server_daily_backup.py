@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -192,4 +193,59 @@ def test_file_backup_and_restore_in_the_menu_run_on_a_worker_on_a_server_store(q
     assert window.restore_watch.isActive()
     assert not store.notice_restore()  # the window's connection took the new generation already
     book(desk.store, "王五", "13700001111", "川A55555", space="P003")  # and writes on without being told
+    window.close()
+
+
+@ON_SERVER
+def test_the_restores_progress_dialog_says_each_stage_and_table_and_its_bar_moves_on(qtbot, store, tmp_path):
+    """File > Restore… on the server: the progress dialog says which stage and which table of how many
+    the restore is at (正在恢复 booking（k/n）…), in order, and its bar runs on over the whole restore;
+    the same for File > Backup…."""
+    from booking.store.postgres import copy
+
+    book(store, "张三丰", "13812345678", "川A12345")
+    desk, window = window_on(qtbot, store, tmp_path)
+    target = tmp_path / "told.sqlite3"
+    shown: list[tuple[str, int, int]] = []
+
+    def save_as(dialog: QFileDialog):
+        dialog.selectFile(str(target))
+        return dialog.accept
+
+    with Modal(save_as):
+        window.backup_action.trigger()
+    window.backup_jobs[0].shown.connect(lambda *seen: shown.append(seen))  # queued: nothing shown yet
+    answer_when_shown(qtbot, str(target))
+    lite = sqlite3.connect(f"file:{target}?mode=ro", uri=True)
+    try:
+        tables = copy._tables_in_order(lite)
+    finally:
+        lite.close()
+    n = len(tables)
+    assert [words for words, _, _ in shown] == [f"正在备份 {t}（{k}/{n}）…" for k, t in enumerate(tables, 1)] + [
+        f"正在核对 {t}（{k}/{n}）…" for k, t in enumerate(tables, 1)]
+    assert [(value, most) for _, value, most in shown] == [(k, 2 * n) for k in range(2 * n)]
+
+    book(desk.store, "李四", "13987654321", "川A54321", space="P002")
+    shown.clear()
+
+    def choose(dialog: QFileDialog):
+        dialog.selectFile(str(target))
+        return dialog.accept
+
+    with Modal(choose, yes()):
+        window.restore_action.trigger()
+    job = window.backup_jobs[0]
+    job.shown.connect(lambda *seen: shown.append(seen))
+    answer_when_shown(qtbot, "已从备份恢复（1 条预约）")
+    words = [w for w, _, _ in shown]
+    expected = (["正在检查备份文件…"] + [f"正在另存当前数据 {t}（{k}/{n}）…" for k, t in enumerate(tables, 1)]
+                + [f"正在清除当前数据 {t}（{k}/{n}）…" for k, t in enumerate(reversed(tables), 1)]
+                + [f"正在恢复 {t}（{k}/{n}）…" for k, t in enumerate(tables, 1)]
+                + [f"正在核对 {t}（{k}/{n}）…" for k, t in enumerate(tables, 1)])
+    assert words == expected
+    assert "正在恢复 booking（" in "".join(words)
+    assert shown[0][2] == 0  # busy while the file is checked: how much work there is is not known yet
+    assert [(value, most) for _, value, most in shown[1:]] == [(k, 1 + 4 * n) for k in range(1, 1 + 4 * n)]
+    qtbot.waitUntil(lambda: blocks_shown(window) == 1 and not window.backup_jobs)
     window.close()
