@@ -47,11 +47,15 @@ SLOW: tuple[str, ...] = (
     "test_a_backup_of_the_server_store_is_a_sqlite_store_with_everything",
     "test_a_compounds_backup_and_restore_are_its_own_and_hold_its_write_lock_not_the_others",
     "test_the_daily_backup_of_a_server_store_has_names_of_its_own_beside_the_store_files",
+    "test_a_server_restore_tells_each_stage_and_table_in_order_and_replaces_nothing_before_its_check",
+    "test_a_restore_stopped_midway_by_its_progress_leaves_the_server_unchanged",
+    "test_a_server_backup_tells_each_table_as_it_is_written_then_as_it_is_checked",
     # ui/app/test_server_daily_backup.py: real windows on the server
     "test_the_owners_window_takes_the_daily_server_backup_on_its_own_connection_and_keeps_14",
     "test_a_desk_signed_in_with_the_desks_role_leaves_the_daily_backup_to_the_owners",
     "test_backup_and_restore_in_the_window_work_on_a_server_store_and_the_board_follows",
     "test_file_backup_and_restore_in_the_menu_run_on_a_worker_on_a_server_store",
+    "test_the_restores_progress_dialog_says_each_stage_and_table_and_its_bar_moves_on",
     "test_the_program_help_and_every_command_help_format",  # booking/cli/test_cli.py: 1 x 2.84 s
     "test_a_scan_of_any_text_never_raises_and_refuses_what_is_not_a_pass",  # booking/test_properties.py: 1 x 1.35 s
     # booking/test_concurrency.py: 1 x 7.01 s, marked in its file
