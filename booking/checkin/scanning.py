@@ -334,7 +334,7 @@ def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
             verdict = verify(text, store, at, station)
         if verdict.action is not None and verdict.booking is not None:
             verdict = _apply(store, actor, verdict, at, fresh=True)  # verify read it in this write
-        store.sql(
+        store.append(
             "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
             "VALUES (:at, :station_name, :stored, :ok, :action, :reason, :reason_key, :reason_params, :booking_id, "
             ":name)",
@@ -427,7 +427,7 @@ def manual(store: Store, actor: Actor, booking_id: int, reason: str, *, now: dat
             raise DeskError("state", "scan_manual_not_possible", id=booking_id,
                             status=tr(f"status_{booking.status}"))
         verdict = _apply(store, actor, _accept(action, key, booking, reason=reason), at, fresh=True)
-        store.sql(
+        store.append(
             "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
             "VALUES (:at, :station, :text, 1, :action, :reason, :key, :reason_params, :booking_id, :name)",
             at=at.strftime(SECONDS_FMT), station=MANUAL_STATION, text="", action=action, reason=verdict.reason, key=key,

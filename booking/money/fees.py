@@ -469,7 +469,7 @@ def settle(store: Store, booking: Booking | int, *, now: datetime | None = None,
             return _compute(store, current, "estimate", None)
         charge = _compute(store, current, "settled", None)
         stamp = clock.to_stamp(now) if now is not None else current.checked_out_at
-        store.sql(
+        store.append(
             "INSERT INTO settled_charge(booking_id, settled_at, total_fen, detail) VALUES (:booking_id, :stamp, "
             ":total_fen, :detail)",
             booking_id=booking_id, stamp=stamp, total_fen=charge.total_fen, detail=json.dumps(charge.to_store(),

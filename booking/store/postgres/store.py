@@ -237,23 +237,41 @@ class ServerStore(Store):
 
     def _execute(self, sql: str, values: Any) -> Any:
         guarded = self._guarded(sql)
-        if not guarded and not any(part.startswith("SAVEPOINT") for part in self._pending):
+        if not guarded and all(part.startswith("RELEASE") for part in self._pending):
             # a read: server-side binding, prepared once used often. A RELEASE waiting may wait on
             # past it (a read changes nothing a savepoint keeps); a SAVEPOINT may not, so that a
-            # failed read inside a nested write is still rolled back to it
+            # failed read inside a nested write is still rolled back to it, nor an appended change,
+            # so that the read sees it
             return super()._execute(sql, values)
-        # one round trip: what is pending, the savepoint, the statement, the release
+        # one round trip: what is pending, the savepoint, the statement, the release; bound on this
+        # side, each part by itself (an appended change is already), sent as one simple query
         before = [*self._take_pending(), *(["SAVEPOINT linli_statement"] if guarded else [])]
         cursor = psycopg.ClientCursor(self.raw)
-        cursor.execute("; ".join([*before, sql, *(["RELEASE SAVEPOINT linli_statement"] if guarded else [])]),
-                       values)
+        cursor.execute("; ".join([*before, cursor.mogrify(sql, values),
+                                  *(["RELEASE SAVEPOINT linli_statement"] if guarded else [])]))
         for _ in before:
             cursor.nextset()  # to the statement's own result (its rows, its rowcount)
         return cursor
 
+    def append(self, statement: str, /, **params: Any) -> None:
+        """Inside a write, `statement` goes with the write's next message (at the latest its COMMIT)
+        instead of in a round trip of its own: the caller reads nothing of it. It has no savepoint
+        of its own: should the server refuse it, the message it went in fails, and with it the write.
+        Outside a write it runs at once."""
+        if self._depth == 0 or _CHANGES.match(statement) is None:
+            self.sql(statement, **params)
+            return
+        self._reachable()
+        table = _TABLE.match(statement)
+        if table is not None:
+            self._written.add(table.group(1).lower())
+        sql, values = self._compiled(statement, params)
+        self._pending.append(psycopg.ClientCursor(self.raw).mogrify(sql, values))
+
     def _take_pending(self) -> list[str]:
-        """The nested writes' SAVEPOINTs and RELEASEs not sent yet, to go first in the next message
-        that changes rows (or the next statement at all while a SAVEPOINT waits)."""
+        """What waits to go first in the next message that changes rows (or the next statement at
+        all while a SAVEPOINT or an appended change waits): the nested writes' SAVEPOINTs and
+        RELEASEs, and the changes `append` took, each a complete statement bound on this side."""
         pending, self._pending = self._pending, []
         return pending
 
@@ -271,13 +289,19 @@ class ServerStore(Store):
                 if self._lost(exc):
                     raise self._error(exc) from exc
                 if guarded:
-                    self.raw.execute("ROLLBACK TO SAVEPOINT linli_statement")
-                    self.raw.execute("RELEASE SAVEPOINT linli_statement")
-                text = refusals.refusal(exc)
-                if text is not None and isinstance(exc.orig, psycopg.Error):
-                    raise sa_exc.IntegrityError(exc.statement, exc.params, Refused(text, exc.orig)) from exc
-                if isinstance(exc, sa_exc.IntegrityError):
+                    try:
+                        self.raw.execute("ROLLBACK TO SAVEPOINT linli_statement")
+                        self.raw.execute("RELEASE SAVEPOINT linli_statement")
+                    except psycopg.Error as failed:
+                        if self._lost(failed):
+                            raise self._error(failed) from exc
+                        # no savepoint to go back to: a change `append` queued ahead of it failed,
+                        # and the whole write with it (the server refuses all else until ROLLBACK)
+                refused = _refused(exc)
+                if refused is exc:
                     raise
+                if refused is not None:
+                    raise refused from exc
                 raise server_error(exc, self.path) from exc
         except psycopg.Error as exc:  # the savepoints themselves: only a lost connection fails them
             raise self._error(exc) from exc
@@ -298,13 +322,14 @@ class ServerStore(Store):
             except BaseException:
                 if begun in self._pending:  # nothing was sent since: nothing to roll back
                     del self._pending[self._pending.index(begun):]
-                else:
+                else:  # what waits came after the savepoint went out: it is undone unsent
+                    self._pending = []
                     self._run(f"ROLLBACK TO SAVEPOINT {name}")
                 raise
             finally:
                 self._depth -= 1
-            if begun in self._pending:  # no statement inside: the savepoint never needs sending
-                del self._pending[self._pending.index(begun):]
+            if begun in self._pending:  # no statement sent inside: the savepoint never needs sending
+                self._pending.remove(begun)  # (what it appended stays, as the outer write's)
             else:
                 self._pending.append(f"RELEASE SAVEPOINT {name}")
             return
@@ -343,6 +368,9 @@ class ServerStore(Store):
             self._commit(self._written)
         except psycopg.Error as exc:
             self._rollback()
+            refused = None if self._lost(exc) else _refused(exc)
+            if refused is not None:  # a change `append` queued, refused as `sql` would have been
+                raise refused from exc
             raise self._error(exc, committing=True) from exc
 
     def _commit(self, tables: Iterable[str]) -> None:
@@ -351,8 +379,9 @@ class ServerStore(Store):
         names = ",".join(sorted(tables))
         first = self._take_pending()  # a nested write's RELEASE
         if names:
-            psycopg.ClientCursor(self.raw).execute("; ".join([*first, "SELECT pg_notify(%s, %s)", "COMMIT"]),
-                                                   (self.channel, names))
+            cursor = psycopg.ClientCursor(self.raw)
+            notify = cursor.mogrify("SELECT pg_notify(%s, %s)", (self.channel, names))
+            cursor.execute("; ".join([*first, notify, "COMMIT"]))
         else:
             self.raw.execute("; ".join([*first, "COMMIT"]), prepare=False)
 
@@ -414,6 +443,22 @@ class ServerStore(Store):
                 self._sa.close()
             self._sa = None
         self._engine.dispose()
+
+
+def _refused(exc: BaseException) -> sa_exc.IntegrityError | None:
+    """The IntegrityError the domain sees for a refusal by the store's guards, as SQLite's store raises
+    it (SQLite's refusal text, where the guard has one), or None: `exc` is no refusal."""
+    text = refusals.refusal(exc)
+    found = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    if text is not None and isinstance(found, psycopg.Error):
+        statement = exc.statement if isinstance(exc, sa_exc.DBAPIError) else None
+        params = exc.params if isinstance(exc, sa_exc.DBAPIError) else None
+        return sa_exc.IntegrityError(statement, params, Refused(text, found))
+    if isinstance(exc, sa_exc.IntegrityError):
+        return exc
+    if isinstance(found, psycopg.IntegrityError):
+        return sa_exc.IntegrityError(None, None, found)
+    return None
 
 
 def server_error(exc: BaseException, shown: str) -> DeskError:

@@ -144,3 +144,63 @@ def test_a_server_that_cannot_be_reached_is_named_without_its_password(pg_empty_
         setup.open_ready(server_location(unreachable), now=NOW)
     assert err.value.key == "pg_store_unreachable"
     assert "secret-pw" not in err.value.message()
+
+
+def test_an_appended_change_goes_with_the_next_message_and_is_read_in_the_same_write(server_store, monkeypatch):
+    """`append` sends nothing by itself: the change travels with the write's next statement (here a
+    read, which sees it) or its COMMIT; a nested write that fails takes what it appended with it."""
+    sent = _counting(server_store, monkeypatch)
+    with server_store.write():
+        before = len(sent)
+        server_store.append("INSERT INTO setting(key, value) VALUES ('desk.appended', :value)", value="50% 'quoted'")
+        assert len(sent) == before  # not sent on its own
+        assert server_store.setting("desk.appended") == "50% 'quoted'"  # the read carries it, and sees it
+        with pytest.raises(RuntimeError), server_store.write():
+            server_store.append("INSERT INTO setting(key, value) VALUES ('desk.nested.lost', 'no')")
+            raise RuntimeError("the inner part fails before anything was sent")
+        with server_store.write():
+            server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.nested.sent', 'no')")
+            with pytest.raises(RuntimeError), server_store.write():
+                server_store.append("INSERT INTO setting(key, value) VALUES ('desk.nested.deep', 'no')")
+                server_store.sql("SELECT 1")
+                server_store.append("INSERT INTO setting(key, value) VALUES ('desk.nested.unsent', 'no')")
+                raise RuntimeError("the inner part fails after its savepoint went out")
+        with server_store.write():  # a nested write that sent nothing keeps what it appended
+            server_store.append("INSERT INTO setting(key, value) VALUES ('desk.nested.kept', 'yes')")
+        server_store.append("INSERT INTO setting(key, value) VALUES ('desk.last', 'with the commit')")
+        commits = len(sent)
+    assert len(sent) == commits + 1  # the last append and the COMMIT: one message
+    assert [server_store.setting(k) for k in ("desk.nested.lost", "desk.nested.sent", "desk.nested.deep",
+                                               "desk.nested.unsent", "desk.nested.kept", "desk.last")] == [
+        None, "no", None, None, "yes", "with the commit"]
+    assert not server_store.in_transaction()
+
+
+def test_a_refused_appended_change_refuses_its_whole_write_as_sql_would(server_store):
+    for last in (True, False):  # refused with the COMMIT, or with a later statement of the write
+        with pytest.raises(IntegrityError) as err, server_store.write():
+            server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.before', 'lost')")
+            server_store.append("DELETE FROM audit")
+            if not last:
+                server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.after', 'lost')")
+        assert refusal(err.value) == "audit_append_only"  # SQLite's words, as `sql` gives them
+        assert server_store.setting("desk.before") is None and server_store.setting("desk.after") is None
+        assert not server_store.in_transaction()
+    server_store.set_setting("desk.usable", "yes")  # the store goes on
+    assert server_store.setting("desk.usable") == "yes"
+
+
+def _counting(store: ServerStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The messages `store` sends from now on (each execute on its connection's cursors), as they go."""
+    import psycopg
+    sent: list[str] = []
+    original = psycopg.Cursor.execute
+    raw = store.raw
+
+    def counted(cursor, query, *args, **kwargs):
+        if cursor.connection is raw:
+            sent.append(str(query))
+        return original(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    return sent
