@@ -1,9 +1,11 @@
 """Bookings: the clash-free heart of the desk.
 
-The clash check, the rule check and the insert happen in one write transaction
-that holds SQLite's write lock from its first statement, so two desks on the
-same file can never both book one slot; the store's own trigger refuses an
-overlap even from a code path that forgot to check.
+The rule check and the insert happen in one write transaction that holds the
+store's write lock from its first statement, so two desks can never both book
+one slot. The overlap itself is refused by the store (SQLite's trigger, the
+server's exclusion constraint), whatever code path writes: `book` leaves that
+check to it and turns its refusal into the `clash` error, naming the bookings
+met; `check` and a series ask first, to show the clerk what is in the way.
 """
 from __future__ import annotations
 
@@ -258,12 +260,17 @@ def book(store: Store, actor: Actor, req: Request, now: datetime) -> Booking:
     """Book one resource for one window, or raise clash / rule / invalid."""
     with store.write():
         prep = _prepare(store, req)
-        found = clashes(store, prep.resource, req.start, req.end)
-        if found:
-            raise _clash_error(prep.resource, found)
         breached = breaches(store, prep.resource, prep.resident.household_id, prep.resident.door,
                             req.start, req.end, req.visitor, now)
-        _rule_gate(actor, req, breached)
+        if breached:  # a clash is told before a rule: the clerk picks another slot first
+            found = clashes(store, prep.resource, req.start, req.end)
+            if found:
+                raise _clash_error(prep.resource, found)
+            _rule_gate(actor, req, breached)
+        # No clash check of our own before the INSERT: the store refuses an overlap itself (SQLite's
+        # booking_no_overlap trigger, the server's exclusion constraint), inside this same write, and
+        # `_insert` turns that refusal into the same `clash` error, naming the bookings it meets. A
+        # check here would only ask the store the same question once more (on a server, a round trip).
         return _insert(store, actor, prep, req, req.start, req.end, None, breached, now=now)
 
 

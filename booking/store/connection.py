@@ -358,6 +358,13 @@ class Store:
         `group_concat`; the server's is `string_agg`). `column` is the program's own name."""
         return f"group_concat({column}, ',')"
 
+    def minutes_before(self, moment: str, minutes: str) -> str:
+        """SQL for the stored-time text (YYYY-MM-DD HH:MM) `minutes` before `moment`: both SQL
+        expressions of the program's own (`moment` a stored time, `minutes` a whole number or NULL,
+        read as 0). What `validation.reach_back` computes on this side, where the store can answer it
+        in the same statement that reads the number, saving a query."""
+        return f"strftime('%Y-%m-%d %H:%M', {moment}, '-' || coalesce({minutes}, 0) || ' minutes')"
+
     def folded_like(self, column: str, bind: str) -> str:
         """SQL true where `column` matches the LIKE pattern `:bind` (lowered by `fold_case`, escaped with
         a backslash) with A-Z folded. SQLite's LIKE folds A-Z itself, and lower() would cost it

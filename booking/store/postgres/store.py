@@ -141,6 +141,10 @@ class ServerStore(Store):
     def joined(self, column: str) -> str:
         return f"string_agg({column}, ',')"
 
+    def minutes_before(self, moment: str, minutes: str) -> str:
+        return (f"to_char(linli_minute({moment}) - make_interval(mins => coalesce({minutes}, 0)::int), "
+                "'YYYY-MM-DD HH24:MI')")
+
     def folded_like(self, column: str, bind: str) -> str:
         return f"lower({column}) LIKE :{bind} ESCAPE '\\'"
 

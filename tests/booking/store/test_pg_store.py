@@ -190,6 +190,28 @@ def test_a_refused_appended_change_refuses_its_whole_write_as_sql_would(server_s
     assert server_store.setting("desk.usable") == "yes"
 
 
+def test_a_booking_is_ten_messages_to_the_server(server_store, monkeypatch):
+    """What a booking costs in round trips, counted at the driver: the BEGIN with the write lock, the
+    reads of the resource, the resident and the rules, the INSERT (the store's own guard checks the
+    overlap), and the audit entry with the notice and the COMMIT. Each round trip is the server's
+    time and, on a busy machine, a wait to be scheduled: a new one here is a choice to make on purpose."""
+    from datetime import datetime
+
+    from booking.people import residents
+    from booking.schedule import bookings
+    from booking.store.audit import Actor
+    clerk = Actor("值班员", "clerk")
+    resident = residents.add(server_store, clerk, "张三", "1-1-101", "13800001111", now=NOW)
+    sent = _counting(server_store, monkeypatch)
+    for day in range(7):  # past psycopg's prepare threshold: what it prepares, prepared
+        sent.clear()
+        bookings.book(server_store, clerk, bookings.Request(
+            resource="R01", start=datetime(2026, 12, 1 + day, 9), end=datetime(2026, 12, 1 + day, 10),
+            resident_id=resident.id), NOW)
+        assert len(sent) <= 10, "\n".join(sent)
+    assert len(sent) == 10, "\n".join(sent)
+
+
 def _counting(store: ServerStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The messages `store` sends from now on (each execute on its connection's cursors), as they go."""
     import psycopg
