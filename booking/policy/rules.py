@@ -69,12 +69,22 @@ def seed(store: Store, *, now: datetime) -> int:
 
 def scopes_for(resource: Resource) -> list[str]:
     """From most to least specific."""
-    return [f"res:{resource.code}", f"kind:{resource.kind}", "*"]
+    return scopes_of(resource.code, resource.kind)
+
+
+def scopes_of(code: str, kind: str) -> list[str]:
+    """The scopes of the resource `code` of `kind`, from most to least specific."""
+    return [f"res:{code}", f"kind:{kind}", "*"]
 
 
 def effective(store: Store, resource: Resource) -> dict[str, Any]:
     """Every rule's value for this resource (None where no scope sets it)."""
-    scopes = scopes_for(resource)
+    return effective_of(store, resource.code, resource.kind)
+
+
+def effective_of(store: Store, code: str, kind: str) -> dict[str, Any]:
+    """`effective` for the resource `code` of `kind`, as a booking names it: no read of the resource."""
+    scopes = scopes_of(code, kind)
     rows = store.sql(
         "SELECT scope, name, value FROM rule WHERE scope IN :scopes", scopes=scopes).fetchall()
     by_scope = {(s, n): json.loads(v) for s, n, v in rows}

@@ -74,13 +74,14 @@ class Booking:
         }
 
 
-_SELECT = (
-    "SELECT b.id, r.code, r.kind, r.name_zh, r.name_en, b.household_id, h.door, b.resident_id, "
+_COLUMNS = (
+    "b.id, r.code, r.kind, r.name_zh, r.name_en, b.household_id, h.door, b.resident_id, "
     "p.name, p.phone, b.plate, b.start_at, b.end_at, b.status, b.series_id, b.visitor, b.purpose, "
-    "b.pass_rev, b.checked_in_at, b.checked_out_at, b.overstay_minutes "
-    "FROM booking b JOIN resource r ON r.id = b.resource_id "
-    "JOIN household h ON h.id = b.household_id JOIN resident p ON p.id = b.resident_id"
+    "b.pass_rev, b.checked_in_at, b.checked_out_at, b.overstay_minutes"
 )
+_FROM = ("FROM booking b JOIN resource r ON r.id = b.resource_id "
+         "JOIN household h ON h.id = b.household_id JOIN resident p ON p.id = b.resident_id")
+_SELECT = f"SELECT {_COLUMNS} {_FROM}"
 
 
 def _to_booking(row: tuple[Any, ...]) -> Booking:
@@ -95,6 +96,16 @@ def get(store: Store, booking_id: int) -> Booking:
     if row is None:
         raise not_found("booking_not_found", id=booking_id)
     return _to_booking(row)
+
+
+def get_with_nonce(store: Store, booking_id: int) -> tuple[Booking, int | None]:
+    """The booking and its pass nonce (None for a booking made before nonces), in one read: what a
+    scan checks a pass against (booking/checkin/scanning.py)."""
+    row = store.sql(f"SELECT {_COLUMNS}, b.pass_nonce {_FROM} WHERE b.id = :booking_id",
+                    booking_id=booking_id).fetchone()
+    if row is None:
+        raise not_found("booking_not_found", id=booking_id)
+    return _to_booking(row), row[-1]
 
 
 def _lower_bound(store: Store, start: datetime, resource_id: int | None = None) -> str:

@@ -212,6 +212,33 @@ def test_a_booking_is_ten_messages_to_the_server(server_store, monkeypatch):
     assert len(sent) == 10, "\n".join(sent)
 
 
+def test_a_check_in_is_seven_messages_and_a_check_out_nine(server_store, monkeypatch):
+    """A scan's round trips, counted as a booking's are (above): the BEGIN, the repeat check, the pass
+    key, the booking with its nonce, the rules (check-in) or the tariff and any exemption (check-out),
+    the UPDATE, and what is appended (audit, scan, settled charge) with the COMMIT."""
+    from datetime import datetime, timedelta
+
+    from booking.checkin import passes, scanning
+    from booking.people import residents
+    from booking.schedule import bookings
+    from booking.store.audit import Actor
+    clerk = Actor("值班员", "clerk")
+    resident = residents.add(server_store, clerk, "张三", "1-1-101", "13800001111", plate="川A12345", now=NOW)
+    made = [bookings.book(server_store, clerk, bookings.Request(
+        resource="P001", start=datetime(2026, 12, 1 + day, 9), end=datetime(2026, 12, 1 + day, 10),
+        resident_id=resident.id), NOW) for day in range(7)]
+    sent = _counting(server_store, monkeypatch)
+    for booking in made:  # past psycopg's prepare threshold, as a desk's day is
+        text = passes.pass_text(server_store, booking.id)
+        for minutes, messages in ((1, 7), (2, 9)):
+            sent.clear()
+            verdict = scanning.scan(server_store, clerk, text, scanning.stations.DESK,
+                                    now=booking.start + timedelta(minutes=minutes))
+            assert verdict.ok, verdict.reason
+            assert len(sent) <= messages, "\n".join(sent)
+    assert len(sent) == 9, "\n".join(sent)
+
+
 def _counting(store: ServerStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The messages `store` sends from now on (each execute on its connection's cursors), as they go."""
     import psycopg
