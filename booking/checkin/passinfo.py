@@ -30,7 +30,6 @@ from booking.schedule import bookings
 from booking.store import clock, files
 from booking.store.errors import DeskError
 from booking.store.i18n import language, tr
-from booking.places.inventory import get as get_resource
 from booking.store.connection import Store, refuse_store_file
 from booking.store.validation import mask_name
 
@@ -78,7 +77,7 @@ def pass_info(store: Store, booking_id: int, now: datetime) -> PassInfo:
     """The pass of booking `booking_id` with its words. Refuses what `passes.pass_text` refuses."""
     text = passes.pass_text(store, booking_id)  # cancelled, no-show, completed: DeskError('state')
     booking = bookings.get(store, booking_id)
-    values = rules.effective(store, get_resource(store, booking.resource))
+    values = rules.effective_of(store, booking.resource, booking.kind)
     kind = "room" if booking.kind == "room" else "parking"
     household = f"{booking.door} {mask_name(booking.resident_name)}"
     if booking.visitor:

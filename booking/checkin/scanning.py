@@ -143,7 +143,7 @@ def checkin_window(store: Store, booking: Booking,
     `values` are the resource's rules (`rules.effective`) if already at hand.
     """
     if values is None:
-        values = rules.effective(store, get_resource(store, booking.resource))
+        values = rules.effective_of(store, booking.resource, booking.kind)
     return window_for(booking.start, booking.end, values)
 
 
@@ -194,12 +194,11 @@ def verify(text: str, store: Store, now: datetime, station: str | Station = stat
         return _refuse("scan_forged")
     # 3. the booking and its current revision
     try:
-        booking = bookings.get(store, fields.booking_id)
+        booking, nonce = bookings.get_with_nonce(store, fields.booking_id)
     except DeskError:
         return _refuse("scan_unknown_booking", id=fields.booking_id)
     # The pass must name this very booking: the booking's nonce, or none for a version 1 pass
     # of a booking made before nonces. Another booking's details are not shown.
-    nonce = passes.nonce_of(store, booking.id)
     if fields.nonce != nonce:
         if fields.nonce is None and fields.revision < booking.pass_rev:  # an old slip of a reissued booking
             return _refuse("scan_replaced", booking, revision=fields.revision, current=booking.pass_rev)
@@ -334,7 +333,7 @@ def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
             verdict = verify(text, store, at, station)
         if verdict.action is not None and verdict.booking is not None:
             verdict = _apply(store, actor, verdict, at, fresh=True)  # verify read it in this write
-        store.sql(
+        store.append(
             "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
             "VALUES (:at, :station_name, :stored, :ok, :action, :reason, :reason_key, :reason_params, :booking_id, "
             ":name)",
@@ -427,7 +426,7 @@ def manual(store: Store, actor: Actor, booking_id: int, reason: str, *, now: dat
             raise DeskError("state", "scan_manual_not_possible", id=booking_id,
                             status=tr(f"status_{booking.status}"))
         verdict = _apply(store, actor, _accept(action, key, booking, reason=reason), at, fresh=True)
-        store.sql(
+        store.append(
             "INSERT INTO scan(at, station, text, ok, action, reason, reason_key, reason_params, booking_id, actor) "
             "VALUES (:at, :station, :text, 1, :action, :reason, :key, :reason_params, :booking_id, :name)",
             at=at.strftime(SECONDS_FMT), station=MANUAL_STATION, text="", action=action, reason=verdict.reason, key=key,

@@ -39,7 +39,6 @@ from booking.store.audit import Actor
 from booking.schedule.bookings import Booking
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import Message, tr
-from booking.places.inventory import get as get_resource
 from booking.checkin.scanning import CHECK_IN, CHECK_OUT, Verdict
 from booking.places.stations import Station
 from booking.store.connection import Store
@@ -256,7 +255,7 @@ def _no_booking(store: Store, station: Station, plate: str, now: datetime, key: 
 def _window(store: Store, booking: Booking, cache: dict[str, dict[str, Any]]) -> tuple[datetime, datetime]:
     """The booking's check-in window; `cache` keeps each resource's rules for one decision."""
     if booking.resource not in cache:
-        cache[booking.resource] = rules.effective(store, get_resource(store, booking.resource))
+        cache[booking.resource] = rules.effective_of(store, booking.resource, booking.kind)
     return scanning.checkin_window(store, booking, cache[booking.resource])
 
 

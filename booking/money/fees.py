@@ -203,13 +203,20 @@ _TARIFF_COLUMNS = "id, scope, payer, free_minutes, unit_minutes, daily_cap_fen, 
 
 
 def tariff_for(store: Store, code: str, kind: str, payer: str) -> Tariff | None:
-    """The tariff that prices `payer`'s bookings of resource `code` (None: free)."""
-    for scope in (f"res:{code}", f"kind:{kind}"):
-        row = store.sql(f"SELECT {_TARIFF_COLUMNS} FROM tariff WHERE scope = :scope AND payer = :payer",
-                        scope=scope, payer=payer).fetchone()
-        if row:
-            return _tariff_from_row(store, row)
-    return None
+    """The tariff that prices `payer`'s bookings of resource `code` (None: free): the resource's own,
+    else its kind's. One read: both scopes' tariffs with their bands, the resource's first."""
+    mine = f"res:{code}"
+    rows = store.sql(
+        "SELECT t.id, t.scope, t.payer, t.free_minutes, t.unit_minutes, t.daily_cap_fen, t.exempt, "
+        "b.band_from, b.band_to, b.rate_fen FROM tariff t LEFT JOIN tariff_band b ON b.tariff_id = t.id "
+        "WHERE t.scope IN (:mine, :kind) AND t.payer = :payer ORDER BY t.scope = :mine DESC, b.band_from, b.id",
+        mine=mine, kind=f"kind:{kind}", payer=payer).fetchall()
+    if not rows:
+        return None
+    tariff_id, scope, payer, free, unit, cap, exempt = rows[0][:7]
+    bands = tuple(Band(_minute_of_day(f), _minute_of_day(t), rate) for *_, f, t, rate in
+                  (row for row in rows if row[0] == tariff_id) if f is not None)
+    return Tariff(scope, payer, free, unit, cap, tuple(p for p in exempt.split(",") if p), bands)
 
 
 def all_tariffs(store: Store) -> list[Tariff]:
@@ -469,7 +476,7 @@ def settle(store: Store, booking: Booking | int, *, now: datetime | None = None,
             return _compute(store, current, "estimate", None)
         charge = _compute(store, current, "settled", None)
         stamp = clock.to_stamp(now) if now is not None else current.checked_out_at
-        store.sql(
+        store.append(
             "INSERT INTO settled_charge(booking_id, settled_at, total_fen, detail) VALUES (:booking_id, :stamp, "
             ":total_fen, :detail)",
             booking_id=booking_id, stamp=stamp, total_fen=charge.total_fen, detail=json.dumps(charge.to_store(),

@@ -70,30 +70,32 @@ def _door(store: Store, household_id: int) -> str:
     return str(row[0])
 
 
-def _forgiven_until(store: Store, household_id: int, now: datetime) -> str:
-    row = store.sql("SELECT max(at) FROM restriction_lift WHERE household_id = :household_id AND at <= :now",
-                    household_id=household_id, now=clock.to_text(now)).fetchone()
-    return row[0] or ""
-
-
 def restriction_for(store: Store, household_id: int, now: datetime, kind: str | None = None) -> Breach | None:
     """The no-show restriction the household is under at `now`, or None.
 
     With `kind`, only the rules for that kind (and '*') apply. The breach's
     params: door, count, days (the rule's window), until ('YYYY-MM-DD HH:MM').
+
+    One read of the household's no-shows serves every rule: those since its last lifting (which
+    the same statement finds), as far back as the longest-reaching rule looks; each rule then
+    takes its own kind and window of them.
     """
+    rules = no_show_rules(store, kind)
+    if not rules:
+        return None
+    reach = max(rule.within_days + rule.ban_days for rule in rules)
+    rows = store.sql(
+        "SELECT b.start_at, r.kind FROM booking b JOIN resource r ON r.id = b.resource_id "
+        "WHERE b.household_id = :household_id AND b.status = 'no_show' AND b.start_at > :lower "
+        "AND b.start_at <= :now AND b.start_at > coalesce((SELECT max(at) FROM restriction_lift "
+        "WHERE household_id = :household_id AND at <= :now), '') ORDER BY b.start_at",
+        household_id=household_id, lower=clock.to_text(now - timedelta(days=reach)),
+        now=clock.to_text(now)).fetchall()
     found: tuple[datetime, int, NoShowRule] | None = None
-    forgiven = _forgiven_until(store, household_id, now)
-    for rule in no_show_rules(store, kind):
+    for rule in rules:
         lower = clock.to_text(now - timedelta(days=rule.within_days + rule.ban_days))
-        sql = ("SELECT b.start_at FROM booking b JOIN resource r ON r.id = b.resource_id "
-               "WHERE b.household_id = :household_id AND b.status = 'no_show' AND b.start_at > :lower "
-               "AND b.start_at > :forgiven AND b.start_at <= :now")
-        if rule.kind != "*":
-            sql += " AND r.kind = :kind"
-        starts = [clock.from_text(r[0]) for r in store.sql(sql + " ORDER BY b.start_at", household_id=household_id,
-                                                           lower=lower, forgiven=forgiven, now=clock.to_text(now),
-                                                           kind=rule.kind)]
+        starts = [clock.from_text(at) for at, of_kind in rows
+                  if at > lower and (rule.kind == "*" or of_kind == rule.kind)]
         for index, last in enumerate(starts):
             window_start = last - timedelta(days=rule.within_days)
             count = sum(1 for s in starts[:index + 1] if s > window_start)

@@ -24,7 +24,7 @@ from booking.policy.restrictions import restriction_for
 from booking.store.paths import resource_path
 from booking.store.schema import ACTIVE
 from booking.store.connection import Store
-from booking.store.validation import parse_whole, reach_back
+from booking.store.validation import parse_whole
 
 # name: (kind of value, label key)
 RULES: dict[str, str] = {
@@ -69,12 +69,22 @@ def seed(store: Store, *, now: datetime) -> int:
 
 def scopes_for(resource: Resource) -> list[str]:
     """From most to least specific."""
-    return [f"res:{resource.code}", f"kind:{resource.kind}", "*"]
+    return scopes_of(resource.code, resource.kind)
+
+
+def scopes_of(code: str, kind: str) -> list[str]:
+    """The scopes of the resource `code` of `kind`, from most to least specific."""
+    return [f"res:{code}", f"kind:{kind}", "*"]
 
 
 def effective(store: Store, resource: Resource) -> dict[str, Any]:
     """Every rule's value for this resource (None where no scope sets it)."""
-    scopes = scopes_for(resource)
+    return effective_of(store, resource.code, resource.kind)
+
+
+def effective_of(store: Store, code: str, kind: str) -> dict[str, Any]:
+    """`effective` for the resource `code` of `kind`, as a booking names it: no read of the resource."""
+    scopes = scopes_of(code, kind)
     rows = store.sql(
         "SELECT scope, name, value FROM rule WHERE scope IN :scopes", scopes=scopes).fetchall()
     by_scope = {(s, n): json.loads(v) for s, n, v in rows}
@@ -148,16 +158,19 @@ def _window_hits_daily_hours(start: datetime, end: datetime, hours: dict[str, st
 
 def household_active_count(store: Store, household_id: int, kind: str, start: datetime, end: datetime,
                            exclude: tuple[int, ...] = ()) -> int:
-    longest = store.sql("SELECT max(longest_minutes) FROM resource").fetchone()[0] or 0
-    lower = reach_back(start, longest)
+    """The household's active bookings of `kind` that meet [start, end).
+
+    Only those starting within the kind's longest booking before `start` can reach it: the store
+    works that bound out in the same statement (one query, not two; see `Store.minutes_before`)."""
+    lower = store.minutes_before(":start", "(SELECT max(longest_minutes) FROM resource WHERE kind = :kind)")
     sql = (
         "SELECT count(*) FROM booking b JOIN resource r ON r.id = b.resource_id "
-        "WHERE b.household_id = :household_id AND r.kind = :kind AND b.start_at >= :lower AND b.start_at < :end "
+        f"WHERE b.household_id = :household_id AND r.kind = :kind AND b.start_at >= {lower} AND b.start_at < :end "
         f"AND b.end_at > :start AND b.status IN {ACTIVE!r}"
     )
     if exclude:
         sql += " AND b.id NOT IN :exclude"
-    return int(store.sql(sql, household_id=household_id, kind=kind, lower=lower, end=clock.to_text(end),
+    return int(store.sql(sql, household_id=household_id, kind=kind, end=clock.to_text(end),
                          start=clock.to_text(start), exclude=exclude).fetchone()[0])
 
 

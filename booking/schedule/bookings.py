@@ -1,9 +1,11 @@
 """Bookings: the clash-free heart of the desk.
 
-The clash check, the rule check and the insert happen in one write transaction
-that holds SQLite's write lock from its first statement, so two desks on the
-same file can never both book one slot; the store's own trigger refuses an
-overlap even from a code path that forgot to check.
+The rule check and the insert happen in one write transaction that holds the
+store's write lock from its first statement, so two desks can never both book
+one slot. The overlap itself is refused by the store (SQLite's trigger, the
+server's exclusion constraint), whatever code path writes: `book` leaves that
+check to it and turns its refusal into the `clash` error, naming the bookings
+met; `check` and a series ask first, to show the clerk what is in the way.
 """
 from __future__ import annotations
 
@@ -72,13 +74,14 @@ class Booking:
         }
 
 
-_SELECT = (
-    "SELECT b.id, r.code, r.kind, r.name_zh, r.name_en, b.household_id, h.door, b.resident_id, "
+_COLUMNS = (
+    "b.id, r.code, r.kind, r.name_zh, r.name_en, b.household_id, h.door, b.resident_id, "
     "p.name, p.phone, b.plate, b.start_at, b.end_at, b.status, b.series_id, b.visitor, b.purpose, "
-    "b.pass_rev, b.checked_in_at, b.checked_out_at, b.overstay_minutes "
-    "FROM booking b JOIN resource r ON r.id = b.resource_id "
-    "JOIN household h ON h.id = b.household_id JOIN resident p ON p.id = b.resident_id"
+    "b.pass_rev, b.checked_in_at, b.checked_out_at, b.overstay_minutes"
 )
+_FROM = ("FROM booking b JOIN resource r ON r.id = b.resource_id "
+         "JOIN household h ON h.id = b.household_id JOIN resident p ON p.id = b.resident_id")
+_SELECT = f"SELECT {_COLUMNS} {_FROM}"
 
 
 def _to_booking(row: tuple[Any, ...]) -> Booking:
@@ -93,6 +96,16 @@ def get(store: Store, booking_id: int) -> Booking:
     if row is None:
         raise not_found("booking_not_found", id=booking_id)
     return _to_booking(row)
+
+
+def get_with_nonce(store: Store, booking_id: int) -> tuple[Booking, int | None]:
+    """The booking and its pass nonce (None for a booking made before nonces), in one read: what a
+    scan checks a pass against (booking/checkin/scanning.py)."""
+    row = store.sql(f"SELECT {_COLUMNS}, b.pass_nonce {_FROM} WHERE b.id = :booking_id",
+                    booking_id=booking_id).fetchone()
+    if row is None:
+        raise not_found("booking_not_found", id=booking_id)
+    return _to_booking(row), row[-1]
 
 
 def _lower_bound(store: Store, start: datetime, resource_id: int | None = None) -> str:
@@ -258,12 +271,17 @@ def book(store: Store, actor: Actor, req: Request, now: datetime) -> Booking:
     """Book one resource for one window, or raise clash / rule / invalid."""
     with store.write():
         prep = _prepare(store, req)
-        found = clashes(store, prep.resource, req.start, req.end)
-        if found:
-            raise _clash_error(prep.resource, found)
         breached = breaches(store, prep.resource, prep.resident.household_id, prep.resident.door,
                             req.start, req.end, req.visitor, now)
-        _rule_gate(actor, req, breached)
+        if breached:  # a clash is told before a rule: the clerk picks another slot first
+            found = clashes(store, prep.resource, req.start, req.end)
+            if found:
+                raise _clash_error(prep.resource, found)
+            _rule_gate(actor, req, breached)
+        # No clash check of our own before the INSERT: the store refuses an overlap itself (SQLite's
+        # booking_no_overlap trigger, the server's exclusion constraint), inside this same write, and
+        # `_insert` turns that refusal into the same `clash` error, naming the bookings it meets. A
+        # check here would only ask the store the same question once more (on a server, a round trip).
         return _insert(store, actor, prep, req, req.start, req.end, None, breached, now=now)
 
 

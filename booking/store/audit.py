@@ -70,7 +70,7 @@ def record(
     """
     reason = _with_clock_note(actor, reason)
     message = reason if isinstance(reason, Message) else None
-    store.sql(
+    store.append(  # nothing of it is read back: on a server it goes with the write's next message
         "INSERT INTO audit(at, actor, action, entity, entity_id, before, after, reason, reason_key, reason_params) "
         "VALUES (:at, :actor, :action, :entity, :entity_id, :before, :after, :reason, :reason_key, :reason_params)",
         at=clock.to_stamp(at), actor=actor.name, action=action, entity=entity,

@@ -190,19 +190,33 @@ class Store:
         (result metadata, events) is left out: it cost about 40 µs a statement, a millisecond
         on each booking's two dozen statements.
         """
+        sql, values = self._compiled(statement, params)
         assert self._sa is not None, "the store is closed"
         dialect = self._sa.dialect
+        try:
+            cursor = self._execute(sql, values)
+        except dialect.loaded_dbapi.Error as exc:
+            raise sa_exc.DBAPIError.instance(sql, values, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
+        return Rows(cursor)
+
+    def append(self, statement: str, /, **params: Any) -> None:
+        """Run a change whose answer the caller never reads (an INSERT appending a record: an audit
+        entry, a scan) as part of the open write.
+
+        SQLite runs it at once, as `sql` would. A server store sends it with the write's next
+        message, at the latest with its COMMIT, so that it costs no round trip of its own
+        (booking/store/postgres/store.py). Either way it is the write's: should the store refuse
+        it, the whole write is refused, never half of it."""
+        self.sql(statement, **params)
+
+    def _compiled(self, statement: str, params: dict[str, Any]) -> tuple[str, Any]:
+        """`statement` as the engine's driver takes it, with its values in the driver's order."""
+        assert self._sa is not None, "the store is closed"
         shape = tuple((k, len(v)) for k, v in params.items() if isinstance(v, (list, tuple)))
-        prepared = _prepare(dialect, statement, shape)
+        prepared = _prepare(self._sa.dialect, statement, shape)
         if shape:
             params = _expanded(params)
-        values: Any = params if prepared.order is None else [params[name] for name in prepared.order]
-        try:
-            cursor = self._execute(prepared.sql, values)
-        except dialect.loaded_dbapi.Error as exc:
-            raise sa_exc.DBAPIError.instance(prepared.sql, values, exc, dialect.loaded_dbapi.Error,
-                                             dialect=dialect) from exc
-        return Rows(cursor)
+        return prepared.sql, params if prepared.order is None else [params[name] for name in prepared.order]
 
     def sql_many(self, statement: str, rows: Sequence[Mapping[str, Any]], /) -> list[Any]:
         """Run one statement of the domain once for each of `rows` (its named binds), as one batch.
@@ -393,6 +407,13 @@ class Store:
         """SQL for the values of `column` joined by commas, in a group or a subquery (SQLite's
         `group_concat`; the server's is `string_agg`). `column` is the program's own name."""
         return f"group_concat({column}, ',')"
+
+    def minutes_before(self, moment: str, minutes: str) -> str:
+        """SQL for the stored-time text (YYYY-MM-DD HH:MM) `minutes` before `moment`: both SQL
+        expressions of the program's own (`moment` a stored time, `minutes` a whole number or NULL,
+        read as 0). What `validation.reach_back` computes on this side, where the store can answer it
+        in the same statement that reads the number, saving a query."""
+        return f"strftime('%Y-%m-%d %H:%M', {moment}, '-' || coalesce({minutes}, 0) || ' minutes')"
 
     def folded_like(self, column: str, bind: str) -> str:
         """SQL true where `column` matches the LIKE pattern `:bind` (lowered by `fold_case`, escaped with

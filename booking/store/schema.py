@@ -616,3 +616,27 @@ def foreign_key_indexes(db: Database) -> None:
         CREATE INDEX IF NOT EXISTS idx_gate_event_suggested_id ON gate_event(suggested_id);
         CREATE INDEX IF NOT EXISTS idx_gate_event_scan_id ON gate_event(scan_id);
     """)
+
+
+@MIGRATIONS(name="0014_longest_only_when_longer")
+def longest_only_when_longer(db: Database) -> None:
+    # booking_longest rewrote the resource's row after every new booking, though nearly every
+    # booking is no longer than one the resource has had: a page written (on the server a new row
+    # version, its WAL and a row lock held to the COMMIT) for nothing. It now writes only when the
+    # booking is the longest yet; what longest_minutes holds is the same.
+    db.executescript("""
+        DROP TRIGGER IF EXISTS booking_longest;
+        DROP TRIGGER IF EXISTS booking_longest_update;
+        CREATE TRIGGER booking_longest AFTER INSERT ON booking BEGIN
+          UPDATE resource SET longest_minutes =
+            CAST(round((julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440) AS INTEGER)
+          WHERE id = NEW.resource_id
+            AND longest_minutes < CAST(round((julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440) AS INTEGER);
+        END;
+        CREATE TRIGGER booking_longest_update AFTER UPDATE OF start_at, end_at, resource_id ON booking BEGIN
+          UPDATE resource SET longest_minutes =
+            CAST(round((julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440) AS INTEGER)
+          WHERE id = NEW.resource_id
+            AND longest_minutes < CAST(round((julianday(NEW.end_at) - julianday(NEW.start_at)) * 1440) AS INTEGER);
+        END;
+    """)

@@ -1,6 +1,6 @@
 """The PostgreSQL store's schema, only as ordered migrations recorded in the database.
 
-The migrations have the names of SQLite's (booking/store/schema.py), 0001_core ... 0013: each is
+The migrations have the names of SQLite's (booking/store/schema.py), 0001_core ... 0014: each is
 a script in resources/postgres/ (and 0005 seeds the tariff defaults from resources/tariffs.json,
 as SQLite's does). A shipped script is never edited: a change is a new one appended to NAMES.
 `migrate` applies the pending ones in one transaction, under the store's write lock so that two
@@ -27,6 +27,7 @@ NAMES = (
     "0001_core", "0002_passes_scans", "0003_scans", "0004_clerks", "0005_fees_ledger", "0006_gates",
     "0007_holidays", "0008_booking_dates_in_range", "0009_booking_pass_nonce", "0010_gate_camera_address",
     "0011_message_params", "0012_gate_event_params", "0013_foreign_key_indexes",
+    "0014_longest_only_when_longer",
 )
 #: Where the applied migrations are recorded (SQLite's is sqlite-utils' _sqlite_migrations).
 RECORD_TABLE = "_linli_migrations"

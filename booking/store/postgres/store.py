@@ -146,6 +146,10 @@ class ServerStore(Store):
     def joined(self, column: str) -> str:
         return f"string_agg({column}, ',')"
 
+    def minutes_before(self, moment: str, minutes: str) -> str:
+        return (f"to_char(linli_minute({moment}) - make_interval(mins => coalesce({minutes}, 0)::int), "
+                "'YYYY-MM-DD HH24:MI')")
+
     def folded_like(self, column: str, bind: str) -> str:
         return f"lower({column}) LIKE :{bind} ESCAPE '\\'"
 
@@ -242,19 +246,34 @@ class ServerStore(Store):
 
     def _execute(self, sql: str, values: Any) -> Any:
         guarded = self._guarded(sql)
-        if not guarded and not any(part.startswith("SAVEPOINT") for part in self._pending):
+        if not guarded and all(part.startswith("RELEASE") for part in self._pending):
             # a read: server-side binding, prepared once used often. A RELEASE waiting may wait on
             # past it (a read changes nothing a savepoint keeps); a SAVEPOINT may not, so that a
-            # failed read inside a nested write is still rolled back to it
+            # failed read inside a nested write is still rolled back to it, nor an appended change,
+            # so that the read sees it
             return super()._execute(sql, values)
-        # one round trip: what is pending, the savepoint, the statement, the release
+        # one round trip: what is pending, the savepoint, the statement, the release; bound on this
+        # side, each part by itself (an appended change is already), sent as one simple query
         before = [*self._take_pending(), *(["SAVEPOINT linli_statement"] if guarded else [])]
         cursor = psycopg.ClientCursor(self.raw)
-        cursor.execute("; ".join([*before, sql, *(["RELEASE SAVEPOINT linli_statement"] if guarded else [])]),
-                       values)
+        cursor.execute("; ".join([*before, cursor.mogrify(sql, values),
+                                  *(["RELEASE SAVEPOINT linli_statement"] if guarded else [])]))
         for _ in before:
             cursor.nextset()  # to the statement's own result (its rows, its rowcount)
         return cursor
+
+    def append(self, statement: str, /, **params: Any) -> None:
+        """Inside a write, `statement` goes with the write's next message (at the latest its COMMIT)
+        instead of in a round trip of its own: the caller reads nothing of it. It has no savepoint
+        of its own: should the server refuse it, the message it went in fails, and with it the write.
+        Outside a write it runs at once."""
+        if self._depth == 0 or _CHANGES.match(statement) is None:
+            self.sql(statement, **params)
+            return
+        self._reachable()
+        self._note_written(statement)
+        sql, values = self._compiled(statement, params)
+        self._pending.append(psycopg.ClientCursor(self.raw).mogrify(sql, values))
 
     def _execute_many(self, sql: str, values: list[Any]) -> list[Any]:
         """The batch as psycopg's executemany sends it: pipelined, one round trip for all its rows (not one
@@ -276,8 +295,9 @@ class ServerStore(Store):
         return found
 
     def _take_pending(self) -> list[str]:
-        """The nested writes' SAVEPOINTs and RELEASEs not sent yet, to go first in the next message
-        that changes rows (or the next statement at all while a SAVEPOINT waits)."""
+        """What waits to go first in the next message that changes rows (or the next statement at
+        all while a SAVEPOINT or an appended change waits): the nested writes' SAVEPOINTs and
+        RELEASEs, and the changes `append` took, each a complete statement bound on this side."""
         pending, self._pending = self._pending, []
         return pending
 
@@ -290,7 +310,10 @@ class ServerStore(Store):
             try:
                 return super().sql(statement, **params)  # with its savepoint: _execute
             except sa_exc.DBAPIError as exc:
-                raise self._refused(exc, guarded) from exc
+                failed = self._failed(exc, guarded)
+                if failed is exc:
+                    raise
+                raise failed from exc
         except psycopg.Error as exc:  # the savepoints themselves: only a lost connection fails them
             raise self._error(exc) from exc
 
@@ -303,7 +326,10 @@ class ServerStore(Store):
             try:
                 return super().sql_many(statement, rows)  # pipelined, under one savepoint: _execute_many
             except sa_exc.DBAPIError as exc:
-                raise self._refused(exc, guarded) from exc
+                failed = self._failed(exc, guarded)
+                if failed is exc:
+                    raise
+                raise failed from exc
         except psycopg.Error as exc:
             raise self._error(exc) from exc
 
@@ -312,20 +338,24 @@ class ServerStore(Store):
         if table is not None:
             self._written.add(table.group(1).lower())
 
-    def _refused(self, exc: sa_exc.DBAPIError, guarded: bool) -> Exception:
+    def _failed(self, exc: sa_exc.DBAPIError, guarded: bool) -> Exception:
         """What a statement (or a batch) the server failed raises: the store gone, SQLite's refusal as an
         IntegrityError, or the server's error in the user's words. A guarded statement's savepoint is
         rolled back first, so the write goes on as after a refusal on SQLite."""
         if self._lost(exc):
             return self._error(exc)
         if guarded:
-            self.raw.execute("ROLLBACK TO SAVEPOINT linli_statement")
-            self.raw.execute("RELEASE SAVEPOINT linli_statement")
-        text = refusals.refusal(exc)
-        if text is not None and isinstance(exc.orig, psycopg.Error):
-            return sa_exc.IntegrityError(exc.statement, exc.params, Refused(text, exc.orig))
-        if isinstance(exc, sa_exc.IntegrityError):
-            return exc
+            try:
+                self.raw.execute("ROLLBACK TO SAVEPOINT linli_statement")
+                self.raw.execute("RELEASE SAVEPOINT linli_statement")
+            except psycopg.Error as failed:
+                if self._lost(failed):
+                    return self._error(failed)
+                # no savepoint to go back to: a change `append` queued ahead of it failed,
+                # and the whole write with it (the server refuses all else until ROLLBACK)
+        refused = _refused(exc)
+        if refused is not None:
+            return refused
         return server_error(exc, self.path)
 
     @contextlib.contextmanager
@@ -343,13 +373,14 @@ class ServerStore(Store):
             except BaseException:
                 if begun in self._pending:  # nothing was sent since: nothing to roll back
                     del self._pending[self._pending.index(begun):]
-                else:
+                else:  # what waits came after the savepoint went out: it is undone unsent
+                    self._pending = []
                     self._run(f"ROLLBACK TO SAVEPOINT {name}")
                 raise
             finally:
                 self._depth -= 1
-            if begun in self._pending:  # no statement inside: the savepoint never needs sending
-                del self._pending[self._pending.index(begun):]
+            if begun in self._pending:  # no statement sent inside: the savepoint never needs sending
+                self._pending.remove(begun)  # (what it appended stays, as the outer write's)
             else:
                 self._pending.append(f"RELEASE SAVEPOINT {name}")
             return
@@ -388,6 +419,9 @@ class ServerStore(Store):
             self._commit(self._written)
         except psycopg.Error as exc:
             self._rollback()
+            refused = None if self._lost(exc) else _refused(exc)
+            if refused is not None:  # a change `append` queued, refused as `sql` would have been
+                raise refused from exc
             raise self._error(exc, committing=True) from exc
 
     def _commit(self, tables: Iterable[str]) -> None:
@@ -396,8 +430,9 @@ class ServerStore(Store):
         names = ",".join(sorted(tables))
         first = self._take_pending()  # a nested write's RELEASE
         if names:
-            psycopg.ClientCursor(self.raw).execute("; ".join([*first, "SELECT pg_notify(%s, %s)", "COMMIT"]),
-                                                   (self.channel, names))
+            cursor = psycopg.ClientCursor(self.raw)
+            notify = cursor.mogrify("SELECT pg_notify(%s, %s)", (self.channel, names))
+            cursor.execute("; ".join([*first, notify, "COMMIT"]))
         else:
             self.raw.execute("; ".join([*first, "COMMIT"]), prepare=False)
 
@@ -459,6 +494,22 @@ class ServerStore(Store):
                 self._sa.close()
             self._sa = None
         self._engine.dispose()
+
+
+def _refused(exc: BaseException) -> sa_exc.IntegrityError | None:
+    """The IntegrityError the domain sees for a refusal by the store's guards, as SQLite's store raises
+    it (SQLite's refusal text, where the guard has one), or None: `exc` is no refusal."""
+    text = refusals.refusal(exc)
+    found = exc.orig if isinstance(exc, sa_exc.DBAPIError) else exc
+    if text is not None and isinstance(found, psycopg.Error):
+        statement = exc.statement if isinstance(exc, sa_exc.DBAPIError) else None
+        params = exc.params if isinstance(exc, sa_exc.DBAPIError) else None
+        return sa_exc.IntegrityError(statement, params, Refused(text, found))
+    if isinstance(exc, sa_exc.IntegrityError):
+        return exc
+    if isinstance(found, psycopg.IntegrityError):
+        return sa_exc.IntegrityError(None, None, found)
+    return None
 
 
 def server_error(exc: BaseException, shown: str) -> DeskError:

@@ -113,6 +113,10 @@ def test_the_longest_booking_of_a_resource_is_kept_up_to_date(db: sa.Connection)
     assert db.execute(text("SELECT longest_minutes FROM resource WHERE id = 1")).scalar() == 150
     db.execute(text("UPDATE booking SET end_at = '2026-11-24 15:00' WHERE id = :id"), {"id": booking_id})
     assert db.execute(text("SELECT longest_minutes FROM resource WHERE id = 1")).scalar() == 300
+    db.commit()
+    version = db.execute(text("SELECT xmin::text FROM resource WHERE id = 1")).scalar()
+    book(db, "2026-11-25 10:00", "2026-11-25 11:00")  # shorter: the resource's row is left alone (0014)
+    assert db.execute(text("SELECT longest_minutes, xmin::text FROM resource WHERE id = 1")).one() == (300, version)
 
 
 def test_every_new_booking_gets_a_pass_nonce_and_a_given_one_is_kept(db: sa.Connection) -> None:

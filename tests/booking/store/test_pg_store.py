@@ -144,3 +144,112 @@ def test_a_server_that_cannot_be_reached_is_named_without_its_password(pg_empty_
         setup.open_ready(server_location(unreachable), now=NOW)
     assert err.value.key == "pg_store_unreachable"
     assert "secret-pw" not in err.value.message()
+
+
+def test_an_appended_change_goes_with_the_next_message_and_is_read_in_the_same_write(server_store, monkeypatch):
+    """`append` sends nothing by itself: the change travels with the write's next statement (here a
+    read, which sees it) or its COMMIT; a nested write that fails takes what it appended with it."""
+    sent = _counting(server_store, monkeypatch)
+    with server_store.write():
+        before = len(sent)
+        server_store.append("INSERT INTO setting(key, value) VALUES ('desk.appended', :value)", value="50% 'quoted'")
+        assert len(sent) == before  # not sent on its own
+        assert server_store.setting("desk.appended") == "50% 'quoted'"  # the read carries it, and sees it
+        with pytest.raises(RuntimeError), server_store.write():
+            server_store.append("INSERT INTO setting(key, value) VALUES ('desk.nested.lost', 'no')")
+            raise RuntimeError("the inner part fails before anything was sent")
+        with server_store.write():
+            server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.nested.sent', 'no')")
+            with pytest.raises(RuntimeError), server_store.write():
+                server_store.append("INSERT INTO setting(key, value) VALUES ('desk.nested.deep', 'no')")
+                server_store.sql("SELECT 1")
+                server_store.append("INSERT INTO setting(key, value) VALUES ('desk.nested.unsent', 'no')")
+                raise RuntimeError("the inner part fails after its savepoint went out")
+        with server_store.write():  # a nested write that sent nothing keeps what it appended
+            server_store.append("INSERT INTO setting(key, value) VALUES ('desk.nested.kept', 'yes')")
+        server_store.append("INSERT INTO setting(key, value) VALUES ('desk.last', 'with the commit')")
+        commits = len(sent)
+    assert len(sent) == commits + 1  # the last append and the COMMIT: one message
+    assert [server_store.setting(k) for k in ("desk.nested.lost", "desk.nested.sent", "desk.nested.deep",
+                                               "desk.nested.unsent", "desk.nested.kept", "desk.last")] == [
+        None, "no", None, None, "yes", "with the commit"]
+    assert not server_store.in_transaction()
+
+
+def test_a_refused_appended_change_refuses_its_whole_write_as_sql_would(server_store):
+    for last in (True, False):  # refused with the COMMIT, or with a later statement of the write
+        with pytest.raises(IntegrityError) as err, server_store.write():
+            server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.before', 'lost')")
+            server_store.append("DELETE FROM audit")
+            if not last:
+                server_store.sql("INSERT INTO setting(key, value) VALUES ('desk.after', 'lost')")
+        assert refusal(err.value) == "audit_append_only"  # SQLite's words, as `sql` gives them
+        assert server_store.setting("desk.before") is None and server_store.setting("desk.after") is None
+        assert not server_store.in_transaction()
+    server_store.set_setting("desk.usable", "yes")  # the store goes on
+    assert server_store.setting("desk.usable") == "yes"
+
+
+def test_a_booking_is_ten_messages_to_the_server(server_store, monkeypatch):
+    """What a booking costs in round trips, counted at the driver: the BEGIN with the write lock, the
+    reads of the resource, the resident and the rules, the INSERT (the store's own guard checks the
+    overlap), and the audit entry with the notice and the COMMIT. Each round trip is the server's
+    time and, on a busy machine, a wait to be scheduled: a new one here is a choice to make on purpose."""
+    from datetime import datetime
+
+    from booking.people import residents
+    from booking.schedule import bookings
+    from booking.store.audit import Actor
+    clerk = Actor("值班员", "clerk")
+    resident = residents.add(server_store, clerk, "张三", "1-1-101", "13800001111", now=NOW)
+    sent = _counting(server_store, monkeypatch)
+    for day in range(7):  # past psycopg's prepare threshold: what it prepares, prepared
+        sent.clear()
+        bookings.book(server_store, clerk, bookings.Request(
+            resource="R01", start=datetime(2026, 12, 1 + day, 9), end=datetime(2026, 12, 1 + day, 10),
+            resident_id=resident.id), NOW)
+        assert len(sent) <= 10, "\n".join(sent)
+    assert len(sent) == 10, "\n".join(sent)
+
+
+def test_a_check_in_is_seven_messages_and_a_check_out_nine(server_store, monkeypatch):
+    """A scan's round trips, counted as a booking's are (above): the BEGIN, the repeat check, the pass
+    key, the booking with its nonce, the rules (check-in) or the tariff and any exemption (check-out),
+    the UPDATE, and what is appended (audit, scan, settled charge) with the COMMIT."""
+    from datetime import datetime, timedelta
+
+    from booking.checkin import passes, scanning
+    from booking.people import residents
+    from booking.schedule import bookings
+    from booking.store.audit import Actor
+    clerk = Actor("值班员", "clerk")
+    resident = residents.add(server_store, clerk, "张三", "1-1-101", "13800001111", plate="川A12345", now=NOW)
+    made = [bookings.book(server_store, clerk, bookings.Request(
+        resource="P001", start=datetime(2026, 12, 1 + day, 9), end=datetime(2026, 12, 1 + day, 10),
+        resident_id=resident.id), NOW) for day in range(7)]
+    sent = _counting(server_store, monkeypatch)
+    for booking in made:  # past psycopg's prepare threshold, as a desk's day is
+        text = passes.pass_text(server_store, booking.id)
+        for minutes, messages in ((1, 7), (2, 9)):
+            sent.clear()
+            verdict = scanning.scan(server_store, clerk, text, scanning.stations.DESK,
+                                    now=booking.start + timedelta(minutes=minutes))
+            assert verdict.ok, verdict.reason
+            assert len(sent) <= messages, "\n".join(sent)
+    assert len(sent) == 9, "\n".join(sent)
+
+
+def _counting(store: ServerStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The messages `store` sends from now on (each execute on its connection's cursors), as they go."""
+    import psycopg
+    sent: list[str] = []
+    original = psycopg.Cursor.execute
+    raw = store.raw
+
+    def counted(cursor, query, *args, **kwargs):
+        if cursor.connection is raw:
+            sent.append(str(query))
+        return original(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    return sent

@@ -81,3 +81,22 @@ def test_bookings_cannot_be_deleted(store, resident, admin, now):
                                                     resident.id), now)
     with pytest.raises(sqlite3.IntegrityError):
         store.conn.execute("DELETE FROM booking WHERE id = ?", (b.id,))
+
+
+def test_the_longest_booking_is_written_only_when_a_booking_is_longer(store, resident, admin, now):
+    """longest_minutes bounds how far back a query looks for bookings reaching a moment; since 0014
+    it is rewritten only by a booking longer than any the resource has had (the server: test_pg_invariants)."""
+    from booking.schedule import bookings
+    store.conn.execute("CREATE TEMP TABLE resource_writes(id INTEGER)")
+    store.conn.execute("CREATE TEMP TRIGGER resource_written AFTER UPDATE ON resource "
+                       "BEGIN INSERT INTO resource_writes VALUES (NEW.id); END")
+
+    def book(start: str, end: str) -> tuple[int, int]:
+        bookings.book(store, admin, bookings.Request("P002", datetime.fromisoformat(start),
+                                                     datetime.fromisoformat(end), resident.id), now)
+        return (store.conn.execute("SELECT longest_minutes FROM resource WHERE code = 'P002'").fetchone()[0],
+                store.conn.execute("SELECT count(*) FROM resource_writes").fetchone()[0])
+
+    assert book("2026-11-24 19:00", "2026-11-25 07:00") == (720, 1)
+    assert book("2026-11-25 19:00", "2026-11-25 21:00") == (720, 1)  # shorter: not written
+    assert book("2026-11-26 19:00", "2026-11-27 08:00") == (780, 2)
