@@ -203,7 +203,7 @@ class _Register:
     """What the store holds (and what earlier rows of the file add), read once up front: residents by
     (door, phone), plates' doors, households' ids by door. The rows are then checked against it, and
     written in batches (`_write`), not looked up and written one statement at a time: on the server
-    each statement is a round trip (10,000 rows took 11-26 s so; 1.6-1.8 s now, docs/shared-store.md)."""
+    each statement is a round trip (10,000 rows took 11-26 s so; 1.1-1.8 s now, docs/shared-store.md)."""
 
     def __init__(self, store: Store) -> None:
         #: a resident's id by (door, phone), the lowest when the store holds two alike (as
