@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.harness import (ACTIVE, FIGURES, NOW, ROOT, SEED, STORE_NAMES, WARMED, WINDOW_DIALOG, BuiltStore, Slots,
+from bench.harness import (ACTIVE, FIGURES, NOW, SEED, STORE_NAMES, WARMED, WINDOW_DIALOG, BuiltStore, Slots,
                            bench_residents, figure, fresh_bookings, missing, offscreen_app, plain_connection, record,
                            run_probe, run_program, timed)
 
@@ -549,8 +549,6 @@ def measure_window(built: BuiltStore, reps: int) -> None:
         missing("window", "not measured yet (module missing: ui.app.main)")
         missing("memory", "not measured yet (module missing: ui.app.main)")
         return
-    if built.engine == "postgresql" and "store_server_not_yet" in (ROOT / "ui" / "app" / "main.py").read_text("utf-8"):
-        return   # the window still refuses a server store (store_server_not_yet): measured once it opens one
     if not WARMED:
         run_probe(built.work, timeout=60)   # not counted: fills the bytecode cache, like a first start
         WARMED.append(True)

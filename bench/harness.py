@@ -489,7 +489,7 @@ def probe_env(smoke_ms: int) -> dict[str, str]:
     return env
 
 
-def run_probe(db: Path | None, smoke_ms: int = 30_000, timeout: float = 120.0) -> dict[str, Any]:
+def run_probe(db: Path | str | None, smoke_ms: int = 30_000, timeout: float = 120.0) -> dict[str, Any]:
     """Start the window (or an empty one) in a fresh process; seconds from start to the first paint."""
     assert SPAWNER_PROC is not None
     code = PROBE.format(root=str(ROOT), db=str(db) if db else "", now=NOW.strftime("%Y-%m-%d %H:%M"),
@@ -504,7 +504,7 @@ def run_probe(db: Path | None, smoke_ms: int = 30_000, timeout: float = 120.0) -
     return result
 
 
-def run_program(db: Path, smoke_ms: int, timeout: float = 120.0) -> dict[str, Any]:
+def run_program(db: Path | str, smoke_ms: int, timeout: float = 120.0) -> dict[str, Any]:
     """`python app.py --db DB` as a user starts it, closing itself after smoke_ms (LINLI_SMOKE_EXIT_MS)."""
     assert SPAWNER_PROC is not None
     return SPAWNER_PROC.run([str(ROOT / "app.py"), "--db", str(db), "--now", NOW.strftime("%Y-%m-%d %H:%M")],

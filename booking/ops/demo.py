@@ -15,9 +15,10 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from booking.ops.serverbackup import on_server, server_of
 from booking.store import audit, clock
 from booking.store.audit import Actor
-from booking.store.errors import invalid
+from booking.store.errors import DeskError, invalid
 from booking.store.connection import Store
 from booking.store.validation import normalize_plate
 from booking.store.rowids import inserted_id
@@ -118,6 +119,8 @@ def fill(store: Store, years: float, now: datetime, seed: int = 20201022,
     """
     if not 0 <= years <= MAX_YEARS:  # also refuses NaN; infinity or 1e300 years cannot be dated
         raise invalid("demo_years", field="years", limit=MAX_YEARS)
+    if on_server(store):  # its bulk writes go through the file's sqlite3 connection: made in a file, copied over
+        raise DeskError("store", "demo_server_store", url=server_of(store).server.shown())
     rng = random.Random(seed)
     spaces = store.conn.execute(
         "SELECT id, visitor FROM resource WHERE kind = 'parking' AND enabled = 1 ORDER BY sort").fetchall()

@@ -31,7 +31,6 @@ def tonight(store, resident, code="P001"):
                                                resident.id), NOW)
 
 
-@sqlite_only("backup and restore of a server store are not on main yet (issue 15): put it on both when they are")
 def test_a_pass_printed_before_a_restore_is_refused_for_the_other_booking_that_reuses_its_id(
         store, store_at, run_cli, resident, neighbour, tmp_path):
     older = tmp_path / "older.sqlite3"

@@ -9,12 +9,15 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from unittest import mock
 
 import pytest
 
 from booking.cli import main as cli
+from booking.ops import setup
+from booking.store import audit, location
 from tests.conftest import server_location
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -94,6 +97,22 @@ def test_a_command_on_the_store_file_itself_is_refused_on_the_server(server_db):
     # (backup and restore work on the server: tests/booking/ops/test_server_backup.py)
     code, refused = app("--db", server_db, "store-check")
     assert (code, refused["code"]) == (1, "store") and "store-check" in refused["error"]
+
+
+def test_demo_data_on_the_server_is_refused_saying_how_to_get_it_there_and_nothing_is_written(server_db):
+    code, refused = app("--db", server_db, *AT_10, "demo", "--years", "0.1")  # it was an internal error, exit 3
+    assert (code, refused["code"]) == (1, "store"), refused
+    assert "copy-store" in refused["error"] and location.parse(server_db).shown() in refused["error"]
+    code, english = app("--db", server_db, *AT_10, "--lang", "en", "demo", "--years", "0.1")
+    assert code == 1 and english["error"].startswith("Demo data can only be made in a store file on this PC")
+    store = setup.open_ready(location.parse(server_db), now=datetime(2026, 11, 24, 10, 0))
+    try:
+        written = [store.sql(f"SELECT count(*) FROM {table}").fetchone()[0]
+                   for table in ("booking", "household", "resident", "series")]
+        assert written == [0, 0, 0, 0]
+        assert not [e for e in audit.entries(store, None, None, 50) if e["action"] == "demo"]
+    finally:
+        store.close()
 
 
 def test_each_compound_of_a_district_is_chosen_by_the_schema_in_the_url(pg_empty_url):

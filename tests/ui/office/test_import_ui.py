@@ -183,6 +183,22 @@ def test_cancelled_demo_data_keeps_whole_chunks_only(qtbot, admin_desk, store):
     assert "已停止" in dialog.message.text()
 
 
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_demo_data_on_a_server_store_is_refused_in_the_dialog_saying_how_and_nothing_is_written(
+        qtbot, admin_desk, store):
+    dialog = DemoDialog(admin_desk)
+    qtbot.addWidget(dialog)
+    dialog.years.setValue(0.1)
+    dialog.confirm.setChecked(True)
+    with qtbot.waitSignal(dialog.stopped, timeout=WAIT_MS) as stopped:
+        dialog.start_button.click()
+    assert stopped.args[0].key == "demo_server_store"
+    assert "copy-store" in dialog.message.text() and "b3261e" in dialog.message.styleSheet()  # said in red
+    assert dialog.start_button.isEnabled()  # the tick is still there: nothing half done to undo
+    assert store.sql("SELECT count(*) FROM booking").fetchone()[0] == 0
+    assert store.sql("SELECT count(*) FROM household").fetchone()[0] == 0
+
+
 def test_a_store_in_memory_is_refused_rather_than_worked_on_in_a_second_empty_one(qtbot):
     from ui.widgets.longwork import LongWork
     work = LongWork(":memory:", lambda store, progress: 1, "…")
