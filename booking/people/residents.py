@@ -12,7 +12,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import tr
 from booking.store.schema import ACTIVE
-from booking.store.connection import Store, fold_case
+from booking.store.connection import Read, Rows, Store, fold_case
 from booking.store.validation import (mask_name, mask_phone, normalize_door, normalize_name, normalize_phone,
                                       normalize_plate, split_door)
 from booking.store.rowids import inserted_id
@@ -164,10 +164,17 @@ def _to_resident(row: tuple[Any, ...]) -> Resident:
 
 
 def get(store: Store, resident_id: int) -> Resident:
-    row = store.sql(_select(store) + " WHERE r.id = :resident_id", resident_id=resident_id).fetchone()
-    if row is None:
-        raise not_found("resident_not_found", id=resident_id)
-    return _to_resident(row)
+    return store.read(get_read(store, resident_id))
+
+
+def get_read(store: Store, resident_id: int) -> Read[Resident]:
+    """`get` as a `Read`, to ask with others at once (`Store.read_all`)."""
+    def answer(rows: Rows) -> Resident:
+        row = rows.fetchone()
+        if row is None:
+            raise not_found("resident_not_found", id=resident_id)
+        return _to_resident(row)
+    return Read(_select(store) + " WHERE r.id = :resident_id", {"resident_id": resident_id}, answer)
 
 
 def find(store: Store, text: str, limit: int = 50, include_moved: bool = False) -> list[Resident]:

@@ -17,7 +17,7 @@ from booking.places import holidays
 from booking.places.scopes import parse_scope
 from booking.store import audit, clock
 from booking.store.audit import Actor
-from booking.store.connection import Store, insert_sql
+from booking.store.connection import Read, Store, insert_sql
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.rowids import inserted_id
 
@@ -112,11 +112,20 @@ def all_closures(store: Store) -> list[dict[str, Any]]:
 
 def overlapping(store: Store, resource: Resource, start: datetime, end: datetime) -> list[Closed]:
     """Closure windows of this resource (or its kind, or everything) that meet [start, end)."""
+    return store.read(overlapping_read(store, resource, start, end))
+
+
+def overlapping_read(store: Store, resource: Resource, start: datetime, end: datetime) -> Read[list[Closed]]:
+    """`overlapping` as a `Read`, to ask with others at once (`Store.read_all`)."""
     scopes = (f"res:{resource.code}", f"kind:{resource.kind}", "*")
-    rows = store.sql(
-        "SELECT id, scope, start_at, end_at, rrule, reason, holidays FROM closure "
-        "WHERE scope IN :scopes AND start_at < :end AND until > :start",
-        scopes=scopes, end=clock.to_text(end), start=clock.to_text(start)).fetchall()
+    return Read("SELECT id, scope, start_at, end_at, rrule, reason, holidays FROM closure "
+                "WHERE scope IN :scopes AND start_at < :end AND until > :start",
+                {"scopes": scopes, "end": clock.to_text(end), "start": clock.to_text(start)},
+                lambda rows: _windows(store, rows.fetchall(), start, end))
+
+
+def _windows(store: Store, rows: list[Any], start: datetime, end: datetime) -> list[Closed]:
+    """The closure rows' windows that meet [start, end) (a holiday closure's read from the calendar)."""
     out: list[Closed] = []
     for cid, scope, s_text, e_text, rule_text, reason, on_holidays in rows:
         first, last = clock.from_text(s_text), clock.from_text(e_text)

@@ -17,7 +17,7 @@ from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import language
 from booking.store.paths import resource_path
-from booking.store.connection import Store, insert_sql, update_sql
+from booking.store.connection import Read, Rows, Store, insert_sql, update_sql
 from booking.store.validation import parse_whole
 
 KINDS = ("parking", "room")
@@ -94,10 +94,17 @@ def all_resources(store: Store, kind: str | None = None, include_disabled: bool 
 
 
 def get(store: Store, code: str) -> Resource:
-    row = store.sql(f"SELECT {_COLUMNS} FROM resource WHERE code = :code", code=(code or "").strip().upper()).fetchone()
-    if row is None:
-        raise not_found("res_not_found", code=code)
-    return _row_to_resource(row)
+    return store.read(get_read(code))
+
+
+def get_read(code: str) -> Read[Resource]:
+    """`get` as a `Read`, to ask with others at once (`Store.read_all`)."""
+    def answer(rows: Rows) -> Resource:
+        row = rows.fetchone()
+        if row is None:
+            raise not_found("res_not_found", code=code)
+        return _row_to_resource(row)
+    return Read(f"SELECT {_COLUMNS} FROM resource WHERE code = :code", {"code": (code or "").strip().upper()}, answer)
 
 
 def get_by_id(store: Store, resource_id: int) -> Resource:

@@ -18,7 +18,7 @@ from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError, invalid, not_found
 from booking.policy.breach import Breach
-from booking.store.connection import Store
+from booking.store.connection import Read, Rows, Store
 from booking.store.rowids import inserted_id
 
 RULE = "no_show_limit"
@@ -75,30 +75,44 @@ def restriction_for(store: Store, household_id: int, now: datetime, kind: str | 
 
     With `kind`, only the rules for that kind (and '*') apply. The breach's
     params: door, count, days (the rule's window), until ('YYYY-MM-DD HH:MM').
-
-    One read of the household's no-shows serves every rule: those since its last lifting (which
-    the same statement finds), as far back as the longest-reaching rule looks; each rule then
-    takes its own kind and window of them.
     """
-    rules = no_show_rules(store, kind)
-    if not rules:
-        return None
-    reach = max(rule.within_days + rule.ban_days for rule in rules)
-    rows = store.sql(
-        "SELECT b.start_at, r.kind FROM booking b JOIN resource r ON r.id = b.resource_id "
-        "WHERE b.household_id = :household_id AND b.status = 'no_show' AND b.start_at > :lower "
-        "AND b.start_at <= :now AND b.start_at > coalesce((SELECT max(at) FROM restriction_lift "
-        "WHERE household_id = :household_id AND at <= :now), '') ORDER BY b.start_at",
-        household_id=household_id, lower=clock.to_text(now - timedelta(days=reach)),
-        now=clock.to_text(now)).fetchall()
+    return store.read(restriction_read(store, household_id, now, kind))
+
+
+def restriction_read(store: Store, household_id: int, now: datetime, kind: str | None = None) -> Read[Breach | None]:
+    """`restriction_for` as a `Read`, to ask with others at once (`Store.read_all`).
+
+    One statement: each rule that applies with the household's no-shows it counts, those of its kind
+    and window since the household's last lifting (found by the same statement)."""
+    reach = store.minutes_before(":now", "(n.within_days + n.ban_days) * 1440")
+    sql = ("SELECT n.id, n.kind, n.no_shows, n.within_days, n.ban_days, b.start_at FROM no_show_rule n "
+           "LEFT JOIN (booking b JOIN resource r ON r.id = b.resource_id) "
+           "ON b.household_id = :household_id AND b.status = 'no_show' AND b.start_at <= :now "
+           f"AND b.start_at > {reach} AND (n.kind = '*' OR r.kind = n.kind) "
+           "AND b.start_at > coalesce((SELECT max(at) FROM restriction_lift "
+           "WHERE household_id = :household_id AND at <= :now), '')")
+    if kind is not None:
+        sql += " WHERE n.kind IN ('*', :kind)"
+
+    def answer(rows: Rows) -> Breach | None:
+        starts: dict[NoShowRule, list[datetime]] = {}
+        for rule_id, of_kind, no_shows, within_days, ban_days, at in rows.fetchall():
+            found_starts = starts.setdefault(NoShowRule(rule_id, of_kind, no_shows, within_days, ban_days), [])
+            if at is not None:
+                found_starts.append(clock.from_text(at))
+        return _restriction(store, household_id, now, starts)
+    return Read(sql + " ORDER BY n.id, b.start_at", {"household_id": household_id, "now": clock.to_text(now),
+                                                      "kind": kind}, answer)
+
+
+def _restriction(store: Store, household_id: int, now: datetime,
+                 starts: dict[NoShowRule, list[datetime]]) -> Breach | None:
+    """The breach of the rule that restricts longest, each rule with the no-shows it counts, in order."""
     found: tuple[datetime, int, NoShowRule] | None = None
-    for rule in rules:
-        lower = clock.to_text(now - timedelta(days=rule.within_days + rule.ban_days))
-        starts = [clock.from_text(at) for at, of_kind in rows
-                  if at > lower and (rule.kind == "*" or of_kind == rule.kind)]
-        for index, last in enumerate(starts):
+    for rule, counted in starts.items():
+        for index, last in enumerate(counted):
             window_start = last - timedelta(days=rule.within_days)
-            count = sum(1 for s in starts[:index + 1] if s > window_start)
+            count = sum(1 for s in counted[:index + 1] if s > window_start)
             until = last + timedelta(days=rule.ban_days)
             if count >= rule.no_shows and until > now and (found is None or until > found[0]):
                 found = (until, count, rule)

@@ -20,10 +20,10 @@ from booking.store.i18n import Message, tr
 from booking.places.inventory import Resource
 from booking.places.scopes import parse_scope
 from booking.policy.breach import Breach
-from booking.policy.restrictions import restriction_for
+from booking.policy.restrictions import restriction_read
 from booking.store.paths import resource_path
 from booking.store.schema import ACTIVE
-from booking.store.connection import Store
+from booking.store.connection import Read, Rows, Store
 from booking.store.validation import parse_whole
 
 # name: (kind of value, label key)
@@ -84,14 +84,17 @@ def effective(store: Store, resource: Resource) -> dict[str, Any]:
 
 def effective_of(store: Store, code: str, kind: str) -> dict[str, Any]:
     """`effective` for the resource `code` of `kind`, as a booking names it: no read of the resource."""
+    return store.read(effective_read(code, kind))
+
+
+def effective_read(code: str, kind: str) -> Read[dict[str, Any]]:
+    """`effective_of` as a `Read`, to ask with others at once (`Store.read_all`)."""
     scopes = scopes_of(code, kind)
-    rows = store.sql(
-        "SELECT scope, name, value FROM rule WHERE scope IN :scopes", scopes=scopes).fetchall()
-    by_scope = {(s, n): json.loads(v) for s, n, v in rows}
-    out: dict[str, Any] = {}
-    for name in RULES:
-        out[name] = next((by_scope[(s, name)] for s in scopes if (s, name) in by_scope), None)
-    return out
+
+    def answer(rows: Rows) -> dict[str, Any]:
+        by_scope = {(s, n): json.loads(v) for s, n, v in rows.fetchall()}
+        return {name: next((by_scope[(s, name)] for s in scopes if (s, name) in by_scope), None) for name in RULES}
+    return Read("SELECT scope, name, value FROM rule WHERE scope IN :scopes", {"scopes": scopes}, answer)
 
 
 def all_rules(store: Store) -> list[dict[str, Any]]:
@@ -158,10 +161,15 @@ def _window_hits_daily_hours(start: datetime, end: datetime, hours: dict[str, st
 
 def household_active_count(store: Store, household_id: int, kind: str, start: datetime, end: datetime,
                            exclude: tuple[int, ...] = ()) -> int:
-    """The household's active bookings of `kind` that meet [start, end).
+    """The household's active bookings of `kind` that meet [start, end)."""
+    return store.read(household_count_read(store, household_id, kind, start, end, exclude))
 
-    Only those starting within the kind's longest booking before `start` can reach it: the store
-    works that bound out in the same statement (one query, not two; see `Store.minutes_before`)."""
+
+def household_count_read(store: Store, household_id: int, kind: str, start: datetime, end: datetime,
+                         exclude: tuple[int, ...] = ()) -> Read[int]:
+    """`household_active_count` as a `Read`. Only bookings starting within the kind's longest booking
+    before `start` can reach it: the store works that bound out in the same statement (one query, not
+    two; see `Store.minutes_before`)."""
     lower = store.minutes_before(":start", "(SELECT max(longest_minutes) FROM resource WHERE kind = :kind)")
     sql = (
         "SELECT count(*) FROM booking b JOIN resource r ON r.id = b.resource_id "
@@ -170,16 +178,23 @@ def household_active_count(store: Store, household_id: int, kind: str, start: da
     )
     if exclude:
         sql += " AND b.id NOT IN :exclude"
-    return int(store.sql(sql, household_id=household_id, kind=kind, end=clock.to_text(end),
-                         start=clock.to_text(start), exclude=exclude).fetchone()[0])
+    return Read(sql, {"household_id": household_id, "kind": kind, "end": clock.to_text(end),
+                      "start": clock.to_text(start), "exclude": exclude}, lambda rows: int(rows.fetchone()[0]))
 
 
 def breaches(store: Store, resource: Resource, household_id: int, door: str, start: datetime,
              end: datetime, visitor: bool, now: datetime, exclude: tuple[int, ...] = (),
              planned: int = 0) -> list[Breach]:
     """Every rule the booking would break. `planned` counts the household's
-    bookings of the same request already accepted (for a series, 0)."""
-    values = effective(store, resource)
+    bookings of the same request already accepted (for a series, 0).
+
+    What it reads is asked at once (`Store.read_all`: on a server, one message): the rules, the
+    household's count, its no-shows and the closures."""
+    values, active, restricted, closed_windows = store.read_all(
+        effective_read(resource.code, resource.kind),
+        household_count_read(store, household_id, resource.kind, start, end, exclude),
+        restriction_read(store, household_id, now, kind=resource.kind),
+        closures.overlapping_read(store, resource, start, end))
     out: list[Breach] = []
     length = clock.minutes(start, end)
     limit = values["max_duration_minutes"]
@@ -197,7 +212,7 @@ def breaches(store: Store, resource: Resource, household_id: int, door: str, sta
         out.append(Breach("min_notice_minutes", "breach_min_notice", {"limit": duration_text(notice)}))
     limit = values["max_active_per_household"]
     if limit is not None:
-        count = household_active_count(store, household_id, resource.kind, start, end, exclude) + planned
+        count = active + planned
         if count >= limit:
             out.append(Breach("max_active_per_household", "breach_max_active",
                               {"door": door, "actual": count, "limit": limit,
@@ -206,10 +221,9 @@ def breaches(store: Store, resource: Resource, household_id: int, door: str, sta
     if hours and visitor and not resource.visitor and _window_hits_daily_hours(start, end, hours):
         out.append(Breach("residents_only_hours", "breach_residents_only",
                           {"from_": hours["from"], "to": hours["to"]}))
-    restricted = restriction_for(store, household_id, now, kind=resource.kind)
     if restricted is not None:
         out.append(restricted)
-    for closed in closures.overlapping(store, resource, start, end):
+    for closed in closed_windows:
         out.append(Breach("closure", "breach_closure",
                           {"reason": closed.reason, "start": clock.to_text(closed.start),
                            "end": clock.to_text(closed.end)}))

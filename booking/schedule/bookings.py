@@ -20,7 +20,8 @@ from booking.store.audit import Actor
 from booking.places.closures import overlapping, parse_rrule
 from booking.store.errors import DeskError, invalid, not_found
 from booking.store.i18n import language, tr
-from booking.places.inventory import Resource, all_resources, get as get_resource
+from booking.places import inventory
+from booking.places.inventory import Resource, all_resources
 from booking.policy.breach import Breach
 from booking.policy.rules import breaches
 from booking.store.schema import ACTIVE
@@ -177,10 +178,9 @@ def _prepare(store: Store, req: Request) -> _Prepared:
         raise invalid("booking_order", field="end")
     if req.end - req.start > timedelta(days=MAX_BOOKING_DAYS):
         raise invalid("booking_too_long", field="end", days=MAX_BOOKING_DAYS)
-    resource = get_resource(store, req.resource)
+    resource, resident = store.read_all(inventory.get_read(req.resource), residents.get_read(store, req.resident_id))
     if not resource.enabled:
         raise invalid("booking_disabled", field="resource", code=resource.code)
-    resident = residents.get(store, req.resident_id)
     if not resident.active:
         raise invalid("booking_resident_moved", field="resident", name=mask_name(resident.name), door=resident.door)
     plate = normalize_plate(req.plate) if req.plate else None

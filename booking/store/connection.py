@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import bindparam, create_engine, exc as sa_exc, text
 from sqlalchemy.engine import Connection, Dialect
@@ -198,6 +198,17 @@ class Store:
         except dialect.loaded_dbapi.Error as exc:
             raise sa_exc.DBAPIError.instance(sql, values, exc, dialect.loaded_dbapi.Error, dialect=dialect) from exc
         return Rows(cursor)
+
+    def read_all(self, *reads: Read[Any]) -> list[Any]:
+        """Several reads that need nothing of one another, each's answer in order (`Read.answer` of
+        its rows). SQLite runs them one after the other; a server store sends them in one message, so
+        that they cost one round trip (booking/store/postgres/store.py)."""
+        return [read.answer(self.sql(read.statement, **read.params)) for read in reads]
+
+    def read(self, one: Read[T]) -> T:
+        """One `Read`, answered."""
+        answer: T = self.read_all(one)[0]
+        return answer
 
     def append(self, statement: str, /, **params: Any) -> None:
         """Run a change whose answer the caller never reads (an INSERT appending a record: an audit
@@ -443,13 +454,54 @@ class Store:
         self.db.close()
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Read(Generic[T]):
+    """A read to ask the store, and what to make of its rows: a module's query kept beside its reading
+    of the answer, so that `Store.read_all` can ask several modules' questions at once."""
+
+    statement: str
+    params: dict[str, Any]
+    answer: Callable[[Rows], T]
+
+
+class Fetched:
+    """A statement's rows already received, read as a driver's cursor is (`Rows` wraps it): what a
+    server store's `read_all` has for each of the reads it sent in one message."""
+
+    def __init__(self, rows: list[Any], description: Any, rowcount: int) -> None:
+        self._rows = rows
+        self._at = 0
+        self.description = description
+        self.rowcount = rowcount
+
+    def fetchone(self) -> Any:
+        if self._at >= len(self._rows):
+            return None
+        self._at += 1
+        return self._rows[self._at - 1]
+
+    def fetchmany(self, size: int) -> list[Any]:
+        found = self._rows[self._at:self._at + size]
+        self._at += len(found)
+        return found
+
+    def fetchall(self) -> list[Any]:
+        return self.fetchmany(len(self._rows))
+
+    def close(self) -> None:
+        self._at = len(self._rows)
+
+
 class Rows:
     """What one statement gave back, as the domain reads it: each row a plain tuple, as the
     driver gave it (so rows compare, serialise and unpack as before), or a dict (`mappings`)."""
 
     __slots__ = ("_cursor",)
 
-    def __init__(self, cursor: DBAPICursor) -> None:
+    def __init__(self, cursor: DBAPICursor | Fetched) -> None:
         self._cursor = cursor
 
     def __iter__(self) -> Iterator[Any]:

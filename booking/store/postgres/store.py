@@ -52,7 +52,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.pool import StaticPool
 from sqlite_utils import Database
 
-from booking.store.connection import BUSY_TIMEOUT_S, GENERATION_KEY, Rows, Store
+from booking.store.connection import BUSY_TIMEOUT_S, GENERATION_KEY, Fetched, Read, Rows, Store
 from booking.store.errors import DeskError
 from booking.store.location import StoreServer
 from booking.store.postgres import migrate, refusals
@@ -261,6 +261,32 @@ class ServerStore(Store):
         for _ in before:
             cursor.nextset()  # to the statement's own result (its rows, its rowcount)
         return cursor
+
+    def read_all(self, *reads: Read[Any]) -> list[Any]:
+        """The reads in one message: bound on this side, sent as one simple query (with what waits to
+        go first), each statement's rows taken as they came; then each read answered, in order (an
+        answer may read again)."""
+        if len(reads) < 2:
+            return super().read_all(*reads)
+        self._reachable()
+        cursor = psycopg.ClientCursor(self.raw)
+        parts = [cursor.mogrify(*self._compiled(read.statement, read.params)) for read in reads]
+        before = self._take_pending()
+        try:
+            cursor.execute("; ".join([*before, *parts]))
+            for _ in before:
+                cursor.nextset()
+            results: list[Rows] = []
+            for index in range(len(reads)):
+                if index:
+                    cursor.nextset()
+                rows = cursor.fetchall() if cursor.description is not None else []
+                results.append(Rows(Fetched(rows, cursor.description, cursor.rowcount)))
+        except psycopg.Error as exc:
+            if self._lost(exc):
+                raise self._error(exc) from exc
+            raise server_error(exc, self.path) from exc
+        return [read.answer(rows) for read, rows in zip(reads, results, strict=True)]
 
     def append(self, statement: str, /, **params: Any) -> None:
         """Inside a write, `statement` goes with the write's next message (at the latest its COMMIT)
