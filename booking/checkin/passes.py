@@ -21,7 +21,7 @@ from booking.schedule import bookings
 from booking.store import audit, clock
 from booking.store.audit import Actor
 from booking.store.errors import DeskError
-from booking.store.connection import Store
+from booking.store.connection import Read, Rows, Store
 from booking.store.schema import ENDED
 
 
@@ -48,9 +48,15 @@ def _new_key(store: Store, kid: int, *, now: datetime) -> None:
 
 def secret_for(store: Store, kid: int) -> bytes | None:
     """The secret of key `kid` if it exists and is not retired."""
-    row = store.sql("SELECT secret FROM pass_key WHERE kid = :kid AND retired_at IS NULL",
-                    kid=kid).fetchone()
-    return bytes(row[0]) if row else None
+    return store.read(secret_read(kid))
+
+
+def secret_read(kid: int) -> Read[bytes | None]:
+    """`secret_for` as a `Read`, to ask with others at once (`Store.read_all`)."""
+    def answer(rows: Rows) -> bytes | None:
+        row = rows.fetchone()
+        return bytes(row[0]) if row else None
+    return Read("SELECT secret FROM pass_key WHERE kid = :kid AND retired_at IS NULL", {"kid": kid}, answer)
 
 
 def rotate_key(store: Store, actor: Actor, retire_old: bool = False, *, now: datetime) -> int:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from collections.abc import Callable
 from typing import Any
 
 from booking.checkin import passcode, passes
@@ -45,7 +46,7 @@ from booking.store.errors import DeskError, invalid
 from booking.store.i18n import Message, Words, tr
 from booking.places.inventory import get as get_resource
 from booking.places.stations import Station
-from booking.store.connection import Store
+from booking.store.connection import Read, Store
 from booking.store.rowids import inserted_id
 
 CHECK_IN = "check-in"
@@ -177,6 +178,12 @@ def verify(text: str, store: Store, now: datetime, station: str | Station = stat
     Never raises for any text: whatever a scanner or a person types is
     answered with a refusal and its reason.
     """
+    return _verify(text, store, now, station, lambda key_id: passes.secret_for(store, key_id))
+
+
+def _verify(text: str, store: Store, now: datetime, station: str | Station,
+            secret_of: Callable[[int], bytes | None]) -> Verdict:
+    """`verify`, the pass key's secret from `secret_of` (read already, with other reads, by `scan`)."""
     if not isinstance(text, str):
         text = text.decode("utf-8", "replace") if isinstance(text, (bytes, bytearray)) else ""
     if len(text) > MAX_INPUT:
@@ -187,7 +194,7 @@ def verify(text: str, store: Store, now: datetime, station: str | Station = stat
     except DeskError as exc:
         return _refuse("scan_" + exc.key[len("pass_"):], **exc.params)
     # 2. signature: nothing about bookings is read before the pass is proved genuine
-    secret = passes.secret_for(store, fields.key_id)
+    secret = secret_of(fields.key_id)
     if secret is None:
         return _refuse("scan_unknown_key")
     if not passcode.verify_mac(fields, secret):
@@ -303,13 +310,23 @@ def recorded_text(raw: Any) -> str:
     return text if len(text) <= STORED_TEXT else text[:STORED_TEXT - 1] + "…"
 
 
-def _previous(store: Store, station: str, text: str, at: datetime) -> tuple[int, int | None] | None:
+def _previous(station: str, text: str, at: datetime) -> Read[tuple[int, int | None] | None]:
     """(ok, booking id) of the same text read at the same station within REPEAT_SECONDS before `at`."""
     since = (at - timedelta(seconds=REPEAT_SECONDS)).strftime(SECONDS_FMT)
-    found: tuple[int, int | None] | None = store.sql(
-        "SELECT ok, booking_id FROM scan WHERE station = :station AND at >= :since AND at <= :at AND text = :text "
-        "ORDER BY id DESC LIMIT 1", station=station, since=since, at=at.strftime(SECONDS_FMT), text=text).fetchone()
-    return found
+    return Read("SELECT ok, booking_id FROM scan WHERE station = :station AND at >= :since AND at <= :at "
+                "AND text = :text ORDER BY id DESC LIMIT 1",
+                {"station": station, "since": since, "at": at.strftime(SECONDS_FMT), "text": text},
+                lambda rows: rows.fetchone())
+
+
+def _key_id(text: Any) -> int | None:
+    """The signing key a scanned text names, if it reads as a pass at all (`verify` says why not)."""
+    if not isinstance(text, str) or len(text) > MAX_INPUT:
+        return None
+    try:
+        return passcode.parse_pass(text).key_id
+    except DeskError:
+        return None
 
 
 def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
@@ -323,14 +340,19 @@ def scan(store: Store, actor: Actor, text: str, station: str = stations.DESK,
     at = now.replace(microsecond=0)
     station_name = _printable(station if isinstance(station, str) else station.name)[:40]
     stored = recorded_text(text)
+    kid = _key_id(text)
     with store.write():
-        before = _previous(store, station_name, stored, at)
+        # the repeat check and the pass's key asked at once (on a server, one message)
+        if kid is None:
+            before, secret = store.read(_previous(station_name, stored, at)), None
+        else:
+            before, secret = store.read_all(_previous(station_name, stored, at), passes.secret_read(kid))
         if before is not None:
             ok, booking_id = before
             booking = bookings.get(store, booking_id) if booking_id is not None else None
             verdict = Verdict(bool(ok), None, "scan_repeat", tr("scan_repeat"), booking, {})
         else:
-            verdict = verify(text, store, at, station)
+            verdict = _verify(text, store, at, station, lambda key_id: secret if key_id == kid else None)
         if verdict.action is not None and verdict.booking is not None:
             verdict = _apply(store, actor, verdict, at, fresh=True)  # verify read it in this write
         store.append(
