@@ -11,6 +11,8 @@ long import finished on its worker, a hand-over) is told with `desk.notify(chang
 """
 from __future__ import annotations
 
+import inspect
+import weakref
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -99,16 +101,27 @@ class Desk(QObject):
 def follow(signal: SignalInstance, owner: QObject, slot: Callable[..., Any]) -> None:
     """Connect `slot` to a desk signal for as long as `owner` lives.
 
-    A lambda or a plain function connected to `desk.changed` or `desk.language_changed` stays
-    connected after the dialog it serves is deleted, and then touches deleted widgets (Qt only
-    disconnects a bound method of the deleted object itself). Every window that listens to the
-    desk through anything else goes through here."""
+    A lambda or a plain function connected straight to `desk.changed` or `desk.language_changed`
+    stays connected after the window it serves is deleted, and the desk's next signal then touches
+    deleted widgets (RuntimeError: Internal C++ object already deleted). PySide drops a method of
+    the deleted object itself, but only one defined in its class (not a function set on the class
+    later, nor one a decorator replaced). Every window listens to the desk through here: the slot is
+    disconnected when `owner` is destroyed, whatever it is."""
     signal.connect(slot)
+    # held weakly: `drop` lives as long as `owner`, and a strong hold on a method of `owner` would
+    # keep a window without parent alive for ever
+    held: Callable[[], Callable[..., Any] | None] = (weakref.WeakMethod(slot) if inspect.ismethod(slot)
+                                                      else lambda: slot)
 
     def drop(*_args: Any) -> None:
+        connected = held()
+        if connected is None:  # its object went first, and its connection with it
+            return
         try:
-            signal.disconnect(slot)
-        except (RuntimeError, TypeError):  # already gone with the desk
+            signal.disconnect(connected)
+        # RuntimeError: the desk is gone already. SystemError: PySide 6.11 asked for a method of an
+        # object it has just deleted, whose connection it dropped itself.
+        except (RuntimeError, TypeError, SystemError):
             pass
 
     owner.destroyed.connect(drop)
