@@ -77,12 +77,14 @@ def test_a_question_asked_again_while_the_form_saves_is_the_next_step(qtbot):
         box.exec()
         while box.clickedButton() is listed:  # the list, then the same question again
             shown = QDialog(form)
+            QVBoxLayout(shown).addWidget(QLabel("2026-12-12 09:00–11:00  R06", shown))
             answers.append(shown.exec())
             box.exec()
         answers.append(box.clickedButton() is box.button(QMessageBox.StandardButton.Yes))
         form.accept()
 
     button = QPushButton("Save", form)
+    QVBoxLayout(form).addWidget(button)  # without a layout the form may open 0x0, never shown, never modal
     button.clicked.connect(save)
     with Modal(_slow(lambda _form: button.click), _slow(lambda _box: listed.click),
                _slow(lambda shown: shown.accept), _slow(yes())):
