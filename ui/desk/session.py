@@ -12,7 +12,6 @@ long import finished on its worker, a hand-over) is told with `desk.notify(chang
 from __future__ import annotations
 
 import inspect
-import weakref
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -103,25 +102,23 @@ def follow(signal: SignalInstance, owner: QObject, slot: Callable[..., Any]) -> 
 
     A lambda or a plain function connected straight to `desk.changed` or `desk.language_changed`
     stays connected after the window it serves is deleted, and the desk's next signal then touches
-    deleted widgets (RuntimeError: Internal C++ object already deleted). PySide drops a method of
-    the deleted object itself, but only one defined in its class (not a function set on the class
-    later, nor one a decorator replaced). Every window listens to the desk through here: the slot is
-    disconnected when `owner` is destroyed, whatever it is."""
+    deleted widgets (RuntimeError: Internal C++ object already deleted). Every window listens to the
+    desk through here: such a slot is disconnected when `owner` is destroyed.
+
+    A method of a QObject (the window's own `retranslate`) is left to PySide, which drops the
+    connection when that object is destroyed, even while its Python object lives on; asking PySide
+    to disconnect it from `destroyed` raised SystemError on a half-deleted object (PySide 6.11.3),
+    and holding it here would keep a window without parent alive for ever. PySide drops only a
+    method defined in the class: a function set on the class later, or wrapped by a decorator
+    without functools.wraps, stays connected; give such a one as a lambda."""
     signal.connect(slot)
-    # held weakly: `drop` lives as long as `owner`, and a strong hold on a method of `owner` would
-    # keep a window without parent alive for ever
-    held: Callable[[], Callable[..., Any] | None] = (weakref.WeakMethod(slot) if inspect.ismethod(slot)
-                                                      else lambda: slot)
+    if inspect.ismethod(slot) and isinstance(slot.__self__, QObject):
+        return
 
     def drop(*_args: Any) -> None:
-        connected = held()
-        if connected is None:  # its object went first, and its connection with it
-            return
         try:
-            signal.disconnect(connected)
-        # RuntimeError: the desk is gone already. SystemError: PySide 6.11 asked for a method of an
-        # object it has just deleted, whose connection it dropped itself.
-        except (RuntimeError, TypeError, SystemError):
+            signal.disconnect(slot)
+        except (RuntimeError, TypeError):  # already gone with the desk
             pass
 
     owner.destroyed.connect(drop)
