@@ -5,6 +5,7 @@ A deleted window no longer listens to the desk at all, though its Python object 
 attribute of the view that opened it (ui/desk/session.py follow)."""
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -103,3 +104,14 @@ def test_a_deleted_window_no_longer_listens_to_the_desk(qtbot, tmp_path, name):
         desktop.desk.notify(backups.EVERYTHING)
     assert [str(e[1]) for e in raised] == []
 
+
+def test_following_the_desk_keeps_no_window_alive_that_nothing_else_keeps(qtbot, tmp_path):
+    desktop = Desktop(tmp_path)
+    qtbot.addWidget(desktop.window)
+    before = _listening(desktop)
+    gone: list[bool] = []
+    receipt = ReceiptDialog(desktop.desk, desktop.payment)  # no parent: Python's to delete
+    receipt.destroyed.connect(lambda *_: gone.append(True))
+    del receipt
+    gc.collect()
+    assert gone == [True] and _listening(desktop) == before
