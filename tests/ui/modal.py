@@ -26,7 +26,9 @@ class Modal:
         self.steps = list(steps)
         self.failure: BaseException | None = None
         self.handled: list[Any] = []
-        self.pressing = 0
+        #: the windows whose press has not returned yet, innermost last: while its press is at work a
+        #: window that is active again is not answered (the question it asked has just closed)
+        self.at_work: list[Any] = []
         self.running = False
 
     def __enter__(self) -> Modal:
@@ -54,10 +56,15 @@ class Modal:
         window = QApplication.activeModalWidget()
         if window is None or any(window is open_ for open_ in self.before):
             return
-        if self.handled and window is self.handled[-1]:  # a window shown again after another is a new step
-            if self.pressing:  # its button is still at work (a question it asks comes next)
-                return
-            # pressed, and still open: it refused
+        if any(window is busy for busy in self.at_work):
+            # Its press has not returned: a question it asked may have closed (hidden, its exec() not yet
+            # back, so this poll ran in the question's loop), or one comes next. Not a new step, and
+            # not a refusal yet. Only that window's own press counts: the closure form's save keeps
+            # working while its question is shown again after the list it offered, a new step.
+            return
+        # a window shown again after another is a new step, unless none is left
+        if self.handled and window is self.handled[-1] or not self.steps and any(window is h for h in self.handled):
+            # pressed, its press returned, and still open: it refused
             texts = [label.text() for label in window.findChildren(QLabel) if label.isVisible() and label.text()]
             self._fail(window, AssertionError(f"{type(window).__name__} stayed open: {texts}"))
             return
@@ -71,14 +78,14 @@ class Modal:
         except BaseException as exc:  # noqa: BLE001 -- reported by __exit__, after the window is closed
             self._fail(window, exc)
             return
-        self.pressing += 1  # from now until the press has done its work
-        QTimer.singleShot(0, lambda: self._press(press))
+        self.at_work.append(window)  # from now until the press has done its work
+        QTimer.singleShot(0, lambda: self._press(window, press))
 
-    def _press(self, press: Callable[[], Any]) -> None:
+    def _press(self, window: Any, press: Callable[[], Any]) -> None:
         try:
             press()
         finally:
-            self.pressing -= 1
+            del self.at_work[next(i for i, busy in enumerate(self.at_work) if busy is window)]
 
 
 def yes(modal_steps: list[str] | None = None) -> Callable[[Any], Callable[[], Any]]:

@@ -35,7 +35,7 @@ from booking.store.errors import DeskError
 from booking.store.i18n import tr
 from booking.store.location import StoreServer
 from ui.app.mainwindow import MainWindow
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 from ui.widgets.confirm import ask
 from ui.widgets.longwork import LongWork, Progress, Work
 from ui.widgets.storeplace import on_server, open_again, place_of
@@ -272,9 +272,9 @@ def add_menu_actions(window: MainWindow, desk: Desk) -> tuple[QAction, QAction]:
         restore_action.setToolTip("" if desk.actor.is_admin else tr("uib_restore_admin_only"))
 
     retranslate()
-    desk.language_changed.connect(retranslate)
+    follow(desk.language_changed, backup_action, retranslate)  # the two entries are deleted together
     # A hand-over (MainWindow.switch_clerk) announces signed_in: Restore follows who is signed in now.
-    desk.changed.connect(lambda changes, _origin: retranslate() if changes.signed_in else None)
+    follow(desk.changed, backup_action, lambda changes, _origin: retranslate() if changes.signed_in else None)
     window.backup_action, window.restore_action = backup_action, restore_action
     window.restore_watch = watch_for_restores(window, desk)
     return backup_action, restore_action

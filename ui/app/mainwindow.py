@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         self.sweep_timer.timeout.connect(self.minute)
         self.sweep_timer.start()
 
-        desk.changed.connect(self.on_changes)
+        follow(desk.changed, self, self.on_changes)
         follow(desk.language_changed, self, lambda _code: self.retranslate())
         # other desks' and programs' writes, and the server going away and coming back
         self.live = LiveRefresh(desk, self)

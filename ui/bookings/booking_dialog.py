@@ -37,7 +37,7 @@ from booking.store.validation import mask_name, mask_phone
 from ui.widgets import fit
 from ui.people.residents import ResidentModel
 from ui.board.model import resource_label
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 from ui.desk.fonts import ui_font
 
 
@@ -199,7 +199,7 @@ class BookingDialog(QDialog):
         self._update_length()
         self.find_edit.setFocus()
         self.schedule_check()
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
 
     # --- building ----------------------------------------------------------------------------
 

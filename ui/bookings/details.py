@@ -29,7 +29,7 @@ from booking.policy.rules import duration_text
 from booking.store.validation import mask_name, mask_phone
 from ui.board.model import COLOURS, status_text
 from ui.bookings.booking_dialog import QT_FORMAT, from_qt, length_text, to_qt
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 from ui.desk.fonts import ui_font
 from ui.widgets.tables import TableModel, TextTable, read_only_view
 from ui.bookings.charge_panel import ChargePanel
@@ -185,8 +185,8 @@ class DetailsDialog(ChargePanel):
         self.load()
         metrics = self.fontMetrics()  # room for the history's four columns, in the font's own units
         self.resize(metrics.horizontalAdvance("M") * 72, metrics.height() * 40)
-        desk.changed.connect(self.on_changes)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.changed, self, self.on_changes)
+        follow(desk.language_changed, self, self.retranslate)
 
     # --- showing -------------------------------------------------------------------------------
 

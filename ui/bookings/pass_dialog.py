@@ -16,7 +16,7 @@ from booking.store.errors import DeskError
 from booking.store.i18n import tr
 from booking.store.validation import mask_name
 from ui.passes import passimage, slip
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 from ui.widgets.documents import in_documents
 from ui.desk.fonts import mono_font, ui_font
 from ui.bookings.details import _bare_name
@@ -87,7 +87,7 @@ class PassDialog(QDialog):
         self.info: Any = None
         self.image: QImage | None = None
         self.retranslate()
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
 
     def booking_id(self) -> int:
         return int(self.which.currentData())

@@ -126,7 +126,7 @@ class WaitlistView(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.message)
         follow(desk.changed, self, lambda changes, _origin: self.refresh() if changes.touches(LIST_SHOWS) else None)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
         self.retranslate()
 
     def refresh(self) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction
 from booking.store import i18n
 from booking.store.i18n import tr
 from booking.store.paths import APPLICATION, ORGANIZATION, resource_path
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 
 SETTING = "ui/language"
 _LOCALES = {"zh": QLocale(QLocale.Language.Chinese, QLocale.Country.China),
@@ -121,6 +121,6 @@ def switch_action(desk: Desk, parent: QObject) -> QAction:
         action.setStatusTip(tr("uis_lang_switch_tip"))
 
     action.triggered.connect(lambda: toggle(desk))
-    desk.language_changed.connect(retranslate)
+    follow(desk.language_changed, action, retranslate)
     retranslate()
     return action

@@ -11,6 +11,7 @@ long import finished on its worker, a hand-over) is told with `desk.notify(chang
 """
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -99,11 +100,20 @@ class Desk(QObject):
 def follow(signal: SignalInstance, owner: QObject, slot: Callable[..., Any]) -> None:
     """Connect `slot` to a desk signal for as long as `owner` lives.
 
-    A lambda or a plain function connected to `desk.changed` or `desk.language_changed` stays
-    connected after the dialog it serves is deleted, and then touches deleted widgets (Qt only
-    disconnects a bound method of the deleted object itself). Every window that listens to the
-    desk through anything else goes through here."""
+    A lambda or a plain function connected straight to `desk.changed` or `desk.language_changed`
+    stays connected after the window it serves is deleted, and the desk's next signal then touches
+    deleted widgets (RuntimeError: Internal C++ object already deleted). Every window listens to the
+    desk through here: such a slot is disconnected when `owner` is destroyed.
+
+    A method of a QObject (the window's own `retranslate`) is left to PySide, which drops the
+    connection when that object is destroyed, even while its Python object lives on; asking PySide
+    to disconnect it from `destroyed` raised SystemError on a half-deleted object (PySide 6.11.3),
+    and holding it here would keep a window without parent alive for ever. PySide drops only a
+    method defined in the class: a function set on the class later, or wrapped by a decorator
+    without functools.wraps, stays connected; give such a one as a lambda."""
     signal.connect(slot)
+    if inspect.ismethod(slot) and isinstance(slot.__self__, QObject):
+        return
 
     def drop(*_args: Any) -> None:
         try:

@@ -31,7 +31,7 @@ from booking.store.i18n import tr
 from ui.desk.fonts import ui_font
 from ui.widgets.tables import TextTable, read_only_view
 from ui.widgets.storeplace import place_of
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 
 LIMIT = 50
 PHOTO_HEIGHT = 220
@@ -116,8 +116,8 @@ class GatePanel(QWidget):
         self.visitor_button.clicked.connect(self.book_visitor)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._show_chosen())
         self.model.modelReset.connect(self._select_first)
-        desk.changed.connect(self.on_changes)
-        desk.language_changed.connect(lambda _code: self.retranslate())
+        follow(desk.changed, self, self.on_changes)
+        follow(desk.language_changed, self, lambda _code: self.retranslate())
         self.retranslate()
         self._select_first()
 
@@ -281,7 +281,7 @@ class GateDock(QObject):
         self.serve_action.toggled.connect(self._serve_toggled)
         window.menu_view.insertAction(window.act_refresh, self.serve_action)
         self.panel.book_visitor_requested.connect(self.book_visitor)
-        window.desk.language_changed.connect(lambda _code: self.retranslate())
+        follow(window.desk.language_changed, self, lambda _code: self.retranslate())
         self.retranslate()
         if self.serve_action.isChecked() and has_gates(window.desk):
             self.serve()

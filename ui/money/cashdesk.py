@@ -23,7 +23,7 @@ from booking.store.i18n import tr
 from ui.widgets.dates import py_datetime, qt_datetime
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages
 from ui.desk.fonts import ui_font
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 from ui.widgets.tables import TextTable, read_only_view
 
 
@@ -145,7 +145,7 @@ class PaymentDialog(QDialog):
         layout.addLayout(form)
         for shown in (self.general, self.done_line, self.buttons):
             layout.addWidget(shown)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
         self.refresh()
         self.retranslate()
         self.amount.selectAll()
@@ -238,7 +238,7 @@ class AmountDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.general)
         layout.addWidget(self.buttons)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
         self.retranslate()
         self.amount.setFocus()
 
@@ -309,8 +309,8 @@ class ShiftReportView(QWidget):
         layout.addWidget(read_only_view(self.shift_model, self, 5, single=False))
         layout.addWidget(self.totals)
         layout.addWidget(read_only_view(self.entries_model, self, 6, single=False), 1)
-        desk.changed.connect(self.on_changes)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.changed, self, self.on_changes)
+        follow(desk.language_changed, self, self.retranslate)
         self.report: ledger.ShiftReport | None = None
         self.retranslate()
         self.refresh()

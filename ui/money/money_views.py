@@ -128,7 +128,7 @@ class StatementView(QWidget):
         layout.addWidget(self.message)
         follow(desk.changed, self,
                lambda changes, _origin: self.refresh() if changes.touches(STATEMENT_SHOWS) else None)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
         self.retranslate()
 
     def month(self) -> str:
@@ -355,7 +355,7 @@ class CreditsView(QWidget):
         layout.addWidget(self.message)
         follow(desk.changed, self,
                lambda changes, _origin: self.show_resident() if changes.touches(CREDITS_SHOW) else None)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
         self.retranslate()
 
     def search(self, text: str) -> None:

@@ -26,7 +26,7 @@ import booking.reporting.sheet  # noqa: F401  -- defines the community's name (s
 from ui.widgets.documents import in_documents
 from ui.desk.fonts import family_css, ui_font
 from ui.passes.slip import repair_to_unicode
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 
 
 PDF_DPI = 300
@@ -150,7 +150,7 @@ class ReceiptDialog(QDialog):
         layout.addWidget(self.buttons)
         metrics = self.fontMetrics()
         self.resize(metrics.horizontalAdvance("M") * 44, metrics.height() * 30)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
         self.retranslate()
 
     def retranslate(self, *_: Any) -> None:

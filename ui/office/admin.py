@@ -95,7 +95,7 @@ class AdminMenu(QObject):
         self.menu.addAction(self.store_action)
         #: what this start was given in --db or LINLI_DB (it comes before the setting); ui/app/main.py sets it
         self.named_store = ""
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
         self.retranslate()
 
     def open(self, which: str) -> ViewWindow:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayo
 from booking.store.changes import Changes
 from booking.store.errors import DeskError
 from booking.store.i18n import tr
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 from ui.widgets.fieldmessages import ERROR_CSS, FieldMessages, W, error_label
 from ui.widgets.tables import read_only_view
 from ui.desk.fonts import ui_font
@@ -158,8 +158,8 @@ class _View(QWidget):
             self.layout_.addWidget(self.refusal)
             return
         self.build()
-        desk.changed.connect(self.on_changes)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.changed, self, self.on_changes)
+        follow(desk.language_changed, self, self.retranslate)
         self.retranslate()
 
     def build(self) -> None:

@@ -29,7 +29,7 @@ from booking.store.i18n import tr
 from booking.checkin.scanning import Verdict
 from booking.store.validation import mask_name
 from booking.store.changes import Changes
-from ui.desk.session import Desk, current_minute
+from ui.desk.session import Desk, current_minute, follow
 from ui.desk.fonts import mono_font, ui_font
 from ui.widgets.keepplace import keep_place
 from ui.widgets.sounds import Chime
@@ -399,8 +399,8 @@ class ScanPanel(QWidget):
         self.reset_timer.timeout.connect(self.show_ready)
 
         self.field.scanned.connect(self.scan)
-        desk.changed.connect(self.on_changes)
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.changed, self, self.on_changes)
+        follow(desk.language_changed, self, self.retranslate)
         self._watched: QWidget | None = None
         self.retranslate()
 

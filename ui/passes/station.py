@@ -28,7 +28,7 @@ from ui.desk.fonts import ui_font
 from ui.desk.language import settings
 from ui.passes.scan_panel import ScanInput, VerdictBanner, run_scan
 from ui.widgets.sounds import Chime
-from ui.desk.session import Desk
+from ui.desk.session import Desk, follow
 
 RESET_DEFAULT = 6
 INPUTS = ("scanner", "camera")
@@ -103,7 +103,7 @@ class ScanStation(QWidget):
             self.camera.preview.connect(self._show_preview)
             self.camera.problem.connect(self._camera_problem)
 
-        desk.language_changed.connect(self.retranslate)
+        follow(desk.language_changed, self, self.retranslate)
         self.retranslate()
         if self.camera is not None and self.camera.start():
             self.preview.show()
@@ -270,6 +270,6 @@ def station_action(desk: Desk, parent: QObject) -> QAction:
         action.setStatusTip(tr("uis_station_choose"))
 
     action.triggered.connect(trigger)
-    desk.language_changed.connect(retranslate)
+    follow(desk.language_changed, action, retranslate)
     retranslate()
     return action
